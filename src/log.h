@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/* Levelled logging to stderr (or a file). The level is the only mutable
+ * file-scope state in the program. */
+#ifndef SRC_LOG_H
+#define SRC_LOG_H
+
+#include <stdio.h>
+
+enum log_level {
+    LOG_LEVEL_QUIET = 0, /* nothing but fatal errors */
+    LOG_LEVEL_ERROR,
+    LOG_LEVEL_WARN,
+    LOG_LEVEL_INFO,
+    LOG_LEVEL_DEBUG,
+};
+
+/* Set the level and the stream (NULL means stderr). */
+void log_set_level(enum log_level level);
+void log_set_stream(FILE *stream);
+enum log_level log_get_level(void);
+
+/* Print "stacml: <level>: message\n" when level is enabled. */
+void log_msg(enum log_level level, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+#define log_error(...) log_msg(LOG_LEVEL_ERROR, __VA_ARGS__)
+#define log_warn(...) log_msg(LOG_LEVEL_WARN, __VA_ARGS__)
+#define log_info(...) log_msg(LOG_LEVEL_INFO, __VA_ARGS__)
+#define log_debug(...) log_msg(LOG_LEVEL_DEBUG, __VA_ARGS__)
+
+/* Print "stacml: message" and exit with status 70 (internal error). */
+void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+#endif

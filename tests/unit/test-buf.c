@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests of the base library: bounded buffer and terminal-safe text. */
+#include <config.h>
+
+#include <stdlib.h>
+
+#include "src/buf.h"
+#include "src/err.h"
+#include "src/text.h"
+#include "tests/lib/check.h"
+
+static void test_buf(void)
+{
+    struct buf b;
+    buf_init(&b, 10);
+    CHECK_INT_EQ(buf_append(&b, "hello", 5), 0);
+    CHECK_INT_EQ(buf_puts(&b, "world"), 0);
+    CHECK_STR_EQ(b.data, "helloworld");
+    CHECK_INT_EQ(buf_append(&b, "!", 1), SM_E_TOOBIG);
+    CHECK_INT_EQ(b.len, 10); /* unchanged by the refused append */
+    buf_reset(&b);
+    CHECK_INT_EQ(buf_printf(&b, "%d-%s", 42, "x"), 0);
+    CHECK_STR_EQ(b.data, "42-x");
+    size_t len;
+    char *p = buf_detach(&b, &len);
+    CHECK_STR_EQ(p, "42-x");
+    CHECK_INT_EQ(len, 4);
+    free(p);
+    CHECK(b.data == NULL);
+    buf_init(&b, 1 << 20);
+    char big[600];
+    memset(big, 'a', sizeof(big) - 1);
+    big[sizeof(big) - 1] = '\0';
+    CHECK_INT_EQ(buf_printf(&b, "%s", big), 0); /* past the small path */
+    CHECK_INT_EQ(b.len, sizeof(big) - 1);
+    buf_cleanup(&b);
+}
+
+static void test_text(void)
+{
+    static const struct {
+        const char *name, *in;
+        size_t width;
+        const char *want;
+    } cases[] = {
+        {"plain", "ResNet-18", 0, "ResNet-18"},
+        {"escape sequence", "a\x1b[31mred", 0, "a\\x1b[31mred"},
+        {"newline", "two\nlines", 0, "two lines"},
+        {"del", "x\x7fy", 0, "x\\x7fy"},
+        {"utf8 kept", "caf\xc3\xa9", 0, "caf\xc3\xa9"},
+        {"invalid utf8", "a\xff" "b", 0, "a\\xffb"},
+        {"c1 control", "a\xc2\x9b" "b", 0, "a\\xc2\\x9bb"},
+        {"cut", "abcdefghij", 5, "abcd..."},
+        {"null", NULL, 0, ""},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char *got = text_safe(cases[i].in, cases[i].width);
+        CHECK_CASE(cases[i].name, strcmp(got, cases[i].want) == 0);
+        if (strcmp(got, cases[i].want) != 0)
+            fprintf(stderr, "  got \"%s\"\n", got);
+        free(got);
+    }
+    CHECK(text_contains_ci("U-Net Segmentation", "unet") == false);
+    CHECK(text_contains_ci("U-Net Segmentation", "u-NET"));
+    CHECK(text_contains_ci("abc", ""));
+    CHECK(!text_contains_ci("", "a"));
+}
+
+int main(void)
+{
+    test_buf();
+    test_text();
+    return check_exit("test-buf");
+}
