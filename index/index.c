@@ -1,0 +1,734 @@
+/* SPDX-License-Identifier: MIT */
+/* The public index API: stages puts in memory, writes each batch in one
+ * LMDB write transaction (through store.c), and encodes the stored values.
+ * It does not parse records; they are opaque JSON bytes here.
+ *
+ * On-disk layout: one LMDB environment, data.mdb and lock.mdb in the index
+ * directory, with four named databases.
+ *   records  key(url) -> url NUL id NUL json NUL
+ *   ids      key(id)  -> key(url), MDB_DUPSORT, one pair per record with a
+ *                        non-empty id (empty ids are not indexed)
+ *   crawl    key(url) -> crawl state, binary, see crawl_encode()
+ *   meta     key(k)   -> the JSON text, no terminator
+ * key(s) is s itself up to 400 bytes; a longer s (URLs run to 8 KiB, LMDB
+ * keys stop at 511 bytes) becomes its first 400 bytes, '#' and 16 hex
+ * digits of its 64-bit FNV-1a hash (store_key_init()). Values of records
+ * and crawl states keep the full URL, so iteration reports it and lookups
+ * can tell two long URLs with equal hashed keys apart (the second one then
+ * replaces the first, with a warning). Iteration is in key order, which is
+ * URL order except among URLs longer than 400 bytes that share their first
+ * 400 bytes: those follow their hashes. */
+#include <config.h>
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "index/index-int.h"
+#include "index/index.h"
+#include "src/err.h"
+#include "src/log.h"
+#include "src/xalloc.h"
+
+/* A batch is committed automatically once it holds this many writes or
+ * bytes: a bound on the memory of staged data and on the work lost when a
+ * harvest is killed, while still amortising LMDB's fsync per commit. */
+#define INDEX_BATCH_OPS 1000
+#define INDEX_BATCH_BYTES ((size_t)8 << 20)
+
+/* Version byte of the crawl state encoding. */
+#define CRAWL_FORMAT 1
+/* Bytes before the strings: version, fetched_at, http_status, error. */
+#define CRAWL_HEADER (1 + 8 + 4 + 4)
+/* The length that stands for a NULL string. */
+#define CRAWL_NULL UINT32_MAX
+#define CRAWL_NSTRINGS 5
+
+enum staged_kind {
+    STAGED_RECORD,
+    STAGED_CRAWL,
+    STAGED_META,
+};
+
+/* One staged write: the value exactly as it will be stored. */
+struct staged {
+    enum staged_kind kind;
+    char *key; /* url, or the meta key */
+    char *id;  /* records only: the STAC id, "" for none */
+    char *val;
+    size_t len;
+};
+
+struct index {
+    struct store store;
+    struct staged *ops;
+    size_t n_ops;
+    size_t cap_ops;
+    size_t staged_bytes;
+};
+
+/* A records value, split; the pointers borrow from the value. */
+struct record_value {
+    const char *url;
+    const char *id;
+    const char *json; /* NUL-terminated at json[len] */
+    size_t len;
+};
+
+void crawl_state_cleanup(struct crawl_state *st)
+{
+    if (!st)
+        return;
+    free(st->reason);
+    free(st->source);
+    free(st->etag);
+    free(st->last_modified);
+    st->reason = st->source = st->etag = st->last_modified = NULL;
+}
+
+/* ------------------------------------------------------------ encodings */
+
+/* Split a records value; 0 or SM_E_DB (logged) when it is malformed. */
+static int record_value_parse(const struct index *ix, const MDB_val *v,
+                              struct record_value *rv)
+{
+    const char *p = v->mv_data;
+    size_t n = v->mv_size;
+
+    if (n < 3 || p[n - 1] != '\0')
+        return store_corrupt(&ix->store, "record", "bad terminator");
+    const char *end_url = memchr(p, '\0', n - 1);
+    if (!end_url)
+        return store_corrupt(&ix->store, "record", "no url");
+    const char *id = end_url + 1;
+    const char *end_id = memchr(id, '\0', (size_t)(p + n - 1 - id));
+    if (!end_id)
+        return store_corrupt(&ix->store, "record", "no id");
+    rv->url = p;
+    rv->id = id;
+    rv->json = end_id + 1;
+    rv->len = (size_t)(p + n - 1 - rv->json);
+    return 0;
+}
+
+static void put_le(unsigned char *p, uint64_t v, int n)
+{
+    for (int i = 0; i < n; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint64_t get_le(const unsigned char *p, int n)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < n; i++)
+        v |= (uint64_t)p[i] << (8 * i);
+    return v;
+}
+
+/* Encode a crawl state, little-endian throughout so the file moves
+ * between hosts:
+ *   u8  version (1)
+ *   i64 fetched_at, i32 http_status, i32 error
+ *   5 strings: url, reason, source, etag, last_modified, each a u32 length
+ *   and that many bytes plus a NUL, or the length 0xffffffff alone for
+ *   NULL.
+ * The NULs let foreach callbacks get C strings that point into the map.
+ * Returns new memory and its size, or NULL when a string is too long. */
+static char *crawl_encode(const char *url, const struct crawl_state *st,
+                          size_t *len)
+{
+    const char *s[CRAWL_NSTRINGS] = {url, st->reason, st->source, st->etag,
+                                     st->last_modified};
+    size_t slen[CRAWL_NSTRINGS];
+    size_t n = CRAWL_HEADER;
+
+    for (int i = 0; i < CRAWL_NSTRINGS; i++) {
+        slen[i] = s[i] ? strlen(s[i]) : 0;
+        if (slen[i] >= CRAWL_NULL)
+            return NULL;
+        n += 4 + (s[i] ? slen[i] + 1 : 0);
+    }
+    unsigned char *buf = xmalloc(n);
+    unsigned char *p = buf;
+    *p++ = CRAWL_FORMAT;
+    put_le(p, (uint64_t)st->fetched_at, 8);
+    put_le(p + 8, (uint32_t)st->http_status, 4);
+    put_le(p + 12, (uint32_t)st->error, 4);
+    p += 16;
+    for (int i = 0; i < CRAWL_NSTRINGS; i++) {
+        put_le(p, s[i] ? slen[i] : CRAWL_NULL, 4);
+        p += 4;
+        if (s[i]) {
+            memcpy(p, s[i], slen[i] + 1);
+            p += slen[i] + 1;
+        }
+    }
+    *len = n;
+    return (char *)buf;
+}
+
+/* Decode a crawl value into *url and *st, whose strings borrow from the
+ * value. 0 or SM_E_DB (logged). */
+static int crawl_decode(const struct index *ix, const MDB_val *v,
+                        const char **url, struct crawl_state *st)
+{
+    const unsigned char *p = v->mv_data;
+    size_t n = v->mv_size;
+    const char *s[CRAWL_NSTRINGS];
+
+    if (n < CRAWL_HEADER || p[0] != CRAWL_FORMAT)
+        return store_corrupt(&ix->store, "crawl state", "bad header");
+    /* Unsigned to signed through memcpy: no implementation-defined
+     * conversion of values past INT64_MAX. */
+    uint64_t at = get_le(p + 1, 8);
+    uint32_t status = (uint32_t)get_le(p + 9, 4);
+    uint32_t error = (uint32_t)get_le(p + 13, 4);
+    int32_t status_s, error_s;
+    memcpy(&st->fetched_at, &at, sizeof(at));
+    memcpy(&status_s, &status, sizeof(status));
+    memcpy(&error_s, &error, sizeof(error));
+    st->http_status = status_s;
+    st->error = error_s;
+
+    size_t off = CRAWL_HEADER;
+    for (int i = 0; i < CRAWL_NSTRINGS; i++) {
+        if (n - off < 4)
+            return store_corrupt(&ix->store, "crawl state", "truncated");
+        uint32_t len = (uint32_t)get_le(p + off, 4);
+        off += 4;
+        if (len == CRAWL_NULL) {
+            s[i] = NULL;
+            continue;
+        }
+        if (n - off <= len || p[off + len] != '\0')
+            return store_corrupt(&ix->store, "crawl state", "bad string");
+        s[i] = (const char *)p + off;
+        off += (size_t)len + 1;
+    }
+    if (off != n || !s[0])
+        return store_corrupt(&ix->store, "crawl state", "bad layout");
+    *url = s[0];
+    /* The struct has non-const members; callers only get it as const. */
+    st->reason = (char *)s[1];
+    st->source = (char *)s[2];
+    st->etag = (char *)s[3];
+    st->last_modified = (char *)s[4];
+    return 0;
+}
+
+/* ------------------------------------------------------------ open/close */
+
+/* mkdir -p with mode 0700 for the directories it creates. */
+static int make_dirs(const char *dir)
+{
+    int rc = SM_E_IO;
+    char *path = xstrdup(dir);
+    size_t len = strlen(path);
+    struct stat sb;
+
+    /* Walk every prefix ending before a '/', then the whole path. */
+    for (size_t i = 1; i <= len; i++) {
+        if (path[i] != '/' && path[i] != '\0')
+            continue;
+        char saved = path[i];
+        path[i] = '\0';
+        if (mkdir(path, 0700) != 0) {
+            int err = errno;
+            /* EEXIST is the common case; EACCES or EROFS can also come
+             * back for a directory that exists, so ask stat(). */
+            if (stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+                log_error("index: cannot create %s: %s", path,
+                          strerror(err == EEXIST ? ENOTDIR : err));
+                goto out;
+            }
+        }
+        path[i] = saved;
+    }
+    rc = 0;
+out:
+    free(path);
+    return rc;
+}
+
+int index_open(const char *dir, enum index_mode mode, struct index **out)
+{
+    int rc = SM_E_INVAL;
+    struct index *ix = NULL;
+
+    if (!out)
+        return SM_E_INVAL;
+    *out = NULL;
+    if (!dir || !*dir)
+        return SM_E_INVAL;
+    if (mode == INDEX_WRITE) {
+        rc = make_dirs(dir);
+        if (rc != 0)
+            goto out;
+    }
+    ix = xcalloc(1, sizeof(*ix));
+    rc = store_open(&ix->store, dir, mode == INDEX_READ);
+    if (rc != 0)
+        goto out;
+    *out = ix;
+    ix = NULL;
+out:
+    free(ix);
+    return rc;
+}
+
+static void staged_clear(struct index *ix)
+{
+    for (size_t i = 0; i < ix->n_ops; i++) {
+        free(ix->ops[i].key);
+        free(ix->ops[i].id);
+        free(ix->ops[i].val);
+    }
+    ix->n_ops = 0;
+    ix->staged_bytes = 0;
+}
+
+void index_close(struct index *ix)
+{
+    if (!ix)
+        return;
+    index_commit(ix);
+    staged_clear(ix);
+    free(ix->ops);
+    store_close(&ix->store);
+    free(ix);
+}
+
+/* ------------------------------------------------------------ writes */
+
+/* Apply one staged record: replace the value and keep "ids" in step. */
+static int apply_record(struct index *ix, MDB_txn *txn, const struct staged *op)
+{
+    int rc = SM_E_DB;
+    struct store_key k, idk;
+    MDB_val old, data;
+    char *old_id = NULL;
+    MDB_dbi records = ix->store.dbi[STORE_DBI_RECORDS];
+    MDB_dbi ids = ix->store.dbi[STORE_DBI_IDS];
+
+    store_key_init(&k, op->key, strlen(op->key));
+    rc = store_get(txn, records, &k.val, &old);
+    if (rc == 0) {
+        struct record_value rv;
+        /* An undecodable old value is simply overwritten; only its ids
+         * entry, if any, is left behind (and skipped by lookups). */
+        if (record_value_parse(ix, &old, &rv) == 0) {
+            if (strcmp(rv.url, op->key) != 0)
+                log_warn("index: %s replaces %s (same hashed key)", op->key,
+                         rv.url);
+            /* Copy out: the next write may reuse the page old points at. */
+            old_id = xstrdup(rv.id);
+        }
+    } else if (rc != SM_E_NOTFOUND) {
+        goto out;
+    }
+    if (old_id && *old_id && strcmp(old_id, op->id) != 0) {
+        store_key_init(&idk, old_id, strlen(old_id));
+        rc = store_del(txn, ids, &idk.val, &k.val);
+        if (rc != 0)
+            goto out;
+    }
+    data.mv_data = op->val;
+    data.mv_size = op->len;
+    rc = store_put(txn, records, &k.val, &data, 0);
+    if (rc != 0)
+        goto out;
+    if (*op->id) {
+        store_key_init(&idk, op->id, strlen(op->id));
+        rc = store_put(txn, ids, &idk.val, &k.val, MDB_NODUPDATA);
+        if (rc != 0)
+            goto out;
+    }
+    rc = 0;
+out:
+    free(old_id);
+    return rc;
+}
+
+/* The store_write() callback: the whole batch, in staging order. */
+static int apply_batch(void *ctx, MDB_txn *txn)
+{
+    struct index *ix = ctx;
+    int rc = 0;
+
+    for (size_t i = 0; i < ix->n_ops && rc == 0; i++) {
+        const struct staged *op = &ix->ops[i];
+        struct store_key k;
+        MDB_val data = {.mv_size = op->len, .mv_data = op->val};
+
+        store_key_init(&k, op->key, strlen(op->key));
+        switch (op->kind) {
+        case STAGED_RECORD:
+            rc = apply_record(ix, txn, op);
+            break;
+        case STAGED_CRAWL:
+            rc = store_put(txn, ix->store.dbi[STORE_DBI_CRAWL], &k.val, &data,
+                           0);
+            break;
+        case STAGED_META:
+            rc =
+                store_put(txn, ix->store.dbi[STORE_DBI_META], &k.val, &data, 0);
+            break;
+        }
+    }
+    return rc;
+}
+
+int index_commit(struct index *ix)
+{
+    int rc = SM_E_INVAL;
+
+    if (!ix)
+        return SM_E_INVAL;
+    if (ix->n_ops == 0)
+        return 0;
+    if (ix->store.rdepth > 0) {
+        /* Keep the batch: the caller may commit after the iteration. */
+        log_error("index: commit from inside a foreach callback");
+        return SM_E_DB;
+    }
+    rc = store_write(&ix->store, apply_batch, ix);
+    if (rc != 0)
+        log_warn("index: %zu staged writes dropped", ix->n_ops);
+    /* A failed batch is dropped too: the index keeps its last committed
+     * state, and retrying a batch that LMDB refused would fail again. */
+    staged_clear(ix);
+    return rc;
+}
+
+/* Append a write to the batch (taking ownership of key, id and val) and
+ * commit when the batch is large, unless a foreach is running: then the
+ * commit waits for the next put or index_commit(). */
+static int stage(struct index *ix, enum staged_kind kind, char *key, char *id,
+                 char *val, size_t len)
+{
+    if (ix->n_ops == ix->cap_ops) {
+        ix->cap_ops = ix->cap_ops ? ix->cap_ops * 2 : 64;
+        ix->ops = xrealloc(ix->ops, ix->cap_ops * sizeof(*ix->ops));
+    }
+    ix->ops[ix->n_ops++] = (struct staged){
+        .kind = kind, .key = key, .id = id, .val = val, .len = len};
+    ix->staged_bytes += len + strlen(key);
+    if (ix->store.rdepth > 0)
+        return 0;
+    if (ix->n_ops >= INDEX_BATCH_OPS || ix->staged_bytes >= INDEX_BATCH_BYTES)
+        return index_commit(ix);
+    return 0;
+}
+
+/* Argument checks shared by the puts; SM_E_INVAL (logged when the index is
+ * read-only, which is a programming error rather than bad data). */
+static int check_writable(const struct index *ix, const char *key)
+{
+    if (!ix || !key || !*key)
+        return SM_E_INVAL;
+    if (ix->store.is_readonly) {
+        log_error("index %s: opened read-only", ix->store.dir);
+        return SM_E_INVAL;
+    }
+    return 0;
+}
+
+int index_put_record(struct index *ix, const char *url, const char *id,
+                     const char *json, size_t len)
+{
+    int rc = check_writable(ix, url);
+    if (rc != 0)
+        return rc;
+    if (!json && len > 0)
+        return SM_E_INVAL;
+    if (!id)
+        id = "";
+
+    size_t url_len = strlen(url), id_len = strlen(id);
+    size_t n = url_len + 1 + id_len + 1 + len + 1;
+    char *val = xmalloc(n);
+    char *p = val;
+    memcpy(p, url, url_len + 1);
+    p += url_len + 1;
+    memcpy(p, id, id_len + 1);
+    p += id_len + 1;
+    if (len > 0)
+        memcpy(p, json, len);
+    p[len] = '\0';
+    return stage(ix, STAGED_RECORD, xstrdup(url), xstrdup(id), val, n);
+}
+
+int index_put_crawl(struct index *ix, const char *url,
+                    const struct crawl_state *st)
+{
+    int rc = check_writable(ix, url);
+    if (rc != 0)
+        return rc;
+    if (!st)
+        return SM_E_INVAL;
+    size_t n;
+    char *val = crawl_encode(url, st, &n);
+    if (!val)
+        return SM_E_INVAL;
+    return stage(ix, STAGED_CRAWL, xstrdup(url), NULL, val, n);
+}
+
+int index_put_meta(struct index *ix, const char *key, const char *json)
+{
+    int rc = check_writable(ix, key);
+    if (rc != 0)
+        return rc;
+    if (!json)
+        return SM_E_INVAL;
+    size_t n = strlen(json);
+    return stage(ix, STAGED_META, xstrdup(key), NULL, xstrndup(json, n), n);
+}
+
+/* ------------------------------------------------------------ reads */
+
+/* Copy (p, n) into new memory with a terminating NUL. */
+static char *copy_out(const void *p, size_t n)
+{
+    char *s = xmalloc(n + 1);
+    if (n > 0)
+        memcpy(s, p, n);
+    s[n] = '\0';
+    return s;
+}
+
+int index_get_record(struct index *ix, const char *url, char **json,
+                     size_t *len)
+{
+    int rc = SM_E_INVAL;
+    MDB_txn *txn = NULL;
+    struct store_key k;
+    struct record_value rv;
+    MDB_val v;
+
+    if (json)
+        *json = NULL;
+    if (len)
+        *len = 0;
+    if (!ix || !url || !*url || !json)
+        return SM_E_INVAL;
+    store_key_init(&k, url, strlen(url));
+    rc = store_read_begin(&ix->store, &txn);
+    if (rc != 0)
+        return rc;
+    rc = store_get(txn, ix->store.dbi[STORE_DBI_RECORDS], &k.val, &v);
+    if (rc != 0)
+        goto out;
+    rc = record_value_parse(ix, &v, &rv);
+    if (rc != 0)
+        goto out;
+    if (strcmp(rv.url, url) != 0) {
+        rc = SM_E_NOTFOUND; /* another long URL with the same key */
+        goto out;
+    }
+    *json = copy_out(rv.json, rv.len);
+    if (len)
+        *len = rv.len;
+out:
+    store_read_end(&ix->store);
+    return rc;
+}
+
+int index_get_crawl(struct index *ix, const char *url, struct crawl_state *st)
+{
+    int rc = SM_E_INVAL;
+    MDB_txn *txn = NULL;
+    struct store_key k;
+    struct crawl_state found;
+    const char *found_url;
+    MDB_val v;
+
+    if (st)
+        memset(st, 0, sizeof(*st));
+    if (!ix || !url || !*url || !st)
+        return SM_E_INVAL;
+    store_key_init(&k, url, strlen(url));
+    rc = store_read_begin(&ix->store, &txn);
+    if (rc != 0)
+        return rc;
+    rc = store_get(txn, ix->store.dbi[STORE_DBI_CRAWL], &k.val, &v);
+    if (rc != 0)
+        goto out;
+    rc = crawl_decode(ix, &v, &found_url, &found);
+    if (rc != 0)
+        goto out;
+    if (strcmp(found_url, url) != 0) {
+        rc = SM_E_NOTFOUND;
+        goto out;
+    }
+    /* The strings point into the map: copy them before the read ends. */
+    st->fetched_at = found.fetched_at;
+    st->http_status = found.http_status;
+    st->error = found.error;
+    st->reason = found.reason ? xstrdup(found.reason) : NULL;
+    st->source = found.source ? xstrdup(found.source) : NULL;
+    st->etag = found.etag ? xstrdup(found.etag) : NULL;
+    st->last_modified =
+        found.last_modified ? xstrdup(found.last_modified) : NULL;
+out:
+    store_read_end(&ix->store);
+    return rc;
+}
+
+int index_get_meta(struct index *ix, const char *key, char **json)
+{
+    int rc = SM_E_INVAL;
+    MDB_txn *txn = NULL;
+    struct store_key k;
+    MDB_val v;
+
+    if (json)
+        *json = NULL;
+    if (!ix || !key || !*key || !json)
+        return SM_E_INVAL;
+    store_key_init(&k, key, strlen(key));
+    rc = store_read_begin(&ix->store, &txn);
+    if (rc != 0)
+        return rc;
+    rc = store_get(txn, ix->store.dbi[STORE_DBI_META], &k.val, &v);
+    if (rc == 0)
+        *json = copy_out(v.mv_data, v.mv_size);
+    store_read_end(&ix->store);
+    return rc;
+}
+
+int index_foreach_record(struct index *ix, index_record_cb cb, void *ctx)
+{
+    int rc = SM_E_INVAL;
+    int got;
+    MDB_txn *txn = NULL;
+    MDB_cursor *cur = NULL;
+    MDB_val k, v;
+
+    if (!ix || !cb)
+        return SM_E_INVAL;
+    rc = store_read_begin(&ix->store, &txn);
+    if (rc != 0)
+        return rc;
+    rc = store_cursor_open(txn, ix->store.dbi[STORE_DBI_RECORDS], &cur);
+    if (rc != 0)
+        goto out;
+    /* got and rc stay apart: a callback may return any non-zero value,
+     * SM_E_NOTFOUND included, and that value must reach the caller. */
+    for (got = store_cursor_get(cur, &k, &v, MDB_FIRST); got == 0;
+         got = store_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        struct record_value rv;
+        rc = record_value_parse(ix, &v, &rv);
+        if (rc != 0)
+            goto out;
+        rc = cb(ctx, rv.url, rv.json, rv.len);
+        if (rc != 0)
+            goto out;
+    }
+    rc = got == SM_E_NOTFOUND ? 0 : got;
+out:
+    if (cur)
+        mdb_cursor_close(cur);
+    store_read_end(&ix->store);
+    return rc;
+}
+
+int index_foreach_id(struct index *ix, const char *id, index_record_cb cb,
+                     void *ctx)
+{
+    int rc = SM_E_INVAL;
+    int got;
+    MDB_txn *txn = NULL;
+    MDB_cursor *cur = NULL;
+    struct store_key idk;
+    MDB_val k, v;
+
+    if (!ix || !id || !cb)
+        return SM_E_INVAL;
+    if (!*id)
+        return 0; /* empty ids are not indexed */
+    store_key_init(&idk, id, strlen(id));
+    rc = store_read_begin(&ix->store, &txn);
+    if (rc != 0)
+        return rc;
+    rc = store_cursor_open(txn, ix->store.dbi[STORE_DBI_IDS], &cur);
+    if (rc != 0)
+        goto out;
+    k = idk.val;
+    for (got = store_cursor_get(cur, &k, &v, MDB_SET_KEY); got == 0;
+         got = store_cursor_get(cur, &k, &v, MDB_NEXT_DUP)) {
+        MDB_val rec;
+        struct record_value rv;
+        /* v is the record's key. Going through the record gives the full
+         * URL and checks the id, which a hashed id key cannot promise. */
+        rc = store_get(txn, ix->store.dbi[STORE_DBI_RECORDS], &v, &rec);
+        if (rc == SM_E_NOTFOUND)
+            continue;
+        if (rc != 0)
+            goto out;
+        rc = record_value_parse(ix, &rec, &rv);
+        if (rc != 0)
+            goto out;
+        if (strcmp(rv.id, id) != 0)
+            continue;
+        rc = cb(ctx, rv.url, NULL, 0);
+        if (rc != 0)
+            goto out;
+    }
+    rc = got == SM_E_NOTFOUND ? 0 : got;
+out:
+    if (cur)
+        mdb_cursor_close(cur);
+    store_read_end(&ix->store);
+    return rc;
+}
+
+int index_foreach_crawl(struct index *ix, index_crawl_cb cb, void *ctx)
+{
+    int rc = SM_E_INVAL;
+    int got;
+    MDB_txn *txn = NULL;
+    MDB_cursor *cur = NULL;
+    MDB_val k, v;
+
+    if (!ix || !cb)
+        return SM_E_INVAL;
+    rc = store_read_begin(&ix->store, &txn);
+    if (rc != 0)
+        return rc;
+    rc = store_cursor_open(txn, ix->store.dbi[STORE_DBI_CRAWL], &cur);
+    if (rc != 0)
+        goto out;
+    for (got = store_cursor_get(cur, &k, &v, MDB_FIRST); got == 0;
+         got = store_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        struct crawl_state st;
+        const char *url;
+        rc = crawl_decode(ix, &v, &url, &st);
+        if (rc != 0)
+            goto out;
+        rc = cb(ctx, url, &st);
+        if (rc != 0)
+            goto out;
+    }
+    rc = got == SM_E_NOTFOUND ? 0 : got;
+out:
+    if (cur)
+        mdb_cursor_close(cur);
+    store_read_end(&ix->store);
+    return rc;
+}
+
+size_t index_count_records(struct index *ix)
+{
+    MDB_txn *txn = NULL;
+    size_t n = 0;
+
+    if (!ix)
+        return 0;
+    if (store_read_begin(&ix->store, &txn) != 0)
+        return 0;
+    store_count(txn, ix->store.dbi[STORE_DBI_RECORDS], &n);
+    store_read_end(&ix->store);
+    return n;
+}

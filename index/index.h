@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: MIT */
+/* The local index: model records and per-URL crawl state in one LMDB
+ * environment. Hides LMDB entirely: callers see records as encoded JSON
+ * lines keyed by canonical URL. Writes are staged and committed in batches;
+ * a killed process leaves the last committed state, which is always valid. */
+#ifndef INDEX_INDEX_H
+#define INDEX_INDEX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct index;
+
+enum index_mode {
+    INDEX_READ,  /* read-only; fails with SM_E_NOTFOUND if there is no index */
+    INDEX_WRITE, /* creates the directory (and parents) and the environment */
+};
+
+/* Per-URL crawl state, as last seen by a harvest. Strings may be NULL. */
+struct crawl_state {
+    int64_t fetched_at; /* Unix seconds */
+    int http_status;    /* 0 when no HTTP response was received */
+    int error;          /* 0 or an SM_E_* code */
+    char *reason;       /* human-readable failure reason, NULL if none */
+    char *source;       /* seed URL */
+    char *etag;
+    char *last_modified;
+};
+
+/* Free the strings of a crawl_state filled by index_get_crawl(). */
+void crawl_state_cleanup(struct crawl_state *st);
+
+/* Open (or, in INDEX_WRITE mode, create) the index in directory dir.
+ * Returns 0 and a new index in *out, or SM_E_NOTFOUND, SM_E_IO, SM_E_DB.
+ * Open one index per directory per process. */
+int index_open(const char *dir, enum index_mode mode, struct index **out);
+
+/* Commit anything staged, then close. index_close(NULL) is a no-op. */
+void index_close(struct index *ix);
+
+/* Stage a record: the encoded JSON (json, len) under key url, and url under
+ * the secondary key id (for lookups by STAC id; an empty id is not indexed).
+ * Copies its arguments. Replaces an existing record with the same url.
+ * Returns 0, SM_E_INVAL (bad argument, or the index is read-only) or
+ * SM_E_DB (an automatic batch commit failed). */
+int index_put_record(struct index *ix, const char *url, const char *id,
+                     const char *json, size_t len);
+
+/* Stage the crawl state of url. Copies. Returns as index_put_record(). */
+int index_put_crawl(struct index *ix, const char *url,
+                    const struct crawl_state *st);
+
+/* Stage a metadata value (a JSON text) under key. Returns as
+ * index_put_record(). */
+int index_put_meta(struct index *ix, const char *key, const char *json);
+
+/* Write everything staged in one transaction. When the LMDB map is full it
+ * grows the map (doubling) and retries, so a growing index never fails for
+ * want of map space. Returns 0 or SM_E_DB; after any failure other than a
+ * full map the batch is dropped (the index keeps its last committed state).
+ * Called from inside a foreach callback it returns SM_E_DB and keeps the
+ * batch. Staged writes are also committed automatically once a batch
+ * grows large (1000 writes or 8 MiB), but never during an iteration. */
+int index_commit(struct index *ix);
+
+/* Look up a record by canonical URL. On success *json is new memory
+ * (caller frees), *len its length. Returns 0 or SM_E_NOTFOUND. Staged,
+ * uncommitted writes are not visible to lookups. */
+int index_get_record(struct index *ix, const char *url, char **json,
+                     size_t *len);
+
+/* Look up crawl state by URL; fills *st with new strings. Returns 0 or
+ * SM_E_NOTFOUND. */
+int index_get_crawl(struct index *ix, const char *url, struct crawl_state *st);
+
+/* Look up a metadata value. *json is new. Returns 0 or SM_E_NOTFOUND. */
+int index_get_meta(struct index *ix, const char *key, char **json);
+
+/* Called once per record, in URL order. The pointers are valid only during
+ * the call. Return non-zero to stop the iteration (that value is returned
+ * by the foreach function). */
+typedef int (*index_record_cb)(void *ctx, const char *url, const char *json,
+                               size_t len);
+typedef int (*index_crawl_cb)(void *ctx, const char *url,
+                              const struct crawl_state *st);
+
+/* Visit every committed record. Returns 0, the callback's non-zero value,
+ * or SM_E_DB. */
+int index_foreach_record(struct index *ix, index_record_cb cb, void *ctx);
+
+/* Visit the URLs of records whose STAC id equals id, in URL order (cb gets
+ * json = NULL and len = 0). Returns as index_foreach_record(). */
+int index_foreach_id(struct index *ix, const char *id, index_record_cb cb,
+                     void *ctx);
+
+/* Visit every committed crawl state, in URL order. */
+int index_foreach_crawl(struct index *ix, index_crawl_cb cb, void *ctx);
+
+/* Number of committed records. */
+size_t index_count_records(struct index *ix);
+
+#endif

@@ -1,0 +1,509 @@
+/* SPDX-License-Identifier: MIT */
+/* The LMDB wrapper of the index: one environment per directory, its four
+ * named databases, short read transactions, batched write transactions that
+ * grow the map when it fills up, and the key scheme for long keys. This is
+ * the only file that turns MDB_* codes into SM_E_* and logs mdb_strerror();
+ * it knows nothing about what the values mean (that is index.c). */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "index/index-int.h"
+#include "src/err.h"
+#include "src/log.h"
+#include "src/xalloc.h"
+
+/* A new map starts this large and doubles when full. The map is address
+ * space, not disk (the file grows only with the data), but it is kept
+ * modest so 32-bit hosts cope and the tests reach the growth path with
+ * ~150 MiB of data. */
+#define STORE_MAP_INITIAL ((size_t)64 << 20)
+
+/* Growth stops at 1 TiB, or at a quarter of the address space where that
+ * is less (32-bit hosts): past it a full map is a real error, not a reason
+ * to double again. */
+#define STORE_MAP_MAX_64 (UINT64_C(1) << 40)
+
+/* Another process may grow the map between two of our transactions
+ * (MDB_MAP_RESIZED); adopting its size and retrying is always enough, but
+ * bound the retries so a pathological race cannot spin forever. */
+#define STORE_RESIZE_RETRIES 8
+
+static const char *const dbi_names[STORE_NDBI] = {
+    [STORE_DBI_RECORDS] = "records",
+    [STORE_DBI_IDS] = "ids",
+    [STORE_DBI_CRAWL] = "crawl",
+    [STORE_DBI_META] = "meta",
+};
+
+/* Log what failed with LMDB's words and return SM_E_DB. */
+static int store_err(const char *what, int mrc)
+{
+    log_error("index: %s: %s", what, mdb_strerror(mrc));
+    return SM_E_DB;
+}
+
+int store_corrupt(const struct store *st, const char *what, const char *why)
+{
+    log_error("index %s: corrupt %s: %s", st ? st->dir : "?", what, why);
+    return SM_E_DB;
+}
+
+/* 64-bit FNV-1a: tiny, stable across hosts and releases (it is part of the
+ * on-disk format), and collisions only matter within one 400-byte prefix. */
+static uint64_t fnv1a64(const char *s, size_t len)
+{
+    uint64_t h = UINT64_C(0xcbf29ce484222325);
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)s[i];
+        h *= UINT64_C(0x100000001b3);
+    }
+    return h;
+}
+
+void store_key_init(struct store_key *k, const char *s, size_t len)
+{
+    static const char hex[] = "0123456789abcdef";
+
+    if (len <= STORE_KEY_DIRECT_MAX) {
+        k->val.mv_data = (void *)s;
+        k->val.mv_size = len;
+        k->is_hashed = false;
+        return;
+    }
+    uint64_t h = fnv1a64(s, len);
+    memcpy(k->buf, s, STORE_KEY_DIRECT_MAX);
+    k->buf[STORE_KEY_DIRECT_MAX] = '#';
+    for (int i = 0; i < 16; i++)
+        k->buf[STORE_KEY_DIRECT_MAX + 1 + i] = hex[(h >> (60 - 4 * i)) & 0xf];
+    k->val.mv_data = k->buf;
+    k->val.mv_size = STORE_KEY_HASHED_LEN;
+    k->is_hashed = true;
+}
+
+/* errno values mean the file system said no (SM_E_IO); MDB_* codes, which
+ * are all negative, mean LMDB did not like what it found (SM_E_DB). */
+static int store_open_err(const char *dir, int mrc)
+{
+    log_error("index %s: cannot open: %s", dir, mdb_strerror(mrc));
+    return mrc < 0 ? SM_E_DB : SM_E_IO;
+}
+
+/* Create and open the environment with flags; on failure st->env is NULL
+ * and the LMDB (or errno) code is returned, not yet logged. */
+static int store_env_open(struct store *st, unsigned flags)
+{
+    int mrc = mdb_env_create(&st->env);
+    if (mrc != 0) {
+        st->env = NULL;
+        return mrc;
+    }
+    mrc = mdb_env_set_maxdbs(st->env, STORE_NDBI);
+    if (mrc == 0)
+        mrc = mdb_env_open(st->env, st->dir, flags, 0600);
+    if (mrc != 0) {
+        /* lmdb.h: after a failed mdb_env_open() the handle must be closed */
+        mdb_env_close(st->env);
+        st->env = NULL;
+    }
+    return mrc;
+}
+
+/* In read mode an absent directory or data file means "no index yet":
+ * SM_E_NOTFOUND, which the CLI turns into a clear message. An empty
+ * data.mdb counts as absent, since LMDB would try to initialise it. */
+static int store_check_exists(const char *dir)
+{
+    struct stat sb;
+    char *path = NULL;
+    int rc = SM_E_NOTFOUND;
+
+    if (stat(dir, &sb) != 0) {
+        if (errno != ENOENT && errno != ENOTDIR)
+            goto io_error;
+        goto out;
+    }
+    if (!S_ISDIR(sb.st_mode))
+        goto out;
+    path = xasprintf("%s/data.mdb", dir);
+    if (stat(path, &sb) != 0) {
+        if (errno != ENOENT)
+            goto io_error;
+        goto out;
+    }
+    if (sb.st_size == 0)
+        goto out;
+    rc = 0;
+    goto out;
+io_error:
+    log_error("index %s: %s", dir, strerror(errno));
+    rc = SM_E_IO;
+out:
+    free(path);
+    return rc;
+}
+
+/* True when data.mdb can be opened for reading: then an EACCES from
+ * mdb_env_open() in read mode came from the lock file. */
+static bool store_data_readable(const char *dir)
+{
+    char *path = xasprintf("%s/data.mdb", dir);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    free(path);
+    if (fd < 0)
+        return false;
+    close(fd);
+    return true;
+}
+
+/* LMDB trusts its meta page: a data.mdb cut short by a full disk or a bad
+ * copy would map pages past the end of the file and die of SIGBUS on the
+ * first read. Refuse such a file up front. */
+static int store_check_size(struct store *st)
+{
+    MDB_envinfo info;
+    MDB_stat ms;
+    mdb_filehandle_t fd;
+    struct stat sb;
+    int mrc;
+
+    mrc = mdb_env_info(st->env, &info);
+    if (mrc == 0)
+        mrc = mdb_env_stat(st->env, &ms);
+    if (mrc == 0)
+        mrc = mdb_env_get_fd(st->env, &fd);
+    if (mrc != 0)
+        return store_err("environment info", mrc);
+    if (fstat(fd, &sb) != 0) {
+        log_error("index %s: data.mdb: %s", st->dir, strerror(errno));
+        return SM_E_IO;
+    }
+    uint64_t need = ((uint64_t)info.me_last_pgno + 1) * ms.ms_psize;
+    if ((uint64_t)sb.st_size < need)
+        return store_corrupt(st, "data.mdb", "file is shorter than its pages");
+    st->mapsize = info.me_mapsize;
+    return 0;
+}
+
+/* Open the named databases: created in write mode, looked up (and required
+ * to exist) in read mode. Also used as the store_write() callback. */
+static int store_open_dbis(void *ctx, MDB_txn *txn)
+{
+    struct store *st = ctx;
+    for (int i = 0; i < STORE_NDBI; i++) {
+        unsigned flags = i == STORE_DBI_IDS ? MDB_DUPSORT : 0;
+        if (!st->is_readonly)
+            flags |= MDB_CREATE;
+        int mrc = mdb_dbi_open(txn, dbi_names[i], flags, &st->dbi[i]);
+        if (mrc == MDB_MAP_FULL)
+            return SM_E_MAPFULL;
+        if (mrc == MDB_NOTFOUND)
+            return store_corrupt(st, "index", "not a stacml index");
+        if (mrc != 0)
+            return store_err(dbi_names[i], mrc);
+    }
+    return 0;
+}
+
+int store_open(struct store *st, const char *dir, bool is_readonly)
+{
+    int rc = SM_E_DB;
+    int mrc;
+    MDB_txn *txn = NULL;
+
+    memset(st, 0, sizeof(*st));
+    st->dir = xstrdup(dir);
+    st->is_readonly = is_readonly;
+
+    if (is_readonly) {
+        rc = store_check_exists(dir);
+        if (rc != 0)
+            goto out;
+        mrc = store_env_open(st, MDB_RDONLY);
+        /* LMDB opens lock.mdb read-write even for readers and only forgives
+         * EROFS. A reader of someone else's read-only directory gets EACCES
+         * instead: fall back to MDB_NOLOCK then, and only then (a writer
+         * running at the same time could show us a torn snapshot). */
+        if ((mrc == EACCES || mrc == EPERM) && store_data_readable(dir)) {
+            log_warn("index %s: lock file not writable, reading without "
+                     "locks",
+                     dir);
+            mrc = store_env_open(st, MDB_RDONLY | MDB_NOLOCK);
+        }
+    } else {
+        mrc = store_env_open(st, 0);
+    }
+    if (mrc != 0) {
+        rc = store_open_err(dir, mrc);
+        goto out;
+    }
+    rc = store_check_size(st);
+    if (rc != 0)
+        goto out;
+    if (mdb_env_get_maxkeysize(st->env) < STORE_KEY_HASHED_LEN) {
+        log_error("index: LMDB built with keys shorter than %d bytes",
+                  STORE_KEY_HASHED_LEN);
+        rc = SM_E_DB;
+        goto out;
+    }
+
+    if (is_readonly) {
+        mrc = mdb_txn_begin(st->env, NULL, MDB_RDONLY, &txn);
+        if (mrc != 0) {
+            rc = store_err("begin read transaction", mrc);
+            goto out;
+        }
+        rc = store_open_dbis(st, txn);
+        if (rc != 0)
+            goto out;
+        /* Committing (not aborting) a read transaction is what makes the
+         * handles it opened usable by later transactions. */
+        mrc = mdb_txn_commit(txn);
+        txn = NULL;
+        if (mrc != 0) {
+            rc = store_err("open databases", mrc);
+            goto out;
+        }
+    } else {
+        int dead = 0;
+        /* Free the reader slots of harvests that were killed. */
+        mdb_reader_check(st->env, &dead);
+        if (dead > 0)
+            log_debug("index %s: cleared %d stale readers", dir, dead);
+        if (st->mapsize < STORE_MAP_INITIAL) {
+            mrc = mdb_env_set_mapsize(st->env, STORE_MAP_INITIAL);
+            if (mrc != 0) {
+                rc = store_err("set map size", mrc);
+                goto out;
+            }
+            st->mapsize = STORE_MAP_INITIAL;
+        }
+        rc = store_write(st, store_open_dbis, st);
+        if (rc != 0)
+            goto out;
+    }
+    rc = 0;
+out:
+    if (txn)
+        mdb_txn_abort(txn);
+    if (rc != 0)
+        store_close(st);
+    return rc;
+}
+
+void store_close(struct store *st)
+{
+    if (!st)
+        return;
+    if (st->env)
+        mdb_env_close(st->env);
+    st->env = NULL;
+    free(st->dir);
+    st->dir = NULL;
+}
+
+/* Adopt the map size another process has grown the file to. Only valid
+ * with no transaction open in this process. */
+static int store_adopt_mapsize(struct store *st)
+{
+    MDB_envinfo info;
+    int mrc = mdb_env_set_mapsize(st->env, 0);
+    if (mrc == 0)
+        mrc = mdb_env_info(st->env, &info);
+    if (mrc != 0)
+        return store_err("adopt map size", mrc);
+    st->mapsize = info.me_mapsize;
+    log_debug("index %s: map resized to %zu MiB by another process", st->dir,
+              st->mapsize >> 20);
+    return 0;
+}
+
+/* Double the map. No transaction may be open in this process. */
+static int store_grow(struct store *st)
+{
+    uint64_t max =
+        STORE_MAP_MAX_64 < SIZE_MAX / 4 ? STORE_MAP_MAX_64 : SIZE_MAX / 4;
+    if (st->mapsize >= max) {
+        log_error("index %s: map full at %zu MiB", st->dir, st->mapsize >> 20);
+        return SM_E_DB;
+    }
+    size_t size = st->mapsize * 2;
+    int mrc = mdb_env_set_mapsize(st->env, size);
+    if (mrc != 0)
+        return store_err("grow map", mrc);
+    st->mapsize = size;
+    log_info("index %s: map grown to %zu MiB", st->dir, size >> 20);
+    return 0;
+}
+
+int store_read_begin(struct store *st, MDB_txn **txn)
+{
+    int mrc;
+
+    *txn = NULL;
+    if (st->rdepth > 0) {
+        /* A lookup from inside a foreach callback: LMDB allows one read
+         * transaction per thread, so share the outer one. */
+        st->rdepth++;
+        *txn = st->rtxn;
+        return 0;
+    }
+    for (int i = 0;; i++) {
+        mrc = mdb_txn_begin(st->env, NULL, MDB_RDONLY, &st->rtxn);
+        if (mrc != MDB_MAP_RESIZED || i >= STORE_RESIZE_RETRIES)
+            break;
+        if (store_adopt_mapsize(st) != 0)
+            return SM_E_DB;
+    }
+    if (mrc != 0) {
+        st->rtxn = NULL;
+        return store_err("begin read transaction", mrc);
+    }
+    st->rdepth = 1;
+    *txn = st->rtxn;
+    return 0;
+}
+
+void store_read_end(struct store *st)
+{
+    if (st->rdepth <= 0)
+        return;
+    if (--st->rdepth == 0) {
+        mdb_txn_abort(st->rtxn);
+        st->rtxn = NULL;
+    }
+}
+
+int store_write(struct store *st, store_apply_fn fn, void *ctx)
+{
+    int rc = SM_E_DB;
+    int mrc;
+    int resized = 0;
+    MDB_txn *txn = NULL;
+
+    if (st->is_readonly) {
+        log_error("index %s: opened read-only", st->dir);
+        return SM_E_DB;
+    }
+    if (st->rdepth > 0) {
+        /* Growing the map needs every transaction of this process closed,
+         * and LMDB allows one transaction per thread anyway. */
+        log_error("index %s: write while a read is in progress", st->dir);
+        return SM_E_DB;
+    }
+    for (;;) {
+        mrc = mdb_txn_begin(st->env, NULL, 0, &txn);
+        if (mrc == MDB_MAP_RESIZED && resized++ < STORE_RESIZE_RETRIES) {
+            rc = store_adopt_mapsize(st);
+            if (rc != 0)
+                goto out;
+            continue;
+        }
+        if (mrc != 0) {
+            txn = NULL;
+            rc = store_err("begin write transaction", mrc);
+            goto out;
+        }
+        rc = fn(ctx, txn);
+        if (rc == 0) {
+            /* mdb_txn_commit() frees the transaction even when it fails. */
+            mrc = mdb_txn_commit(txn);
+            txn = NULL;
+            if (mrc == 0)
+                goto out;
+            if (mrc != MDB_MAP_FULL) {
+                rc = store_err("commit", mrc);
+                goto out;
+            }
+            rc = SM_E_MAPFULL;
+        } else {
+            mdb_txn_abort(txn);
+            txn = NULL;
+        }
+        if (rc != SM_E_MAPFULL)
+            goto out;
+        /* Nothing of the batch was written: grow, then replay it whole. */
+        rc = store_grow(st);
+        if (rc != 0)
+            goto out;
+    }
+out:
+    if (txn)
+        mdb_txn_abort(txn);
+    return rc;
+}
+
+int store_get(MDB_txn *txn, MDB_dbi dbi, MDB_val *key, MDB_val *data)
+{
+    int mrc = mdb_get(txn, dbi, key, data);
+    if (mrc == MDB_NOTFOUND)
+        return SM_E_NOTFOUND;
+    if (mrc != 0)
+        return store_err("get", mrc);
+    return 0;
+}
+
+int store_put(MDB_txn *txn, MDB_dbi dbi, MDB_val *key, MDB_val *data,
+              unsigned flags)
+{
+    int mrc = mdb_put(txn, dbi, key, data, flags);
+    if (mrc == MDB_MAP_FULL)
+        return SM_E_MAPFULL;
+    /* With MDB_NODUPDATA an existing pair is already what we want. */
+    if (mrc == MDB_KEYEXIST && (flags & MDB_NODUPDATA))
+        return 0;
+    if (mrc != 0)
+        return store_err("put", mrc);
+    return 0;
+}
+
+int store_del(MDB_txn *txn, MDB_dbi dbi, MDB_val *key, MDB_val *data)
+{
+    int mrc = mdb_del(txn, dbi, key, data);
+    if (mrc == MDB_NOTFOUND)
+        return 0;
+    if (mrc == MDB_MAP_FULL)
+        return SM_E_MAPFULL;
+    if (mrc != 0)
+        return store_err("delete", mrc);
+    return 0;
+}
+
+int store_count(MDB_txn *txn, MDB_dbi dbi, size_t *n)
+{
+    MDB_stat ms;
+    int mrc = mdb_stat(txn, dbi, &ms);
+    if (mrc != 0) {
+        *n = 0;
+        return store_err("stat", mrc);
+    }
+    *n = ms.ms_entries;
+    return 0;
+}
+
+int store_cursor_open(MDB_txn *txn, MDB_dbi dbi, MDB_cursor **cur)
+{
+    int mrc = mdb_cursor_open(txn, dbi, cur);
+    if (mrc != 0) {
+        *cur = NULL;
+        return store_err("open cursor", mrc);
+    }
+    return 0;
+}
+
+int store_cursor_get(MDB_cursor *cur, MDB_val *key, MDB_val *data,
+                     MDB_cursor_op op)
+{
+    int mrc = mdb_cursor_get(cur, key, data, op);
+    if (mrc == MDB_NOTFOUND)
+        return SM_E_NOTFOUND;
+    if (mrc != 0)
+        return store_err("cursor", mrc);
+    return 0;
+}

@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests of index/record.c: the fields record_new() derives (id as text,
+ * stac_type, extension names), the exact canonical encoding, and that
+ * encoding and decoding give back the same record for awkward strings. */
+#include <config.h>
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "index/detect.h"
+#include "index/record.h"
+#include "tests/lib/check.h"
+
+struct field_case {
+    const char *name;
+    const char *doc; /* JSON text (any value, not only objects) */
+    unsigned exts;
+    const char *id;        /* expected "id" */
+    const char *stac_type; /* expected "stac_type" */
+    const char *names;     /* expected "extensions", as JSON text */
+};
+
+static const struct field_case field_cases[] = {
+    {"string id", "{\"type\":\"Feature\",\"id\":\"abc\"}", 0, "abc", "Item",
+     "[]"},
+    {"integer id", "{\"type\":\"Feature\",\"id\":42}", 0, "42", "Item", "[]"},
+    {"negative id", "{\"type\":\"Feature\",\"id\":-7}", 0, "-7", "Item", "[]"},
+    {"large id", "{\"id\":9007199254740993}", 0, "9007199254740993", "Catalog",
+     "[]"},
+    {"real id", "{\"id\":1.5}", 0, "1.5", "Catalog", "[]"},
+    {"real id 0.1", "{\"id\":0.1}", 0, "0.1", "Catalog", "[]"},
+    {"integral real id", "{\"id\":2.0}", 0, "2", "Catalog", "[]"},
+    {"missing id", "{\"type\":\"Collection\"}", 0, "", "Collection", "[]"},
+    {"null id", "{\"type\":\"Catalog\",\"id\":null}", 0, "", "Catalog", "[]"},
+    {"object id", "{\"id\":{\"a\":1}}", 0, "", "Catalog", "[]"},
+    {"bool id", "{\"id\":true}", 0, "", "Catalog", "[]"},
+    {"empty id", "{\"id\":\"\"}", 0, "", "Catalog", "[]"},
+    {"catalog", "{\"type\":\"Catalog\",\"id\":\"c\"}", 0, "c", "Catalog", "[]"},
+    {"pre-1.0 collection",
+     "{\"stac_version\":\"0.9.0\",\"id\":\"c\",\"extent\":{},"
+     "\"license\":\"MIT\"}",
+     0, "c", "Collection", "[]"},
+    {"license only", "{\"stac_version\":\"0.8.0\",\"license\":\"MIT\"}", 0, "",
+     "Collection", "[]"},
+    {"pre-1.0 catalog", "{\"stac_version\":\"0.9.0\",\"id\":\"c\"}", 0, "c",
+     "Catalog", "[]"},
+    {"typed catalog with extent", "{\"type\":\"Catalog\",\"extent\":{}}", 0, "",
+     "Catalog", "[]"},
+    {"feature collection", "{\"type\":\"FeatureCollection\"}", 0, "", "Catalog",
+     "[]"},
+    /* as in crawler/stac.c, a type that is not a string is no type */
+    {"type not a string", "{\"type\":1,\"license\":\"x\"}", 0, "", "Collection",
+     "[]"},
+    {"not an object", "[1,2]", EXT_MLM, "", "Catalog", "[\"mlm\"]"},
+    {"all extensions", "{}", EXT_MLM | EXT_ML_MODEL | EXT_DLM, "", "Catalog",
+     "[\"dlm\",\"ml-model\",\"mlm\"]"},
+    {"tdml is not a model extension", "{}", EXT_TDML, "", "Catalog", "[]"},
+    {"mlm and tdml", "{}", EXT_MLM | EXT_TDML, "", "Catalog", "[\"mlm\"]"},
+    {"ml-model and dlm", "{}", EXT_ML_MODEL | EXT_DLM, "", "Catalog",
+     "[\"dlm\",\"ml-model\"]"},
+};
+
+static void test_fields(void)
+{
+    for (size_t i = 0; i < sizeof(field_cases) / sizeof(field_cases[0]); i++) {
+        const struct field_case *c = &field_cases[i];
+        json_error_t err;
+        json_t *doc = json_loads(c->doc, JSON_DECODE_ANY, &err);
+        json_t *names = json_loads(c->names, 0, &err);
+        CHECK_CASE(c->name, doc != NULL && names != NULL);
+        if (!doc || !names) {
+            json_decref(doc);
+            json_decref(names);
+            continue;
+        }
+        json_t *rec =
+            record_new(doc, "https://e/x.json", "https://e/", c->exts);
+        const char *id = json_string_value(json_object_get(rec, "id"));
+        const char *type = json_string_value(json_object_get(rec, "stac_type"));
+        CHECK_CASE(c->name, id && strcmp(id, c->id) == 0);
+        CHECK_CASE(c->name, type && strcmp(type, c->stac_type) == 0);
+        CHECK_CASE(c->name,
+                   json_equal(json_object_get(rec, "extensions"), names));
+        CHECK_CASE(c->name, json_object_get(rec, "stac") == doc);
+        CHECK_CASE(c->name, json_object_size(rec) == 6);
+        if (id && strcmp(id, c->id) != 0)
+            fprintf(stderr, "  id \"%s\", expected \"%s\"\n", id, c->id);
+        json_decref(rec);
+        json_decref(names);
+        json_decref(doc);
+    }
+}
+
+/* url and source are copied; the document is shared (a reference), so the
+ * record outlives the caller's reference to it. */
+static void test_ownership(void)
+{
+    json_t *doc = json_pack("{s:s, s:s}", "type", "Feature", "id", "item-1");
+    json_t *rec = record_new(doc, "https://e/a.json", NULL, 0);
+    json_decref(doc);
+
+    CHECK_STR_EQ(json_string_value(json_object_get(rec, "url")),
+                 "https://e/a.json");
+    CHECK(json_is_null(json_object_get(rec, "source")));
+    json_t *stac = json_object_get(rec, "stac");
+    CHECK_STR_EQ(json_string_value(json_object_get(stac, "id")), "item-1");
+    json_decref(rec);
+
+    /* A NULL document and a URL that is not UTF-8 become null, so the
+     * record can still be encoded. */
+    rec = record_new(NULL, "https://e/\xff", "https://e/", 0);
+    CHECK(json_is_null(json_object_get(rec, "stac")));
+    CHECK(json_is_null(json_object_get(rec, "url")));
+    CHECK_STR_EQ(json_string_value(json_object_get(rec, "id")), "");
+    size_t len;
+    char *s = record_encode(rec, &len);
+    CHECK(s != NULL);
+    free(s);
+    json_decref(rec);
+}
+
+/* The canonical encoding: compact, keys sorted at every level, no newline. */
+static void test_encode_exact(void)
+{
+    json_error_t err;
+    json_t *doc = json_loads(
+        "{\"type\":\"Feature\",\"id\":\"x\",\"b\":1,\"a\":[1,2.5,null]}", 0,
+        &err);
+    json_t *rec = record_new(doc, "https://e/x.json", "https://e/", EXT_MLM);
+    size_t len = 0;
+    char *s = record_encode(rec, &len);
+
+    CHECK_STR_EQ(s, "{\"extensions\":[\"mlm\"],\"id\":\"x\","
+                    "\"source\":\"https://e/\",\"stac\":{\"a\":[1,2.5,null],"
+                    "\"b\":1,\"id\":\"x\",\"type\":\"Feature\"},"
+                    "\"stac_type\":\"Item\",\"url\":\"https://e/x.json\"}");
+    CHECK(s && len == strlen(s));
+    free(s);
+
+    CHECK(record_encode(NULL, &len) == NULL);
+    CHECK_INT_EQ(len, 0);
+    json_decref(rec);
+    json_decref(doc);
+}
+
+/* Strings that need escaping, and UTF-8 that must stay UTF-8. */
+static const char *const awkward[] = {
+    "quote \" backslash \\ slash /",
+    "controls \x01\x02\x1f\x7f \b\f\n\r\t",
+    "latin \xc3\xa9t\xc3\xa9",
+    "check \xe2\x9c\x93 and emoji \xf0\x9f\x98\x80",
+    "line separators \xe2\x80\xa8 \xe2\x80\xa9",
+    "</script><!-- -->",
+    "",
+};
+
+static bool has_raw_control(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        if ((unsigned char)s[i] < 0x20)
+            return true;
+    }
+    return false;
+}
+
+static void test_round_trip(void)
+{
+    size_t n = sizeof(awkward) / sizeof(awkward[0]);
+    json_t *doc = json_object();
+    json_t *arr = json_array();
+
+    for (size_t i = 0; i < n; i++) {
+        json_array_append_new(arr, json_string(awkward[i]));
+        /* ... as keys too */
+        json_object_set_new(doc, awkward[i], json_integer((json_int_t)i));
+    }
+    json_object_set_new(doc, "strings", arr);
+    json_object_set_new(doc, "id", json_string(awkward[1]));
+    json_object_set_new(doc, "nul", json_stringn("a\0b", 3));
+    json_object_set_new(doc, "real", json_real(0.1));
+    json_object_set_new(doc, "negzero", json_real(-0.0));
+    json_object_set_new(doc, "big", json_integer(INT64_MAX));
+
+    json_t *rec = record_new(doc, "https://e/\xc3\xa9.json", "https://e/",
+                             EXT_DLM | EXT_MLM);
+    size_t len = 0;
+    char *s = record_encode(rec, &len);
+    CHECK(s != NULL);
+    if (!s)
+        goto out;
+    CHECK(!has_raw_control(s, len));
+    CHECK(strstr(s, "\xc3\xa9t\xc3\xa9") != NULL); /* not \u00e9 */
+    CHECK(strstr(s, "\xf0\x9f\x98\x80") != NULL);
+    CHECK(strchr(s, '\n') == NULL);
+
+    /* Valid JSON for an independent parse, not only for record_decode. */
+    json_error_t err;
+    json_t *plain = json_loadb(s, len, JSON_ALLOW_NUL, &err);
+    CHECK(plain != NULL);
+    json_decref(plain);
+
+    json_t *back = record_decode(s, len);
+    CHECK(back != NULL);
+    CHECK(json_equal(back, rec));
+    CHECK_STR_EQ(json_string_value(json_object_get(back, "id")), awkward[1]);
+
+    /* Encoding is canonical: the decoded record encodes to the same bytes. */
+    size_t len2 = 0;
+    char *s2 = record_encode(back, &len2);
+    CHECK(s2 && len2 == len && memcmp(s, s2, len) == 0);
+    free(s2);
+    json_decref(back);
+out:
+    free(s);
+    json_decref(rec);
+    json_decref(doc);
+}
+
+struct decode_case {
+    const char *name;
+    const char *text;
+    bool is_record;
+};
+
+static const struct decode_case decode_cases[] = {
+    {"object", "{\"id\":\"x\"}", true},
+    {"empty object", "{}", true},
+    {"array", "[1]", false},
+    {"number", "1", false},
+    {"string", "\"x\"", false},
+    {"truncated", "{\"id\":", false},
+    {"garbage", "not json", false},
+    {"empty", "", false},
+    {"trailing data", "{} {}", false},
+};
+
+static void test_decode(void)
+{
+    for (size_t i = 0; i < sizeof(decode_cases) / sizeof(decode_cases[0]);
+         i++) {
+        const struct decode_case *c = &decode_cases[i];
+        json_t *rec = record_decode(c->text, strlen(c->text));
+        CHECK_CASE(c->name, (rec != NULL) == c->is_record);
+        json_decref(rec);
+    }
+    CHECK(record_decode(NULL, 0) == NULL);
+    /* Only len bytes count: the rest of the buffer is not read. */
+    json_t *rec = record_decode("{}garbage", 2);
+    CHECK(rec != NULL);
+    json_decref(rec);
+}
+
+int main(void)
+{
+    test_fields();
+    test_ownership();
+    test_encode_exact();
+    test_round_trip();
+    test_decode();
+    return check_exit("test-record");
+}
