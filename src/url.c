@@ -1,0 +1,482 @@
+/* SPDX-License-Identifier: MIT */
+/* URL normalisation and RFC 3986 resolution on top of libcurl's CURLU API.
+ * libcurl parses, resolves and removes dot segments; this file adds what it
+ * leaves out (scheme policy, lower-case hosts, no fragments, encoding of
+ * stray spaces) and bounds every length by URL_MAX_LEN. No network I/O. */
+#include <config.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <curl/curl.h>
+
+#include "src/url.h"
+#include "src/err.h"
+#include "src/xalloc.h"
+
+/* Bytes that may not appear raw in a URL (RFC 3986 section 2), written as
+ * %XX instead. '%' itself is absent: existing escapes are kept as given. */
+static bool url_must_encode(unsigned char c)
+{
+    return c <= 0x20 || c >= 0x7f || strchr("\"<>\\^`{|}", c) != NULL;
+}
+
+/* Bytes kept raw in a local path turned into a file URL: unreserved, '/',
+ * sub-delims, ':' and '@' (RFC 3986 pchar). */
+static bool url_path_char(unsigned char c)
+{
+    return isalnum(c) || strchr("-._~/!$&'()*+,;=:@", c) != NULL;
+}
+
+/* Length of the scheme of s (RFC 3986: ALPHA *( ALPHA / DIGIT / "+" / "-" /
+ * "." ) followed by ':'), or 0 when s has none. */
+static size_t url_scheme_len(const char *s)
+{
+    size_t n = 0;
+
+    if (!isalpha((unsigned char)s[0]))
+        return 0;
+    while (isalnum((unsigned char)s[n]) || s[n] == '+' || s[n] == '-' ||
+           s[n] == '.')
+        n++;
+    return s[n] == ':' ? n : 0;
+}
+
+static enum url_scheme url_scheme_from(const char *s, size_t n)
+{
+    if (n == 4 && strncasecmp(s, "http", 4) == 0)
+        return URL_SCHEME_HTTP;
+    if (n == 5 && strncasecmp(s, "https", 5) == 0)
+        return URL_SCHEME_HTTPS;
+    if (n == 4 && strncasecmp(s, "file", 4) == 0)
+        return URL_SCHEME_FILE;
+    return URL_SCHEME_OTHER;
+}
+
+enum url_scheme url_scheme_of(const char *url)
+{
+    if (!url)
+        return URL_SCHEME_OTHER;
+    return url_scheme_from(url, url_scheme_len(url));
+}
+
+static int url_from_curlu_code(CURLUcode uc)
+{
+    switch (uc) {
+    case CURLUE_OK:
+        return 0;
+    case CURLUE_OUT_OF_MEMORY:
+        return SM_E_NOMEM;
+    case CURLUE_UNSUPPORTED_SCHEME:
+        return SM_E_SCHEME;
+    default:
+        return SM_E_URL;
+    }
+}
+
+/* Copy s for libcurl: surrounding whitespace trimmed (as browsers do), the
+ * fragment cut off (a crawler never needs it, and "#x" alone must resolve to
+ * the base), and bytes that may not appear raw percent-encoded, so that
+ * "DOTA-1.5 Dataset/x.json" resolves. *out is new. Returns 0 or
+ * SM_E_TOOBIG when the result would exceed URL_MAX_LEN. */
+static int url_prepare(const char *s, char **out)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t len = strnlen(s, URL_MAX_LEN + 1);
+    size_t i, n = 0;
+    char *p;
+
+    if (len > URL_MAX_LEN)
+        return SM_E_TOOBIG;
+    p = memchr(s, '#', len);
+    if (p)
+        len = (size_t)(p - s);
+    while (len > 0 && (unsigned char)s[len - 1] <= 0x20)
+        len--;
+    while (len > 0 && (unsigned char)*s <= 0x20) {
+        s++;
+        len--;
+    }
+
+    p = xmalloc(3 * len + 1);
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (url_must_encode(c)) {
+            p[n++] = '%';
+            p[n++] = hex[c >> 4];
+            p[n++] = hex[c & 15];
+        } else {
+            p[n++] = (char)c;
+        }
+    }
+    p[n] = '\0';
+    if (n > URL_MAX_LEN) {
+        free(p);
+        return SM_E_TOOBIG;
+    }
+    *out = p;
+    return 0;
+}
+
+/* Lower-case the host of an http(s) URL in place; libcurl keeps its case.
+ * Non-ASCII hosts are refused: this libcurl cannot be relied on to turn
+ * them into punycode, and we never send raw UTF-8 on the wire. */
+static int url_lower_host(CURLU *u)
+{
+    char *host = NULL;
+    bool is_changed = false;
+    int rc;
+
+    rc = url_from_curlu_code(curl_url_get(u, CURLUPART_HOST, &host, 0));
+    if (rc != 0)
+        goto out;
+    for (char *c = host; *c; c++) {
+        if ((unsigned char)*c >= 0x80) {
+            rc = SM_E_URL;
+            goto out;
+        }
+        if (isupper((unsigned char)*c)) {
+            *c = (char)tolower((unsigned char)*c);
+            is_changed = true;
+        }
+    }
+    /* Setting the host only when needed keeps an IPv6 zone id intact. */
+    if (is_changed)
+        rc = url_from_curlu_code(curl_url_set(u, CURLUPART_HOST, host, 0));
+out:
+    curl_free(host);
+    return rc;
+}
+
+/* A file URL must name an absolute path: libcurl takes "file:x" as a path
+ * "x" and prints "file://x", which then reads as a host (found by fuzzing). */
+static int url_check_file_path(CURLU *u)
+{
+    char *path = NULL;
+    int rc;
+
+    rc = url_from_curlu_code(curl_url_get(u, CURLUPART_PATH, &path, 0));
+    if (rc == 0 && path[0] != '/')
+        rc = SM_E_URL;
+    curl_free(path);
+    return rc;
+}
+
+/* Apply the scheme policy and our normalisations to a parsed URL and print
+ * it. *out is new (caller frees with free()). */
+static int url_finish(CURLU *u, char **out)
+{
+    char *scheme = NULL, *url = NULL;
+    enum url_scheme kind;
+    int rc;
+
+    rc = url_from_curlu_code(curl_url_get(u, CURLUPART_SCHEME, &scheme, 0));
+    if (rc != 0)
+        goto out;
+    kind = url_scheme_from(scheme, strlen(scheme));
+    if (kind == URL_SCHEME_OTHER) {
+        rc = SM_E_SCHEME;
+        goto out;
+    }
+    if (kind == URL_SCHEME_FILE)
+        rc = url_check_file_path(u);
+    else
+        rc = url_lower_host(u);
+    if (rc != 0)
+        goto out;
+    rc = url_from_curlu_code(curl_url_set(u, CURLUPART_FRAGMENT, NULL, 0));
+    if (rc != 0)
+        goto out;
+    rc = url_from_curlu_code(
+        curl_url_get(u, CURLUPART_URL, &url, CURLU_NO_DEFAULT_PORT));
+    if (rc != 0)
+        goto out;
+    if (strlen(url) > URL_MAX_LEN) {
+        rc = SM_E_TOOBIG;
+        goto out;
+    }
+    /* Copy: curl_free() and free() need not be the same allocator. */
+    *out = xstrdup(url);
+out:
+    curl_free(scheme);
+    curl_free(url);
+    return rc;
+}
+
+/* Parse an absolute, prepared URL into u, refusing schemes up front so that
+ * "javascript:..." reads as SM_E_SCHEME rather than a parse error. */
+static int url_set_absolute(CURLU *u, const char *url)
+{
+    size_t n = url_scheme_len(url);
+
+    if (n == 0)
+        return SM_E_URL;
+    if (url_scheme_from(url, n) == URL_SCHEME_OTHER)
+        return SM_E_SCHEME;
+    /* NON_SUPPORT_SCHEME: the policy above is ours, whatever protocols this
+     * libcurl was built with. */
+    return url_from_curlu_code(
+        curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME));
+}
+
+/* Parse one prepared absolute URL and print it normalised; *out is new. */
+static int url_normalize_once(const char *prepared, char **out)
+{
+    CURLU *u = curl_url();
+    int rc;
+
+    if (!u)
+        return SM_E_NOMEM;
+    rc = url_set_absolute(u, prepared);
+    if (rc == 0)
+        rc = url_finish(u, out);
+    curl_url_cleanup(u);
+    return rc;
+}
+
+int url_normalize(const char *url, char **out)
+{
+    char *prepared = NULL, *first = NULL, *again = NULL;
+    int rc;
+
+    if (!url || !out)
+        return SM_E_INVAL;
+    rc = url_prepare(url, &prepared);
+    if (rc != 0)
+        goto out;
+    rc = url_normalize_once(prepared, &first);
+    if (rc != 0)
+        goto out;
+    /* libcurl removes dot segments after its own checks, so a result such
+     * as "file:///c:" (from "file:///x/../c:") may not parse again. What we
+     * hand out must read back as itself (found by fuzzing). */
+    rc = url_normalize_once(first, &again);
+    if (rc == 0 && strcmp(first, again) != 0)
+        rc = SM_E_URL;
+    if (rc != 0)
+        goto out;
+    *out = first;
+    first = NULL;
+out:
+    free(prepared);
+    free(first);
+    free(again);
+    return rc;
+}
+
+int url_resolve(const char *base, const char *href, char **out)
+{
+    char *pbase = NULL, *phref = NULL, *joined = NULL;
+    CURLU *u = NULL;
+    int rc;
+
+    if (!base || !href || !out)
+        return SM_E_INVAL;
+    rc = url_prepare(href, &phref);
+    if (rc != 0)
+        goto out;
+    /* An absolute href ignores base, and an empty one (or a bare fragment)
+     * is the base itself (RFC 3986 5.2.2). libcurl gets the latter wrong:
+     * it drops the last segment and the query. */
+    if (url_scheme_len(phref) > 0) {
+        rc = url_normalize(phref, out);
+        goto out;
+    }
+    if (phref[0] == '\0') {
+        rc = url_normalize(base, out);
+        goto out;
+    }
+    rc = url_prepare(base, &pbase);
+    if (rc != 0)
+        goto out;
+    u = curl_url();
+    if (!u) {
+        rc = SM_E_NOMEM;
+        goto out;
+    }
+    rc = url_set_absolute(u, pbase);
+    if (rc != 0)
+        goto out;
+    /* With a URL already in u, libcurl resolves phref against it. */
+    rc = url_from_curlu_code(
+        curl_url_set(u, CURLUPART_URL, phref, CURLU_NON_SUPPORT_SCHEME));
+    if (rc != 0)
+        goto out;
+    rc = url_from_curlu_code(curl_url_get(u, CURLUPART_URL, &joined, 0));
+    if (rc != 0)
+        goto out;
+    /* Parse the joined URL afresh: libcurl checks some things only when it
+     * parses a whole URL (file:///c: is refused, but "/../c:" against a file
+     * base is not), and the result must read back as itself. */
+    rc = url_normalize(joined, out);
+out:
+    curl_free(joined);
+    curl_url_cleanup(u);
+    free(pbase);
+    free(phref);
+    return rc;
+}
+
+/* True when s[0..n) is a DNS name with at least one dot whose last label
+ * starts with a letter (TLDs do; "v1.0" is a directory), or a dotted quad. */
+static bool url_is_hostname(const char *s, size_t n)
+{
+    size_t labels = 0, digits_only = 0, label_start = 0;
+
+    for (size_t i = 0; i <= n; i++) {
+        if (i < n && (isalnum((unsigned char)s[i]) || s[i] == '-'))
+            continue;
+        if (i < n && s[i] != '.')
+            return false;
+        if (i == label_start)
+            return false; /* empty label: ".", "..", "a..b" */
+        labels++;
+        if (strspn(s + label_start, "0123456789") == i - label_start)
+            digits_only++;
+        if (i == n && !isalpha((unsigned char)s[label_start]))
+            return labels == 4 && digits_only == 4;
+        label_start = i + 1;
+    }
+    return labels >= 2;
+}
+
+static bool url_ends_with_nocase(const char *s, size_t n, const char *suffix)
+{
+    size_t k = strlen(suffix);
+    return n >= k && strncasecmp(s + n - k, suffix, k) == 0;
+}
+
+bool url_is_registry_ref(const char *href)
+{
+    size_t n, host_len, port_len = 0;
+    const char *slash, *colon;
+
+    if (!href)
+        return false;
+    n = strnlen(href, URL_MAX_LEN + 1);
+    /* The character set of a docker reference: [host[:port]/]path[:tag]
+     * [@digest]. Anything else ('?', '%', ' ', "://") is not one. */
+    if (n == 0 || n > URL_MAX_LEN ||
+        strspn(href, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                     "0123456789._-/:@") != n ||
+        strstr(href, "://"))
+        return false;
+    slash = strchr(href, '/');
+    if (!slash || slash[1] == '\0' || slash[1] == '/')
+        return false;
+    host_len = (size_t)(slash - href);
+    colon = memchr(href, ':', host_len);
+    if (colon) {
+        port_len = host_len - (size_t)(colon - href) - 1;
+        host_len = (size_t)(colon - href);
+        if (port_len == 0 || port_len > 5 ||
+            strspn(colon + 1, "0123456789") < port_len)
+            return false;
+    }
+    if (!url_is_hostname(href, host_len))
+        return false;
+    return !url_ends_with_nocase(href, n, ".json") &&
+           !url_ends_with_nocase(href, n, ".geojson");
+}
+
+int url_host_key(const char *url, char **out)
+{
+    enum url_scheme kind = url_scheme_of(url);
+    char *prepared = NULL, *host = NULL, *port = NULL;
+    CURLU *u = NULL;
+    int rc;
+
+    if (!url || !out)
+        return SM_E_INVAL;
+    if (kind == URL_SCHEME_FILE) {
+        *out = xstrdup("file://");
+        return 0;
+    }
+    if (kind == URL_SCHEME_OTHER || url_prepare(url, &prepared) != 0)
+        return SM_E_URL;
+    u = curl_url();
+    if (!u) {
+        rc = SM_E_NOMEM;
+        goto out;
+    }
+    rc = url_set_absolute(u, prepared);
+    if (rc == 0)
+        rc = url_lower_host(u);
+    if (rc == 0)
+        rc = url_from_curlu_code(curl_url_get(u, CURLUPART_HOST, &host, 0));
+    if (rc == 0)
+        rc = url_from_curlu_code(
+            curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT));
+    if (rc != 0) {
+        rc = rc == SM_E_NOMEM ? rc : SM_E_URL;
+        goto out;
+    }
+    *out = xasprintf("%s://%s:%s", kind == URL_SCHEME_HTTP ? "http" : "https",
+                     host, port);
+out:
+    curl_free(host);
+    curl_free(port);
+    curl_url_cleanup(u);
+    free(prepared);
+    return rc;
+}
+
+/* Turn an absolute local path into a file URL, percent-encoding every byte
+ * that is not a path character (space, '%', '?', '#', non-ASCII). */
+static int url_from_path(const char *path, char **out)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t len = strlen(path), n = 0;
+    char *url;
+    int rc;
+
+    if (len > URL_MAX_LEN)
+        return SM_E_TOOBIG;
+    url = xmalloc(sizeof("file://") + 3 * len);
+    memcpy(url, "file://", 7);
+    n = 7;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)path[i];
+        if (url_path_char(c)) {
+            url[n++] = (char)c;
+        } else {
+            url[n++] = '%';
+            url[n++] = hex[c >> 4];
+            url[n++] = hex[c & 15];
+        }
+    }
+    url[n] = '\0';
+    rc = url_normalize(url, out);
+    free(url);
+    return rc;
+}
+
+int url_from_arg(const char *arg, char **out)
+{
+    size_t n;
+    char *path;
+    int rc;
+
+    if (!arg || !out)
+        return SM_E_INVAL;
+    if (strnlen(arg, URL_MAX_LEN + 1) > URL_MAX_LEN)
+        return SM_E_TOOBIG;
+    n = url_scheme_len(arg);
+    if (n > 0 && url_scheme_from(arg, n) != URL_SCHEME_OTHER)
+        return url_normalize(arg, out);
+    if (n > 0 && strncmp(arg + n, "://", 3) == 0)
+        return SM_E_SCHEME;
+    /* Anything else is a local path, even "notes:v2/catalog.json". */
+    path = realpath(arg, NULL);
+    if (!path) {
+        if (errno == ENAMETOOLONG)
+            return SM_E_TOOBIG;
+        return n > 0 ? SM_E_SCHEME : SM_E_NOTFOUND;
+    }
+    rc = url_from_path(path, out);
+    free(path);
+    return rc;
+}

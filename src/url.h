@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/* URL normalisation and RFC 3986 resolution on top of libcurl's URL API
+ * (CURLU). Pure functions: no network, no global state. */
+#ifndef SRC_URL_H
+#define SRC_URL_H
+
+#include <stdbool.h>
+
+/* URLs longer than this are refused with SM_E_TOOBIG. */
+#define URL_MAX_LEN 8192
+
+enum url_scheme {
+    URL_SCHEME_OTHER = 0,
+    URL_SCHEME_HTTP,
+    URL_SCHEME_HTTPS,
+    URL_SCHEME_FILE,
+};
+
+/* Normalise an absolute URL: scheme and host lower-case, default port
+ * dropped, dot segments resolved, fragment dropped, empty http(s) path
+ * becomes "/". On success *out is a new string (caller frees with free()).
+ * Returns 0, SM_E_URL (not an absolute URL, or malformed), SM_E_SCHEME
+ * (scheme other than http, https, file), or SM_E_TOOBIG (longer than
+ * URL_MAX_LEN, before or after normalisation). */
+int url_normalize(const char *url, char **out);
+
+/* Resolve href against base (an absolute URL) per RFC 3986 and normalise
+ * the result as url_normalize() does. An absolute href ignores base.
+ * Same returns as url_normalize(); *out is new on success. */
+int url_resolve(const char *base, const char *href, char **out);
+
+/* The scheme of an absolute URL (case-insensitive), URL_SCHEME_OTHER when
+ * it has none of the three. */
+enum url_scheme url_scheme_of(const char *url);
+
+/* True when href has no scheme and reads as a container-registry reference
+ * such as "docker.io/org/image:tag" or "registry.hub.docker.com/u/m:v1":
+ * its first segment is a host name (contains a dot, optional :port) followed
+ * by at least one more segment, and it does not end in .json/.geojson.
+ * Such hrefs are never resolved or fetched (EXTENSIONS.md 7.9.1). */
+bool url_is_registry_ref(const char *href);
+
+/* The politeness key of an absolute URL: "scheme://host:port" with the port
+ * always present (80/443 filled in), or "file://" for file URLs. *out is
+ * new. Returns 0 or SM_E_URL. */
+int url_host_key(const char *url, char **out);
+
+/* Turn a command-line argument into a normalised absolute URL. http(s) and
+ * file URLs are normalised; anything else without a scheme is a local path,
+ * made absolute against the working directory (the file must exist) and
+ * returned as a percent-encoded file:// URL. Returns 0, SM_E_URL,
+ * SM_E_SCHEME, SM_E_NOTFOUND (no such local file) or SM_E_TOOBIG. */
+int url_from_arg(const char *arg, char **out);
+
+#endif
