@@ -1,0 +1,388 @@
+/* SPDX-License-Identifier: MIT */
+/* The crawl loop: pops URLs from the frontier while there is capacity,
+ * fetches them through the fetcher, parses each body once, hands the
+ * document to the hooks and pushes the links it holds. Everything runs on
+ * one libuv loop thread; there is no thread or process per request. */
+#include <config.h>
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <uv.h>
+
+#include "crawler/crawler.h"
+#include "crawler/fetch.h"
+#include "crawler/frontier.h"
+#include "crawler/links.h"
+#include "src/url.h"
+#include "src/err.h"
+#include "src/log.h"
+#include "src/xalloc.h"
+
+struct crawler {
+    struct crawler_options opt;
+    struct crawler_hooks hooks;
+    uv_loop_t loop;
+    bool loop_ready;
+    struct fetcher *fetcher;
+    struct frontier *frontier;
+    uv_signal_t sig_int, sig_term;
+    int signals_seen;
+    struct crawler_stats stats;
+    long started;
+    bool stopping;
+    bool finished;
+    int rc;
+};
+
+void crawler_options_default(struct crawler_options *opt)
+{
+    memset(opt, 0, sizeof(*opt));
+    opt->concurrency = 32;
+    opt->per_host = 4;
+    opt->max_depth = -1;
+    opt->max_docs = 0;
+    opt->max_doc_size = 8u << 20;
+    opt->connect_timeout_ms = 10000;
+    opt->stall_timeout_s = 30;
+    opt->timeout_ms = 0;
+    opt->max_redirects = 10;
+    opt->user_agent = PACKAGE_NAME "/" PACKAGE_VERSION " (+" PACKAGE_URL ")";
+}
+
+static void on_fetch_done(void *ctx, void *data, const struct fetch_result *r);
+
+int crawler_new(const struct crawler_options *opt,
+                const struct crawler_hooks *hooks, struct crawler **out)
+{
+    struct crawler *c = xcalloc(1, sizeof(*c));
+    c->opt = *opt;
+    if (c->opt.concurrency < 1)
+        c->opt.concurrency = 1;
+    if (c->opt.per_host < 1)
+        c->opt.per_host = 1;
+    c->hooks = *hooks;
+    int rc = uv_loop_init(&c->loop);
+    if (rc != 0) {
+        log_error("uv_loop_init: %s", uv_strerror(rc));
+        free(c);
+        return SM_E_LOOP;
+    }
+    c->loop_ready = true;
+    struct fetch_options fo = {
+        .user_agent = opt->user_agent,
+        .max_doc_size = opt->max_doc_size,
+        .connect_timeout_ms = opt->connect_timeout_ms,
+        .stall_timeout_s = opt->stall_timeout_s,
+        .timeout_ms = opt->timeout_ms,
+        .max_redirects = opt->max_redirects,
+        .max_connections = c->opt.concurrency,
+    };
+    rc = fetcher_new(&c->loop, &fo, on_fetch_done, c, &c->fetcher);
+    if (rc != 0) {
+        uv_loop_close(&c->loop);
+        free(c);
+        return rc;
+    }
+    c->frontier = frontier_new(c->opt.per_host);
+    *out = c;
+    return 0;
+}
+
+int crawler_add_seed(struct crawler *c, const char *url)
+{
+    return frontier_push(c->frontier, url, url, 0, FRONTIER_F_SEED);
+}
+
+static void report_failure(struct crawler *c, const struct frontier_entry *e,
+                           int rc, long status, const char *reason)
+{
+    struct crawler_failure f = {
+        .url = e->url,
+        .source = e->source,
+        .rc = rc,
+        .http_status = status,
+        .reason = reason,
+    };
+    c->stats.failed++;
+    log_info("failed: %s: %s", e->url, reason);
+    if (c->hooks.failure)
+        c->hooks.failure(c->hooks.ctx, &f);
+}
+
+static int call_document_hook(struct crawler *c, const struct crawler_doc *d)
+{
+    c->stats.documents++;
+    int rc = c->hooks.document ? c->hooks.document(c->hooks.ctx, d) : 0;
+    if (rc < 0) {
+        log_error("cannot store %s: %s", d->url, sm_strerror(rc));
+        c->stats.hook_error = true;
+        c->rc = rc;
+        crawler_stop(c);
+        return 0;
+    }
+    if (rc > 0)
+        c->stats.models++;
+    return rc;
+}
+
+/* The canonical URL of a feature embedded in an item page: its self link
+ * when it has a usable one, else the page URL with the id as fragment. */
+static char *feature_url(const json_t *feat, const char *page_url)
+{
+    const json_t *links = json_object_get(feat, "links");
+    size_t i;
+    const json_t *l;
+    json_array_foreach(links, i, l) {
+        const char *rel = json_string_value(json_object_get(l, "rel"));
+        const char *href = json_string_value(json_object_get(l, "href"));
+        char *u = NULL;
+        if (rel && href && strcmp(rel, "self") == 0 &&
+            url_resolve(page_url, href, &u) == 0)
+            return u;
+    }
+    char *id = stac_id(feat);
+    if (!id)
+        return NULL;
+    char *u = xasprintf("%s#%s", page_url, id);
+    free(id);
+    return u;
+}
+
+static void handle_features(struct crawler *c, const struct frontier_entry *e,
+                            const json_t *doc, const char *page_url)
+{
+    size_t i;
+    const json_t *feat;
+    json_array_foreach(json_object_get(doc, "features"), i, feat) {
+        if (stac_classify(feat) != STAC_KIND_ITEM)
+            continue;
+        char *u = feature_url(feat, page_url);
+        if (!u)
+            continue;
+        struct crawler_doc d = {
+            .url = u,
+            .source = e->source,
+            .depth = e->depth + 1,
+            .kind = STAC_KIND_ITEM,
+            .json = feat,
+            .embedded = true,
+        };
+        call_document_hook(c, &d);
+        free(u);
+    }
+}
+
+/* Whether a link of this rel is followed from this document. */
+static bool follow_rel(enum link_rel rel, bool is_model)
+{
+    switch (rel) {
+    case LINK_REL_TRAIN:
+    case LINK_REL_VALIDATION:
+    case LINK_REL_TEST:
+        /* derived_from from a non-model (an inference product) points at
+         * its model, not at training data. */
+        return is_model;
+    default:
+        return true;
+    }
+}
+
+static void push_links(struct crawler *c, const struct frontier_entry *e,
+                       const json_t *doc, const char *base, bool is_model)
+{
+    struct links ls;
+    links_init(&ls);
+    int rc = links_extract(doc, base, url_scheme_of(base) == URL_SCHEME_FILE,
+                           &ls);
+    if (rc == SM_E_TOOBIG)
+        log_warn("%s: more than %d links, the rest ignored", e->url,
+                 LINKS_MAX);
+    if (ls.n_rejected) {
+        c->stats.links_rejected += ls.n_rejected;
+        log_info("%s: %zu link(s) rejected, first: %s", e->url, ls.n_rejected,
+                 ls.first_error);
+    }
+    bool deep_ok = c->opt.max_depth < 0 || e->depth < c->opt.max_depth;
+    for (size_t i = 0; i < ls.n; i++) {
+        const struct link *l = &ls.v[i];
+        if (!follow_rel(l->rel, is_model))
+            continue;
+        bool lateral = l->rel == LINK_REL_NEXT;
+        if (!lateral && !deep_ok)
+            continue;
+        unsigned flags = 0;
+        if (l->rel == LINK_REL_TRAIN || l->rel == LINK_REL_VALIDATION ||
+            l->rel == LINK_REL_TEST)
+            flags |= FRONTIER_F_DATASET;
+        frontier_push(c->frontier, l->url, e->source,
+                      lateral ? e->depth : e->depth + 1, flags);
+    }
+    links_cleanup(&ls);
+}
+
+static void handle_body(struct crawler *c, const struct frontier_entry *e,
+                        const struct fetch_result *r)
+{
+    json_error_t jerr;
+    char reason[256];
+    json_t *doc = json_loadb(r->body, r->body_len, 0, &jerr);
+    if (!doc) {
+        snprintf(reason, sizeof(reason),
+                 "invalid JSON at line %d column %d: %s", jerr.line,
+                 jerr.column, jerr.text);
+        report_failure(c, e, SM_E_PARSE, r->http_status, reason);
+        return;
+    }
+    enum stac_kind kind = stac_classify(doc);
+    if (kind == STAC_KIND_NONE) {
+        report_failure(c, e, SM_E_NOTSTAC, r->http_status,
+                       "not a STAC document (no STAC type or stac_version)");
+        json_decref(doc);
+        return;
+    }
+    char *base = NULL;
+    if (url_normalize(r->final_url, &base) != 0)
+        base = xstrdup(e->url);
+    /* After a redirect the document lives at the final URL: that is its
+     * canonical URL, so two paths to it give one record. */
+    struct crawler_doc d = {
+        .url = base,
+        .source = e->source,
+        .depth = e->depth,
+        .kind = kind,
+        .json = doc,
+        .size = r->body_len,
+        .http_status = r->http_status,
+        .etag = r->etag,
+        .last_modified = r->last_modified,
+    };
+    bool is_model = call_document_hook(c, &d) > 0;
+    if (kind == STAC_KIND_ITEM_COLLECTION)
+        handle_features(c, e, doc, base);
+    /* A dataset reached through a training link is read, not walked: it may
+     * be a collection of millions of items. */
+    if (!(e->flags & FRONTIER_F_DATASET))
+        push_links(c, e, doc, base, is_model);
+    free(base);
+    json_decref(doc);
+}
+
+static void finish(struct crawler *c)
+{
+    if (c->finished)
+        return;
+    c->finished = true;
+    c->stats.queued_left = frontier_queued(c->frontier);
+    uv_close((uv_handle_t *)&c->sig_int, NULL);
+    uv_close((uv_handle_t *)&c->sig_term, NULL);
+    fetcher_free(c->fetcher);
+    c->fetcher = NULL;
+}
+
+static bool limit_reached(const struct crawler *c)
+{
+    return c->opt.max_docs > 0 && c->started >= c->opt.max_docs;
+}
+
+static void pump(struct crawler *c)
+{
+    while (!c->stopping && !limit_reached(c) &&
+           fetcher_active(c->fetcher) < (size_t)c->opt.concurrency) {
+        struct frontier_entry *e = frontier_pop(c->frontier);
+        if (!e)
+            break;
+        bool is_file = url_scheme_of(e->url) == URL_SCHEME_FILE;
+        int rc = fetcher_start(c->fetcher, e->url, is_file, e);
+        if (rc != 0) {
+            report_failure(c, e, rc, 0, sm_strerror(rc));
+            frontier_done(c->frontier, e);
+            continue;
+        }
+        c->started++;
+    }
+    if (fetcher_active(c->fetcher) == 0)
+        finish(c);
+}
+
+static void on_fetch_done(void *ctx, void *data, const struct fetch_result *r)
+{
+    struct crawler *c = ctx;
+    struct frontier_entry *e = data;
+    if (r->rc == SM_E_INTR) {
+        frontier_done(c->frontier, e);
+        return;
+    }
+    if (r->rc != 0) {
+        report_failure(c, e, r->rc, r->http_status, r->reason);
+    } else {
+        c->stats.fetched++;
+        c->stats.bytes += r->body_len;
+        handle_body(c, e, r);
+    }
+    frontier_done(c->frontier, e);
+    if (!c->finished)
+        pump(c);
+}
+
+void crawler_stop(struct crawler *c)
+{
+    c->stopping = true;
+}
+
+static void on_uv_signal(uv_signal_t *h, int signum)
+{
+    struct crawler *c = h->data;
+    c->signals_seen++;
+    c->stats.interrupted = true;
+    if (c->signals_seen > 1) {
+        /* The index holds only committed batches: leaving now is safe. */
+        static const char msg[] = "stacml: interrupted again, exiting\n";
+        ssize_t n = write(STDERR_FILENO, msg, sizeof(msg) - 1);
+        (void)n;
+        _exit(130);
+    }
+    log_warn("interrupted: finishing transfers in flight (again to quit "
+             "at once)");
+    crawler_stop(c);
+    if (!c->finished && fetcher_active(c->fetcher) == 0)
+        finish(c);
+}
+
+int crawler_run(struct crawler *c)
+{
+    uv_signal_init(&c->loop, &c->sig_int);
+    uv_signal_init(&c->loop, &c->sig_term);
+    c->sig_int.data = c->sig_term.data = c;
+    uv_signal_start(&c->sig_int, on_uv_signal, SIGINT);
+    uv_signal_start(&c->sig_term, on_uv_signal, SIGTERM);
+    pump(c);
+    int rc = uv_run(&c->loop, UV_RUN_DEFAULT);
+    if (rc != 0)
+        log_error("event loop ended with %d active handles", rc);
+    return c->rc;
+}
+
+const struct crawler_stats *crawler_get_stats(const struct crawler *c)
+{
+    return &c->stats;
+}
+
+void crawler_free(struct crawler *c)
+{
+    if (!c)
+        return;
+    if (!c->finished) {
+        /* Never ran: the fetcher's handles still need closing. */
+        fetcher_free(c->fetcher);
+        uv_run(&c->loop, UV_RUN_DEFAULT);
+    }
+    if (c->loop_ready) {
+        int rc = uv_loop_close(&c->loop);
+        if (rc != 0)
+            log_error("uv_loop_close: %s", uv_strerror(rc));
+    }
+    frontier_free(c->frontier);
+    free(c);
+}

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: MIT */
+/* The crawler: owns the libuv loop, the fetcher and the frontier, walks
+ * static STAC catalogs from their seeds, and reports every document (or its
+ * failure) through hooks. It knows nothing of the index: main.c wires the
+ * hooks to it. */
+#ifndef CRAWLER_CRAWLER_H
+#define CRAWLER_CRAWLER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <jansson.h>
+
+#include "crawler/stac.h"
+
+struct crawler;
+
+struct crawler_options {
+    int concurrency;         /* transfers in flight, all hosts (>= 1) */
+    int per_host;            /* transfers in flight per host (>= 1) */
+    int max_depth;           /* link distance from a seed; < 0 = no limit */
+    long max_docs;           /* fetches to start; <= 0 = no limit */
+    size_t max_doc_size;     /* bytes */
+    long connect_timeout_ms;
+    long stall_timeout_s;
+    long timeout_ms; /* per document, 0 = none */
+    long max_redirects;
+    const char *user_agent;
+};
+
+/* Fill opt with the defaults (concurrency 32, per-host 4, ...). */
+void crawler_options_default(struct crawler_options *opt);
+
+/* One document that was fetched and parsed. Valid during the hook only. */
+struct crawler_doc {
+    const char *url;    /* canonical URL (the one requested, normalised) */
+    const char *source; /* seed whose crawl reached it */
+    int depth;
+    enum stac_kind kind;
+    const json_t *json; /* borrowed */
+    size_t size;        /* bytes of the body (0 for embedded features) */
+    long http_status;
+    const char *etag;          /* NULL if none */
+    const char *last_modified; /* NULL if none */
+    bool embedded;             /* a feature inside an item page */
+};
+
+struct crawler_failure {
+    const char *url;
+    const char *source;
+    int rc;            /* SM_E_* */
+    long http_status;  /* 0 if no response */
+    const char *reason;
+};
+
+struct crawler_hooks {
+    void *ctx;
+    /* Every STAC document. Return 1 when it is a model record, 0 when not,
+     * negative (SM_E_*) when the document could not be stored: the crawl
+     * then stops (the index is unusable). */
+    int (*document)(void *ctx, const struct crawler_doc *doc);
+    /* Every document that could not be fetched, parsed or recognised. */
+    void (*failure)(void *ctx, const struct crawler_failure *fail);
+};
+
+struct crawler_stats {
+    size_t fetched;   /* transfers finished with a body */
+    size_t failed;    /* failures reported */
+    size_t documents; /* STAC documents handed to the document hook */
+    size_t models;    /* of which model records */
+    size_t bytes;
+    size_t queued_left; /* not fetched because of --max-docs or a stop */
+    size_t links_rejected;
+    bool interrupted;
+    bool hook_error;
+};
+
+/* Create a crawler. Returns 0 and *out, or an SM_E_* code. */
+int crawler_new(const struct crawler_options *opt,
+                const struct crawler_hooks *hooks, struct crawler **out);
+
+/* Add a seed: a normalised absolute http(s) or file URL. A seed is its own
+ * source. Returns 1 when queued, 0 when already seen, or SM_E_URL. */
+int crawler_add_seed(struct crawler *c, const char *url);
+
+/* Run until the frontier is exhausted, a limit is hit or stop is asked for.
+ * Returns 0, or an SM_E_* code for a loop or hook failure. */
+int crawler_run(struct crawler *c);
+
+/* Ask a running crawler to stop taking new work (signal-safe to call from
+ * a libuv signal handler). In-flight transfers finish. */
+void crawler_stop(struct crawler *c);
+
+const struct crawler_stats *crawler_get_stats(const struct crawler *c);
+
+/* Free the crawler. crawler_free(NULL) is a no-op. */
+void crawler_free(struct crawler *c);
+
+#endif

@@ -1,0 +1,448 @@
+/* SPDX-License-Identifier: MIT */
+/* libuv <-> libcurl multi socket glue. One struct fetch per transfer, owned
+ * here from curl_multi_add_handle until its CURLMSG_DONE is handled. Easy
+ * handles are kept in a small pool and reused, since setting one up costs
+ * more than a small document takes to fetch from a nearby server. */
+#include <config.h>
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <curl/curl.h>
+
+#include "crawler/fetch.h"
+#include "src/buf.h"
+#include "src/err.h"
+#include "src/log.h"
+#include "src/xalloc.h"
+
+#define POOL_MAX 64
+#define HEADER_VALUE_MAX 1024
+
+struct fetch {
+    struct fetcher *owner;
+    CURL *easy;
+    void *data;
+    char *url;
+    struct buf body;
+    bool too_big;
+    char *etag;
+    char *last_modified;
+    char errbuf[CURL_ERROR_SIZE];
+    struct fetch *next; /* pool link, or active list link */
+    struct fetch *prev; /* active list link */
+};
+
+struct sock_ctx {
+    uv_poll_t poll;
+    curl_socket_t fd;
+    struct fetcher *owner;
+};
+
+struct fetcher {
+    uv_loop_t *loop;
+    CURLM *multi;
+    uv_timer_t timer;
+    struct fetch_options opt;
+    char *user_agent;
+    fetch_done_cb cb;
+    void *ctx;
+    size_t active;
+    struct fetch *active_list; /* transfers in flight, for abort */
+    struct curl_slist *headers;
+    struct fetch *pool;
+    size_t pool_n;
+    bool closing;
+};
+
+static void check_multi_info(struct fetcher *f);
+
+static void on_sock_closed(uv_handle_t *h)
+{
+    free(h->data);
+}
+
+static void on_uv_poll(uv_poll_t *poll, int status, int events)
+{
+    struct sock_ctx *sc = poll->data;
+    struct fetcher *f = sc->owner;
+    int flags = 0;
+    int running;
+    if (status < 0)
+        flags = CURL_CSELECT_ERR;
+    if (events & UV_READABLE)
+        flags |= CURL_CSELECT_IN;
+    if (events & UV_WRITABLE)
+        flags |= CURL_CSELECT_OUT;
+    curl_multi_socket_action(f->multi, sc->fd, flags, &running);
+    check_multi_info(f);
+}
+
+static int on_curl_socket(CURL *easy, curl_socket_t s, int action, void *userp,
+                          void *socketp)
+{
+    struct fetcher *f = userp;
+    struct sock_ctx *sc = socketp;
+    int events = 0;
+
+    if (action == CURL_POLL_REMOVE) {
+        if (sc) {
+            uv_poll_stop(&sc->poll);
+            uv_close((uv_handle_t *)&sc->poll, on_sock_closed);
+            curl_multi_assign(f->multi, s, NULL);
+        }
+        return 0;
+    }
+    if (!sc) {
+        sc = xcalloc(1, sizeof(*sc));
+        sc->fd = s;
+        sc->owner = f;
+        if (uv_poll_init_socket(f->loop, &sc->poll, s) != 0) {
+            free(sc);
+            return -1;
+        }
+        sc->poll.data = sc;
+        curl_multi_assign(f->multi, s, sc);
+    }
+    if (action == CURL_POLL_IN || action == CURL_POLL_INOUT)
+        events |= UV_READABLE;
+    if (action == CURL_POLL_OUT || action == CURL_POLL_INOUT)
+        events |= UV_WRITABLE;
+    uv_poll_start(&sc->poll, events, on_uv_poll);
+    return 0;
+}
+
+static void on_uv_timer(uv_timer_t *t)
+{
+    struct fetcher *f = t->data;
+    int running;
+    curl_multi_socket_action(f->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+    check_multi_info(f);
+}
+
+static int on_curl_timer(CURLM *multi, long timeout_ms, void *userp)
+{
+    struct fetcher *f = userp;
+    if (timeout_ms < 0) {
+        uv_timer_stop(&f->timer);
+        return 0;
+    }
+    /* 0 means "act now", but socket_action must NOT be called from within
+     * this callback: let the loop call us back on its next iteration. */
+    if (timeout_ms == 0)
+        timeout_ms = 1;
+    uv_timer_start(&f->timer, on_uv_timer, (uint64_t)timeout_ms, 0);
+    return 0;
+}
+
+static size_t on_curl_write(char *ptr, size_t size, size_t n, void *userp)
+{
+    struct fetch *x = userp;
+    size_t len = size * n;
+    if (buf_append(&x->body, ptr, len) != 0) {
+        x->too_big = true;
+        return 0; /* aborts the transfer with CURLE_WRITE_ERROR */
+    }
+    return len;
+}
+
+/* Copy a header value, trimmed; NULL when it is absurdly long. */
+static char *header_value(const char *p, size_t len)
+{
+    while (len && (*p == ' ' || *p == '\t')) {
+        p++;
+        len--;
+    }
+    while (len && (p[len - 1] == '\r' || p[len - 1] == '\n' ||
+                   p[len - 1] == ' ' || p[len - 1] == '\t'))
+        len--;
+    if (len == 0 || len > HEADER_VALUE_MAX)
+        return NULL;
+    return xstrndup(p, len);
+}
+
+static void take_header(char **slot, const char *p, size_t len)
+{
+    free(*slot);
+    *slot = header_value(p, len);
+}
+
+static size_t on_curl_header(char *ptr, size_t size, size_t n, void *userp)
+{
+    struct fetch *x = userp;
+    size_t len = size * n;
+    /* A new response (after a redirect) starts with a status line: forget
+     * the validators of the previous one. */
+    if (len >= 5 && strncmp(ptr, "HTTP/", 5) == 0) {
+        take_header(&x->etag, "", 0);
+        take_header(&x->last_modified, "", 0);
+    } else if (len > 5 && strncasecmp(ptr, "etag:", 5) == 0) {
+        take_header(&x->etag, ptr + 5, len - 5);
+    } else if (len > 14 && strncasecmp(ptr, "last-modified:", 14) == 0) {
+        take_header(&x->last_modified, ptr + 14, len - 14);
+    }
+    return len;
+}
+
+int fetcher_new(uv_loop_t *loop, const struct fetch_options *opt,
+                fetch_done_cb cb, void *ctx, struct fetcher **out)
+{
+    struct fetcher *f = xcalloc(1, sizeof(*f));
+    f->loop = loop;
+    f->opt = *opt;
+    f->user_agent = xstrdup(opt->user_agent ? opt->user_agent : "stacml");
+    f->opt.user_agent = f->user_agent;
+    f->cb = cb;
+    f->ctx = ctx;
+    f->multi = curl_multi_init();
+    if (!f->multi) {
+        free(f->user_agent);
+        free(f);
+        return SM_E_NET;
+    }
+    int rc = uv_timer_init(loop, &f->timer);
+    if (rc != 0) {
+        log_error("uv_timer_init: %s", uv_strerror(rc));
+        curl_multi_cleanup(f->multi);
+        free(f->user_agent);
+        free(f);
+        return SM_E_LOOP;
+    }
+    f->timer.data = f;
+    f->headers = curl_slist_append(
+        NULL, "Accept: application/json, application/geo+json;q=0.9, "
+              "*/*;q=0.1");
+    curl_multi_setopt(f->multi, CURLMOPT_SOCKETFUNCTION, on_curl_socket);
+    curl_multi_setopt(f->multi, CURLMOPT_SOCKETDATA, f);
+    curl_multi_setopt(f->multi, CURLMOPT_TIMERFUNCTION, on_curl_timer);
+    curl_multi_setopt(f->multi, CURLMOPT_TIMERDATA, f);
+    if (opt->max_connections > 0)
+        curl_multi_setopt(f->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS,
+                          (long)opt->max_connections);
+    /* Keep idle connections for reuse across the whole crawl. */
+    curl_multi_setopt(f->multi, CURLMOPT_MAXCONNECTS,
+                      (long)(opt->max_connections > 0
+                                 ? opt->max_connections * 2
+                                 : 64));
+    *out = f;
+    return 0;
+}
+
+static struct fetch *fetch_get(struct fetcher *f)
+{
+    struct fetch *x = f->pool;
+    if (x) {
+        f->pool = x->next;
+        f->pool_n--;
+        curl_easy_reset(x->easy);
+    } else {
+        x = xcalloc(1, sizeof(*x));
+        x->owner = f;
+        x->easy = curl_easy_init();
+        if (!x->easy) {
+            free(x);
+            return NULL;
+        }
+    }
+    x->next = NULL;
+    buf_init(&x->body, f->opt.max_doc_size);
+    x->too_big = false;
+    x->errbuf[0] = '\0';
+    return x;
+}
+
+static void fetch_release(struct fetcher *f, struct fetch *x)
+{
+    buf_cleanup(&x->body);
+    free(x->url);
+    free(x->etag);
+    free(x->last_modified);
+    x->url = x->etag = x->last_modified = NULL;
+    x->data = NULL;
+    if (f->pool_n < POOL_MAX && !f->closing) {
+        x->next = f->pool;
+        f->pool = x;
+        f->pool_n++;
+        return;
+    }
+    curl_easy_cleanup(x->easy);
+    free(x);
+}
+
+static void fetch_setopts(struct fetcher *f, struct fetch *x, bool allow_file)
+{
+    CURL *e = x->easy;
+    curl_easy_setopt(e, CURLOPT_URL, x->url);
+    curl_easy_setopt(e, CURLOPT_PRIVATE, x);
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_curl_write);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
+    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_curl_header);
+    curl_easy_setopt(e, CURLOPT_HEADERDATA, x);
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_USERAGENT, f->user_agent);
+    curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(e, CURLOPT_MAXREDIRS, f->opt.max_redirects);
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR,
+                     allow_file ? "file" : "http,https");
+    curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, f->opt.connect_timeout_ms);
+    if (f->opt.timeout_ms > 0)
+        curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, f->opt.timeout_ms);
+    if (f->opt.stall_timeout_s > 0) {
+        curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
+        curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, f->opt.stall_timeout_s);
+    }
+    /* Refuse early when the server admits the body is too large; the write
+     * callback bounds what it does not admit (and decompressed sizes). */
+    curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE,
+                     (curl_off_t)f->opt.max_doc_size);
+    curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, f->headers);
+}
+
+static void active_link(struct fetcher *f, struct fetch *x)
+{
+    x->prev = NULL;
+    x->next = f->active_list;
+    if (f->active_list)
+        f->active_list->prev = x;
+    f->active_list = x;
+    f->active++;
+}
+
+static void active_unlink(struct fetcher *f, struct fetch *x)
+{
+    if (x->prev)
+        x->prev->next = x->next;
+    else
+        f->active_list = x->next;
+    if (x->next)
+        x->next->prev = x->prev;
+    x->next = x->prev = NULL;
+    f->active--;
+}
+
+int fetcher_start(struct fetcher *f, const char *url, bool allow_file,
+                  void *data)
+{
+    if (f->closing)
+        return SM_E_INTR;
+    struct fetch *x = fetch_get(f);
+    if (!x)
+        return SM_E_NET;
+    x->url = xstrdup(url);
+    x->data = data;
+    fetch_setopts(f, x, allow_file);
+    CURLMcode mc = curl_multi_add_handle(f->multi, x->easy);
+    if (mc != CURLM_OK) {
+        log_error("curl_multi_add_handle: %s", curl_multi_strerror(mc));
+        fetch_release(f, x);
+        return SM_E_NET;
+    }
+    active_link(f, x);
+    return 0;
+}
+
+size_t fetcher_active(const struct fetcher *f)
+{
+    return f->active;
+}
+
+/* Translate a finished transfer into a fetch_result; reason goes to rbuf. */
+static void fetch_result_fill(struct fetch *x, CURLcode cc,
+                              struct fetch_result *r, char *rbuf, size_t n)
+{
+    char *final_url = NULL;
+    double secs = 0;
+    memset(r, 0, sizeof(*r));
+    curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &r->http_status);
+    curl_easy_getinfo(x->easy, CURLINFO_EFFECTIVE_URL, &final_url);
+    curl_easy_getinfo(x->easy, CURLINFO_TOTAL_TIME, &secs);
+    r->url = x->url;
+    r->final_url = final_url ? final_url : x->url;
+    r->body = x->body.data ? x->body.data : "";
+    r->body_len = x->body.len;
+    r->etag = x->etag;
+    r->last_modified = x->last_modified;
+    r->seconds = secs;
+    rbuf[0] = '\0';
+    if (x->too_big || cc == CURLE_FILESIZE_EXCEEDED) {
+        r->rc = SM_E_TOOBIG;
+        snprintf(rbuf, n, "document larger than %zu bytes",
+                 x->owner->opt.max_doc_size);
+    } else if (cc != CURLE_OK) {
+        r->rc = cc == CURLE_OPERATION_TIMEDOUT ? SM_E_TIMEOUT : SM_E_NET;
+        snprintf(rbuf, n, "%s", x->errbuf[0] ? x->errbuf
+                                             : curl_easy_strerror(cc));
+        size_t len = strlen(rbuf);
+        while (len && rbuf[len - 1] == '\n')
+            rbuf[--len] = '\0';
+    } else if (r->http_status != 0 &&
+               (r->http_status < 200 || r->http_status > 299)) {
+        r->rc = SM_E_HTTP;
+        snprintf(rbuf, n, "HTTP %ld", r->http_status);
+    }
+    r->reason = rbuf;
+}
+
+static void check_multi_info(struct fetcher *f)
+{
+    CURLMsg *msg;
+    int pending;
+    while ((msg = curl_multi_info_read(f->multi, &pending)) != NULL) {
+        if (msg->msg != CURLMSG_DONE)
+            continue;
+        struct fetch *x = NULL;
+        CURLcode cc = msg->data.result;
+        curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &x);
+        struct fetch_result r;
+        char reason[CURL_ERROR_SIZE + 64];
+        fetch_result_fill(x, cc, &r, reason, sizeof(reason));
+        curl_multi_remove_handle(f->multi, x->easy);
+        active_unlink(f, x);
+        f->cb(f->ctx, x->data, &r);
+        fetch_release(f, x);
+    }
+}
+
+static void on_timer_closed(uv_handle_t *h)
+{
+    struct fetcher *f = h->data;
+    /* Closing cached connections may call back; the timer is gone. */
+    curl_multi_setopt(f->multi, CURLMOPT_TIMERFUNCTION, NULL);
+    curl_multi_cleanup(f->multi);
+    curl_slist_free_all(f->headers);
+    free(f->user_agent);
+    free(f);
+}
+
+void fetcher_free(struct fetcher *f)
+{
+    if (!f)
+        return;
+    f->closing = true;
+    /* Abort transfers still running; their owners hear SM_E_INTR. */
+    while (f->active_list) {
+        struct fetch *x = f->active_list;
+        curl_multi_remove_handle(f->multi, x->easy);
+        active_unlink(f, x);
+        struct fetch_result r;
+        memset(&r, 0, sizeof(r));
+        r.url = r.final_url = x->url;
+        r.rc = SM_E_INTR;
+        r.reason = "interrupted";
+        r.body = "";
+        f->cb(f->ctx, x->data, &r);
+        fetch_release(f, x);
+    }
+    while (f->pool) {
+        struct fetch *x = f->pool;
+        f->pool = x->next;
+        curl_easy_cleanup(x->easy);
+        free(x);
+    }
+    uv_timer_stop(&f->timer);
+    uv_close((uv_handle_t *)&f->timer, on_timer_closed);
+}

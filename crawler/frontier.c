@@ -1,0 +1,278 @@
+/* SPDX-License-Identifier: MIT */
+/* Frontier: a seen-set of 64-bit URL hashes (open addressing), per-host FIFO
+ * queues, and a ring of hosts that can take work now. It does not fetch
+ * anything and knows nothing of libcurl or libuv. */
+#include <config.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "crawler/frontier.h"
+#include "src/url.h"
+#include "src/err.h"
+#include "src/xalloc.h"
+
+struct host {
+    char *key;
+    uint64_t hash;
+    int in_flight;
+    bool on_ring;
+    struct frontier_entry *head, *tail; /* queued entries */
+    struct host *ring_next;             /* ready ring link */
+    struct host *bucket_next;           /* hosts hash chain */
+};
+
+struct frontier {
+    int per_host;
+    /* seen set: open addressing over non-zero 64-bit hashes */
+    uint64_t *seen;
+    size_t seen_cap, seen_n;
+    /* hosts: chained hash table */
+    struct host **hosts;
+    size_t hosts_cap, hosts_n;
+    /* ready ring: FIFO of hosts with queued work and spare capacity */
+    struct host *ring_head, *ring_tail;
+    size_t queued, in_flight;
+};
+
+/* FNV-1a, then a splitmix64 finaliser so that similar URLs spread well.
+ * Collisions of 64-bit hashes are negligible at crawl sizes (1e7 URLs give
+ * a ~3e-6 chance of one collision), which is why only hashes are kept. */
+static uint64_t hash_str(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ULL;
+    }
+    h ^= h >> 30;
+    h *= 0xbf58476d1ce4e5b9ULL;
+    h ^= h >> 27;
+    h *= 0x94d049bb133111ebULL;
+    h ^= h >> 31;
+    return h ? h : 1;
+}
+
+struct frontier *frontier_new(int per_host)
+{
+    struct frontier *f = xcalloc(1, sizeof(*f));
+    f->per_host = per_host > 0 ? per_host : 1;
+    f->seen_cap = 1024;
+    f->seen = xcalloc(f->seen_cap, sizeof(*f->seen));
+    f->hosts_cap = 64;
+    f->hosts = xcalloc(f->hosts_cap, sizeof(*f->hosts));
+    return f;
+}
+
+static void entry_free(struct frontier_entry *e)
+{
+    free(e->url);
+    free(e->source);
+    free(e);
+}
+
+void frontier_free(struct frontier *f)
+{
+    if (!f)
+        return;
+    for (size_t i = 0; i < f->hosts_cap; i++) {
+        struct host *h = f->hosts[i];
+        while (h) {
+            struct host *next = h->bucket_next;
+            struct frontier_entry *e = h->head;
+            while (e) {
+                struct frontier_entry *en = e->next;
+                entry_free(e);
+                e = en;
+            }
+            free(h->key);
+            free(h);
+            h = next;
+        }
+    }
+    free(f->hosts);
+    free(f->seen);
+    free(f);
+}
+
+/* Insert hash into the seen set; returns false when it was there. */
+static bool seen_insert(uint64_t *tab, size_t cap, uint64_t h)
+{
+    size_t i = (size_t)h & (cap - 1);
+    while (tab[i]) {
+        if (tab[i] == h)
+            return false;
+        i = (i + 1) & (cap - 1);
+    }
+    tab[i] = h;
+    return true;
+}
+
+static void seen_grow(struct frontier *f)
+{
+    size_t cap = f->seen_cap * 2;
+    uint64_t *tab = xcalloc(cap, sizeof(*tab));
+    for (size_t i = 0; i < f->seen_cap; i++)
+        if (f->seen[i])
+            seen_insert(tab, cap, f->seen[i]);
+    free(f->seen);
+    f->seen = tab;
+    f->seen_cap = cap;
+}
+
+bool frontier_seen(const struct frontier *f, const char *url)
+{
+    uint64_t h = hash_str(url);
+    size_t i = (size_t)h & (f->seen_cap - 1);
+    while (f->seen[i]) {
+        if (f->seen[i] == h)
+            return true;
+        i = (i + 1) & (f->seen_cap - 1);
+    }
+    return false;
+}
+
+static void hosts_grow(struct frontier *f)
+{
+    size_t cap = f->hosts_cap * 2;
+    struct host **tab = xcalloc(cap, sizeof(*tab));
+    for (size_t i = 0; i < f->hosts_cap; i++) {
+        struct host *h = f->hosts[i];
+        while (h) {
+            struct host *next = h->bucket_next;
+            size_t j = (size_t)h->hash & (cap - 1);
+            h->bucket_next = tab[j];
+            tab[j] = h;
+            h = next;
+        }
+    }
+    free(f->hosts);
+    f->hosts = tab;
+    f->hosts_cap = cap;
+}
+
+static struct host *host_get(struct frontier *f, const char *key)
+{
+    uint64_t hash = hash_str(key);
+    size_t i = (size_t)hash & (f->hosts_cap - 1);
+    for (struct host *h = f->hosts[i]; h; h = h->bucket_next)
+        if (h->hash == hash && strcmp(h->key, key) == 0)
+            return h;
+    if (f->hosts_n + 1 > f->hosts_cap) {
+        hosts_grow(f);
+        i = (size_t)hash & (f->hosts_cap - 1);
+    }
+    struct host *h = xcalloc(1, sizeof(*h));
+    h->key = xstrdup(key);
+    h->hash = hash;
+    h->bucket_next = f->hosts[i];
+    f->hosts[i] = h;
+    f->hosts_n++;
+    return h;
+}
+
+static void ring_append(struct frontier *f, struct host *h)
+{
+    h->on_ring = true;
+    h->ring_next = NULL;
+    if (f->ring_tail)
+        f->ring_tail->ring_next = h;
+    else
+        f->ring_head = h;
+    f->ring_tail = h;
+}
+
+static struct host *ring_take(struct frontier *f)
+{
+    struct host *h = f->ring_head;
+    if (!h)
+        return NULL;
+    f->ring_head = h->ring_next;
+    if (!f->ring_head)
+        f->ring_tail = NULL;
+    h->on_ring = false;
+    h->ring_next = NULL;
+    return h;
+}
+
+static bool host_ready(const struct frontier *f, const struct host *h)
+{
+    return h->head && h->in_flight < f->per_host;
+}
+
+int frontier_push(struct frontier *f, const char *url, const char *source,
+                  int depth, unsigned flags)
+{
+    char *key = NULL;
+    int rc = url_host_key(url, &key);
+    if (rc != 0)
+        return rc;
+    /* Keep the load factor at or below 1/2 so probes stay short. */
+    if ((f->seen_n + 1) * 2 > f->seen_cap)
+        seen_grow(f);
+    if (!seen_insert(f->seen, f->seen_cap, hash_str(url))) {
+        free(key);
+        return 0;
+    }
+    f->seen_n++;
+    struct host *h = host_get(f, key);
+    free(key);
+    struct frontier_entry *e = xcalloc(1, sizeof(*e));
+    e->url = xstrdup(url);
+    e->source = xstrdup(source ? source : url);
+    e->depth = depth;
+    e->flags = flags;
+    e->host = h;
+    if (h->tail)
+        h->tail->next = e;
+    else
+        h->head = e;
+    h->tail = e;
+    f->queued++;
+    if (!h->on_ring && host_ready(f, h))
+        ring_append(f, h);
+    return 1;
+}
+
+struct frontier_entry *frontier_pop(struct frontier *f)
+{
+    struct host *h = ring_take(f);
+    if (!h)
+        return NULL;
+    struct frontier_entry *e = h->head;
+    h->head = e->next;
+    if (!h->head)
+        h->tail = NULL;
+    e->next = NULL;
+    h->in_flight++;
+    f->queued--;
+    f->in_flight++;
+    if (host_ready(f, h))
+        ring_append(f, h);
+    return e;
+}
+
+void frontier_done(struct frontier *f, struct frontier_entry *e)
+{
+    struct host *h = e->host;
+    h->in_flight--;
+    f->in_flight--;
+    if (!h->on_ring && host_ready(f, h))
+        ring_append(f, h);
+    entry_free(e);
+}
+
+size_t frontier_queued(const struct frontier *f)
+{
+    return f->queued;
+}
+
+size_t frontier_in_flight(const struct frontier *f)
+{
+    return f->in_flight;
+}
+
+size_t frontier_seen_count(const struct frontier *f)
+{
+    return f->seen_n;
+}

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/* Which links of a STAC document a crawler follows, as absolute normalised
+ * URLs. Pure: JSON in, list out. Resolution uses the URL the document was
+ * actually fetched from, never its (possibly stale or relative) self link. */
+#ifndef CRAWLER_LINKS_H
+#define CRAWLER_LINKS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <jansson.h>
+
+/* At most this many links are taken from one document. */
+#define LINKS_MAX 100000
+
+enum link_rel {
+    LINK_REL_CHILD,      /* child */
+    LINK_REL_ITEM,       /* item */
+    LINK_REL_ITEMS,      /* items (API collection -> item pages) */
+    LINK_REL_NEXT,       /* next, GET only */
+    LINK_REL_DATA,       /* data (API landing -> /collections) */
+    LINK_REL_TRAIN,      /* ml-model:train-data, derived_from split train/none */
+    LINK_REL_VALIDATION, /* derived_from with ml-aoi:split validate */
+    LINK_REL_TEST,       /* ml-model:test-data, derived_from split test */
+};
+
+struct link {
+    char *url; /* absolute, normalised; owned by the list */
+    enum link_rel rel;
+};
+
+struct links {
+    struct link *v;
+    size_t n;
+    size_t cap;
+    size_t n_ignored;     /* rels we never follow (root, parent, self, ...) */
+    size_t n_rejected;    /* followable rel, but bad href/scheme/type */
+    bool truncated;       /* more than LINKS_MAX followable links */
+    char first_error[160]; /* first rejection reason, "" if none */
+};
+
+void links_init(struct links *l);
+void links_cleanup(struct links *l);
+
+/* Append to out the followable links of doc, resolved against base (the
+ * fetched URL after redirects). Followed rels: child, item, items, data,
+ * next (GET only: a link with "method" other than GET is skipped), and the
+ * training-data rels (ml-model:train-data, ml-model:test-data, and
+ * derived_from, whose ml-aoi:split gives train/validate/test; no split means
+ * train). Never followed: root, parent, collection, self and any other rel.
+ * Rejected (counted in n_rejected, reason in first_error): hrefs that are
+ * not strings, registry references (url_is_registry_ref), hrefs that fail to
+ * resolve, URLs longer than URL_MAX_LEN, schemes other than http/https, and
+ * file:// targets unless allow_file is true (only documents that were
+ * themselves read from a local file may lead to local files), and links
+ * whose "type" says they are not JSON (anything without "json" in it, and
+ * OCI/docker image types; a missing type is accepted).
+ * Returns 0, or SM_E_TOOBIG when more than LINKS_MAX links were found (the
+ * first LINKS_MAX are kept and truncated is set). */
+int links_extract(const json_t *doc, const char *base, bool allow_file,
+                  struct links *out);
+
+/* Static name of a rel kind, e.g. "child", "train". */
+const char *links_rel_name(enum link_rel rel);
+
+#endif

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: MIT */
+/* What a parsed JSON document is in STAC terms, by its keys alone (no schema
+ * validation): stac-spec "How to Differentiate STAC Files", pystac's pre-1.0
+ * heuristics and the STAC API containers. Pure functions over jansson. */
+#include <config.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crawler/stac.h"
+#include "src/xalloc.h"
+
+/* True when member key of doc is a JSON string. */
+static bool stac_has_string(const json_t *doc, const char *key)
+{
+    return json_is_string(json_object_get(doc, key));
+}
+
+static bool stac_has_array(const json_t *doc, const char *key)
+{
+    return json_is_array(json_object_get(doc, key));
+}
+
+/* Classify by a "type" string. Type values are matched exactly, as the spec
+ * and pystac do; an unknown type is not STAC. */
+static enum stac_kind stac_classify_type(const json_t *doc, const char *type)
+{
+    if (strcmp(type, "Collection") == 0)
+        return STAC_KIND_COLLECTION;
+    if (strcmp(type, "Catalog") == 0)
+        return STAC_KIND_CATALOG;
+    if (strcmp(type, "Feature") == 0)
+        return stac_has_string(doc, "stac_version") ? STAC_KIND_ITEM
+                                                    : STAC_KIND_NONE;
+    if (strcmp(type, "FeatureCollection") == 0)
+        return stac_has_array(doc, "features") ? STAC_KIND_ITEM_COLLECTION
+                                               : STAC_KIND_NONE;
+    return STAC_KIND_NONE;
+}
+
+enum stac_kind stac_classify(const json_t *doc)
+{
+    const json_t *type;
+
+    if (!json_is_object(doc))
+        return STAC_KIND_NONE;
+    type = json_object_get(doc, "type");
+    if (json_is_string(type))
+        return stac_classify_type(doc, json_string_value(type));
+    /* From here on the document has no usable type: the API's
+     * CollectionCollection never has one, nor do pre-1.0 (before rc.1)
+     * Catalogs and Collections. */
+    if (stac_has_array(doc, "collections"))
+        return STAC_KIND_COLLECTION_LIST;
+    if (!stac_has_string(doc, "stac_version"))
+        return STAC_KIND_NONE;
+    if (json_object_get(doc, "extent") || json_object_get(doc, "license"))
+        return STAC_KIND_COLLECTION;
+    return STAC_KIND_CATALOG;
+}
+
+const char *stac_kind_name(enum stac_kind kind)
+{
+    switch (kind) {
+    case STAC_KIND_CATALOG:
+        return "Catalog";
+    case STAC_KIND_COLLECTION:
+        return "Collection";
+    case STAC_KIND_ITEM:
+        return "Item";
+    case STAC_KIND_ITEM_COLLECTION:
+        return "ItemCollection";
+    case STAC_KIND_COLLECTION_LIST:
+        return "CollectionList";
+    case STAC_KIND_NONE:
+        break;
+    }
+    return "none";
+}
+
+bool stac_is_landing(const json_t *doc)
+{
+    return json_is_object(doc) && stac_has_array(doc, "conformsTo");
+}
+
+/* The shortest decimal that reads back as v, like jansson's own dump, so
+ * that 1.5 prints "1.5" rather than "1.50000000000000000". */
+static char *stac_real_string(double v)
+{
+    char text[64];
+
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(text, sizeof(text), "%.*g", prec, v);
+        if (strtod(text, NULL) == v)
+            break;
+    }
+    return xstrdup(text);
+}
+
+char *stac_id(const json_t *doc)
+{
+    const json_t *id;
+
+    if (!json_is_object(doc))
+        return NULL;
+    id = json_object_get(doc, "id");
+    if (json_is_string(id)) {
+        const char *s = json_string_value(id);
+        /* Empty or NUL-bearing ids identify nothing usable. */
+        if (s[0] == '\0' || strlen(s) != json_string_length(id))
+            return NULL;
+        return xstrdup(s);
+    }
+    if (json_is_integer(id))
+        return xasprintf("%" JSON_INTEGER_FORMAT, json_integer_value(id));
+    if (json_is_real(id) && isfinite(json_real_value(id)))
+        return stac_real_string(json_real_value(id));
+    return NULL;
+}

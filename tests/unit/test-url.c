@@ -1,0 +1,436 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests for src/url.c: resolution against the stac-spec "Consistent
+ * URIs" table and RFC 3986 5.4, normalisation, scheme policy, registry
+ * references, politeness keys and command-line arguments. */
+#include <config.h>
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "src/url.h"
+#include "src/err.h"
+#include "src/xalloc.h"
+#include "tests/lib/check.h"
+
+struct resolve_case {
+    const char *name;
+    const char *base;
+    const char *href;
+    int rc;
+    const char *expected; /* when rc == 0 */
+};
+
+#define RFC_BASE "http://a/b/c/d;p?q"
+
+static const struct resolve_case resolve_cases[] = {
+    /* stac-spec best-practices.md "Consistent URIs", rows 1 to 9. */
+    {"stac 1", "https://example.com/folder/catalog.json", "item.json", 0,
+     "https://example.com/folder/item.json"},
+    {"stac 2", "https://example.com/folder", "item.json", 0,
+     "https://example.com/item.json"},
+    {"stac 3", "https://example.com/folder/", "item.json", 0,
+     "https://example.com/folder/item.json"},
+    {"stac 4", "https://example.com/folder", "folder/item.json", 0,
+     "https://example.com/folder/item.json"},
+    {"stac 5", "https://example.com/folder/", "folder/item.json", 0,
+     "https://example.com/folder/folder/item.json"},
+    {"stac 6", "https://example.com/another/folder", "../item.json", 0,
+     "https://example.com/item.json"},
+    {"stac 7", "https://example.com/another/folder/", "../item.json", 0,
+     "https://example.com/another/item.json"},
+    {"stac 8", "https://example.com", "folder/item.json", 0,
+     "https://example.com/folder/item.json"},
+    {"stac 9", "https://example.com/", "folder/item.json", 0,
+     "https://example.com/folder/item.json"},
+    {"stac ./ equivalent", "https://example.com/", "./folder/item.json", 0,
+     "https://example.com/folder/item.json"},
+
+    /* RFC 3986 5.4.1 normal examples, fragments dropped. */
+    {"rfc g", RFC_BASE, "g", 0, "http://a/b/c/g"},
+    {"rfc ./g", RFC_BASE, "./g", 0, "http://a/b/c/g"},
+    {"rfc g/", RFC_BASE, "g/", 0, "http://a/b/c/g/"},
+    {"rfc /g", RFC_BASE, "/g", 0, "http://a/g"},
+    {"rfc //g", RFC_BASE, "//g", 0, "http://g/"},
+    {"rfc ?y", RFC_BASE, "?y", 0, "http://a/b/c/d;p?y"},
+    {"rfc g?y", RFC_BASE, "g?y", 0, "http://a/b/c/g?y"},
+    {"rfc #s", RFC_BASE, "#s", 0, "http://a/b/c/d;p?q"},
+    {"rfc g#s", RFC_BASE, "g#s", 0, "http://a/b/c/g"},
+    {"rfc g?y#s", RFC_BASE, "g?y#s", 0, "http://a/b/c/g?y"},
+    {"rfc ;x", RFC_BASE, ";x", 0, "http://a/b/c/;x"},
+    {"rfc g;x?y#s", RFC_BASE, "g;x?y#s", 0, "http://a/b/c/g;x?y"},
+    {"rfc empty", RFC_BASE, "", 0, "http://a/b/c/d;p?q"},
+    {"rfc .", RFC_BASE, ".", 0, "http://a/b/c/"},
+    {"rfc ./", RFC_BASE, "./", 0, "http://a/b/c/"},
+    {"rfc ..", RFC_BASE, "..", 0, "http://a/b/"},
+    {"rfc ../g", RFC_BASE, "../g", 0, "http://a/b/g"},
+    {"rfc ../..", RFC_BASE, "../..", 0, "http://a/"},
+    {"rfc ../../g", RFC_BASE, "../../g", 0, "http://a/g"},
+    /* RFC 3986 5.4.2 abnormal examples. */
+    {"rfc ../../../g", RFC_BASE, "../../../g", 0, "http://a/g"},
+    {"rfc ../../../../g", RFC_BASE, "../../../../g", 0, "http://a/g"},
+    {"rfc /./g", RFC_BASE, "/./g", 0, "http://a/g"},
+    {"rfc /../g", RFC_BASE, "/../g", 0, "http://a/g"},
+    {"rfc g.", RFC_BASE, "g.", 0, "http://a/b/c/g."},
+    {"rfc .g", RFC_BASE, ".g", 0, "http://a/b/c/.g"},
+    {"rfc g..", RFC_BASE, "g..", 0, "http://a/b/c/g.."},
+    {"rfc ..g", RFC_BASE, "..g", 0, "http://a/b/c/..g"},
+    {"rfc ./../g", RFC_BASE, "./../g", 0, "http://a/b/g"},
+    {"rfc ./g/.", RFC_BASE, "./g/.", 0, "http://a/b/c/g/"},
+    {"rfc g/./h", RFC_BASE, "g/./h", 0, "http://a/b/c/g/h"},
+    {"rfc g/../h", RFC_BASE, "g/../h", 0, "http://a/b/c/h"},
+    {"rfc g;x=1/./y", RFC_BASE, "g;x=1/./y", 0, "http://a/b/c/g;x=1/y"},
+    {"rfc g;x=1/../y", RFC_BASE, "g;x=1/../y", 0, "http://a/b/c/y"},
+    {"rfc g?y/./x", RFC_BASE, "g?y/./x", 0, "http://a/b/c/g?y/./x"},
+    {"rfc g#s/../x", RFC_BASE, "g#s/../x", 0, "http://a/b/c/g"},
+
+    /* Static catalogs: ../ and ../../ up the tree, base is the file URL. */
+    {"../ parent", "https://h.org/cat/zanzibar/collection.json",
+     "../catalog.json", 0, "https://h.org/cat/catalog.json"},
+    {"../../ root", "https://h.org/ex/extensions-collection/proj/x.json",
+     "../../catalog.json", 0, "https://h.org/ex/catalog.json"},
+    {"file ../", "file:///srv/stac/sub/item.json", "../catalog.json", 0,
+     "file:///srv/stac/catalog.json"},
+    {"absolute ignores base", "https://h.org/a/b.json",
+     "https://other.org/c.json", 0, "https://other.org/c.json"},
+    {"absolute from file base", "file:///srv/c.json", "http://h.org/x", 0,
+     "http://h.org/x"},
+    {"query kept", "https://api.org/collections?page=2", "?page=3", 0,
+     "https://api.org/collections?page=3"},
+    {"absolute query", "https://h.org/", "https://api.org/search?limit=10&p=2",
+     0, "https://api.org/search?limit=10&p=2"},
+    {"fragment dropped", "https://h.org/a/", "b.json#/properties", 0,
+     "https://h.org/a/b.json"},
+    {"base fragment dropped", "https://h.org/a.json#x", "", 0,
+     "https://h.org/a.json"},
+    {"space encoded", "https://h.org/ex/main/",
+     "examples/DOTA-1.5 Dataset/x.json", 0,
+     "https://h.org/ex/main/examples/DOTA-1.5%20Dataset/x.json"},
+    {"space in query encoded", "https://h.org/", "s?q=a b", 0,
+     "https://h.org/s?q=a%20b"},
+    {"escapes kept", "https://h.org/", "a%20b/%7e%7E.json", 0,
+     "https://h.org/a%20b/%7e%7E.json"},
+    {"utf-8 path encoded", "https://h.org/", "caf\xc3\xa9.json", 0,
+     "https://h.org/caf%C3%A9.json"},
+    {"whitespace trimmed", "https://h.org/a/", " \tb.json\r\n", 0,
+     "https://h.org/a/b.json"},
+    {"host case", "https://h.org/", "HTTPS://Example.COM/Path/X.json", 0,
+     "https://example.com/Path/X.json"},
+    {"http port 80", "https://h.org/", "http://h.org:80/a", 0,
+     "http://h.org/a"},
+    {"https port 443", "https://h.org/", "https://h.org:443", 0,
+     "https://h.org/"},
+    {"other port kept", "https://h.org/", "https://h.org:8443/a", 0,
+     "https://h.org:8443/a"},
+    {"443 on http kept", "https://h.org/", "http://h.org:443/a", 0,
+     "http://h.org:443/a"},
+    {"dot segments in base", "https://h.org/a/./b/../c/", "d.json", 0,
+     "https://h.org/a/c/d.json"},
+    {"protocol relative", "https://h.org/a/", "//CDN.org/x.json", 0,
+     "https://cdn.org/x.json"},
+
+    /* Refused. */
+    {"ftp", "https://h.org/", "ftp://h.org/x.json", SM_E_SCHEME, NULL},
+    {"gopher", "https://h.org/", "gopher://h.org/1", SM_E_SCHEME, NULL},
+    {"javascript", "https://h.org/", "javascript:alert(1)", SM_E_SCHEME, NULL},
+    {"mailto", "https://h.org/", "mailto:a@h.org", SM_E_SCHEME, NULL},
+    {"ftp base", "ftp://h.org/", "x.json", SM_E_SCHEME, NULL},
+    {"relative base", "catalog.json", "x.json", SM_E_URL, NULL},
+    {"no host", "https://h.org/", "http://", SM_E_URL, NULL},
+    {"space in host", "https://h.org/", "http://exa mple.com/", SM_E_URL, NULL},
+    {"bad port", "https://h.org/", "http://h.org:99999/", SM_E_URL, NULL},
+    {"utf-8 host", "https://h.org/", "http://ex\xc3\xa4mple.com/", SM_E_URL,
+     NULL},
+    {"file drive letter", "file:///x/", "/../c:", SM_E_URL, NULL},
+    {"file with host", "file:///srv/c.json", "file://h.org/x", SM_E_URL, NULL},
+};
+
+static void test_resolve(void)
+{
+    for (size_t i = 0; i < sizeof(resolve_cases) / sizeof(resolve_cases[0]);
+         i++) {
+        const struct resolve_case *c = &resolve_cases[i];
+        char *out = NULL;
+        int rc = url_resolve(c->base, c->href, &out);
+
+        CHECK_CASE(c->name, rc == c->rc);
+        if (rc != c->rc)
+            fprintf(stderr, "  rc %d (%s), expected %d\n", rc, out ? out : "-",
+                    c->rc);
+        if (c->rc == 0 && rc == 0) {
+            CHECK_STR_EQ(out, c->expected);
+            if (strcmp(out, c->expected) != 0)
+                fprintf(stderr, "  case \"%s\"\n", c->name);
+        }
+        free(out);
+    }
+}
+
+struct normalize_case {
+    const char *name;
+    const char *url;
+    int rc;
+    const char *expected;
+};
+
+static const struct normalize_case normalize_cases[] = {
+    {"already normal", "https://h.org/a.json", 0, "https://h.org/a.json"},
+    {"empty path", "http://h.org", 0, "http://h.org/"},
+    {"scheme and host case", "HTTP://H.Org:80/A/B", 0, "http://h.org/A/B"},
+    {"dot segments", "https://h.org/a/./b/../c.json", 0,
+     "https://h.org/a/c.json"},
+    {"trailing slash kept", "https://h.org/folder/", 0,
+     "https://h.org/folder/"},
+    {"fragment", "https://h.org/a#b", 0, "https://h.org/a"},
+    {"ipv6 host", "http://[FE80::1]:80/x", 0, "http://[fe80::1]/x"},
+    {"file", "file:///srv/stac/catalog.json", 0,
+     "file:///srv/stac/catalog.json"},
+    {"file localhost", "file://localhost/srv/x", 0, "file:///srv/x"},
+    {"file without absolute path", "file:]x", SM_E_URL, NULL},
+    {"file relative path", "file:x/y", SM_E_URL, NULL},
+    {"file dot segments to drive letter", "file:/fil/../c:", SM_E_URL, NULL},
+    {"relative", "catalog.json", SM_E_URL, NULL},
+    {"empty", "", SM_E_URL, NULL},
+    {"registry ref", "docker.io/org/image:tag", SM_E_URL, NULL},
+    {"ftp", "ftp://h.org/", SM_E_SCHEME, NULL},
+    {"data", "data:application/json,{}", SM_E_SCHEME, NULL},
+};
+
+static void test_normalize(void)
+{
+    for (size_t i = 0; i < sizeof(normalize_cases) / sizeof(normalize_cases[0]);
+         i++) {
+        const struct normalize_case *c = &normalize_cases[i];
+        char *out = NULL;
+        int rc = url_normalize(c->url, &out);
+
+        CHECK_CASE(c->name, rc == c->rc);
+        if (c->rc == 0 && rc == 0)
+            CHECK_STR_EQ(out, c->expected);
+        free(out);
+    }
+}
+
+/* Lengths around URL_MAX_LEN, before and after encoding and resolution. */
+static void test_lengths(void)
+{
+    char *long_url = xmalloc(URL_MAX_LEN + 2);
+    char *out = NULL;
+    size_t prefix = strlen("https://h.org/");
+
+    memcpy(long_url, "https://h.org/", prefix);
+    memset(long_url + prefix, 'a', URL_MAX_LEN - prefix);
+    long_url[URL_MAX_LEN] = '\0';
+    CHECK_INT_EQ(url_normalize(long_url, &out), 0);
+    CHECK_INT_EQ(strlen(out), URL_MAX_LEN);
+    free(out);
+    out = NULL;
+
+    long_url[URL_MAX_LEN] = 'a';
+    long_url[URL_MAX_LEN + 1] = '\0';
+    CHECK_INT_EQ(url_normalize(long_url, &out), SM_E_TOOBIG);
+    CHECK_INT_EQ(url_resolve("https://h.org/", long_url, &out), SM_E_TOOBIG);
+    CHECK_INT_EQ(url_resolve(long_url, "x.json", &out), SM_E_TOOBIG);
+    CHECK_INT_EQ(url_from_arg(long_url, &out), SM_E_TOOBIG);
+
+    /* Each fits, the resolved URL does not. */
+    long_url[URL_MAX_LEN - 10] = '\0';
+    CHECK_INT_EQ(url_resolve(long_url, "/../x/", &out), 0);
+    free(out);
+    out = NULL;
+    long_url[URL_MAX_LEN - 10] = '/';
+    long_url[URL_MAX_LEN - 9] = '\0';
+    CHECK_INT_EQ(url_resolve(long_url, "item-0123456789.json", &out),
+                 SM_E_TOOBIG);
+
+    /* 3000 spaces fit raw but not percent-encoded. */
+    memset(long_url, ' ', 3000);
+    long_url[0] = 'x';
+    long_url[3000] = 'y';
+    long_url[3001] = '\0';
+    CHECK_INT_EQ(url_resolve("https://h.org/", long_url, &out), SM_E_TOOBIG);
+    CHECK(out == NULL);
+    free(long_url);
+}
+
+static void test_scheme_of(void)
+{
+    static const struct {
+        const char *url;
+        enum url_scheme expected;
+    } cases[] = {
+        {"http://h.org/", URL_SCHEME_HTTP},
+        {"HTTPS://h.org/", URL_SCHEME_HTTPS},
+        {"file:///x", URL_SCHEME_FILE},
+        {"ftp://h.org/", URL_SCHEME_OTHER},
+        {"httpx://h.org/", URL_SCHEME_OTHER},
+        {"catalog.json", URL_SCHEME_OTHER},
+        {"/abs/path", URL_SCHEME_OTHER},
+        {"", URL_SCHEME_OTHER},
+        {NULL, URL_SCHEME_OTHER},
+    };
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        CHECK_CASE(cases[i].url ? cases[i].url : "(null)",
+                   url_scheme_of(cases[i].url) == cases[i].expected);
+}
+
+static void test_registry_ref(void)
+{
+    static const struct {
+        const char *href;
+        bool expected;
+    } cases[] = {
+        {"docker.io/org/image:tag", true},
+        {"registry.hub.docker.com/my-user/my-inferencing-model:v1", true},
+        {"ghcr.io/org/image@sha256:0123abcd", true},
+        {"registry.example.com:5000/team/model", true},
+        {"10.0.0.7:5000/model:latest", true},
+        {"docker.io/training/image:latest", true},
+        {"catalog.json", false},
+        {"sub.dir/item.json", false},
+        {"sub.dir/item.GEOJSON", false},
+        {"./x.json", false},
+        {"../x/model:v1", false},
+        {"v1.0/collections", false},
+        {"folder/item.json", false},
+        {"docker.io/", false},
+        {"docker.io", false},
+        {"localhost:5000/image", false},
+        {"https://docker.io/org/image", false},
+        {"/docker.io/org/image", false},
+        {"examples/DOTA-1.5 Dataset/x", false},
+        {"h.org/search?q=1", false},
+        {"", false},
+        {NULL, false},
+    };
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        CHECK_CASE(cases[i].href ? cases[i].href : "(null)",
+                   url_is_registry_ref(cases[i].href) == cases[i].expected);
+}
+
+static void test_host_key(void)
+{
+    static const struct {
+        const char *url;
+        int rc;
+        const char *expected;
+    } cases[] = {
+        {"https://Example.COM/x", 0, "https://example.com:443"},
+        {"http://h.org/a/b?c", 0, "http://h.org:80"},
+        {"http://h.org:8080/", 0, "http://h.org:8080"},
+        {"https://h.org:443/", 0, "https://h.org:443"},
+        {"http://[::1]:8080/x", 0, "http://[::1]:8080"},
+        {"file:///srv/catalog.json", 0, "file://"},
+        {"ftp://h.org/", SM_E_URL, NULL},
+        {"catalog.json", SM_E_URL, NULL},
+        {"http://", SM_E_URL, NULL},
+    };
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char *out = NULL;
+        int rc = url_host_key(cases[i].url, &out);
+
+        CHECK_CASE(cases[i].url, rc == cases[i].rc);
+        if (cases[i].rc == 0 && rc == 0)
+            CHECK_STR_EQ(out, cases[i].expected);
+        free(out);
+    }
+}
+
+static void test_from_arg_urls(void)
+{
+    static const struct {
+        const char *arg;
+        int rc;
+        const char *expected;
+    } cases[] = {
+        {"https://Example.com", 0, "https://example.com/"},
+        {"http://h.org:80/cat/./catalog.json", 0,
+         "http://h.org/cat/catalog.json"},
+        {"file:///srv/x.json", 0, "file:///srv/x.json"},
+        {"ftp://h.org/catalog.json", SM_E_SCHEME, NULL},
+        {"gopher://h.org/", SM_E_SCHEME, NULL},
+        {"javascript:alert(1)", SM_E_SCHEME, NULL},
+        {"/nonexistent-stacml-dir/catalog.json", SM_E_NOTFOUND, NULL},
+        {"nonexistent-stacml-file.json", SM_E_NOTFOUND, NULL},
+    };
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char *out = NULL;
+        int rc = url_from_arg(cases[i].arg, &out);
+
+        CHECK_CASE(cases[i].arg, rc == cases[i].rc);
+        if (cases[i].rc == 0 && rc == 0)
+            CHECK_STR_EQ(out, cases[i].expected);
+        free(out);
+    }
+}
+
+/* A relative local path with characters that need encoding, resolved from
+ * inside a temporary directory. */
+static void test_from_arg_path(void)
+{
+    const char *tmp = getenv("TMPDIR");
+    const char *name = "my cat#1%.json";
+    char dir[4096], cwd[4096], *real = NULL, *expected = NULL;
+    char *rel = NULL, *abs = NULL, *dot = NULL;
+    FILE *f;
+
+    snprintf(dir, sizeof(dir), "%s/test-url-XXXXXX",
+             tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(dir) || !getcwd(cwd, sizeof(cwd))) {
+        CHECK(!"mkdtemp or getcwd failed");
+        return;
+    }
+    real = realpath(dir, NULL);
+    CHECK(real != NULL);
+    CHECK(chdir(dir) == 0);
+    f = fopen(name, "w");
+    CHECK(f != NULL);
+    if (f)
+        fclose(f);
+
+    CHECK_INT_EQ(url_from_arg(name, &rel), 0);
+    CHECK_INT_EQ(url_from_arg("./my cat#1%.json", &dot), 0);
+    expected = xasprintf("%s/%s", real ? real : "", name);
+    CHECK_INT_EQ(url_from_arg(expected, &abs), 0);
+    free(expected);
+    expected = NULL;
+    if (rel && abs && dot) {
+        CHECK_STR_EQ(rel, abs);
+        CHECK_STR_EQ(rel, dot);
+        CHECK(strncmp(rel, "file:///", 8) == 0);
+        CHECK(strlen(rel) > 20 &&
+              strcmp(rel + strlen(rel) - 21, "/my%20cat%231%25.json") == 0);
+    }
+    /* The exact URL, when the temporary directory itself needs no escapes. */
+    if (real && real[strcspn(real, " #%?")] == '\0') {
+        expected = xasprintf("file://%s/my%%20cat%%231%%25.json", real);
+        CHECK_STR_EQ(rel, expected);
+    }
+    CHECK_INT_EQ(url_from_arg("no-such-file.json", &dot), SM_E_NOTFOUND);
+
+    CHECK(unlink(name) == 0);
+    CHECK(chdir(cwd) == 0);
+    CHECK(rmdir(dir) == 0);
+    free(expected);
+    free(real);
+    free(rel);
+    free(abs);
+    free(dot);
+}
+
+int main(void)
+{
+    test_resolve();
+    test_normalize();
+    test_lengths();
+    test_scheme_of();
+    test_registry_ref();
+    test_host_key();
+    test_from_arg_urls();
+    test_from_arg_path();
+    return check_exit("test-url");
+}
