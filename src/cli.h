@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/* The commands of the stacml program and what they share: exit statuses
+ * and the index location. Only src/main.c, src/harvest.c and src/query.c
+ * include this. */
+#ifndef SRC_CLI_H
+#define SRC_CLI_H
+
+/* Exit statuses, documented in the README and stacml(1). */
+enum exit_status {
+    EXIT_OK = 0,          /* success */
+    EXIT_PARTIAL = 1,     /* harvest done, some documents failed; show: no
+                             such record */
+    EXIT_USAGE = 2,       /* bad command line */
+    EXIT_NOTHING = 3,     /* harvest: every seed failed, nothing harvested */
+    EXIT_INDEX = 4,       /* the index could not be opened, read or written */
+    EXIT_LOCKED = 5,      /* reserved: index held by another harvest */
+    EXIT_INTERRUPTED = 130, /* harvest stopped by SIGINT/SIGTERM */
+};
+
+struct cli {
+    const char *db; /* index directory */
+    int verbosity;  /* -1 quiet, 0 normal, 1 verbose, 2 debug */
+};
+
+/* Each command takes the arguments after its name (argv[0] is the command
+ * name) and returns an exit status. */
+int cmd_harvest(struct cli *cli, int argc, char **argv);
+int cmd_search(struct cli *cli, int argc, char **argv);
+int cmd_show(struct cli *cli, int argc, char **argv);
+int cmd_export(struct cli *cli, int argc, char **argv);
+int cmd_stats(struct cli *cli, int argc, char **argv);
+
+/* Parse a non-negative integer option value with an optional k/M/G suffix
+ * (powers of 1024 when allow_suffix). Returns 0 or SM_E_INVAL. */
+int cli_parse_size(const char *s, int allow_suffix, long long max,
+                   long long *out);
+
+/* Print "stacml <cmd>: message" and a hint to --help, return EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Handle a --db option value found inside a command's options. */
+void cli_set_db(struct cli *cli, const char *dir);
+
+#endif

@@ -1,0 +1,500 @@
+/* SPDX-License-Identifier: MIT */
+/* `stacml harvest`: reads seeds, runs the crawler, and wires its hooks to
+ * the index: every model document becomes a record, every document leaves
+ * its crawl state, and the run leaves a summary in the index metadata. */
+#include <config.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/stat.h>
+#include <jansson.h>
+
+#include "crawler/crawler.h"
+#include "src/url.h"
+#include "index/detect.h"
+#include "index/index.h"
+#include "index/record.h"
+#include "src/cli.h"
+#include "src/err.h"
+#include "src/log.h"
+#include "src/text.h"
+#include "src/xalloc.h"
+
+/* Failures kept for the summary and for `stacml stats`. */
+#define FAILURES_KEPT 100
+#define SEED_LINE_MAX 16384
+
+static const char harvest_help[] =
+    "Usage: stacml [--db DIR] harvest [OPTIONS] [URL|PATH...]\n"
+    "\n"
+    "Crawl STAC catalogs from each seed (an http(s) URL, a file:// URL or a\n"
+    "local path of a catalog, collection or item) and index every model\n"
+    "record found (ml-model, dlm, mlm).\n"
+    "\n"
+    "Options:\n"
+    "  --seeds FILE          read seeds from FILE, one a line ('#' comments;\n"
+    "                        '-' reads standard input); repeatable\n"
+    "  --concurrency N       transfers in flight in all (default 32)\n"
+    "  --per-host N          transfers in flight per host (default 4)\n"
+    "  --max-depth N         follow links at most N levels below a seed\n"
+    "  --max-docs N          fetch at most N documents\n"
+    "  --max-doc-size SIZE   largest document accepted, e.g. 8M (default 8M)\n"
+    "  --connect-timeout S   seconds to connect (default 10)\n"
+    "  --stall-timeout S     abort a transfer idle for S seconds (default 30)\n"
+    "  --timeout S           abort a transfer after S seconds (default none)\n"
+    "  --user-agent STRING   User-Agent header to send\n"
+    "  --db DIR              index directory\n"
+    "  -q, --quiet           print errors only\n"
+    "  -v, --verbose         print each failure as it happens\n"
+    "  -h, --help            show this help\n"
+    "\n"
+    "Exit status: 0 all documents harvested; 1 some documents failed; 2 usage\n"
+    "error; 3 nothing harvested (every seed failed); 4 index error; 130\n"
+    "interrupted.\n";
+
+struct failure {
+    char *url;
+    char *reason;
+};
+
+struct harvest {
+    struct index *ix;
+    size_t models_stored;
+    size_t seed_failures;
+    struct failure failures[FAILURES_KEPT];
+    size_t n_failures;
+    size_t n_failures_total;
+};
+
+struct seeds {
+    char **v;
+    size_t n, cap;
+};
+
+static void seeds_add(struct seeds *s, char *url)
+{
+    if (s->n == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 8;
+        s->v = xrealloc(s->v, s->cap * sizeof(*s->v));
+    }
+    s->v[s->n++] = url;
+}
+
+static void seeds_free(struct seeds *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        free(s->v[i]);
+    free(s->v);
+}
+
+/* A local directory stands for the catalog (or collection) inside it, as
+ * `stacml harvest seeds/examples` would be read by a person. New string or
+ * NULL when arg is not such a directory. */
+static char *directory_seed(const char *arg)
+{
+    static const char *const names[] = {"catalog.json", "collection.json"};
+    struct stat st;
+    if (strstr(arg, "://") || stat(arg, &st) != 0 || !S_ISDIR(st.st_mode))
+        return NULL;
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        char *p = xasprintf("%s/%s", arg, names[i]);
+        if (stat(p, &st) == 0 && S_ISREG(st.st_mode))
+            return p;
+        free(p);
+    }
+    return NULL;
+}
+
+static int seed_add_arg(struct seeds *s, const char *arg, const char *where)
+{
+    char *url = NULL;
+    char *in_dir = directory_seed(arg);
+    int rc = url_from_arg(in_dir ? in_dir : arg, &url);
+    free(in_dir);
+    if (rc != 0) {
+        char *safe = text_safe(arg, 200);
+        fprintf(stderr, "stacml harvest: %s%sbad seed '%s': %s\n",
+                where ? where : "", where ? ": " : "", safe,
+                rc == SM_E_NOTFOUND ? "no such file" : sm_strerror(rc));
+        free(safe);
+        return rc;
+    }
+    seeds_add(s, url);
+    return 0;
+}
+
+/* Trim surrounding blanks in place; returns the start. */
+static char *trim(char *p)
+{
+    while (*p == ' ' || *p == '\t')
+        p++;
+    size_t n = strlen(p);
+    while (n && (p[n - 1] == '\n' || p[n - 1] == '\r' || p[n - 1] == ' ' ||
+                 p[n - 1] == '\t'))
+        p[--n] = '\0';
+    return p;
+}
+
+static int seeds_read_file(struct seeds *s, const char *path)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, "stacml harvest: cannot read seeds file %s: %s\n",
+                path, strerror(errno));
+        return SM_E_IO;
+    }
+    char *line = xmalloc(SEED_LINE_MAX);
+    int rc = 0;
+    unsigned lineno = 0;
+    while (fgets(line, SEED_LINE_MAX, f)) {
+        lineno++;
+        if (!strchr(line, '\n') && !feof(f)) {
+            fprintf(stderr, "stacml harvest: %s:%u: line too long\n", path,
+                    lineno);
+            rc = SM_E_TOOBIG;
+            break;
+        }
+        char *p = trim(line);
+        if (*p == '\0' || *p == '#')
+            continue;
+        char where[512];
+        snprintf(where, sizeof(where), "%s:%u", path, lineno);
+        rc = seed_add_arg(s, p, where);
+        if (rc != 0)
+            break;
+    }
+    free(line);
+    if (f != stdin)
+        fclose(f);
+    return rc;
+}
+
+static int64_t now_seconds(void)
+{
+    return (int64_t)time(NULL);
+}
+
+static void iso_time(int64_t t, char *out, size_t n)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int on_document(void *ctx, const struct crawler_doc *d)
+{
+    struct harvest *h = ctx;
+    int rc;
+    if (!d->embedded) {
+        struct crawl_state st = {
+            .fetched_at = now_seconds(),
+            .http_status = (int)d->http_status,
+            .source = (char *)d->source,
+            .etag = (char *)d->etag,
+            .last_modified = (char *)d->last_modified,
+        };
+        rc = index_put_crawl(h->ix, d->url, &st);
+        if (rc != 0)
+            return rc;
+    }
+    unsigned exts = detect_document(d->json) & EXT_MODEL_MASK;
+    if (!exts)
+        return 0;
+    json_t *rec = record_new(d->json, d->url, d->source, exts);
+    size_t len;
+    char *enc = record_encode(rec, &len);
+    const char *id = json_string_value(json_object_get(rec, "id"));
+    rc = index_put_record(h->ix, d->url, id ? id : "", enc, len);
+    free(enc);
+    json_decref(rec);
+    if (rc != 0)
+        return rc;
+    h->models_stored++;
+    log_info("model: %s", d->url);
+    return 1;
+}
+
+static void on_failure(void *ctx, const struct crawler_failure *f)
+{
+    struct harvest *h = ctx;
+    struct crawl_state st = {
+        .fetched_at = now_seconds(),
+        .http_status = (int)f->http_status,
+        .error = f->rc,
+        .reason = (char *)f->reason,
+        .source = (char *)f->source,
+    };
+    index_put_crawl(h->ix, f->url, &st);
+    if (strcmp(f->url, f->source) == 0)
+        h->seed_failures++;
+    h->n_failures_total++;
+    if (h->n_failures < FAILURES_KEPT) {
+        h->failures[h->n_failures].url = xstrdup(f->url);
+        h->failures[h->n_failures].reason = xstrdup(f->reason);
+        h->n_failures++;
+    }
+}
+
+static int exit_status_of(const struct harvest *h,
+                          const struct crawler_stats *st, size_t n_seeds)
+{
+    if (st->hook_error)
+        return EXIT_INDEX;
+    if (st->interrupted)
+        return EXIT_INTERRUPTED;
+    if (h->seed_failures == n_seeds)
+        return EXIT_NOTHING;
+    if (h->n_failures_total)
+        return EXIT_PARTIAL;
+    return EXIT_OK;
+}
+
+static const char *outcome_name(int status)
+{
+    switch (status) {
+    case EXIT_OK: return "ok";
+    case EXIT_PARTIAL: return "partial";
+    case EXIT_NOTHING: return "failed";
+    case EXIT_INTERRUPTED: return "interrupted";
+    default: return "error";
+    }
+}
+
+static void save_summary(struct harvest *h, const struct seeds *seeds,
+                         const struct crawler_stats *st, int64_t started,
+                         int status)
+{
+    char t0[32], t1[32];
+    iso_time(started, t0, sizeof(t0));
+    iso_time(now_seconds(), t1, sizeof(t1));
+    json_t *seed_arr = json_array();
+    for (size_t i = 0; i < seeds->n; i++)
+        json_array_append_new(seed_arr, json_string(seeds->v[i]));
+    json_t *fails = json_array();
+    for (size_t i = 0; i < h->n_failures; i++)
+        json_array_append_new(
+            fails, json_pack("{s:s, s:s}", "url", h->failures[i].url,
+                             "reason", h->failures[i].reason));
+    json_t *sum = json_pack(
+        "{s:s, s:s, s:o, s:I, s:I, s:I, s:I, s:I, s:s, s:i, s:o}", "started",
+        t0, "finished", t1, "seeds", seed_arr, "fetched",
+        (json_int_t)st->fetched, "documents", (json_int_t)st->documents,
+        "models", (json_int_t)h->models_stored, "failed",
+        (json_int_t)h->n_failures_total, "bytes", (json_int_t)st->bytes,
+        "outcome", outcome_name(status), "exit_status", status, "failures",
+        fails);
+    char *text = json_dumps(sum, JSON_COMPACT);
+    index_put_meta(h->ix, "last_harvest", text);
+    free(text);
+    json_decref(sum);
+}
+
+static void print_summary(const struct harvest *h,
+                          const struct crawler_stats *st, double secs)
+{
+    fprintf(stderr,
+            "stacml: harvest: %zu documents fetched, %zu STAC documents, "
+            "%zu model records, %zu failed (%.1f s)\n",
+            st->fetched, st->documents, h->models_stored,
+            h->n_failures_total, secs);
+    if (st->queued_left)
+        fprintf(stderr, "stacml: %zu queued documents left unfetched "
+                        "(--max-docs or interrupted)\n",
+                st->queued_left);
+    size_t show = h->n_failures < 20 ? h->n_failures : 20;
+    for (size_t i = 0; i < show; i++) {
+        char *u = text_safe(h->failures[i].url, 0);
+        char *r = text_safe(h->failures[i].reason, 0);
+        fprintf(stderr, "  failed: %s: %s\n", u, r);
+        free(u);
+        free(r);
+    }
+    if (h->n_failures_total > show)
+        fprintf(stderr, "  ... and %zu more (see 'stacml stats')\n",
+                h->n_failures_total - show);
+}
+
+enum {
+    OPT_SEEDS = 256,
+    OPT_CONCURRENCY,
+    OPT_PER_HOST,
+    OPT_MAX_DEPTH,
+    OPT_MAX_DOCS,
+    OPT_MAX_DOC_SIZE,
+    OPT_CONNECT_TIMEOUT,
+    OPT_STALL_TIMEOUT,
+    OPT_TIMEOUT,
+    OPT_USER_AGENT,
+    OPT_DB,
+};
+
+static int parse_int_opt(const char *name, const char *val, long long min,
+                         long long max, int suffix, long long *out)
+{
+    if (cli_parse_size(val, suffix, max, out) != 0 || *out < min) {
+        cli_usage_error("harvest", "invalid value '%s' for --%s (expected "
+                                   "%lld..%lld)",
+                        val, name, min, max);
+        return SM_E_INVAL;
+    }
+    return 0;
+}
+
+/* Parse the options into opt and seeds. Returns EXIT_OK, or an exit
+ * status to return at once (-1 means --help was printed). */
+static int parse_args(struct cli *cli, int argc, char **argv,
+                      struct crawler_options *opt, struct seeds *seeds)
+{
+    static const struct option longopts[] = {
+        {"seeds", required_argument, NULL, OPT_SEEDS},
+        {"concurrency", required_argument, NULL, OPT_CONCURRENCY},
+        {"per-host", required_argument, NULL, OPT_PER_HOST},
+        {"max-depth", required_argument, NULL, OPT_MAX_DEPTH},
+        {"max-docs", required_argument, NULL, OPT_MAX_DOCS},
+        {"max-doc-size", required_argument, NULL, OPT_MAX_DOC_SIZE},
+        {"connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT},
+        {"stall-timeout", required_argument, NULL, OPT_STALL_TIMEOUT},
+        {"timeout", required_argument, NULL, OPT_TIMEOUT},
+        {"user-agent", required_argument, NULL, OPT_USER_AGENT},
+        {"db", required_argument, NULL, OPT_DB},
+        {"quiet", no_argument, NULL, 'q'},
+        {"verbose", no_argument, NULL, 'v'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int c;
+    long long v;
+    while ((c = getopt_long(argc, argv, "qvh", longopts, NULL)) != -1) {
+        int rc = 0;
+        switch (c) {
+        case OPT_SEEDS:
+            if (seeds_read_file(seeds, optarg) != 0)
+                return EXIT_USAGE;
+            break;
+        case OPT_CONCURRENCY:
+            rc = parse_int_opt("concurrency", optarg, 1, 1024, 0, &v);
+            opt->concurrency = (int)v;
+            break;
+        case OPT_PER_HOST:
+            rc = parse_int_opt("per-host", optarg, 1, 256, 0, &v);
+            opt->per_host = (int)v;
+            break;
+        case OPT_MAX_DEPTH:
+            rc = parse_int_opt("max-depth", optarg, 0, 1000000, 0, &v);
+            opt->max_depth = (int)v;
+            break;
+        case OPT_MAX_DOCS:
+            rc = parse_int_opt("max-docs", optarg, 1, 1LL << 40, 0, &v);
+            opt->max_docs = (long)v;
+            break;
+        case OPT_MAX_DOC_SIZE:
+            rc = parse_int_opt("max-doc-size", optarg, 1024, 1LL << 32, 1,
+                               &v);
+            opt->max_doc_size = (size_t)v;
+            break;
+        case OPT_CONNECT_TIMEOUT:
+            rc = parse_int_opt("connect-timeout", optarg, 1, 3600, 0, &v);
+            opt->connect_timeout_ms = (long)v * 1000;
+            break;
+        case OPT_STALL_TIMEOUT:
+            rc = parse_int_opt("stall-timeout", optarg, 1, 3600, 0, &v);
+            opt->stall_timeout_s = (long)v;
+            break;
+        case OPT_TIMEOUT:
+            rc = parse_int_opt("timeout", optarg, 1, 86400, 0, &v);
+            opt->timeout_ms = (long)v * 1000;
+            break;
+        case OPT_USER_AGENT: opt->user_agent = optarg; break;
+        case OPT_DB: cli_set_db(cli, optarg); break;
+        case 'q': log_set_level(LOG_LEVEL_ERROR); cli->verbosity = -1; break;
+        case 'v': log_set_level(LOG_LEVEL_INFO); cli->verbosity = 1; break;
+        case 'h': fputs(harvest_help, stdout); return -1;
+        default: return cli_usage_error("harvest", "unknown option");
+        }
+        if (rc != 0)
+            return EXIT_USAGE;
+    }
+    for (int i = optind; i < argc; i++)
+        if (seed_add_arg(seeds, argv[i], NULL) != 0)
+            return EXIT_USAGE;
+    if (seeds->n == 0)
+        return cli_usage_error("harvest", "no seeds: give URLs, paths or "
+                                          "--seeds FILE");
+    return EXIT_OK;
+}
+
+static int run_crawl(struct harvest *h, const struct crawler_options *opt,
+                     const struct seeds *seeds, struct crawler_stats *out)
+{
+    struct crawler_hooks hooks = {
+        .ctx = h, .document = on_document, .failure = on_failure};
+    struct crawler *c = NULL;
+    int rc = crawler_new(opt, &hooks, &c);
+    if (rc != 0) {
+        fprintf(stderr, "stacml harvest: cannot start the crawler: %s\n",
+                sm_strerror(rc));
+        return rc;
+    }
+    for (size_t i = 0; i < seeds->n; i++)
+        crawler_add_seed(c, seeds->v[i]);
+    rc = crawler_run(c);
+    *out = *crawler_get_stats(c);
+    crawler_free(c);
+    return rc;
+}
+
+int cmd_harvest(struct cli *cli, int argc, char **argv)
+{
+    struct crawler_options opt;
+    struct seeds seeds = {0};
+    struct harvest *h = xcalloc(1, sizeof(*h));
+    struct crawler_stats st = {0};
+    struct timespec t0, t1;
+    int status;
+    crawler_options_default(&opt);
+    status = parse_args(cli, argc, argv, &opt, &seeds);
+    if (status != EXIT_OK) {
+        status = status < 0 ? EXIT_OK : status;
+        goto out;
+    }
+    if (!cli->db) {
+        status = cli_usage_error("harvest", "no index directory: use --db");
+        goto out;
+    }
+    int rc = index_open(cli->db, INDEX_WRITE, &h->ix);
+    if (rc != 0) {
+        fprintf(stderr, "stacml harvest: cannot open index %s: %s\n",
+                cli->db, sm_strerror(rc));
+        status = EXIT_INDEX;
+        goto out;
+    }
+    int64_t started = now_seconds();
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    rc = run_crawl(h, &opt, &seeds, &st);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    status = rc != 0 && !st.hook_error ? EXIT_INDEX
+                                       : exit_status_of(h, &st, seeds.n);
+    save_summary(h, &seeds, &st, started, status);
+    if (index_commit(h->ix) != 0) {
+        fprintf(stderr, "stacml harvest: cannot write index %s\n", cli->db);
+        status = EXIT_INDEX;
+    }
+    if (cli->verbosity >= 0)
+        print_summary(h, &st,
+                      (double)(t1.tv_sec - t0.tv_sec) +
+                          (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+out:
+    index_close(h->ix);
+    for (size_t i = 0; i < h->n_failures; i++) {
+        free(h->failures[i].url);
+        free(h->failures[i].reason);
+    }
+    free(h);
+    seeds_free(&seeds);
+    return status;
+}

@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: MIT */
+/* stacml's entry point: global options, the choice of index directory, and
+ * dispatch to the commands. The only place that sees every module (through
+ * harvest.c and query.c). */
+#include <config.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <curl/curl.h>
+
+#include "src/cli.h"
+#include "src/err.h"
+#include "src/log.h"
+#include "src/xalloc.h"
+
+static const char usage_text[] =
+    "Usage: stacml [--db DIR] [-q|-v] COMMAND [OPTIONS] [ARGS]\n"
+    "\n"
+    "Harvest machine-learning model records (ml-model, dlm, mlm) from STAC\n"
+    "catalogs and APIs into a local index, and search and export it.\n"
+    "\n"
+    "Commands:\n"
+    "  harvest [URL|PATH...]   crawl catalogs and index the models found\n"
+    "  search [WORDS...]       list matching models\n"
+    "  show URL|ID             print one record in full\n"
+    "  export                  write every model record as JSON lines\n"
+    "  stats                   counts by extension and source, last harvest\n"
+    "\n"
+    "Global options:\n"
+    "  --db DIR        index directory (default: $STACML_DB, else\n"
+    "                  $XDG_DATA_HOME/stacml, else ~/.local/share/stacml)\n"
+    "  -q, --quiet     print errors only\n"
+    "  -v, --verbose   print progress details (twice for debug)\n"
+    "  -h, --help      show this help (stacml COMMAND --help for a command)\n"
+    "  -V, --version   show the version\n"
+    "\n"
+    "Exit status: 0 success; 1 harvest finished with failed documents (or\n"
+    "show found nothing); 2 usage error; 3 nothing harvested; 4 index\n"
+    "error; 130 interrupted.\n";
+
+void cli_set_db(struct cli *cli, const char *dir)
+{
+    cli->db = dir;
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "stacml%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\nTry 'stacml%s%s --help' for more information.\n",
+            cmd ? " " : "", cmd ? cmd : "");
+    va_end(ap);
+    return EXIT_USAGE;
+}
+
+int cli_parse_size(const char *s, int allow_suffix, long long max,
+                   long long *out)
+{
+    char *end = NULL;
+    if (!s || !*s || *s == '-' || *s == '+')
+        return SM_E_INVAL;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno != 0 || end == s)
+        return SM_E_INVAL;
+    long long mul = 1;
+    if (allow_suffix && *end) {
+        switch (*end) {
+        case 'k': case 'K': mul = 1024LL; break;
+        case 'm': case 'M': mul = 1024LL * 1024; break;
+        case 'g': case 'G': mul = 1024LL * 1024 * 1024; break;
+        default: return SM_E_INVAL;
+        }
+        end++;
+        if (*end == 'i' || *end == 'B')
+            end++;
+        if (*end == 'B')
+            end++;
+    }
+    if (*end)
+        return SM_E_INVAL;
+    if (v > max / mul)
+        return SM_E_INVAL;
+    *out = v * mul;
+    return 0;
+}
+
+/* The default index directory; a new string. */
+static char *default_db(void)
+{
+    const char *env = getenv("STACML_DB");
+    if (env && *env)
+        return xstrdup(env);
+    env = getenv("XDG_DATA_HOME");
+    if (env && *env == '/')
+        return xasprintf("%s/stacml", env);
+    env = getenv("HOME");
+    if (env && *env)
+        return xasprintf("%s/.local/share/stacml", env);
+    return NULL;
+}
+
+static int dispatch(struct cli *cli, int argc, char **argv)
+{
+    static const struct {
+        const char *name;
+        int (*fn)(struct cli *, int, char **);
+    } cmds[] = {
+        {"harvest", cmd_harvest}, {"search", cmd_search},
+        {"show", cmd_show},       {"export", cmd_export},
+        {"stats", cmd_stats},
+    };
+    for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+        if (strcmp(argv[0], cmds[i].name) == 0)
+            return cmds[i].fn(cli, argc, argv);
+    if (strcmp(argv[0], "help") == 0) {
+        if (argc > 1) {
+            char *sub[] = {argv[1], (char *)"--help", NULL};
+            return dispatch(cli, 2, sub);
+        }
+        fputs(usage_text, stdout);
+        return EXIT_OK;
+    }
+    return cli_usage_error(NULL, "unknown command '%s'", argv[0]);
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"db", required_argument, NULL, 'd'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"verbose", no_argument, NULL, 'v'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    struct cli cli = {0};
+    char *db_default = default_db();
+    int opt;
+    cli.db = db_default;
+    /* '+': stop at the command name; its options are its own. */
+    while ((opt = getopt_long(argc, argv, "+qvhV", longopts, NULL)) != -1) {
+        switch (opt) {
+        case 'd': cli.db = optarg; break;
+        case 'q': cli.verbosity = -1; break;
+        case 'v': cli.verbosity++; break;
+        case 'h':
+            fputs(usage_text, stdout);
+            free(db_default);
+            return EXIT_OK;
+        case 'V':
+            printf("stacml %s\n%s\n", PACKAGE_VERSION, curl_version());
+            free(db_default);
+            return EXIT_OK;
+        default:
+            free(db_default);
+            return cli_usage_error(NULL, "unknown global option");
+        }
+    }
+    if (optind >= argc) {
+        fputs(usage_text, stderr);
+        free(db_default);
+        return EXIT_USAGE;
+    }
+    log_set_level(cli.verbosity < 0    ? LOG_LEVEL_ERROR
+                  : cli.verbosity == 0 ? LOG_LEVEL_WARN
+                  : cli.verbosity == 1 ? LOG_LEVEL_INFO
+                                       : LOG_LEVEL_DEBUG);
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        free(db_default);
+        fatal("cannot initialise libcurl");
+    }
+    /* Each command parses its own options from its name on. */
+    int sub_argc = argc - optind;
+    char **sub_argv = argv + optind;
+    optind = 0;
+    int status = dispatch(&cli, sub_argc, sub_argv);
+    curl_global_cleanup();
+    free(db_default);
+    return status;
+}
