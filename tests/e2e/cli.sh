@@ -1,0 +1,111 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# The command-line contract: help, version, usage errors and their exit
+# statuses, seeds files, the default index location, search formats, show
+# by URL and by id, and terminal-safe output of remote text.
+. "$top_srcdir/tests/e2e/lib.sh"
+EX="$top_srcdir/seeds/examples"
+
+status() { "$@" >"$T/o" 2>"$T/e"; echo $?; }
+
+check_eq "--version" "$(status "$STACML" --version)" 0
+check "--version names stacml" grep -q '^stacml [0-9]' "$T/o"
+check_eq "--help" "$(status "$STACML" --help)" 0
+for c in harvest search show export stats; do
+    check_eq "$c --help" "$(status "$STACML" "$c" --help)" 0
+    check "$c --help text" grep -q "Usage: stacml .*$c" "$T/o"
+done
+check_eq "help harvest" "$(status "$STACML" help harvest)" 0
+check_eq "no command" "$(status "$STACML")" 2
+check_eq "unknown command" "$(status "$STACML" frobnicate)" 2
+check "unknown command named" grep -q "unknown command 'frobnicate'" "$T/e"
+check_eq "harvest without seeds" "$(status "$STACML" --db "$T/db" harvest)" 2
+check_eq "bad --concurrency" \
+    "$(status "$STACML" --db "$T/db" harvest --concurrency 0 "$EX")" 2
+check "bad value named" grep -q -- "--concurrency" "$T/e"
+check_eq "bad --max-doc-size" \
+    "$(status "$STACML" --db "$T/db" harvest --max-doc-size 12Q "$EX")" 2
+check_eq "missing local seed" \
+    "$(status "$STACML" --db "$T/db" harvest "$T/no/such/catalog.json")" 2
+check "missing seed named" grep -q "no/such/catalog.json" "$T/e"
+check_eq "ftp seed refused" \
+    "$(status "$STACML" --db "$T/db" harvest ftp://127.0.0.1/c.json)" 2
+printf '# comment\n\n%s/catalog.json\n   # indented comment\nnot a url at all\n' \
+    "$EX" >"$T/seeds.txt"
+check_eq "bad line in seeds file" \
+    "$(status "$STACML" --db "$T/db" harvest --seeds "$T/seeds.txt")" 2
+check "seeds file line named" grep -q "seeds.txt:5" "$T/e"
+check_eq "missing seeds file" \
+    "$(status "$STACML" --db "$T/db" harvest --seeds "$T/nope.txt")" 2
+check_eq "search without index" "$(status "$STACML" --db "$T/none" search)" 4
+check "no index message" grep -q "no index in" "$T/e"
+check_eq "export without index" "$(status "$STACML" --db "$T/none" export)" 4
+check_eq "show needs an argument" "$(status "$STACML" --db "$T/db" show)" 2
+check_eq "unknown format" \
+    "$(status "$STACML" --db "$T/db" search --format xml)" 2
+
+# Default index location: $STACML_DB, else $XDG_DATA_HOME, else ~/.local.
+printf '# examples\n%s\n' "$EX/catalog.json" >"$T/seeds-ok.txt"
+check_eq "harvest into \$STACML_DB" "$(status env STACML_DB="$T/envdb" \
+    "$STACML" -q harvest --seeds "$T/seeds-ok.txt")" 0
+check "\$STACML_DB used" test -f "$T/envdb/data.mdb"
+check_eq "harvest into XDG_DATA_HOME" "$(status env -u STACML_DB \
+    XDG_DATA_HOME="$T/xdg" "$STACML" -q harvest "file://$EX/catalog.json")" 0
+check "\$XDG_DATA_HOME/stacml used" test -f "$T/xdg/stacml/data.mdb"
+check_eq "harvest into ~/.local/share" "$(status env -u STACML_DB \
+    -u XDG_DATA_HOME HOME="$T/home" "$STACML" -q harvest "$EX")" 0
+check "~/.local/share/stacml used" test -f "$T/home/.local/share/stacml/data.mdb"
+
+# A catalog written here: duplicate ids, hostile text in a title.
+mkdir -p "$T/cat"
+cat >"$T/cat/catalog.json" <<'JSON'
+{"type": "Catalog", "stac_version": "1.0.0", "id": "c", "description": "d",
+ "links": [{"rel": "item", "href": "a.json"}, {"rel": "item", "href": "b.json"},
+           {"rel": "item", "href": "evil.json"}]}
+JSON
+for n in a b; do
+    cat >"$T/cat/$n.json" <<JSON
+{"type": "Feature", "stac_version": "1.0.0", "id": "twin",
+ "stac_extensions": ["https://stac-extensions.github.io/mlm/v1.4.0/schema.json"],
+ "geometry": null, "properties": {"datetime": null, "mlm:name": "Twin $n",
+ "mlm:architecture": "UNet"}, "links": [], "assets": {}}
+JSON
+done
+cat >"$T/cat/evil.json" <<'JSON'
+{"type": "Feature", "stac_version": "1.0.0", "id": "evil\u001b]0;pwned\u0007",
+ "stac_extensions": ["https://stac-extensions.github.io/ml-model/v1.0.0/schema.json"],
+ "geometry": null, "properties": {"datetime": null, "title": "\u001b[2J\u001b[31mred alert",
+ "ml-model:architecture": "Evil-Net"}, "links": [], "assets": {}}
+JSON
+DB="$T/db"
+check_eq "harvest local catalog" "$(status "$STACML" --db "$DB" harvest "$T/cat")" 0
+# The path of a directory is not a document: harvest the file itself.
+check_eq "harvest local catalog file" \
+    "$(status "$STACML" --db "$DB" harvest "$T/cat/catalog.json")" 0
+check "3 models found" grep -q "3 model records" "$T/e"
+check_eq "search all" "$(status "$STACML" --db "$DB" search)" 0
+check_eq "search lists 3 rows and a header" "$(wc -l <"$T/o")" 4
+check "no raw escape bytes in the table" sh -c "! grep -q $'\x1b' '$T/o'"
+check "escapes shown as text" grep -q 'x1b' "$T/o"
+check_eq "search words are ANDed" \
+    "$(status "$STACML" --db "$DB" search --format ids twin "TWIN B")" 0
+check_eq "one match" "$(wc -l <"$T/o")" 1
+check "matched by mlm:name" grep -q "/b.json" "$T/o"
+check_eq "search by architecture" \
+    "$(status "$STACML" --db "$DB" search --format jsonl evil-net)" 0
+check "jsonl is JSON" jq -e '.id | startswith("evil")' "$T/o"
+check_eq "search --format json" \
+    "$(status "$STACML" --db "$DB" search --format json unet)" 0
+check "json array of 2" jq -e 'length == 2' "$T/o"
+check_eq "search no match" "$(status "$STACML" --db "$DB" search nothing-like-it)" 0
+check_eq "show by url" "$(status "$STACML" --db "$DB" show "file://$T/cat/a.json")" 0
+check "show prints the record" jq -e '.id == "twin" and .stac.properties["mlm:name"] == "Twin a"' "$T/o"
+check_eq "show by path" "$(status "$STACML" --db "$DB" show "$T/cat/b.json")" 0
+check_eq "show ambiguous id" "$(status "$STACML" --db "$DB" show twin)" 1
+check "ambiguous lists candidates" grep -q "b.json" "$T/e"
+check_eq "show unknown" "$(status "$STACML" --db "$DB" show no-such-model)" 1
+check "unknown named" grep -q "no-such-model" "$T/e"
+check_eq "stats --format json" "$(status "$STACML" --db "$DB" stats --format json)" 0
+check "stats json" jq -e '.records == 3 and .by_extension.mlm == 2' "$T/o"
+
+e2e_finish

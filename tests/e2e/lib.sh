@@ -1,0 +1,175 @@
+# SPDX-License-Identifier: MIT
+# Shared helpers of the end-to-end tests: a temp dir per test under the
+# build tree, a real nginx on 127.0.0.1 on a free port serving a copy of a
+# fixture tree (with {{port}} replaced), and a few assertions. Source it.
+
+set -u
+: "${top_srcdir:?top_srcdir must be set (run through make check)}"
+: "${top_builddir:?top_builddir must be set}"
+STACML="$top_builddir/src/stacml"
+FIXTURES="$top_srcdir/tests/fixtures"
+E2E_NAME=$(basename "$0" .sh)
+mkdir -p "$top_builddir/tests/tmp"
+T=$(mktemp -d "$top_builddir/tests/tmp/$E2E_NAME.XXXXXX")
+NGINX_PID=
+E2E_FAILS=0
+
+e2e_cleanup() {
+    if [ -n "$NGINX_PID" ]; then
+        kill "$NGINX_PID" 2>/dev/null
+        wait "$NGINX_PID" 2>/dev/null
+    fi
+    if [ "$E2E_FAILS" -eq 0 ] || [ -z "${KEEP_TMP:-}" ]; then
+        rm -rf "$T"
+    fi
+}
+trap e2e_cleanup EXIT
+
+skip() {
+    echo "SKIP: $*"
+    exit 77
+}
+
+fail() {
+    echo "FAIL: $*"
+    E2E_FAILS=$((E2E_FAILS + 1))
+}
+
+pass() {
+    echo "ok: $*"
+}
+
+# check DESCRIPTION COMMAND...: pass when the command succeeds.
+check() {
+    local what=$1
+    shift
+    if "$@" >/dev/null; then pass "$what"; else fail "$what"; fi
+}
+
+# check_eq DESCRIPTION GOT WANT
+check_eq() {
+    if [ "$2" = "$3" ]; then
+        pass "$1"
+    else
+        fail "$1: got '$2', want '$3'"
+    fi
+}
+
+# check_diff DESCRIPTION GOT_FILE WANT_FILE
+check_diff() {
+    if diff -u "$3" "$2" >"$T/diff.out" 2>&1; then
+        pass "$1"
+    else
+        fail "$1"
+        cat "$T/diff.out"
+    fi
+}
+
+e2e_finish() {
+    if [ "$E2E_FAILS" -ne 0 ]; then
+        echo "$E2E_NAME: $E2E_FAILS check(s) failed"
+        exit 1
+    fi
+    exit 0
+}
+
+# A TCP port that was free a moment ago on 127.0.0.1.
+free_port() {
+    "${PYTHON3:-python3}" -c 'import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])
+s.close()'
+}
+
+# wait_port PORT: wait up to 10 s for something to listen on 127.0.0.1:PORT.
+wait_port() {
+    local i=0
+    while [ $i -lt 200 ]; do
+        if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
+            return 0
+        fi
+        sleep 0.05
+        i=$((i + 1))
+    done
+    return 1
+}
+
+# serve_fixture NAME: copy tests/fixtures/NAME to $T/www, substitute
+# {{port}}, and serve it with nginx on a free port. Sets PORT and BASE.
+serve_fixture() {
+    [ -n "${NGINX:-}" ] && [ -x "$NGINX" ] || skip "nginx not installed"
+    mkdir -p "$T/www"
+    cp -R "$FIXTURES/$1/." "$T/www/"
+    serve_dir "$T/www"
+}
+
+# serve_dir DIR: serve DIR (its JSON files get {{port}} replaced in place).
+# $NGINX_EXTRA, when set, is added to the server block.
+serve_dir() {
+    [ -n "${NGINX:-}" ] && [ -x "$NGINX" ] || skip "nginx not installed"
+    local root=$1 try=0
+    while [ $try -lt 5 ]; do
+        PORT=$(free_port)
+        find "$root" -type f \( -name '*.json' -o -name '*.geojson' \) \
+            -exec sed -i "s/{{port}}/$PORT/g" {} +
+        write_nginx_conf "$root"
+        "$NGINX" -p "$T/nginx" -c "$T/nginx/nginx.conf" -e "$T/nginx/error.log" \
+            2>>"$T/nginx/stderr" &
+        NGINX_PID=$!
+        if wait_port "$PORT" && kill -0 "$NGINX_PID" 2>/dev/null; then
+            BASE="http://127.0.0.1:$PORT"
+            return 0
+        fi
+        kill "$NGINX_PID" 2>/dev/null
+        wait "$NGINX_PID" 2>/dev/null
+        NGINX_PID=
+        try=$((try + 1))
+    done
+    cat "$T/nginx/error.log" "$T/nginx/stderr" 2>/dev/null
+    fail "nginx did not start"
+    exit 1
+}
+
+write_nginx_conf() {
+    mkdir -p "$T/nginx/tmp"
+    cat >"$T/nginx/nginx.conf" <<CONF
+daemon off;
+master_process off;
+worker_processes 1;
+pid $T/nginx/nginx.pid;
+error_log $T/nginx/error.log warn;
+events { worker_connections 256; }
+http {
+    types { application/json json; application/geo+json geojson; }
+    default_type application/octet-stream;
+    log_format e2e '\$request_method \$uri \$status \$body_bytes_sent '
+                   '\$http_accept_encoding|\$gzip_ratio|\$http_user_agent';
+    access_log $T/nginx/access.log e2e;
+    client_body_temp_path $T/nginx/tmp/body;
+    proxy_temp_path $T/nginx/tmp/proxy;
+    fastcgi_temp_path $T/nginx/tmp/fastcgi;
+    uwsgi_temp_path $T/nginx/tmp/uwsgi;
+    scgi_temp_path $T/nginx/tmp/scgi;
+    keepalive_requests 10000;
+    gzip on;
+    gzip_min_length 64;
+    gzip_types application/json application/geo+json;
+    server {
+        listen 127.0.0.1:$PORT;
+        root $1;
+        etag on;
+        ${NGINX_EXTRA:-}
+    }
+}
+CONF
+}
+
+# export_tsv DB: the exported records as sorted TSV lines
+#   url id stac_type extensions source
+# with the server's port replaced by {{port}}.
+export_tsv() {
+    "$STACML" --db "$1" export |
+        jq -r '[.url, .id, .stac_type, (.extensions | join(",")), .source] | @tsv' |
+        sed "s/127\.0\.0\.1:${PORT:-0}/127.0.0.1:{{port}}/g" | LC_ALL=C sort
+}

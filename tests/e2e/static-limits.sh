@@ -1,0 +1,51 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# Bounds and redirects: --max-depth, --max-docs, --max-doc-size, a seed
+# that cannot be reached, a redirect whose target is the base for relative
+# links, and a redirect to file:// that must be refused.
+. "$top_srcdir/tests/e2e/lib.sh"
+NGINX_EXTRA='location = /moved.json { return 301 /models/catalog.json; }
+        location = /sneaky.json { return 302 file:///etc/passwd; }
+        location = /loop.json { return 302 /loop.json; }'
+serve_fixture static
+LOG="$T/nginx/access.log"
+
+"$STACML" --db "$T/d1" -q harvest --max-depth 2 "$BASE/catalog.json"
+check_eq "--max-depth 2 exit status" "$?" 1
+check_eq "--max-depth 2: models down to depth 2" \
+    "$("$STACML" --db "$T/d1" export | jq -r .id | sort | tr '\n' ' ')" \
+    "11234 cyclone-wind-estimator dl-beta3 mlm-models prefix-only shared-model "
+check "--max-depth: depth-3 items never requested" \
+    sh -c "! grep -q 'mlm-new.json' '$LOG'"
+
+: >"$LOG"
+"$STACML" --db "$T/d2" harvest --max-docs 3 --concurrency 1 "$BASE/catalog.json" 2>"$T/e2"
+check_eq "--max-docs 3 requests" "$(wc -l <"$LOG")" 3
+check "--max-docs: unfetched documents reported" grep -q "left unfetched" "$T/e2"
+
+"$STACML" --db "$T/d3" harvest --max-doc-size 1400 "$BASE/catalog.json" 2>"$T/e3"
+check_eq "--max-doc-size exit status" "$?" 1
+check "--max-doc-size: large documents refused" \
+    grep -q "mlm-new.json: document larger than 1400 bytes" "$T/e3"
+
+dead=$(free_port)
+"$STACML" --db "$T/d4" harvest "http://127.0.0.1:$dead/catalog.json" 2>"$T/e4"
+check_eq "unreachable seed: nothing harvested" "$?" 3
+check "unreachable seed reported" grep -q "127.0.0.1:$dead/catalog.json: " "$T/e4"
+
+: >"$LOG"
+"$STACML" --db "$T/d5" harvest --max-depth 1 "$BASE/moved.json" 2>"$T/e5"
+check_eq "redirect followed" "$?" 0
+check "relative links resolve against the redirect target" \
+    grep -q "GET /models/mlmodel-item.json 200" "$LOG"
+check "models found below the redirect" \
+    sh -c "'$STACML' --db '$T/d5' export | jq -e 'select(.id==\"cyclone-wind-estimator\") | .url | endswith(\"/models/mlmodel-item.json\")'"
+
+"$STACML" --db "$T/d6" harvest "$BASE/sneaky.json" 2>"$T/e6"
+check_eq "redirect to file:// refused" "$?" 3
+check "refusal reported" grep -q "sneaky.json: " "$T/e6"
+"$STACML" --db "$T/d7" harvest "$BASE/loop.json" 2>"$T/e7"
+check_eq "redirect loop ends" "$?" 3
+check "redirect loop reported" grep -qi "redirect" "$T/e7"
+
+e2e_finish
