@@ -5,6 +5,7 @@
  * one libuv loop thread; there is no thread or process per request. */
 #include <config.h>
 
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,10 @@ struct crawler {
     bool loop_ready;
     struct fetcher *fetcher;
     struct frontier *frontier;
+    /* Training-data links wait here until the walk is done, so a dataset
+     * that is also part of the tree is always walked, whatever order the
+     * responses came in. Unique per URL, like the frontier. */
+    struct frontier *datasets;
     uv_signal_t sig_int, sig_term;
     int signals_seen;
     struct crawler_stats stats;
@@ -86,6 +91,7 @@ int crawler_new(const struct crawler_options *opt,
         return rc;
     }
     c->frontier = frontier_new(c->opt.per_host);
+    c->datasets = frontier_new(INT_MAX);
     *out = c;
     return 0;
 }
@@ -134,7 +140,7 @@ static char *feature_url(const json_t *feat, const char *page_url)
     const json_t *links = json_object_get(feat, "links");
     size_t i;
     const json_t *l;
-    json_array_foreach(links, i, l) {
+    json_array_foreach (links, i, l) {
         const char *rel = json_string_value(json_object_get(l, "rel"));
         const char *href = json_string_value(json_object_get(l, "href"));
         char *u = NULL;
@@ -155,7 +161,7 @@ static void handle_features(struct crawler *c, const struct frontier_entry *e,
 {
     size_t i;
     const json_t *feat;
-    json_array_foreach(json_object_get(doc, "features"), i, feat) {
+    json_array_foreach (json_object_get(doc, "features"), i, feat) {
         if (stac_classify(feat) != STAC_KIND_ITEM)
             continue;
         char *u = feature_url(feat, page_url);
@@ -194,11 +200,10 @@ static void push_links(struct crawler *c, const struct frontier_entry *e,
 {
     struct links ls;
     links_init(&ls);
-    int rc = links_extract(doc, base, url_scheme_of(base) == URL_SCHEME_FILE,
-                           &ls);
+    int rc =
+        links_extract(doc, base, url_scheme_of(base) == URL_SCHEME_FILE, &ls);
     if (rc == SM_E_TOOBIG)
-        log_warn("%s: more than %d links, the rest ignored", e->url,
-                 LINKS_MAX);
+        log_warn("%s: more than %d links, the rest ignored", e->url, LINKS_MAX);
     if (ls.n_rejected) {
         c->stats.links_rejected += ls.n_rejected;
         log_info("%s: %zu link(s) rejected, first: %s", e->url, ls.n_rejected,
@@ -212,12 +217,13 @@ static void push_links(struct crawler *c, const struct frontier_entry *e,
         bool lateral = l->rel == LINK_REL_NEXT;
         if (!lateral && !deep_ok)
             continue;
-        unsigned flags = 0;
         if (l->rel == LINK_REL_TRAIN || l->rel == LINK_REL_VALIDATION ||
             l->rel == LINK_REL_TEST)
-            flags |= FRONTIER_F_DATASET;
-        frontier_push(c->frontier, l->url, e->source,
-                      lateral ? e->depth : e->depth + 1, flags);
+            frontier_push(c->datasets, l->url, e->source, e->depth + 1,
+                          FRONTIER_F_DATASET);
+        else
+            frontier_push(c->frontier, l->url, e->source,
+                          lateral ? e->depth : e->depth + 1, 0);
     }
     links_cleanup(&ls);
 }
@@ -286,6 +292,20 @@ static bool limit_reached(const struct crawler *c)
     return c->opt.max_docs > 0 && c->started >= c->opt.max_docs;
 }
 
+/* Move the deferred dataset links into the frontier; those the walk
+ * already reached are dropped there as seen. Returns how many were new. */
+static size_t release_datasets(struct crawler *c)
+{
+    size_t n = 0;
+    struct frontier_entry *e;
+    while ((e = frontier_pop(c->datasets)) != NULL) {
+        n += frontier_push(c->frontier, e->url, e->source, e->depth,
+                           e->flags) == 1;
+        frontier_done(c->datasets, e);
+    }
+    return n;
+}
+
 static void pump(struct crawler *c)
 {
     while (!c->stopping && !limit_reached(c) &&
@@ -302,7 +322,11 @@ static void pump(struct crawler *c)
         }
         c->started++;
     }
-    if (fetcher_active(c->fetcher) == 0)
+    if (fetcher_active(c->fetcher) != 0)
+        return;
+    if (!c->stopping && !limit_reached(c) && release_datasets(c) > 0)
+        pump(c);
+    else
         finish(c);
 }
 
@@ -384,5 +408,6 @@ void crawler_free(struct crawler *c)
             log_error("uv_loop_close: %s", uv_strerror(rc));
     }
     frontier_free(c->frontier);
+    frontier_free(c->datasets);
     free(c);
 }

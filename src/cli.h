@@ -7,13 +7,13 @@
 
 /* Exit statuses, documented in the README and stacml(1). */
 enum exit_status {
-    EXIT_OK = 0,          /* success */
-    EXIT_PARTIAL = 1,     /* harvest done, some documents failed; show: no
-                             such record */
-    EXIT_USAGE = 2,       /* bad command line */
-    EXIT_NOTHING = 3,     /* harvest: every seed failed, nothing harvested */
-    EXIT_INDEX = 4,       /* the index could not be opened, read or written */
-    EXIT_LOCKED = 5,      /* reserved: index held by another harvest */
+    EXIT_OK = 0,            /* success */
+    EXIT_PARTIAL = 1,       /* harvest done, some documents failed; show: no
+                               such record */
+    EXIT_USAGE = 2,         /* bad command line */
+    EXIT_NOTHING = 3,       /* harvest: every seed failed, nothing harvested */
+    EXIT_INDEX = 4,         /* the index could not be opened, read or written */
+    EXIT_LOCKED = 5,        /* reserved: index held by another harvest */
     EXIT_INTERRUPTED = 130, /* harvest stopped by SIGINT/SIGTERM */
 };
 

@@ -143,8 +143,8 @@ static int seeds_read_file(struct seeds *s, const char *path)
 {
     FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
     if (!f) {
-        fprintf(stderr, "stacml harvest: cannot read seeds file %s: %s\n",
-                path, strerror(errno));
+        fprintf(stderr, "stacml harvest: cannot read seeds file %s: %s\n", path,
+                strerror(errno));
         return SM_E_IO;
     }
     char *line = xmalloc(SEED_LINE_MAX);
@@ -257,11 +257,16 @@ static int exit_status_of(const struct harvest *h,
 static const char *outcome_name(int status)
 {
     switch (status) {
-    case EXIT_OK: return "ok";
-    case EXIT_PARTIAL: return "partial";
-    case EXIT_NOTHING: return "failed";
-    case EXIT_INTERRUPTED: return "interrupted";
-    default: return "error";
+    case EXIT_OK:
+        return "ok";
+    case EXIT_PARTIAL:
+        return "partial";
+    case EXIT_NOTHING:
+        return "failed";
+    case EXIT_INTERRUPTED:
+        return "interrupted";
+    default:
+        return "error";
     }
 }
 
@@ -277,9 +282,9 @@ static void save_summary(struct harvest *h, const struct seeds *seeds,
         json_array_append_new(seed_arr, json_string(seeds->v[i]));
     json_t *fails = json_array();
     for (size_t i = 0; i < h->n_failures; i++)
-        json_array_append_new(
-            fails, json_pack("{s:s, s:s}", "url", h->failures[i].url,
-                             "reason", h->failures[i].reason));
+        json_array_append_new(fails,
+                              json_pack("{s:s, s:s}", "url", h->failures[i].url,
+                                        "reason", h->failures[i].reason));
     json_t *sum = json_pack(
         "{s:s, s:s, s:o, s:I, s:I, s:I, s:I, s:I, s:s, s:i, s:o}", "started",
         t0, "finished", t1, "seeds", seed_arr, "fetched",
@@ -300,11 +305,12 @@ static void print_summary(const struct harvest *h,
     fprintf(stderr,
             "stacml: harvest: %zu documents fetched, %zu STAC documents, "
             "%zu model records, %zu failed (%.1f s)\n",
-            st->fetched, st->documents, h->models_stored,
-            h->n_failures_total, secs);
+            st->fetched, st->documents, h->models_stored, h->n_failures_total,
+            secs);
     if (st->queued_left)
-        fprintf(stderr, "stacml: %zu queued documents left unfetched "
-                        "(--max-docs or interrupted)\n",
+        fprintf(stderr,
+                "stacml: %zu queued documents left unfetched "
+                "(--max-docs or interrupted)\n",
                 st->queued_left);
     size_t show = h->n_failures < 20 ? h->n_failures : 20;
     for (size_t i = 0; i < show; i++) {
@@ -337,8 +343,9 @@ static int parse_int_opt(const char *name, const char *val, long long min,
                          long long max, int suffix, long long *out)
 {
     if (cli_parse_size(val, suffix, max, out) != 0 || *out < min) {
-        cli_usage_error("harvest", "invalid value '%s' for --%s (expected "
-                                   "%lld..%lld)",
+        cli_usage_error("harvest",
+                        "invalid value '%s' for --%s (expected "
+                        "%lld..%lld)",
                         val, name, min, max);
         return SM_E_INVAL;
     }
@@ -393,8 +400,7 @@ static int parse_args(struct cli *cli, int argc, char **argv,
             opt->max_docs = (long)v;
             break;
         case OPT_MAX_DOC_SIZE:
-            rc = parse_int_opt("max-doc-size", optarg, 1024, 1LL << 32, 1,
-                               &v);
+            rc = parse_int_opt("max-doc-size", optarg, 1024, 1LL << 32, 1, &v);
             opt->max_doc_size = (size_t)v;
             break;
         case OPT_CONNECT_TIMEOUT:
@@ -409,12 +415,25 @@ static int parse_args(struct cli *cli, int argc, char **argv,
             rc = parse_int_opt("timeout", optarg, 1, 86400, 0, &v);
             opt->timeout_ms = (long)v * 1000;
             break;
-        case OPT_USER_AGENT: opt->user_agent = optarg; break;
-        case OPT_DB: cli_set_db(cli, optarg); break;
-        case 'q': log_set_level(LOG_LEVEL_ERROR); cli->verbosity = -1; break;
-        case 'v': log_set_level(LOG_LEVEL_INFO); cli->verbosity = 1; break;
-        case 'h': fputs(harvest_help, stdout); return -1;
-        default: return cli_usage_error("harvest", "unknown option");
+        case OPT_USER_AGENT:
+            opt->user_agent = optarg;
+            break;
+        case OPT_DB:
+            cli_set_db(cli, optarg);
+            break;
+        case 'q':
+            log_set_level(LOG_LEVEL_ERROR);
+            cli->verbosity = -1;
+            break;
+        case 'v':
+            log_set_level(LOG_LEVEL_INFO);
+            cli->verbosity = 1;
+            break;
+        case 'h':
+            fputs(harvest_help, stdout);
+            return -1;
+        default:
+            return cli_usage_error("harvest", "unknown option");
         }
         if (rc != 0)
             return EXIT_USAGE;
@@ -468,8 +487,8 @@ int cmd_harvest(struct cli *cli, int argc, char **argv)
     }
     int rc = index_open(cli->db, INDEX_WRITE, &h->ix);
     if (rc != 0) {
-        fprintf(stderr, "stacml harvest: cannot open index %s: %s\n",
-                cli->db, sm_strerror(rc));
+        fprintf(stderr, "stacml harvest: cannot open index %s: %s\n", cli->db,
+                sm_strerror(rc));
         status = EXIT_INDEX;
         goto out;
     }

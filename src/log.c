@@ -29,11 +29,16 @@ enum log_level log_get_level(void)
 static const char *level_name(enum log_level level)
 {
     switch (level) {
-    case LOG_LEVEL_ERROR: return "error";
-    case LOG_LEVEL_WARN: return "warning";
-    case LOG_LEVEL_INFO: return "info";
-    case LOG_LEVEL_DEBUG: return "debug";
-    default: return "";
+    case LOG_LEVEL_ERROR:
+        return "error";
+    case LOG_LEVEL_WARN:
+        return "warning";
+    case LOG_LEVEL_INFO:
+        return "info";
+    case LOG_LEVEL_DEBUG:
+        return "debug";
+    default:
+        return "";
     }
 }
 

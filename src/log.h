@@ -29,6 +29,7 @@ void log_msg(enum log_level level, const char *fmt, ...)
 #define log_debug(...) log_msg(LOG_LEVEL_DEBUG, __VA_ARGS__)
 
 /* Print "stacml: message" and exit with status 70 (internal error). */
-void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+void fatal(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
 
 #endif

@@ -73,10 +73,20 @@ int cli_parse_size(const char *s, int allow_suffix, long long max,
     long long mul = 1;
     if (allow_suffix && *end) {
         switch (*end) {
-        case 'k': case 'K': mul = 1024LL; break;
-        case 'm': case 'M': mul = 1024LL * 1024; break;
-        case 'g': case 'G': mul = 1024LL * 1024 * 1024; break;
-        default: return SM_E_INVAL;
+        case 'k':
+        case 'K':
+            mul = 1024LL;
+            break;
+        case 'm':
+        case 'M':
+            mul = 1024LL * 1024;
+            break;
+        case 'g':
+        case 'G':
+            mul = 1024LL * 1024 * 1024;
+            break;
+        default:
+            return SM_E_INVAL;
         }
         end++;
         if (*end == 'i' || *end == 'B')
@@ -113,9 +123,8 @@ static int dispatch(struct cli *cli, int argc, char **argv)
         const char *name;
         int (*fn)(struct cli *, int, char **);
     } cmds[] = {
-        {"harvest", cmd_harvest}, {"search", cmd_search},
-        {"show", cmd_show},       {"export", cmd_export},
-        {"stats", cmd_stats},
+        {"harvest", cmd_harvest}, {"search", cmd_search}, {"show", cmd_show},
+        {"export", cmd_export},   {"stats", cmd_stats},
     };
     for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
         if (strcmp(argv[0], cmds[i].name) == 0)
@@ -134,12 +143,9 @@ static int dispatch(struct cli *cli, int argc, char **argv)
 int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"db", required_argument, NULL, 'd'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"verbose", no_argument, NULL, 'v'},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},
-        {NULL, 0, NULL, 0},
+        {"db", required_argument, NULL, 'd'}, {"quiet", no_argument, NULL, 'q'},
+        {"verbose", no_argument, NULL, 'v'},  {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},  {NULL, 0, NULL, 0},
     };
     struct cli cli = {0};
     char *db_default = default_db();
@@ -148,9 +154,15 @@ int main(int argc, char **argv)
     /* '+': stop at the command name; its options are its own. */
     while ((opt = getopt_long(argc, argv, "+qvhV", longopts, NULL)) != -1) {
         switch (opt) {
-        case 'd': cli.db = optarg; break;
-        case 'q': cli.verbosity = -1; break;
-        case 'v': cli.verbosity++; break;
+        case 'd':
+            cli.db = optarg;
+            break;
+        case 'q':
+            cli.verbosity = -1;
+            break;
+        case 'v':
+            cli.verbosity++;
+            break;
         case 'h':
             fputs(usage_text, stdout);
             free(db_default);

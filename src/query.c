@@ -57,14 +57,15 @@ static int open_index(struct cli *cli, const char *cmd, struct index **ix)
         return cli_usage_error(cmd, "no index directory: use --db");
     int rc = index_open(cli->db, INDEX_READ, ix);
     if (rc == SM_E_NOTFOUND) {
-        fprintf(stderr, "stacml %s: no index in %s (run 'stacml harvest' "
-                        "first)\n",
+        fprintf(stderr,
+                "stacml %s: no index in %s (run 'stacml harvest' "
+                "first)\n",
                 cmd, cli->db);
         return EXIT_INDEX;
     }
     if (rc != 0) {
-        fprintf(stderr, "stacml %s: cannot open index %s: %s\n", cmd,
-                cli->db, sm_strerror(rc));
+        fprintf(stderr, "stacml %s: cannot open index %s: %s\n", cmd, cli->db,
+                sm_strerror(rc));
         return EXIT_INDEX;
     }
     return EXIT_OK;
@@ -72,9 +73,8 @@ static int open_index(struct cli *cli, const char *cmd, struct index **ix)
 
 /* Common option parsing: --db, --help, --format. Returns EXIT_OK, an exit
  * status, or -1 after printing help. */
-static int parse_common(struct cli *cli, int argc, char **argv,
-                        const char *cmd, const char *help,
-                        enum out_format *fmt)
+static int parse_common(struct cli *cli, int argc, char **argv, const char *cmd,
+                        const char *help, enum out_format *fmt)
 {
     static const struct option longopts[] = {
         {"db", required_argument, NULL, 'd'},
@@ -85,7 +85,9 @@ static int parse_common(struct cli *cli, int argc, char **argv,
     int c;
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (c) {
-        case 'd': cli_set_db(cli, optarg); break;
+        case 'd':
+            cli_set_db(cli, optarg);
+            break;
         case 'f':
             if (!fmt)
                 return cli_usage_error(cmd, "--format is not an option here");
@@ -100,8 +102,11 @@ static int parse_common(struct cli *cli, int argc, char **argv,
             else
                 return cli_usage_error(cmd, "unknown format '%s'", optarg);
             break;
-        case 'h': fputs(help, stdout); return -1;
-        default: return cli_usage_error(cmd, "unknown option");
+        case 'h':
+            fputs(help, stdout);
+            return -1;
+        default:
+            return cli_usage_error(cmd, "unknown option");
         }
     }
     return EXIT_OK;
@@ -142,13 +147,14 @@ static bool value_matches(const json_t *v, const char *word)
     if (json_is_array(v)) {
         size_t i;
         const json_t *x;
-        json_array_foreach(v, i, x) if (value_matches(x, word)) return true;
+        json_array_foreach (v, i, x)
+            if (value_matches(x, word))
+                return true;
     }
     return false;
 }
 
-static bool field_matches(const json_t *stac, const char *key,
-                          const char *word)
+static bool field_matches(const json_t *stac, const char *key, const char *word)
 {
     return value_matches(json_object_get(stac, key), word) ||
            value_matches(json_object_get(props_of(stac), key), word);
@@ -157,8 +163,8 @@ static bool field_matches(const json_t *stac, const char *key,
 static bool word_matches(const json_t *rec, const char *word)
 {
     static const char *const keys[] = {
-        "title",          "description",          "keywords",
-        "mlm:name",       "ml-model:architecture", "mlm:architecture",
+        "title",    "description",           "keywords",
+        "mlm:name", "ml-model:architecture", "mlm:architecture",
     };
     const json_t *stac = json_object_get(rec, "stac");
     if (value_matches(json_object_get(rec, "id"), word) ||
@@ -191,7 +197,7 @@ static void print_table_row(const json_t *rec)
     char exts[64] = "";
     size_t i;
     const json_t *e;
-    json_array_foreach(json_object_get(rec, "extensions"), i, e) {
+    json_array_foreach (json_object_get(rec, "extensions"), i, e) {
         if (i)
             strncat(exts, ",", sizeof(exts) - strlen(exts) - 1);
         strncat(exts, json_string_value(e) ? json_string_value(e) : "?",
@@ -228,9 +234,13 @@ static int on_search_record(void *ctx, const char *url, const char *json,
         fputs(s->matched ? ",\n" : "[\n", stdout);
     s->matched++;
     switch (s->fmt) {
-    case FORMAT_TABLE: print_table_row(rec); break;
+    case FORMAT_TABLE:
+        print_table_row(rec);
+        break;
     case FORMAT_JSON:
-    case FORMAT_JSONL: fwrite(json, 1, len, stdout); break;
+    case FORMAT_JSONL:
+        fwrite(json, 1, len, stdout);
+        break;
     case FORMAT_IDS: {
         char *id = text_safe(json_string_value(json_object_get(rec, "id")), 0);
         printf("%s\t%s\n", id, url);
@@ -285,8 +295,7 @@ struct id_matches {
     size_t n, cap;
 };
 
-static int on_id_match(void *ctx, const char *url, const char *json,
-                       size_t len)
+static int on_id_match(void *ctx, const char *url, const char *json, size_t len)
 {
     struct id_matches *m = ctx;
     if (m->n == m->cap) {
@@ -430,8 +439,9 @@ static int on_stats_record(void *ctx, const char *url, const char *json,
     s->records++;
     size_t i;
     const json_t *e;
-    json_array_foreach(json_object_get(rec, "extensions"), i, e)
-        if (json_is_string(e)) bump(s->by_ext, json_string_value(e));
+    json_array_foreach (json_object_get(rec, "extensions"), i, e)
+        if (json_is_string(e))
+            bump(s->by_ext, json_string_value(e));
     const char *src = json_string_value(json_object_get(rec, "source"));
     bump(s->by_source, src ? src : "(unknown)");
     json_decref(rec);
@@ -445,7 +455,7 @@ static void print_counts(const char *title, const json_t *obj)
     printf("%s:\n", title);
     if (json_object_size(obj) == 0)
         printf("  (none)\n");
-    json_object_foreach((json_t *)obj, k, v) {
+    json_object_foreach ((json_t *)obj, k, v) {
         char *safe = text_safe(k, 0);
         printf("  %8" JSON_INTEGER_FORMAT "  %s\n", json_integer_value(v),
                safe);
@@ -462,9 +472,9 @@ static void print_last_harvest(const json_t *last)
     json_int_t fetched = 0, docs = 0, models = 0, failed = 0;
     const char *t0 = "?", *t1 = "?", *outcome = "?";
     json_unpack((json_t *)last, "{s?s, s?s, s?s, s?I, s?I, s?I, s?I}",
-                "started", &t0, "finished", &t1, "outcome", &outcome,
-                "fetched", &fetched, "documents", &docs, "models", &models,
-                "failed", &failed);
+                "started", &t0, "finished", &t1, "outcome", &outcome, "fetched",
+                &fetched, "documents", &docs, "models", &models, "failed",
+                &failed);
     printf("last harvest: %s .. %s, outcome %s\n", t0, t1, outcome);
     printf("  %" JSON_INTEGER_FORMAT " documents fetched, %" JSON_INTEGER_FORMAT
            " STAC documents, %" JSON_INTEGER_FORMAT
@@ -472,10 +482,9 @@ static void print_last_harvest(const json_t *last)
            fetched, docs, models, failed);
     size_t i;
     const json_t *f;
-    json_array_foreach(json_object_get(last, "failures"), i, f) {
+    json_array_foreach (json_object_get(last, "failures"), i, f) {
         char *u = text_safe(json_string_value(json_object_get(f, "url")), 0);
-        char *r =
-            text_safe(json_string_value(json_object_get(f, "reason")), 0);
+        char *r = text_safe(json_string_value(json_object_get(f, "reason")), 0);
         printf("  failed: %s: %s\n", u, r);
         free(u);
         free(r);
@@ -505,10 +514,10 @@ int cmd_stats(struct cli *cli, int argc, char **argv)
     if (rc < 0) {
         status = EXIT_INDEX;
     } else if (fmt == FORMAT_JSON) {
-        json_t *out = json_pack("{s:I, s:O, s:O, s:O}", "records",
-                                (json_int_t)s.records, "by_extension",
-                                s.by_ext, "by_source", s.by_source,
-                                "last_harvest", last ? last : json_null());
+        json_t *out =
+            json_pack("{s:I, s:O, s:O, s:O}", "records", (json_int_t)s.records,
+                      "by_extension", s.by_ext, "by_source", s.by_source,
+                      "last_harvest", last ? last : json_null());
         json_dumpf(out, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
         putchar('\n');
         json_decref(out);

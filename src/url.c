@@ -77,6 +77,33 @@ static int url_from_curlu_code(CURLUcode uc)
     }
 }
 
+static bool url_keeps_raw(unsigned char c)
+{
+    return !url_must_encode(c);
+}
+
+/* Write s[0..len) into dst, percent-encoding every byte keep() refuses;
+ * dst must have room for 3 * len bytes. Returns the bytes written (no NUL
+ * is added). */
+static size_t url_encode_into(char *dst, const char *s, size_t len,
+                              bool (*keep)(unsigned char))
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t n = 0;
+
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (keep(c)) {
+            dst[n++] = (char)c;
+        } else {
+            dst[n++] = '%';
+            dst[n++] = hex[c >> 4];
+            dst[n++] = hex[c & 15];
+        }
+    }
+    return n;
+}
+
 /* Copy s for libcurl: surrounding whitespace trimmed (as browsers do), the
  * fragment cut off (a crawler never needs it, and "#x" alone must resolve to
  * the base), and bytes that may not appear raw percent-encoded, so that
@@ -84,9 +111,8 @@ static int url_from_curlu_code(CURLUcode uc)
  * SM_E_TOOBIG when the result would exceed URL_MAX_LEN. */
 static int url_prepare(const char *s, char **out)
 {
-    static const char hex[] = "0123456789ABCDEF";
     size_t len = strnlen(s, URL_MAX_LEN + 1);
-    size_t i, n = 0;
+    size_t n;
     char *p;
 
     if (len > URL_MAX_LEN)
@@ -102,16 +128,7 @@ static int url_prepare(const char *s, char **out)
     }
 
     p = xmalloc(3 * len + 1);
-    for (i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (url_must_encode(c)) {
-            p[n++] = '%';
-            p[n++] = hex[c >> 4];
-            p[n++] = hex[c & 15];
-        } else {
-            p[n++] = (char)c;
-        }
-    }
+    n = url_encode_into(p, s, len, url_keeps_raw);
     p[n] = '\0';
     if (n > URL_MAX_LEN) {
         free(p);
@@ -428,8 +445,7 @@ out:
  * that is not a path character (space, '%', '?', '#', non-ASCII). */
 static int url_from_path(const char *path, char **out)
 {
-    static const char hex[] = "0123456789ABCDEF";
-    size_t len = strlen(path), n = 0;
+    size_t len = strlen(path), n;
     char *url;
     int rc;
 
@@ -437,17 +453,7 @@ static int url_from_path(const char *path, char **out)
         return SM_E_TOOBIG;
     url = xmalloc(sizeof("file://") + 3 * len);
     memcpy(url, "file://", 7);
-    n = 7;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)path[i];
-        if (url_path_char(c)) {
-            url[n++] = (char)c;
-        } else {
-            url[n++] = '%';
-            url[n++] = hex[c >> 4];
-            url[n++] = hex[c & 15];
-        }
-    }
+    n = 7 + url_encode_into(url + 7, path, len, url_path_char);
     url[n] = '\0';
     rc = url_normalize(url, out);
     free(url);

@@ -37,6 +37,7 @@ serve_dir "$T/www"
 check_eq "http harvest exit status" "$?" 0
 records_below "$T/db3" "$BASE/" >"$T/got3"
 check_diff "models found over HTTP" "$T/got3" "$WANT"
+access_log_settle
 check_eq "each document requested once" \
     "$(awk '{print $2}' "$T/nginx/access.log" | sort | uniq -d)" ""
 check_eq "documents requested" "$(wc -l <"$T/nginx/access.log")" 11

@@ -173,3 +173,17 @@ export_tsv() {
         jq -r '[.url, .id, .stac_type, (.extensions | join(",")), .source] | @tsv' |
         sed "s/127\.0\.0\.1:${PORT:-0}/127.0.0.1:{{port}}/g" | LC_ALL=C sort
 }
+
+# access_log_settle: nginx logs a request after it has sent the response, so
+# the client can finish first; wait until the access log stops growing.
+access_log_settle() {
+    local log="$T/nginx/access.log" i=0 before after
+    after=$(wc -l <"$log")
+    while [ $i -lt 40 ]; do
+        sleep 0.05
+        before=$after
+        after=$(wc -l <"$log")
+        [ "$before" = "$after" ] && [ $i -ge 2 ] && return 0
+        i=$((i + 1))
+    done
+}

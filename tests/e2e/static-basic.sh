@@ -17,8 +17,9 @@ check "404 reported with URL" grep -q "missing/catalog.json: HTTP 404" "$T/err"
 check "invalid JSON reported with line and column" \
     grep -q "broken.json: invalid JSON at line 3 column" "$T/err"
 check "non-STAC JSON reported" grep -q "notstac.json: not a STAC document" "$T/err"
-check "summary counts" grep -q "8 model records, 3 failed" "$T/err"
+check "summary counts" grep -q "9 model records, 3 failed" "$T/err"
 
+access_log_settle
 LOG="$T/nginx/access.log"
 dups=$(awk '{print $2}' "$LOG" | sort | uniq -d)
 check_eq "every document fetched once (cycles, several parents)" "$dups" ""
@@ -27,10 +28,14 @@ check "never follows license links" sh -c "! grep -q LICENSE '$LOG'"
 check "stale self link not used as base" \
     sh -c "! grep -q '/stale/' '$LOG'"
 check "registry reference not fetched" sh -c "! grep -q docker '$LOG'"
+check "JSON served as application/octet-stream accepted" \
+    grep -q "GET /other/items/s3-object 200" "$LOG"
+check "no file:// URL reached from the network" \
+    sh -c "! \"$STACML\" --db \"$DB\" export | grep -q passwd"
 check "gzip negotiated" sh -c "grep ' /catalog.json ' '$LOG' | grep -q 'gzip'"
 check "User-Agent names stacml" grep -q '|stacml/' "$LOG"
 fetched=$(wc -l <"$LOG")
-check_eq "documents requested" "$fetched" 16
+check_eq "documents requested" "$fetched" 17
 
 # The exported document is the one served, and the fields are all there.
 "$STACML" --db "$DB" export >"$T/export.jsonl"
@@ -44,7 +49,7 @@ jq -S . "$T/www/models/deep/items/mlm-new.json" >"$T/stac.want"
 check_diff "stac is the document as fetched" "$T/stac.got" "$T/stac.want"
 
 "$STACML" --db "$DB" stats >"$T/stats"
-check "stats counts by extension" grep -Eq '^ +4 +mlm$' "$T/stats"
+check "stats counts by extension" grep -Eq '^ +5 +mlm$' "$T/stats"
 check "stats lists the failures" grep -q "failed: .*broken.json" "$T/stats"
 check "stats shows the outcome" grep -q "outcome partial" "$T/stats"
 

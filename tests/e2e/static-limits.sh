@@ -14,12 +14,14 @@ LOG="$T/nginx/access.log"
 check_eq "--max-depth 2 exit status" "$?" 1
 check_eq "--max-depth 2: models down to depth 2" \
     "$("$STACML" --db "$T/d1" export | jq -r .id | sort | tr '\n' ' ')" \
-    "11234 cyclone-wind-estimator dl-beta3 mlm-models prefix-only shared-model "
+    "11234 cyclone-wind-estimator dl-beta3 mlm-models prefix-only served-as-octet-stream shared-model "
+access_log_settle
 check "--max-depth: depth-3 items never requested" \
     sh -c "! grep -q 'mlm-new.json' '$LOG'"
 
 : >"$LOG"
 "$STACML" --db "$T/d2" harvest --max-docs 3 --concurrency 1 "$BASE/catalog.json" 2>"$T/e2"
+access_log_settle
 check_eq "--max-docs 3 requests" "$(wc -l <"$LOG")" 3
 check "--max-docs: unfetched documents reported" grep -q "left unfetched" "$T/e2"
 
@@ -36,6 +38,7 @@ check "unreachable seed reported" grep -q "127.0.0.1:$dead/catalog.json: " "$T/e
 : >"$LOG"
 "$STACML" --db "$T/d5" harvest --max-depth 1 "$BASE/moved.json" 2>"$T/e5"
 check_eq "redirect followed" "$?" 0
+access_log_settle
 check "relative links resolve against the redirect target" \
     grep -q "GET /models/mlmodel-item.json 200" "$LOG"
 check "models found below the redirect" \

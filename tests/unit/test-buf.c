@@ -48,8 +48,14 @@ static void test_text(void)
         {"newline", "two\nlines", 0, "two lines"},
         {"del", "x\x7fy", 0, "x\\x7fy"},
         {"utf8 kept", "caf\xc3\xa9", 0, "caf\xc3\xa9"},
-        {"invalid utf8", "a\xff" "b", 0, "a\\xffb"},
-        {"c1 control", "a\xc2\x9b" "b", 0, "a\\xc2\\x9bb"},
+        {"invalid utf8",
+         "a\xff"
+         "b",
+         0, "a\\xffb"},
+        {"c1 control",
+         "a\xc2\x9b"
+         "b",
+         0, "a\\xc2\\x9bb"},
         {"cut", "abcdefghij", 5, "abcd..."},
         {"null", NULL, 0, ""},
     };
