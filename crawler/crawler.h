@@ -15,11 +15,11 @@
 struct crawler;
 
 struct crawler_options {
-    int concurrency;         /* transfers in flight, all hosts (>= 1) */
-    int per_host;            /* transfers in flight per host (>= 1) */
-    int max_depth;           /* link distance from a seed; < 0 = no limit */
-    long max_docs;           /* fetches to start; <= 0 = no limit */
-    size_t max_doc_size;     /* bytes */
+    int concurrency;     /* transfers in flight, all hosts (>= 1) */
+    int per_host;        /* transfers in flight per host (>= 1) */
+    int max_depth;       /* link distance from a seed; < 0 = no limit */
+    long max_docs;       /* fetches to start; <= 0 = no limit */
+    size_t max_doc_size; /* bytes */
     long connect_timeout_ms;
     long stall_timeout_s;
     long timeout_ms; /* per document, 0 = none */
@@ -47,8 +47,8 @@ struct crawler_doc {
 struct crawler_failure {
     const char *url;
     const char *source;
-    int rc;            /* SM_E_* */
-    long http_status;  /* 0 if no response */
+    int rc;           /* SM_E_* */
+    long http_status; /* 0 if no response */
     const char *reason;
 };
 

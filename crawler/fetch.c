@@ -220,10 +220,9 @@ int fetcher_new(uv_loop_t *loop, const struct fetch_options *opt,
         curl_multi_setopt(f->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS,
                           (long)opt->max_connections);
     /* Keep idle connections for reuse across the whole crawl. */
-    curl_multi_setopt(f->multi, CURLMOPT_MAXCONNECTS,
-                      (long)(opt->max_connections > 0
-                                 ? opt->max_connections * 2
-                                 : 64));
+    curl_multi_setopt(
+        f->multi, CURLMOPT_MAXCONNECTS,
+        (long)(opt->max_connections > 0 ? opt->max_connections * 2 : 64));
     *out = f;
     return 0;
 }
@@ -374,8 +373,8 @@ static void fetch_result_fill(struct fetch *x, CURLcode cc,
                  x->owner->opt.max_doc_size);
     } else if (cc != CURLE_OK) {
         r->rc = cc == CURLE_OPERATION_TIMEDOUT ? SM_E_TIMEOUT : SM_E_NET;
-        snprintf(rbuf, n, "%s", x->errbuf[0] ? x->errbuf
-                                             : curl_easy_strerror(cc));
+        snprintf(rbuf, n, "%s",
+                 x->errbuf[0] ? x->errbuf : curl_easy_strerror(cc));
         size_t len = strlen(rbuf);
         while (len && rbuf[len - 1] == '\n')
             rbuf[--len] = '\0';

@@ -15,9 +15,9 @@ struct frontier;
 /* One queued URL. Owned by the frontier until frontier_pop() hands it out;
  * then owned by the caller until frontier_done(). */
 struct frontier_entry {
-    char *url;    /* absolute, normalised */
-    char *source; /* the seed whose crawl found it */
-    int depth;    /* link distance from the seed */
+    char *url;      /* absolute, normalised */
+    char *source;   /* the seed whose crawl found it */
+    int depth;      /* link distance from the seed */
     unsigned flags; /* FRONTIER_F_* */
     struct host *host;
     struct frontier_entry *next;

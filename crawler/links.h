@@ -13,12 +13,12 @@
 #define LINKS_MAX 100000
 
 enum link_rel {
-    LINK_REL_CHILD,      /* child */
-    LINK_REL_ITEM,       /* item */
-    LINK_REL_ITEMS,      /* items (API collection -> item pages) */
-    LINK_REL_NEXT,       /* next, GET only */
-    LINK_REL_DATA,       /* data (API landing -> /collections) */
-    LINK_REL_TRAIN,      /* ml-model:train-data, derived_from split train/none */
+    LINK_REL_CHILD, /* child */
+    LINK_REL_ITEM,  /* item */
+    LINK_REL_ITEMS, /* items (API collection -> item pages) */
+    LINK_REL_NEXT,  /* next, GET only */
+    LINK_REL_DATA,  /* data (API landing -> /collections) */
+    LINK_REL_TRAIN, /* ml-model:train-data, derived_from split train/none */
     LINK_REL_VALIDATION, /* derived_from with ml-aoi:split validate */
     LINK_REL_TEST,       /* ml-model:test-data, derived_from split test */
 };
@@ -32,9 +32,9 @@ struct links {
     struct link *v;
     size_t n;
     size_t cap;
-    size_t n_ignored;     /* rels we never follow (root, parent, self, ...) */
-    size_t n_rejected;    /* followable rel, but bad href/scheme/type */
-    bool truncated;       /* more than LINKS_MAX followable links */
+    size_t n_ignored;      /* rels we never follow (root, parent, self, ...) */
+    size_t n_rejected;     /* followable rel, but bad href/scheme/type */
+    bool truncated;        /* more than LINKS_MAX followable links */
     char first_error[160]; /* first rejection reason, "" if none */
 };
 
