@@ -41,17 +41,35 @@ static size_t utf8_len(const unsigned char *p)
     return n;
 }
 
+/* Byte offset of code point number n (from 0) of a valid UTF-8 string, or
+ * strlen(s) when it has no more than n code points. */
+static size_t utf8_offset(const char *s, size_t n)
+{
+    size_t i = 0, cp = 0;
+    for (; s[i]; i++) {
+        if (((unsigned char)s[i] & 0xc0) == 0x80)
+            continue;
+        if (cp == n)
+            return i;
+        cp++;
+    }
+    return i;
+}
+
+static size_t utf8_count(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xc0) != 0x80;
+    return n;
+}
+
 char *text_safe(const char *s, size_t width)
 {
     struct buf b;
     buf_init(&b, (size_t)-1);
     const unsigned char *p = (const unsigned char *)(s ? s : "");
-    size_t cols = 0;
     while (*p) {
-        if (width && cols + 1 >= width && p[1]) {
-            buf_puts(&b, "...");
-            break;
-        }
         size_t n = utf8_len(p);
         if (n == 1 && (*p < 0x20 || *p == 0x7f)) {
             if (*p == '\n' || *p == '\t' || *p == '\r')
@@ -66,9 +84,12 @@ char *text_safe(const char *s, size_t width)
             buf_append(&b, p, n);
             p += n;
         }
-        cols++;
     }
-    return buf_detach(&b, NULL);
+    char *out = buf_detach(&b, NULL);
+    /* Cut to width columns, the last three of them an ellipsis. */
+    if (width > 3 && utf8_count(out) > width)
+        memcpy(out + utf8_offset(out, width - 3), "...", 4);
+    return out;
 }
 
 bool text_contains_ci(const char *hay, const char *needle)

@@ -56,7 +56,11 @@ static void test_text(void)
          "a\xc2\x9b"
          "b",
          0, "a\\xc2\\x9bb"},
-        {"cut", "abcdefghij", 5, "abcd..."},
+        {"cut", "abcdefghij", 5, "ab..."},
+        {"fits", "abcde", 5, "abcde"},
+        {"cut utf8", "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", 5,
+         "\xc3\xa9\xc3\xa9..."},
+        {"cut escape", "\x1b\x1b\x1b", 6, "\\x1..."},
         {"null", NULL, 0, ""},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
