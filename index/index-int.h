@@ -12,10 +12,12 @@
 
 /* The named databases of the environment (layout: top of index.c). */
 enum store_dbi {
-    STORE_DBI_RECORDS, /* record key -> url NUL id NUL json NUL */
-    STORE_DBI_IDS,     /* id key -> record key (MDB_DUPSORT) */
-    STORE_DBI_CRAWL,   /* record key -> binary crawl state */
-    STORE_DBI_META,    /* meta key -> JSON text */
+    STORE_DBI_RECORDS,  /* model key -> url NUL keys NUL json NUL */
+    STORE_DBI_KEYS,     /* secondary key -> model key (MDB_DUPSORT) */
+    STORE_DBI_DATASETS, /* dataset key -> url NUL keys NUL json NUL */
+    STORE_DBI_DSKEYS,   /* secondary key -> dataset key (MDB_DUPSORT) */
+    STORE_DBI_CRAWL,    /* record key -> binary crawl state */
+    STORE_DBI_META,     /* meta key -> JSON text */
     STORE_NDBI,
 };
 

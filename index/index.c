@@ -4,10 +4,11 @@
  * It does not parse records; they are opaque JSON bytes here.
  *
  * On-disk layout: one LMDB environment, data.mdb and lock.mdb in the index
- * directory, with four named databases.
- *   records  key(url) -> url NUL id NUL json NUL
- *   ids      key(id)  -> key(url), MDB_DUPSORT, one pair per record with a
- *                        non-empty id (empty ids are not indexed)
+ * directory, with six named databases.
+ *   records  key(url) -> url NUL keys NUL json NUL      (model records)
+ *   keys     key(k)   -> key(url), MDB_DUPSORT: one pair per secondary key
+ *                        k of each model record ("id=...", "task=...")
+ *   datasets, dskeys     the same two for dataset records
  *   crawl    key(url) -> crawl state, binary, see crawl_encode()
  *   meta     key(k)   -> the JSON text, no terminator
  * key(s) is s itself up to 400 bytes; a longer s (URLs run to 8 KiB, LMDB
@@ -55,8 +56,9 @@ enum staged_kind {
 /* One staged write: the value exactly as it will be stored. */
 struct staged {
     enum staged_kind kind;
-    char *key; /* url, or the meta key */
-    char *id;  /* records only: the STAC id, "" for none */
+    enum index_table table; /* records only */
+    char *key;              /* url, or the meta key */
+    char *keys;             /* records only: secondary keys joined by KEY_SEP */
     char *val;
     size_t len;
 };
@@ -69,10 +71,15 @@ struct index {
     size_t staged_bytes;
 };
 
+/* Separates the secondary keys of one record in its stored value. */
+#define KEY_SEP '\x1e'
+/* More secondary keys than this per record are dropped (bounded work). */
+#define KEYS_MAX 512
+
 /* A records value, split; the pointers borrow from the value. */
 struct record_value {
     const char *url;
-    const char *id;
+    const char *keys; /* joined by KEY_SEP, NUL-terminated */
     const char *json; /* NUL-terminated at json[len] */
     size_t len;
 };
@@ -102,13 +109,13 @@ static int record_value_parse(const struct index *ix, const MDB_val *v,
     const char *end_url = memchr(p, '\0', n - 1);
     if (!end_url)
         return store_corrupt(&ix->store, "record", "no url");
-    const char *id = end_url + 1;
-    const char *end_id = memchr(id, '\0', (size_t)(p + n - 1 - id));
-    if (!end_id)
-        return store_corrupt(&ix->store, "record", "no id");
+    const char *keys = end_url + 1;
+    const char *end_keys = memchr(keys, '\0', (size_t)(p + n - 1 - keys));
+    if (!end_keys)
+        return store_corrupt(&ix->store, "record", "no keys");
     rv->url = p;
-    rv->id = id;
-    rv->json = end_id + 1;
+    rv->keys = keys;
+    rv->json = end_keys + 1;
     rv->len = (size_t)(p + n - 1 - rv->json);
     return 0;
 }
@@ -282,7 +289,7 @@ static void staged_clear(struct index *ix)
 {
     for (size_t i = 0; i < ix->n_ops; i++) {
         free(ix->ops[i].key);
-        free(ix->ops[i].id);
+        free(ix->ops[i].keys);
         free(ix->ops[i].val);
     }
     ix->n_ops = 0;
@@ -302,52 +309,96 @@ void index_close(struct index *ix)
 
 /* ------------------------------------------------------------ writes */
 
-/* Apply one staged record: replace the value and keep "ids" in step. */
+static MDB_dbi records_dbi(const struct index *ix, enum index_table t)
+{
+    return ix->store
+        .dbi[t == INDEX_DATASETS ? STORE_DBI_DATASETS : STORE_DBI_RECORDS];
+}
+
+static MDB_dbi keys_dbi(const struct index *ix, enum index_table t)
+{
+    return ix->store
+        .dbi[t == INDEX_DATASETS ? STORE_DBI_DSKEYS : STORE_DBI_KEYS];
+}
+
+/* Whether the KEY_SEP-joined list has the key (k, n). */
+static bool keys_have(const char *list, const char *k, size_t n)
+{
+    while (*list) {
+        const char *end = strchr(list, KEY_SEP);
+        size_t len = end ? (size_t)(end - list) : strlen(list);
+        if (len == n && memcmp(list, k, n) == 0)
+            return true;
+        if (!end)
+            break;
+        list = end + 1;
+    }
+    return false;
+}
+
+/* Put (put = true) or delete, for record key rk, every key of list that
+ * the other list lacks. */
+static int keys_apply(struct index *ix, MDB_txn *txn, enum index_table t,
+                      const char *list, const char *other, MDB_val *rk,
+                      bool put)
+{
+    int rc = 0;
+    while (*list && rc == 0) {
+        const char *end = strchr(list, KEY_SEP);
+        size_t len = end ? (size_t)(end - list) : strlen(list);
+        if (len && !keys_have(other, list, len)) {
+            struct store_key k;
+            store_key_init(&k, list, len);
+            rc =
+                put ? store_put(txn, keys_dbi(ix, t), &k.val, rk, MDB_NODUPDATA)
+                    : store_del(txn, keys_dbi(ix, t), &k.val, rk);
+        }
+        if (!end)
+            break;
+        list = end + 1;
+    }
+    return rc;
+}
+
+/* Apply one staged record: replace the value and keep its secondary keys
+ * in step (old keys that are gone removed, new ones added). */
 static int apply_record(struct index *ix, MDB_txn *txn, const struct staged *op)
 {
     int rc = SM_E_DB;
-    struct store_key k, idk;
+    struct store_key k;
     MDB_val old, data;
-    char *old_id = NULL;
-    MDB_dbi records = ix->store.dbi[STORE_DBI_RECORDS];
-    MDB_dbi ids = ix->store.dbi[STORE_DBI_IDS];
+    char *old_keys = NULL;
 
     store_key_init(&k, op->key, strlen(op->key));
-    rc = store_get(txn, records, &k.val, &old);
+    rc = store_get(txn, records_dbi(ix, op->table), &k.val, &old);
     if (rc == 0) {
         struct record_value rv;
-        /* An undecodable old value is simply overwritten; only its ids
-         * entry, if any, is left behind (and skipped by lookups). */
+        /* An undecodable old value is simply overwritten; only its keys,
+         * if any, are left behind (and skipped by lookups). */
         if (record_value_parse(ix, &old, &rv) == 0) {
             if (strcmp(rv.url, op->key) != 0)
                 log_warn("index: %s replaces %s (same hashed key)", op->key,
                          rv.url);
             /* Copy out: the next write may reuse the page old points at. */
-            old_id = xstrdup(rv.id);
+            old_keys = xstrdup(rv.keys);
         }
     } else if (rc != SM_E_NOTFOUND) {
         goto out;
     }
-    if (old_id && *old_id && strcmp(old_id, op->id) != 0) {
-        store_key_init(&idk, old_id, strlen(old_id));
-        rc = store_del(txn, ids, &idk.val, &k.val);
+    if (old_keys) {
+        rc = keys_apply(ix, txn, op->table, old_keys, op->keys, &k.val, false);
         if (rc != 0)
             goto out;
     }
     data.mv_data = op->val;
     data.mv_size = op->len;
-    rc = store_put(txn, records, &k.val, &data, 0);
+    rc = store_put(txn, records_dbi(ix, op->table), &k.val, &data, 0);
     if (rc != 0)
         goto out;
-    if (*op->id) {
-        store_key_init(&idk, op->id, strlen(op->id));
-        rc = store_put(txn, ids, &idk.val, &k.val, MDB_NODUPDATA);
-        if (rc != 0)
-            goto out;
-    }
-    rc = 0;
+    rc = keys_apply(ix, txn, op->table, op->keys, old_keys ? old_keys : "",
+                    &k.val, true);
 out:
-    free(old_id);
+    free(old_keys);
     return rc;
 }
 
@@ -405,15 +456,20 @@ int index_commit(struct index *ix)
 /* Append a write to the batch (taking ownership of key, id and val) and
  * commit when the batch is large, unless a foreach is running: then the
  * commit waits for the next put or index_commit(). */
-static int stage(struct index *ix, enum staged_kind kind, char *key, char *id,
-                 char *val, size_t len)
+static int stage(struct index *ix, enum staged_kind kind,
+                 enum index_table table, char *key, char *keys, char *val,
+                 size_t len)
 {
     if (ix->n_ops == ix->cap_ops) {
         ix->cap_ops = ix->cap_ops ? ix->cap_ops * 2 : 64;
         ix->ops = xrealloc(ix->ops, ix->cap_ops * sizeof(*ix->ops));
     }
-    ix->ops[ix->n_ops++] = (struct staged){
-        .kind = kind, .key = key, .id = id, .val = val, .len = len};
+    ix->ops[ix->n_ops++] = (struct staged){.kind = kind,
+                                           .table = table,
+                                           .key = key,
+                                           .keys = keys,
+                                           .val = val,
+                                           .len = len};
     ix->staged_bytes += len + strlen(key);
     if (ix->store.rdepth > 0)
         return 0;
@@ -435,29 +491,61 @@ static int check_writable(const struct index *ix, const char *key)
     return 0;
 }
 
-int index_put_record(struct index *ix, const char *url, const char *id,
-                     const char *json, size_t len)
+/* Join the usable keys (non-empty, without NUL or KEY_SEP, at most
+ * KEYS_MAX of them) into one new string. */
+static char *keys_join(const char *const *keys, size_t n_keys)
+{
+    size_t n = 1, used = 0;
+    for (size_t i = 0; i < n_keys; i++)
+        n += strlen(keys[i]) + 1;
+    char *out = xmalloc(n), *p = out;
+    for (size_t i = 0; i < n_keys && used < KEYS_MAX; i++) {
+        size_t len = strlen(keys[i]);
+        if (len == 0 || memchr(keys[i], KEY_SEP, len))
+            continue;
+        if (used++)
+            *p++ = KEY_SEP;
+        memcpy(p, keys[i], len);
+        p += len;
+    }
+    *p = '\0';
+    return out;
+}
+
+int index_put(struct index *ix, enum index_table table, const char *url,
+              const char *const *keys, size_t n_keys, const char *json,
+              size_t len)
 {
     int rc = check_writable(ix, url);
     if (rc != 0)
         return rc;
-    if (!json && len > 0)
+    if ((!json && len > 0) || (!keys && n_keys > 0))
         return SM_E_INVAL;
-    if (!id)
-        id = "";
 
-    size_t url_len = strlen(url), id_len = strlen(id);
-    size_t n = url_len + 1 + id_len + 1 + len + 1;
+    char *joined = keys_join(keys, n_keys);
+    size_t url_len = strlen(url), keys_len = strlen(joined);
+    size_t n = url_len + 1 + keys_len + 1 + len + 1;
     char *val = xmalloc(n);
     char *p = val;
     memcpy(p, url, url_len + 1);
     p += url_len + 1;
-    memcpy(p, id, id_len + 1);
-    p += id_len + 1;
+    memcpy(p, joined, keys_len + 1);
+    p += keys_len + 1;
     if (len > 0)
         memcpy(p, json, len);
     p[len] = '\0';
-    return stage(ix, STAGED_RECORD, xstrdup(url), xstrdup(id), val, n);
+    return stage(ix, STAGED_RECORD, table, xstrdup(url), joined, val, n);
+}
+
+int index_put_record(struct index *ix, const char *url, const char *id,
+                     const char *json, size_t len)
+{
+    char *key = xasprintf("id=%s", id ? id : "");
+    const char *keys[] = {key};
+    int rc =
+        index_put(ix, INDEX_MODELS, url, keys, id && *id ? 1 : 0, json, len);
+    free(key);
+    return rc;
 }
 
 int index_put_crawl(struct index *ix, const char *url,
@@ -472,7 +560,7 @@ int index_put_crawl(struct index *ix, const char *url,
     char *val = crawl_encode(url, st, &n);
     if (!val)
         return SM_E_INVAL;
-    return stage(ix, STAGED_CRAWL, xstrdup(url), NULL, val, n);
+    return stage(ix, STAGED_CRAWL, INDEX_MODELS, xstrdup(url), NULL, val, n);
 }
 
 int index_put_meta(struct index *ix, const char *key, const char *json)
@@ -483,7 +571,8 @@ int index_put_meta(struct index *ix, const char *key, const char *json)
     if (!json)
         return SM_E_INVAL;
     size_t n = strlen(json);
-    return stage(ix, STAGED_META, xstrdup(key), NULL, xstrndup(json, n), n);
+    return stage(ix, STAGED_META, INDEX_MODELS, xstrdup(key), NULL,
+                 xstrndup(json, n), n);
 }
 
 /* ------------------------------------------------------------ reads */
@@ -498,8 +587,8 @@ static char *copy_out(const void *p, size_t n)
     return s;
 }
 
-int index_get_record(struct index *ix, const char *url, char **json,
-                     size_t *len)
+int index_get(struct index *ix, enum index_table table, const char *url,
+              char **json, size_t *len)
 {
     int rc = SM_E_INVAL;
     MDB_txn *txn = NULL;
@@ -517,7 +606,7 @@ int index_get_record(struct index *ix, const char *url, char **json,
     rc = store_read_begin(&ix->store, &txn);
     if (rc != 0)
         return rc;
-    rc = store_get(txn, ix->store.dbi[STORE_DBI_RECORDS], &k.val, &v);
+    rc = store_get(txn, records_dbi(ix, table), &k.val, &v);
     if (rc != 0)
         goto out;
     rc = record_value_parse(ix, &v, &rv);
@@ -598,7 +687,14 @@ int index_get_meta(struct index *ix, const char *key, char **json)
     return rc;
 }
 
-int index_foreach_record(struct index *ix, index_record_cb cb, void *ctx)
+int index_get_record(struct index *ix, const char *url, char **json,
+                     size_t *len)
+{
+    return index_get(ix, INDEX_MODELS, url, json, len);
+}
+
+int index_foreach(struct index *ix, enum index_table table, index_record_cb cb,
+                  void *ctx)
 {
     int rc = SM_E_INVAL;
     int got;
@@ -611,7 +707,7 @@ int index_foreach_record(struct index *ix, index_record_cb cb, void *ctx)
     rc = store_read_begin(&ix->store, &txn);
     if (rc != 0)
         return rc;
-    rc = store_cursor_open(txn, ix->store.dbi[STORE_DBI_RECORDS], &cur);
+    rc = store_cursor_open(txn, records_dbi(ix, table), &cur);
     if (rc != 0)
         goto out;
     /* got and rc stay apart: a callback may return any non-zero value,
@@ -634,35 +730,40 @@ out:
     return rc;
 }
 
-int index_foreach_id(struct index *ix, const char *id, index_record_cb cb,
-                     void *ctx)
+int index_foreach_record(struct index *ix, index_record_cb cb, void *ctx)
+{
+    return index_foreach(ix, INDEX_MODELS, cb, ctx);
+}
+
+int index_foreach_key(struct index *ix, enum index_table table, const char *key,
+                      index_record_cb cb, void *ctx)
 {
     int rc = SM_E_INVAL;
     int got;
     MDB_txn *txn = NULL;
     MDB_cursor *cur = NULL;
-    struct store_key idk;
+    struct store_key sk;
     MDB_val k, v;
 
-    if (!ix || !id || !cb)
+    if (!ix || !key || !cb)
         return SM_E_INVAL;
-    if (!*id)
-        return 0; /* empty ids are not indexed */
-    store_key_init(&idk, id, strlen(id));
+    if (!*key)
+        return 0; /* empty keys are not indexed */
+    store_key_init(&sk, key, strlen(key));
     rc = store_read_begin(&ix->store, &txn);
     if (rc != 0)
         return rc;
-    rc = store_cursor_open(txn, ix->store.dbi[STORE_DBI_IDS], &cur);
+    rc = store_cursor_open(txn, keys_dbi(ix, table), &cur);
     if (rc != 0)
         goto out;
-    k = idk.val;
+    k = sk.val;
     for (got = store_cursor_get(cur, &k, &v, MDB_SET_KEY); got == 0;
          got = store_cursor_get(cur, &k, &v, MDB_NEXT_DUP)) {
         MDB_val rec;
         struct record_value rv;
         /* v is the record's key. Going through the record gives the full
-         * URL and checks the id, which a hashed id key cannot promise. */
-        rc = store_get(txn, ix->store.dbi[STORE_DBI_RECORDS], &v, &rec);
+         * URL and checks the key, which a hashed key cannot promise. */
+        rc = store_get(txn, records_dbi(ix, table), &v, &rec);
         if (rc == SM_E_NOTFOUND)
             continue;
         if (rc != 0)
@@ -670,9 +771,9 @@ int index_foreach_id(struct index *ix, const char *id, index_record_cb cb,
         rc = record_value_parse(ix, &rec, &rv);
         if (rc != 0)
             goto out;
-        if (strcmp(rv.id, id) != 0)
+        if (!keys_have(rv.keys, key, strlen(key)))
             continue;
-        rc = cb(ctx, rv.url, NULL, 0);
+        rc = cb(ctx, rv.url, rv.json, rv.len);
         if (rc != 0)
             goto out;
     }
@@ -681,6 +782,19 @@ out:
     if (cur)
         mdb_cursor_close(cur);
     store_read_end(&ix->store);
+    return rc;
+}
+
+int index_foreach_id(struct index *ix, const char *id, index_record_cb cb,
+                     void *ctx)
+{
+    if (!ix || !id || !cb)
+        return SM_E_INVAL;
+    if (!*id)
+        return 0;
+    char *key = xasprintf("id=%s", id);
+    int rc = index_foreach_key(ix, INDEX_MODELS, key, cb, ctx);
+    free(key);
     return rc;
 }
 
@@ -721,6 +835,11 @@ out:
 
 size_t index_count_records(struct index *ix)
 {
+    return index_count(ix, INDEX_MODELS);
+}
+
+size_t index_count(struct index *ix, enum index_table table)
+{
     MDB_txn *txn = NULL;
     size_t n = 0;
 
@@ -728,7 +847,7 @@ size_t index_count_records(struct index *ix)
         return 0;
     if (store_read_begin(&ix->store, &txn) != 0)
         return 0;
-    store_count(txn, ix->store.dbi[STORE_DBI_RECORDS], &n);
+    store_count(txn, records_dbi(ix, table), &n);
     store_read_end(&ix->store);
     return n;
 }

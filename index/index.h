@@ -12,6 +12,13 @@
 
 struct index;
 
+/* The two kinds of record the index keeps, each keyed by canonical URL and
+ * each with its own secondary keys. */
+enum index_table {
+    INDEX_MODELS,   /* model records */
+    INDEX_DATASETS, /* training / validation / test dataset records */
+};
+
 enum index_mode {
     INDEX_READ,  /* read-only; fails with SM_E_NOTFOUND if there is no index */
     INDEX_WRITE, /* creates the directory (and parents) and the environment */
@@ -39,7 +46,19 @@ int index_open(const char *dir, enum index_mode mode, struct index **out);
 /* Commit anything staged, then close. index_close(NULL) is a no-op. */
 void index_close(struct index *ix);
 
-/* Stage a record: the encoded JSON (json, len) under key url, and url under
+/* Stage a record of table: the encoded JSON (json, len) under key url, and
+ * url under each of the n_keys secondary keys (strings such as "id=x" or
+ * "task=object-detection"; empty keys and keys holding a 0x1e byte are
+ * skipped, and at most 512 are kept). Replacing a record replaces its
+ * secondary keys. Copies its arguments. Returns 0, SM_E_INVAL (bad
+ * argument, or the index is read-only) or SM_E_DB (an automatic batch
+ * commit failed). */
+int index_put(struct index *ix, enum index_table table, const char *url,
+              const char *const *keys, size_t n_keys, const char *json,
+              size_t len);
+
+/* index_put() of a model record with the one secondary key "id=<id>".
+ * Stage a record: the encoded JSON (json, len) under key url, and url under
  * the secondary key id (for lookups by STAC id; an empty id is not indexed).
  * Copies its arguments. Replaces an existing record with the same url.
  * Returns 0, SM_E_INVAL (bad argument, or the index is read-only) or
@@ -64,7 +83,13 @@ int index_put_meta(struct index *ix, const char *key, const char *json);
  * grows large (1000 writes or 8 MiB), but never during an iteration. */
 int index_commit(struct index *ix);
 
-/* Look up a record by canonical URL. On success *json is new memory
+/* Look up a record of table by canonical URL. On success *json is new
+ * memory (caller frees), *len its length. Returns 0 or SM_E_NOTFOUND. */
+int index_get(struct index *ix, enum index_table table, const char *url,
+              char **json, size_t *len);
+
+/* index_get() of a model record.
+ * Look up a record by canonical URL. On success *json is new memory
  * (caller frees), *len its length. Returns 0 or SM_E_NOTFOUND. Staged,
  * uncommitted writes are not visible to lookups. */
 int index_get_record(struct index *ix, const char *url, char **json,
@@ -85,19 +110,27 @@ typedef int (*index_record_cb)(void *ctx, const char *url, const char *json,
 typedef int (*index_crawl_cb)(void *ctx, const char *url,
                               const struct crawl_state *st);
 
-/* Visit every committed record. Returns 0, the callback's non-zero value,
- * or SM_E_DB. */
+/* Visit every committed record of table. Returns 0, the callback's
+ * non-zero value, or SM_E_DB. */
+int index_foreach(struct index *ix, enum index_table table, index_record_cb cb,
+                  void *ctx);
 int index_foreach_record(struct index *ix, index_record_cb cb, void *ctx);
 
-/* Visit the URLs of records whose STAC id equals id, in URL order (cb gets
- * json = NULL and len = 0). Returns as index_foreach_record(). */
+/* Visit the records of table that have the secondary key key, in key
+ * order (URL order for short URLs). Returns as index_foreach(). */
+int index_foreach_key(struct index *ix, enum index_table table, const char *key,
+                      index_record_cb cb, void *ctx);
+
+/* Visit the model records whose STAC id equals id (the secondary key
+ * "id=<id>"). Returns as index_foreach_record(). */
 int index_foreach_id(struct index *ix, const char *id, index_record_cb cb,
                      void *ctx);
 
 /* Visit every committed crawl state, in URL order. */
 int index_foreach_crawl(struct index *ix, index_crawl_cb cb, void *ctx);
 
-/* Number of committed records. */
+/* Number of committed records of table (index_count_records: models). */
+size_t index_count(struct index *ix, enum index_table table);
 size_t index_count_records(struct index *ix);
 
 #endif

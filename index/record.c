@@ -4,12 +4,19 @@
  * one-line JSON encoding. Pure functions over jansson: no I/O, no index. */
 #include <config.h>
 
+#include <limits.h>
+#include <math.h>
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "index/detect.h"
 #include "index/record.h"
+#include "src/err.h"
+#include "src/text.h"
+#include "src/xalloc.h"
 
 /* A JSON string for s, or null when s is NULL or not valid UTF-8 (jansson
  * refuses such strings, and an encoded record must stay valid JSON). */
@@ -83,6 +90,193 @@ json_t *record_new(const json_t *doc, const char *url, const char *source,
     json_object_set_new(rec, "stac",
                         doc ? json_incref((json_t *)doc) : json_null());
     return rec;
+}
+
+json_t *record_new_dataset(const json_t *doc, const char *url,
+                           const char *source)
+{
+    json_t *rec = json_object();
+    json_object_set_new(rec, "url", string_or_null(url));
+    json_object_set_new(rec, "id", record_id(doc));
+    json_object_set_new(rec, "stac_type", json_string(record_stac_type(doc)));
+    json_object_set_new(rec, "source", string_or_null(source));
+    json_object_set_new(rec, "reachable", json_true());
+    json_object_set_new(rec, "stac",
+                        doc ? json_incref((json_t *)doc) : json_null());
+    return rec;
+}
+
+json_t *record_new_unreachable(const char *url, const char *source,
+                               const char *reason, long http_status)
+{
+    json_t *rec = json_object();
+    json_object_set_new(rec, "url", string_or_null(url));
+    json_object_set_new(rec, "id", json_string(""));
+    json_object_set_new(rec, "source", string_or_null(source));
+    json_object_set_new(rec, "reachable", json_false());
+    json_object_set_new(rec, "reason", string_or_null(reason));
+    if (http_status > 0)
+        json_object_set_new(rec, "http_status", json_integer(http_status));
+    return rec;
+}
+
+static void keys_add(char ***keys, size_t *n, char *key)
+{
+    *keys = xrealloc(*keys, (*n + 1) * sizeof(**keys));
+    (*keys)[(*n)++] = key;
+}
+
+/* "name=<value>" for a string, folded unless it is a URL or an id. */
+static void keys_add_value(char ***keys, size_t *n, const char *name,
+                           const char *value, bool fold)
+{
+    if (!value || !*value)
+        return;
+    char *v = fold ? text_fold(value) : xstrdup(value);
+    if (*v)
+        keys_add(keys, n, xasprintf("%s=%s", name, v));
+    free(v);
+}
+
+static void keys_add_strings(char ***keys, size_t *n, const char *name,
+                             const json_t *arr, const char *member, bool fold)
+{
+    size_t i;
+    const json_t *v;
+    json_array_foreach (arr, i, v) {
+        if (member)
+            v = json_object_get(v, member);
+        keys_add_value(keys, n, name, json_string_value(v), fold);
+    }
+}
+
+static bool is_degrees(const double b[4])
+{
+    return b[0] >= -180 && b[2] <= 180 && b[1] >= -90 && b[3] <= 90 &&
+           b[0] <= b[2] && b[1] <= b[3];
+}
+
+int record_cells(double w, double s, double e, double n, char ***keys,
+                 size_t *nkeys)
+{
+    const double b[4] = {w, s, e, n};
+    if (!is_degrees(b))
+        return -1;
+    int c0 = (int)floor((w + 180) / 10), c1 = (int)floor((e + 180) / 10);
+    int r0 = (int)floor((s + 90) / 10), r1 = (int)floor((n + 90) / 10);
+    c1 = c1 > 35 ? 35 : c1;
+    r1 = r1 > 17 ? 17 : r1;
+    if ((c1 - c0 + 1) * (r1 - r0 + 1) > RECORD_CELLS_MAX)
+        return -1;
+    for (int c = c0; c <= c1; c++)
+        for (int r = r0; r <= r1; r++)
+            keys_add(keys, nkeys, xasprintf("cell=%d,%d", c, r));
+    return (c1 - c0 + 1) * (r1 - r0 + 1);
+}
+
+/* The proleptic Gregorian year of Unix second t. */
+static int64_t year_of(int64_t t)
+{
+    int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
+    /* civil_from_days, year part only */
+    days += 719468;
+    int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+    int64_t doe = days - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    return yoe + era * 400 + (mp >= 10);
+}
+
+int record_years(int64_t t0, int64_t t1, char ***keys, size_t *nkeys)
+{
+    if (t0 == INT64_MIN || t1 == INT64_MAX || t1 < t0)
+        return -1;
+    int64_t y0 = year_of(t0), y1 = year_of(t1);
+    if (y1 - y0 + 1 > RECORD_YEARS_MAX)
+        return -1;
+    for (int64_t y = y0; y <= y1; y++)
+        keys_add(keys, nkeys, xasprintf("year=%" PRId64, y));
+    return (int)(y1 - y0 + 1);
+}
+
+static int time_of(const json_t *rec, const char *key, int64_t *t)
+{
+    const char *s = json_string_value(json_object_get(rec, key));
+    return s ? text_parse_time(s, t) : SM_E_NOTFOUND;
+}
+
+int record_interval(const json_t *rec, int64_t *t0, int64_t *t1)
+{
+    int64_t a, b;
+    bool has_a = time_of(rec, "start_datetime", &a) == 0;
+    bool has_b = time_of(rec, "end_datetime", &b) == 0;
+    if (!has_a && !has_b) {
+        if (time_of(rec, "datetime", &a) != 0)
+            return SM_E_NOTFOUND;
+        *t0 = *t1 = a;
+        return 0;
+    }
+    *t0 = has_a ? a : INT64_MIN;
+    *t1 = has_b ? b : INT64_MAX;
+    return 0;
+}
+
+int record_bbox(const json_t *rec, double box[4])
+{
+    const json_t *b = json_object_get(rec, "bbox");
+    size_t n = json_array_size(b);
+    if (n != 4 && n != 6)
+        return SM_E_NOTFOUND;
+    /* A 3D bbox is [w, s, zmin, e, n, zmax]. */
+    const size_t idx[2][4] = {{0, 1, 2, 3}, {0, 1, 3, 4}};
+    for (int i = 0; i < 4; i++) {
+        const json_t *v = json_array_get(b, idx[n == 6][i]);
+        if (!json_is_number(v))
+            return SM_E_NOTFOUND;
+        box[i] = json_number_value(v);
+    }
+    return 0;
+}
+
+void record_keys(const json_t *rec, char ***keys, size_t *n)
+{
+    static const char *const roles[] = {"train_data", "validation_data",
+                                        "test_data"};
+    static const char *const role_keys[] = {"train", "validation", "test"};
+    keys_add_value(keys, n, "id", json_string_value(json_object_get(rec, "id")),
+                   false);
+    keys_add_strings(keys, n, "extension", json_object_get(rec, "extensions"),
+                     NULL, false);
+    keys_add_strings(keys, n, "task", json_object_get(rec, "tasks"), NULL,
+                     true);
+    keys_add_value(keys, n, "framework",
+                   json_string_value(json_object_get(rec, "framework")), true);
+    keys_add_value(keys, n, "architecture",
+                   json_string_value(json_object_get(rec, "architecture")),
+                   true);
+    keys_add_value(keys, n, "source",
+                   json_string_value(json_object_get(rec, "source")), false);
+    for (size_t i = 0; i < 3; i++) {
+        const json_t *arr = json_object_get(rec, roles[i]);
+        keys_add_strings(keys, n, role_keys[i], arr, NULL, false);
+        keys_add_strings(keys, n, "trained_on", arr, NULL, false);
+    }
+    double b[4];
+    if (record_bbox(rec, b) == 0 &&
+        record_cells(b[0], b[1], b[2], b[3], keys, n) < 0)
+        keys_add(keys, n, xstrdup("cell=*"));
+    int64_t t0, t1;
+    if (record_interval(rec, &t0, &t1) == 0 &&
+        record_years(t0, t1, keys, n) < 0)
+        keys_add(keys, n, xstrdup("year=*"));
+}
+
+void record_keys_free(char **keys, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(keys[i]);
+    free(keys);
 }
 
 char *record_encode(const json_t *rec, size_t *len)

@@ -36,10 +36,9 @@
 #define STORE_RESIZE_RETRIES 8
 
 static const char *const dbi_names[STORE_NDBI] = {
-    [STORE_DBI_RECORDS] = "records",
-    [STORE_DBI_IDS] = "ids",
-    [STORE_DBI_CRAWL] = "crawl",
-    [STORE_DBI_META] = "meta",
+    [STORE_DBI_RECORDS] = "records",   [STORE_DBI_KEYS] = "keys",
+    [STORE_DBI_DATASETS] = "datasets", [STORE_DBI_DSKEYS] = "dskeys",
+    [STORE_DBI_CRAWL] = "crawl",       [STORE_DBI_META] = "meta",
 };
 
 /* Log what failed with LMDB's words and return SM_E_DB. */
@@ -197,7 +196,8 @@ static int store_open_dbis(void *ctx, MDB_txn *txn)
 {
     struct store *st = ctx;
     for (int i = 0; i < STORE_NDBI; i++) {
-        unsigned flags = i == STORE_DBI_IDS ? MDB_DUPSORT : 0;
+        unsigned flags =
+            i == STORE_DBI_KEYS || i == STORE_DBI_DSKEYS ? MDB_DUPSORT : 0;
         if (!st->is_readonly)
             flags |= MDB_CREATE;
         int mrc = mdb_dbi_open(txn, dbi_names[i], flags, &st->dbi[i]);

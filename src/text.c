@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "src/buf.h"
+#include "src/err.h"
 #include "src/text.h"
 #include "src/xalloc.h"
 
@@ -107,4 +108,82 @@ bool text_contains_ci(const char *hay, const char *needle)
             return true;
     }
     return false;
+}
+
+/* Read n digits at s into *v; false if any is not a digit. */
+static bool digits(const char *s, int n, int *v)
+{
+    *v = 0;
+    for (int i = 0; i < n; i++) {
+        if (!isdigit((unsigned char)s[i]))
+            return false;
+        *v = *v * 10 + (s[i] - '0');
+    }
+    return true;
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
+ * days_from_civil), so no time zone or libc state is involved. */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+int text_parse_time(const char *s, int64_t *out)
+{
+    int y, mo, d, h = 0, mi = 0, sec = 0, oh = 0, om = 0, sign = 0;
+    if (!s || !digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &mo) ||
+        s[7] != '-' || !digits(s + 8, 2, &d))
+        return SM_E_PARSE;
+    const char *p = s + 10;
+    if (*p == 'T' || *p == 't' || *p == ' ') {
+        if (!digits(p + 1, 2, &h) || p[3] != ':' || !digits(p + 4, 2, &mi) ||
+            p[6] != ':' || !digits(p + 7, 2, &sec))
+            return SM_E_PARSE;
+        p += 9;
+        if (*p == '.') {
+            p++;
+            if (!isdigit((unsigned char)*p))
+                return SM_E_PARSE;
+            while (isdigit((unsigned char)*p))
+                p++;
+        }
+        if (*p == 'Z' || *p == 'z') {
+            p++;
+        } else if (*p == '+' || *p == '-') {
+            sign = *p == '-' ? -1 : 1;
+            if (!digits(p + 1, 2, &oh) || p[3] != ':' || !digits(p + 4, 2, &om))
+                return SM_E_PARSE;
+            p += 6;
+        } else {
+            return SM_E_PARSE;
+        }
+    }
+    /* Leap seconds (60) are allowed by RFC 3339. */
+    if (*p || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
+        sec > 60 || oh > 23 || om > 59)
+        return SM_E_PARSE;
+    *out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec -
+           sign * (oh * 3600 + om * 60);
+    return 0;
+}
+
+char *text_fold(const char *s)
+{
+    size_t n = strlen(s);
+    char *out = xmalloc(n + 1), *p = out;
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c >= 0x80 || isdigit(c))
+            *p++ = (char)c;
+        else if (isalpha(c))
+            *p++ = (char)tolower(c);
+    }
+    *p = '\0';
+    return out;
 }

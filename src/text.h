@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* Append to out (a new string, caller frees) the terminal-safe form of s,
@@ -16,5 +17,16 @@ char *text_safe(const char *s, size_t width);
 
 /* Case-insensitive (ASCII) substring search; true when needle is empty. */
 bool text_contains_ci(const char *hay, const char *needle);
+
+/* Parse an RFC 3339 date-time ("2020-01-01T00:00:00Z", fractions and
+ * numeric offsets allowed, 't'/'z' and a space accepted) or a full date
+ * ("2020-01-01", meaning its midnight UTC) into Unix seconds. Returns 0 or
+ * SM_E_PARSE. */
+int text_parse_time(const char *s, int64_t *out);
+
+/* The value of s made comparable: ASCII letters lower-cased, every other
+ * character but digits and non-ASCII bytes dropped ("U-Net" and "UNet"
+ * both give "unet"). Returns a new string. */
+char *text_fold(const char *s);
 
 #endif

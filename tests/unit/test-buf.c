@@ -76,9 +76,44 @@ static void test_text(void)
     CHECK(!text_contains_ci("", "a"));
 }
 
+static void test_time(void)
+{
+    static const struct {
+        const char *in;
+        int rc;
+        int64_t want;
+    } cases[] = {
+        {"1970-01-01T00:00:00Z", 0, 0},
+        {"2020-01-01T00:00:00Z", 0, 1577836800},
+        {"2020-01-01", 0, 1577836800},
+        {"2020-02-29T12:00:00.123456Z", 0, 1582977600},
+        {"2020-01-01T01:00:00+01:00", 0, 1577836800},
+        {"2019-12-31t19:00:00-05:00", 0, 1577836800},
+        {"9999-12-31T23:59:59Z", 0, 253402300799},
+        {"1900-01-01T00:00:00Z", 0, -2208988800},
+        {"2020-13-01T00:00:00Z", SM_E_PARSE, 0},
+        {"2020-01-01T00:00Z", SM_E_PARSE, 0},
+        {"2020-01-01T00:00:00", SM_E_PARSE, 0},
+        {"yesterday", SM_E_PARSE, 0},
+        {"2020-01-01T00:00:00Zjunk", SM_E_PARSE, 0},
+        {"", SM_E_PARSE, 0},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        int64_t t = 0;
+        int rc = text_parse_time(cases[i].in, &t);
+        CHECK_CASE(cases[i].in, rc == cases[i].rc);
+        if (rc == 0)
+            CHECK_CASE(cases[i].in, t == cases[i].want);
+    }
+    char *f = text_fold("U-Net (v2) ResNet_50");
+    CHECK_STR_EQ(f, "unetv2resnet50");
+    free(f);
+}
+
 int main(void)
 {
     test_buf();
     test_text();
+    test_time();
     return check_exit("test-buf");
 }

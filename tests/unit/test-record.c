@@ -11,6 +11,7 @@
 
 #include "index/detect.h"
 #include "index/record.h"
+#include "src/err.h"
 #include "tests/lib/check.h"
 
 struct field_case {
@@ -252,6 +253,88 @@ static void test_decode(void)
     json_decref(rec);
 }
 
+static bool keys_have(char **keys, size_t n, const char *want)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(keys[i], want) == 0)
+            return true;
+    return false;
+}
+
+/* The secondary keys of a normalised record, including the coarse space
+ * and time keys. */
+static void test_keys(void)
+{
+    json_t *rec = json_pack(
+        "{s:s, s:[s], s:[s,s], s:s, s:s, s:s, s:[s], s:[], s:[s], s:[f,f,f,f],"
+        " s:s, s:s}",
+        "id", "m1", "extensions", "mlm", "tasks", "semantic-segmentation",
+        "Object Detection", "framework", "PyTorch", "architecture", "U-Net",
+        "source", "https://s/c.json", "train_data", "https://d/t.json",
+        "validation_data", "test_data", "https://d/x.json", "bbox", 5.0, 45.0,
+        6.0, 46.0, "start_datetime", "2020-03-01T00:00:00Z", "end_datetime",
+        "2021-02-01T00:00:00Z");
+    char **keys = NULL;
+    size_t n = 0;
+    record_keys(rec, &keys, &n);
+    static const char *const want[] = {
+        "id=m1",
+        "extension=mlm",
+        "task=semanticsegmentation",
+        "task=objectdetection",
+        "framework=pytorch",
+        "architecture=unet",
+        "source=https://s/c.json",
+        "train=https://d/t.json",
+        "trained_on=https://d/t.json",
+        "test=https://d/x.json",
+        "trained_on=https://d/x.json",
+        "cell=18,13",
+        "year=2020",
+        "year=2021",
+    };
+    for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+        CHECK_CASE(want[i], keys_have(keys, n, want[i]));
+    CHECK_INT_EQ(n, sizeof(want) / sizeof(want[0]));
+    record_keys_free(keys, n);
+    json_decref(rec);
+
+    /* Too wide to place, not in degrees, open intervals: the "*" keys. */
+    const char *wide[] = {"[-180,-90,180,90]",
+                          "[1560160,5176338,1566661,5179409]"};
+    for (size_t i = 0; i < 2; i++) {
+        rec = json_pack("{s:s, s:o, s:s}", "id", "w", "bbox",
+                        json_loads(wide[i], 0, NULL), "start_datetime",
+                        "2020-01-01T00:00:00Z");
+        keys = NULL;
+        n = 0;
+        record_keys(rec, &keys, &n);
+        CHECK_CASE(wide[i], keys_have(keys, n, "cell=*"));
+        CHECK_CASE(wide[i], keys_have(keys, n, "year=*"));
+        record_keys_free(keys, n);
+        json_decref(rec);
+    }
+    /* A 3D bbox is read as w, s, e, n. */
+    rec = json_pack("{s:[f,f,f,f,f,f]}", "bbox", 1.0, 2.0, -5.0, 3.0, 4.0, 9.0);
+    double b[4];
+    CHECK_INT_EQ(record_bbox(rec, b), 0);
+    CHECK(b[0] == 1.0 && b[1] == 2.0 && b[2] == 3.0 && b[3] == 4.0);
+    json_decref(rec);
+    int64_t t0, t1;
+    rec = json_pack("{s:s}", "datetime", "1999-12-31T23:59:59Z");
+    CHECK_INT_EQ(record_interval(rec, &t0, &t1), 0);
+    CHECK_INT_EQ(t0, 946684799);
+    CHECK_INT_EQ(t1, t0);
+    json_decref(rec);
+    rec = json_pack("{s:s}", "end_datetime", "2000-01-01T00:00:00Z");
+    CHECK_INT_EQ(record_interval(rec, &t0, &t1), 0);
+    CHECK(t0 == INT64_MIN && t1 == 946684800);
+    json_decref(rec);
+    rec = json_pack("{s:n}", "datetime");
+    CHECK_INT_EQ(record_interval(rec, &t0, &t1), SM_E_NOTFOUND);
+    json_decref(rec);
+}
+
 int main(void)
 {
     test_fields();
@@ -259,5 +342,6 @@ int main(void)
     test_encode_exact();
     test_round_trip();
     test_decode();
+    test_keys();
     return check_exit("test-record");
 }
