@@ -1,0 +1,368 @@
+/* SPDX-License-Identifier: MIT */
+/* The dataset record: TrainingDML-AI (tdml) fields wherever a document puts
+ * them, with the label, ml-aoi and sci fields tdml relies on, the spellings
+ * of tdml's schema and examples read as its README's. */
+#include <config.h>
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "index/detect.h"
+#include "index/model-int.h"
+#include "index/model.h"
+
+/* ------------------------------------------------------------ datasets */
+
+/* Key spellings of tdml's schema and examples, read as its README's. */
+static const struct {
+    const char *from, *to;
+} tdml_renames[] = {
+    {"levelDescription", "level_description"},
+    {"evaluationMethod", "evaluation_method"},
+    {"labeler_name", "labeler_names"},
+    {"algroithm", "algorithm"},
+    {"algotithm", "algorithm"},
+};
+
+/* A copy of a free-form tdml value with the keys above renamed (each
+ * rename reported), arrays and objects capped, nesting cut at
+ * MODEL_MAX_DEPTH. */
+static json_t *copy_renamed(struct model_reader *r, const json_t *v,
+                            const char *what, int depth)
+{
+    json_t *out, *c;
+    const json_t *e;
+    const char *key;
+    size_t i, n = 0;
+
+    if (depth > MODEL_MAX_DEPTH) {
+        model_issue(r, "%s nests deeper than %d levels; the rest is ignored",
+                    what, MODEL_MAX_DEPTH);
+        return NULL;
+    }
+    if (json_is_array(v)) {
+        out = json_array();
+        json_array_foreach (v, i, e) {
+            if (i >= MODEL_MAX_ENTRIES)
+                break;
+            c = copy_renamed(r, e, what, depth + 1);
+            if (c)
+                json_array_append_new(out, c);
+        }
+        return out;
+    }
+    if (!json_is_object(v))
+        return json_copy((json_t *)v);
+    out = json_object();
+    json_object_foreach ((json_t *)v, key, e) {
+        const char *name = key;
+
+        if (n++ >= MODEL_MAX_ENTRIES)
+            break;
+        for (i = 0; i < sizeof(tdml_renames) / sizeof(tdml_renames[0]); i++) {
+            if (strcmp(key, tdml_renames[i].from) != 0)
+                continue;
+            name = tdml_renames[i].to;
+            /* The right spelling, when also present, wins. */
+            if (json_object_get(v, name)) {
+                name = NULL;
+                break;
+            }
+            model_issue(r, "%s: \"%s\" read as \"%s\"", what, key, name);
+            break;
+        }
+        if (!name)
+            continue;
+        c = copy_renamed(r, e, what, depth + 1);
+        if (c)
+            json_object_set_new(out, name, c);
+    }
+    return out;
+}
+
+/* obj[key], when a lone string, as a one-element array (tdml provenance
+ * lists). */
+static void string_to_list(struct model_reader *r, json_t *obj, const char *key,
+                           const char *what)
+{
+    json_t *v = json_object_get(obj, key), *a;
+
+    if (!json_is_string(v))
+        return;
+    model_issue(
+        r, "%s %s should be an array of strings, not a string; read as one",
+        what, key);
+    a = json_array();
+    json_array_append(a, v);
+    json_object_set_new(obj, key, a);
+}
+
+/* A tdml object field (scope, quality, provenance), copied with renames. */
+static json_t *tdml_object(struct model_reader *r, const char *key)
+{
+    const json_t *v = model_scalar(r, key);
+
+    if (!v || json_is_null(v))
+        return NULL;
+    if (!json_is_object(v)) {
+        model_issue(r, "%s should be an object, not %s; ignored", key,
+                    model_type_name(v));
+        return NULL;
+    }
+    return copy_renamed(r, v, key, 0);
+}
+
+/* tdml:metrics_in_LIT as [{doi, algorithm, metrics: [{name, value}]}]:
+ * a lone object is read as a list of one, string values as numbers. */
+static json_t *tdml_metrics(struct model_reader *r)
+{
+    const json_t *v = model_field(r, "tdml:metrics_in_LIT");
+    json_t *list, *out;
+    json_t *e, *m, *val;
+    size_t i, j;
+    double d;
+
+    if (!v || json_is_null(v))
+        return NULL;
+    if (json_is_object(v)) {
+        model_issue(r, "tdml:metrics_in_LIT should be an array, not an object; "
+                       "read as one");
+        list = json_array();
+        json_array_append_new(list,
+                              copy_renamed(r, v, "tdml:metrics_in_LIT", 1));
+    } else if (json_is_array(v)) {
+        list = copy_renamed(r, v, "tdml:metrics_in_LIT", 0);
+    } else {
+        model_issue(r,
+                    "tdml:metrics_in_LIT should be an array, not %s; ignored",
+                    model_type_name(v));
+        return NULL;
+    }
+    out = json_array();
+    json_array_foreach (list, i, e) {
+        if (!json_is_object(e)) {
+            model_issue(r, "tdml:metrics_in_LIT entries should be objects; one "
+                           "ignored");
+            continue;
+        }
+        json_array_foreach (json_object_get(e, "metrics"), j, m) {
+            val = json_object_get(m, "value");
+            if (json_is_string(val) &&
+                model_parse_number(json_string_value(val), &d)) {
+                model_issue(r, "tdml:metrics_in_LIT metric values should be "
+                               "numbers, not strings; read as numbers");
+                json_object_set_new(m, "value", json_real(d));
+            }
+        }
+        json_array_append(out, e);
+    }
+    json_decref(list);
+    return out;
+}
+
+/* tdml:image_sizes, or the schema's tdml:image_size, which the examples
+ * give as a string of JSON ("[[32508], [15354]]"). */
+static json_t *tdml_image_sizes(struct model_reader *r)
+{
+    const json_t *v = model_field(r, "tdml:image_sizes");
+    json_t *parsed, *out;
+    json_error_t err;
+
+    if (!v) {
+        v = model_field(r, "tdml:image_size");
+        if (v)
+            model_issue(r, "\"tdml:image_size\" read as \"tdml:image_sizes\"");
+    }
+    if (!v || json_is_null(v))
+        return NULL;
+    if (json_is_string(v)) {
+        parsed = json_string_length(v) <= MODEL_MAX_EMBEDDED
+                     ? json_loadb(json_string_value(v), json_string_length(v),
+                                  0, &err)
+                     : NULL;
+        if (!json_is_array(parsed)) {
+            model_issue(r, "tdml:image_sizes should be an array, not a string; "
+                           "ignored");
+            json_decref(parsed);
+            return NULL;
+        }
+        model_issue(r,
+                    "tdml:image_sizes should be an array, not a string holding "
+                    "one; read as one");
+        out = copy_renamed(r, parsed, "tdml:image_sizes", 0);
+        json_decref(parsed);
+        return out;
+    }
+    if (json_is_number(v)) {
+        model_issue(r,
+                    "tdml:image_sizes should be an array, not a number; read "
+                    "as one");
+        out = json_array();
+        json_array_append_new(out, json_copy((json_t *)v));
+        return out;
+    }
+    if (!json_is_array(v)) {
+        model_issue(r, "tdml:image_sizes should be an array, not %s; ignored",
+                    model_type_name(v));
+        return NULL;
+    }
+    return copy_renamed(r, v, "tdml:image_sizes", 0);
+}
+
+/* label:classes (or the misspelt label:class) as [{name, classes}]. */
+static void label_classes(struct model_reader *r, json_t *out)
+{
+    const json_t *v = model_field(r, "label:classes");
+    const json_t *e, *cls;
+    size_t i;
+
+    if (!v) {
+        v = model_field(r, "label:class");
+        if (v)
+            model_issue(r, "\"label:class\" read as \"label:classes\"");
+    }
+    if (!v || json_is_null(v))
+        return;
+    if (!json_is_array(v)) {
+        model_issue(r, "label:classes should be an array, not %s; ignored",
+                    model_type_name(v));
+        return;
+    }
+    model_check_cap(r, v, "label:classes");
+    json_array_foreach (v, i, e) {
+        json_t *o, *list;
+
+        if (i >= MODEL_MAX_ENTRIES)
+            break;
+        if (!json_is_object(e)) {
+            model_issue(r,
+                        "label:classes entries should be objects; %s ignored",
+                        model_type_name(e));
+            continue;
+        }
+        o = json_object();
+        model_put(
+            o, "name",
+            model_text(r, json_object_get(e, "name"), "label:classes name"));
+        cls = json_object_get(e, "classes");
+        if (!cls) {
+            cls = json_object_get(e, "class");
+            if (cls)
+                model_issue(r, "label:classes entry: \"class\" read as "
+                               "\"classes\"");
+        }
+        if (json_is_array(cls)) {
+            list = copy_renamed(r, cls, "label:classes classes", 1);
+        } else if (json_is_string(cls) || json_is_number(cls)) {
+            model_issue(
+                r,
+                "label:classes classes should be an array, not %s; read "
+                "as one",
+                model_type_name(cls));
+            list = json_array();
+            json_array_append_new(list, json_copy((json_t *)cls));
+        } else {
+            if (cls && !json_is_null(cls))
+                model_issue(r,
+                            "label:classes classes should be an array, not %s; "
+                            "ignored",
+                            model_type_name(cls));
+            list = json_array();
+        }
+        json_object_set_new(o, "classes", list);
+        json_array_append_new(out, o);
+    }
+}
+
+/* Whether an object has a "tdml:" key. */
+static bool has_tdml_key(const json_t *obj)
+{
+    const char *key;
+    const json_t *v;
+
+    json_object_foreach ((json_t *)obj, key, v) {
+        if (strncmp(key, "tdml:", 5) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* The extensions a dataset relies on: tdml, and the label, ml-aoi and
+ * scientific extensions by path segment or pre-1.0 short id. */
+static bool dataset_uri(const char *uri)
+{
+    return (detect_uri(uri) & EXT_TDML) || strcmp(uri, "label") == 0 ||
+           strcmp(uri, "ml-aoi") == 0 || strcmp(uri, "scientific") == 0 ||
+           strstr(uri, "/label/v") || strstr(uri, "/ml-aoi/v") ||
+           strstr(uri, "/scientific/v");
+}
+
+void model_read_dataset(const json_t *doc, const char *url, json_t *rec)
+{
+    const json_t *list = json_object_get(doc, "stac_extensions");
+    struct model_reader r;
+    struct model_set s;
+    const json_t *e, *v;
+    json_t *c[1];
+    bool is_tdml;
+    size_t i;
+
+    if (!json_is_object(rec))
+        return;
+    model_reader_init(&r, doc, url);
+    model_set_init(&s, model_fresh_array(rec, "versions"));
+    json_array_foreach (list, i, e) {
+        if (i >= MODEL_MAX_ENTRIES)
+            break;
+        if (json_is_string(e) && dataset_uri(json_string_value(e)))
+            model_set_add(&s, json_string_value(e));
+    }
+    model_set_cleanup(&s);
+    is_tdml = (r.declared & EXT_TDML) || has_tdml_key(doc) ||
+              (r.props && has_tdml_key(r.props)) ||
+              (r.summaries && has_tdml_key(r.summaries));
+    json_object_set_new(rec, "tdml", json_boolean(is_tdml));
+
+    model_read_common(&r, rec, true);
+    c[0] = model_integer(&r, model_scalar(&r, "tdml:amount_of_training_data"),
+                         "tdml:amount_of_training_data");
+    if (!c[0] && (r.declared & EXT_TDML) && r.is_collection)
+        model_issue(&r, "tdml:amount_of_training_data is required by tdml but "
+                        "missing");
+    model_put_first(rec, "amount_of_training_data", c, 1);
+    c[0] = model_text(&r, model_scalar(&r, "tdml:classification_schema"),
+                      "tdml:classification_schema");
+    model_put_first(rec, "classification_schema", c, 1);
+    c[0] = tdml_image_sizes(&r);
+    model_put_first(rec, "image_sizes", c, 1);
+    c[0] = model_texts(&r, model_field(&r, "tdml:data_sources"),
+                       "tdml:data_sources", false);
+    model_put_first(rec, "data_sources", c, 1);
+    c[0] = tdml_object(&r, "tdml:scope");
+    model_put_first(rec, "scope", c, 1);
+    c[0] = tdml_object(&r, "tdml:quality");
+    model_put_first(rec, "quality", c, 1);
+    c[0] = tdml_object(&r, "tdml:provenance");
+    if (c[0]) {
+        string_to_list(&r, c[0], "labeling_methods", "tdml:provenance");
+        string_to_list(&r, c[0], "labeling_tools", "tdml:provenance");
+        string_to_list(&r, c[0], "labeler_names", "tdml:provenance");
+    }
+    model_put_first(rec, "provenance", c, 1);
+    c[0] = tdml_metrics(&r);
+    model_put_first(rec, "metrics", c, 1);
+
+    label_classes(&r, model_fresh_array(rec, "label_classes"));
+    model_set_init(&s, model_fresh_array(rec, "label_tasks"));
+    v = model_field(&r, "label:tasks");
+    model_add_tasks(&r, &s, v, "label:tasks", false);
+    model_set_cleanup(&s);
+    c[0] = model_text(&r, model_scalar(&r, "ml-aoi:split"), "ml-aoi:split");
+    model_put_first(rec, "split", c, 1);
+    c[0] = model_text(&r, model_scalar(&r, "sci:doi"), "sci:doi");
+    model_put_first(rec, "doi", c, 1);
+    json_object_set_new(rec, "issues", model_reader_finish(&r));
+}

@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: MIT */
+/* Shared by the files of the model readers only (index/model.c,
+ * model-io.c, model-assets.c, model-dataset.c): the state of one read and
+ * the helpers that turn document values into record values, reporting
+ * every problem as an issue. Nothing outside these files includes it. */
+#ifndef INDEX_MODEL_INT_H
+#define INDEX_MODEL_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <jansson.h>
+
+/* Entries kept per array (inputs, outputs, classes, artifacts, bands, ...):
+ * far above any published model, low enough to bound hostile input. */
+#define MODEL_MAX_ENTRIES 4096
+/* Issue lines kept; the others are counted in one closing line. */
+#define MODEL_MAX_ISSUES 64
+/* Bytes of document text quoted in one issue. */
+#define MODEL_QUOTE_MAX 80
+/* Nesting kept when copying the free-form tdml objects. */
+#define MODEL_MAX_DEPTH 16
+/* Longest tdml:image_size string parsed as JSON. */
+#define MODEL_MAX_EMBEDDED 4096
+
+/* The state of one read: the document's parts, what it declares, and the
+ * issues found so far. Lives on the caller's stack; doc is borrowed. */
+struct model_reader {
+    const json_t *doc;
+    const json_t *props;     /* "properties" (standard on Items only) */
+    const json_t *summaries; /* Collection "summaries" */
+    const char *url;         /* base URL of hrefs; NULL keeps them as given */
+    bool is_item;
+    bool is_collection;
+    bool used_cprops;          /* read from a Collection "properties" */
+    unsigned declared;         /* EXT_* flags named in stac_extensions */
+    int mlm_version;           /* highest declared, major*100+minor; or -1 */
+    const json_t *model_asset; /* first asset with the role mlm:model */
+    json_t *issues;
+    size_t dropped; /* issues past MODEL_MAX_ISSUES */
+};
+
+/* An array of unique strings in first-seen order; seen is the set (a JSON
+ * object) that keeps the uniqueness check O(1). */
+struct model_set {
+    json_t *arr;
+    json_t *seen;
+};
+
+/* ---- the read (model.c) */
+
+/* Start a read of doc (borrowed) with url as the base of hrefs. */
+void model_reader_init(struct model_reader *r, const json_t *doc,
+                       const char *url);
+/* The issues (new reference), closed by a count of those past the cap. */
+json_t *model_reader_finish(struct model_reader *r);
+/* Record one problem in plain words, once. */
+void model_issue(struct model_reader *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* How many bytes of s an issue quotes ("%.*s"). */
+int model_quote_len(const char *s);
+/* "a string", "an array", ... for issues. */
+const char *model_type_name(const json_t *v);
+
+/* A field wherever documents put it (borrowed, or NULL): Item properties
+ * then top level; Collection top level, "properties", summaries. */
+const json_t *model_field(struct model_reader *r, const char *key);
+/* The same for a single-valued field: from summaries, the first value. */
+const json_t *model_scalar(struct model_reader *r, const char *key);
+
+/* ---- values: each returns a new reference for the record, or NULL (with
+ * an issue naming what when v has a type that cannot be read). */
+
+json_t *model_text_copy(const json_t *v); /* a non-empty string, or NULL */
+json_t *model_text(struct model_reader *r, const json_t *v, const char *what);
+json_t *model_integer(struct model_reader *r, const json_t *v,
+                      const char *what);
+json_t *model_number(struct model_reader *r, const json_t *v, const char *what);
+json_t *model_bool(struct model_reader *r, const json_t *v, const char *what);
+/* An array of strings; a lone string is one (with an issue unless
+ * one_ok). */
+json_t *model_texts(struct model_reader *r, const json_t *v, const char *what,
+                    bool one_ok);
+json_t *model_integers(struct model_reader *r, const json_t *v,
+                       const char *what);
+/* The whole of s as a finite number. */
+bool model_parse_number(const char *s, double *out);
+/* The shortest text of v that reads back as v, without exponent if it
+ * can. */
+void model_shortest(double v, char *buf, size_t n);
+/* Report an array or object longer than MODEL_MAX_ENTRIES before reading
+ * it. */
+void model_check_cap(struct model_reader *r, const json_t *v, const char *what);
+
+/* obj[key] = v, arr += v, when v is not NULL (taking the reference). */
+void model_put(json_t *obj, const char *key, json_t *v);
+void model_append(json_t *arr, json_t *v);
+/* rec[key] = the first non-NULL of cand[0..n) (all taken), or no key. */
+void model_put_first(json_t *rec, const char *key, json_t **cand, size_t n);
+/* rec[key] = a new empty array, returned borrowed. */
+json_t *model_fresh_array(json_t *rec, const char *key);
+
+/* ---- hrefs */
+
+bool model_has_scheme(const char *s);
+/* javascript:, vbscript:, data: */
+bool model_is_script_url(const char *href);
+/* The record form of an href: registry references (when registry) and
+ * other schemes as given, the rest resolved against the document URL. */
+json_t *model_resolve_href(struct model_reader *r, const json_t *v,
+                           bool registry, bool keep_fragment, const char *what);
+
+/* ---- unique lists and tasks */
+
+void model_set_init(struct model_set *s, json_t *arr);
+void model_set_cleanup(struct model_set *s);
+/* Add a copy of text; false when the list is full. */
+bool model_set_add(struct model_set *s, const char *text);
+/* Add the canonical names of the tasks in v (strings; one string when
+ * one_ok) to s. */
+void model_add_tasks(struct model_reader *r, struct model_set *s,
+                     const json_t *v, const char *what, bool one_ok);
+/* A new array of the canonical task names in v. */
+json_t *model_task_array(struct model_reader *r, const json_t *v,
+                         const char *what, bool one_ok);
+
+/* The core fields of every record; dataset: no datetime, an Item's
+ * datetime is both ends of its span. */
+void model_read_common(struct model_reader *r, json_t *rec, bool dataset);
+
+/* ---- model-io.c */
+
+void model_read_inputs(struct model_reader *r, json_t *rec, unsigned exts);
+void model_read_outputs(struct model_reader *r, json_t *rec, unsigned exts);
+
+/* ---- model-assets.c */
+
+/* Set r->model_asset: the first asset (for a Collection, else item asset)
+ * with the role mlm:model. */
+void model_find_model_asset(struct model_reader *r);
+void model_read_artifacts(struct model_reader *r, json_t *rec, unsigned exts);
+/* train_data, validation_data, test_data; empty unless exts names a model
+ * extension. */
+void model_read_data_links(struct model_reader *r, json_t *rec, unsigned exts);
+
+#endif

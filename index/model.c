@@ -1,0 +1,1119 @@
+/* SPDX-License-Identifier: MIT */
+/* The model record (docs/record.md) and what every reader shares: the state
+ * of one read, the issues, where fields are looked up, typed values read
+ * leniently, hrefs, task names and the core fields. The readers of inputs
+ * and outputs, of artifacts and data links, and of datasets live in
+ * model-io.c, model-assets.c and model-dataset.c. Pure functions over
+ * jansson: no I/O, no global state. */
+#include <config.h>
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "index/detect.h"
+#include "index/model-int.h"
+#include "index/model.h"
+#include "src/url.h"
+#include "src/xalloc.h"
+
+/* ------------------------------------------------------------ issues */
+
+/* How many bytes of s an issue quotes: at most MODEL_QUOTE_MAX, cut before
+ * a UTF-8 sequence rather than inside it, so the line stays valid text. */
+int model_quote_len(const char *s)
+{
+    size_t n = strlen(s);
+
+    if (n <= MODEL_QUOTE_MAX)
+        return (int)n;
+    n = MODEL_QUOTE_MAX;
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    return (int)n;
+}
+
+/* Record one problem, once: the same text twice (one per class, say) would
+ * only bury the others. */
+void model_issue(struct model_reader *r, const char *fmt, ...)
+{
+    char text[512];
+    va_list ap;
+    json_t *s;
+
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof(text), fmt, ap);
+    va_end(ap);
+    for (size_t i = 0; i < json_array_size(r->issues); i++) {
+        if (strcmp(json_string_value(json_array_get(r->issues, i)), text) == 0)
+            return;
+    }
+    if (json_array_size(r->issues) >= MODEL_MAX_ISSUES) {
+        r->dropped++;
+        return;
+    }
+    s = json_string(text);
+    if (s)
+        json_array_append_new(r->issues, s);
+}
+
+const char *model_type_name(const json_t *v)
+{
+    switch (json_typeof(v)) {
+    case JSON_OBJECT:
+        return "an object";
+    case JSON_ARRAY:
+        return "an array";
+    case JSON_STRING:
+        return "a string";
+    case JSON_INTEGER:
+    case JSON_REAL:
+        return "a number";
+    case JSON_TRUE:
+    case JSON_FALSE:
+        return "a boolean";
+    default:
+        return "null";
+    }
+}
+
+/* ------------------------------------------------------------ document */
+
+static bool is_blank(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+           c == '\v';
+}
+
+static char lower(char c)
+{
+    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+/* The mlm version an identifier names, as major*100+minor: the digits
+ * after the last "/v" ("https://.../mlm/v1.5.2/schema.json" is 105), -1
+ * when there are none. */
+static int uri_version(const char *uri)
+{
+    const char *p = NULL, *q = uri;
+    long major, minor = 0;
+    char *end;
+
+    while ((q = strstr(q, "/v")) != NULL) {
+        if (q[2] >= '0' && q[2] <= '9')
+            p = q + 2;
+        q += 2;
+    }
+    if (!p)
+        return -1;
+    major = strtol(p, &end, 10);
+    if (*end == '.')
+        minor = strtol(end + 1, NULL, 10);
+    if (major < 0 || major > 99 || minor < 0 || minor > 99)
+        return -1;
+    return (int)(major * 100 + minor);
+}
+
+void model_reader_init(struct model_reader *r, const json_t *doc,
+                       const char *url)
+{
+    const char *type = json_string_value(json_object_get(doc, "type"));
+    const json_t *exts = json_object_get(doc, "stac_extensions");
+    const json_t *v;
+    size_t i;
+
+    memset(r, 0, sizeof(*r));
+    r->doc = doc;
+    r->url = url;
+    r->mlm_version = -1;
+    r->issues = json_array();
+    /* Told apart as record.c does, so both agree on what an Item is. */
+    r->is_item = type && strcmp(type, "Feature") == 0;
+    r->is_collection = (type && strcmp(type, "Collection") == 0) ||
+                       (!type && (json_object_get(doc, "extent") ||
+                                  json_object_get(doc, "license")));
+    v = json_object_get(doc, "properties");
+    r->props = json_is_object(v) ? v : NULL;
+    v = json_object_get(doc, "summaries");
+    r->summaries = json_is_object(v) && r->is_collection ? v : NULL;
+    json_array_foreach (exts, i, v) {
+        const char *s = json_string_value(v);
+        unsigned flag = s ? detect_uri(s) : 0;
+
+        r->declared |= flag;
+        if ((flag & EXT_MLM) && uri_version(s) > r->mlm_version)
+            r->mlm_version = uri_version(s);
+    }
+}
+
+/* Hand over the issues (new reference), with a closing count of those
+ * past the cap. */
+json_t *model_reader_finish(struct model_reader *r)
+{
+    json_t *out = r->issues;
+
+    if (r->used_cprops)
+        model_issue(r, "fields sit in a \"properties\" object of a Collection, "
+                       "which STAC does not define; read from there");
+    if (r->dropped) {
+        char *s = xasprintf("%zu more problems not listed", r->dropped);
+        json_array_append_new(out, json_string(s));
+        free(s);
+    }
+    r->issues = NULL;
+    return out;
+}
+
+/* A field wherever documents put it: Item properties (then, leniently, the
+ * Item top level); a Collection's top level, then its non-standard
+ * "properties" object (tdml examples), then its summaries. *summary says
+ * the value came from summaries, where a field is an array of values. */
+static const json_t *field_at(struct model_reader *r, const char *key,
+                              bool *summary)
+{
+    const json_t *v;
+
+    *summary = false;
+    if (r->is_item) {
+        v = r->props ? json_object_get(r->props, key) : NULL;
+        return v ? v : json_object_get(r->doc, key);
+    }
+    v = json_object_get(r->doc, key);
+    if (v)
+        return v;
+    v = r->props ? json_object_get(r->props, key) : NULL;
+    if (v) {
+        if (r->is_collection)
+            r->used_cprops = true;
+        return v;
+    }
+    v = r->summaries ? json_object_get(r->summaries, key) : NULL;
+    *summary = v != NULL;
+    return v;
+}
+
+const json_t *model_field(struct model_reader *r, const char *key)
+{
+    bool summary;
+    return field_at(r, key, &summary);
+}
+
+/* A field that holds one value: from summaries, the first of the values
+ * listed there (a range object names no single value). */
+const json_t *model_scalar(struct model_reader *r, const char *key)
+{
+    bool summary;
+    const json_t *v = field_at(r, key, &summary);
+
+    if (!summary)
+        return v;
+    return json_is_array(v) ? json_array_get(v, 0) : NULL;
+}
+
+/* An mlm field: Item properties or Collection summaries first, else the
+ * mlm:model asset, whose values count for the whole model when the Item
+ * gives none. */
+static const json_t *mlm_scalar(struct model_reader *r, const char *key)
+{
+    const json_t *v = model_scalar(r, key);
+
+    if (!v && r->model_asset)
+        v = json_object_get(r->model_asset, key);
+    return v;
+}
+
+/* ------------------------------------------------------------ values */
+
+/* The shortest "%.*g" text that reads back as the same double, so 0.1
+ * reads "0.1" rather than "0.10000000000000001". */
+void model_shortest(double v, char *buf, size_t n)
+{
+    char first[64] = "";
+
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(buf, n, "%.*g", prec, v);
+        if (strtod(buf, NULL) != v)
+            continue;
+        /* "3e+03" reads back, but "3000" is what a person wrote */
+        if (!strchr(buf, 'e'))
+            return;
+        if (!first[0])
+            snprintf(first, sizeof(first), "%s", buf);
+    }
+    if (first[0])
+        snprintf(buf, n, "%s", first);
+}
+
+static json_t *real_text(double v)
+{
+    char buf[64];
+
+    model_shortest(v, buf, sizeof(buf));
+    return json_string(buf);
+}
+
+/* A copy of a JSON string (NUL bytes included), NULL when empty. */
+json_t *model_text_copy(const json_t *v)
+{
+    if (!json_is_string(v) || json_string_length(v) == 0)
+        return NULL;
+    return json_stringn(json_string_value(v), json_string_length(v));
+}
+
+/* A non-empty string; a number is read as its text, with an issue. */
+json_t *model_text(struct model_reader *r, const json_t *v, const char *what)
+{
+    if (!v || json_is_null(v))
+        return NULL;
+    if (json_is_string(v))
+        return model_text_copy(v);
+    if (json_is_integer(v) || json_is_real(v)) {
+        model_issue(r, "%s should be a string, not a number; read as text",
+                    what);
+        if (json_is_integer(v))
+            return json_sprintf("%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        return real_text(json_real_value(v));
+    }
+    model_issue(r, "%s should be a string, not %s; ignored", what,
+                model_type_name(v));
+    return NULL;
+}
+
+/* The whole of s as a number, or false. */
+bool model_parse_number(const char *s, double *out)
+{
+    char *end;
+
+    while (is_blank((unsigned char)*s))
+        s++;
+    if (!*s)
+        return false;
+    *out = strtod(s, &end);
+    while (is_blank((unsigned char)*end))
+        end++;
+    return *end == '\0' && isfinite(*out);
+}
+
+/* An integral double that fits a json_int_t exactly. */
+static bool fits_integer(double d)
+{
+    /* the range check first: the cast is only defined inside it */
+    return d >= -9007199254740992.0 && d <= 9007199254740992.0 &&
+           (double)(json_int_t)d == d;
+}
+
+/* An integer; an integral number or a numeric string is read, with an
+ * issue. */
+json_t *model_integer(struct model_reader *r, const json_t *v, const char *what)
+{
+    double d;
+
+    if (!v || json_is_null(v))
+        return NULL;
+    if (json_is_integer(v))
+        return json_integer(json_integer_value(v));
+    if (json_is_real(v) && fits_integer(json_real_value(v))) {
+        model_issue(r, "%s should be an integer; read %.17g as one", what,
+                    json_real_value(v));
+        return json_integer((json_int_t)json_real_value(v));
+    }
+    if (json_is_string(v) && model_parse_number(json_string_value(v), &d) &&
+        fits_integer(d)) {
+        model_issue(r, "%s should be an integer, not a string; read as one",
+                    what);
+        return json_integer((json_int_t)d);
+    }
+    model_issue(r, "%s should be an integer, not %s; ignored", what,
+                model_type_name(v));
+    return NULL;
+}
+
+/* A number; a numeric string is read, with an issue. */
+json_t *model_number(struct model_reader *r, const json_t *v, const char *what)
+{
+    double d;
+
+    if (!v || json_is_null(v))
+        return NULL;
+    if (json_is_number(v))
+        return json_copy((json_t *)v);
+    if (json_is_string(v) && model_parse_number(json_string_value(v), &d)) {
+        model_issue(r, "%s should be a number, not a string; read as one",
+                    what);
+        return fits_integer(d) && !strchr(json_string_value(v), '.')
+                   ? json_integer((json_int_t)d)
+                   : json_real(d);
+    }
+    model_issue(r, "%s should be a number, not %s; ignored", what,
+                model_type_name(v));
+    return NULL;
+}
+
+/* A boolean; the strings "true" and "false" are read, with an issue. */
+json_t *model_bool(struct model_reader *r, const json_t *v, const char *what)
+{
+    const char *s = json_string_value(v);
+
+    if (!v || json_is_null(v))
+        return NULL;
+    if (json_is_boolean(v))
+        return json_boolean(json_is_true(v));
+    if (s && (strcmp(s, "true") == 0 || strcmp(s, "false") == 0)) {
+        model_issue(r, "%s should be a boolean, not a string; read as one",
+                    what);
+        return json_boolean(s[0] == 't');
+    }
+    model_issue(r, "%s should be a boolean, not %s; ignored", what,
+                model_type_name(v));
+    return NULL;
+}
+
+/* Report, before reading it, an array (or object) longer than
+ * MODEL_MAX_ENTRIES: the entries past the cap are ignored. Reporting first
+ * keeps the line even when the entries' own problems fill the issues. */
+void model_check_cap(struct model_reader *r, const json_t *v, const char *what)
+{
+    if (json_array_size(v) > MODEL_MAX_ENTRIES ||
+        json_object_size(v) > MODEL_MAX_ENTRIES)
+        model_issue(r, "%s has more than %d entries; the rest are ignored",
+                    what, MODEL_MAX_ENTRIES);
+}
+
+/* An array of non-empty strings; a lone string becomes a one-element
+ * array, with an issue unless one_ok (fields the spec makes a string). */
+json_t *model_texts(struct model_reader *r, const json_t *v, const char *what,
+                    bool one_ok)
+{
+    json_t *out, *s;
+    const json_t *e;
+    size_t i;
+
+    if (!v || json_is_null(v))
+        return NULL;
+    if (json_is_string(v)) {
+        if (!one_ok)
+            model_issue(r,
+                        "%s should be an array of strings, not a string; read "
+                        "as one",
+                        what);
+        s = model_text_copy(v);
+        if (!s)
+            return NULL;
+        out = json_array();
+        json_array_append_new(out, s);
+        return out;
+    }
+    if (!json_is_array(v)) {
+        model_issue(r, "%s should be an array of strings, not %s; ignored",
+                    what, model_type_name(v));
+        return NULL;
+    }
+    model_check_cap(r, v, what);
+    out = json_array();
+    json_array_foreach (v, i, e) {
+        if (i >= MODEL_MAX_ENTRIES)
+            break;
+        if (!json_is_string(e)) {
+            model_issue(r, "%s should hold strings only; %s ignored", what,
+                        model_type_name(e));
+            continue;
+        }
+        s = model_text_copy(e);
+        if (s)
+            json_array_append_new(out, s);
+    }
+    return out;
+}
+
+/* An array of integers (shapes); integral reals are read, with an
+ * issue. */
+json_t *model_integers(struct model_reader *r, const json_t *v,
+                       const char *what)
+{
+    json_t *out, *n;
+    const json_t *e;
+    size_t i;
+
+    if (!v || json_is_null(v))
+        return NULL;
+    if (!json_is_array(v)) {
+        model_issue(r, "%s should be an array of integers, not %s; ignored",
+                    what, model_type_name(v));
+        return NULL;
+    }
+    model_check_cap(r, v, what);
+    out = json_array();
+    json_array_foreach (v, i, e) {
+        if (i >= MODEL_MAX_ENTRIES)
+            break;
+        n = model_integer(r, e, what);
+        if (n)
+            json_array_append_new(out, n);
+    }
+    return out;
+}
+
+/* rec[key] = v when v is not NULL (taking the reference). */
+void model_put(json_t *obj, const char *key, json_t *v)
+{
+    if (v)
+        json_object_set_new(obj, key, v);
+}
+
+/* Append v to arr when v is not NULL (taking the reference). */
+void model_append(json_t *arr, json_t *v)
+{
+    if (v)
+        json_array_append_new(arr, v);
+}
+
+/* rec[key] = the first non-NULL of cand[0..n), which are all taken; the
+ * key is removed when every candidate is NULL, so that a stale value of an
+ * earlier read cannot survive. */
+void model_put_first(json_t *rec, const char *key, json_t **cand, size_t n)
+{
+    json_t *chosen = NULL;
+
+    for (size_t i = 0; i < n; i++) {
+        if (!chosen && cand[i])
+            chosen = cand[i];
+        else
+            json_decref(cand[i]);
+    }
+    if (chosen)
+        json_object_set_new(rec, key, chosen);
+    else
+        json_object_del(rec, key);
+}
+
+/* The array at rec[key], made empty (arrays that are always present). */
+json_t *model_fresh_array(json_t *rec, const char *key)
+{
+    json_t *a = json_array();
+    json_object_set_new(rec, key, a);
+    return a;
+}
+
+/* ------------------------------------------------------------ URLs */
+
+/* Whether s starts with an RFC 3986 scheme and ':'. */
+bool model_has_scheme(const char *s)
+{
+    size_t n = 0;
+
+    if (!((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')))
+        return false;
+    while ((s[n] >= 'a' && s[n] <= 'z') || (s[n] >= 'A' && s[n] <= 'Z') ||
+           (s[n] >= '0' && s[n] <= '9') || s[n] == '+' || s[n] == '-' ||
+           s[n] == '.')
+        n++;
+    return s[n] == ':';
+}
+
+/* Whether href uses a scheme that runs code where a record is shown
+ * (javascript:, vbscript:, data:): such hrefs are never kept. */
+bool model_is_script_url(const char *href)
+{
+    static const char *const schemes[] = {"javascript:", "vbscript:", "data:"};
+
+    for (size_t i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++) {
+        size_t n = strlen(schemes[i]), k;
+        for (k = 0; k < n && lower(href[k]) == schemes[i][k]; k++)
+            ;
+        if (k == n)
+            return true;
+    }
+    return false;
+}
+
+/* The record form of an href. A container-registry reference
+ * ("docker.io/x:y", allowed only where registry is true) and an absolute
+ * URL of a scheme other than http, https and file stay as given; anything
+ * else is resolved against the document URL and normalised, keeping the
+ * fragment when asked (a "#L207" in a source-code link matters). NULL,
+ * with an issue, when it cannot be resolved. */
+json_t *model_resolve_href(struct model_reader *r, const json_t *v,
+                           bool registry, bool keep_fragment, const char *what)
+{
+    const char *href = json_string_value(v), *frag;
+    char *abs = NULL;
+    json_t *out;
+    int rc;
+
+    if (!href) {
+        if (v)
+            model_issue(r, "%s href should be a string, not %s; ignored", what,
+                        model_type_name(v));
+        return NULL;
+    }
+    if (!*href) {
+        model_issue(r, "%s has an empty href; ignored", what);
+        return NULL;
+    }
+    if (model_is_script_url(href)) {
+        model_issue(r, "%s href \"%.*s\" is a script, not a link; ignored",
+                    what, model_quote_len(href), href);
+        return NULL;
+    }
+    if ((registry && url_is_registry_ref(href)) ||
+        (model_has_scheme(href) && url_scheme_of(href) == URL_SCHEME_OTHER))
+        return model_text_copy(v);
+    if (!r->url && !model_has_scheme(href))
+        return model_text_copy(v);
+    rc = r->url ? url_resolve(r->url, href, &abs) : url_normalize(href, &abs);
+    if (rc != 0) {
+        model_issue(r, "%s href \"%.*s\" is not a usable URL; ignored", what,
+                    model_quote_len(href), href);
+        return NULL;
+    }
+    frag = strchr(href, '#');
+    if (keep_fragment && frag && frag[1])
+        out = json_sprintf("%s%s", abs, frag);
+    else
+        out = json_string(abs);
+    free(abs);
+    return out;
+}
+
+/* ------------------------------------------------------------ tasks */
+
+/* The task vocabulary of mlm (README "Task Enum", v1.0.0 to v1.5.2). */
+static const char *const mlm_tasks[] = {
+    "regression",
+    "classification",
+    "scene-classification",
+    "detection",
+    "object-detection",
+    "segmentation",
+    "semantic-segmentation",
+    "instance-segmentation",
+    "panoptic-segmentation",
+    "similarity-search",
+    "generative",
+    "image-captioning",
+    "super-resolution",
+    "downscaling",
+};
+
+/* Names of other extensions that mean an mlm task. dlm's schema enum has
+ * "object segmentation" where its README has "instance segmentation":
+ * segmenting each object separately is what mlm calls instance
+ * segmentation. */
+static const struct {
+    const char *from, *to;
+} task_aliases[] = {
+    {"object-segmentation", "instance-segmentation"},
+};
+
+char *model_task_name(const char *task)
+{
+    size_t n, k = 0;
+    bool sep = false;
+    char *key, *out;
+
+    if (!task)
+        return NULL;
+    n = strlen(task);
+    key = xmalloc(n + 1);
+    /* Runs of blanks, '_' and '-' become one '-'; leading and trailing
+     * ones go. */
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)task[i];
+        if (is_blank(c) || c == '_' || c == '-') {
+            sep = k > 0;
+            continue;
+        }
+        if (sep)
+            key[k++] = '-';
+        sep = false;
+        key[k++] = lower((char)c);
+    }
+    key[k] = '\0';
+    for (size_t i = 0; i < sizeof(mlm_tasks) / sizeof(mlm_tasks[0]); i++) {
+        if (strcmp(key, mlm_tasks[i]) == 0) {
+            free(key);
+            return xstrdup(mlm_tasks[i]);
+        }
+    }
+    for (size_t i = 0; i < sizeof(task_aliases) / sizeof(task_aliases[0]);
+         i++) {
+        if (strcmp(key, task_aliases[i].from) == 0) {
+            free(key);
+            return xstrdup(task_aliases[i].to);
+        }
+    }
+    free(key);
+    out = xstrdup(task);
+    for (char *p = out; *p; p++)
+        *p = lower(*p);
+    return out;
+}
+
+void model_set_init(struct model_set *s, json_t *arr)
+{
+    s->arr = arr;
+    s->seen = json_object();
+}
+
+void model_set_cleanup(struct model_set *s)
+{
+    json_decref(s->seen);
+}
+
+/* Add a copy of text; false when the set is full. */
+bool model_set_add(struct model_set *s, const char *text)
+{
+    json_t *v;
+
+    if (json_object_get(s->seen, text))
+        return true;
+    if (json_array_size(s->arr) >= MODEL_MAX_ENTRIES)
+        return false;
+    v = json_string(text);
+    if (!v)
+        return true;
+    json_object_set_new(s->seen, text, json_true());
+    json_array_append_new(s->arr, v);
+    return true;
+}
+
+/* Add the canonical names of the tasks in v (an array of strings, or one
+ * string when one_ok) to s. */
+void model_add_tasks(struct model_reader *r, struct model_set *s,
+                     const json_t *v, const char *what, bool one_ok)
+{
+    json_t *names = model_texts(r, v, what, one_ok);
+    const json_t *e;
+    size_t i;
+
+    json_array_foreach (names, i, e) {
+        char *name = model_task_name(json_string_value(e));
+        bool ok = model_set_add(s, name);
+        free(name);
+        if (!ok) {
+            model_issue(r, "%s: more than %d tasks; the rest are ignored", what,
+                        MODEL_MAX_ENTRIES);
+            break;
+        }
+    }
+    json_decref(names);
+}
+
+/* A new array of the canonical task names in v. */
+json_t *model_task_array(struct model_reader *r, const json_t *v,
+                         const char *what, bool one_ok)
+{
+    struct model_set s;
+
+    model_set_init(&s, json_array());
+    model_add_tasks(r, &s, v, what, one_ok);
+    model_set_cleanup(&s);
+    return s.arr;
+}
+
+/* ------------------------------------------------------------ common */
+
+/* A bbox: 4 or 6 numbers. */
+static json_t *get_bbox(struct model_reader *r, const json_t *v,
+                        const char *what)
+{
+    size_t n = json_array_size(v);
+    const json_t *e;
+    size_t i;
+
+    if (!v || json_is_null(v))
+        return NULL;
+    if (!json_is_array(v) || (n != 4 && n != 6)) {
+        model_issue(r, "%s should be an array of 4 or 6 numbers; ignored",
+                    what);
+        return NULL;
+    }
+    json_array_foreach (v, i, e) {
+        if (!json_is_number(e)) {
+            model_issue(r, "%s should hold numbers only; ignored", what);
+            return NULL;
+        }
+    }
+    return json_deep_copy(v);
+}
+
+/* A date: a number is no date, so unlike other text fields it is not
+ * read as one. */
+static json_t *get_date(struct model_reader *r, const json_t *v,
+                        const char *what)
+{
+    if (v && !json_is_null(v) && !json_is_string(v)) {
+        model_issue(r, "%s should be a string, not %s; ignored", what,
+                    model_type_name(v));
+        return NULL;
+    }
+    return model_text_copy(v);
+}
+
+/* A datetime field, accepting the misspelling "_datatime" seen in tdml
+ * examples. */
+static json_t *get_datetime(struct model_reader *r, const char *key,
+                            const char *typo)
+{
+    const json_t *v = model_scalar(r, key);
+
+    if (!v && typo) {
+        v = model_scalar(r, typo);
+        if (v)
+            model_issue(r, "\"%s\" read as \"%s\"", typo, key);
+    }
+    return get_date(r, v, key);
+}
+
+/* The fields every record has: title, description, keywords, license,
+ * bbox and the time span. Models keep datetime; datasets have only a span,
+ * an Item's datetime being both its ends. */
+void model_read_common(struct model_reader *r, json_t *rec, bool dataset)
+{
+    json_t *start = NULL, *end = NULL, *dt = NULL, *bbox = NULL;
+    const json_t *extent = json_object_get(r->doc, "extent");
+    json_t *cand[1];
+
+    cand[0] = model_text(r, model_scalar(r, "title"), "title");
+    model_put_first(rec, "title", cand, 1);
+    cand[0] = model_text(r, model_scalar(r, "description"), "description");
+    model_put_first(rec, "description", cand, 1);
+    cand[0] = model_texts(r, model_field(r, "keywords"), "keywords", false);
+    model_put_first(rec, "keywords", cand, 1);
+    cand[0] = model_text(r, model_scalar(r, "license"), "license");
+    model_put_first(rec, "license", cand, 1);
+
+    if (r->is_collection) {
+        const json_t *sp =
+            json_object_get(json_object_get(extent, "spatial"), "bbox");
+        const json_t *iv = json_array_get(
+            json_object_get(json_object_get(extent, "temporal"), "interval"),
+            0);
+        bbox = get_bbox(r, json_array_get(sp, 0), "extent.spatial.bbox[0]");
+        start = get_date(r, json_array_get(iv, 0), "extent.temporal.interval");
+        end = get_date(r, json_array_get(iv, 1), "extent.temporal.interval");
+    } else {
+        bbox = get_bbox(r, json_object_get(r->doc, "bbox"), "bbox");
+        start = get_datetime(r, "start_datetime", "start_datatime");
+        end = get_datetime(r, "end_datetime", "end_datatime");
+        dt = get_datetime(r, "datetime", NULL);
+    }
+    if (dataset && dt) {
+        if (!start)
+            start = json_copy(dt);
+        if (!end)
+            end = json_copy(dt);
+        json_decref(dt);
+        dt = NULL;
+    }
+    cand[0] = bbox;
+    model_put_first(rec, "bbox", cand, 1);
+    cand[0] = start;
+    model_put_first(rec, "start_datetime", cand, 1);
+    cand[0] = end;
+    model_put_first(rec, "end_datetime", cand, 1);
+    if (!dataset) {
+        cand[0] = dt;
+        model_put_first(rec, "datetime", cand, 1);
+    }
+}
+
+/* ------------------------------------------------------------ model */
+
+/* dlm:architecture.estimated_total_size_mb in bytes: torchsummary, which
+ * dlm examples quote, counts a MB as 2^20 bytes. */
+static json_t *dlm_memory(struct model_reader *r, const json_t *arch)
+{
+    const json_t *v = json_object_get(arch, "estimated_total_size_mb");
+    double b;
+
+    if (!v || json_is_null(v))
+        return NULL;
+    if (!json_is_number(v) || json_number_value(v) < 0) {
+        model_issue(r, "dlm:architecture estimated_total_size_mb should be a "
+                       "number; ignored");
+        return NULL;
+    }
+    b = json_number_value(v) * 1048576.0 + 0.5;
+    if (b > 9007199254740992.0) {
+        model_issue(r, "dlm:architecture estimated_total_size_mb is too "
+                       "large; ignored");
+        return NULL;
+    }
+    /* non-negative, so truncating after adding 0.5 rounds */
+    return json_integer((json_int_t)b);
+}
+
+/* dlm:architecture.pretrained names the pre-training (e.g. "imagenet"):
+ * a name means pretrained; "none", "no" and "false" mean not. */
+static json_t *dlm_pretrained(struct model_reader *r, const json_t *arch)
+{
+    const json_t *v = json_object_get(arch, "pretrained");
+    const char *s = json_string_value(v);
+
+    if (json_is_boolean(v))
+        return json_boolean(json_is_true(v));
+    if (!s || !*s) {
+        if (v && !json_is_null(v))
+            model_issue(r,
+                        "dlm:architecture pretrained should be a string, not "
+                        "%s; ignored",
+                        model_type_name(v));
+        return NULL;
+    }
+    return json_boolean(strcmp(s, "none") != 0 && strcmp(s, "no") != 0 &&
+                        strcmp(s, "false") != 0);
+}
+
+/* The single-valued model fields, mlm first, then dlm, then ml-model: dlm
+ * is mlm's direct ancestor and closest in meaning. */
+static void read_scalars(struct model_reader *r, json_t *rec, unsigned exts)
+{
+    bool mlm = exts & EXT_MLM, dlm = exts & EXT_DLM, mm = exts & EXT_ML_MODEL;
+    const json_t *arch = dlm ? model_field(r, "dlm:architecture") : NULL;
+    const json_t *rt = dlm ? model_field(r, "dlm:runtime") : NULL;
+    json_t *c[3];
+
+    if (arch && !json_is_object(arch)) {
+        model_issue(r, "dlm:architecture should be an object, not %s; ignored",
+                    model_type_name(arch));
+        arch = NULL;
+    }
+    if (rt && !json_is_object(rt))
+        rt = NULL; /* reported with the artifacts */
+
+    c[0] = mlm ? model_text(r, mlm_scalar(r, "mlm:architecture"),
+                            "mlm:architecture")
+               : NULL;
+    c[1] =
+        model_text(r, json_object_get(arch, "type"), "dlm:architecture type");
+    c[2] = mm ? model_text(r, model_scalar(r, "ml-model:architecture"),
+                           "ml-model:architecture")
+              : NULL;
+    model_put_first(rec, "architecture", c, 3);
+
+    c[0] = mlm ? model_text(r, mlm_scalar(r, "mlm:framework"), "mlm:framework")
+               : NULL;
+    c[1] = model_text(r, json_object_get(rt, "framework"),
+                      "dlm:runtime framework");
+    model_put_first(rec, "framework", c, 2);
+
+    c[0] = mlm ? model_text(r, mlm_scalar(r, "mlm:framework_version"),
+                            "mlm:framework_version")
+               : NULL;
+    c[1] = model_text(r, json_object_get(rt, "framework_version"),
+                      "dlm:runtime framework_version");
+    c[2] = model_text(r, json_object_get(rt, "version"), "dlm:runtime version");
+    model_put_first(rec, "framework_version", c, 3);
+
+    c[0] =
+        mlm ? model_text(r, mlm_scalar(r, "mlm:accelerator"), "mlm:accelerator")
+            : NULL;
+    model_put_first(rec, "accelerator", c, 1);
+
+    c[0] = mm ? model_text(r, model_scalar(r, "ml-model:learning_approach"),
+                           "ml-model:learning_approach")
+              : NULL;
+    model_put_first(rec, "learning_approach", c, 1);
+
+    c[0] =
+        mlm ? model_bool(r, mlm_scalar(r, "mlm:pretrained"), "mlm:pretrained")
+            : NULL;
+    c[1] = arch ? dlm_pretrained(r, arch) : NULL;
+    model_put_first(rec, "pretrained", c, 2);
+
+    c[0] = mlm ? model_integer(r, mlm_scalar(r, "mlm:total_parameters"),
+                               "mlm:total_parameters")
+               : NULL;
+    c[1] = model_integer(r, json_object_get(arch, "total_nb_parameters"),
+                         "dlm:architecture total_nb_parameters");
+    model_put_first(rec, "total_parameters", c, 2);
+
+    c[0] = mlm ? model_integer(r, mlm_scalar(r, "mlm:memory_size"),
+                               "mlm:memory_size")
+               : NULL;
+    c[1] = arch ? dlm_memory(r, arch) : NULL;
+    model_put_first(rec, "memory_size", c, 2);
+
+    c[0] = model_text(r, model_scalar(r, "version"), "version");
+    model_put_first(rec, "version", c, 1);
+}
+
+/* name: mlm:name, else the title, else the id (numbers as text). */
+static void read_name(struct model_reader *r, json_t *rec, unsigned exts)
+{
+    const json_t *id = json_object_get(r->doc, "id");
+    json_t *c[3];
+
+    c[0] = (exts & EXT_MLM)
+               ? model_text(r, model_scalar(r, "mlm:name"), "mlm:name")
+               : NULL;
+    c[1] = model_text_copy(json_object_get(rec, "title"));
+    if (json_is_integer(id))
+        c[2] = json_sprintf("%" JSON_INTEGER_FORMAT, json_integer_value(id));
+    else if (json_is_real(id))
+        c[2] = real_text(json_real_value(id));
+    else
+        c[2] = model_text_copy(id);
+    model_put_first(rec, "name", c, 3);
+}
+
+/* tasks: mlm:tasks (else the union of the mlm outputs' tasks), else dlm's
+ * output task, else ml-model:prediction_type. */
+static void read_tasks(struct model_reader *r, json_t *rec, unsigned exts)
+{
+    struct model_set s;
+    const json_t *v, *e;
+    size_t i;
+
+    model_set_init(&s, model_fresh_array(rec, "tasks"));
+    if (exts & EXT_MLM) {
+        v = model_field(r, "mlm:tasks");
+        if (!v && r->model_asset)
+            v = json_object_get(r->model_asset, "mlm:tasks");
+        model_add_tasks(r, &s, v, "mlm:tasks", false);
+        if (json_array_size(s.arr) == 0) {
+            v = model_field(r, "mlm:output");
+            json_array_foreach (v, i, e) {
+                if (i >= MODEL_MAX_ENTRIES)
+                    break;
+                model_add_tasks(r, &s, json_object_get(e, "tasks"),
+                                "mlm:output tasks", false);
+            }
+        }
+    }
+    if (json_array_size(s.arr) == 0 && (exts & EXT_DLM)) {
+        v = model_field(r, "dlm:outputs");
+        if (json_is_object(v))
+            model_add_tasks(r, &s, json_object_get(v, "task"),
+                            "dlm:outputs task", true);
+        json_array_foreach (v, i, e) {
+            if (i >= MODEL_MAX_ENTRIES)
+                break;
+            model_add_tasks(r, &s, json_object_get(e, "task"),
+                            "dlm:outputs task", true);
+        }
+    }
+    if (json_array_size(s.arr) == 0 && (exts & EXT_ML_MODEL)) {
+        bool summary;
+        v = field_at(r, "ml-model:prediction_type", &summary);
+        /* One string in an Item, an array of values in summaries. */
+        model_add_tasks(r, &s, v, "ml-model:prediction_type", !summary);
+        if (!summary && json_is_array(v))
+            model_issue(r,
+                        "ml-model:prediction_type should be a string, not an "
+                        "array; read as one");
+    }
+    model_set_cleanup(&s);
+}
+
+/* versions: the model extension identifiers, verbatim; and a note for
+ * each extension whose fields or roles the document uses without
+ * declaring it. */
+static void read_versions(struct model_reader *r, json_t *rec)
+{
+    const json_t *list = json_object_get(r->doc, "stac_extensions");
+    unsigned used = detect_document(r->doc);
+    struct model_set s;
+    const json_t *e;
+    size_t i;
+
+    model_set_init(&s, model_fresh_array(rec, "versions"));
+    if (list && !json_is_array(list))
+        model_issue(r, "stac_extensions should be an array, not %s; ignored",
+                    model_type_name(list));
+    json_array_foreach (list, i, e) {
+        const char *uri = json_string_value(e);
+        if (i >= MODEL_MAX_ENTRIES)
+            break;
+        if (uri && (detect_uri(uri) & EXT_MODEL_MASK))
+            model_set_add(&s, uri);
+    }
+    model_set_cleanup(&s);
+    for (unsigned f = 1; f & EXT_MODEL_MASK; f <<= 1) {
+        if ((used & f) && !(r->declared & f))
+            model_issue(r,
+                        "uses the %s extension without declaring it in "
+                        "stac_extensions",
+                        detect_name(f));
+    }
+}
+
+/* Whether the Item has a field (properties, or the lenient top level). */
+static bool has(struct model_reader *r, const char *key)
+{
+    return model_field(r, key) != NULL;
+}
+
+/* The fields each declared extension requires of an Item (ml-model and
+ * mlm README and schema, dlm v1.0.0-beta.3 schema); Collections need
+ * little. */
+static void check_required(struct model_reader *r)
+{
+    static const char *const ml_model[] = {
+        "ml-model:type", "ml-model:learning_approach",
+        "ml-model:prediction_type", "ml-model:architecture"};
+    static const char *const dlm[] = {"dlm:inputs", "dlm:outputs",
+                                      "dlm:runtime", "dlm:archive", "dlm:data"};
+    static const char *const mlm[] = {"mlm:name", "mlm:architecture",
+                                      "mlm:tasks", "mlm:input", "mlm:output"};
+    size_t i;
+
+    if ((r->declared & EXT_ML_MODEL) && r->is_item) {
+        for (i = 0; i < sizeof(ml_model) / sizeof(ml_model[0]); i++) {
+            if (!has(r, ml_model[i]))
+                model_issue(r, "%s is required by ml-model but missing",
+                            ml_model[i]);
+        }
+    } else if ((r->declared & EXT_ML_MODEL) && r->is_collection) {
+        if (!has(r, ml_model[1]) && !has(r, ml_model[2]) &&
+            !has(r, ml_model[3]))
+            model_issue(
+                r, "an ml-model Collection needs ml-model:learning_approach,"
+                   " prediction_type or architecture in its summaries");
+    }
+    if ((r->declared & EXT_DLM) && r->is_item) {
+        for (i = 0; i < sizeof(dlm) / sizeof(dlm[0]); i++) {
+            if (!has(r, dlm[i]))
+                model_issue(r, "%s is required by dlm but missing", dlm[i]);
+        }
+    }
+    if ((r->declared & EXT_MLM) && r->is_item) {
+        for (i = 0; i < sizeof(mlm) / sizeof(mlm[0]); i++) {
+            /* architecture and tasks may sit on the model asset */
+            bool on_asset = r->model_asset && i > 0 && i < 3 &&
+                            json_object_get(r->model_asset, mlm[i]);
+            if (!has(r, mlm[i]) && !on_asset)
+                model_issue(r, "%s is required by mlm but missing", mlm[i]);
+        }
+        if (!r->model_asset)
+            model_issue(r,
+                        "no asset has the role mlm:model, which mlm requires");
+    }
+}
+
+void model_read(const json_t *doc, const char *url, unsigned exts, json_t *rec)
+{
+    struct model_reader r;
+
+    if (!json_is_object(rec))
+        return;
+    model_reader_init(&r, doc, url);
+    model_find_model_asset(&r);
+
+    read_versions(&r, rec);
+    model_read_common(&r, rec, false);
+    read_name(&r, rec, exts);
+    read_scalars(&r, rec, exts);
+    read_tasks(&r, rec, exts);
+    model_read_inputs(&r, rec, exts);
+    model_read_outputs(&r, rec, exts);
+    model_read_artifacts(&r, rec, exts);
+    model_read_data_links(&r, rec, exts);
+    check_required(&r);
+    json_object_set_new(rec, "issues", model_reader_finish(&r));
+}

@@ -1,0 +1,1681 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests of index/model.c: the normalised model and dataset records of
+ * every parseable example of the shared corpus that carries ml-model, dlm,
+ * mlm (v1.0.0, v1.3.0, v1.5.2) or tdml, checked field by field against
+ * values read off each file by hand; then hand-written cases for each
+ * quirk the readers accept, and model_task_name().
+ *
+ * Expected records are written as JSON with single quotes (turned into
+ * double quotes before parsing, so no expected text may hold an
+ * apostrophe) and compared as a subset: only the keys given are checked.
+ * Two markers help: the string '$absent' requires the key to be missing,
+ * and an array ending in the string '...N' checks the elements before it
+ * and that the actual array has N elements. */
+#include <config.h>
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "index/detect.h"
+#include "index/model.h"
+#include "tests/lib/check.h"
+
+#define BASE "https://x.test/a/b.json"
+
+enum kind { MODEL, DATASET };
+
+/* ------------------------------------------------------------ helpers */
+
+/* Parse JSON written with single quotes. */
+static json_t *sq(const char *text)
+{
+    char *s = strdup(text);
+    json_error_t err;
+    json_t *v;
+
+    for (char *p = s; *p; p++) {
+        if (*p == '\'')
+            *p = '"';
+    }
+    v = json_loads(s, JSON_DECODE_ANY, &err);
+    if (!v)
+        fprintf(stderr, "bad test JSON (%s at %d:%d): %s\n", err.text, err.line,
+                err.column, s);
+    free(s);
+    return v;
+}
+
+static bool is_marker(const json_t *v, const char *m)
+{
+    const char *s = json_string_value(v);
+    return s && strcmp(s, m) == 0;
+}
+
+/* The N of a trailing '...N' marker, or -1. */
+static long prefix_len(const json_t *arr)
+{
+    size_t n = json_array_size(arr);
+    const char *s = n ? json_string_value(json_array_get(arr, n - 1)) : NULL;
+
+    if (!s || strncmp(s, "...", 3) != 0)
+        return -1;
+    return strtol(s + 3, NULL, 10);
+}
+
+/* Whether actual matches expected (see the file comment); a mismatch is
+ * printed with its path. */
+static bool match(const json_t *exp, const json_t *act, const char *path)
+{
+    char sub[512];
+
+    if (json_is_object(exp)) {
+        const char *key;
+        json_t *v;
+        bool ok = true;
+
+        if (!json_is_object(act)) {
+            fprintf(stderr, "  %s: expected an object\n", path);
+            return false;
+        }
+        json_object_foreach ((json_t *)exp, key, v) {
+            json_t *a = json_object_get(act, key);
+            snprintf(sub, sizeof(sub), "%s.%s", path, key);
+            if (is_marker(v, "$absent")) {
+                if (a) {
+                    char *t = json_dumps(a, JSON_ENCODE_ANY | JSON_COMPACT);
+                    fprintf(stderr, "  %s: expected absent, got %s\n", sub, t);
+                    free(t);
+                    ok = false;
+                }
+                continue;
+            }
+            if (!a) {
+                fprintf(stderr, "  %s: missing\n", sub);
+                ok = false;
+                continue;
+            }
+            ok &= match(v, a, sub);
+        }
+        return ok;
+    }
+    if (json_is_array(exp)) {
+        long want = prefix_len(exp);
+        size_t n = json_array_size(exp) - (want >= 0 ? 1 : 0);
+        bool ok = true;
+
+        if (!json_is_array(act)) {
+            fprintf(stderr, "  %s: expected an array\n", path);
+            return false;
+        }
+        if (want < 0)
+            want = (long)n;
+        if ((long)json_array_size(act) != want) {
+            fprintf(stderr, "  %s: %zu elements, expected %ld\n", path,
+                    json_array_size(act), want);
+            return false;
+        }
+        for (size_t i = 0; i < n; i++) {
+            snprintf(sub, sizeof(sub), "%s[%zu]", path, i);
+            ok &= match(json_array_get(exp, i), json_array_get(act, i), sub);
+        }
+        return ok;
+    }
+    if (json_is_real(exp) && json_is_real(act)) {
+        double a = json_real_value(act), e = json_real_value(exp);
+        double d = a > e ? a - e : e - a, m = e < 0 ? -e : e;
+        if (d <= 1e-9 * (m > 1 ? m : 1))
+            return true;
+    } else if (json_equal(exp, act)) {
+        return true;
+    }
+    {
+        char *te = json_dumps(exp, JSON_ENCODE_ANY | JSON_COMPACT);
+        char *ta = json_dumps(act, JSON_ENCODE_ANY | JSON_COMPACT);
+        fprintf(stderr, "  %s: expected %s, got %s\n", path, te, ta);
+        free(te);
+        free(ta);
+    }
+    return false;
+}
+
+/* Whether some issue contains text. */
+static bool has_issue(const json_t *rec, const char *text)
+{
+    const json_t *v;
+    size_t i;
+
+    json_array_foreach (json_object_get(rec, "issues"), i, v) {
+        if (strstr(json_string_value(v), text))
+            return true;
+    }
+    return false;
+}
+
+static void dump_issues(const json_t *rec)
+{
+    const json_t *v;
+    size_t i;
+
+    json_array_foreach (json_object_get(rec, "issues"), i, v)
+        fprintf(stderr, "    issue: %s\n", json_string_value(v));
+}
+
+/* One case: a document (inline text or a corpus file), what to read it
+ * as, the expected record subset, the exact number of issues (-1: not
+ * checked) and texts that must each appear in some issue. */
+struct model_case {
+    const char *name;
+    enum kind kind;
+    const char *doc;  /* single-quoted JSON, or NULL for file */
+    const char *file; /* path under stac-examples/ */
+    long exts;        /* EXT_* flags, or -1 for detect_document() */
+    const char *expect;
+    int n_issues;
+    const char *issues[8];
+};
+
+/* Read doc as the case says and check the record. */
+static void run_case(const struct model_case *c, json_t *doc, const char *url)
+{
+    unsigned exts = c->exts < 0 ? detect_document(doc) : (unsigned)c->exts;
+    json_t *rec = json_object(), *exp = sq(c->expect);
+    bool ok;
+
+    if (c->kind == MODEL)
+        model_read(doc, url, exts, rec);
+    else
+        model_read_dataset(doc, url, rec);
+    ok = exp && match(exp, rec, "rec");
+    if (c->n_issues >= 0 &&
+        (long)json_array_size(json_object_get(rec, "issues")) != c->n_issues) {
+        fprintf(stderr, "  %zu issues, expected %d\n",
+                json_array_size(json_object_get(rec, "issues")), c->n_issues);
+        ok = false;
+    }
+    for (size_t i = 0; i < 8 && c->issues[i]; i++) {
+        if (!has_issue(rec, c->issues[i])) {
+            fprintf(stderr, "  no issue mentions \"%s\"\n", c->issues[i]);
+            ok = false;
+        }
+    }
+    if (!ok)
+        dump_issues(rec);
+    CHECK_CASE(c->name, ok);
+    json_decref(exp);
+    json_decref(rec);
+}
+
+/* ------------------------------------------------------------ corpus */
+
+/* Files that cannot be read at all (invalid JSON, see stac-examples/
+ * MANIFEST.md), so no record exists for them: crim-ca__dlm-extension/
+ * examples/collection.json (trailing comma), crim-ca__dlm-extension__
+ * v1.0.0-beta2/examples/item.json (starts with // comments; its numeric
+ * id is covered inline below), openrsgis__trainingdml-ai-extension/
+ * examples/DOTA-1.5_Dataset/collection.json (unclosed array; its tdml
+ * fields are covered inline below). The test checks they indeed fail. */
+static const char *const invalid_files[] = {
+    "crim-ca__dlm-extension/examples/collection.json",
+    "crim-ca__dlm-extension__v1.0.0-beta2/examples/item.json",
+    ("openrsgis__trainingdml-ai-extension/examples/DOTA-1.5_Dataset/"
+     "collection.json"),
+};
+
+#define MLM152 "https://stac-extensions.github.io/mlm/v1.5.2/schema.json"
+#define MLM130 "https://crim-ca.github.io/mlm-extension/v1.3.0/schema.json"
+#define MLM100 "https://crim-ca.github.io/mlm-extension/v1.0.0/schema.json"
+#define MLMODEL "https://stac-extensions.github.io/ml-model/v1.0.0/schema.json"
+#define TDML                                                                   \
+    "https://stac-extensions.github.io/trainingdml-ai/v1.0.0/schema.json"
+#define LABEL "https://stac-extensions.github.io/label/v1.0.1/schema.json"
+#define MLAOI "https://stac-extensions.github.io/ml-aoi/v1.0.1/schema.json"
+
+#define EU_BBOX                                                                \
+    "[-7.882190080512502,37.13739173208318,27.911651652899923,"                \
+    "58.21798141355221]"
+#define OPEN_SPAN                                                              \
+    "'datetime':'$absent','start_datetime':'1900-01-01T00:00:00Z',"            \
+    "'end_datetime':'9999-12-31T23:59:59Z'"
+#define TORCHGEO_DESC                                                          \
+    "'description':'Sourced from torchgeo python library, identifier is "      \
+    "ResNet18_Weights.SENTINEL2_ALL_MOCO'"
+/* The scalars of the torchgeo ResNet-18 examples, every version. */
+#define RESNET                                                                 \
+    "'name':'Resnet-18 Sentinel-2 ALL MOCO','title':'$absent',"                \
+    "'license':'$absent','keywords':'$absent','version':'$absent',"            \
+    "'architecture':'ResNet','tasks':['classification'],"                      \
+    "'framework':'pytorch','framework_version':'2.1.2+cu121',"                 \
+    "'accelerator':'cuda','total_parameters':11700000,'memory_size':1,"        \
+    "'pretrained':'$absent','learning_approach':'$absent','bbox':" EU_BBOX     \
+    "," OPEN_SPAN "," TORCHGEO_DESC
+#define S2_BANDS                                                               \
+    "['B01','B02','B03','B04','B05','B06','B07','B08','B8A','B09','B10',"      \
+    "'B11','B12']"
+#define DIMS_BANDS "['batch','bands','height','width']"
+#define DIMS_CHANNEL "['batch','channel','height','width']"
+#define ZSCORE13                                                               \
+    "[{'type':'z-score','mean':1354.40546513,'stddev':245.71762908},"          \
+    "{'type':'z-score','mean':1118.24399958,'stddev':333.00778264},'...13']"
+#define S2_INPUT(dims, vs)                                                     \
+    "{'name':'13 Band Sentinel-2 Batch','bands':" S2_BANDS                     \
+    ",'shape':[-1,13,64,64],'dim_order':" dims ",'data_type':'float32',"       \
+    "'value_scaling':" vs "}"
+#define EUROSAT_CLASSES                                                        \
+    "[{'value':0,'name':'Annual Crop'},{'value':1,'name':'Forest'},"           \
+    "{'value':2,'name':'Herbaceous Vegetation'},"                              \
+    "{'value':3,'name':'Highway'},{'value':4,'name':'Industrial Buildings'},"  \
+    "{'value':5,'name':'Pasture'},{'value':6,'name':'Permanent Crop'},"        \
+    "{'value':7,'name':'Residential Buildings'},{'value':8,'name':'River'},"   \
+    "{'value':9,'name':'SeaLake'}]"
+#define CLASSIF_OUT                                                            \
+    "{'name':'classification','tasks':['classification'],'shape':[-1,10],"     \
+    "'classes':" EUROSAT_CLASSES "}"
+#define RESNET18_HREF                                                          \
+    "https://huggingface.co/torchgeo/resnet18_sentinel2_all_moco/resolve/"     \
+    "main/resnet18_sentinel2_all_moco-59bfdff9.pth"
+#define PYTORCH_TYPE "application/octet-stream; application=pytorch"
+#define WEIGHTS(href, atype)                                                   \
+    "{'key':'weights','href':'" href "','type':'" PYTORCH_TYPE "',"            \
+    "'roles':['mlm:model','mlm:weights'],'artifact_type':" atype "}"
+#define SOURCE(roles)                                                          \
+    "{'key':'source_code','href':'https://github.com/microsoft/torchgeo/"      \
+    "blob/61efd2e2c4df7ebe3bd03002ebbaeaa3cfe9885a/torchgeo/models/"           \
+    "resnet.py#L207','type':'text/x-python','roles':" roles                    \
+    ",'artifact_type':'$absent'}"
+#define S2L2A                                                                  \
+    "'train_data':['https://earth-search.aws.element84.com/v1/collections/"    \
+    "sentinel-2-l2a'],'validation_data':[],'test_data':[]"
+#define NO_DATA "'train_data':[],'validation_data':[],'test_data':[]"
+#define VEG_CLASSES                                                            \
+    "[{'value':0,'name':'NON_VEGETATION'},{'value':1,'name':'VEGETATION'}]"
+#define MULTI_OUTPUTS                                                          \
+    "[{'name':'vegetation-segmentation','tasks':['semantic-segmentation'],"    \
+    "'shape':[-1,1],'classes':" VEG_CLASSES "},{'name':'inverse-mask',"        \
+    "'tasks':['semantic-segmentation'],'shape':[-1,1],'classes':" VEG_CLASSES  \
+    "}]"
+#define RESNET50_HREF                                                          \
+    "https://huggingface.co/torchgeo/resnet50_sentinel2_rgb_moco/blob/main/"   \
+    "resnet50_sentinel2_rgb_moco.pth"
+#define BASIC(atype, ver)                                                      \
+    "{'name':'example-model','title':'$absent','description':'Basic STAC "     \
+    "Item with only the MLM extension and no other extension "                 \
+    "cross-references.','bbox':" EU_BBOX "," OPEN_SPAN ","                     \
+    "'architecture':'ResNet','tasks':['classification'],"                      \
+    "'framework':'$absent','total_parameters':'$absent',"                      \
+    "'inputs':[{'name':'Model with RGB input that does not refer to any "      \
+    "band.','bands':[],'shape':[-1,3,64,64],'dim_order':" DIMS_CHANNEL         \
+    ",'data_type':'float32','value_scaling':'$absent'}],"                      \
+    "'outputs':[{'name':'classification','tasks':['classification'],"          \
+    "'shape':[-1,1],'classes':[{'value':0,'name':'BACKGROUND'},"               \
+    "{'value':1,'name':'CITY'}]}],'artifacts':[{'key':'model','href':"         \
+    "'https://huggingface.co/example/model-card','type':'text/html',"          \
+    "'roles':['mlm:model'],'artifact_type':" atype "}]," NO_DATA               \
+    ",'versions':['" ver "']}"
+#define EXAMPLES_COLLECTION                                                    \
+    "{'name':'Machine Learning Model examples','title':'Machine Learning "     \
+    "Model examples','description':'Collection of items contained in the "     \
+    "Machine Learning Model examples.','license':'Apache-2.0','bbox':" EU_BBOX \
+    ",'datetime':'$absent','start_datetime':"                                  \
+    "'1900-01-01T00:00:00Z','end_datetime':'9999-12-31T23:59:59Z',"            \
+    "'architecture':'$absent','tasks':[],'inputs':[],'outputs':[],"            \
+    "'artifacts':[]," NO_DATA ",'versions':[]}"
+#define CLASSES_KEY "read as \"classification:classes\""
+
+static const struct model_case corpus_cases[] = {
+    /* ---- ml-model v1.0.0 */
+    {"ml-model dummy item",
+     MODEL,
+     NULL,
+     "stac-extensions__ml-model/examples/dummy/item.json",
+     -1,
+     "{'name':'model-item','title':'$absent','license':'MIT',"
+     "'bbox':[34.18,0.47,34.37,0.71],'datetime':'$absent',"
+     "'start_datetime':'2020-01-01T00:00:00Z',"
+     "'end_datetime':'2020-12-12T23:59:59Z','architecture':'RCNN',"
+     "'tasks':['object-detection'],'learning_approach':'supervised',"
+     "'framework':'$absent','inputs':[],'outputs':[],"
+     "'artifacts':[{'key':'model','href':'https://examples.test/"
+     "stac-extensions__ml-model/examples/dummy/inferencing.yml',"
+     "'type':'text/x-yaml; application=compose',"
+     "'roles':['ml-model:inference-runtime']},"
+     "{'key':'ml-model:inferencing-image','href':'registry.hub.docker.com/"
+     "my-user/my-inferencing-model:v1','type':'docker-image',"
+     "'roles':['ml-model:inferencing-image']},"
+     "{'key':'ml-model:training-image','href':'registry.hub.docker.com/"
+     "my-user/my-training-model:v1','type':'docker-image',"
+     "'roles':['ml-model:training-image']}],"
+     "'train_data':['https://some-domain.com/training-data/collection.json'],"
+     "'validation_data':[],"
+     "'test_data':['https://some-domain.com/test-data/collection.json'],"
+     "'versions':['" MLMODEL "']}",
+     0,
+     {NULL}},
+    {"ml-model dummy collection",
+     MODEL,
+     NULL,
+     "stac-extensions__ml-model/examples/dummy/collection.json",
+     -1,
+     "{'name':'Containing Collection','title':'Containing Collection',"
+     "'description':'A description','license':'MIT',"
+     "'bbox':[34.18,0.47,34.37,0.71],"
+     "'start_datetime':'2020-12-11T22:38:32Z',"
+     "'end_datetime':'2020-12-11T22:38:32Z','architecture':'RCNN',"
+     "'tasks':['object-detection'],'learning_approach':'supervised',"
+     "'artifacts':[]," NO_DATA ",'versions':['" MLMODEL "']}",
+     0,
+     {NULL}},
+    {"ml-model cyclone item",
+     MODEL,
+     NULL,
+     "stac-extensions__ml-model/examples/cyclone-wind-speed/item.json",
+     -1,
+     "{'name':'model-cyclone-wind-estimation-torchgeo','license':'MIT',"
+     "'bbox':[-179.999,-89.999,179.999,89.999],"
+     "'start_datetime':'2000-01-01T00:00:00Z',"
+     "'end_datetime':'2019-12-12T23:59:59Z','architecture':'resnet18',"
+     "'tasks':['regression'],'learning_approach':'supervised',"
+     "'artifacts':[{'key':'inferencing-compose','href':"
+     "'https://raw.githubusercontent.com/RadiantMLHub/"
+     "cyclone-model-torchgeo/main/inferencing.yml',"
+     "'type':'text/x-yaml; application=compose',"
+     "'roles':['ml-model:inference-runtime']},"
+     "{'key':'inferencing-checkpoint','href':'https://zenodo.org/record/"
+     "5773331/files/last.ckpt?download=1','type':"
+     "'application/octet-stream','roles':['ml-model:checkpoint']},"
+     "{'key':'ml-model:inferencing-image','href':'docker.io/radiantearth/"
+     "cyclone-model-torchgeo:1','type':'docker-image',"
+     "'roles':['ml-model:inferencing-image']}],"
+     "'train_data':['https://api.radiant.earth/mlhub/v1/collections/"
+     "nasa_tropical_storm_competition_train_source'],"
+     "'validation_data':[],'test_data':[],'versions':['" MLMODEL "']}",
+     0,
+     {NULL}},
+    {"ml-model cyclone collection",
+     MODEL,
+     NULL,
+     "stac-extensions__ml-model/examples/cyclone-wind-speed/collection.json",
+     -1,
+     "{'name':'Tropical Cyclone Wind Speed Estimation Model',"
+     "'title':'Tropical Cyclone Wind Speed Estimation Model',"
+     "'license':'MIT','bbox':[-179.999,-89.999,179.999,89.999],"
+     "'start_datetime':'2000-01-01T00:00:00Z',"
+     "'end_datetime':'2019-12-12T23:59:59Z','architecture':'resnet18',"
+     "'tasks':['regression'],'learning_approach':'supervised',"
+     "'artifacts':[]," NO_DATA ",'versions':['" MLMODEL "']}",
+     0,
+     {NULL}},
+
+    /* ---- dlm v1.0.0-beta.3 */
+    {"dlm beta.3 item",
+     MODEL,
+     NULL,
+     "crim-ca__dlm-extension/examples/item.json",
+     -1,
+     "{'name':'resnet18+unet_scse','title':'resnet18+unet_scse',"
+     "'description':'UNet architecture with a resnet18 backbone and a SCSE "
+     "layer fine-tuned on Pleiade imagery','license':'MIT',"
+     "'bbox':[-180,-90,180,90],'datetime':'2016-05-03T13:22:30Z',"
+     "'architecture':'unet-resnet-18-scse',"
+     "'tasks':['semantic-segmentation'],'framework':'PyTorch',"
+     "'framework_version':'1.5','pretrained':true,"
+     "'total_parameters':42813873,'memory_size':192644383,"
+     "'accelerator':'$absent','learning_approach':'$absent',"
+     "'inputs':[{'name':'data','bands':[0,1,3],'shape':[1,3,224,224],"
+     "'dim_order':['batch','channel','height','width'],"
+     "'data_type':'uint16','process_level':'ortho','value_scaling':["
+     "{'type':'z-score','mean':62.47499406487557,"
+     "'stddev':25.499997577500235},"
+     "{'type':'z-score','mean':86.69999176350079,"
+     "'stddev':25.499997577500235},"
+     "{'type':'z-score','mean':170.84998376925157,"
+     "'stddev':50.99999515500047}]}],"
+     "'outputs':[{'name':'$absent','tasks':['semantic-segmentation'],"
+     "'shape':[1,5,64,64],'classes':[{'value':0,'name':'dontcare'},"
+     "{'value':1,'name':'Bare Exposed Rock'},"
+     "{'value':2,'name':'High density Residential'},"
+     "{'value':3,'name':'Cropland'},{'value':4,'name':'Mixed Forest Land'},"
+     "{'value':5,'name':'Lake'}]}],"
+     "'artifacts':[{'key':'model_archive','href':'https://drive.google.com/"
+     "file/d/1PYyZVgH95454sb9LYHSfchbg8GuT__fR/view?usp=sharing',"
+     "'type':'application/zip','roles':['model artefact']},"
+     "{'key':'config.yml','href':'$absent','roles':['config file']},"
+     "{'key':'./test_pleiade/256/input_test.tif','roles':['test set']},"
+     "{'key':'ckpt.best.pth','roles':['model weight']},"
+     "{'key':'dlm:runtime.model_src_url',"
+     "'href':'https://github.com/crim-ca/gin-model-repo','roles':['code']},"
+     "{'key':'dlm:runtime.docker.docker_file','href':'https://github.com/"
+     "crim-ca/CCCOT03/blob/main/docker/thelper-geo.dockerfile',"
+     "'roles':['runtime']},"
+     "{'key':'dlm:runtime.docker.image_name','href':'thelper-geo:latest',"
+     "'roles':['runtime']}]," NO_DATA ","
+     "'versions':['https://schemas.stacspec.org/v1.0.0-beta.3/extensions/"
+     "dl-model/json-schema/schema.json']}",
+     7,
+     {"dlm:runtime version should be a string, not a number",
+      "assets should be an object keyed by name, not an array",
+      "\"role\" read as \"roles\"", "\"dtype\" read as \"data_type\"",
+      "input_tensors should be an array of objects, not an object",
+      "\"channels\" read as \"dim\"",
+      "dlm:archive role should be a string, not an array"}},
+    /* The beta2 tag's collection is the extension template: no model. */
+    {"dlm beta2 collection (template, no model fields)",
+     MODEL,
+     NULL,
+     "crim-ca__dlm-extension__v1.0.0-beta2/examples/collection.json",
+     -1,
+     "{'name':'A title','title':'A title','description':'A description',"
+     "'license':'Apache-2.0','bbox':[172.9,1.3,173,1.4],"
+     "'start_datetime':'2015-06-23T00:00:00Z','end_datetime':'$absent',"
+     "'tasks':[],'inputs':[],'outputs':[],'artifacts':[]," NO_DATA
+     ",'versions':[]}",
+     0,
+     {NULL}},
+
+    /* ---- mlm v1.5.2 (stac-extensions/mlm main) */
+    {"mlm 1.5.2 item_basic",
+     MODEL,
+     NULL,
+     "stac-extensions__mlm/examples/item_basic.json",
+     -1,
+     BASIC("'torch.save'", MLM152),
+     1,
+     {CLASSES_KEY}},
+    {"mlm 1.5.2 item_eo_bands",
+     MODEL,
+     NULL,
+     "stac-extensions__mlm/examples/item_eo_bands.json",
+     -1,
+     "{" RESNET ",'inputs':[" S2_INPUT(
+         DIMS_BANDS,
+         ZSCORE13) "],"
+                   "'outputs':[" CLASSIF_OUT "],'artifacts':[" WEIGHTS(
+                       RESNET18_HREF,
+                       "'torch.save'") "," SOURCE("['mlm:source_code',"
+                                                  "'code','metadata']") "]"
+                                                                        "," S2L2A
+                                                                        ",'"
+                                                                        "versio"
+                                                                        "ns':["
+                                                                        "'" MLM152
+                                                                        "']}",
+     2,
+     {CLASSES_KEY, "norm_by_channel was removed in mlm v1.4.0"}},
+    {"mlm 1.5.2 item_eo_and_raster_bands",
+     MODEL,
+     NULL,
+     "stac-extensions__mlm/examples/item_eo_and_raster_bands.json",
+     -1,
+     "{" RESNET ",'inputs':[" S2_INPUT(
+         DIMS_BANDS,
+         ZSCORE13) "],"
+                   "'outputs':[" CLASSIF_OUT "],'artifacts':[" WEIGHTS(
+                       RESNET18_HREF,
+                       "'torch.save'") "," SOURCE("['code','metadata']") "]"
+                                                                         "," S2L2A
+                                                                         ",'"
+                                                                         "versi"
+                                                                         "ons':"
+                                                                         "["
+                                                                         "'" MLM152
+                                                                         "']}",
+     1,
+     {CLASSES_KEY}},
+    {"mlm 1.5.2 item_eo_bands_summarized",
+     MODEL,
+     NULL,
+     "stac-extensions__mlm/examples/item_eo_bands_summarized.json",
+     -1,
+     "{" RESNET ",'inputs':[" S2_INPUT(
+         DIMS_BANDS,
+         ZSCORE13) "],"
+                   "'outputs':[" CLASSIF_OUT "],'artifacts':[" WEIGHTS(
+                       RESNET18_HREF,
+                       "'torch.save'") "," SOURCE("['code','metadata']") "]"
+                                                                         "," S2L2A
+                                                                         ",'"
+                                                                         "versi"
+                                                                         "ons':"
+                                                                         "["
+                                                                         "'" MLM152
+                                                                         "']}",
+     1,
+     {CLASSES_KEY}},
+    {"mlm 1.5.2 item_raster_bands",
+     MODEL,
+     NULL,
+     "stac-extensions__mlm/examples/item_raster_bands.json",
+     -1,
+     "{" RESNET ",'inputs':[" S2_INPUT(
+         DIMS_BANDS,
+         "'$absent'") "],"
+                      "'outputs':[" CLASSIF_OUT "],'artifacts':[" WEIGHTS(
+                          RESNET18_HREF,
+                          "'torch.save'") "," SOURCE("['mlm:"
+                                                     "source_"
+                                                     "code',"
+                                                     "'code','"
+                                                     "metadata'"
+                                                     "]") "]"
+                                                          "," S2L2A ",'"
+                                                          "versi"
+                                                          "ons':"
+                                                          "["
+                                                          "'" MLM152 "']}",
+     1,
+     {CLASSES_KEY}},
+    {"mlm 1.5.2 item_bands_expression",
+     MODEL,
+     NULL,
+     "stac-extensions__mlm/examples/item_bands_expression.json",
+     -1,
+     "{" RESNET ",'inputs':[{'name':'RBG+NDVI Bands Sentinel-2 Batch',"
+     "'bands':['B04','B03','B02','NDVI'],'shape':[-1,4,64,64],"
+     "'dim_order':" DIMS_BANDS ",'data_type':'float32',"
+     "'value_scaling':'$absent'}],'outputs':[{'name':'classification',"
+     "'tasks':['segmentation','semantic-segmentation'],'shape':[-1,2],"
+     "'classes':[{'value':1,'name':'vegetation'},"
+     "{'value':0,'name':'background'}]}],'artifacts':[" WEIGHTS(
+         "https://example.com/model-rgb-ndvi.pth",
+         "'torch.save'") "]," S2L2A ",'versions':['" MLM152 "']}",
+     1,
+     {CLASSES_KEY}},
+    {"mlm 1.5.2 item_multi_io",
+     MODEL,
+     NULL,
+     "stac-extensions__mlm/examples/item_multi_io.json",
+     -1,
+     "{'name':'Resnet-18 Sentinel-2 ALL MOCO','architecture':'ResNet',"
+     "'tasks':['classification'],'framework':'pytorch',"
+     "'inputs':[{'name':'RGB','bands':['B04','B03','B02'],"
+     "'shape':[-1,3,64,64],'dim_order':" DIMS_BANDS ","
+     "'data_type':'uint16','value_scaling':'$absent'},"
+     "{'name':'NDVI','bands':['B04','B08'],'shape':[-1,1,64,64],"
+     "'dim_order':" DIMS_BANDS ",'data_type':'uint16'},"
+     "{'name':'DEM','bands':[],'shape':[-1,1,64,64],"
+     "'dim_order':['batch','h','y','x'],'data_type':'float32'}],"
+     "'outputs':" MULTI_OUTPUTS ",'artifacts':[" WEIGHTS(
+         RESNET50_HREF, "'torch.save'") "]," S2L2A ","
+                                        "'versions':['" MLM152 "']}",
+     2,
+     {"mlm:output[0]: \"classification_classes\"",
+      "mlm:output[1]: \"classification_classes\""}},
+    {"mlm 1.5.2 item_datacube_variables",
+     MODEL,
+     NULL,
+     "stac-extensions__mlm/examples/item_datacube_variables.json",
+     -1,
+     "{'name':'UNet ClimateDiffuse ERA5 Downscaling','architecture':'U-Net',"
+     "'tasks':['regression','downscaling'],'framework':'pytorch',"
+     "'framework_version':'2.1.2+cu118','accelerator':'cuda',"
+     "'total_parameters':'$absent','memory_size':'$absent',"
+     "'bbox':[233.6,54.2,297.5,22.6],'datetime':'$absent',"
+     "'start_datetime':'1940-01-01T00:00:00Z',"
+     "'end_datetime':'2100-12-31T23:59:59Z',"
+     "'inputs':[{'bands':'$absent','shape':[-1,5,128,256],"
+     "'dim_order':['time','variables','lat','lon'],'data_type':'float32',"
+     "'value_scaling':'$absent'}],"
+     "'outputs':[{'tasks':['regression','downscaling'],"
+     "'shape':[-1,3,128,256],'classes':'$absent'}],"
+     "'artifacts':[{'key':'weights','href':'https://github.com/"
+     "robbiewatt1/ClimateDiffuse/raw/refs/heads/main/Model_chpt/unet.pt',"
+     "'type':'" PYTORCH_TYPE "','roles':['mlm:model','mlm:weights'],"
+     "'artifact_type':'torch.save'},"
+     "{'key':'model','href':'https://raw.githubusercontent.com/robbiewatt1/"
+     "ClimateDiffuse/refs/heads/main/src/Network.py','type':'text/x-python',"
+     "'roles':['mlm:source_code','code','metadata']},"
+     "{'key':'train-script','href':'https://raw.githubusercontent.com/"
+     "robbiewatt1/ClimateDiffuse/refs/heads/main/src/TrainUnet.py',"
+     "'roles':['mlm:training','code','metadata']},"
+     "{'key':'inference-script','href':'https://raw.githubusercontent.com/"
+     "robbiewatt1/ClimateDiffuse/refs/heads/main/src/Inference.py',"
+     "'type':'text/"
+     "x-python','roles':['mlm:inference','code','metadata']}]," NO_DATA
+     ",'versions':['" MLM152 "']}",
+     4,
+     {"norm_by_channel was removed in mlm v1.4.0",
+      "\"mlm:training\" is a suggested asset key",
+      "\"mlm:inference\" is a suggested asset key",
+      "\"inference-script\" is an asset written outside \"assets\""}},
+    {"mlm 1.5.2 item_pytorch_geo_unet",
+     MODEL,
+     NULL,
+     "stac-extensions__mlm/examples/item_pytorch_geo_unet.json",
+     -1,
+     "{'name':'U-Net_efficientnet-b3','architecture':"
+     "'segmentation_models_pytorch.decoders.unet.model.Unet',"
+     "'tasks':['semantic-segmentation'],"
+     "'framework':'segmentation_models_pytorch.decoders.unet.model',"
+     "'framework_version':'$absent','accelerator':'$absent',"
+     "'total_parameters':13160978,'pretrained':true,'memory_size':'$absent',"
+     "'bbox':[-7.88,37.13,27.91,58.21],'datetime':'$absent',"
+     "'start_datetime':'2015-06-23T00:00:00Z',"
+     "'end_datetime':'2024-08-27T23:59:59Z',"
+     "'inputs':[{'name':'model_input',"
+     "'bands':['B4','B3','B2','B8','B4','B3','B2','B8'],"
+     "'shape':[-1,8,3,3],'dim_order':" DIMS_BANDS ",'data_type':'float32',"
+     "'value_scaling':[{'type':'z-score','mean':0,'stddev':3000}]}],"
+     "'outputs':[{'name':'model_output','tasks':['semantic-segmentation'],"
+     "'shape':[-1,2],'classes':[{'value':0,'name':'class_0'},"
+     "{'value':1,'name':'class_1'}]}],"
+     "'artifacts':[{'key':'model','href':'https://huggingface.co/torchgeo/"
+     "ftw/resolve/d2fdab6ea9d9cd38b491292cc9a5c8642533cef5/noncommercial/"
+     "2-class/sentinel2_unet_effb3-bf010a31.pth','type':'" PYTORCH_TYPE "',"
+     "'roles':['mlm:model','mlm:weights','data'],"
+     "'artifact_type':'torch.save'},"
+     "{'key':'source_code','href':'https://github.com/qubvel-org/"
+     "segmentation_models.pytorch','type':'text/html',"
+     "'roles':['mlm:source_code','code']}]," NO_DATA ","
+     "'versions':['" MLM152 "']}",
+     0,
+     {NULL}},
+    {"mlm 1.5.2 collection",
+     MODEL,
+     NULL,
+     "stac-extensions__mlm/examples/collection.json",
+     -1,
+     EXAMPLES_COLLECTION,
+     1,
+     {"uses the mlm extension without declaring it"}},
+
+    /* ---- mlm v1.3.0 (crim-ca/mlm-extension) */
+    {"mlm 1.3.0 item_basic",
+     MODEL,
+     NULL,
+     "crim-ca__mlm-extension/examples/item_basic.json",
+     -1,
+     BASIC("'$absent'", MLM130),
+     1,
+     {CLASSES_KEY}},
+    {"mlm 1.3.0 item_eo_bands (norm_type, statistics)",
+     MODEL,
+     NULL,
+     "crim-ca__mlm-extension/examples/item_eo_bands.json",
+     -1,
+     "{" RESNET ",'inputs':[" S2_INPUT(
+         DIMS_CHANNEL,
+         ZSCORE13) "],"
+                   "'outputs':[" CLASSIF_OUT "],'artifacts':[" WEIGHTS(
+                       RESNET18_HREF,
+                       "'$absent'") "," SOURCE("['mlm:source_"
+                                               "code',"
+                                               "'code','metadata'"
+                                               "]") "]," S2L2A ",'versions':"
+                                                    "['" MLM130 "']}",
+     1,
+     {CLASSES_KEY}},
+    {"mlm 1.3.0 item_eo_and_raster_bands",
+     MODEL,
+     NULL,
+     "crim-ca__mlm-extension/examples/item_eo_and_raster_bands.json",
+     -1,
+     "{" RESNET ",'inputs':[" S2_INPUT(
+         DIMS_CHANNEL,
+         ZSCORE13) "],"
+                   "'outputs':[" CLASSIF_OUT "],'artifacts':[" WEIGHTS(
+                       RESNET18_HREF,
+                       "'$absent'") "," SOURCE("['mlm:model','code',"
+                                               "'metadata']") "]," S2L2A
+                                                              ",'versions':["
+                                                              "'" MLM130 "']}",
+     1,
+     {CLASSES_KEY}},
+    {"mlm 1.3.0 item_eo_bands_summarized",
+     MODEL,
+     NULL,
+     "crim-ca__mlm-extension/examples/item_eo_bands_summarized.json",
+     -1,
+     "{" RESNET ",'inputs':[" S2_INPUT(
+         DIMS_CHANNEL,
+         ZSCORE13) "],"
+                   "'outputs':[" CLASSIF_OUT "],'artifacts':[" WEIGHTS(
+                       RESNET18_HREF,
+                       "'$absent'") "," SOURCE("['mlm:model','code',"
+                                               "'metadata']") "]," S2L2A
+                                                              ",'versions':["
+                                                              "'" MLM130 "']}",
+     1,
+     {CLASSES_KEY}},
+    {"mlm 1.3.0 item_raster_bands",
+     MODEL,
+     NULL,
+     "crim-ca__mlm-extension/examples/item_raster_bands.json",
+     -1,
+     "{" RESNET ",'inputs':[" S2_INPUT(
+         DIMS_CHANNEL,
+         "'$absent'") "],"
+                      "'outputs':[" CLASSIF_OUT "],'artifacts':[" WEIGHTS(
+                          RESNET18_HREF,
+                          "'$absent'") "," SOURCE("['mlm:source_code',"
+                                                  "'code','metadata']") "]"
+                                                                        "," S2L2A
+                                                                        ",'"
+                                                                        "versio"
+                                                                        "ns':["
+                                                                        "'" MLM130
+                                                                        "']}",
+     1,
+     {CLASSES_KEY}},
+    {"mlm 1.3.0 item_bands_expression",
+     MODEL,
+     NULL,
+     "crim-ca__mlm-extension/examples/item_bands_expression.json",
+     -1,
+     "{" RESNET ",'inputs':[{'name':'RBG+NDVI Bands Sentinel-2 Batch',"
+     "'bands':['B04','B03','B02','NDVI'],'shape':[-1,13,64,64],"
+     "'dim_order':" DIMS_CHANNEL ",'data_type':'float32',"
+     "'value_scaling':'$absent'}],'outputs':[{'name':'classification',"
+     "'tasks':['segmentation','semantic-segmentation'],'shape':[-1,10],"
+     "'classes':[{'value':1,'name':'vegetation'},"
+     "{'value':0,'name':'background'}]}],'artifacts':[" WEIGHTS(
+         "https://example.com/model-rgb-ndvi.pth",
+         "'$absent'") "]," S2L2A ",'versions':['" MLM130 "']}",
+     1,
+     {CLASSES_KEY}},
+    {"mlm 1.3.0 item_multi_io",
+     MODEL,
+     NULL,
+     "crim-ca__mlm-extension/examples/item_multi_io.json",
+     -1,
+     "{'name':'Resnet-18 Sentinel-2 ALL MOCO',"
+     "'inputs':[{'name':'RGB','bands':['B04','B03','B02'],"
+     "'shape':[-1,3,64,64],'dim_order':" DIMS_CHANNEL ","
+     "'data_type':'uint16','value_scaling':'$absent'},"
+     "{'name':'NDVI','bands':['B04','B08'],'shape':[-1,1,64,64],"
+     "'dim_order':['batch','ndvi','height','width'],'data_type':'uint16'},"
+     "{'name':'DEM','bands':[],'shape':[-1,1,64,64],"
+     "'dim_order':['batch','ndvi','height','width'],"
+     "'data_type':'float32'}],"
+     "'outputs':" MULTI_OUTPUTS ",'artifacts':[" WEIGHTS(
+         RESNET50_HREF, "'$absent'") "]," S2L2A ","
+                                     "'versions':['" MLM130 "']}",
+     2,
+     {CLASSES_KEY}},
+    {"mlm 1.3.0 collection",
+     MODEL,
+     NULL,
+     "crim-ca__mlm-extension/examples/collection.json",
+     -1,
+     EXAMPLES_COLLECTION,
+     1,
+     {"uses the mlm extension without declaring it"}},
+
+    /* ---- mlm v1.0.0 (stac-extensions/mlm tag v1.0.0) */
+    {"mlm 1.0.0 item_basic",
+     MODEL,
+     NULL,
+     "stac-extensions__mlm__v1.0.0/examples/item_basic.json",
+     -1,
+     BASIC("'$absent'", MLM100),
+     1,
+     {CLASSES_KEY}},
+    {"mlm 1.0.0 item_eo_bands (norm_type, statistics)",
+     MODEL,
+     NULL,
+     "stac-extensions__mlm__v1.0.0/examples/item_eo_bands.json",
+     -1,
+     "{" RESNET ",'inputs':[" S2_INPUT(
+         DIMS_CHANNEL,
+         ZSCORE13) "],"
+                   "'outputs':[" CLASSIF_OUT "],'artifacts':[" WEIGHTS(
+                       RESNET18_HREF,
+                       "'$absent'") "," SOURCE("['mlm:model','code',"
+                                               "'metadata']") "]," S2L2A
+                                                              ",'versions':["
+                                                              "'" MLM100 "']}",
+     1,
+     {CLASSES_KEY}},
+    {"mlm 1.0.0 item_raster_bands",
+     MODEL,
+     NULL,
+     "stac-extensions__mlm__v1.0.0/examples/item_raster_bands.json",
+     -1,
+     "{" RESNET ",'inputs':[" S2_INPUT(
+         DIMS_CHANNEL,
+         "'$absent'") "],"
+                      "'outputs':[" CLASSIF_OUT "],'artifacts':[" WEIGHTS(
+                          RESNET18_HREF,
+                          "'$absent'") "," SOURCE("['mlm:model','code',"
+                                                  "'metadata']") "]," S2L2A
+                                                                 ",'versions':["
+                                                                 "'" MLM100
+                                                                 "']}",
+     1,
+     {CLASSES_KEY}},
+    {"mlm 1.0.0 item_multi_io",
+     MODEL,
+     NULL,
+     "stac-extensions__mlm__v1.0.0/examples/item_multi_io.json",
+     -1,
+     "{" RESNET ",'inputs':[{'name':'RGB','bands':['B04','B03','B02'],"
+     "'shape':[-1,3,64,64],'dim_order':" DIMS_CHANNEL ","
+     "'data_type':'uint16','value_scaling':'$absent'},"
+     "{'name':'NDVI','bands':['B04','B08'],'shape':[-1,1,64,64],"
+     "'dim_order':['batch','ndvi','height','width'],'data_type':'uint16'}],"
+     "'outputs':" MULTI_OUTPUTS ",'artifacts':[" WEIGHTS(
+         RESNET50_HREF, "'$absent'") "]," S2L2A ","
+                                     "'versions':['" MLM100 "']}",
+     2,
+     {CLASSES_KEY}},
+    {"mlm 1.0.0 collection",
+     MODEL,
+     NULL,
+     "stac-extensions__mlm__v1.0.0/examples/collection.json",
+     -1,
+     EXAMPLES_COLLECTION,
+     1,
+     {"uses the mlm extension without declaring it"}},
+
+    /* ---- tdml v1.0.0 and the label / ml-aoi / sci fields it relies on */
+    {"tdml WHU collection",
+     DATASET,
+     NULL,
+     "openrsgis__trainingdml-ai-extension/examples/WHU-building_Dataset/"
+     "collection.json",
+     -1,
+     "{'tdml':true,'title':'WHU-Building Dataset-Building Change Detection "
+     "Dataset','license':'CC BY-SA 4.0',"
+     "'keywords':['rebuilt buildings','aerial images'],"
+     "'bbox':[1560160,5176338.4,1566661.4,5179409.2],"
+     "'start_datetime':'2011-02-01T00:00:00Z',"
+     "'end_datetime':'2016-01-01T00:00:00Z','amount_of_training_data':1,"
+     "'classification_schema':'$absent','image_sizes':[[32508],[15354]],"
+     "'data_sources':['quickbird','wordlview series','ikonos','zy-3'],"
+     "'scope':'$absent','provenance':'$absent','metrics':'$absent',"
+     "'quality':{'type':'DataQuality','scope':{'level':'dataset',"
+     "'level_description':{'dataset':'whu_building'}},'report':["
+     "{'type':'FormatConsistency','measure':'Percentage of training "
+     "samples with inconsistent image format','evaluation_method':'Full "
+     "test method to calculate the percentage of training samples with "
+     "inconsistent format','result':'0'},"
+     "{'type':'CompletenessOmission','evaluation_method':'Full test method "
+     "to calculate the percentage of training samples with missing "
+     "labels'},{'type':'ThematicClassificationCorrectness'}]},"
+     "'label_classes':[{'name':'building','classes':[1]}],"
+     "'label_tasks':['change detection'],'split':'$absent',"
+     "'doi':'10.1109/TGRS.2018.2858817.','versions':['" TDML "','" LABEL "']}",
+     7,
+     {"\"tdml:image_size\" read as \"tdml:image_sizes\"",
+      "tdml:image_sizes should be an array, not a string holding one",
+      "\"levelDescription\" read as \"level_description\"",
+      "\"evaluationMethod\" read as \"evaluation_method\"",
+      "label:classes classes should be an array, not a number",
+      "label:tasks should be an array of strings, not a string",
+      "\"properties\" object of a Collection"}},
+    {"tdml WHU item",
+     DATASET,
+     NULL,
+     "openrsgis__trainingdml-ai-extension/examples/WHU-building_Dataset/"
+     "item.json",
+     -1,
+     "{'tdml':true,'title':'$absent',"
+     "'bbox':[1560160,5176338.4,1566661.4,5179409.2],"
+     "'start_datetime':'2012-01-01T00:00:00.000Z',"
+     "'end_datetime':'2016-01-01T00:00:00.000Z',"
+     "'amount_of_training_data':'$absent',"
+     "'label_classes':[{'name':'building','classes':[1]}],"
+     "'label_tasks':['change detection'],'split':'train','doi':'$absent',"
+     "'versions':['" TDML "','" MLAOI "','" LABEL "']}",
+     3,
+     {"\"end_datatime\" read as \"end_datetime\"",
+      "label:classes classes should be an array, not a number",
+      "label:tasks should be an array of strings, not a string"}},
+    {"tdml DOTA item 0000",
+     DATASET,
+     NULL,
+     "openrsgis__trainingdml-ai-extension/examples/DOTA-1.5_Dataset/"
+     "dota_1.5_trainingdata_0000.json",
+     -1,
+     "{'tdml':true,'bbox':[-180.0,-90.0,180.0,90.0],"
+     "'start_datetime':'2019-01-01T00:00:00.000Z',"
+     "'end_datetime':'2019-01-01T00:00:00.000Z',"
+     "'label_classes':[{'name':'Small Vehicle','classes':[1]},"
+     "{'name':'Large Vehicle','classes':[2]},"
+     "{'name':'Plane','classes':[3]}],'label_tasks':['object-detection'],"
+     "'split':'train','versions':['" TDML "','" MLAOI "']}",
+     4,
+     {"\"label:class\" read as \"label:classes\"",
+      "\"class\" read as \"classes\"",
+      "label:classes classes should be an array, not a number",
+      "label:tasks should be an array of strings, not a string"}},
+    {"tdml DOTA item 1228",
+     DATASET,
+     NULL,
+     "openrsgis__trainingdml-ai-extension/examples/DOTA-1.5_Dataset/"
+     "dota_1.5_trainingdata_1228.json",
+     -1,
+     "{'tdml':true,'label_classes':[{'name':'Ship','classes':[5]},"
+     "{'name':'Bridge','classes':[14]},"
+     "{'name':'container-crane','classes':[16]}],"
+     "'label_tasks':['object-detection'],'split':'train',"
+     "'versions':['" TDML "','" MLAOI "','" LABEL "']}",
+     4,
+     {"\"label:class\" read as \"label:classes\""}},
+    /* Training data without tdml: still a dataset, tdml false. */
+    {"ml-aoi EuroSAT train collection",
+     DATASET,
+     NULL,
+     "stac-extensions__ml-aoi/examples/collection_EuroSAT-subset-train.json",
+     -1,
+     "{'tdml':false,'title':'EuroSAT subset train','license':'MIT',"
+     "'bbox':" EU_BBOX ",'start_datetime':'2015-06-27T10:25:31.456Z',"
+     "'end_datetime':'2017-06-14T00:00:00Z','split':'train',"
+     "'doi':'10.1109/JSTARS.2019.2918242','label_classes':[],"
+     "'label_tasks':[],'versions':["
+     "'https://stac-extensions.github.io/ml-aoi/v0.2.0/schema.json',"
+     "'https://stac-extensions.github.io/scientific/v1.0.0/schema.json']}",
+     0,
+     {NULL}},
+    {"ml-aoi EuroSAT sample item",
+     DATASET,
+     NULL,
+     "stac-extensions__ml-aoi/examples/"
+     "item_EuroSAT-subset-train-sample-42-class-Residential.geojson",
+     -1,
+     "{'tdml':false,'title':'EuroSAT subset train sample 42 class "
+     "Residential','license':'MIT',"
+     "'start_datetime':'2023-12-19T16:11:19.208953+00:00',"
+     "'end_datetime':'2023-12-19T16:11:19.208953+00:00',"
+     "'label_classes':[{'name':'class','classes':['Residential','7']}],"
+     "'label_tasks':['segmentation','classification'],'split':'train',"
+     "'versions':['" LABEL "',"
+     "'https://stac-extensions.github.io/ml-aoi/v0.2.0/schema.json']}",
+     0,
+     {NULL}},
+    {"label zanzibar item",
+     DATASET,
+     NULL,
+     "stac-extensions__label/examples/multidataset/zanzibar/znz001.json",
+     -1,
+     "{'tdml':false,'license':'CC-BY-4.0',"
+     "'start_datetime':'2019-04-23T00:00:00Z',"
+     "'label_classes':[{'name':'building','classes':['yes']},"
+     "{'name':'condition','classes':['Complete','Incomplete',"
+     "'Foundation']}],'label_tasks':['segmentation'],'split':'$absent',"
+     "'versions':['" LABEL "']}",
+     0,
+     {NULL}},
+};
+
+static void test_corpus(void)
+{
+    const char *shared = check_shared_dir();
+    char path[8192], url[8192]; /* shared is up to 4096 bytes */
+    size_t n = sizeof(corpus_cases) / sizeof(corpus_cases[0]);
+
+    if (!shared) {
+        fprintf(stderr,
+                "test-model: shared examples not found; %zu corpus "
+                "cases skipped (inline cases still run)\n",
+                n);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const struct model_case *c = &corpus_cases[i];
+        json_error_t err;
+        json_t *doc;
+        size_t len;
+        char *text;
+
+        snprintf(path, sizeof(path), "%s/stac-examples/%s", shared, c->file);
+        snprintf(url, sizeof(url), "https://examples.test/%s", c->file);
+        text = check_read_file(path, &len);
+        CHECK_CASE(c->name, text != NULL);
+        doc = text ? json_loadb(text, len, 0, &err) : NULL;
+        CHECK_CASE(c->name, doc != NULL);
+        if (doc)
+            run_case(c, doc, url);
+        json_decref(doc);
+        free(text);
+    }
+    for (size_t i = 0; i < sizeof(invalid_files) / sizeof(invalid_files[0]);
+         i++) {
+        json_error_t err;
+        size_t len;
+        char *text;
+        json_t *doc;
+
+        snprintf(path, sizeof(path), "%s/stac-examples/%s", shared,
+                 invalid_files[i]);
+        text = check_read_file(path, &len);
+        doc = text ? json_loadb(text, len, 0, &err) : NULL;
+        CHECK_CASE(invalid_files[i], text && !doc);
+        json_decref(doc);
+        free(text);
+    }
+    fprintf(stderr, "test-model: %zu example files checked field by field\n",
+            n);
+}
+
+/* ------------------------------------------------------------ inline */
+
+#define MLM14 "'https://stac-extensions.github.io/mlm/v1.4.0/schema.json'"
+#define MLM12 "'https://crim-ca.github.io/mlm-extension/v1.2.0/schema.json'"
+#define DLM3                                                                   \
+    "'https://schemas.stacspec.org/v1.0.0-beta.3/extensions/dl-model/"         \
+    "json-schema/schema.json'"
+#define ITEM(exts, props, rest)                                                \
+    "{'type':'Feature','stac_version':'1.0.0','id':'m','stac_extensions':"     \
+    "[" exts "],'properties':{" props "}" rest "}"
+/* A complete mlm v1.4 Item but for what a case adds. */
+#define MLM_OK                                                                 \
+    "'mlm:name':'n','mlm:architecture':'a','mlm:tasks':['classification'],"    \
+    "'mlm:input':[],'mlm:output':[]"
+#define MODEL_ASSET                                                            \
+    "'model':{'href':'m.pt','roles':['mlm:model'],"                            \
+    "'mlm:artifact_type':'torch.save'}"
+
+static const struct model_case inline_cases[] = {
+    {"numeric id (dlm beta2) becomes the name",
+     MODEL,
+     "{'type':'Feature','id':11234,'stac_extensions':['dl-model'],"
+     "'properties':{'dlm:outputs':{'task':'semantic segmentation'}}}",
+     NULL,
+     -1,
+     "{'name':'11234','tasks':['semantic-segmentation'],"
+     "'versions':['dl-model']}",
+     4,
+     {"dlm:inputs is required by dlm but missing"}},
+    {"real id as shortest text",
+     MODEL,
+     "{'id':1.5}",
+     NULL,
+     EXT_MLM,
+     "{'name':'1.5'}",
+     -1,
+     {NULL}},
+    {"mlm:name wins over title and id",
+     MODEL,
+     ITEM(MLM14, MLM_OK ",'title':'T'", ",'assets':{" MODEL_ASSET "}"),
+     NULL,
+     -1,
+     "{'name':'n','title':'T'}",
+     0,
+     {NULL}},
+    {"title when no mlm:name",
+     MODEL,
+     ITEM("", "'title':'T'", ""),
+     NULL,
+     EXT_MLM,
+     "{'name':'T'}",
+     -1,
+     {NULL}},
+    {"classification:classes and classification_classes",
+     MODEL,
+     ITEM(MLM14,
+          "'mlm:name':'n','mlm:architecture':'a','mlm:tasks':['c'],"
+          "'mlm:input':[],'mlm:output':["
+          "{'name':'a','tasks':['classification'],'result':{'shape':[1]},"
+          "'classification:classes':[{'value':1,'name':'x'}]},"
+          "{'name':'b','tasks':['classification'],'result':{'shape':[2]},"
+          "'classification_classes':[{'value':2,'name':'y'}]}]",
+          ",'assets':{" MODEL_ASSET "}"),
+     NULL,
+     -1,
+     "{'outputs':[{'name':'a','shape':[1],'classes':[{'value':1,'name':'x'}]},"
+     "{'name':'b','shape':[2],'classes':[{'value':2,'name':'y'}]}]}",
+     1,
+     {"mlm:output[1]: \"classification_classes\" read as"}},
+    {"dlm class_name_mapping as an object",
+     MODEL,
+     ITEM(DLM3,
+          "'dlm:outputs':{'task':'object segmentation',"
+          "'class_name_mapping':{'I_0':'bg','I_1':'house','x':'odd'}}",
+          ""),
+     NULL,
+     EXT_DLM,
+     "{'tasks':['instance-segmentation'],'outputs':[{'tasks':"
+     "['instance-segmentation'],'classes':[{'value':0,'name':'bg'},"
+     "{'value':1,'name':'house'},{'value':'$absent','name':'odd'}]}]}",
+     -1,
+     {"key \"x\" is not a class index"}},
+    {"dlm class_name_mapping as a list of {index, class_name}",
+     MODEL,
+     ITEM(DLM3,
+          "'dlm:outputs':{'task':'classification','class_name_mapping':["
+          "{'index':0,'class_name':'a'},{'index':1,'class_name':'b'}]}",
+          ""),
+     NULL,
+     EXT_DLM,
+     "{'outputs':[{'classes':[{'value':0,'name':'a'},"
+     "{'value':1,'name':'b'}]}]}",
+     -1,
+     {NULL}},
+    {"dlm class_name_mapping as a list of maps",
+     MODEL,
+     ITEM(DLM3,
+          "'dlm:outputs':{'task':'classification','class_name_mapping':["
+          "{'0':'a'},{'I_1':'b'}]}",
+          ""),
+     NULL,
+     EXT_DLM,
+     "{'outputs':[{'classes':[{'value':0,'name':'a'},"
+     "{'value':1,'name':'b'}]}]}",
+     -1,
+     {NULL}},
+    {"mlm 1.2 norm_type min-max with statistics",
+     MODEL,
+     ITEM(MLM12,
+          "'mlm:input':[{'name':'i','bands':['r','g'],"
+          "'input':{'shape':[1,2],'dim_order':['batch','bands'],"
+          "'data_type':'uint8'},'norm_by_channel':true,"
+          "'norm_type':'min-max','statistics':[{'minimum':0,'maximum':255},"
+          "{'minimum':1,'maximum':4095}]}]",
+          ""),
+     NULL,
+     EXT_MLM,
+     "{'inputs':[{'value_scaling':[{'type':'min-max','minimum':0,"
+     "'maximum':255},{'type':'min-max','minimum':1,'maximum':4095}]}]}",
+     -1,
+     {NULL}},
+    {"mlm 1.2 norm_clip as a processing expression",
+     MODEL,
+     ITEM(MLM12,
+          "'mlm:input':[{'name':'i','bands':[],'input':{},"
+          "'norm_type':'clip','norm_clip':[3000,0.5]}]",
+          ""),
+     NULL,
+     EXT_MLM,
+     "{'inputs':[{'value_scaling':[{'type':'processing','format':"
+     "'gdal-calc','expression':'numpy.clip(A / 3000, 0, 1)'},"
+     "{'type':'processing','format':'gdal-calc',"
+     "'expression':'numpy.clip(A / 0.5, 0, 1)'}]}]}",
+     -1,
+     {NULL}},
+    {"mlm 1.2 other norm_type kept as the type",
+     MODEL,
+     ITEM(MLM12, "'mlm:input':[{'name':'i','input':{},'norm_type':'l2'}]", ""),
+     NULL,
+     EXT_MLM,
+     "{'inputs':[{'value_scaling':[{'type':'l2'}]}]}",
+     -1,
+     {NULL}},
+    {"mlm 1.4 with removed norm fields: value_scaling wins, reported",
+     MODEL,
+     ITEM(MLM14,
+          MLM_OK ",'mlm:input':[{'name':'i','input':{},"
+                 "'norm_type':'z-score','statistics':[{'mean':1,"
+                 "'stddev':2}],'value_scaling':[{'type':'scale',"
+                 "'value':255}]}]",
+          ",'assets':{" MODEL_ASSET "}"),
+     NULL,
+     -1,
+     "{'inputs':[{'value_scaling':[{'type':'scale','value':255}]}]}",
+     2,
+     {"norm_type was removed in mlm v1.4.0",
+      "statistics was removed in mlm v1.4.0"}},
+    {"asset-level values override the Item for that asset",
+     MODEL,
+     ITEM(MLM14, MLM_OK ",'mlm:framework':'PyTorch','mlm:accelerator':'cuda'",
+          ",'assets':{'model':{'href':'m.pt','roles':['mlm:model'],"
+          "'mlm:artifact_type':'torch.save'},'onnx':{'href':'m.onnx',"
+          "'roles':['mlm:model'],'mlm:artifact_type':'onnx',"
+          "'mlm:framework':'ONNX','mlm:accelerator':'amd64',"
+          "'mlm:tasks':['object detection']}}"),
+     NULL,
+     -1,
+     "{'framework':'PyTorch','accelerator':'cuda','artifacts':["
+     "{'key':'model','framework':'$absent','accelerator':'$absent'},"
+     "{'key':'onnx','href':'https://x.test/a/m.onnx','artifact_type':'onnx',"
+     "'framework':'ONNX','accelerator':'amd64',"
+     "'tasks':['object-detection']}]}",
+     0,
+     {NULL}},
+    {"model asset values fill what the Item lacks",
+     MODEL,
+     ITEM(MLM14, "'mlm:name':'n','mlm:input':[],'mlm:output':[]",
+          ",'assets':{'model':{'href':'m.pt','roles':['mlm:model'],"
+          "'mlm:artifact_type':'torch.save','mlm:architecture':'UNet',"
+          "'mlm:tasks':['segmentation'],'mlm:total_parameters':7}}"),
+     NULL,
+     -1,
+     "{'architecture':'UNet','tasks':['segmentation'],'total_parameters':7}",
+     0,
+     {NULL}},
+    {"hrefs: registry reference verbatim, relative resolved, others kept",
+     MODEL,
+     ITEM(MLM14, MLM_OK,
+          ",'assets':{" MODEL_ASSET ",'container':{'href':"
+          "'docker.io/org/image:tag','type':"
+          "'application/vnd.oci.image.index.v1+json','roles':['runtime']},"
+          "'code':{'href':'../src/x.py#L7','roles':['mlm:source_code']},"
+          "'s3':{'href':'s3://bucket/w.pt','roles':['mlm:weights']},"
+          "'up':{'href':'HTTPS://Example.COM/a/../w.pt','roles':['weights']},"
+          "'thumb':{'href':'t.png','roles':['thumbnail']}}"),
+     NULL,
+     -1,
+     "{'artifacts':[{'key':'model','href':'https://x.test/a/m.pt'},"
+     "{'key':'container','href':'docker.io/org/image:tag'},"
+     "{'key':'code','href':'https://x.test/src/x.py#L7'},"
+     "{'key':'s3','href':'s3://bucket/w.pt'},"
+     "{'key':'up','href':'https://example.com/w.pt'}]}",
+     0,
+     {NULL}},
+    {"no base URL keeps relative hrefs as given",
+     MODEL,
+     "{'type':'Feature','assets':{'m':{'href':'m.pt','roles':['mlm:model']}}}",
+     NULL,
+     EXT_MLM,
+     "{'artifacts':[{'key':'m','href':'m.pt'}]}",
+     -1,
+     {NULL}},
+    {"derived_from: no split is training, splits sorted, unique",
+     MODEL,
+     ITEM(MLM14, MLM_OK,
+          ",'assets':{" MODEL_ASSET "},'links':["
+          "{'rel':'derived_from','href':'train.json'},"
+          "{'rel':'derived_from','href':'v.json','ml-aoi:split':'validate'},"
+          "{'rel':'derived_from','href':'t.json','ml-aoi:split':'test'},"
+          "{'rel':'derived_from','href':'v2.json',"
+          "'ml-aoi:split':'validation'},"
+          "{'rel':'derived_from','href':'./train.json#x'},"
+          "{'rel':'derived_from','href':'w.json','ml-aoi:split':'weird'},"
+          "{'rel':'derived_from','href':'n.json','ml-aoi:split':3},"
+          "{'rel':'ml-model:train-data','href':'/d/c.json'},"
+          "{'rel':'related','href':'r.json'}]"),
+     NULL,
+     -1,
+     "{'train_data':['https://x.test/a/train.json','https://x.test/a/w.json',"
+     "'https://x.test/a/n.json','https://x.test/d/c.json'],"
+     "'validation_data':['https://x.test/a/v.json','https://x.test/a/v2.json'],"
+     "'test_data':['https://x.test/a/t.json']}",
+     3,
+     {"\"validation\" should be train, validate or test; read as validate",
+      "\"weird\" should be train, validate or test; read as train",
+      "ml-aoi:split should be a string, not a number"}},
+    {"derived_from of a document that is no model is ignored",
+     MODEL,
+     "{'type':'Feature','id':'product','properties':{},'links':["
+     "{'rel':'derived_from','href':'https://m.test/model.json'}]}",
+     NULL,
+     0,
+     "{'train_data':[],'validation_data':[],'test_data':[]}",
+     0,
+     {NULL}},
+    {"wrong types are read where the meaning is clear",
+     MODEL,
+     ITEM(MLM14,
+          "'mlm:name':7,'mlm:architecture':'a','mlm:tasks':'Object Detection',"
+          "'mlm:input':[],'mlm:output':[],'mlm:total_parameters':'11700000',"
+          "'mlm:memory_size':1.0,'mlm:pretrained':'true',"
+          "'mlm:framework':['x']",
+          ",'bbox':[1,2,3],'assets':{" MODEL_ASSET "}"),
+     NULL,
+     -1,
+     "{'name':'7','tasks':['object-detection'],'total_parameters':11700000,"
+     "'memory_size':1,'pretrained':true,'framework':'$absent',"
+     "'bbox':'$absent'}",
+     7,
+     {"mlm:name should be a string, not a number",
+      "mlm:tasks should be an array of strings, not a string",
+      "mlm:total_parameters should be an integer, not a string",
+      "mlm:memory_size should be an integer; read 1 as one",
+      "mlm:pretrained should be a boolean, not a string",
+      "mlm:framework should be a string, not an array",
+      "bbox should be an array of 4 or 6 numbers"}},
+    {"mlm wins over ml-model; ml-model still gives learning_approach",
+     MODEL,
+     ITEM(MLM14 ","
+                "'" MLMODEL "'",
+          MLM_OK ",'ml-model:type':'ml-model',"
+                 "'ml-model:learning_approach':'supervised',"
+                 "'ml-model:prediction_type':'regression',"
+                 "'ml-model:architecture':'RCNN'",
+          ",'assets':{" MODEL_ASSET "}"),
+     NULL,
+     -1,
+     "{'architecture':'a','tasks':['classification'],"
+     "'learning_approach':'supervised','versions':["
+     "'https://stac-extensions.github.io/mlm/v1.4.0/schema.json','" MLMODEL
+     "']}",
+     0,
+     {NULL}},
+    {"missing required fields, undeclared extension",
+     MODEL,
+     ITEM(MLM14 ",'" MLMODEL "'", "'ml-model:type':'ml-model'",
+          ",'assets':{'m':{'href':'m.pt','roles':['mlm:model']}}"),
+     NULL,
+     -1,
+     "{}",
+     -1,
+     {"mlm:name is required by mlm but missing",
+      "mlm:input is required by mlm but missing",
+      "ml-model:architecture is required by ml-model but missing",
+      "asset \"m\" has the role mlm:model but no mlm:artifact_type"}},
+    {"extension used without being declared",
+     MODEL,
+     "{'type':'Feature','properties':{'mlm:name':'x'}}",
+     NULL,
+     -1,
+     "{}",
+     1,
+     {"uses the mlm extension without declaring it"}},
+    {"no mlm:model asset",
+     MODEL,
+     ITEM(MLM14, MLM_OK, ""),
+     NULL,
+     -1,
+     "{}",
+     1,
+     {"no asset has the role mlm:model"}},
+    {"dlm misspelt keys: selected_band, process_ level, dtype, channels",
+     MODEL,
+     ITEM(DLM3,
+          "'dlm:inputs':{'name':'x','selected_band':[2,1],"
+          "'input_tensors':[{'batch':1,'channels':3,'height':8,'width':8},"
+          "{'batch':1,'dim':1,'height':4,'width':4}],"
+          "'scaling_factor':0.5},"
+          "'dlm:data':{'process_ level':'L2','dtype':'uint8'},"
+          "'dlm:runtime':{'framework':'PyTorch','framework_version':'2.0',"
+          "'version':'1.0','docker':{'image_name':'img','tag':'v1'}},"
+          "'dlm:architecture':{'type':'unet','pretrained':'none',"
+          "'total_nb_parameters':5,'estimated_total_size_mb':1},"
+          "'dlm:archive':[{'name':'w.pth','role':'model weight'}],"
+          "'dlm:outputs':{'task':'regression'}",
+          ""),
+     NULL,
+     -1,
+     "{'inputs':[{'name':'x','bands':[2,1],'shape':[1,3,8,8],"
+     "'dim_order':['batch','channel','height','width'],"
+     "'data_type':'uint8','process_level':'L2',"
+     "'value_scaling':[{'type':'scale','value':2.0}]},"
+     "{'name':'x','shape':[1,1,4,4]}],'framework':'PyTorch',"
+     "'framework_version':'2.0','architecture':'unet','pretrained':false,"
+     "'total_parameters':5,'memory_size':1048576,'tasks':['regression'],"
+     "'artifacts':[{'key':'w.pth','roles':['model weight']},"
+     "{'key':'dlm:runtime.docker.image_name','href':'img:v1',"
+     "'roles':['runtime']}]}",
+     4,
+     {"\"selected_band\" read as \"selected_bands\"",
+      "\"process_ level\" read as \"process_level\"",
+      "\"dtype\" read as \"data_type\"", "\"channels\" read as \"dim\""}},
+    {"dlm inputs yield to mlm inputs",
+     MODEL,
+     ITEM(MLM14 "," DLM3,
+          MLM_OK ",'mlm:input':[{'name':'m','input':{}}],"
+                 "'dlm:inputs':{'name':'d'},'dlm:outputs':{'task':'x'},"
+                 "'dlm:runtime':{},'dlm:archive':[],'dlm:data':{}",
+          ",'assets':{" MODEL_ASSET "}"),
+     NULL,
+     -1,
+     "{'inputs':[{'name':'m'}],'tasks':['classification']}",
+     0,
+     {NULL}},
+    {"mlm fields in Collection summaries",
+     MODEL,
+     "{'type':'Collection','id':'c','stac_extensions':[" MLM14 "],"
+     "'summaries':{'mlm:architecture':['UNet','ResNet'],"
+     "'mlm:tasks':['semantic segmentation','classification'],"
+     "'mlm:total_parameters':{'minimum':1,'maximum':9}},"
+     "'assets':{'w':{'href':'w.pt','roles':['mlm:model'],"
+     "'mlm:artifact_type':'torch.save'}}}",
+     NULL,
+     -1,
+     "{'name':'c','architecture':'UNet','tasks':['semantic-segmentation',"
+     "'classification'],'total_parameters':'$absent','artifacts':["
+     "{'key':'w','href':'https://x.test/a/w.pt'}]}",
+     0,
+     {NULL}},
+    {"stale keys of an earlier read are replaced",
+     MODEL,
+     "{'type':'Feature','id':'z'}",
+     NULL,
+     EXT_MLM,
+     "{'framework':'$absent','architecture':'$absent','name':'z',"
+     "'tasks':[],'inputs':[],'outputs':[],'artifacts':[],'issues':[]}",
+     0,
+     {NULL}},
+    {"not an object",
+     MODEL,
+     "[1,2,3]",
+     NULL,
+     EXT_MODEL_MASK,
+     "{'tasks':[],'inputs':[],'outputs':[],'artifacts':[],'train_data':[],"
+     "'validation_data':[],'test_data':[],'versions':[],'issues':[]}",
+     0,
+     {NULL}},
+    {"assets given as an array of assets",
+     MODEL,
+     "{'type':'Feature','assets':[{'href':'a.pt','roles':['mlm:model']},"
+     "7,{'k':{'href':'b.pt','role':'mlm:weights'}}]}",
+     NULL,
+     EXT_MLM,
+     "{'artifacts':[{'key':'0','href':'https://x.test/a/a.pt'},"
+     "{'key':'k','href':'https://x.test/a/b.pt','roles':['mlm:weights']}]}",
+     4,
+     {"not an array", "\"role\" read as \"roles\"",
+      "roles should be an array of strings, not a string",
+      "uses the mlm extension without declaring it"}},
+
+    /* ---- datasets */
+    {"tdml DOTA collection fields (the file itself is invalid JSON)",
+     DATASET,
+     "{'type':'Collection','id':'dota','stac_extensions':['" TDML "'],"
+     "'properties':{'label:tasks':'Object Detection',"
+     "'label:classes':[{'name':'plane','classes':3}],"
+     "'sci:doi':'10.1109/TPAMI.2021.3117983',"
+     "'tdml:scope':{'level':'dataset','levelDescription':"
+     "{'dataset':'DOTA_v1.5'}},"
+     "'tdml:classification_schema':'luojiaSET classification schema',"
+     "'tdml:amount_of_training_data':1869,"
+     "'tdml:data_sources':['gf-2','jinlin-1'],"
+     "'tdml:image_size':[[800,800],[4000,4000]],"
+     "'tdml:metrics_in_LIT':{'doi':'10.5281/zenodo.3983579',"
+     "'algotithm':'YOLOV5','metrics':[{'name':'AP50','value':'66.1'},"
+     "{'name':'AR1','value':'39.4'}]},"
+     "'tdml:provenance':{'labeling_tools':'ArcGIS 10.1',"
+     "'labeling_methods':'manual','labeler_name':'demo_name',"
+     "'scope':{'level':'dataset'}}}}",
+     NULL,
+     -1,
+     "{'tdml':true,'amount_of_training_data':1869,"
+     "'classification_schema':'luojiaSET classification schema',"
+     "'data_sources':['gf-2','jinlin-1'],"
+     "'image_sizes':[[800,800],[4000,4000]],"
+     "'scope':{'level':'dataset','level_description':"
+     "{'dataset':'DOTA_v1.5'}},"
+     "'metrics':[{'doi':'10.5281/zenodo.3983579','algorithm':'YOLOV5',"
+     "'metrics':[{'name':'AP50','value':66.1},{'name':'AR1','value':39.4}]}],"
+     "'provenance':{'labeling_tools':['ArcGIS 10.1'],"
+     "'labeling_methods':['manual'],'labeler_names':['demo_name'],"
+     "'scope':{'level':'dataset'}},"
+     "'label_classes':[{'name':'plane','classes':[3]}],"
+     "'label_tasks':['object-detection'],"
+     "'doi':'10.1109/TPAMI.2021.3117983','versions':['" TDML "']}",
+     12,
+     {"tdml:metrics_in_LIT should be an array, not an object",
+      "\"algotithm\" read as \"algorithm\"",
+      "metric values should be numbers, not strings",
+      "\"labeler_name\" read as \"labeler_names\"",
+      "labeling_tools should be an array of strings",
+      "\"tdml:image_size\" read as \"tdml:image_sizes\"",
+      "\"levelDescription\" read as \"level_description\"",
+      "\"properties\" object of a Collection"}},
+    {"tdml at the Collection top level and in summaries",
+     DATASET,
+     "{'type':'Collection','tdml:amount_of_training_data':'12',"
+     "'summaries':{'tdml:classification_schema':['s1','s2'],"
+     "'ml-aoi:split':['test'],'sci:doi':['10.1/x']}}",
+     NULL,
+     -1,
+     "{'tdml':true,'amount_of_training_data':12,"
+     "'classification_schema':'s1','split':'test','doi':'10.1/x',"
+     "'versions':[]}",
+     1,
+     {"tdml:amount_of_training_data should be an integer, not a string"}},
+    {"tdml declared, required field missing, tdml in Item properties",
+     DATASET,
+     "{'type':'Collection','stac_extensions':['" TDML "']}",
+     NULL,
+     -1,
+     "{'tdml':true,'amount_of_training_data':'$absent'}",
+     1,
+     {"tdml:amount_of_training_data is required"}},
+    {"tdml only in Item properties",
+     DATASET,
+     "{'type':'Feature','properties':{'tdml:data_sources':'gf-2'}}",
+     NULL,
+     -1,
+     "{'tdml':true,'data_sources':['gf-2']}",
+     1,
+     {"tdml:data_sources should be an array of strings"}},
+    {"no tdml: still a dataset",
+     DATASET,
+     "{'type':'Collection','title':'t','summaries':{'label:classes':"
+     "[{'name':null,'classes':['a','b']}],'label:tasks':['detection']}}",
+     NULL,
+     -1,
+     "{'tdml':false,'title':'t','label_classes':[{'name':'$absent',"
+     "'classes':['a','b']}],'label_tasks':['detection'],'split':'$absent',"
+     "'issues':[]}",
+     0,
+     {NULL}},
+    {"image_size string that is no JSON array",
+     DATASET,
+     "{'type':'Feature','properties':{'tdml:image_size':'800x800'}}",
+     NULL,
+     -1,
+     "{'image_sizes':'$absent'}",
+     2,
+     {"tdml:image_sizes should be an array, not a string; ignored"}},
+    {"metrics_in_LIT with the schema misspelling algroithm",
+     DATASET,
+     "{'type':'Feature','properties':{'tdml:metrics_in_LIT':[{'doi':'d',"
+     "'algroithm':'a','algorithm':'b','metrics':[{'name':'m','value':1}]}]}}",
+     NULL,
+     -1,
+     "{'metrics':[{'doi':'d','algorithm':'b','metrics':[{'name':'m',"
+     "'value':1}]}]}",
+     0,
+     {NULL}},
+    {"dataset not an object",
+     DATASET,
+     "\"x\"",
+     NULL,
+     -1,
+     "{'tdml':false,'label_classes':[],'label_tasks':[],'versions':[],"
+     "'issues':[]}",
+     0,
+     {NULL}},
+};
+
+static void test_inline(void)
+{
+    for (size_t i = 0; i < sizeof(inline_cases) / sizeof(inline_cases[0]);
+         i++) {
+        const struct model_case *c = &inline_cases[i];
+        json_t *doc = sq(c->doc);
+        const char *url = strstr(c->name, "no base URL") ? NULL : BASE;
+
+        CHECK_CASE(c->name, doc != NULL);
+        if (doc)
+            run_case(c, doc, url);
+        json_decref(doc);
+    }
+}
+
+/* ------------------------------------------------------------ bounds */
+
+/* More issues than the cap: the list ends with a count of the rest. */
+static void test_issue_cap(void)
+{
+    json_t *doc = json_object(), *props = json_object(), *in = json_array();
+    json_t *rec = json_object(), *issues, *last;
+
+    for (int i = 0; i < 100; i++)
+        json_array_append_new(in, json_integer(i));
+    json_object_set_new(props, "mlm:input", in);
+    json_object_set_new(doc, "type", json_string("Feature"));
+    json_object_set_new(doc, "properties", props);
+    model_read(doc, BASE, EXT_MLM, rec);
+    issues = json_object_get(rec, "issues");
+    CHECK_INT_EQ(json_array_size(issues), 65);
+    last = json_array_get(issues, 64);
+    CHECK(last && strstr(json_string_value(last), "more problems not listed"));
+    json_decref(rec);
+    json_decref(doc);
+}
+
+/* Arrays past MODEL_MAX_ENTRIES (4096) are cut, and the cut is reported. */
+static void test_entry_cap(void)
+{
+    json_t *doc = json_object(), *props = json_object(), *in = json_array();
+    json_t *out = json_array(), *o = json_object(), *cls = json_array();
+    json_t *rec = json_object();
+
+    for (int i = 0; i < 5000; i++) {
+        json_t *e = json_object(), *c = json_object();
+        json_object_set_new(e, "name", json_sprintf("i%d", i));
+        json_object_set_new(e, "input", json_object());
+        json_array_append_new(in, e);
+        json_object_set_new(c, "value", json_integer(i));
+        json_array_append_new(cls, c);
+    }
+    json_object_set_new(o, "name", json_string("o"));
+    json_object_set_new(o, "classification:classes", cls);
+    json_array_append_new(out, o);
+    json_object_set_new(props, "mlm:input", in);
+    json_object_set_new(props, "mlm:output", out);
+    json_object_set_new(doc, "type", json_string("Feature"));
+    json_object_set_new(doc, "properties", props);
+    model_read(doc, BASE, EXT_MLM, rec);
+    CHECK_INT_EQ(json_array_size(json_object_get(rec, "inputs")), 4096);
+    CHECK_INT_EQ(
+        json_array_size(json_object_get(
+            json_array_get(json_object_get(rec, "outputs"), 0), "classes")),
+        4096);
+    CHECK(has_issue(rec, "mlm:input has more than 4096 entries"));
+    CHECK(has_issue(rec, "mlm:output[0] classification:classes has more "
+                         "than 4096 entries"));
+    json_decref(rec);
+    json_decref(doc);
+}
+
+/* ------------------------------------------------------------ tasks */
+
+static const struct {
+    const char *in, *out;
+} task_cases[] = {
+    {"semantic segmentation", "semantic-segmentation"},
+    {"Object Detection", "object-detection"},
+    {"object_detection", "object-detection"},
+    {"  Instance   Segmentation ", "instance-segmentation"},
+    {"object segmentation", "instance-segmentation"},
+    {"segmentation", "segmentation"},
+    {"SCENE-CLASSIFICATION", "scene-classification"},
+    {"super resolution", "super-resolution"},
+    {"image_captioning", "image-captioning"},
+    {"similarity search", "similarity-search"},
+    {"downscaling", "downscaling"},
+    {"regression", "regression"},
+    {"detection", "detection"},
+    {"panoptic-segmentation", "panoptic-segmentation"},
+    {"generative", "generative"},
+    /* unknown: lower-cased only */
+    {"Change Detection", "change detection"},
+    {"Multi_Modal", "multi_modal"},
+    {"", ""},
+    {"Été", "Été"},
+};
+
+static void test_task_names(void)
+{
+    for (size_t i = 0; i < sizeof(task_cases) / sizeof(task_cases[0]); i++) {
+        char *s = model_task_name(task_cases[i].in);
+        CHECK_STR_EQ(s, task_cases[i].out);
+        free(s);
+    }
+    CHECK(model_task_name(NULL) == NULL);
+}
+
+int main(void)
+{
+    test_task_names();
+    test_inline();
+    test_issue_cap();
+    test_entry_cap();
+    test_corpus();
+    return check_exit("test-model");
+}
