@@ -110,8 +110,12 @@ static void report_failure(struct crawler *c, const struct frontier_entry *e,
         .rc = rc,
         .http_status = status,
         .reason = reason,
+        .dataset = (e->flags & FRONTIER_F_DATASET) != 0,
     };
-    c->stats.failed++;
+    if (f.dataset)
+        c->stats.datasets_failed++;
+    else
+        c->stats.failed++;
     log_info("failed: %s: %s", e->url, reason);
     if (c->hooks.failure)
         c->hooks.failure(c->hooks.ctx, &f);
@@ -174,6 +178,7 @@ static void handle_features(struct crawler *c, const struct frontier_entry *e,
             .kind = STAC_KIND_ITEM,
             .json = feat,
             .embedded = true,
+            .dataset = (e->flags & FRONTIER_F_DATASET) != 0,
         };
         call_document_hook(c, &d);
         free(u);
@@ -228,6 +233,23 @@ static void push_links(struct crawler *c, const struct frontier_entry *e,
     links_cleanup(&ls);
 }
 
+/* --dataset-items: the item links of a dataset document, and the first
+ * page of its items link, read as dataset documents but never walked (no
+ * next page: a training collection may hold millions of items). */
+static void push_dataset_items(struct crawler *c,
+                               const struct frontier_entry *e,
+                               const json_t *doc, const char *base)
+{
+    struct links ls;
+    links_init(&ls);
+    links_extract(doc, base, url_scheme_of(base) == URL_SCHEME_FILE, &ls);
+    for (size_t i = 0; i < ls.n; i++)
+        if (ls.v[i].rel == LINK_REL_ITEM || ls.v[i].rel == LINK_REL_ITEMS)
+            frontier_push(c->frontier, ls.v[i].url, e->source, e->depth + 1,
+                          FRONTIER_F_DATASET | FRONTIER_F_LEAF);
+    links_cleanup(&ls);
+}
+
 static void handle_body(struct crawler *c, const struct frontier_entry *e,
                         const struct fetch_result *r)
 {
@@ -263,14 +285,20 @@ static void handle_body(struct crawler *c, const struct frontier_entry *e,
         .http_status = r->http_status,
         .etag = r->etag,
         .last_modified = r->last_modified,
+        .dataset = (e->flags & FRONTIER_F_DATASET) != 0,
     };
     bool is_model = call_document_hook(c, &d) > 0;
     if (kind == STAC_KIND_ITEM_COLLECTION)
         handle_features(c, e, doc, base);
     /* A dataset reached through a training link is read, not walked: it may
      * be a collection of millions of items. */
-    if (!(e->flags & FRONTIER_F_DATASET))
-        push_links(c, e, doc, base, is_model);
+    bool is_dataset = (e->flags & FRONTIER_F_DATASET) != 0;
+    if (!(e->flags & FRONTIER_F_LEAF)) {
+        if (!is_dataset)
+            push_links(c, e, doc, base, is_model);
+        else if (c->opt.dataset_items)
+            push_dataset_items(c, e, doc, base);
+    }
     free(base);
     json_decref(doc);
 }
@@ -299,8 +327,13 @@ static size_t release_datasets(struct crawler *c)
     size_t n = 0;
     struct frontier_entry *e;
     while ((e = frontier_pop(c->datasets)) != NULL) {
-        n += frontier_push(c->frontier, e->url, e->source, e->depth,
-                           e->flags) == 1;
+        int rc =
+            frontier_push(c->frontier, e->url, e->source, e->depth, e->flags);
+        if (rc == 0 && c->hooks.refetch_dataset &&
+            c->hooks.refetch_dataset(c->hooks.ctx, e->url))
+            rc = frontier_push_again(c->frontier, e->url, e->source, e->depth,
+                                     e->flags);
+        n += rc == 1;
         frontier_done(c->datasets, e);
     }
     return n;

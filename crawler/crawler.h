@@ -25,6 +25,7 @@ struct crawler_options {
     long timeout_ms; /* per document, 0 = none */
     long max_redirects;
     const char *user_agent;
+    bool dataset_items; /* also read a dataset's item links (one level) */
 };
 
 /* Fill opt with the defaults (concurrency 32, per-host 4, ...). */
@@ -42,6 +43,7 @@ struct crawler_doc {
     const char *etag;          /* NULL if none */
     const char *last_modified; /* NULL if none */
     bool embedded;             /* a feature inside an item page */
+    bool dataset;              /* reached through a training-data link */
 };
 
 struct crawler_failure {
@@ -50,6 +52,7 @@ struct crawler_failure {
     int rc;           /* SM_E_* */
     long http_status; /* 0 if no response */
     const char *reason;
+    bool dataset; /* a training-data link target: not the crawl's fault */
 };
 
 struct crawler_hooks {
@@ -60,13 +63,18 @@ struct crawler_hooks {
     int (*document)(void *ctx, const struct crawler_doc *doc);
     /* Every document that could not be fetched, parsed or recognised. */
     void (*failure)(void *ctx, const struct crawler_failure *fail);
+    /* A training-data link whose target the walk already fetched: return
+     * true to have it fetched again as a dataset (its dataset record could
+     * not be made the first time). May be NULL. */
+    bool (*refetch_dataset)(void *ctx, const char *url);
 };
 
 struct crawler_stats {
-    size_t fetched;   /* transfers finished with a body */
-    size_t failed;    /* failures reported */
-    size_t documents; /* STAC documents handed to the document hook */
-    size_t models;    /* of which model records */
+    size_t fetched;         /* transfers finished with a body */
+    size_t failed;          /* failures reported (dataset links not counted) */
+    size_t datasets_failed; /* training-data links that failed */
+    size_t documents;       /* STAC documents handed to the document hook */
+    size_t models;          /* of which model records */
     size_t bytes;
     size_t queued_left; /* not fetched because of --max-docs or a stop */
     size_t links_rejected;

@@ -200,21 +200,24 @@ static bool host_ready(const struct frontier *f, const struct host *h)
     return h->head && h->in_flight < f->per_host;
 }
 
-int frontier_push(struct frontier *f, const char *url, const char *source,
-                  int depth, unsigned flags)
+/* Append an entry for url to its host's queue. Returns 1 or SM_E_URL. */
+static int enqueue(struct frontier *f, const char *url, const char *source,
+                   int depth, unsigned flags, bool is_again)
 {
     char *key = NULL;
     int rc = url_host_key(url, &key);
     if (rc != 0)
         return rc;
-    /* Keep the load factor at or below 1/2 so probes stay short. */
-    if ((f->seen_n + 1) * 2 > f->seen_cap)
-        seen_grow(f);
-    if (!seen_insert(f->seen, f->seen_cap, hash_str(url))) {
-        free(key);
-        return 0;
+    if (!is_again) {
+        /* Keep the load factor at or below 1/2 so probes stay short. */
+        if ((f->seen_n + 1) * 2 > f->seen_cap)
+            seen_grow(f);
+        if (!seen_insert(f->seen, f->seen_cap, hash_str(url))) {
+            free(key);
+            return 0;
+        }
+        f->seen_n++;
     }
-    f->seen_n++;
     struct host *h = host_get(f, key);
     free(key);
     struct frontier_entry *e = xcalloc(1, sizeof(*e));
@@ -232,6 +235,18 @@ int frontier_push(struct frontier *f, const char *url, const char *source,
     if (!h->on_ring && host_ready(f, h))
         ring_append(f, h);
     return 1;
+}
+
+int frontier_push(struct frontier *f, const char *url, const char *source,
+                  int depth, unsigned flags)
+{
+    return enqueue(f, url, source, depth, flags, false);
+}
+
+int frontier_push_again(struct frontier *f, const char *url, const char *source,
+                        int depth, unsigned flags)
+{
+    return enqueue(f, url, source, depth, flags, true);
 }
 
 struct frontier_entry *frontier_pop(struct frontier *f)

@@ -26,6 +26,7 @@ struct frontier_entry {
 enum frontier_flag {
     FRONTIER_F_SEED = 1u << 0,    /* given by the user */
     FRONTIER_F_DATASET = 1u << 1, /* reached through a training-data link */
+    FRONTIER_F_LEAF = 1u << 2,    /* read it, follow none of its links */
 };
 
 /* Create a frontier allowing per_host entries in flight per host (>= 1).
@@ -38,6 +39,11 @@ void frontier_free(struct frontier *f);
  * host key. Copies url and source. */
 int frontier_push(struct frontier *f, const char *url, const char *source,
                   int depth, unsigned flags);
+
+/* Queue url again although it was seen: for the rare document that must be
+ * read a second time. Returns 1 or SM_E_URL. */
+int frontier_push_again(struct frontier *f, const char *url, const char *source,
+                        int depth, unsigned flags);
 
 /* True when url was ever pushed. */
 bool frontier_seen(const struct frontier *f, const char *url);

@@ -17,6 +17,7 @@
 #include "src/url.h"
 #include "index/detect.h"
 #include "index/index.h"
+#include "index/model.h"
 #include "index/record.h"
 #include "src/cli.h"
 #include "src/err.h"
@@ -47,6 +48,9 @@ static const char harvest_help[] =
     "  --stall-timeout S     abort a transfer idle for S seconds (default 30)\n"
     "  --timeout S           abort a transfer after S seconds (default none)\n"
     "  --user-agent STRING   User-Agent header to send\n"
+    "  --dataset-items       also read the items (first page, no next) of\n"
+    "                        training datasets; by default only the dataset\n"
+    "                        document itself is read\n"
     "  --db DIR              index directory\n"
     "  -q, --quiet           print errors only\n"
     "  -v, --verbose         print each failure as it happens\n"
@@ -64,6 +68,9 @@ struct failure {
 struct harvest {
     struct index *ix;
     size_t models_stored;
+    size_t datasets_stored;
+    json_t *datasets_done; /* URL -> true: dataset records made this run */
+    json_t *unreachable;   /* URL -> reason: dataset links that failed */
     size_t seed_failures;
     struct failure failures[FAILURES_KEPT];
     size_t n_failures;
@@ -186,6 +193,67 @@ static void iso_time(int64_t t, char *out, size_t n)
     strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* Stage a record of table with the secondary keys derived from it. */
+static int put_record(struct index *ix, enum index_table table, const char *url,
+                      const json_t *rec)
+{
+    char **keys = NULL;
+    size_t n_keys = 0, len;
+    record_keys(rec, &keys, &n_keys);
+    char *enc = record_encode(rec, &len);
+    int rc =
+        index_put(ix, table, url, (const char *const *)keys, n_keys, enc, len);
+    free(enc);
+    record_keys_free(keys, n_keys);
+    return rc;
+}
+
+/* The training links of a model as [{url, role}], for the record. */
+static json_t *dataset_links(const json_t *rec)
+{
+    static const char *const fields[] = {"train_data", "validation_data",
+                                         "test_data"};
+    static const char *const roles[] = {"train", "validation", "test"};
+    json_t *out = json_array();
+    for (size_t i = 0; i < 3; i++) {
+        size_t j;
+        const json_t *u;
+        json_array_foreach (json_object_get(rec, fields[i]), j, u)
+            json_array_append_new(
+                out, json_pack("{s:O, s:s}", "url", u, "role", roles[i]));
+    }
+    return out;
+}
+
+static int store_model(struct harvest *h, const struct crawler_doc *d,
+                       unsigned exts)
+{
+    json_t *rec = record_new(d->json, d->url, d->source, exts);
+    model_read(d->json, d->url, exts, rec);
+    json_object_set_new(rec, "datasets", dataset_links(rec));
+    int rc = put_record(h->ix, INDEX_MODELS, d->url, rec);
+    json_decref(rec);
+    if (rc == 0) {
+        h->models_stored++;
+        log_info("model: %s", d->url);
+    }
+    return rc;
+}
+
+static int store_dataset(struct harvest *h, const struct crawler_doc *d)
+{
+    json_t *rec = record_new_dataset(d->json, d->url, d->source);
+    model_read_dataset(d->json, d->url, rec);
+    int rc = put_record(h->ix, INDEX_DATASETS, d->url, rec);
+    json_decref(rec);
+    if (rc == 0) {
+        h->datasets_stored++;
+        json_object_set_new(h->datasets_done, d->url, json_true());
+        log_info("dataset: %s", d->url);
+    }
+    return rc;
+}
+
 static int on_document(void *ctx, const struct crawler_doc *d)
 {
     struct harvest *h = ctx;
@@ -202,21 +270,31 @@ static int on_document(void *ctx, const struct crawler_doc *d)
         if (rc != 0)
             return rc;
     }
-    unsigned exts = detect_document(d->json) & EXT_MODEL_MASK;
-    if (!exts)
+    /* Item pages and collection lists are containers, not records: their
+     * features and collections come through this hook one by one. */
+    if (d->kind == STAC_KIND_ITEM_COLLECTION ||
+        d->kind == STAC_KIND_COLLECTION_LIST)
         return 0;
-    json_t *rec = record_new(d->json, d->url, d->source, exts);
-    size_t len;
-    char *enc = record_encode(rec, &len);
-    const char *id = json_string_value(json_object_get(rec, "id"));
-    rc = index_put_record(h->ix, d->url, id ? id : "", enc, len);
-    free(enc);
-    json_decref(rec);
-    if (rc != 0)
-        return rc;
-    h->models_stored++;
-    log_info("model: %s", d->url);
-    return 1;
+    unsigned exts = detect_document(d->json);
+    bool is_model = (exts & EXT_MODEL_MASK) != 0;
+    /* Every tdml document is a dataset, and so is every target of a
+     * model's training link, tdml or not. */
+    if ((exts & EXT_TDML) || d->dataset) {
+        rc = store_dataset(h, d);
+        if (rc != 0)
+            return rc;
+    }
+    if (!is_model)
+        return 0;
+    rc = store_model(h, d, exts & EXT_MODEL_MASK);
+    return rc != 0 ? rc : 1;
+}
+
+static bool on_refetch_dataset(void *ctx, const char *url)
+{
+    struct harvest *h = ctx;
+    return json_object_get(h->datasets_done, url) == NULL &&
+           json_object_get(h->unreachable, url) == NULL;
 }
 
 static void on_failure(void *ctx, const struct crawler_failure *f)
@@ -230,6 +308,17 @@ static void on_failure(void *ctx, const struct crawler_failure *f)
         .source = (char *)f->source,
     };
     index_put_crawl(h->ix, f->url, &st);
+    if (f->dataset) {
+        /* A dead training link is the model's problem, not the harvest's:
+         * it is recorded on both sides and never fails the run. */
+        json_t *rec = record_new_unreachable(f->url, f->source, f->reason,
+                                             f->http_status);
+        put_record(h->ix, INDEX_DATASETS, f->url, rec);
+        json_decref(rec);
+        json_object_set_new(h->unreachable, f->url, json_string(f->reason));
+        log_info("dataset unreachable: %s: %s", f->url, f->reason);
+        return;
+    }
     if (strcmp(f->url, f->source) == 0)
         h->seed_failures++;
     h->n_failures_total++;
@@ -238,6 +327,57 @@ static void on_failure(void *ctx, const struct crawler_failure *f)
         h->failures[h->n_failures].reason = xstrdup(f->reason);
         h->n_failures++;
     }
+}
+
+static int collect_url(void *ctx, const char *url, const char *json, size_t len)
+{
+    json_array_append_new(ctx, json_string(url));
+    return 0;
+}
+
+/* Add "training data ... unreachable" to the issues of every model that
+ * links to dataset_url. Runs after a commit, so the models are visible. */
+static void flag_models(struct harvest *h, const char *dataset_url,
+                        const char *reason)
+{
+    json_t *urls = json_array();
+    char *key = xasprintf("trained_on=%s", dataset_url);
+    index_foreach_key(h->ix, INDEX_MODELS, key, collect_url, urls);
+    free(key);
+    size_t i;
+    const json_t *u;
+    json_array_foreach (urls, i, u) {
+        char *json = NULL;
+        size_t len = 0;
+        const char *url = json_string_value(u);
+        if (index_get(h->ix, INDEX_MODELS, url, &json, &len) != 0)
+            continue;
+        json_t *rec = record_decode(json, len);
+        free(json);
+        if (!rec)
+            continue;
+        json_t *issues = json_object_get(rec, "issues");
+        if (!json_is_array(issues)) {
+            issues = json_array();
+            json_object_set_new(rec, "issues", issues);
+        }
+        json_array_append_new(
+            issues, json_sprintf("training data %s is unreachable: %s",
+                                 dataset_url, reason));
+        put_record(h->ix, INDEX_MODELS, url, rec);
+        json_decref(rec);
+    }
+    json_decref(urls);
+}
+
+static void flag_unreachable(struct harvest *h)
+{
+    const char *url;
+    json_t *reason;
+    if (json_object_size(h->unreachable) == 0 || index_commit(h->ix) != 0)
+        return;
+    json_object_foreach (h->unreachable, url, reason)
+        flag_models(h, url, json_string_value(reason));
 }
 
 static int exit_status_of(const struct harvest *h,
@@ -286,10 +426,12 @@ static void save_summary(struct harvest *h, const struct seeds *seeds,
                               json_pack("{s:s, s:s}", "url", h->failures[i].url,
                                         "reason", h->failures[i].reason));
     json_t *sum = json_pack(
-        "{s:s, s:s, s:o, s:I, s:I, s:I, s:I, s:I, s:s, s:i, s:o}", "started",
-        t0, "finished", t1, "seeds", seed_arr, "fetched",
+        "{s:s, s:s, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s, s:i, s:o}",
+        "started", t0, "finished", t1, "seeds", seed_arr, "fetched",
         (json_int_t)st->fetched, "documents", (json_int_t)st->documents,
-        "models", (json_int_t)h->models_stored, "failed",
+        "models", (json_int_t)h->models_stored, "datasets",
+        (json_int_t)h->datasets_stored, "datasets_unreachable",
+        (json_int_t)json_object_size(h->unreachable), "failed",
         (json_int_t)h->n_failures_total, "bytes", (json_int_t)st->bytes,
         "outcome", outcome_name(status), "exit_status", status, "failures",
         fails);
@@ -307,6 +449,9 @@ static void print_summary(const struct harvest *h,
             "%zu model records, %zu failed (%.1f s)\n",
             st->fetched, st->documents, h->models_stored, h->n_failures_total,
             secs);
+    if (h->datasets_stored || json_object_size(h->unreachable))
+        fprintf(stderr, "stacml: datasets: %zu recorded, %zu unreachable\n",
+                h->datasets_stored, json_object_size(h->unreachable));
     if (st->queued_left)
         fprintf(stderr,
                 "stacml: %zu queued documents left unfetched "
@@ -337,6 +482,7 @@ enum {
     OPT_TIMEOUT,
     OPT_USER_AGENT,
     OPT_DB,
+    OPT_DATASET_ITEMS,
 };
 
 static int parse_int_opt(const char *name, const char *val, long long min,
@@ -369,6 +515,7 @@ static int parse_args(struct cli *cli, int argc, char **argv,
         {"timeout", required_argument, NULL, OPT_TIMEOUT},
         {"user-agent", required_argument, NULL, OPT_USER_AGENT},
         {"db", required_argument, NULL, OPT_DB},
+        {"dataset-items", no_argument, NULL, OPT_DATASET_ITEMS},
         {"quiet", no_argument, NULL, 'q'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
@@ -421,6 +568,9 @@ static int parse_args(struct cli *cli, int argc, char **argv,
         case OPT_DB:
             cli_set_db(cli, optarg);
             break;
+        case OPT_DATASET_ITEMS:
+            opt->dataset_items = true;
+            break;
         case 'q':
             log_set_level(LOG_LEVEL_ERROR);
             cli->verbosity = -1;
@@ -451,7 +601,11 @@ static int run_crawl(struct harvest *h, const struct crawler_options *opt,
                      const struct seeds *seeds, struct crawler_stats *out)
 {
     struct crawler_hooks hooks = {
-        .ctx = h, .document = on_document, .failure = on_failure};
+        .ctx = h,
+        .document = on_document,
+        .failure = on_failure,
+        .refetch_dataset = on_refetch_dataset,
+    };
     struct crawler *c = NULL;
     int rc = crawler_new(opt, &hooks, &c);
     if (rc != 0) {
@@ -472,6 +626,8 @@ int cmd_harvest(struct cli *cli, int argc, char **argv)
     struct crawler_options opt;
     struct seeds seeds = {0};
     struct harvest *h = xcalloc(1, sizeof(*h));
+    h->datasets_done = json_object();
+    h->unreachable = json_object();
     struct crawler_stats st = {0};
     struct timespec t0, t1;
     int status;
@@ -495,6 +651,8 @@ int cmd_harvest(struct cli *cli, int argc, char **argv)
     int64_t started = now_seconds();
     clock_gettime(CLOCK_MONOTONIC, &t0);
     rc = run_crawl(h, &opt, &seeds, &st);
+    if (rc == 0 && !st.interrupted)
+        flag_unreachable(h);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     status = rc != 0 && !st.hook_error ? EXIT_INDEX
                                        : exit_status_of(h, &st, seeds.n);
@@ -509,6 +667,8 @@ int cmd_harvest(struct cli *cli, int argc, char **argv)
                           (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 out:
     index_close(h->ix);
+    json_decref(h->datasets_done);
+    json_decref(h->unreachable);
     for (size_t i = 0; i < h->n_failures; i++) {
         free(h->failures[i].url);
         free(h->failures[i].reason);

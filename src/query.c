@@ -5,6 +5,8 @@
 #include <config.h>
 
 #include <errno.h>
+#include <math.h>
+#include <stdint.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,10 +30,18 @@ static const char search_help[] =
     "their id, title, name, description, architecture or keywords. Without\n"
     "words, list every model.\n"
     "\n"
-    "Options:\n"
-    "  --format FORMAT   table (default), json, jsonl or ids\n"
-    "  --db DIR          index directory\n"
-    "  -h, --help        show this help\n";
+    "Options (filters combine; each is answered from an index key):\n"
+    "  --task TASK            e.g. semantic-segmentation, object-detection\n"
+    "  --framework NAME       e.g. pytorch (case and punctuation ignored)\n"
+    "  --architecture NAME    e.g. unet matches U-Net and UNet\n"
+    "  --extension EXT        ml-model, dlm or mlm\n"
+    "  --bbox W,S,E,N         records whose bbox intersects (degrees)\n"
+    "  --datetime TIME        RFC 3339 instant or START/END ('..' open)\n"
+    "  --trained-on URL|ID    models trained, validated or tested on it\n"
+    "  --source URL           records found from this seed\n"
+    "  --format FORMAT        table (default), json, jsonl or ids\n"
+    "  --db DIR               index directory\n"
+    "  -h, --help             show this help\n";
 
 static const char show_help[] =
     "Usage: stacml [--db DIR] show URL|ID\n"
@@ -41,9 +51,13 @@ static const char show_help[] =
     "ambiguous (the candidates' URLs are listed).\n";
 
 static const char export_help[] =
-    "Usage: stacml [--db DIR] export\n"
+    "Usage: stacml [--db DIR] export [--datasets] [FILTERS]\n"
     "\n"
-    "Write every model record as one JSON object a line on standard output.\n";
+    "Write every model record as one JSON object a line on standard output,\n"
+    "or with --datasets every dataset record (with the models linked to\n"
+    "it). The filters of 'stacml search' (--task, --framework,\n"
+    "--architecture, --extension, --bbox, --datetime, --trained-on,\n"
+    "--source) select the models exported.\n";
 
 static const char stats_help[] =
     "Usage: stacml [--db DIR] stats [--format table|json]\n"
@@ -71,6 +85,23 @@ static int open_index(struct cli *cli, const char *cmd, struct index **ix)
     return EXIT_OK;
 }
 
+static int parse_format(const char *cmd, const char *arg, enum out_format *fmt)
+{
+    static const char *const names[] = {"table", "json", "jsonl", "ids"};
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (strcmp(arg, names[i]) == 0) {
+            *fmt = (enum out_format)i;
+            return EXIT_OK;
+        }
+    }
+    return cli_usage_error(cmd, "unknown format '%s'", arg);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 /* Common option parsing: --db, --help, --format. Returns EXIT_OK, an exit
  * status, or -1 after printing help. */
 static int parse_common(struct cli *cli, int argc, char **argv, const char *cmd,
@@ -91,16 +122,8 @@ static int parse_common(struct cli *cli, int argc, char **argv, const char *cmd,
         case 'f':
             if (!fmt)
                 return cli_usage_error(cmd, "--format is not an option here");
-            if (strcmp(optarg, "table") == 0)
-                *fmt = FORMAT_TABLE;
-            else if (strcmp(optarg, "json") == 0)
-                *fmt = FORMAT_JSON;
-            else if (strcmp(optarg, "jsonl") == 0)
-                *fmt = FORMAT_JSONL;
-            else if (strcmp(optarg, "ids") == 0)
-                *fmt = FORMAT_IDS;
-            else
-                return cli_usage_error(cmd, "unknown format '%s'", optarg);
+            if (parse_format(cmd, optarg, fmt) != EXIT_OK)
+                return EXIT_USAGE;
             break;
         case 'h':
             fputs(help, stdout);
@@ -167,10 +190,11 @@ static bool word_matches(const json_t *rec, const char *word)
         "mlm:name", "ml-model:architecture", "mlm:architecture",
     };
     const json_t *stac = json_object_get(rec, "stac");
-    if (value_matches(json_object_get(rec, "id"), word) ||
-        value_matches(json_object_get(rec, "name"), word) ||
-        value_matches(json_object_get(rec, "architecture"), word))
-        return true;
+    static const char *const fields[] = {
+        "id", "name", "title", "description", "keywords", "architecture"};
+    for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+        if (value_matches(json_object_get(rec, fields[i]), word))
+            return true;
     for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
         if (field_matches(stac, keys[i], word))
             return true;
@@ -178,9 +202,222 @@ static bool word_matches(const json_t *rec, const char *word)
     return value_matches(json_object_get(dlm, "type"), word);
 }
 
-struct search {
+/* ------------------------------------------------------------- filters */
+
+/* What a search or an export asks for. Each filter but the words can be
+ * answered from a secondary key of the index; the record is then checked
+ * exactly, since the keys are coarse (cells, years) or folded. */
+struct query {
     char **words;
     int n_words;
+    const char *task, *framework, *architecture, *extension;
+    char *source;       /* normalised URL */
+    json_t *trained_on; /* array of dataset URLs, NULL when not asked */
+    bool has_bbox;
+    double bbox[4];
+    bool has_time;
+    int64_t t0, t1;
+};
+
+static void query_cleanup(struct query *q)
+{
+    free(q->source);
+    json_decref(q->trained_on);
+}
+
+static bool folded_eq(const char *a, const char *b)
+{
+    if (!a || !b)
+        return false;
+    char *fa = text_fold(a), *fb = text_fold(b);
+    bool eq = strcmp(fa, fb) == 0;
+    free(fa);
+    free(fb);
+    return eq;
+}
+
+static bool array_has(const json_t *arr, const char *want, bool fold)
+{
+    size_t i;
+    const json_t *v;
+    json_array_foreach (arr, i, v) {
+        const char *s = json_string_value(v);
+        if (s && (fold ? folded_eq(s, want) : strcmp(s, want) == 0))
+            return true;
+    }
+    return false;
+}
+
+static bool matches_trained_on(const json_t *rec, const json_t *urls)
+{
+    static const char *const fields[] = {"train_data", "validation_data",
+                                         "test_data"};
+    size_t i;
+    const json_t *u;
+    json_array_foreach (urls, i, u)
+        for (size_t f = 0; f < 3; f++)
+            if (array_has(json_object_get(rec, fields[f]), json_string_value(u),
+                          false))
+                return true;
+    return false;
+}
+
+static bool matches_space_time(const struct query *q, const json_t *rec)
+{
+    if (q->has_bbox) {
+        double b[4];
+        if (record_bbox(rec, b) != 0 || b[0] > q->bbox[2] ||
+            b[2] < q->bbox[0] || b[1] > q->bbox[3] || b[3] < q->bbox[1])
+            return false;
+    }
+    if (q->has_time) {
+        int64_t t0, t1;
+        if (record_interval(rec, &t0, &t1) != 0 || t0 > q->t1 || t1 < q->t0)
+            return false;
+    }
+    return true;
+}
+
+static bool query_matches(const struct query *q, const json_t *rec)
+{
+    for (int i = 0; i < q->n_words; i++)
+        if (!word_matches(rec, q->words[i]))
+            return false;
+    if (q->task && !array_has(json_object_get(rec, "tasks"), q->task, true))
+        return false;
+    if (q->framework &&
+        !folded_eq(json_string_value(json_object_get(rec, "framework")),
+                   q->framework))
+        return false;
+    if (q->architecture &&
+        !folded_eq(json_string_value(json_object_get(rec, "architecture")),
+                   q->architecture))
+        return false;
+    if (q->extension &&
+        !array_has(json_object_get(rec, "extensions"), q->extension, false))
+        return false;
+    if (q->source &&
+        !folded_eq(json_string_value(json_object_get(rec, "source")),
+                   q->source))
+        return false;
+    if (q->trained_on && !matches_trained_on(rec, q->trained_on))
+        return false;
+    return matches_space_time(q, rec);
+}
+
+/* ----------------------------------------------------- candidate sets */
+
+/* A set of record URLs: a JSON object used as a hash set. */
+static int on_collect(void *ctx, const char *url, const char *json, size_t len)
+{
+    json_object_set_new(ctx, url, json_true());
+    return 0;
+}
+
+static int add_key(struct index *ix, json_t *set, const char *name,
+                   const char *value, bool fold)
+{
+    char *v = fold ? text_fold(value) : xstrdup(value);
+    char *key = xasprintf("%s=%s", name, v);
+    int rc = index_foreach_key(ix, INDEX_MODELS, key, on_collect, set);
+    free(key);
+    free(v);
+    return rc;
+}
+
+/* Keep in *acc only the members of set (the first set becomes *acc). */
+static void intersect(json_t **acc, json_t *set)
+{
+    if (!*acc) {
+        *acc = set;
+        return;
+    }
+    const char *k;
+    json_t *v, *tmp;
+    json_object_foreach_safe (*acc, tmp, k, v)
+        if (!json_object_get(set, k))
+            json_object_del(*acc, k);
+    json_decref(set);
+}
+
+/* The candidate set of the bbox filter: its cells and the records too
+ * wide to place. Returns NULL when the query itself is too wide. */
+static json_t *bbox_candidates(struct index *ix, const struct query *q)
+{
+    char **keys = NULL;
+    size_t n = 0;
+    if (record_cells(q->bbox[0], q->bbox[1], q->bbox[2], q->bbox[3], &keys,
+                     &n) < 0) {
+        record_keys_free(keys, n);
+        return NULL;
+    }
+    json_t *set = json_object();
+    for (size_t i = 0; i < n; i++)
+        index_foreach_key(ix, INDEX_MODELS, keys[i], on_collect, set);
+    index_foreach_key(ix, INDEX_MODELS, "cell=*", on_collect, set);
+    record_keys_free(keys, n);
+    return set;
+}
+
+static json_t *time_candidates(struct index *ix, const struct query *q)
+{
+    char **keys = NULL;
+    size_t n = 0;
+    if (record_years(q->t0, q->t1, &keys, &n) < 0) {
+        record_keys_free(keys, n);
+        return NULL;
+    }
+    json_t *set = json_object();
+    for (size_t i = 0; i < n; i++)
+        index_foreach_key(ix, INDEX_MODELS, keys[i], on_collect, set);
+    index_foreach_key(ix, INDEX_MODELS, "year=*", on_collect, set);
+    record_keys_free(keys, n);
+    return set;
+}
+
+static json_t *key_candidates(struct index *ix, const char *name,
+                              const char *value, bool fold)
+{
+    json_t *set = json_object();
+    add_key(ix, set, name, value, fold);
+    return set;
+}
+
+/* The URLs that may match, from the secondary keys; NULL when no filter
+ * can use a key and every record must be looked at. */
+static json_t *query_candidates(struct index *ix, const struct query *q)
+{
+    json_t *acc = NULL, *set;
+    if (q->task)
+        intersect(&acc, key_candidates(ix, "task", q->task, true));
+    if (q->framework)
+        intersect(&acc, key_candidates(ix, "framework", q->framework, true));
+    if (q->architecture)
+        intersect(&acc,
+                  key_candidates(ix, "architecture", q->architecture, true));
+    if (q->extension)
+        intersect(&acc, key_candidates(ix, "extension", q->extension, false));
+    if (q->source)
+        intersect(&acc, key_candidates(ix, "source", q->source, false));
+    if (q->trained_on) {
+        set = json_object();
+        size_t i;
+        const json_t *u;
+        json_array_foreach (q->trained_on, i, u)
+            add_key(ix, set, "trained_on", json_string_value(u), false);
+        intersect(&acc, set);
+    }
+    if (q->has_bbox && (set = bbox_candidates(ix, q)) != NULL)
+        intersect(&acc, set);
+    if (q->has_time && (set = time_candidates(ix, q)) != NULL)
+        intersect(&acc, set);
+    return acc;
+}
+
+/* ------------------------------------------------------------- output */
+
+struct search {
+    const struct query *q;
     enum out_format fmt;
     size_t matched;
     bool write_error;
@@ -215,19 +452,10 @@ static void print_table_row(const json_t *rec)
     free(url);
 }
 
-static int on_search_record(void *ctx, const char *url, const char *json,
-                            size_t len)
+/* Print one matching record in the chosen format. */
+static void emit(struct search *s, const char *url, const json_t *rec,
+                 const char *json, size_t len)
 {
-    struct search *s = ctx;
-    json_t *rec = record_decode(json, len);
-    if (!rec)
-        return 0;
-    for (int i = 0; i < s->n_words; i++) {
-        if (!word_matches(rec, s->words[i])) {
-            json_decref(rec);
-            return 0;
-        }
-    }
     if (s->fmt == FORMAT_TABLE && s->matched == 0)
         print_table_header();
     if (s->fmt == FORMAT_JSON)
@@ -238,42 +466,263 @@ static int on_search_record(void *ctx, const char *url, const char *json,
         print_table_row(rec);
         break;
     case FORMAT_JSON:
+        fwrite(json, 1, len, stdout);
+        break;
     case FORMAT_JSONL:
         fwrite(json, 1, len, stdout);
+        putchar('\n');
         break;
     case FORMAT_IDS: {
         char *id = text_safe(json_string_value(json_object_get(rec, "id")), 0);
-        printf("%s\t%s\n", id, url);
+        char *u = text_safe(url, 0);
+        printf("%s\t%s\n", id, u);
         free(id);
+        free(u);
         break;
     }
     }
-    if (s->fmt == FORMAT_JSONL)
-        putchar('\n');
-    json_decref(rec);
-    if (ferror(stdout)) {
+    if (ferror(stdout))
         s->write_error = true;
-        return 1;
+}
+
+static int on_search_record(void *ctx, const char *url, const char *json,
+                            size_t len)
+{
+    struct search *s = ctx;
+    json_t *rec = record_decode(json, len);
+    if (!rec)
+        return 0;
+    if (query_matches(s->q, rec))
+        emit(s, url, rec, json, len);
+    json_decref(rec);
+    return s->write_error ? 1 : 0;
+}
+
+/* Run q: through the secondary keys when a filter allows it, else over
+ * every record. Returns 0, 1 (write error) or SM_E_DB. */
+static int run_query(struct index *ix, struct search *s)
+{
+    json_t *cand = query_candidates(ix, s->q);
+    if (!cand)
+        return index_foreach(ix, INDEX_MODELS, on_search_record, s);
+    /* Keys are visited in URL order per key; sort the union so the output
+     * order does not depend on which filters were given. */
+    size_t n = json_object_size(cand), i = 0;
+    const char **urls = xcalloc(n ? n : 1, sizeof(*urls));
+    const char *k;
+    json_t *v;
+    json_object_foreach (cand, k, v)
+        urls[i++] = k;
+    qsort(urls, n, sizeof(*urls), cmp_str);
+    int rc = 0;
+    for (i = 0; i < n && rc == 0; i++) {
+        char *json = NULL;
+        size_t len = 0;
+        if (index_get(ix, INDEX_MODELS, urls[i], &json, &len) == 0)
+            rc = on_search_record(s, urls[i], json, len);
+        free(json);
     }
-    return 0;
+    free(urls);
+    json_decref(cand);
+    return rc;
+}
+
+enum {
+    OPT_DB = 256,
+    OPT_FORMAT,
+    OPT_TASK,
+    OPT_FRAMEWORK,
+    OPT_ARCHITECTURE,
+    OPT_EXTENSION,
+    OPT_BBOX,
+    OPT_DATETIME,
+    OPT_TRAINED_ON,
+    OPT_SOURCE,
+    OPT_DATASETS,
+};
+
+static int parse_bbox(const char *cmd, const char *arg, struct query *q)
+{
+    char *end;
+    const char *p = arg;
+    for (int i = 0; i < 4; i++) {
+        errno = 0;
+        q->bbox[i] = strtod(p, &end);
+        if (end == p || errno || !isfinite(q->bbox[i]) ||
+            *end != (i < 3 ? ',' : '\0'))
+            return cli_usage_error(cmd, "invalid --bbox '%s' (want W,S,E,N)",
+                                   arg);
+        p = end + 1;
+    }
+    if (q->bbox[0] > q->bbox[2] || q->bbox[1] > q->bbox[3])
+        return cli_usage_error(cmd, "invalid --bbox '%s': W > E or S > N", arg);
+    q->has_bbox = true;
+    return EXIT_OK;
+}
+
+/* One end of a --datetime interval: ".." or "" is open. */
+static int parse_time_end(const char *s, int64_t open, int64_t *t)
+{
+    if (!*s || strcmp(s, "..") == 0) {
+        *t = open;
+        return 0;
+    }
+    return text_parse_time(s, t);
+}
+
+static int parse_datetime(const char *cmd, const char *arg, struct query *q)
+{
+    char *copy = xstrdup(arg);
+    char *slash = strchr(copy, '/');
+    int rc;
+    if (slash) {
+        *slash = '\0';
+        rc = parse_time_end(copy, INT64_MIN, &q->t0);
+        if (rc == 0)
+            rc = parse_time_end(slash + 1, INT64_MAX, &q->t1);
+    } else {
+        rc = text_parse_time(copy, &q->t0);
+        q->t1 = q->t0;
+    }
+    free(copy);
+    if (rc != 0 || q->t0 > q->t1)
+        return cli_usage_error(cmd,
+                               "invalid --datetime '%s' (want an RFC "
+                               "3339 instant or START/END, '..' open)",
+                               arg);
+    q->has_time = true;
+    return EXIT_OK;
+}
+
+/* --trained-on: a dataset URL, or the id of dataset records. */
+static int parse_trained_on(struct index *ix, const char *arg, struct query *q)
+{
+    char *url = NULL;
+    q->trained_on = json_array();
+    if (strstr(arg, "://") && url_normalize(arg, &url) == 0) {
+        json_array_append_new(q->trained_on, json_string(url));
+        free(url);
+        return EXIT_OK;
+    }
+    json_t *set = json_object();
+    char *key = xasprintf("id=%s", arg);
+    index_foreach_key(ix, INDEX_DATASETS, key, on_collect, set);
+    free(key);
+    const char *k;
+    json_t *v;
+    json_object_foreach (set, k, v)
+        json_array_append_new(q->trained_on, json_string(k));
+    json_decref(set);
+    /* An unknown id matches nothing, which is the honest answer. */
+    return EXIT_OK;
+}
+
+struct query_args {
+    enum out_format fmt;
+    bool datasets;
+    const char *trained_on;
+};
+
+/* Options shared by search and export. Returns EXIT_OK, an exit status,
+ * or -1 after printing help. */
+static int parse_query(struct cli *cli, int argc, char **argv, const char *cmd,
+                       const char *help, struct query *q, struct query_args *a)
+{
+    static const struct option longopts[] = {
+        {"db", required_argument, NULL, OPT_DB},
+        {"format", required_argument, NULL, OPT_FORMAT},
+        {"task", required_argument, NULL, OPT_TASK},
+        {"framework", required_argument, NULL, OPT_FRAMEWORK},
+        {"architecture", required_argument, NULL, OPT_ARCHITECTURE},
+        {"extension", required_argument, NULL, OPT_EXTENSION},
+        {"bbox", required_argument, NULL, OPT_BBOX},
+        {"datetime", required_argument, NULL, OPT_DATETIME},
+        {"trained-on", required_argument, NULL, OPT_TRAINED_ON},
+        {"source", required_argument, NULL, OPT_SOURCE},
+        {"datasets", no_argument, NULL, OPT_DATASETS},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int c, rc = EXIT_OK;
+    while (rc == EXIT_OK &&
+           (c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        switch (c) {
+        case OPT_DB:
+            cli_set_db(cli, optarg);
+            break;
+        case OPT_FORMAT:
+            rc = parse_format(cmd, optarg, &a->fmt);
+            break;
+        case OPT_TASK:
+            q->task = optarg;
+            break;
+        case OPT_FRAMEWORK:
+            q->framework = optarg;
+            break;
+        case OPT_ARCHITECTURE:
+            q->architecture = optarg;
+            break;
+        case OPT_EXTENSION:
+            if (strcmp(optarg, "mlm") != 0 && strcmp(optarg, "dlm") != 0 &&
+                strcmp(optarg, "ml-model") != 0)
+                rc = cli_usage_error(cmd,
+                                     "unknown extension '%s' (ml-model, "
+                                     "dlm or mlm)",
+                                     optarg);
+            q->extension = optarg;
+            break;
+        case OPT_BBOX:
+            rc = parse_bbox(cmd, optarg, q);
+            break;
+        case OPT_DATETIME:
+            rc = parse_datetime(cmd, optarg, q);
+            break;
+        case OPT_TRAINED_ON:
+            a->trained_on = optarg;
+            break;
+        case OPT_SOURCE:
+            free(q->source);
+            q->source = NULL;
+            if (url_from_arg(optarg, &q->source) != 0)
+                q->source = xstrdup(optarg);
+            break;
+        case OPT_DATASETS:
+            a->datasets = true;
+            break;
+        case 'h':
+            fputs(help, stdout);
+            return -1;
+        default:
+            return cli_usage_error(cmd, "unknown option");
+        }
+    }
+    return rc;
 }
 
 int cmd_search(struct cli *cli, int argc, char **argv)
 {
-    struct search s = {.fmt = FORMAT_TABLE};
+    struct query q = {0};
+    struct query_args a = {.fmt = FORMAT_TABLE};
     struct index *ix = NULL;
-    int status = parse_common(cli, argc, argv, "search", search_help, &s.fmt);
-    if (status != EXIT_OK)
+    int status = parse_query(cli, argc, argv, "search", search_help, &q, &a);
+    if (status == EXIT_OK && a.datasets)
+        status = cli_usage_error("search", "--datasets is an export option");
+    if (status == EXIT_OK)
+        status = open_index(cli, "search", &ix);
+    if (status != EXIT_OK) {
+        query_cleanup(&q);
         return status < 0 ? EXIT_OK : status;
-    status = open_index(cli, "search", &ix);
-    if (status != EXIT_OK)
-        return status;
-    s.words = argv + optind;
-    s.n_words = argc - optind;
-    int rc = index_foreach_record(ix, on_search_record, &s);
+    }
+    if (a.trained_on)
+        parse_trained_on(ix, a.trained_on, &q);
+    q.words = argv + optind;
+    q.n_words = argc - optind;
+    struct search s = {.q = &q, .fmt = a.fmt};
+    int rc = run_query(ix, &s);
     if (s.fmt == FORMAT_JSON)
         fputs(s.matched ? "\n]\n" : "[]\n", stdout);
     index_close(ix);
+    query_cleanup(&q);
     if (rc < 0) {
         fprintf(stderr, "stacml search: cannot read index: %s\n",
                 sm_strerror(rc));
@@ -286,6 +735,49 @@ int cmd_search(struct cli *cli, int argc, char **argv)
     if (s.fmt == FORMAT_TABLE && s.matched == 0)
         fprintf(stderr, "stacml search: no matching model records\n");
     return EXIT_OK;
+}
+
+/* -------------------------------------------------- dataset ↔ model links */
+
+struct model_links {
+    json_t *arr;
+    const char *role;
+};
+
+static int on_model_link(void *ctx, const char *url, const char *json,
+                         size_t len)
+{
+    struct model_links *ml = ctx;
+    json_array_append_new(
+        ml->arr, json_pack("{s:s, s:s}", "url", url, "role", ml->role));
+    return 0;
+}
+
+/* The models trained, validated or tested on dataset_url: [{url, role}]. */
+static json_t *models_of(struct index *ix, const char *dataset_url)
+{
+    static const char *const roles[] = {"train", "validation", "test"};
+    struct model_links ml = {.arr = json_array()};
+    for (size_t i = 0; i < 3; i++) {
+        char *key = xasprintf("%s=%s", roles[i], dataset_url);
+        ml.role = roles[i];
+        index_foreach_key(ix, INDEX_MODELS, key, on_model_link, &ml);
+        free(key);
+    }
+    return ml.arr;
+}
+
+/* A dataset record with its "models" added, as a new JSON text. */
+static char *dataset_with_models(struct index *ix, const char *url,
+                                 const char *json, size_t len, size_t *out)
+{
+    json_t *rec = record_decode(json, len);
+    if (!rec)
+        return NULL;
+    json_object_set_new(rec, "models", models_of(ix, url));
+    char *text = record_encode(rec, out);
+    json_decref(rec);
+    return text;
 }
 
 /* --------------------------------------------------------------- show */
@@ -317,33 +809,58 @@ static int print_pretty(const char *json, size_t len)
     return fflush(stdout) == 0 ? EXIT_OK : EXIT_PARTIAL;
 }
 
+/* Print the record of table at url (a dataset with its models). */
+static int show_url(struct index *ix, enum index_table t, const char *url)
+{
+    char *json = NULL, *full = NULL;
+    size_t len = 0;
+    int status = EXIT_PARTIAL;
+    if (index_get(ix, t, url, &json, &len) != 0)
+        return status;
+    if (t == INDEX_DATASETS) {
+        full = dataset_with_models(ix, url, json, len, &len);
+        status = full ? print_pretty(full, len) : EXIT_INDEX;
+    } else {
+        status = print_pretty(json, len);
+    }
+    free(json);
+    free(full);
+    return status;
+}
+
+static void id_matches_free(struct id_matches *m)
+{
+    for (size_t i = 0; i < m->n; i++)
+        free(m->urls[i]);
+    free(m->urls);
+}
+
 static int show_by_id(struct index *ix, const char *arg)
 {
-    struct id_matches m = {0};
+    struct id_matches m = {0}, d = {0};
     int status = EXIT_PARTIAL;
-    index_foreach_id(ix, arg, on_id_match, &m);
+    char *key = xasprintf("id=%s", arg);
+    index_foreach_key(ix, INDEX_MODELS, key, on_id_match, &m);
+    index_foreach_key(ix, INDEX_DATASETS, key, on_id_match, &d);
+    free(key);
     char *safe = text_safe(arg, 200);
-    if (m.n == 0) {
+    if (m.n + d.n == 0) {
         fprintf(stderr, "stacml show: no record with URL or id '%s'\n", safe);
-    } else if (m.n > 1) {
+    } else if (m.n + d.n > 1) {
         fprintf(stderr, "stacml show: id '%s' is ambiguous; %zu records:\n",
-                safe, m.n);
-        for (size_t i = 0; i < m.n; i++) {
-            char *u = text_safe(m.urls[i], 0);
-            fprintf(stderr, "  %s\n", u);
+                safe, m.n + d.n);
+        for (size_t i = 0; i < m.n + d.n; i++) {
+            char *u = text_safe(i < m.n ? m.urls[i] : d.urls[i - m.n], 0);
+            fprintf(stderr, "  %s%s\n", u, i < m.n ? "" : " (dataset)");
             free(u);
         }
     } else {
-        char *json = NULL;
-        size_t len = 0;
-        if (index_get_record(ix, m.urls[0], &json, &len) == 0)
-            status = print_pretty(json, len);
-        free(json);
+        status = m.n ? show_url(ix, INDEX_MODELS, m.urls[0])
+                     : show_url(ix, INDEX_DATASETS, d.urls[0]);
     }
     free(safe);
-    for (size_t i = 0; i < m.n; i++)
-        free(m.urls[i]);
-    free(m.urls);
+    id_matches_free(&m);
+    id_matches_free(&d);
     return status;
 }
 
@@ -360,54 +877,83 @@ int cmd_show(struct cli *cli, int argc, char **argv)
     if (status != EXIT_OK)
         return status;
     char *url = NULL;
-    char *json = NULL;
-    size_t len = 0;
-    /* A URL (or an existing path) is looked up as a URL first; anything
-     * else, or a URL that is not a record, as a STAC id. */
-    if (url_from_arg(arg, &url) == 0 &&
-        index_get_record(ix, url, &json, &len) == 0)
-        status = print_pretty(json, len);
-    else
+    /* A URL (or an existing path) is looked up as a URL first, as a model
+     * then as a dataset; anything else, or a URL that is no record, as a
+     * STAC id. */
+    status = EXIT_PARTIAL;
+    if (url_from_arg(arg, &url) == 0) {
+        status = show_url(ix, INDEX_MODELS, url);
+        if (status == EXIT_PARTIAL)
+            status = show_url(ix, INDEX_DATASETS, url);
+    }
+    if (status == EXIT_PARTIAL)
         status = show_by_id(ix, arg);
     free(url);
-    free(json);
     index_close(ix);
     return status;
 }
 
 /* ------------------------------------------------------------- export */
 
-static int on_export_record(void *ctx, const char *url, const char *json,
-                            size_t len)
+struct export_datasets {
+    struct index *ix;
+    bool write_error;
+};
+
+static int on_export_dataset(void *ctx, const char *url, const char *json,
+                             size_t len)
 {
-    size_t *n = ctx;
-    fwrite(json, 1, len, stdout);
-    putchar('\n');
-    (*n)++;
-    return ferror(stdout) ? 1 : 0;
+    struct export_datasets *e = ctx;
+    size_t n = 0;
+    char *full = dataset_with_models(e->ix, url, json, len, &n);
+    if (full) {
+        fwrite(full, 1, n, stdout);
+        putchar('\n');
+    }
+    free(full);
+    e->write_error = ferror(stdout) != 0;
+    return e->write_error ? 1 : 0;
 }
 
 int cmd_export(struct cli *cli, int argc, char **argv)
 {
+    struct query q = {0};
+    struct query_args a = {.fmt = FORMAT_JSONL};
     struct index *ix = NULL;
-    size_t n = 0;
-    int status = parse_common(cli, argc, argv, "export", export_help, NULL);
-    if (status != EXIT_OK)
+    int status = parse_query(cli, argc, argv, "export", export_help, &q, &a);
+    if (status == EXIT_OK && optind < argc)
+        status =
+            cli_usage_error("export", "unexpected argument '%s'", argv[optind]);
+    if (status == EXIT_OK && a.fmt != FORMAT_JSONL)
+        status = cli_usage_error("export", "export writes JSON lines; use "
+                                           "search --format for others");
+    if (status == EXIT_OK)
+        status = open_index(cli, "export", &ix);
+    if (status != EXIT_OK) {
+        query_cleanup(&q);
         return status < 0 ? EXIT_OK : status;
-    if (optind < argc)
-        return cli_usage_error("export", "unexpected argument '%s'",
-                               argv[optind]);
-    status = open_index(cli, "export", &ix);
-    if (status != EXIT_OK)
-        return status;
-    int rc = index_foreach_record(ix, on_export_record, &n);
+    }
+    if (a.trained_on)
+        parse_trained_on(ix, a.trained_on, &q);
+    int rc;
+    bool write_error;
+    if (a.datasets) {
+        struct export_datasets e = {.ix = ix};
+        rc = index_foreach(ix, INDEX_DATASETS, on_export_dataset, &e);
+        write_error = e.write_error;
+    } else {
+        struct search s = {.q = &q, .fmt = FORMAT_JSONL};
+        rc = run_query(ix, &s);
+        write_error = s.write_error;
+    }
     index_close(ix);
+    query_cleanup(&q);
     if (rc < 0) {
         fprintf(stderr, "stacml export: cannot read index: %s\n",
                 sm_strerror(rc));
         return EXIT_INDEX;
     }
-    if (rc > 0 || fflush(stdout) != 0) {
+    if (write_error || fflush(stdout) != 0) {
         fprintf(stderr, "stacml export: write error: %s\n", strerror(errno));
         return EXIT_PARTIAL;
     }
@@ -418,6 +964,7 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 
 struct stats {
     size_t records;
+    size_t datasets, unreachable;
     json_t *by_ext;    /* name -> count */
     json_t *by_source; /* url -> count */
 };
@@ -444,6 +991,18 @@ static int on_stats_record(void *ctx, const char *url, const char *json,
             bump(s->by_ext, json_string_value(e));
     const char *src = json_string_value(json_object_get(rec, "source"));
     bump(s->by_source, src ? src : "(unknown)");
+    json_decref(rec);
+    return 0;
+}
+
+static int on_stats_dataset(void *ctx, const char *url, const char *json,
+                            size_t len)
+{
+    struct stats *s = ctx;
+    json_t *rec = record_decode(json, len);
+    s->datasets++;
+    if (rec && json_is_false(json_object_get(rec, "reachable")))
+        s->unreachable++;
     json_decref(rec);
     return 0;
 }
@@ -503,8 +1062,10 @@ int cmd_stats(struct cli *cli, int argc, char **argv)
     status = open_index(cli, "stats", &ix);
     if (status != EXIT_OK)
         return status;
-    struct stats s = {0, json_object(), json_object()};
+    struct stats s = {.by_ext = json_object(), .by_source = json_object()};
     int rc = index_foreach_record(ix, on_stats_record, &s);
+    if (rc == 0)
+        rc = index_foreach(ix, INDEX_DATASETS, on_stats_dataset, &s);
     char *meta = NULL;
     json_t *last = NULL;
     if (index_get_meta(ix, "last_harvest", &meta) == 0)
@@ -514,16 +1075,19 @@ int cmd_stats(struct cli *cli, int argc, char **argv)
     if (rc < 0) {
         status = EXIT_INDEX;
     } else if (fmt == FORMAT_JSON) {
-        json_t *out =
-            json_pack("{s:I, s:O, s:O, s:O}", "records", (json_int_t)s.records,
-                      "by_extension", s.by_ext, "by_source", s.by_source,
-                      "last_harvest", last ? last : json_null());
+        json_t *out = json_pack(
+            "{s:I, s:I, s:I, s:O, s:O, s:O}", "records", (json_int_t)s.records,
+            "datasets", (json_int_t)s.datasets, "datasets_unreachable",
+            (json_int_t)s.unreachable, "by_extension", s.by_ext, "by_source",
+            s.by_source, "last_harvest", last ? last : json_null());
         json_dumpf(out, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
         putchar('\n');
         json_decref(out);
     } else {
         char *db = text_safe(cli->db, 0);
-        printf("index: %s\nmodel records: %zu\n", db, s.records);
+        printf("index: %s\nmodel records: %zu\ndataset records: %zu (%zu "
+               "unreachable)\n",
+               db, s.records, s.datasets, s.unreachable);
         free(db);
         print_counts("by extension", s.by_ext);
         print_counts("by source", s.by_source);

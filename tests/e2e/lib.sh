@@ -157,6 +157,7 @@ http {
     gzip_types application/json application/geo+json;
     server {
         listen 127.0.0.1:$PORT;
+        listen 127.0.0.2:$PORT; # a second host name on loopback
         root $1;
         etag on;
         ${NGINX_EXTRA:-}

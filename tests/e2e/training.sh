@@ -1,0 +1,133 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# Models and their training data: a tdml dataset shared by two models and
+# also part of the tree, one on a second host name (127.0.0.2) that is read
+# but not walked, a dead one, plain collections (one only linked, one also
+# in the tree), and an inference product whose derived_from points at a
+# model. Checked through export, export --datasets, show and every search
+# filter.
+. "$top_srcdir/tests/e2e/lib.sh"
+serve_fixture training
+DB="$T/db"
+R="http://127.0.0.2:$PORT"
+ids() { "$STACML" --db "$DB" search --format ids "$@" | cut -f1 | sort | tr '\n' ' '; }
+
+"$STACML" --db "$DB" harvest "$BASE/catalog.json" 2>"$T/err"
+check_eq "a dead dataset link does not fail the harvest" "$?" 0
+check "datasets summarised" grep -q "datasets: 5 recorded, 1 unreachable" "$T/err"
+access_log_settle
+LOG="$T/nginx/access.log"
+check "the dataset on the second host is read" grep -q "GET /remote/collection.json 200" "$LOG"
+check "a dataset reached only by a training link is not walked" \
+    sh -c "! grep -q 'huge-1.json\|/remote/items\|scene-1.json' '$LOG'"
+check "the shared tdml dataset in the tree is walked" grep -q "GET /datasets/shared/item-1.json 200" "$LOG"
+check "an inference product's derived_from is not training data" \
+    sh -c "! grep -q '/datasets/never/' '$LOG'"
+check_eq "plain-in-tree read twice (walk, then as dataset)" \
+    "$(grep -c 'GET /datasets/plain-in-tree/collection.json' "$LOG")" 2
+
+"$STACML" --db "$DB" export >"$T/models.jsonl"
+m() { jq -c --arg id "$1" 'select(.id == $id)' "$T/models.jsonl"; }
+check_eq "three models" "$(jq -r .id "$T/models.jsonl" | sort | tr '\n' ' ')" \
+    "cls-gamma det-beta seg-alpha "
+check "seg-alpha links train and test" jq -e --arg b "$BASE" --arg r "$R" \
+    '.train_data == [$b+"/datasets/shared/collection.json"]
+     and .test_data == [$r+"/remote/collection.json"] and .issues == []' \
+    <<<"$(m seg-alpha)"
+check "derived_from without split is training data" jq -e --arg b "$BASE" \
+    '(.train_data | index($b+"/datasets/plain/collection.json")) != null' \
+    <<<"$(m cls-gamma)"
+check "validate split" jq -e --arg r "$R" \
+    '.validation_data == [$r+"/remote/collection.json"]' \
+    <<<"$(m cls-gamma)"
+check "the dead link is an issue of the model" jq -e \
+    'any(.issues[]; test("dead/collection.json is unreachable: HTTP 404"))' \
+    <<<"$(m det-beta)"
+check "datasets listed on the model with roles" jq -e \
+    '[.datasets[].role] == ["train", "test"]' \
+    <<<"$(m det-beta)"
+
+"$STACML" --db "$DB" export --datasets >"$T/datasets.jsonl"
+dsline() { jq -c --arg u "$1" 'select(.url == $u)' "$T/datasets.jsonl"; }
+check "shared dataset: tdml, two models" jq -e --arg b "$BASE" \
+    '.tdml == true and .amount_of_training_data == 5000 and
+     ([.models[] | .role + " " + (.url | sub(".*/"; ""))] | sort) == ["train a.json", "train b.json"]' \
+    <<<"$(dsline "$BASE/datasets/shared/collection.json")"
+check "remote dataset: tdml fields from Collection.properties, doi" jq -e \
+    '.tdml == true and .amount_of_training_data == 42 and .doi == "10.5281/zenodo.0000000" and
+     ([.models[].role] | sort) == ["test", "validation"]' \
+    <<<"$(dsline "$R/remote/collection.json")"
+check "dead dataset: unreachable, its model listed" jq -e \
+    '.reachable == false and (.reason | test("404")) and .models[0].role == "test"' \
+    <<<"$(dsline "$BASE/datasets/dead/collection.json")"
+check "plain dataset: tdml false, label classes" jq -e \
+    '.tdml == false and .reachable == true and (.label_classes | length) == 1' \
+    <<<"$(dsline "$BASE/datasets/plain/collection.json")"
+check "plain dataset in the tree recorded too" jq -e '.tdml == false and .models[0].role == "test"' \
+    <<<"$(dsline "$BASE/datasets/plain-in-tree/collection.json")"
+check "tdml item in the tree is a dataset without models" jq -e '.models == []' \
+    <<<"$(dsline "$BASE/datasets/shared/item-1.json")"
+
+"$STACML" --db "$DB" show shared-buildings >"$T/show"
+check "show a dataset lists its models" jq -e '(.models | length) == 2' "$T/show"
+"$STACML" --db "$DB" show "$BASE/datasets/dead/collection.json" >"$T/show2"
+check "show a dead dataset by URL" jq -e '.reachable == false' "$T/show2"
+"$STACML" --db "$DB" show seg-alpha >"$T/show3"
+check "show a model" jq -e '.name == "Alpha segmenter" and .tasks == ["semantic-segmentation"]' "$T/show3"
+
+check_eq "--task" "$(ids --task semantic-segmentation)" "seg-alpha "
+check_eq "--task from ml-model prediction_type" "$(ids --task object-detection)" "det-beta "
+check_eq "--framework, case-insensitive" "$(ids --framework PYTORCH)" "seg-alpha "
+check_eq "--architecture folds punctuation" "$(ids --architecture unet)" "seg-alpha "
+check_eq "--architecture Faster R-CNN" "$(ids --architecture 'faster rcnn')" "det-beta "
+check_eq "--extension" "$(ids --extension ml-model)" "det-beta "
+check_eq "--extension mlm" "$(ids --extension mlm)" "cls-gamma seg-alpha "
+check_eq "--bbox intersects" "$(ids --bbox 4,44,20,60)" "seg-alpha "
+check_eq "--bbox elsewhere" "$(ids --bbox -115,35,-100,45)" "cls-gamma "
+check_eq "--bbox nowhere" "$(ids --bbox 50,50,60,60)" ""
+check_eq "--datetime instant in an interval" "$(ids --datetime 2021-06-01T00:00:00Z)" "seg-alpha "
+check_eq "--datetime interval" "$(ids --datetime 2019-01-01T00:00:00Z/2021-01-01T00:00:00Z)" \
+    "det-beta seg-alpha "
+check_eq "--datetime open interval" "$(ids --datetime 2022-01-01T00:00:00Z/..)" "cls-gamma "
+check_eq "--trained-on URL" "$(ids --trained-on "$BASE/datasets/shared/collection.json")" \
+    "det-beta seg-alpha "
+check_eq "--trained-on id" "$(ids --trained-on remote-dataset)" "cls-gamma seg-alpha "
+check_eq "--source" "$(ids --source "$BASE/catalog.json")" "cls-gamma det-beta seg-alpha "
+check_eq "--source other" "$(ids --source "$BASE/other.json")" ""
+check_eq "filters combine" "$(ids --extension mlm --trained-on remote-dataset --task classification)" \
+    "cls-gamma "
+check_eq "filters and words" "$(ids --trained-on remote-dataset gamma)" "cls-gamma "
+check_eq "export takes the filters" \
+    "$("$STACML" --db "$DB" export --task classification | jq -r .id)" "cls-gamma"
+check_eq "bad --bbox" "$("$STACML" --db "$DB" search --bbox 1,2,3 >/dev/null 2>&1; echo $?)" 2
+check_eq "bad --datetime" "$("$STACML" --db "$DB" search --datetime yesterday >/dev/null 2>&1; echo $?)" 2
+check_eq "bad --extension" "$("$STACML" --db "$DB" search --extension foo >/dev/null 2>&1; echo $?)" 2
+
+# A second harvest: same records, same links, no duplicate model links.
+"$STACML" --db "$DB" -q harvest "$BASE/catalog.json"
+check_eq "re-harvest exit status" "$?" 0
+"$STACML" --db "$DB" export --datasets >"$T/datasets2.jsonl"
+check "re-harvest: dataset links unchanged" jq -e '(.models | length) == 2' \
+    <<<"$(jq -c --arg u "$BASE/datasets/shared/collection.json" 'select(.url == $u)' "$T/datasets2.jsonl")"
+check_eq "re-harvest: one issue for the dead link" \
+    "$("$STACML" --db "$DB" show det-beta | jq '[.issues[] | select(test("unreachable"))] | length')" 1
+
+# --dataset-items: the remote dataset's items (its item link and the first
+# page of its items link) are read as datasets, and nothing below them.
+: >"$T/nginx/access.log"
+"$STACML" --db "$T/db2" -q harvest --dataset-items "$BASE/catalog.json"
+access_log_settle
+check "--dataset-items reads a dataset's item links" \
+    grep -q "GET /remote/huge-1.json 200" "$T/nginx/access.log"
+check "--dataset-items reads the first items page" \
+    grep -q "GET /remote/items 200" "$T/nginx/access.log"
+check "--dataset-items never follows next" \
+    sh -c "! grep -q items-page-2 '$T/nginx/access.log'"
+check_eq "--dataset-items: the items are dataset records" \
+    "$("$STACML" --db "$T/db2" export --datasets | jq -r 'select(.url | test("/remote/")) | .id' | sort | tr '\n' ' ')" \
+    "huge-1 page-1-a page-1-b remote-dataset "
+check_eq "without --dataset-items none of them" \
+    "$("$STACML" --db "$DB" export --datasets | jq -r 'select(.url | test("/remote/")) | .id' | sort | tr '\n' ' ')" \
+    "remote-dataset "
+
+e2e_finish
