@@ -12,34 +12,12 @@
 #include <unistd.h>
 #include <uv.h>
 
-#include "crawler/crawler.h"
-#include "crawler/fetch.h"
-#include "crawler/frontier.h"
+#include "crawler/crawler-int.h"
 #include "crawler/links.h"
 #include "src/url.h"
 #include "src/err.h"
 #include "src/log.h"
 #include "src/xalloc.h"
-
-struct crawler {
-    struct crawler_options opt;
-    struct crawler_hooks hooks;
-    uv_loop_t loop;
-    bool loop_ready;
-    struct fetcher *fetcher;
-    struct frontier *frontier;
-    /* Training-data links wait here until the walk is done, so a dataset
-     * that is also part of the tree is always walked, whatever order the
-     * responses came in. Unique per URL, like the frontier. */
-    struct frontier *datasets;
-    uv_signal_t sig_int, sig_term;
-    int signals_seen;
-    struct crawler_stats stats;
-    long started;
-    bool stopping;
-    bool finished;
-    int rc;
-};
 
 void crawler_options_default(struct crawler_options *opt)
 {
@@ -54,6 +32,9 @@ void crawler_options_default(struct crawler_options *opt)
     opt->timeout_ms = 0;
     opt->max_redirects = 10;
     opt->user_agent = PACKAGE_NAME "/" PACKAGE_VERSION " (+" PACKAGE_URL ")";
+    opt->sample = 10;
+    opt->page_size = 100;
+    opt->max_pages = 10000;
 }
 
 static void on_fetch_done(void *ctx, void *data, const struct fetch_result *r);
@@ -91,6 +72,7 @@ int crawler_new(const struct crawler_options *opt,
         return rc;
     }
     c->frontier = frontier_new(c->opt.per_host);
+    frontier_set_data_free(c->frontier, request_free);
     c->datasets = frontier_new(INT_MAX);
     *out = c;
     return 0;
@@ -121,7 +103,7 @@ static void report_failure(struct crawler *c, const struct frontier_entry *e,
         c->hooks.failure(c->hooks.ctx, &f);
 }
 
-static int call_document_hook(struct crawler *c, const struct crawler_doc *d)
+unsigned crawler_deliver(struct crawler *c, const struct crawler_doc *d)
 {
     c->stats.documents++;
     int rc = c->hooks.document ? c->hooks.document(c->hooks.ctx, d) : 0;
@@ -134,7 +116,7 @@ static int call_document_hook(struct crawler *c, const struct crawler_doc *d)
     }
     if (rc > 0)
         c->stats.models++;
-    return rc;
+    return (unsigned)rc;
 }
 
 /* The canonical URL of a feature embedded in an item page: its self link
@@ -160,12 +142,15 @@ static char *feature_url(const json_t *feat, const char *page_url)
     return u;
 }
 
-static void handle_features(struct crawler *c, const struct frontier_entry *e,
-                            const json_t *doc, const char *page_url)
+unsigned crawler_features(struct crawler *c, const struct frontier_entry *e,
+                          const json_t *doc, const char *page_url, size_t *n)
 {
     size_t i;
     const json_t *feat;
+    unsigned found = 0;
+    *n = 0;
     json_array_foreach (json_object_get(doc, "features"), i, feat) {
+        (*n)++;
         if (stac_classify(feat) != STAC_KIND_ITEM)
             continue;
         char *u = feature_url(feat, page_url);
@@ -180,9 +165,10 @@ static void handle_features(struct crawler *c, const struct frontier_entry *e,
             .embedded = true,
             .dataset = (e->flags & FRONTIER_F_DATASET) != 0,
         };
-        call_document_hook(c, &d);
+        found |= crawler_deliver(c, &d);
         free(u);
     }
+    return found;
 }
 
 /* Whether a link of this rel is followed from this document. */
@@ -250,29 +236,34 @@ static void push_dataset_items(struct crawler *c,
     links_cleanup(&ls);
 }
 
-static void handle_body(struct crawler *c, const struct frontier_entry *e,
-                        const struct fetch_result *r)
+/* Links of a document that is neither an API response nor a landing
+ * page: walk it, or for a dataset, read only what was asked for. */
+static void walk_document(struct crawler *c, const struct frontier_entry *e,
+                          const json_t *doc, const char *base, bool is_model)
 {
-    json_error_t jerr;
-    char reason[256];
-    json_t *doc = json_loadb(r->body, r->body_len, 0, &jerr);
-    if (!doc) {
-        snprintf(reason, sizeof(reason),
-                 "invalid JSON at line %d column %d: %s", jerr.line,
-                 jerr.column, jerr.text);
-        report_failure(c, e, SM_E_PARSE, r->http_status, reason);
+    /* A dataset reached through a training link is read, not walked: it may
+     * be a collection of millions of items. */
+    bool is_dataset = (e->flags & FRONTIER_F_DATASET) != 0;
+    if (e->flags & FRONTIER_F_LEAF)
         return;
-    }
+    if (!is_dataset && stac_is_landing(doc))
+        api_start(c, e, doc, base);
+    else if (!is_dataset)
+        push_links(c, e, doc, base, is_model);
+    else if (c->opt.dataset_items)
+        push_dataset_items(c, e, doc, base);
+}
+
+static void handle_document(struct crawler *c, const struct frontier_entry *e,
+                            const struct fetch_result *r, const json_t *doc,
+                            const char *base)
+{
     enum stac_kind kind = stac_classify(doc);
     if (kind == STAC_KIND_NONE) {
         report_failure(c, e, SM_E_NOTSTAC, r->http_status,
                        "not a STAC document (no STAC type or stac_version)");
-        json_decref(doc);
         return;
     }
-    char *base = NULL;
-    if (url_normalize(r->final_url, &base) != 0)
-        base = xstrdup(e->url);
     /* After a redirect the document lives at the final URL: that is its
      * canonical URL, so two paths to it give one record. */
     struct crawler_doc d = {
@@ -287,18 +278,37 @@ static void handle_body(struct crawler *c, const struct frontier_entry *e,
         .last_modified = r->last_modified,
         .dataset = (e->flags & FRONTIER_F_DATASET) != 0,
     };
-    bool is_model = call_document_hook(c, &d) > 0;
+    bool is_model = crawler_deliver(c, &d) != 0;
+    size_t n;
     if (kind == STAC_KIND_ITEM_COLLECTION)
-        handle_features(c, e, doc, base);
-    /* A dataset reached through a training link is read, not walked: it may
-     * be a collection of millions of items. */
-    bool is_dataset = (e->flags & FRONTIER_F_DATASET) != 0;
-    if (!(e->flags & FRONTIER_F_LEAF)) {
-        if (!is_dataset)
-            push_links(c, e, doc, base, is_model);
-        else if (c->opt.dataset_items)
-            push_dataset_items(c, e, doc, base);
+        crawler_features(c, e, doc, base, &n);
+    walk_document(c, e, doc, base, is_model);
+}
+
+static void handle_body(struct crawler *c, const struct frontier_entry *e,
+                        const struct fetch_result *r)
+{
+    json_error_t jerr;
+    char reason[256];
+    json_t *doc = json_loadb(r->body, r->body_len, 0, &jerr);
+    if (!doc) {
+        snprintf(reason, sizeof(reason),
+                 "invalid JSON at line %d column %d: %s", jerr.line,
+                 jerr.column, jerr.text);
+        report_failure(c, e, SM_E_PARSE, r->http_status, reason);
+        if (e->data)
+            api_failed(c, e);
+        return;
     }
+    char *base = NULL;
+    if (url_normalize(r->final_url, &base) != 0)
+        base = xstrdup(e->url);
+    /* API responses (queryables, pages) are read by the API walk; they are
+     * not STAC documents themselves. */
+    if (e->data)
+        api_handle(c, e, doc, base);
+    else
+        handle_document(c, e, r, doc, base);
     free(base);
     json_decref(doc);
 }
@@ -332,7 +342,7 @@ static size_t release_datasets(struct crawler *c)
         if (rc == 0 && c->hooks.refetch_dataset &&
             c->hooks.refetch_dataset(c->hooks.ctx, e->url))
             rc = frontier_push_again(c->frontier, e->url, e->source, e->depth,
-                                     e->flags);
+                                     e->flags, NULL);
         n += rc == 1;
         frontier_done(c->datasets, e);
     }
@@ -347,7 +357,15 @@ static void pump(struct crawler *c)
         if (!e)
             break;
         bool is_file = url_scheme_of(e->url) == URL_SCHEME_FILE;
-        int rc = fetcher_start(c->fetcher, e->url, is_file, e);
+        const struct request *req = e->data;
+        struct fetch_request fr = {0};
+        if (req) {
+            fr.method = req->method;
+            fr.body = req->body;
+            fr.headers = (const char *const *)req->headers;
+        }
+        int rc =
+            fetcher_start(c->fetcher, e->url, req ? &fr : NULL, is_file, e);
         if (rc != 0) {
             report_failure(c, e, rc, 0, sm_strerror(rc));
             frontier_done(c->frontier, e);
@@ -373,6 +391,8 @@ static void on_fetch_done(void *ctx, void *data, const struct fetch_result *r)
     }
     if (r->rc != 0) {
         report_failure(c, e, r->rc, r->http_status, r->reason);
+        if (e->data)
+            api_failed(c, e);
     } else {
         c->stats.fetched++;
         c->stats.bytes += r->body_len;
@@ -442,5 +462,6 @@ void crawler_free(struct crawler *c)
     }
     frontier_free(c->frontier);
     frontier_free(c->datasets);
+    api_free_all(c);
     free(c);
 }

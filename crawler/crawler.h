@@ -26,7 +26,26 @@ struct crawler_options {
     long max_redirects;
     const char *user_agent;
     bool dataset_items; /* also read a dataset's item links (one level) */
+    /* STAC APIs */
+    int sample;      /* items sampled from an undeclared collection */
+    int page_size;   /* the limit sent for item pages */
+    long max_pages;  /* pages per pagination chain */
+    bool exhaustive; /* walk every item of every collection */
+    /* How to send the filtered search: 0 = as the conformance suggests
+     * (GET with CQL2 text unless only CQL2 JSON is offered), 'G' = GET,
+     * 'P' = POST with CQL2 JSON. */
+    char search_method;
 };
+
+/* Extension bits a document hook returns; the same values as the index's
+ * EXT_* flags, so main.c passes detect_document()'s result through. */
+enum crawler_ext {
+    CRAWLER_EXT_ML_MODEL = 1u << 0,
+    CRAWLER_EXT_DLM = 1u << 1,
+    CRAWLER_EXT_MLM = 1u << 2,
+};
+#define CRAWLER_EXT_ALL                                                        \
+    (CRAWLER_EXT_ML_MODEL | CRAWLER_EXT_DLM | CRAWLER_EXT_MLM)
 
 /* Fill opt with the defaults (concurrency 32, per-host 4, ...). */
 void crawler_options_default(struct crawler_options *opt);
@@ -57,9 +76,10 @@ struct crawler_failure {
 
 struct crawler_hooks {
     void *ctx;
-    /* Every STAC document. Return 1 when it is a model record, 0 when not,
-     * negative (SM_E_*) when the document could not be stored: the crawl
-     * then stops (the index is unusable). */
+    /* Every STAC document. Return the model extensions it uses or declares
+     * (CRAWLER_EXT_* bits, 0 when none), or a negative SM_E_* when the
+     * document could not be stored: the crawl then stops (the index is
+     * unusable). */
     int (*document)(void *ctx, const struct crawler_doc *doc);
     /* Every document that could not be fetched, parsed or recognised. */
     void (*failure)(void *ctx, const struct crawler_failure *fail);
@@ -81,6 +101,28 @@ struct crawler_stats {
     bool interrupted;
     bool hook_error;
 };
+
+/* How one STAC API was harvested, for the summary. */
+struct crawler_api_report {
+    const char *url;        /* landing page */
+    const char *source;     /* seed */
+    const char *strategy;   /* "filter", "per-collection" or "exhaustive" */
+    const char *filter;     /* the filter sent, or NULL */
+    size_t collections;     /* collections listed */
+    size_t walked_declared; /* walked because they declare a model ext */
+    size_t walked_sampled;  /* walked because their sample held a model */
+    size_t skipped_sampled; /* sampled, no model, not walked */
+    size_t covered;         /* not walked: the filtered search covers them */
+    size_t walked_all;      /* walked by --exhaustive */
+    size_t pages;           /* item and search pages fetched */
+    const json_t *warnings; /* array of strings */
+};
+
+/* Call cb for every STAC API the crawl met, after crawler_run(). */
+void crawler_foreach_api(const struct crawler *c,
+                         void (*cb)(void *ctx,
+                                    const struct crawler_api_report *r),
+                         void *ctx);
 
 /* Create a crawler. Returns 0 and *out, or an SM_E_* code. */
 int crawler_new(const struct crawler_options *opt,

@@ -28,6 +28,7 @@ struct fetch {
     bool too_big;
     char *etag;
     char *last_modified;
+    struct curl_slist *req_headers; /* this request's own headers */
     char errbuf[CURL_ERROR_SIZE];
     struct fetch *next; /* pool link, or active list link */
     struct fetch *prev; /* active list link */
@@ -256,6 +257,8 @@ static void fetch_release(struct fetcher *f, struct fetch *x)
     free(x->url);
     free(x->etag);
     free(x->last_modified);
+    curl_slist_free_all(x->req_headers);
+    x->req_headers = NULL;
     x->url = x->etag = x->last_modified = NULL;
     x->data = NULL;
     if (f->pool_n < POOL_MAX && !f->closing) {
@@ -301,6 +304,28 @@ static void fetch_setopts(struct fetcher *f, struct fetch *x, bool allow_file)
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, f->headers);
 }
 
+/* POST body and extra headers of an API request. The shared Accept header
+ * is repeated in the request's own list, which replaces it. */
+static void fetch_set_request(struct fetcher *f, struct fetch *x,
+                              const struct fetch_request *req)
+{
+    bool is_post = req->method && strcmp(req->method, "POST") == 0;
+    if (!is_post && !req->headers)
+        return;
+    struct curl_slist *h = NULL;
+    for (const struct curl_slist *l = f->headers; l; l = l->next)
+        h = curl_slist_append(h, l->data);
+    if (is_post) {
+        h = curl_slist_append(h, "Content-Type: application/json");
+        curl_easy_setopt(x->easy, CURLOPT_COPYPOSTFIELDS,
+                         req->body ? req->body : "{}");
+    }
+    for (size_t i = 0; req->headers && req->headers[i]; i++)
+        h = curl_slist_append(h, req->headers[i]);
+    x->req_headers = h;
+    curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, h);
+}
+
 static void active_link(struct fetcher *f, struct fetch *x)
 {
     x->prev = NULL;
@@ -323,8 +348,8 @@ static void active_unlink(struct fetcher *f, struct fetch *x)
     f->active--;
 }
 
-int fetcher_start(struct fetcher *f, const char *url, bool allow_file,
-                  void *data)
+int fetcher_start(struct fetcher *f, const char *url,
+                  const struct fetch_request *req, bool allow_file, void *data)
 {
     if (f->closing)
         return SM_E_INTR;
@@ -334,6 +359,8 @@ int fetcher_start(struct fetcher *f, const char *url, bool allow_file,
     x->url = xstrdup(url);
     x->data = data;
     fetch_setopts(f, x, allow_file);
+    if (req)
+        fetch_set_request(f, x, req);
     CURLMcode mc = curl_multi_add_handle(f->multi, x->easy);
     if (mc != CURLM_OK) {
         log_error("curl_multi_add_handle: %s", curl_multi_strerror(mc));

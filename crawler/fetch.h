@@ -46,11 +46,19 @@ typedef void (*fetch_done_cb)(void *ctx, void *data,
 int fetcher_new(uv_loop_t *loop, const struct fetch_options *opt,
                 fetch_done_cb cb, void *ctx, struct fetcher **out);
 
+/* What to send beyond a plain GET. All fields may be NULL. */
+struct fetch_request {
+    const char *method;         /* "GET" (default) or "POST" */
+    const char *body;           /* POST body, sent as application/json */
+    const char *const *headers; /* "Name: value" lines, NULL-terminated */
+};
+
 /* Start fetching url; data comes back in the done callback. A file:// URL
  * is allowed only when allow_file is true; redirects never lead to file://.
- * Returns 0 (the callback will run exactly once) or an error (it will not). */
-int fetcher_start(struct fetcher *f, const char *url, bool allow_file,
-                  void *data);
+ * req may be NULL (a GET); its strings are copied. Returns 0 (the callback
+ * will run exactly once) or an error (it will not). */
+int fetcher_start(struct fetcher *f, const char *url,
+                  const struct fetch_request *req, bool allow_file, void *data);
 
 /* Transfers started and not yet finished. */
 size_t fetcher_active(const struct fetcher *f);

@@ -33,6 +33,7 @@ struct frontier {
     /* ready ring: FIFO of hosts with queued work and spare capacity */
     struct host *ring_head, *ring_tail;
     size_t queued, in_flight;
+    void (*data_free)(void *);
 };
 
 /* FNV-1a, then a splitmix64 finaliser so that similar URLs spread well.
@@ -64,8 +65,10 @@ struct frontier *frontier_new(int per_host)
     return f;
 }
 
-static void entry_free(struct frontier_entry *e)
+static void entry_free(const struct frontier *f, struct frontier_entry *e)
 {
+    if (e->data)
+        (f->data_free ? f->data_free : free)(e->data);
     free(e->url);
     free(e->source);
     free(e);
@@ -82,7 +85,7 @@ void frontier_free(struct frontier *f)
             struct frontier_entry *e = h->head;
             while (e) {
                 struct frontier_entry *en = e->next;
-                entry_free(e);
+                entry_free(f, e);
                 e = en;
             }
             free(h->key);
@@ -202,12 +205,15 @@ static bool host_ready(const struct frontier *f, const struct host *h)
 
 /* Append an entry for url to its host's queue. Returns 1 or SM_E_URL. */
 static int enqueue(struct frontier *f, const char *url, const char *source,
-                   int depth, unsigned flags, bool is_again)
+                   int depth, unsigned flags, bool is_again, void *data)
 {
     char *key = NULL;
     int rc = url_host_key(url, &key);
-    if (rc != 0)
+    if (rc != 0) {
+        if (data)
+            (f->data_free ? f->data_free : free)(data);
         return rc;
+    }
     if (!is_again) {
         /* Keep the load factor at or below 1/2 so probes stay short. */
         if ((f->seen_n + 1) * 2 > f->seen_cap)
@@ -225,6 +231,7 @@ static int enqueue(struct frontier *f, const char *url, const char *source,
     e->source = xstrdup(source ? source : url);
     e->depth = depth;
     e->flags = flags;
+    e->data = data;
     e->host = h;
     if (h->tail)
         h->tail->next = e;
@@ -240,13 +247,13 @@ static int enqueue(struct frontier *f, const char *url, const char *source,
 int frontier_push(struct frontier *f, const char *url, const char *source,
                   int depth, unsigned flags)
 {
-    return enqueue(f, url, source, depth, flags, false);
+    return enqueue(f, url, source, depth, flags, false, NULL);
 }
 
 int frontier_push_again(struct frontier *f, const char *url, const char *source,
-                        int depth, unsigned flags)
+                        int depth, unsigned flags, void *data)
 {
-    return enqueue(f, url, source, depth, flags, true);
+    return enqueue(f, url, source, depth, flags, true, data);
 }
 
 struct frontier_entry *frontier_pop(struct frontier *f)
@@ -274,7 +281,12 @@ void frontier_done(struct frontier *f, struct frontier_entry *e)
     f->in_flight--;
     if (!h->on_ring && host_ready(f, h))
         ring_append(f, h);
-    entry_free(e);
+    entry_free(f, e);
+}
+
+void frontier_set_data_free(struct frontier *f, void (*fn)(void *))
+{
+    f->data_free = fn;
 }
 
 size_t frontier_queued(const struct frontier *f)

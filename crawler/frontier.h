@@ -19,6 +19,7 @@ struct frontier_entry {
     char *source;   /* the seed whose crawl found it */
     int depth;      /* link distance from the seed */
     unsigned flags; /* FRONTIER_F_* */
+    void *data;     /* the caller's, freed with the frontier's data_free */
     struct host *host;
     struct frontier_entry *next;
 };
@@ -40,10 +41,16 @@ void frontier_free(struct frontier *f);
 int frontier_push(struct frontier *f, const char *url, const char *source,
                   int depth, unsigned flags);
 
-/* Queue url again although it was seen: for the rare document that must be
- * read a second time. Returns 1 or SM_E_URL. */
+/* Queue url whether or not it was seen before, with data attached (may be
+ * NULL; owned by the entry from here on, even on failure): for API
+ * requests, which repeat URLs with other bodies, and for the rare document
+ * that must be read a second time. Returns 1 or SM_E_URL. */
 int frontier_push_again(struct frontier *f, const char *url, const char *source,
-                        int depth, unsigned flags);
+                        int depth, unsigned flags, void *data);
+
+/* The function that frees entry data (for entries freed with the
+ * frontier); NULL means free(). */
+void frontier_set_data_free(struct frontier *f, void (*fn)(void *));
 
 /* True when url was ever pushed. */
 bool frontier_seen(const struct frontier *f, const char *url);

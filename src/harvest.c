@@ -48,6 +48,15 @@ static const char harvest_help[] =
     "  --stall-timeout S     abort a transfer idle for S seconds (default 30)\n"
     "  --timeout S           abort a transfer after S seconds (default none)\n"
     "  --user-agent STRING   User-Agent header to send\n"
+    "  --sample N            STAC APIs: items sampled from a collection that\n"
+    "                        declares no model extension (default 10); the\n"
+    "                        rest is walked only if the sample holds a model\n"
+    "  --exhaustive          STAC APIs: walk every item of every collection\n"
+    "  --page-size N         STAC APIs: items asked for per page (default "
+    "100)\n"
+    "  --search-method M     STAC APIs: filtered search by auto (default),\n"
+    "                        get (CQL2 text) or post (CQL2 JSON)\n"
+    "  --max-pages N         stop a pagination chain after N pages (10000)\n"
     "  --dataset-items       also read the items (first page, no next) of\n"
     "                        training datasets; by default only the dataset\n"
     "                        document itself is read\n"
@@ -71,6 +80,7 @@ struct harvest {
     size_t datasets_stored;
     json_t *datasets_done; /* URL -> true: dataset records made this run */
     json_t *unreachable;   /* URL -> reason: dataset links that failed */
+    json_t *apis;          /* how each STAC API was harvested */
     size_t seed_failures;
     struct failure failures[FAILURES_KEPT];
     size_t n_failures;
@@ -287,7 +297,8 @@ static int on_document(void *ctx, const struct crawler_doc *d)
     if (!is_model)
         return 0;
     rc = store_model(h, d, exts & EXT_MODEL_MASK);
-    return rc != 0 ? rc : 1;
+    /* The crawler's CRAWLER_EXT_* bits are the index's EXT_* bits. */
+    return rc != 0 ? rc : (int)(exts & EXT_MODEL_MASK);
 }
 
 static bool on_refetch_dataset(void *ctx, const char *url)
@@ -435,10 +446,47 @@ static void save_summary(struct harvest *h, const struct seeds *seeds,
         (json_int_t)h->n_failures_total, "bytes", (json_int_t)st->bytes,
         "outcome", outcome_name(status), "exit_status", status, "failures",
         fails);
+    json_object_set(sum, "apis", h->apis);
     char *text = json_dumps(sum, JSON_COMPACT);
     index_put_meta(h->ix, "last_harvest", text);
     free(text);
     json_decref(sum);
+}
+
+/* One paragraph per STAC API: the strategy, what was walked, sampled and
+ * skipped, and the warnings (runaway pagination, failed calls). */
+static void print_apis(const struct harvest *h)
+{
+    size_t i;
+    const json_t *a;
+    json_array_foreach (h->apis, i, a) {
+        json_int_t n[7] = {0};
+        const char *url = "", *strategy = "";
+        json_unpack((json_t *)a,
+                    "{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "url",
+                    &url, "strategy", &strategy, "collections", &n[0],
+                    "walked_declared", &n[1], "walked_sampled", &n[2],
+                    "skipped_sampled", &n[3], "covered_by_search", &n[4],
+                    "walked_all", &n[5], "pages", &n[6]);
+        char *safe = text_safe(url, 0);
+        fprintf(stderr,
+                "stacml: api %s: strategy %s; %" JSON_INTEGER_FORMAT
+                " collections: %" JSON_INTEGER_FORMAT
+                " walked (declared), %" JSON_INTEGER_FORMAT
+                " walked (sample held a model), %" JSON_INTEGER_FORMAT
+                " sampled and skipped, %" JSON_INTEGER_FORMAT
+                " covered by the search, %" JSON_INTEGER_FORMAT
+                " walked (--exhaustive); %" JSON_INTEGER_FORMAT " item pages\n",
+                safe, strategy, n[0], n[1], n[2], n[3], n[4], n[5], n[6]);
+        free(safe);
+        const json_t *w;
+        size_t j;
+        json_array_foreach (json_object_get(a, "warnings"), j, w) {
+            char *t = text_safe(json_string_value(w), 0);
+            fprintf(stderr, "  warning: %s\n", t);
+            free(t);
+        }
+    }
 }
 
 static void print_summary(const struct harvest *h,
@@ -452,6 +500,7 @@ static void print_summary(const struct harvest *h,
     if (h->datasets_stored || json_object_size(h->unreachable))
         fprintf(stderr, "stacml: datasets: %zu recorded, %zu unreachable\n",
                 h->datasets_stored, json_object_size(h->unreachable));
+    print_apis(h);
     if (st->queued_left)
         fprintf(stderr,
                 "stacml: %zu queued documents left unfetched "
@@ -483,6 +532,11 @@ enum {
     OPT_USER_AGENT,
     OPT_DB,
     OPT_DATASET_ITEMS,
+    OPT_SAMPLE,
+    OPT_PAGE_SIZE,
+    OPT_MAX_PAGES,
+    OPT_EXHAUSTIVE,
+    OPT_SEARCH_METHOD,
 };
 
 static int parse_int_opt(const char *name, const char *val, long long min,
@@ -516,6 +570,11 @@ static int parse_args(struct cli *cli, int argc, char **argv,
         {"user-agent", required_argument, NULL, OPT_USER_AGENT},
         {"db", required_argument, NULL, OPT_DB},
         {"dataset-items", no_argument, NULL, OPT_DATASET_ITEMS},
+        {"sample", required_argument, NULL, OPT_SAMPLE},
+        {"page-size", required_argument, NULL, OPT_PAGE_SIZE},
+        {"max-pages", required_argument, NULL, OPT_MAX_PAGES},
+        {"exhaustive", no_argument, NULL, OPT_EXHAUSTIVE},
+        {"search-method", required_argument, NULL, OPT_SEARCH_METHOD},
         {"quiet", no_argument, NULL, 'q'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
@@ -571,6 +630,32 @@ static int parse_args(struct cli *cli, int argc, char **argv,
         case OPT_DATASET_ITEMS:
             opt->dataset_items = true;
             break;
+        case OPT_SAMPLE:
+            rc = parse_int_opt("sample", optarg, 1, 10000, 0, &v);
+            opt->sample = (int)v;
+            break;
+        case OPT_PAGE_SIZE:
+            rc = parse_int_opt("page-size", optarg, 1, 10000, 0, &v);
+            opt->page_size = (int)v;
+            break;
+        case OPT_MAX_PAGES:
+            rc = parse_int_opt("max-pages", optarg, 1, 100000000, 0, &v);
+            opt->max_pages = (long)v;
+            break;
+        case OPT_EXHAUSTIVE:
+            opt->exhaustive = true;
+            break;
+        case OPT_SEARCH_METHOD:
+            if (strcmp(optarg, "get") == 0)
+                opt->search_method = 'G';
+            else if (strcmp(optarg, "post") == 0)
+                opt->search_method = 'P';
+            else if (strcmp(optarg, "auto") == 0)
+                opt->search_method = 0;
+            else
+                return cli_usage_error("harvest", "--search-method must be "
+                                                  "auto, get or post");
+            break;
         case 'q':
             log_set_level(LOG_LEVEL_ERROR);
             cli->verbosity = -1;
@@ -597,6 +682,24 @@ static int parse_args(struct cli *cli, int argc, char **argv,
     return EXIT_OK;
 }
 
+static void on_api_report(void *ctx, const struct crawler_api_report *r)
+{
+    struct harvest *h = ctx;
+    json_t *o = json_pack(
+        "{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:O}", "url",
+        r->url, "source", r->source, "strategy", r->strategy, "collections",
+        (json_int_t)r->collections, "walked_declared",
+        (json_int_t)r->walked_declared, "walked_sampled",
+        (json_int_t)r->walked_sampled, "skipped_sampled",
+        (json_int_t)r->skipped_sampled, "covered_by_search",
+        (json_int_t)r->covered, "walked_all", (json_int_t)r->walked_all,
+        "pages", (json_int_t)r->pages, "warnings", r->warnings);
+    if (o && r->filter)
+        json_object_set_new(o, "filter", json_string(r->filter));
+    if (o)
+        json_array_append_new(h->apis, o);
+}
+
 static int run_crawl(struct harvest *h, const struct crawler_options *opt,
                      const struct seeds *seeds, struct crawler_stats *out)
 {
@@ -617,6 +720,7 @@ static int run_crawl(struct harvest *h, const struct crawler_options *opt,
         crawler_add_seed(c, seeds->v[i]);
     rc = crawler_run(c);
     *out = *crawler_get_stats(c);
+    crawler_foreach_api(c, on_api_report, h);
     crawler_free(c);
     return rc;
 }
@@ -628,6 +732,7 @@ int cmd_harvest(struct cli *cli, int argc, char **argv)
     struct harvest *h = xcalloc(1, sizeof(*h));
     h->datasets_done = json_object();
     h->unreachable = json_object();
+    h->apis = json_array();
     struct crawler_stats st = {0};
     struct timespec t0, t1;
     int status;
@@ -669,6 +774,7 @@ out:
     index_close(h->ix);
     json_decref(h->datasets_done);
     json_decref(h->unreachable);
+    json_decref(h->apis);
     for (size_t i = 0; i < h->n_failures; i++) {
         free(h->failures[i].url);
         free(h->failures[i].reason);

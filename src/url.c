@@ -486,3 +486,57 @@ int url_from_arg(const char *arg, char **out)
     free(path);
     return rc;
 }
+
+/* Drop every "name=..." (or bare "name") pair from the query q. New. */
+static char *query_without(const char *q, const char *name)
+{
+    size_t n = strlen(name);
+    char *out = xmalloc(strlen(q) + 1), *p = out;
+    while (*q) {
+        const char *end = strchr(q, '&');
+        size_t len = end ? (size_t)(end - q) : strlen(q);
+        bool is_name =
+            len >= n && strncmp(q, name, n) == 0 && (len == n || q[n] == '=');
+        if (len && !is_name) {
+            if (p != out)
+                *p++ = '&';
+            memcpy(p, q, len);
+            p += len;
+        }
+        q += len + (end ? 1 : 0);
+    }
+    *p = '\0';
+    return out;
+}
+
+int url_set_param(const char *url, const char *name, const char *value,
+                  char **out)
+{
+    int rc = SM_E_URL;
+    char *query = NULL, *kept = NULL, *pair = NULL, *enc = NULL;
+    CURLU *u = curl_url();
+    if (!u)
+        return SM_E_NOMEM;
+    if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK)
+        goto out;
+    curl_url_get(u, CURLUPART_QUERY, &query, 0);
+    kept = query_without(query ? query : "", name);
+    enc = curl_easy_escape(NULL, value, 0);
+    if (!enc)
+        goto out;
+    pair = xasprintf("%s%s%s=%s", kept, *kept ? "&" : "", name, enc);
+    if (curl_url_set(u, CURLUPART_QUERY, pair, 0) != CURLUE_OK)
+        goto out;
+    char *full = NULL;
+    if (curl_url_get(u, CURLUPART_URL, &full, 0) != CURLUE_OK)
+        goto out;
+    rc = url_normalize(full, out);
+    curl_free(full);
+out:
+    curl_free(query);
+    curl_free(enc);
+    free(kept);
+    free(pair);
+    curl_url_cleanup(u);
+    return rc;
+}

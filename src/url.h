@@ -52,4 +52,10 @@ int url_host_key(const char *url, char **out);
  * SM_E_SCHEME, SM_E_NOTFOUND (no such local file) or SM_E_TOOBIG. */
 int url_from_arg(const char *arg, char **out);
 
+/* url with its query parameter name set to value: every existing name=...
+ * pair removed, then name=value appended (value percent-encoded). *out is
+ * new. Returns 0, SM_E_URL or SM_E_TOOBIG. */
+int url_set_param(const char *url, const char *name, const char *value,
+                  char **out);
+
 #endif

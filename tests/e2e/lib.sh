@@ -15,6 +15,7 @@ NGINX_PID=
 E2E_FAILS=0
 
 e2e_cleanup() {
+    stop_apis
     if [ -n "$NGINX_PID" ]; then
         kill "$NGINX_PID" 2>/dev/null
         wait "$NGINX_PID" 2>/dev/null
@@ -187,4 +188,51 @@ access_log_settle() {
         [ "$before" = "$after" ] && [ $i -ge 2 ] && return 0
         i=$((i + 1))
     done
+}
+
+# start_api NAME ARGS...: start the STAC API fixture server
+# (tests/server/stac-api.py) on a free port of 127.0.0.1 with ARGS. Sets
+# <NAME>_PORT, <NAME>_URL (its landing page) and <NAME>_LOG (its request
+# log, one JSON line per request). Stopped when the test exits.
+API_PIDS=
+start_api() {
+    local name=$1
+    shift
+    [ -n "${PYTHON3:-}" ] || PYTHON3=$(command -v python3) || skip "python3 not installed"
+    local dir="$T/api-$name"
+    mkdir -p "$dir"
+    rm -f "$dir/port" "$dir/log.jsonl"
+    "$PYTHON3" "$top_srcdir/tests/server/stac-api.py" --port-file "$dir/port" \
+        --log "$dir/log.jsonl" "$@" 2>"$dir/stderr" &
+    API_PIDS="$API_PIDS $!"
+    local i=0
+    while [ ! -s "$dir/port" ] && [ $i -lt 200 ]; do
+        sleep 0.05
+        i=$((i + 1))
+    done
+    if [ ! -s "$dir/port" ]; then
+        cat "$dir/stderr"
+        fail "API fixture server $name did not start"
+        exit 1
+    fi
+    local port
+    port=$(cat "$dir/port")
+    eval "${name}_PORT=$port"
+    eval "${name}_URL=http://127.0.0.1:$port/"
+    eval "${name}_LOG=$dir/log.jsonl"
+}
+
+# requests LOG [PATH-REGEX]: how many requests the server logged (to paths
+# matching the regex).
+requests() {
+    jq -r '.path // ""' "$1" | grep -cE "${2:-.}" || true
+}
+
+stop_apis() {
+    local p
+    for p in $API_PIDS; do
+        kill "$p" 2>/dev/null
+        wait "$p" 2>/dev/null
+    done
+    API_PIDS=
 }

@@ -1,0 +1,842 @@
+/* SPDX-License-Identifier: MIT */
+/* Harvesting a STAC API without walking millions of items: read the landing
+ * page's conformance, ask /queryables whether the server can filter on the
+ * model fields, and either search for models only (strategy "filter") or
+ * decide per collection: walk collections that declare a model extension,
+ * sample the others and walk them only when the sample holds a model
+ * (strategy "per-collection"), or walk everything (--exhaustive). Every
+ * pagination chain (GET or POST next links, merge included) is guarded
+ * against runaway servers. */
+#include <config.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <curl/curl.h>
+
+#include "crawler/crawler-int.h"
+#include "crawler/stac.h"
+#include "src/err.h"
+#include "src/log.h"
+#include "src/url.h"
+#include "src/xalloc.h"
+
+/* A next href longer than this is taken for one that grows without end. */
+#define NEXT_HREF_MAX 4096
+/* Warnings kept per API. */
+#define WARNINGS_MAX 50
+
+enum conf_flag {
+    CONF_CORE = 1u << 0,
+    CONF_ITEM_SEARCH = 1u << 1,
+    CONF_FEATURES = 1u << 2,
+    CONF_COLLECTIONS = 1u << 3,
+    CONF_FILTER = 1u << 4,
+    CONF_CQL2_TEXT = 1u << 5,
+    CONF_CQL2_JSON = 1u << 6,
+};
+
+struct api {
+    int refs;
+    char *url;
+    char *source;
+    int depth;
+    unsigned conf;
+    char *data_url;
+    char *search_get;
+    char *search_post;
+    char *queryables;
+    char *conformance;
+    unsigned covered; /* extensions the filtered search finds */
+    char *filter;     /* the filter sent, for the report */
+    const char *strategy;
+    size_t collections, walked_declared, walked_sampled, skipped_sampled;
+    size_t covered_n, walked_all, pages;
+    json_t *warnings;
+    struct api *next;
+};
+
+/* One pagination sequence: its requests are never repeated, its length is
+ * bounded, and a POST chain keeps the original body for merge: true. */
+struct chain {
+    int refs;
+    bool is_sampling;
+    long pages;
+    char *items_url; /* items endpoint without limit, to restart a sample */
+    json_t *seen;    /* request signature -> true */
+    json_t *base_body;
+    json_t *base_headers;
+};
+
+/* ------------------------------------------------------------ lifetime */
+
+static struct api *api_ref(struct api *a)
+{
+    if (a)
+        a->refs++;
+    return a;
+}
+
+static struct chain *chain_new(void)
+{
+    struct chain *ch = xcalloc(1, sizeof(*ch));
+    ch->refs = 1;
+    ch->seen = json_object();
+    return ch;
+}
+
+static struct chain *chain_ref(struct chain *ch)
+{
+    if (ch)
+        ch->refs++;
+    return ch;
+}
+
+static void chain_unref(struct chain *ch)
+{
+    if (!ch || --ch->refs > 0)
+        return;
+    free(ch->items_url);
+    json_decref(ch->seen);
+    json_decref(ch->base_body);
+    json_decref(ch->base_headers);
+    free(ch);
+}
+
+static void api_unref(struct api *a)
+{
+    if (!a || --a->refs > 0)
+        return;
+    free(a->url);
+    free(a->source);
+    free(a->data_url);
+    free(a->search_get);
+    free(a->search_post);
+    free(a->queryables);
+    free(a->conformance);
+    free(a->filter);
+    json_decref(a->warnings);
+    free(a);
+}
+
+void request_free(void *p)
+{
+    struct request *r = p;
+    if (!r)
+        return;
+    free(r->method);
+    free(r->body);
+    for (size_t i = 0; r->headers && r->headers[i]; i++)
+        free(r->headers[i]);
+    free(r->headers);
+    api_unref(r->api);
+    chain_unref(r->chain);
+    free(r);
+}
+
+void api_free_all(struct crawler *c)
+{
+    while (c->apis) {
+        struct api *a = c->apis;
+        c->apis = a->next;
+        api_unref(a);
+    }
+}
+
+static void api_warn(struct api *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void api_warn(struct api *a, const char *fmt, ...)
+{
+    char text[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof(text), fmt, ap);
+    va_end(ap);
+    log_warn("%s: %s", a->url, text);
+    if (json_array_size(a->warnings) < WARNINGS_MAX)
+        json_array_append_new(a->warnings, json_string(text));
+}
+
+/* --------------------------------------------------------- conformance */
+
+/* The class of a conformance URI, whatever its version segment:
+ * https://api.stacspec.org/v<anything>/<class>[#fragment], and the OGC
+ * filter and CQL2 classes. */
+static unsigned conf_class(const char *uri)
+{
+    static const char *const stac_prefixes[] = {"https://api.stacspec.org/v",
+                                                "http://api.stacspec.org/v"};
+    for (size_t i = 0; i < 2; i++) {
+        size_t n = strlen(stac_prefixes[i]);
+        if (strncmp(uri, stac_prefixes[i], n) != 0)
+            continue;
+        const char *cls = strchr(uri + n, '/');
+        if (!cls)
+            return 0;
+        cls++;
+        if (strcmp(cls, "core") == 0)
+            return CONF_CORE;
+        if (strcmp(cls, "item-search") == 0)
+            return CONF_ITEM_SEARCH;
+        if (strcmp(cls, "item-search#filter") == 0)
+            return CONF_ITEM_SEARCH | CONF_FILTER;
+        if (strcmp(cls, "ogcapi-features") == 0)
+            return CONF_FEATURES;
+        if (strcmp(cls, "collections") == 0)
+            return CONF_COLLECTIONS;
+        return 0;
+    }
+    if (strstr(uri, "opengis.net/spec/ogcapi-features-3/") &&
+        (strstr(uri, "/conf/filter") || strstr(uri, "/conf/features-filter")))
+        return CONF_FILTER;
+    if (strstr(uri, "opengis.net/spec/cql2/") && strstr(uri, "/cql2-text"))
+        return CONF_CQL2_TEXT;
+    if (strstr(uri, "opengis.net/spec/cql2/") && strstr(uri, "/cql2-json"))
+        return CONF_CQL2_JSON;
+    if (strstr(uri, "opengis.net/spec/ogcapi-features-1/"))
+        return CONF_FEATURES;
+    return 0;
+}
+
+static unsigned conf_read(const json_t *list)
+{
+    unsigned conf = 0;
+    size_t i;
+    const json_t *v;
+    json_array_foreach (list, i, v)
+        if (json_is_string(v))
+            conf |= conf_class(json_string_value(v));
+    return conf;
+}
+
+/* ------------------------------------------------------------- requests */
+
+static char *link_url(const json_t *link, const char *base)
+{
+    const char *href = json_string_value(json_object_get(link, "href"));
+    char *u = NULL;
+    if (!href || url_resolve(base, href, &u) != 0)
+        return NULL;
+    return u;
+}
+
+static bool is_post(const json_t *link)
+{
+    const char *m = json_string_value(json_object_get(link, "method"));
+    return m && strcasecmp(m, "POST") == 0;
+}
+
+/* Headers of an object {name: value} as "Name: value" lines (new). */
+static char **header_lines(const json_t *obj)
+{
+    size_t n = json_object_size(obj), i = 0;
+    if (n == 0)
+        return NULL;
+    char **lines = xcalloc(n + 1, sizeof(*lines));
+    const char *k;
+    json_t *v;
+    json_object_foreach ((json_t *)obj, k, v) {
+        const char *s = json_string_value(v);
+        /* A header must not smuggle a second one in. */
+        if (s && !strpbrk(k, "\r\n:") && !strpbrk(s, "\r\n"))
+            lines[i++] = xasprintf("%s: %s", k, s);
+    }
+    return lines;
+}
+
+static char *signature(const char *method, const char *url, const char *body)
+{
+    return xasprintf("%s %s\n%s", method ? method : "GET", url,
+                     body ? body : "");
+}
+
+/* Queue an API request (taking r); a repeat within its chain is refused
+ * with a warning, since a server that answers it again would loop. */
+static void push(struct crawler *c, struct api *a, const char *url,
+                 struct request *r)
+{
+    if (r->chain) {
+        char *sig = signature(r->method, url, r->body);
+        bool is_repeat = json_object_get(r->chain->seen, sig) != NULL;
+        json_object_set_new(r->chain->seen, sig, json_true());
+        free(sig);
+        if (is_repeat) {
+            api_warn(a,
+                     "pagination stopped: next link repeats an earlier "
+                     "request (%s %s)",
+                     r->method ? r->method : "GET", url);
+            request_free(r);
+            return;
+        }
+    }
+    frontier_push_again(c->frontier, url, a->source, a->depth + 1, 0, r);
+}
+
+static struct request *request_new(enum req_kind kind, struct api *a,
+                                   struct chain *ch)
+{
+    struct request *r = xcalloc(1, sizeof(*r));
+    r->kind = kind;
+    r->api = api_ref(a);
+    r->chain = chain_ref(ch);
+    return r;
+}
+
+/* A GET of url with limit=n (for item pages). New URL or NULL. */
+static char *with_limit(const char *url, int n)
+{
+    char num[32], *out = NULL;
+    snprintf(num, sizeof(num), "%d", n);
+    return url_set_param(url, "limit", num, &out) == 0 ? out : NULL;
+}
+
+/* Start walking the items at items_url (sampling or not). */
+static void walk_items(struct crawler *c, struct api *a, const char *items_url,
+                       bool is_sampling)
+{
+    struct chain *ch = chain_new();
+    ch->is_sampling = is_sampling;
+    ch->items_url = xstrdup(items_url);
+    char *u =
+        with_limit(items_url, is_sampling ? c->opt.sample : c->opt.page_size);
+    if (u)
+        push(c, a, u, request_new(REQ_ITEMS, a, ch));
+    free(u);
+    chain_unref(ch);
+}
+
+static void walk_collections(struct crawler *c, struct api *a)
+{
+    char *u = a->data_url
+                  ? xstrdup(a->data_url)
+                  : xasprintf("%s%scollections", a->url,
+                              a->url[strlen(a->url) - 1] == '/' ? "" : "/");
+    struct chain *ch = chain_new();
+    push(c, a, u, request_new(REQ_COLLECTIONS, a, ch));
+    chain_unref(ch);
+    free(u);
+}
+
+/* -------------------------------------------------------- next links */
+
+/* The body and headers of a POST next link, merged into the chain's
+ * original request when the link says merge: true (STAC API item search
+ * "Pagination"). */
+static void next_post(const json_t *link, const struct chain *ch, json_t **body,
+                      json_t **headers)
+{
+    const json_t *lb = json_object_get(link, "body");
+    const json_t *lh = json_object_get(link, "headers");
+    bool merge = json_is_true(json_object_get(link, "merge"));
+    *body =
+        merge && ch->base_body ? json_deep_copy(ch->base_body) : json_object();
+    *headers = merge && ch->base_headers ? json_deep_copy(ch->base_headers)
+                                         : json_object();
+    if (json_is_object(lb))
+        json_object_update(*body, (json_t *)lb);
+    if (json_is_object(lh))
+        json_object_update(*headers, (json_t *)lh);
+}
+
+static const json_t *find_next(const json_t *page)
+{
+    size_t i;
+    const json_t *l;
+    json_array_foreach (json_object_get(page, "links"), i, l) {
+        const char *rel = json_string_value(json_object_get(l, "rel"));
+        if (rel && strcmp(rel, "next") == 0)
+            return l;
+    }
+    return NULL;
+}
+
+/* Follow the next link of a page, if any, within the same chain. */
+static void follow_next(struct crawler *c, const struct request *cur,
+                        const json_t *page, const char *base)
+{
+    struct api *a = cur->api;
+    struct chain *ch = cur->chain;
+    const json_t *link = find_next(page);
+    if (!link)
+        return;
+    char *u = link_url(link, base);
+    if (!u) {
+        api_warn(a, "pagination stopped: unusable next link on %s", base);
+        return;
+    }
+    if (strlen(u) > NEXT_HREF_MAX) {
+        api_warn(a,
+                 "pagination stopped: next link longer than %d bytes "
+                 "(it grows with every page) after %s",
+                 NEXT_HREF_MAX, base);
+        free(u);
+        return;
+    }
+    if (c->opt.max_pages > 0 && ch->pages >= c->opt.max_pages) {
+        api_warn(a, "pagination stopped: --max-pages (%ld) reached at %s",
+                 ch->pages, base);
+        free(u);
+        return;
+    }
+    struct request *r = request_new(cur->kind, a, ch);
+    if (is_post(link)) {
+        json_t *body, *headers;
+        next_post(link, ch, &body, &headers);
+        r->method = xstrdup("POST");
+        r->body = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);
+        r->headers = header_lines(headers);
+        json_decref(body);
+        json_decref(headers);
+    }
+    push(c, a, u, r);
+    free(u);
+}
+
+/* -------------------------------------------------------------- plan */
+
+/* Which model extensions a collection declares: stac_extensions, summaries
+ * and item_assets (fields or roles), answered by the document hook. */
+static unsigned declared_exts(struct crawler *c, const struct api *a,
+                              const json_t *coll, const char *coll_url)
+{
+    struct crawler_doc d = {
+        .url = coll_url,
+        .source = a->source,
+        .depth = a->depth + 1,
+        .kind = STAC_KIND_COLLECTION,
+        .json = coll,
+        .embedded = true,
+    };
+    return crawler_deliver(c, &d);
+}
+
+static char *items_url_of(const json_t *coll, const char *coll_url)
+{
+    size_t i;
+    const json_t *l;
+    json_array_foreach (json_object_get(coll, "links"), i, l) {
+        const char *rel = json_string_value(json_object_get(l, "rel"));
+        if (rel && strcmp(rel, "items") == 0 && !is_post(l)) {
+            char *u = link_url(l, coll_url);
+            if (u)
+                return u;
+        }
+    }
+    return xasprintf("%s/items", coll_url);
+}
+
+/* The URL of a collection inside a /collections page. */
+static char *collection_url(const struct api *a, const json_t *coll,
+                            const char *page_url)
+{
+    size_t i;
+    const json_t *l;
+    json_array_foreach (json_object_get(coll, "links"), i, l) {
+        const char *rel = json_string_value(json_object_get(l, "rel"));
+        if (rel && strcmp(rel, "self") == 0) {
+            char *u = link_url(l, page_url);
+            if (u)
+                return u;
+        }
+    }
+    char *id = stac_id(coll);
+    if (!id)
+        return NULL;
+    char *esc = curl_easy_escape(NULL, id, 0);
+    char *raw = xasprintf("%s/%s", a->data_url ? a->data_url : page_url,
+                          esc ? esc : "");
+    curl_free(esc);
+    free(id);
+    char *u = NULL;
+    url_normalize(raw, &u);
+    free(raw);
+    return u;
+}
+
+/* Strategy for one collection of the list. */
+static void plan_collection(struct crawler *c, struct api *a,
+                            const json_t *coll, const char *page_url)
+{
+    char *coll_url = collection_url(a, coll, page_url);
+    if (!coll_url)
+        return;
+    a->collections++;
+    unsigned declared = declared_exts(c, a, coll, coll_url);
+    char *items = items_url_of(coll, coll_url);
+    if (c->opt.exhaustive) {
+        a->walked_all++;
+        walk_items(c, a, items, false);
+    } else if (declared & ~a->covered) {
+        a->walked_declared++;
+        walk_items(c, a, items, false);
+    } else if (declared || a->covered == CRAWLER_EXT_ALL) {
+        a->covered_n++;
+    } else {
+        walk_items(c, a, items, true);
+    }
+    free(items);
+    free(coll_url);
+}
+
+/* ------------------------------------------------------------ filter */
+
+/* The queryable model fields: which extensions a filter can find, and the
+ * property to test for each. */
+struct queryable {
+    unsigned covered;
+    const char *prop[3]; /* per extension: ml-model, dlm, mlm */
+};
+
+static int ext_index(const char *key)
+{
+    if (strncmp(key, "ml-model:", 9) == 0)
+        return 0;
+    if (strncmp(key, "dlm:", 4) == 0)
+        return 1;
+    if (strncmp(key, "mlm:", 4) == 0)
+        return 2;
+    return -1;
+}
+
+static void read_queryables(const json_t *doc, struct queryable *q)
+{
+    static const char *const preferred[] = {"ml-model:type", NULL, "mlm:name"};
+    const char *k;
+    json_t *v;
+    memset(q, 0, sizeof(*q));
+    json_object_foreach ((json_t *)json_object_get(doc, "properties"), k, v) {
+        int i = ext_index(k);
+        if (i < 0)
+            continue;
+        q->covered |= 1u << i;
+        if (!q->prop[i] || (preferred[i] && strcmp(k, preferred[i]) == 0))
+            q->prop[i] = k;
+    }
+}
+
+/* CQL2 text: "ml-model:type = 'ml-model' OR mlm:name IS NOT NULL". */
+static char *filter_text(const struct queryable *q)
+{
+    char *out = xstrdup("");
+    for (int i = 0; i < 3; i++) {
+        if (!q->prop[i])
+            continue;
+        char *term = strcmp(q->prop[i], "ml-model:type") == 0
+                         ? xasprintf("%s = 'ml-model'", q->prop[i])
+                         : xasprintf("%s IS NOT NULL", q->prop[i]);
+        char *joined = xasprintf("%s%s%s", out, *out ? " OR " : "", term);
+        free(out);
+        free(term);
+        out = joined;
+    }
+    return out;
+}
+
+static json_t *filter_json(const struct queryable *q)
+{
+    json_t *terms = json_array();
+    for (int i = 0; i < 3; i++) {
+        if (!q->prop[i])
+            continue;
+        json_t *prop = json_pack("{s:s}", "property", q->prop[i]);
+        if (strcmp(q->prop[i], "ml-model:type") == 0)
+            json_array_append_new(terms, json_pack("{s:s, s:[o, s]}", "op", "=",
+                                                   "args", prop, "ml-model"));
+        else
+            json_array_append_new(terms, json_pack("{s:s, s:[{s:s, s:[o]}]}",
+                                                   "op", "not", "args", "op",
+                                                   "isNull", "args", prop));
+    }
+    if (json_array_size(terms) == 1) {
+        json_t *one = json_incref(json_array_get(terms, 0));
+        json_decref(terms);
+        return one;
+    }
+    return json_pack("{s:s, s:o}", "op", "or", "args", terms);
+}
+
+static char *search_url_get(const struct crawler *c, const struct api *a,
+                            const char *text)
+{
+    char *base = a->search_get
+                     ? xstrdup(a->search_get)
+                     : xasprintf("%s%ssearch", a->url,
+                                 a->url[strlen(a->url) - 1] == '/' ? "" : "/");
+    char *u1 = NULL, *u2 = NULL, *u3 = NULL, num[32];
+    snprintf(num, sizeof(num), "%d", c->opt.page_size);
+    if (url_set_param(base, "filter", text, &u1) == 0 &&
+        url_set_param(u1, "filter-lang", "cql2-text", &u2) == 0)
+        url_set_param(u2, "limit", num, &u3);
+    free(base);
+    free(u1);
+    free(u2);
+    return u3;
+}
+
+/* Strategy "filter": one paged search for the model records. */
+static void search_models(struct crawler *c, struct api *a,
+                          const struct queryable *q)
+{
+    struct chain *ch = chain_new();
+    bool use_post = c->opt.search_method == 'P' ||
+                    (c->opt.search_method == 0 && a->search_post &&
+                     (a->conf & CONF_CQL2_JSON) && !(a->conf & CONF_CQL2_TEXT));
+    if (use_post && !a->search_post)
+        a->search_post = xasprintf(
+            "%s%ssearch", a->url, a->url[strlen(a->url) - 1] == '/' ? "" : "/");
+    a->filter = filter_text(q);
+    if (use_post) {
+        ch->base_body =
+            json_pack("{s:o, s:s, s:i}", "filter", filter_json(q),
+                      "filter-lang", "cql2-json", "limit", c->opt.page_size);
+        struct request *r = request_new(REQ_ITEMS, a, ch);
+        r->method = xstrdup("POST");
+        r->body = json_dumps(ch->base_body, JSON_COMPACT | JSON_SORT_KEYS);
+        push(c, a, a->search_post, r);
+    } else {
+        char *u = search_url_get(c, a, a->filter);
+        if (u)
+            push(c, a, u, request_new(REQ_ITEMS, a, ch));
+        free(u);
+    }
+    chain_unref(ch);
+}
+
+static void plan(struct crawler *c, struct api *a)
+{
+    if (c->opt.exhaustive) {
+        a->strategy = "exhaustive";
+    } else if ((a->conf & CONF_FILTER) && a->queryables) {
+        struct chain *ch = chain_new();
+        push(c, a, a->queryables, request_new(REQ_QUERYABLES, a, ch));
+        chain_unref(ch);
+        return; /* continued in on_queryables() */
+    } else {
+        a->strategy = "per-collection";
+    }
+    walk_collections(c, a);
+}
+
+static void on_queryables(struct crawler *c, struct api *a, const json_t *doc)
+{
+    struct queryable q;
+    read_queryables(doc, &q);
+    /* additionalProperties: true lets any property be filtered. */
+    if (json_is_true(json_object_get(doc, "additionalProperties"))) {
+        static const char *const all[] = {"ml-model:type", "dlm:architecture",
+                                          "mlm:name"};
+        for (int i = 0; i < 3; i++)
+            if (!q.prop[i])
+                q.prop[i] = all[i];
+        q.covered = CRAWLER_EXT_ALL;
+    }
+    if (q.covered) {
+        a->strategy = "filter";
+        a->covered = q.covered;
+        search_models(c, a, &q);
+    } else {
+        a->strategy = "per-collection";
+    }
+    walk_collections(c, a);
+}
+
+/* ------------------------------------------------------------ landing */
+
+static void take_link(char **slot, const json_t *l, const char *base)
+{
+    if (*slot)
+        return;
+    *slot = link_url(l, base);
+}
+
+static void read_landing_links(struct api *a, const json_t *doc)
+{
+    size_t i;
+    const json_t *l;
+    json_array_foreach (json_object_get(doc, "links"), i, l) {
+        const char *rel = json_string_value(json_object_get(l, "rel"));
+        if (!rel)
+            continue;
+        if (strcmp(rel, "data") == 0)
+            take_link(&a->data_url, l, a->url);
+        else if (strcmp(rel, "search") == 0)
+            take_link(is_post(l) ? &a->search_post : &a->search_get, l, a->url);
+        else if (strcmp(rel, "conformance") == 0)
+            take_link(&a->conformance, l, a->url);
+        else if (strcmp(rel, "queryables") == 0 ||
+                 strcmp(rel, "http://www.opengis.net/def/rel/ogc/1.0/"
+                             "queryables") == 0)
+            take_link(&a->queryables, l, a->url);
+    }
+}
+
+/* child and item links of the landing page, except those into its own
+ * /collections, which the collection walk covers. */
+static void push_landing_children(struct crawler *c, struct api *a,
+                                  const json_t *doc)
+{
+    size_t i;
+    const json_t *l;
+    size_t n = a->data_url ? strlen(a->data_url) : 0;
+    json_array_foreach (json_object_get(doc, "links"), i, l) {
+        const char *rel = json_string_value(json_object_get(l, "rel"));
+        if (!rel || (strcmp(rel, "child") != 0 && strcmp(rel, "item") != 0))
+            continue;
+        char *u = link_url(l, a->url);
+        if (u && url_scheme_of(u) != URL_SCHEME_FILE &&
+            !(n && strncmp(u, a->data_url, n) == 0 &&
+              (u[n] == '/' || u[n] == '\0')))
+            frontier_push(c->frontier, u, a->source, a->depth + 1, 0);
+        free(u);
+    }
+}
+
+void api_start(struct crawler *c, const struct frontier_entry *e,
+               const json_t *doc, const char *base)
+{
+    struct api *a = xcalloc(1, sizeof(*a));
+    a->refs = 1;
+    a->url = xstrdup(base);
+    a->source = xstrdup(e->source);
+    a->depth = e->depth;
+    a->warnings = json_array();
+    a->strategy = "per-collection";
+    a->conf = conf_read(json_object_get(doc, "conformsTo"));
+    read_landing_links(a, doc);
+    a->next = c->apis;
+    c->apis = a;
+    push_landing_children(c, a, doc);
+    if (json_array_size(json_object_get(doc, "conformsTo")) == 0 &&
+        a->conformance) {
+        push(c, a, a->conformance, request_new(REQ_CONFORMANCE, a, NULL));
+        return;
+    }
+    plan(c, a);
+}
+
+/* --------------------------------------------------------- responses */
+
+static void on_collections(struct crawler *c, const struct request *r,
+                           const json_t *doc, const char *base)
+{
+    const json_t *list = json_object_get(doc, "collections");
+    size_t i;
+    const json_t *coll;
+    r->chain->pages++;
+    json_array_foreach (list, i, coll)
+        if (json_is_object(coll))
+            plan_collection(c, r->api, coll, base);
+    if (json_array_size(list) == 0) {
+        if (find_next(doc))
+            api_warn(r->api,
+                     "pagination stopped: empty collections page "
+                     "with a next link at %s",
+                     base);
+        return;
+    }
+    follow_next(c, r, doc, base);
+}
+
+/* A sample that held a model of an extension the search does not cover:
+ * walk the collection from its first page with the full page size. */
+static void restart_sample(struct crawler *c, const struct request *r)
+{
+    r->api->walked_sampled++;
+    walk_items(c, r->api, r->chain->items_url, false);
+}
+
+static void on_items(struct crawler *c, const struct frontier_entry *e,
+                     const json_t *doc, const char *base)
+{
+    const struct request *r = e->data;
+    const char *url = e->url;
+    struct api *a = r->api;
+    size_t n = 0;
+    unsigned found = crawler_features(c, e, doc, base, &n);
+    r->chain->pages++;
+    a->pages++;
+    bool has_next = find_next(doc) != NULL;
+    if (r->chain->is_sampling) {
+        if (!has_next)
+            return; /* the sample was the whole collection */
+        if (found & ~a->covered)
+            restart_sample(c, r);
+        else
+            a->skipped_sampled++;
+        return;
+    }
+    if (n == 0) {
+        if (has_next)
+            api_warn(a,
+                     "pagination stopped: empty page with a next link at "
+                     "%s",
+                     url);
+        return;
+    }
+    follow_next(c, r, doc, base);
+}
+
+void api_handle(struct crawler *c, const struct frontier_entry *e,
+                const json_t *doc, const char *base)
+{
+    const struct request *r = e->data;
+    switch (r->kind) {
+    case REQ_CONFORMANCE:
+        r->api->conf |= conf_read(json_object_get(doc, "conformsTo"));
+        plan(c, r->api);
+        break;
+    case REQ_QUERYABLES:
+        on_queryables(c, r->api, doc);
+        break;
+    case REQ_COLLECTIONS:
+        on_collections(c, r, doc, base);
+        break;
+    case REQ_ITEMS:
+        on_items(c, e, doc, base);
+        break;
+    }
+}
+
+void api_failed(struct crawler *c, const struct frontier_entry *e)
+{
+    const struct request *r = e->data;
+    switch (r->kind) {
+    case REQ_CONFORMANCE:
+    case REQ_QUERYABLES:
+        /* No word from the server on filtering: decide per collection. */
+        api_warn(r->api, "%s failed; deciding per collection", e->url);
+        r->api->strategy = "per-collection";
+        walk_collections(c, r->api);
+        break;
+    default:
+        api_warn(r->api, "pagination stopped: %s failed", e->url);
+        break;
+    }
+}
+
+void crawler_foreach_api(const struct crawler *c,
+                         void (*cb)(void *ctx,
+                                    const struct crawler_api_report *r),
+                         void *ctx)
+{
+    for (const struct api *a = c->apis; a; a = a->next) {
+        struct crawler_api_report r = {
+            .url = a->url,
+            .source = a->source,
+            .strategy = a->strategy,
+            .filter = a->filter,
+            .collections = a->collections,
+            .walked_declared = a->walked_declared,
+            .walked_sampled = a->walked_sampled,
+            .skipped_sampled = a->skipped_sampled,
+            .covered = a->covered_n,
+            .walked_all = a->walked_all,
+            .pages = a->pages,
+            .warnings = a->warnings,
+        };
+        cb(ctx, &r);
+    }
+}

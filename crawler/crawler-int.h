@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: MIT */
+/* What crawler.c and api.c share: the crawler itself, the request attached
+ * to a frontier entry for STAC API calls, and the few crawler.c functions
+ * the API walk calls back into. Nothing outside crawler/ includes this. */
+#ifndef CRAWLER_CRAWLER_INT_H
+#define CRAWLER_CRAWLER_INT_H
+
+#include <stdbool.h>
+#include <uv.h>
+#include <jansson.h>
+
+#include "crawler/crawler.h"
+#include "crawler/fetch.h"
+#include "crawler/frontier.h"
+
+struct api;
+struct chain;
+
+/* What an API request is for; plain documents carry no request. */
+enum req_kind {
+    REQ_CONFORMANCE = 1, /* /conformance, when the landing page lacks it */
+    REQ_QUERYABLES,      /* /queryables: can the server filter on models? */
+    REQ_COLLECTIONS,     /* a page of /collections */
+    REQ_ITEMS,           /* a page of /collections/{id}/items or /search */
+};
+
+/* Attached to a frontier entry (its data) for API calls; freed with it. */
+struct request {
+    enum req_kind kind;
+    char *method;        /* NULL or "GET", or "POST" */
+    char *body;          /* JSON text of a POST body */
+    char **headers;      /* NULL-terminated "Name: value" lines, or NULL */
+    struct api *api;     /* counted reference */
+    struct chain *chain; /* counted reference; NULL outside pagination */
+};
+
+struct crawler {
+    struct crawler_options opt;
+    struct crawler_hooks hooks;
+    uv_loop_t loop;
+    bool loop_ready;
+    struct fetcher *fetcher;
+    struct frontier *frontier;
+    /* Training-data links wait here until the walk is done, so a dataset
+     * that is also part of the tree is always walked, whatever order the
+     * responses came in. Unique per URL, like the frontier. */
+    struct frontier *datasets;
+    struct api *apis; /* every API met, for the report */
+    uv_signal_t sig_int, sig_term;
+    int signals_seen;
+    struct crawler_stats stats;
+    long started;
+    bool stopping;
+    bool finished;
+    int rc;
+};
+
+/* crawler.c: hand a document to the document hook; returns its extension
+ * bits (0 when not a model). */
+unsigned crawler_deliver(struct crawler *c, const struct crawler_doc *d);
+
+/* crawler.c: deliver the features of an item page; returns the union of
+ * their extension bits and sets *n to their number. */
+unsigned crawler_features(struct crawler *c, const struct frontier_entry *e,
+                          const json_t *doc, const char *page_url, size_t *n);
+
+/* api.c */
+void request_free(void *p);
+/* A document that is an API landing page (conformsTo): start its walk. */
+void api_start(struct crawler *c, const struct frontier_entry *e,
+               const json_t *doc, const char *base);
+/* The response to an API request. */
+void api_handle(struct crawler *c, const struct frontier_entry *e,
+                const json_t *doc, const char *base);
+/* An API request that failed (after the failure was reported). */
+void api_failed(struct crawler *c, const struct frontier_entry *e);
+void api_free_all(struct crawler *c);
+
+#endif

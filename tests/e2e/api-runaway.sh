@@ -1,0 +1,31 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# Pagination that cannot run away: a next link equal to the current page,
+# a prev token in next, an ever-growing href, empty pages with a next link,
+# and an endless server each end with a warning for the API, the harvest
+# succeeds, and the models found so far are kept.
+. "$top_srcdir/tests/e2e/lib.sh"
+cat >"$T/world.json" <<'JSON'
+{"collections": [{"id": "models", "items": 25, "declares": "item_assets"}]}
+JSON
+run() { # MODE EXPECTED-WARNING MIN-MODELS
+    start_api R --world "$T/world.json" --no-filter --break "$1"
+    timeout 120 "$STACML" --db "$T/$1" harvest --page-size 5 --max-pages 40 \
+        "$R_URL" 2>"$T/$1.err"
+    check_eq "$1: harvest ends and succeeds" "$?" 0
+    check "$1: warning names the cause" grep -q "warning: pagination stopped: $2" "$T/$1.err"
+    local n
+    n=$("$STACML" --db "$T/$1" export | wc -l)
+    check "$1: models found so far kept ($n >= $3)" test "$n" -ge "$3"
+    check "$1: bounded number of requests" test "$(requests "$R_LOG")" -le 45
+    "$STACML" --db "$T/$1" stats --format json >"$T/$1.stats"
+    check "$1: warning kept in the harvest record" \
+        jq -e '.last_harvest.apis[0].warnings | length >= 1' "$T/$1.stats"
+    stop_apis
+}
+run next-self "next link repeats an earlier request" 11
+run prev-in-next "next link repeats an earlier request" 11
+run growing-href "next link longer than" 21
+run empty-pages "empty page with a next link" 26
+run endless "--max-pages (40) reached" 26
+e2e_finish

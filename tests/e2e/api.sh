@@ -1,0 +1,104 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# STAC APIs: the three strategies (filter, per-collection, exhaustive), GET
+# and POST search pagination (token in the body, merge with headers),
+# conformance version segments, /collections pagination, child links to
+# further APIs and static catalogs, and a 100,000-item collection that is
+# never walked. Request counts come from the fixture server's own log.
+. "$top_srcdir/tests/e2e/lib.sh"
+WORLD="$top_srcdir/tests/fixtures/api/world.json"
+SMALL="$top_srcdir/tests/fixtures/api/small.json"
+ids() { "$STACML" --db "$1" export | jq -r .id | LC_ALL=C sort; }
+count() { "$STACML" --db "$1" export | wc -l; }
+
+# 1. Filter strategy: one paged search finds every mlm and ml-model item,
+# the dlm items are found by sampling, the 100,000 plain items cost one
+# sample request.
+start_api F --world "$WORLD"
+"$STACML" --db "$T/f" harvest "$F_URL" 2>"$T/f.err"
+check_eq "filter: exit status" "$?" 0
+check "filter: strategy reported" grep -q "strategy filter" "$T/f.err"
+check_eq "filter: every model found" "$(count "$T/f")" 92
+check "filter: the deep model is found" sh -c "'$STACML' --db '$T/f' export | grep -q deep-000499"
+check_eq "filter: plain collection costs one request" \
+    "$(requests "$F_LOG" '^/collections/plain/items')" 1
+check "filter: a handful of requests in all" test "$(requests "$F_LOG")" -le 12
+check "filter: CQL2 text over GET" \
+    jq -e -s 'any(.[]; .path == "/search" and .method == "GET" and
+        (.query.filter | test("ml-model:type = .ml-model. OR mlm:name IS NOT NULL")))' "$F_LOG"
+check "filter: dlm collection walked after its sample" \
+    sh -c "'$STACML' --db '$T/f' export | grep -q dlm-hidden-000019"
+
+# 2. POST search, token in the body (merge: false) and merged (merge: true,
+# with the Search-After header).
+for mode in post-body post-merge; do
+    start_api P --world "$WORLD" --search-paging "$mode"
+    "$STACML" --db "$T/$mode" -q harvest --search-method post --page-size 20 "$P_URL"
+    check_eq "$mode: exit status" "$?" 0
+    check_eq "$mode: same models as GET" "$(ids "$T/$mode")" "$(ids "$T/f")"
+    check "$mode: several POST pages" \
+        test "$(jq -s '[.[] | select(.method == "POST" and .status == 200)] | length' "$P_LOG")" -ge 4
+    check "$mode: no request refused" \
+        jq -e -s 'all(.[]; .status < 400)' "$P_LOG"
+    stop_apis
+done
+check "post-merge: the original body re-sent with the token merged in" \
+    jq -e -s '[.[] | select(.method == "POST")][1].body |
+        has("filter") and has("token") and .limit == 20 and ."filter-lang" == "cql2-json"' \
+    "$T/api-P/log.jsonl"
+check "post-merge: the link's header sent" \
+    jq -e -s '[.[] | select(.method == "POST")][1].headers["Search-After"] | length > 0' \
+    "$T/api-P/log.jsonl"
+
+# 3. Per-collection strategy: declared collections walked, undeclared ones
+# sampled; the model deep in an undeclared collection is the documented
+# trade-off.
+start_api N --world "$WORLD" --no-filter
+"$STACML" --db "$T/n" harvest "$N_URL" 2>"$T/n.err"
+check_eq "per-collection: exit status" "$?" 0
+check "per-collection: summary" grep -q "strategy per-collection; 8 collections: 4 walked (declared), 2 walked (sample held a model), 2 sampled and skipped" "$T/n.err"
+check_eq "per-collection: models" "$(count "$T/n")" 91
+check "per-collection: the deep model is missed (sampling)" \
+    sh -c "! '$STACML' --db '$T/n' export | grep -q deep-000499"
+check_eq "per-collection: plain collection costs one request" \
+    "$(requests "$N_LOG" '^/collections/plain/items')" 1
+check "per-collection: the sample asks for --sample items" \
+    jq -e -s '[.[] | select(.path == "/collections/plain/items")][0].query.limit == "10"' "$N_LOG"
+check "per-collection: no filter sent" jq -e -s 'all(.[]; .query.filter == null)' "$N_LOG"
+
+# 4. Queryables without model fields: filter conformance alone is not
+# enough.
+start_api Q --world "$WORLD" --queryables none --conformance-version v1.0.0-rc.2
+"$STACML" --db "$T/q" harvest "$Q_URL" 2>"$T/q.err"
+check "queryables without model fields: per-collection" grep -q "strategy per-collection" "$T/q.err"
+check "queryables were asked" test "$(requests "$Q_LOG" '^/queryables')" -eq 1
+
+# 5. Older conformance version segments still mean filter.
+start_api B --world "$WORLD" --conformance-version v1.0.0-beta.1
+"$STACML" --db "$T/b" -q harvest "$B_URL"
+check_eq "v1.0.0-beta.1 conformance: filter used, all models" "$(count "$T/b")" 92
+
+# 6. --exhaustive finds the deep model without the filter.
+start_api E --world "$SMALL" --no-filter
+"$STACML" --db "$T/e" harvest --exhaustive --page-size 50 "$E_URL" 2>"$T/e.err"
+check "exhaustive: strategy" grep -q "strategy exhaustive" "$T/e.err"
+check "exhaustive: deep model found" sh -c "'$STACML' --db '$T/e' export | grep -q deep-000299"
+check_eq "exhaustive: every page of deep walked" \
+    "$(requests "$E_LOG" '^/collections/deep/items')" 6
+
+# 7. /collections pagination, child links to a static catalog and to a
+# second API, and collections reachable by child links too.
+mkdir -p "$T/static"
+cp -R "$top_srcdir/seeds/examples/." "$T/static/"
+start_api S --world "$SMALL" --collections-page 1 --child-collections \
+    --static "$T/static" --child "{{base}}/catalog.json" --child "$E_URL"
+"$STACML" --db "$T/s" harvest "$S_URL" 2>"$T/s.err"
+check_eq "children: exit status" "$?" 0
+check_eq "children: /collections followed page by page" "$(requests "$S_LOG" '^/collections$')" 2
+check "children: the static catalog below the API harvested" \
+    sh -c "'$STACML' --db '$T/s' export | grep -q building-detector-faster-rcnn"
+check "children: the second API harvested" grep -q "api $E_URL" "$T/s.err"
+check_eq "children: collection child links do not walk the items again" \
+    "$(requests "$S_LOG" '^/collections/deep/items')" 1
+
+e2e_finish
