@@ -46,6 +46,10 @@ struct crawler {
      * responses came in. Unique per URL, like the frontier. */
     struct frontier *datasets;
     struct api *apis; /* every API met, for the report */
+    /* Entries waiting for a retry, sorted by due time (linked by next). */
+    struct frontier_entry *retry_head;
+    uv_timer_t wake; /* fires when a host or a retry becomes due */
+    uint64_t rand_state;
     uv_signal_t sig_int, sig_term;
     int signals_seen;
     struct crawler_stats stats;
@@ -55,6 +59,10 @@ struct crawler {
     int rc;
 };
 
+/* crawler.c: count and report a document that failed. */
+void crawler_report_failure(struct crawler *c, const struct frontier_entry *e,
+                            int rc, long status, const char *reason);
+
 /* crawler.c: hand a document to the document hook; returns its extension
  * bits (0 when not a model). */
 unsigned crawler_deliver(struct crawler *c, const struct crawler_doc *d);
@@ -63,6 +71,28 @@ unsigned crawler_deliver(struct crawler *c, const struct crawler_doc *d);
  * their extension bits and sets *n to their number. */
 unsigned crawler_features(struct crawler *c, const struct frontier_entry *e,
                           const json_t *doc, const char *page_url, size_t *n);
+
+/* polite.c: robots.txt, retries, credentials */
+/* Called for each popped entry: true when it may start now; false when it
+ * was taken care of (put back behind its host's robots.txt, or refused by
+ * robots.txt and reported). */
+bool polite_admit(struct crawler *c, struct frontier_entry *e);
+/* A finished robots.txt fetch: true when e was one (and is now done). */
+bool polite_robots_done(struct crawler *c, struct frontier_entry *e,
+                        const struct fetch_result *r);
+/* A failed fetch: true when e was scheduled for a retry (the caller must
+ * not report or free it). */
+bool polite_retry(struct crawler *c, struct frontier_entry *e,
+                  const struct fetch_result *r);
+/* Requeue the retries due at now; returns the earliest time still to wait
+ * for (a retry or a host's spacing), -1 when nothing waits. */
+int64_t polite_due(struct crawler *c, int64_t now);
+/* Credential headers for e's host, or NULL. */
+const char *const *polite_credentials(const struct crawler *c,
+                                      const struct frontier_entry *e);
+/* Free the entries still waiting for a retry. */
+size_t polite_drop_retries(struct crawler *c);
+void polite_host_free(void *p);
 
 /* api.c */
 void request_free(void *p);

@@ -33,11 +33,16 @@ void crawler_options_default(struct crawler_options *opt)
     opt->max_redirects = 10;
     opt->user_agent = PACKAGE_NAME "/" PACKAGE_VERSION " (+" PACKAGE_URL ")";
     opt->sample = 10;
+    opt->rate = 0;
+    opt->retries = 3;
+    opt->retry_base_ms = 500;
+    opt->retry_max_ms = 120000;
     opt->page_size = 100;
     opt->max_pages = 10000;
 }
 
 static void on_fetch_done(void *ctx, void *data, const struct fetch_result *r);
+static void pump(struct crawler *c);
 
 int crawler_new(const struct crawler_options *opt,
                 const struct crawler_hooks *hooks, struct crawler **out)
@@ -64,6 +69,9 @@ int crawler_new(const struct crawler_options *opt,
         .timeout_ms = opt->timeout_ms,
         .max_redirects = opt->max_redirects,
         .max_connections = c->opt.concurrency,
+        .insecure = opt->insecure,
+        .netrc = opt->netrc,
+        .no_private = opt->no_private,
     };
     rc = fetcher_new(&c->loop, &fo, on_fetch_done, c, &c->fetcher);
     if (rc != 0) {
@@ -71,9 +79,14 @@ int crawler_new(const struct crawler_options *opt,
         free(c);
         return rc;
     }
-    c->frontier = frontier_new(c->opt.per_host);
+    long interval = c->opt.rate > 0 ? (long)(1000.0 / c->opt.rate) : 0;
+    c->frontier = frontier_new(c->opt.per_host, interval);
     frontier_set_data_free(c->frontier, request_free);
-    c->datasets = frontier_new(INT_MAX);
+    frontier_set_host_data_free(c->frontier, polite_host_free);
+    c->datasets = frontier_new(INT_MAX, 0);
+    uv_timer_init(&c->loop, &c->wake);
+    c->wake.data = c;
+    c->rand_state = (uint64_t)uv_hrtime() | 1;
     *out = c;
     return 0;
 }
@@ -83,8 +96,8 @@ int crawler_add_seed(struct crawler *c, const char *url)
     return frontier_push(c->frontier, url, url, 0, FRONTIER_F_SEED);
 }
 
-static void report_failure(struct crawler *c, const struct frontier_entry *e,
-                           int rc, long status, const char *reason)
+void crawler_report_failure(struct crawler *c, const struct frontier_entry *e,
+                            int rc, long status, const char *reason)
 {
     struct crawler_failure f = {
         .url = e->url,
@@ -260,8 +273,9 @@ static void handle_document(struct crawler *c, const struct frontier_entry *e,
 {
     enum stac_kind kind = stac_classify(doc);
     if (kind == STAC_KIND_NONE) {
-        report_failure(c, e, SM_E_NOTSTAC, r->http_status,
-                       "not a STAC document (no STAC type or stac_version)");
+        crawler_report_failure(
+            c, e, SM_E_NOTSTAC, r->http_status,
+            "not a STAC document (no STAC type or stac_version)");
         return;
     }
     /* After a redirect the document lives at the final URL: that is its
@@ -295,7 +309,7 @@ static void handle_body(struct crawler *c, const struct frontier_entry *e,
         snprintf(reason, sizeof(reason),
                  "invalid JSON at line %d column %d: %s", jerr.line,
                  jerr.column, jerr.text);
-        report_failure(c, e, SM_E_PARSE, r->http_status, reason);
+        crawler_report_failure(c, e, SM_E_PARSE, r->http_status, reason);
         if (e->data)
             api_failed(c, e);
         return;
@@ -318,7 +332,9 @@ static void finish(struct crawler *c)
     if (c->finished)
         return;
     c->finished = true;
-    c->stats.queued_left = frontier_queued(c->frontier);
+    c->stats.queued_left =
+        frontier_queued(c->frontier) + polite_drop_retries(c);
+    uv_close((uv_handle_t *)&c->wake, NULL);
     uv_close((uv_handle_t *)&c->sig_int, NULL);
     uv_close((uv_handle_t *)&c->sig_term, NULL);
     fetcher_free(c->fetcher);
@@ -336,7 +352,7 @@ static size_t release_datasets(struct crawler *c)
 {
     size_t n = 0;
     struct frontier_entry *e;
-    while ((e = frontier_pop(c->datasets)) != NULL) {
+    while ((e = frontier_pop(c->datasets, 0)) != NULL) {
         int rc =
             frontier_push(c->frontier, e->url, e->source, e->depth, e->flags);
         if (rc == 0 && c->hooks.refetch_dataset &&
@@ -349,34 +365,63 @@ static size_t release_datasets(struct crawler *c)
     return n;
 }
 
+static void on_wake(uv_timer_t *t)
+{
+    pump(t->data);
+}
+
+/* Start one popped entry; false when it could not be started. */
+static bool start(struct crawler *c, struct frontier_entry *e)
+{
+    bool is_file = url_scheme_of(e->url) == URL_SCHEME_FILE;
+    const struct request *req = e->data;
+    struct fetch_request fr = {.credentials = polite_credentials(c, e)};
+    if (req) {
+        fr.method = req->method;
+        fr.body = req->body;
+        fr.headers = (const char *const *)req->headers;
+    }
+    int rc = fetcher_start(c->fetcher, e->url, &fr, is_file, e);
+    if (rc != 0) {
+        crawler_report_failure(c, e, rc, 0, sm_strerror(rc));
+        frontier_done(c->frontier, e);
+        return false;
+    }
+    c->started++;
+    return true;
+}
+
 static void pump(struct crawler *c)
 {
+    if (c->finished)
+        return;
+    uv_update_time(&c->loop);
+    int64_t now = (int64_t)uv_now(&c->loop);
+    polite_due(c, now);
     while (!c->stopping && !limit_reached(c) &&
            fetcher_active(c->fetcher) < (size_t)c->opt.concurrency) {
-        struct frontier_entry *e = frontier_pop(c->frontier);
+        struct frontier_entry *e = frontier_pop(c->frontier, now);
         if (!e)
             break;
-        bool is_file = url_scheme_of(e->url) == URL_SCHEME_FILE;
-        const struct request *req = e->data;
-        struct fetch_request fr = {0};
-        if (req) {
-            fr.method = req->method;
-            fr.body = req->body;
-            fr.headers = (const char *const *)req->headers;
-        }
-        int rc =
-            fetcher_start(c->fetcher, e->url, req ? &fr : NULL, is_file, e);
-        if (rc != 0) {
-            report_failure(c, e, rc, 0, sm_strerror(rc));
-            frontier_done(c->frontier, e);
-            continue;
-        }
-        c->started++;
+        if (polite_admit(c, e))
+            start(c, e);
     }
-    if (fetcher_active(c->fetcher) != 0)
+    if (c->stopping || limit_reached(c)) {
+        if (fetcher_active(c->fetcher) == 0)
+            finish(c);
         return;
-    if (!c->stopping && !limit_reached(c) && release_datasets(c) > 0)
-        pump(c);
+    }
+    /* Wake up when a host's spacing or a retry comes due. */
+    int64_t wake = polite_due(c, now);
+    if (wake >= 0)
+        uv_timer_start(&c->wake, on_wake,
+                       (uint64_t)(wake > now ? wake - now : 1), 0);
+    if (fetcher_active(c->fetcher) != 0 || wake >= 0)
+        return;
+    /* Nothing in flight, nothing waiting: the deferred datasets, or the
+     * end. */
+    if (frontier_queued(c->frontier) > 0 || release_datasets(c) > 0)
+        uv_timer_start(&c->wake, on_wake, 0, 0);
     else
         finish(c);
 }
@@ -389,8 +434,16 @@ static void on_fetch_done(void *ctx, void *data, const struct fetch_result *r)
         frontier_done(c->frontier, e);
         return;
     }
+    if (polite_robots_done(c, e, r)) {
+        pump(c);
+        return;
+    }
+    if (r->rc != 0 && polite_retry(c, e, r)) {
+        pump(c);
+        return;
+    }
     if (r->rc != 0) {
-        report_failure(c, e, r->rc, r->http_status, r->reason);
+        crawler_report_failure(c, e, r->rc, r->http_status, r->reason);
         if (e->data)
             api_failed(c, e);
     } else {
@@ -399,8 +452,7 @@ static void on_fetch_done(void *ctx, void *data, const struct fetch_result *r)
         handle_body(c, e, r);
     }
     frontier_done(c->frontier, e);
-    if (!c->finished)
-        pump(c);
+    pump(c);
 }
 
 void crawler_stop(struct crawler *c)
@@ -452,6 +504,7 @@ void crawler_free(struct crawler *c)
         return;
     if (!c->finished) {
         /* Never ran: the fetcher's handles still need closing. */
+        uv_close((uv_handle_t *)&c->wake, NULL);
         fetcher_free(c->fetcher);
         uv_run(&c->loop, UV_RUN_DEFAULT);
     }

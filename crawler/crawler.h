@@ -31,6 +31,15 @@ struct crawler_options {
     int page_size;   /* the limit sent for item pages */
     long max_pages;  /* pages per pagination chain */
     bool exhaustive; /* walk every item of every collection */
+    /* Politeness and faults */
+    double rate;                /* requests per second per host, 0 = no limit */
+    int retries;                /* retries of a transient failure */
+    long retry_base_ms;         /* first backoff delay */
+    long retry_max_ms;          /* cap of a backoff or a Retry-After wait */
+    bool ignore_robots;         /* do not fetch or honour robots.txt */
+    const char *const *headers; /* credentials, "Name: value" */
+    const char *const *header_hosts; /* host keys they go to */
+    bool insecure, netrc, no_private;
     /* How to send the filtered search: 0 = as the conformance suggests
      * (GET with CQL2 text unless only CQL2 JSON is offered), 'G' = GET,
      * 'P' = POST with CQL2 JSON. */
@@ -98,6 +107,9 @@ struct crawler_stats {
     size_t bytes;
     size_t queued_left; /* not fetched because of --max-docs or a stop */
     size_t links_rejected;
+    size_t retries;        /* retries made */
+    size_t robots_blocked; /* documents robots.txt refused */
+    size_t robots_fetched; /* robots.txt files read */
     bool interrupted;
     bool hook_error;
 };

@@ -14,6 +14,7 @@
 #include "src/buf.h"
 #include "src/err.h"
 #include "src/log.h"
+#include "src/url.h"
 #include "src/xalloc.h"
 
 #define POOL_MAX 64
@@ -23,11 +24,23 @@ struct fetch {
     struct fetcher *owner;
     CURL *easy;
     void *data;
-    char *url;
+    char *url;       /* as requested */
+    char *cur_url;   /* after the redirects followed so far */
+    char *cred_host; /* host key the credentials belong to */
+    bool allow_file;
+    bool is_post;
+    int redirects;
+    char *body_text; /* POST body */
+    char **extra;    /* request headers (API), kept across redirects */
+    char **creds;    /* credential headers, only for cred_host */
     struct buf body;
     bool too_big;
+    bool is_private; /* refused: the address is private (--no-private) */
+    bool is_stalled; /* aborted: no byte for stall_timeout_s */
+    uint64_t last_progress_ms; /* when a byte last arrived */
     char *etag;
     char *last_modified;
+    char *retry_after;
     struct curl_slist *req_headers; /* this request's own headers */
     char errbuf[CURL_ERROR_SIZE];
     struct fetch *next; /* pool link, or active list link */
@@ -44,6 +57,8 @@ struct fetcher {
     uv_loop_t *loop;
     CURLM *multi;
     uv_timer_t timer;
+    uv_timer_t watchdog; /* the stall timeout, while transfers run */
+    int open_handles;    /* closed by fetcher_free() before freeing */
     struct fetch_options opt;
     char *user_agent;
     fetch_done_cb cb;
@@ -57,6 +72,33 @@ struct fetcher {
 };
 
 static void check_multi_info(struct fetcher *f);
+static void fetch_result_fill(struct fetch *x, CURLcode cc,
+                              struct fetch_result *r, char *rbuf, size_t n);
+
+static uint64_t now_ms(void)
+{
+    return uv_hrtime() / 1000000u;
+}
+
+static char **strv_dup(const char *const *v)
+{
+    size_t n = 0;
+    while (v && v[n])
+        n++;
+    if (n == 0)
+        return NULL;
+    char **out = xcalloc(n + 1, sizeof(*out));
+    for (size_t i = 0; i < n; i++)
+        out[i] = xstrdup(v[i]);
+    return out;
+}
+
+static void strv_free(char **v)
+{
+    for (size_t i = 0; v && v[i]; i++)
+        free(v[i]);
+    free(v);
+}
 
 static void on_sock_closed(uv_handle_t *h)
 {
@@ -140,6 +182,7 @@ static size_t on_curl_write(char *ptr, size_t size, size_t n, void *userp)
 {
     struct fetch *x = userp;
     size_t len = size * n;
+    x->last_progress_ms = now_ms();
     if (buf_append(&x->body, ptr, len) != 0) {
         x->too_big = true;
         return 0; /* aborts the transfer with CURLE_WRITE_ERROR */
@@ -172,15 +215,19 @@ static size_t on_curl_header(char *ptr, size_t size, size_t n, void *userp)
 {
     struct fetch *x = userp;
     size_t len = size * n;
+    x->last_progress_ms = now_ms();
     /* A new response (after a redirect) starts with a status line: forget
      * the validators of the previous one. */
     if (len >= 5 && strncmp(ptr, "HTTP/", 5) == 0) {
         take_header(&x->etag, "", 0);
         take_header(&x->last_modified, "", 0);
+        take_header(&x->retry_after, "", 0);
     } else if (len > 5 && strncasecmp(ptr, "etag:", 5) == 0) {
         take_header(&x->etag, ptr + 5, len - 5);
     } else if (len > 14 && strncasecmp(ptr, "last-modified:", 14) == 0) {
         take_header(&x->last_modified, ptr + 14, len - 14);
+    } else if (len > 12 && strncasecmp(ptr, "retry-after:", 12) == 0) {
+        take_header(&x->retry_after, ptr + 12, len - 12);
     }
     return len;
 }
@@ -210,6 +257,9 @@ int fetcher_new(uv_loop_t *loop, const struct fetch_options *opt,
         return SM_E_LOOP;
     }
     f->timer.data = f;
+    uv_timer_init(loop, &f->watchdog);
+    f->watchdog.data = f;
+    f->open_handles = 2;
     f->headers = curl_slist_append(
         NULL, "Accept: application/json, application/geo+json;q=0.9, "
               "*/*;q=0.1");
@@ -257,9 +307,21 @@ static void fetch_release(struct fetcher *f, struct fetch *x)
     free(x->url);
     free(x->etag);
     free(x->last_modified);
+    free(x->retry_after);
+    free(x->cur_url);
+    free(x->cred_host);
+    free(x->body_text);
+    strv_free(x->extra);
+    strv_free(x->creds);
     curl_slist_free_all(x->req_headers);
     x->req_headers = NULL;
+    x->extra = x->creds = NULL;
+    x->cur_url = x->cred_host = x->body_text = x->retry_after = NULL;
     x->url = x->etag = x->last_modified = NULL;
+    x->redirects = 0;
+    x->is_private = false;
+    x->is_stalled = false;
+    x->last_progress_ms = 0;
     x->data = NULL;
     if (f->pool_n < POOL_MAX && !f->closing) {
         x->next = f->pool;
@@ -271,10 +333,25 @@ static void fetch_release(struct fetcher *f, struct fetch *x)
     free(x);
 }
 
-static void fetch_setopts(struct fetcher *f, struct fetch *x, bool allow_file)
+/* --no-private: refuse a connection to a loopback, private or link-local
+ * address, after DNS and before any byte of the request is sent. */
+static int on_curl_prereq(void *userp, char *ip, char *local_ip, int port,
+                          int local_port)
+{
+    struct fetch *x = userp;
+    if (url_ip_is_private(ip)) {
+        x->is_private = true;
+        return CURL_PREREQFUNC_ABORT;
+    }
+    return CURL_PREREQFUNC_OK;
+}
+
+/* Options that stay the same for every request of a transfer. Redirects
+ * are followed here, not by libcurl, so that credentials never travel to
+ * another host and every hop is checked (see fetch_redirect()). */
+static void fetch_setopts(struct fetcher *f, struct fetch *x)
 {
     CURL *e = x->easy;
-    curl_easy_setopt(e, CURLOPT_URL, x->url);
     curl_easy_setopt(e, CURLOPT_PRIVATE, x);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf);
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_curl_write);
@@ -284,46 +361,56 @@ static void fetch_setopts(struct fetcher *f, struct fetch *x, bool allow_file)
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_USERAGENT, f->user_agent);
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
-    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(e, CURLOPT_MAXREDIRS, f->opt.max_redirects);
+    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR,
-                     allow_file ? "file" : "http,https");
-    curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+                     x->allow_file ? "file" : "http,https");
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, f->opt.connect_timeout_ms);
     if (f->opt.timeout_ms > 0)
         curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, f->opt.timeout_ms);
-    if (f->opt.stall_timeout_s > 0) {
-        curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
-        curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, f->opt.stall_timeout_s);
-    }
     /* Refuse early when the server admits the body is too large; the write
      * callback bounds what it does not admit (and decompressed sizes). */
     curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE,
                      (curl_off_t)f->opt.max_doc_size);
     curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
-    curl_easy_setopt(e, CURLOPT_HTTPHEADER, f->headers);
+    if (f->opt.insecure) {
+        curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
+        curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+    }
+    if (f->opt.netrc)
+        curl_easy_setopt(e, CURLOPT_NETRC, (long)CURL_NETRC_OPTIONAL);
+    if (f->opt.no_private) {
+        curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, on_curl_prereq);
+        curl_easy_setopt(e, CURLOPT_PREREQDATA, x);
+    }
 }
 
-/* POST body and extra headers of an API request. The shared Accept header
- * is repeated in the request's own list, which replaces it. */
-static void fetch_set_request(struct fetcher *f, struct fetch *x,
-                              const struct fetch_request *req)
+/* The options of one hop: URL, method and the headers for its host. */
+static void fetch_set_hop(struct fetcher *f, struct fetch *x)
 {
-    bool is_post = req->method && strcmp(req->method, "POST") == 0;
-    if (!is_post && !req->headers)
-        return;
+    CURL *e = x->easy;
+    curl_easy_setopt(e, CURLOPT_URL, x->cur_url);
+    curl_slist_free_all(x->req_headers);
     struct curl_slist *h = NULL;
     for (const struct curl_slist *l = f->headers; l; l = l->next)
         h = curl_slist_append(h, l->data);
-    if (is_post) {
+    if (x->is_post)
         h = curl_slist_append(h, "Content-Type: application/json");
-        curl_easy_setopt(x->easy, CURLOPT_COPYPOSTFIELDS,
-                         req->body ? req->body : "{}");
-    }
-    for (size_t i = 0; req->headers && req->headers[i]; i++)
-        h = curl_slist_append(h, req->headers[i]);
+    for (size_t i = 0; x->extra && x->extra[i]; i++)
+        h = curl_slist_append(h, x->extra[i]);
+    char *host = NULL;
+    if (x->creds && url_host_key(x->cur_url, &host) == 0 &&
+        strcmp(host, x->cred_host) == 0)
+        for (size_t i = 0; x->creds[i]; i++)
+            h = curl_slist_append(h, x->creds[i]);
+    free(host);
     x->req_headers = h;
-    curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, h);
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
+    if (x->is_post) {
+        curl_easy_setopt(e, CURLOPT_COPYPOSTFIELDS,
+                         x->body_text ? x->body_text : "{}");
+    } else {
+        curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+    }
 }
 
 static void active_link(struct fetcher *f, struct fetch *x)
@@ -348,6 +435,48 @@ static void active_unlink(struct fetcher *f, struct fetch *x)
     f->active--;
 }
 
+/* Hand a transfer's result to its owner and recycle it. */
+static void fetch_finish(struct fetcher *f, struct fetch *x, CURLcode cc)
+{
+    struct fetch_result r;
+    char reason[CURL_ERROR_SIZE + 64];
+    fetch_result_fill(x, cc, &r, reason, sizeof(reason));
+    curl_multi_remove_handle(f->multi, x->easy);
+    active_unlink(f, x);
+    f->cb(f->ctx, x->data, &r);
+    fetch_release(f, x);
+}
+
+/* The stall timeout: a transfer that has received nothing for
+ * stall_timeout_s is aborted, however fast it went before. libcurl's own
+ * low-speed check averages, and in the socket interface it only looks when
+ * something else wakes it, so a stalled body could hang on for long. */
+static void on_watchdog(uv_timer_t *t)
+{
+    struct fetcher *f = t->data;
+    uint64_t now = now_ms(), limit = (uint64_t)f->opt.stall_timeout_s * 1000;
+    struct fetch *x = f->active_list;
+    while (x) {
+        struct fetch *next = x->next;
+        if (now - x->last_progress_ms >= limit) {
+            x->is_stalled = true;
+            fetch_finish(f, x, CURLE_OK);
+        }
+        x = next;
+    }
+    if (!f->active_list)
+        uv_timer_stop(&f->watchdog);
+}
+
+static void watchdog_arm(struct fetcher *f)
+{
+    if (f->opt.stall_timeout_s <= 0 ||
+        uv_is_active((uv_handle_t *)&f->watchdog))
+        return;
+    uint64_t tick = (uint64_t)f->opt.stall_timeout_s * 250;
+    uv_timer_start(&f->watchdog, on_watchdog, tick, tick);
+}
+
 int fetcher_start(struct fetcher *f, const char *url,
                   const struct fetch_request *req, bool allow_file, void *data)
 {
@@ -357,17 +486,30 @@ int fetcher_start(struct fetcher *f, const char *url,
     if (!x)
         return SM_E_NET;
     x->url = xstrdup(url);
+    x->cur_url = xstrdup(url);
     x->data = data;
-    fetch_setopts(f, x, allow_file);
-    if (req)
-        fetch_set_request(f, x, req);
+    x->allow_file = allow_file;
+    if (req) {
+        x->is_post = req->method && strcmp(req->method, "POST") == 0;
+        x->body_text = req->body ? xstrdup(req->body) : NULL;
+        x->extra = strv_dup(req->headers);
+        x->creds = strv_dup(req->credentials);
+        if (x->creds && url_host_key(url, &x->cred_host) != 0) {
+            strv_free(x->creds);
+            x->creds = NULL;
+        }
+    }
+    fetch_setopts(f, x);
+    fetch_set_hop(f, x);
     CURLMcode mc = curl_multi_add_handle(f->multi, x->easy);
     if (mc != CURLM_OK) {
         log_error("curl_multi_add_handle: %s", curl_multi_strerror(mc));
         fetch_release(f, x);
         return SM_E_NET;
     }
+    x->last_progress_ms = now_ms();
     active_link(f, x);
+    watchdog_arm(f);
     return 0;
 }
 
@@ -392,9 +534,20 @@ static void fetch_result_fill(struct fetch *x, CURLcode cc,
     r->body_len = x->body.len;
     r->etag = x->etag;
     r->last_modified = x->last_modified;
+    r->retry_after = x->retry_after;
+    r->redirects = x->redirects;
     r->seconds = secs;
     rbuf[0] = '\0';
-    if (x->too_big || cc == CURLE_FILESIZE_EXCEEDED) {
+    if (x->is_private) {
+        r->rc = SM_E_DENIED;
+        snprintf(rbuf, n,
+                 "refused: a private or loopback address "
+                 "(--no-private)");
+    } else if (x->is_stalled) {
+        r->rc = SM_E_TIMEOUT;
+        snprintf(rbuf, n, "stalled: no data for %ld s (--stall-timeout)",
+                 x->owner->opt.stall_timeout_s);
+    } else if (x->too_big || cc == CURLE_FILESIZE_EXCEEDED) {
         r->rc = SM_E_TOOBIG;
         snprintf(rbuf, n, "document larger than %zu bytes",
                  x->owner->opt.max_doc_size);
@@ -405,12 +558,61 @@ static void fetch_result_fill(struct fetch *x, CURLcode cc,
         size_t len = strlen(rbuf);
         while (len && rbuf[len - 1] == '\n')
             rbuf[--len] = '\0';
+    } else if (r->http_status >= 300 && r->http_status <= 399 && x->errbuf[0]) {
+        r->rc = SM_E_HTTP;
+        snprintf(rbuf, n, "%s", x->errbuf);
     } else if (r->http_status != 0 &&
                (r->http_status < 200 || r->http_status > 299)) {
         r->rc = SM_E_HTTP;
         snprintf(rbuf, n, "HTTP %ld", r->http_status);
     }
     r->reason = rbuf;
+}
+
+/* A 3xx with a Location: follow it ourselves, on the same easy handle.
+ * Returns true when the transfer goes on (no result yet), false when the
+ * response is final or the redirect is refused (reason in errbuf). */
+static bool fetch_redirect(struct fetcher *f, struct fetch *x, CURLcode cc)
+{
+    long status = 0;
+    char *location = NULL;
+    curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_getinfo(x->easy, CURLINFO_REDIRECT_URL, &location);
+    if (cc != CURLE_OK || status < 300 || status > 399 || !location)
+        return false;
+    if (x->redirects >= f->opt.max_redirects) {
+        snprintf(x->errbuf, sizeof(x->errbuf),
+                 "too many redirects (more than %ld)", f->opt.max_redirects);
+        return false;
+    }
+    enum url_scheme scheme = url_scheme_of(location);
+    if (scheme != URL_SCHEME_HTTP && scheme != URL_SCHEME_HTTPS) {
+        snprintf(x->errbuf, sizeof(x->errbuf),
+                 "redirect to a URL that is not http(s) refused: %.200s",
+                 location);
+        return false;
+    }
+    char *next = NULL;
+    if (url_normalize(location, &next) != 0) {
+        snprintf(x->errbuf, sizeof(x->errbuf), "bad redirect location");
+        return false;
+    }
+    curl_multi_remove_handle(f->multi, x->easy);
+    free(x->cur_url);
+    x->cur_url = next;
+    x->redirects++;
+    /* 301/302/303 turn a POST into a GET, as browsers and curl do. */
+    if (status == 301 || status == 302 || status == 303)
+        x->is_post = false;
+    buf_reset(&x->body);
+    x->too_big = false;
+    x->last_progress_ms = now_ms();
+    fetch_set_hop(f, x);
+    if (curl_multi_add_handle(f->multi, x->easy) != CURLM_OK) {
+        snprintf(x->errbuf, sizeof(x->errbuf), "cannot follow redirect");
+        return false;
+    }
+    return true;
 }
 
 static void check_multi_info(struct fetcher *f)
@@ -423,19 +625,17 @@ static void check_multi_info(struct fetcher *f)
         struct fetch *x = NULL;
         CURLcode cc = msg->data.result;
         curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &x);
-        struct fetch_result r;
-        char reason[CURL_ERROR_SIZE + 64];
-        fetch_result_fill(x, cc, &r, reason, sizeof(reason));
-        curl_multi_remove_handle(f->multi, x->easy);
-        active_unlink(f, x);
-        f->cb(f->ctx, x->data, &r);
-        fetch_release(f, x);
+        if (fetch_redirect(f, x, cc))
+            continue;
+        fetch_finish(f, x, cc);
     }
 }
 
 static void on_timer_closed(uv_handle_t *h)
 {
     struct fetcher *f = h->data;
+    if (--f->open_handles > 0)
+        return;
     /* Closing cached connections may call back; the timer is gone. */
     curl_multi_setopt(f->multi, CURLMOPT_TIMERFUNCTION, NULL);
     curl_multi_cleanup(f->multi);
@@ -471,4 +671,5 @@ void fetcher_free(struct fetcher *f)
     }
     uv_timer_stop(&f->timer);
     uv_close((uv_handle_t *)&f->timer, on_timer_closed);
+    uv_close((uv_handle_t *)&f->watchdog, on_timer_closed);
 }

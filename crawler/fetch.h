@@ -20,6 +20,9 @@ struct fetch_options {
     long timeout_ms;         /* whole transfer, 0 = none */
     long max_redirects;
     int max_connections; /* total open connections */
+    bool insecure;       /* no TLS verification */
+    bool netrc;          /* credentials from ~/.netrc, where listed */
+    bool no_private;     /* refuse loopback, private, link-local addresses */
 };
 
 /* What became of one transfer. Valid only during the done callback. */
@@ -33,6 +36,8 @@ struct fetch_result {
     size_t body_len;
     const char *etag;          /* NULL if absent */
     const char *last_modified; /* NULL if absent */
+    const char *retry_after;   /* NULL if absent */
+    int redirects;             /* followed */
     double seconds;
 };
 
@@ -51,6 +56,9 @@ struct fetch_request {
     const char *method;         /* "GET" (default) or "POST" */
     const char *body;           /* POST body, sent as application/json */
     const char *const *headers; /* "Name: value" lines, NULL-terminated */
+    /* Credential headers: sent only while the request stays on the host
+     * of the URL it was started with, never after a redirect elsewhere. */
+    const char *const *credentials;
 };
 
 /* Start fetching url; data comes back in the done callback. A file:// URL

@@ -17,6 +17,11 @@ struct host {
     uint64_t hash;
     int in_flight;
     bool on_ring;
+    bool is_held;    /* only FRONTIER_F_FIRST entries may start */
+    size_t heap_pos; /* index in the sleep heap + 1, 0 when not in it */
+    int64_t next_ok; /* earliest start of the next request, ms */
+    long interval;   /* spacing between request starts, ms */
+    void *data;      /* the caller's per-host state */
     struct frontier_entry *head, *tail; /* queued entries */
     struct host *ring_next;             /* ready ring link */
     struct host *bucket_next;           /* hosts hash chain */
@@ -34,6 +39,11 @@ struct frontier {
     struct host *ring_head, *ring_tail;
     size_t queued, in_flight;
     void (*data_free)(void *);
+    void (*host_data_free)(void *);
+    long interval; /* default spacing for new hosts */
+    /* hosts with work that must wait for next_ok: a min-heap on next_ok */
+    struct host **heap;
+    size_t heap_n, heap_cap;
 };
 
 /* FNV-1a, then a splitmix64 finaliser so that similar URLs spread well.
@@ -54,10 +64,11 @@ static uint64_t hash_str(const char *s)
     return h ? h : 1;
 }
 
-struct frontier *frontier_new(int per_host)
+struct frontier *frontier_new(int per_host, long interval_ms)
 {
     struct frontier *f = xcalloc(1, sizeof(*f));
     f->per_host = per_host > 0 ? per_host : 1;
+    f->interval = interval_ms > 0 ? interval_ms : 0;
     f->seen_cap = 1024;
     f->seen = xcalloc(f->seen_cap, sizeof(*f->seen));
     f->hosts_cap = 64;
@@ -88,12 +99,15 @@ void frontier_free(struct frontier *f)
                 entry_free(f, e);
                 e = en;
             }
+            if (h->data && f->host_data_free)
+                f->host_data_free(h->data);
             free(h->key);
             free(h);
             h = next;
         }
     }
     free(f->hosts);
+    free(f->heap);
     free(f->seen);
     free(f);
 }
@@ -166,6 +180,7 @@ static struct host *host_get(struct frontier *f, const char *key)
         i = (size_t)hash & (f->hosts_cap - 1);
     }
     struct host *h = xcalloc(1, sizeof(*h));
+    h->interval = f->interval;
     h->key = xstrdup(key);
     h->hash = hash;
     h->bucket_next = f->hosts[i];
@@ -200,7 +215,74 @@ static struct host *ring_take(struct frontier *f)
 
 static bool host_ready(const struct frontier *f, const struct host *h)
 {
-    return h->head && h->in_flight < f->per_host;
+    return h->head && h->in_flight < f->per_host &&
+           (!h->is_held || (h->head->flags & FRONTIER_F_FIRST));
+}
+
+/* ------------------------------------------------------ the sleep heap */
+
+static void heap_swap(struct frontier *f, size_t i, size_t j)
+{
+    struct host *t = f->heap[i];
+    f->heap[i] = f->heap[j];
+    f->heap[j] = t;
+    f->heap[i]->heap_pos = i + 1;
+    f->heap[j]->heap_pos = j + 1;
+}
+
+static void heap_up(struct frontier *f, size_t i)
+{
+    while (i > 0 && f->heap[(i - 1) / 2]->next_ok > f->heap[i]->next_ok) {
+        heap_swap(f, i, (i - 1) / 2);
+        i = (i - 1) / 2;
+    }
+}
+
+static void heap_down(struct frontier *f, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < f->heap_n && f->heap[l]->next_ok < f->heap[m]->next_ok)
+            m = l;
+        if (r < f->heap_n && f->heap[r]->next_ok < f->heap[m]->next_ok)
+            m = r;
+        if (m == i)
+            return;
+        heap_swap(f, i, m);
+        i = m;
+    }
+}
+
+static void heap_push(struct frontier *f, struct host *h)
+{
+    if (h->heap_pos)
+        return;
+    if (f->heap_n == f->heap_cap) {
+        f->heap_cap = f->heap_cap ? f->heap_cap * 2 : 16;
+        f->heap = xrealloc(f->heap, f->heap_cap * sizeof(*f->heap));
+    }
+    f->heap[f->heap_n] = h;
+    h->heap_pos = ++f->heap_n;
+    heap_up(f, f->heap_n - 1);
+}
+
+static struct host *heap_pop(struct frontier *f)
+{
+    struct host *h = f->heap[0];
+    heap_swap(f, 0, f->heap_n - 1);
+    f->heap_n--;
+    h->heap_pos = 0;
+    if (f->heap_n)
+        heap_down(f, 0);
+    return h;
+}
+
+/* Make a host runnable again if it can take work: on the ring when it may
+ * start now, in the heap when it must wait. */
+static void host_wake(struct frontier *f, struct host *h)
+{
+    if (!h->on_ring && !h->heap_pos && host_ready(f, h))
+        ring_append(f, h);
 }
 
 /* Append an entry for url to its host's queue. Returns 1 or SM_E_URL. */
@@ -233,14 +315,21 @@ static int enqueue(struct frontier *f, const char *url, const char *source,
     e->flags = flags;
     e->data = data;
     e->host = h;
-    if (h->tail)
-        h->tail->next = e;
-    else
+    /* FRONTIER_F_FIRST entries (robots.txt) go before everything. */
+    if (flags & FRONTIER_F_FIRST) {
+        e->next = h->head;
         h->head = e;
-    h->tail = e;
+        if (!h->tail)
+            h->tail = e;
+    } else {
+        if (h->tail)
+            h->tail->next = e;
+        else
+            h->head = e;
+        h->tail = e;
+    }
     f->queued++;
-    if (!h->on_ring && host_ready(f, h))
-        ring_append(f, h);
+    host_wake(f, h);
     return 1;
 }
 
@@ -256,11 +345,24 @@ int frontier_push_again(struct frontier *f, const char *url, const char *source,
     return enqueue(f, url, source, depth, flags, true, data);
 }
 
-struct frontier_entry *frontier_pop(struct frontier *f)
+struct frontier_entry *frontier_pop(struct frontier *f, int64_t now)
 {
-    struct host *h = ring_take(f);
-    if (!h)
-        return NULL;
+    /* Hosts whose spacing has passed go back on the ring. */
+    while (f->heap_n && f->heap[0]->next_ok <= now) {
+        struct host *h = heap_pop(f);
+        host_wake(f, h);
+    }
+    struct host *h;
+    for (;;) {
+        h = ring_take(f);
+        if (!h)
+            return NULL;
+        if (!host_ready(f, h))
+            continue; /* held or full since it was queued */
+        if (h->next_ok <= now)
+            break;
+        heap_push(f, h);
+    }
     struct frontier_entry *e = h->head;
     h->head = e->next;
     if (!h->head)
@@ -269,9 +371,97 @@ struct frontier_entry *frontier_pop(struct frontier *f)
     h->in_flight++;
     f->queued--;
     f->in_flight++;
-    if (host_ready(f, h))
-        ring_append(f, h);
+    h->next_ok = now + h->interval;
+    if (host_ready(f, h)) {
+        if (h->interval > 0)
+            heap_push(f, h);
+        else
+            ring_append(f, h);
+    }
     return e;
+}
+
+int64_t frontier_next_wake(const struct frontier *f)
+{
+    return f->heap_n ? f->heap[0]->next_ok : -1;
+}
+
+void frontier_host_slow(struct frontier *f, struct frontier_entry *e,
+                        long interval_ms, int64_t not_before)
+{
+    struct host *h = e->host;
+    if (interval_ms > h->interval)
+        h->interval = interval_ms;
+    if (not_before > h->next_ok)
+        h->next_ok = not_before;
+}
+
+void frontier_host_hold(struct frontier *f, struct frontier_entry *e,
+                        bool is_held)
+{
+    struct host *h = e->host;
+    h->is_held = is_held;
+    host_wake(f, h);
+}
+
+void *frontier_host_data(const struct frontier_entry *e)
+{
+    return e->host->data;
+}
+
+void frontier_set_host_data(struct frontier_entry *e, void *data)
+{
+    e->host->data = data;
+}
+
+const char *frontier_host_key(const struct frontier_entry *e)
+{
+    return e->host->key;
+}
+
+void frontier_release(struct frontier *f, struct frontier_entry *e)
+{
+    struct host *h = e->host;
+    h->in_flight--;
+    f->in_flight--;
+    host_wake(f, h);
+}
+
+void frontier_requeue(struct frontier *f, struct frontier_entry *e,
+                      bool at_head)
+{
+    struct host *h = e->host;
+    if (at_head) {
+        e->next = h->head;
+        h->head = e;
+        if (!h->tail)
+            h->tail = e;
+    } else {
+        e->next = NULL;
+        if (h->tail)
+            h->tail->next = e;
+        else
+            h->head = e;
+        h->tail = e;
+    }
+    f->queued++;
+    host_wake(f, h);
+}
+
+void frontier_unpop(struct frontier *f, struct frontier_entry *e)
+{
+    frontier_release(f, e);
+    frontier_requeue(f, e, true);
+}
+
+void frontier_discard(struct frontier *f, struct frontier_entry *e)
+{
+    entry_free(f, e);
+}
+
+void frontier_set_host_data_free(struct frontier *f, void (*fn)(void *))
+{
+    f->host_data_free = fn;
 }
 
 void frontier_done(struct frontier *f, struct frontier_entry *e)
@@ -279,8 +469,7 @@ void frontier_done(struct frontier *f, struct frontier_entry *e)
     struct host *h = e->host;
     h->in_flight--;
     f->in_flight--;
-    if (!h->on_ring && host_ready(f, h))
-        ring_append(f, h);
+    host_wake(f, h);
     entry_free(f, e);
 }
 

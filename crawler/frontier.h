@@ -20,6 +20,8 @@ struct frontier_entry {
     int depth;      /* link distance from the seed */
     unsigned flags; /* FRONTIER_F_* */
     void *data;     /* the caller's, freed with the frontier's data_free */
+    int attempts;   /* fetches tried so far (retries) */
+    int64_t due;    /* the caller's: when a retry may start, ms */
     struct host *host;
     struct frontier_entry *next;
 };
@@ -28,11 +30,13 @@ enum frontier_flag {
     FRONTIER_F_SEED = 1u << 0,    /* given by the user */
     FRONTIER_F_DATASET = 1u << 1, /* reached through a training-data link */
     FRONTIER_F_LEAF = 1u << 2,    /* read it, follow none of its links */
+    FRONTIER_F_FIRST = 1u << 3,   /* goes first, even on a held host */
 };
 
-/* Create a frontier allowing per_host entries in flight per host (>= 1).
- * Returns a new frontier (free with frontier_free()). */
-struct frontier *frontier_new(int per_host);
+/* Create a frontier allowing per_host entries in flight per host (>= 1),
+ * and starting requests to one host at least interval_ms apart (0 = no
+ * spacing). Returns a new frontier (free with frontier_free()). */
+struct frontier *frontier_new(int per_host, long interval_ms);
 void frontier_free(struct frontier *f);
 
 /* Queue url unless it was ever queued before. url must be normalised.
@@ -55,9 +59,45 @@ void frontier_set_data_free(struct frontier *f, void (*fn)(void *));
 /* True when url was ever pushed. */
 bool frontier_seen(const struct frontier *f, const char *url);
 
-/* Take the next entry whose host is below its in-flight limit, rotating
+/* Take the next entry whose host is below its in-flight limit, not held,
+ * and whose spacing has passed at now (ms, any monotonic clock), rotating
  * fairly over hosts. Returns NULL when no host can take more work now. */
-struct frontier_entry *frontier_pop(struct frontier *f);
+struct frontier_entry *frontier_pop(struct frontier *f, int64_t now);
+
+/* The time (same clock as frontier_pop) at which a host that waits for its
+ * spacing can start again, or -1 when none waits. */
+int64_t frontier_next_wake(const struct frontier *f);
+
+/* Slow the host of e down: spacing at least interval_ms from now on, and
+ * no request before not_before (ms). */
+void frontier_host_slow(struct frontier *f, struct frontier_entry *e,
+                        long interval_ms, int64_t not_before);
+
+/* Hold (or release) the host of e: while held, only FRONTIER_F_FIRST
+ * entries are handed out (robots.txt before anything else). */
+void frontier_host_hold(struct frontier *f, struct frontier_entry *e,
+                        bool is_held);
+
+/* The caller's per-host state of e's host (NULL until set), freed with the
+ * frontier by the function given to frontier_set_host_data_free(). */
+void *frontier_host_data(const struct frontier_entry *e);
+void frontier_set_host_data(struct frontier_entry *e, void *data);
+void frontier_set_host_data_free(struct frontier *f, void (*fn)(void *));
+
+/* The politeness key of e's host ("scheme://host:port"). Borrowed. */
+const char *frontier_host_key(const struct frontier_entry *e);
+
+/* A popped entry stops counting as in flight but stays the caller's (to be
+ * retried later with frontier_requeue(), or dropped with
+ * frontier_discard()). */
+void frontier_release(struct frontier *f, struct frontier_entry *e);
+/* Queue a released entry again, at the head or the tail of its host. */
+void frontier_requeue(struct frontier *f, struct frontier_entry *e,
+                      bool at_head);
+/* Release and requeue at the head: "not now". */
+void frontier_unpop(struct frontier *f, struct frontier_entry *e);
+/* Free a released entry. */
+void frontier_discard(struct frontier *f, struct frontier_entry *e);
 
 /* Report that an entry from frontier_pop() finished; frees it. */
 void frontier_done(struct frontier *f, struct frontier_entry *e);

@@ -45,6 +45,8 @@ const char *sm_strerror(int rc)
         return "event loop error";
     case SM_E_MAPFULL:
         return "index map full";
+    case SM_E_DENIED:
+        return "refused by policy";
     }
     return "unknown error";
 }

@@ -24,6 +24,7 @@ enum sm_err {
     SM_E_INTR = -16,    /* interrupted by a signal */
     SM_E_LOOP = -17,    /* event loop failure */
     SM_E_MAPFULL = -18, /* LMDB map full (handled internally by growing) */
+    SM_E_DENIED = -19,  /* refused by policy (robots.txt, --no-private) */
 };
 
 /* Return a static, human-readable description of rc (0 or an SM_E_* code).

@@ -57,6 +57,21 @@ static const char harvest_help[] =
     "  --search-method M     STAC APIs: filtered search by auto (default),\n"
     "                        get (CQL2 text) or post (CQL2 JSON)\n"
     "  --max-pages N         stop a pagination chain after N pages (10000)\n"
+    "  --rate R              requests per second per host (default: no\n"
+    "                        limit beyond --per-host; robots.txt Crawl-delay\n"
+    "                        and 429 answers slow a host down)\n"
+    "  --retries N           retries of timeouts, connection errors, 408,\n"
+    "                        429, 500, 502, 503, 504 (default 3), with\n"
+    "                        exponential backoff and Retry-After\n"
+    "  --retry-delay MS      first backoff delay (default 500 ms, doubling)\n"
+    "  --ignore-robots       neither fetch nor honour robots.txt\n"
+    "  --header 'N: V'       send this header (e.g. a token) to the seeds'\n"
+    "                        hosts only, never to other hosts or across a\n"
+    "                        redirect to another host; repeatable\n"
+    "  --header-host HOST    send --header values to HOST (or URL) instead\n"
+    "  --netrc               use credentials from ~/.netrc\n"
+    "  --no-private          refuse loopback, private and link-local hosts\n"
+    "  --insecure            do not verify TLS certificates\n"
     "  --dataset-items       also read the items (first page, no next) of\n"
     "                        training datasets; by default only the dataset\n"
     "                        document itself is read\n"
@@ -81,6 +96,7 @@ struct harvest {
     json_t *datasets_done; /* URL -> true: dataset records made this run */
     json_t *unreachable;   /* URL -> reason: dataset links that failed */
     json_t *apis;          /* how each STAC API was harvested */
+    bool insecure;
     size_t seed_failures;
     struct failure failures[FAILURES_KEPT];
     size_t n_failures;
@@ -447,6 +463,10 @@ static void save_summary(struct harvest *h, const struct seeds *seeds,
         "outcome", outcome_name(status), "exit_status", status, "failures",
         fails);
     json_object_set(sum, "apis", h->apis);
+    json_object_set_new(sum, "retries", json_integer((json_int_t)st->retries));
+    json_object_set_new(sum, "robots_blocked",
+                        json_integer((json_int_t)st->robots_blocked));
+    json_object_set_new(sum, "insecure", json_boolean(h->insecure));
     char *text = json_dumps(sum, JSON_COMPACT);
     index_put_meta(h->ix, "last_harvest", text);
     free(text);
@@ -501,6 +521,14 @@ static void print_summary(const struct harvest *h,
         fprintf(stderr, "stacml: datasets: %zu recorded, %zu unreachable\n",
                 h->datasets_stored, json_object_size(h->unreachable));
     print_apis(h);
+    if (st->retries || st->robots_blocked)
+        fprintf(stderr,
+                "stacml: %zu retries; %zu documents refused by "
+                "robots.txt\n",
+                st->retries, st->robots_blocked);
+    if (h->insecure)
+        fprintf(stderr, "stacml: warning: TLS certificates were not "
+                        "verified (--insecure)\n");
     if (st->queued_left)
         fprintf(stderr,
                 "stacml: %zu queued documents left unfetched "
@@ -537,6 +565,15 @@ enum {
     OPT_MAX_PAGES,
     OPT_EXHAUSTIVE,
     OPT_SEARCH_METHOD,
+    OPT_RATE,
+    OPT_RETRIES,
+    OPT_IGNORE_ROBOTS,
+    OPT_HEADER,
+    OPT_HEADER_HOST,
+    OPT_NETRC,
+    OPT_NO_PRIVATE,
+    OPT_INSECURE,
+    OPT_RETRY_DELAY,
 };
 
 static int parse_int_opt(const char *name, const char *val, long long min,
@@ -552,10 +589,103 @@ static int parse_int_opt(const char *name, const char *val, long long min,
     return 0;
 }
 
+/* --header values and the hosts they may go to. */
+struct credentials {
+    struct seeds headers; /* "Name: value" */
+    struct seeds hosts;   /* host keys, from --header-host or the seeds */
+};
+
+static int add_header(struct credentials *cred, const char *arg)
+{
+    const char *colon = strchr(arg, ':');
+    if (!colon || colon == arg || strpbrk(arg, "\r\n") ||
+        strcspn(arg, " \t") < (size_t)(colon - arg)) {
+        cli_usage_error("harvest",
+                        "invalid --header '%s' (want 'Name: "
+                        "value')",
+                        arg);
+        return SM_E_INVAL;
+    }
+    seeds_add(&cred->headers, xstrdup(arg));
+    return 0;
+}
+
+/* --header-host: a URL (its scheme, host and port) or a bare host name
+ * (both http and https on their default ports). */
+static int add_header_host(struct credentials *cred, const char *arg)
+{
+    char *key = NULL, *url = NULL;
+    if (strstr(arg, "://")) {
+        if (url_normalize(arg, &url) == 0 && url_host_key(url, &key) == 0)
+            seeds_add(&cred->hosts, key);
+        free(url);
+        if (!key) {
+            cli_usage_error("harvest", "invalid --header-host '%s'", arg);
+            return SM_E_INVAL;
+        }
+        return 0;
+    }
+    static const char *const schemes[] = {"http", "https"};
+    for (size_t i = 0; i < 2; i++) {
+        char *u = xasprintf("%s://%s/", schemes[i], arg);
+        key = NULL;
+        url = NULL;
+        int rc = url_normalize(u, &url);
+        if (rc == 0)
+            rc = url_host_key(url, &key);
+        free(u);
+        free(url);
+        if (rc != 0) {
+            cli_usage_error("harvest", "invalid --header-host '%s'", arg);
+            return SM_E_INVAL;
+        }
+        seeds_add(&cred->hosts, key);
+    }
+    return 0;
+}
+
+static int parse_rate(const char *arg, double *rate)
+{
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(arg, &end);
+    if (errno || end == arg || *end || !(v >= 0) || v > 100000) {
+        cli_usage_error("harvest",
+                        "invalid --rate '%s' (requests per second "
+                        "per host, 0 for no limit)",
+                        arg);
+        return SM_E_INVAL;
+    }
+    *rate = v;
+    return 0;
+}
+
+/* Without --header-host, credentials go to the hosts of the seeds. */
+static void credentials_finish(struct credentials *cred,
+                               const struct seeds *seeds,
+                               struct crawler_options *opt)
+{
+    if (cred->headers.n == 0)
+        return;
+    if (cred->hosts.n == 0) {
+        for (size_t i = 0; i < seeds->n; i++) {
+            char *key = NULL;
+            if (url_scheme_of(seeds->v[i]) != URL_SCHEME_FILE &&
+                url_host_key(seeds->v[i], &key) == 0)
+                seeds_add(&cred->hosts, key);
+        }
+    }
+    seeds_add(&cred->headers, NULL);
+    seeds_add(&cred->hosts, NULL);
+    opt->headers = (const char *const *)cred->headers.v;
+    opt->header_hosts = (const char *const *)cred->hosts.v;
+}
+
 /* Parse the options into opt and seeds. Returns EXIT_OK, or an exit
  * status to return at once (-1 means --help was printed). */
 static int parse_args(struct cli *cli, int argc, char **argv,
-                      struct crawler_options *opt, struct seeds *seeds)
+                      struct crawler_options *opt, struct seeds *seeds,
+                      struct credentials *cred)
 {
     static const struct option longopts[] = {
         {"seeds", required_argument, NULL, OPT_SEEDS},
@@ -575,6 +705,15 @@ static int parse_args(struct cli *cli, int argc, char **argv,
         {"max-pages", required_argument, NULL, OPT_MAX_PAGES},
         {"exhaustive", no_argument, NULL, OPT_EXHAUSTIVE},
         {"search-method", required_argument, NULL, OPT_SEARCH_METHOD},
+        {"rate", required_argument, NULL, OPT_RATE},
+        {"retries", required_argument, NULL, OPT_RETRIES},
+        {"ignore-robots", no_argument, NULL, OPT_IGNORE_ROBOTS},
+        {"header", required_argument, NULL, OPT_HEADER},
+        {"header-host", required_argument, NULL, OPT_HEADER_HOST},
+        {"netrc", no_argument, NULL, OPT_NETRC},
+        {"no-private", no_argument, NULL, OPT_NO_PRIVATE},
+        {"insecure", no_argument, NULL, OPT_INSECURE},
+        {"retry-delay", required_argument, NULL, OPT_RETRY_DELAY},
         {"quiet", no_argument, NULL, 'q'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
@@ -644,6 +783,35 @@ static int parse_args(struct cli *cli, int argc, char **argv,
             break;
         case OPT_EXHAUSTIVE:
             opt->exhaustive = true;
+            break;
+        case OPT_RATE:
+            rc = parse_rate(optarg, &opt->rate);
+            break;
+        case OPT_RETRIES:
+            rc = parse_int_opt("retries", optarg, 0, 100, 0, &v);
+            opt->retries = (int)v;
+            break;
+        case OPT_IGNORE_ROBOTS:
+            opt->ignore_robots = true;
+            break;
+        case OPT_HEADER:
+            rc = add_header(cred, optarg);
+            break;
+        case OPT_HEADER_HOST:
+            rc = add_header_host(cred, optarg);
+            break;
+        case OPT_NETRC:
+            opt->netrc = true;
+            break;
+        case OPT_NO_PRIVATE:
+            opt->no_private = true;
+            break;
+        case OPT_INSECURE:
+            opt->insecure = true;
+            break;
+        case OPT_RETRY_DELAY:
+            rc = parse_int_opt("retry-delay", optarg, 1, 600000, 0, &v);
+            opt->retry_base_ms = (long)v;
             break;
         case OPT_SEARCH_METHOD:
             if (strcmp(optarg, "get") == 0)
@@ -729,6 +897,7 @@ int cmd_harvest(struct cli *cli, int argc, char **argv)
 {
     struct crawler_options opt;
     struct seeds seeds = {0};
+    struct credentials cred = {0};
     struct harvest *h = xcalloc(1, sizeof(*h));
     h->datasets_done = json_object();
     h->unreachable = json_object();
@@ -737,7 +906,10 @@ int cmd_harvest(struct cli *cli, int argc, char **argv)
     struct timespec t0, t1;
     int status;
     crawler_options_default(&opt);
-    status = parse_args(cli, argc, argv, &opt, &seeds);
+    status = parse_args(cli, argc, argv, &opt, &seeds, &cred);
+    if (status == EXIT_OK)
+        credentials_finish(&cred, &seeds, &opt);
+    h->insecure = opt.insecure;
     if (status != EXIT_OK) {
         status = status < 0 ? EXIT_OK : status;
         goto out;
@@ -781,5 +953,7 @@ out:
     }
     free(h);
     seeds_free(&seeds);
+    seeds_free(&cred.headers);
+    seeds_free(&cred.hosts);
     return status;
 }

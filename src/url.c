@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
 
 #include "src/url.h"
@@ -539,4 +540,33 @@ out:
     free(pair);
     curl_url_cleanup(u);
     return rc;
+}
+
+static bool ipv4_is_private(const unsigned char a[4])
+{
+    return a[0] == 0 || a[0] == 10 || a[0] == 127 ||
+           (a[0] == 169 && a[1] == 254) ||
+           (a[0] == 172 && (a[1] & 0xf0) == 16) ||
+           (a[0] == 192 && a[1] == 168) || (a[0] == 100 && (a[1] & 0xc0) == 64);
+}
+
+bool url_ip_is_private(const char *ip)
+{
+    unsigned char a[16];
+    if (!ip)
+        return true;
+    if (inet_pton(AF_INET, ip, a) == 1)
+        return ipv4_is_private(a);
+    if (inet_pton(AF_INET6, ip, a) != 1)
+        return true;
+    static const unsigned char mapped[12] = {0, 0, 0, 0, 0,    0,
+                                             0, 0, 0, 0, 0xff, 0xff};
+    if (memcmp(a, mapped, 12) == 0)
+        return ipv4_is_private(a + 12);
+    bool is_zero_prefix = true;
+    for (int i = 0; i < 15; i++)
+        is_zero_prefix = is_zero_prefix && a[i] == 0;
+    return (is_zero_prefix && a[15] <= 1) /* :: and ::1 */ ||
+           (a[0] & 0xfe) == 0xfc ||                 /* fc00::/7 */
+           (a[0] == 0xfe && (a[1] & 0xc0) == 0x80); /* fe80::/10 */
 }

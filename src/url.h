@@ -58,4 +58,10 @@ int url_from_arg(const char *arg, char **out);
 int url_set_param(const char *url, const char *name, const char *value,
                   char **out);
 
+/* True when ip (an IPv4 or IPv6 address in text form) is loopback,
+ * private, link-local, carrier-grade NAT, unspecified or an IPv4-mapped
+ * form of those: the addresses --no-private refuses. Unparseable text is
+ * treated as private (refused). */
+bool url_ip_is_private(const char *ip);
+
 #endif

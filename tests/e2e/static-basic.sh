@@ -21,7 +21,7 @@ check "summary counts" grep -q "9 model records, 3 failed" "$T/err"
 
 access_log_settle
 LOG="$T/nginx/access.log"
-dups=$(awk '{print $2}' "$LOG" | sort | uniq -d)
+dups=$(awk '$2 != "/robots.txt" {print $2}' "$LOG" | sort | uniq -d)
 check_eq "every document fetched once (cycles, several parents)" "$dups" ""
 check "never fetches a non-JSON link" sh -c "! grep -q preview.png '$LOG'"
 check "never follows license links" sh -c "! grep -q LICENSE '$LOG'"
@@ -34,8 +34,10 @@ check "no file:// URL reached from the network" \
     sh -c "! \"$STACML\" --db \"$DB\" export | grep -q passwd"
 check "gzip negotiated" sh -c "grep ' /catalog.json ' '$LOG' | grep -q 'gzip'"
 check "User-Agent names stacml" grep -q '|stacml/' "$LOG"
-fetched=$(wc -l <"$LOG")
+fetched=$(grep -vc ' /robots.txt ' "$LOG")
 check_eq "documents requested" "$fetched" 17
+check_eq "robots.txt asked once, before anything else" \
+    "$(grep -c ' /robots.txt ' "$LOG") $(head -1 "$LOG" | awk '{print $2}')" "1 /robots.txt"
 
 # The exported document is the one served, and the fields are all there.
 "$STACML" --db "$DB" export >"$T/export.jsonl"

@@ -12,7 +12,7 @@
 
 static void test_unique(void)
 {
-    struct frontier *f = frontier_new(4);
+    struct frontier *f = frontier_new(4, 0);
     CHECK_INT_EQ(frontier_push(f, "http://a.test/x.json", NULL, 0, 0), 1);
     CHECK_INT_EQ(frontier_push(f, "http://a.test/x.json", NULL, 3, 0), 0);
     CHECK_INT_EQ(frontier_push(f, "http://a.test/y.json", "s", 1, 0), 1);
@@ -20,23 +20,23 @@ static void test_unique(void)
     CHECK(!frontier_seen(f, "http://a.test/z.json"));
     CHECK_INT_EQ(frontier_queued(f), 2);
     CHECK_INT_EQ(frontier_push(f, "not a url", NULL, 0, 0) < 0, 1);
-    struct frontier_entry *e = frontier_pop(f);
+    struct frontier_entry *e = frontier_pop(f, 0);
     CHECK_STR_EQ(e->url, "http://a.test/x.json");
     CHECK_STR_EQ(e->source, "http://a.test/x.json"); /* own source */
     frontier_done(f, e);
     /* Done entries stay seen: a cycle back to them is not re-queued. */
     CHECK_INT_EQ(frontier_push(f, "http://a.test/x.json", NULL, 0, 0), 0);
-    e = frontier_pop(f);
+    e = frontier_pop(f, 0);
     CHECK_STR_EQ(e->source, "s");
     CHECK_INT_EQ(e->depth, 1);
     frontier_done(f, e);
-    CHECK(frontier_pop(f) == NULL);
+    CHECK(frontier_pop(f, 0) == NULL);
     frontier_free(f);
 }
 
 static void test_per_host(void)
 {
-    struct frontier *f = frontier_new(2);
+    struct frontier *f = frontier_new(2, 0);
     char url[64];
     for (int i = 0; i < 10; i++) {
         snprintf(url, sizeof(url), "http://a.test/%d.json", i);
@@ -46,7 +46,7 @@ static void test_per_host(void)
     struct frontier_entry *got[4];
     int n = 0;
     struct frontier_entry *e;
-    while ((e = frontier_pop(f)) != NULL)
+    while ((e = frontier_pop(f, 0)) != NULL)
         got[n++] = e;
     /* Two from a.test (its limit), and b.test is not blocked behind it. */
     CHECK_INT_EQ(n, 3);
@@ -63,9 +63,9 @@ static void test_per_host(void)
             break;
         }
     }
-    e = frontier_pop(f);
+    e = frontier_pop(f, 0);
     CHECK(e && strstr(e->url, "a.test"));
-    CHECK(frontier_pop(f) == NULL);
+    CHECK(frontier_pop(f, 0) == NULL);
     frontier_done(f, e);
     for (int i = 0; i < n; i++)
         if (got[i])
@@ -75,7 +75,7 @@ static void test_per_host(void)
 
 static void test_rotation(void)
 {
-    struct frontier *f = frontier_new(100);
+    struct frontier *f = frontier_new(100, 0);
     const char *urls[] = {"http://a.test/1", "http://a.test/2",
                           "http://a.test/3", "http://b.test/1",
                           "http://c.test/1"};
@@ -86,7 +86,7 @@ static void test_rotation(void)
                           "http://c.test/1", "http://a.test/2",
                           "http://a.test/3"};
     for (size_t i = 0; i < 5; i++) {
-        struct frontier_entry *e = frontier_pop(f);
+        struct frontier_entry *e = frontier_pop(f, 0);
         CHECK(e != NULL);
         if (!e)
             break;
@@ -98,7 +98,7 @@ static void test_rotation(void)
 
 static void test_scale(void)
 {
-    struct frontier *f = frontier_new(4);
+    struct frontier *f = frontier_new(4, 0);
     char url[64];
     const int n = 200000;
     for (int i = 0; i < n; i++) {
@@ -112,11 +112,62 @@ static void test_scale(void)
     CHECK_INT_EQ(frontier_seen_count(f), n);
     size_t popped = 0;
     struct frontier_entry *e;
-    while ((e = frontier_pop(f)) != NULL) {
+    while ((e = frontier_pop(f, 0)) != NULL) {
         frontier_done(f, e);
         popped++;
     }
     CHECK_INT_EQ(popped, n);
+    frontier_free(f);
+}
+
+/* Spacing per host, holds and FRONTIER_F_FIRST, and requeueing. */
+static void test_timing(void)
+{
+    struct frontier *f = frontier_new(4, 100);
+    frontier_push(f, "http://a.test/1", NULL, 0, 0);
+    frontier_push(f, "http://a.test/2", NULL, 0, 0);
+    frontier_push(f, "http://b.test/1", NULL, 0, 0);
+    struct frontier_entry *a1 = frontier_pop(f, 1000);
+    struct frontier_entry *b1 = frontier_pop(f, 1000);
+    CHECK(a1 && b1 && strstr(a1->url, "a.test") && strstr(b1->url, "b.test"));
+    /* a.test must wait 100 ms after its last start. */
+    CHECK(frontier_pop(f, 1050) == NULL);
+    CHECK_INT_EQ(frontier_next_wake(f), 1100);
+    struct frontier_entry *a2 = frontier_pop(f, 1100);
+    CHECK(a2 && strcmp(a2->url, "http://a.test/2") == 0);
+    /* A 429: the host slows down for good. */
+    frontier_host_slow(f, a2, 1000, 5000);
+    frontier_unpop(f, a2);
+    CHECK(frontier_pop(f, 4999) == NULL);
+    struct frontier_entry *again = frontier_pop(f, 5000);
+    CHECK(again == a2);
+    frontier_done(f, again);
+    frontier_done(f, a1);
+    frontier_done(f, b1);
+
+    /* A held host hands out only its FRONTIER_F_FIRST entry. */
+    frontier_push(f, "http://c.test/doc", NULL, 0, 0);
+    struct frontier_entry *c = frontier_pop(f, 10000);
+    CHECK(c != NULL);
+    frontier_host_hold(f, c, true);
+    frontier_unpop(f, c);
+    CHECK(frontier_pop(f, 20000) == NULL);
+    frontier_push_again(f, "http://c.test/robots.txt", NULL, 0,
+                        FRONTIER_F_FIRST, NULL);
+    struct frontier_entry *r = frontier_pop(f, 20000);
+    CHECK(r && strcmp(r->url, "http://c.test/robots.txt") == 0);
+    CHECK(frontier_pop(f, 30000) == NULL);
+    frontier_host_hold(f, r, false);
+    frontier_done(f, r);
+    c = frontier_pop(f, 30000);
+    CHECK(c && strcmp(c->url, "http://c.test/doc") == 0);
+    /* Released for a retry, then queued again. */
+    frontier_release(f, c);
+    CHECK_INT_EQ(frontier_in_flight(f), 0);
+    CHECK_INT_EQ(frontier_queued(f), 0);
+    frontier_requeue(f, c, false);
+    CHECK(frontier_pop(f, 40000) == c);
+    frontier_done(f, c);
     frontier_free(f);
 }
 
@@ -126,5 +177,6 @@ int main(void)
     test_per_host();
     test_rotation();
     test_scale();
+    test_timing();
     return check_exit("test-frontier");
 }

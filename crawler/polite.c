@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: MIT */
+/* Being a good citizen: robots.txt fetched once per host before anything
+ * else and honoured (Disallow, Crawl-delay as a per-host spacing), retries
+ * of transient failures with exponential backoff, jitter and Retry-After
+ * (a 429 also slows its host down for the rest of the run), and
+ * credentials sent only to the hosts they were given for. */
+#include <config.h>
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "crawler/crawler-int.h"
+#include "crawler/retry.h"
+#include "crawler/robots.h"
+#include "src/err.h"
+#include "src/log.h"
+#include "src/url.h"
+#include "src/xalloc.h"
+
+/* What the crawler knows of one host. */
+struct host_rules {
+    bool is_ready;         /* robots.txt read (or not to be read) */
+    struct robots *robots; /* NULL: allow all */
+};
+
+void polite_host_free(void *p)
+{
+    struct host_rules *hr = p;
+    if (!hr)
+        return;
+    robots_free(hr->robots);
+    free(hr);
+}
+
+static const char *agent_token(void)
+{
+    return PACKAGE_NAME;
+}
+
+/* The path and query of an http(s) URL, "/" when it has none. */
+static const char *path_of(const char *url)
+{
+    const char *p = strstr(url, "://");
+    p = p ? strchr(p + 3, '/') : NULL;
+    return p ? p : "/";
+}
+
+static bool wants_robots(const struct crawler *c,
+                         const struct frontier_entry *e)
+{
+    enum url_scheme s = url_scheme_of(e->url);
+    return !c->opt.ignore_robots &&
+           (s == URL_SCHEME_HTTP || s == URL_SCHEME_HTTPS);
+}
+
+/* First request to a host: queue its robots.txt in front of everything and
+ * hold the host until it is read. */
+static void fetch_robots(struct crawler *c, struct frontier_entry *e)
+{
+    struct host_rules *hr = xcalloc(1, sizeof(*hr));
+    frontier_set_host_data(e, hr);
+    char *url = xasprintf("%s/robots.txt", frontier_host_key(e));
+    char *norm = NULL;
+    frontier_host_hold(c->frontier, e, true);
+    frontier_unpop(c->frontier, e);
+    if (url_normalize(url, &norm) == 0)
+        frontier_push_again(c->frontier, norm, e->source, e->depth,
+                            FRONTIER_F_FIRST | FRONTIER_F_LEAF, NULL);
+    else
+        hr->is_ready = true; /* cannot even name it: allow */
+    free(url);
+    free(norm);
+}
+
+bool polite_admit(struct crawler *c, struct frontier_entry *e)
+{
+    if ((e->flags & FRONTIER_F_FIRST) || !wants_robots(c, e))
+        return true;
+    struct host_rules *hr = frontier_host_data(e);
+    if (!hr) {
+        fetch_robots(c, e);
+        return false;
+    }
+    if (!hr->is_ready || !hr->robots ||
+        robots_allowed(hr->robots, path_of(e->url)))
+        return true;
+    c->stats.robots_blocked++;
+    crawler_report_failure(c, e, SM_E_DENIED, 0,
+                           "blocked by robots.txt (--ignore-robots to "
+                           "override)");
+    frontier_done(c->frontier, e);
+    return false;
+}
+
+/* RFC 9309 2.3.1: a 2xx file is parsed; 4xx (none) allows all; a server
+ * or network error means "assume complete disallow". */
+static struct robots *robots_from(const struct fetch_result *r, long *delay)
+{
+    *delay = 0;
+    if (r->rc == 0) {
+        struct robots *rb = robots_parse(r->body, r->body_len, agent_token());
+        *delay = robots_crawl_delay_ms(rb);
+        return rb;
+    }
+    if (r->http_status >= 400 && r->http_status < 500)
+        return robots_new_allow_all();
+    log_warn("%s: %s: assuming the host disallows crawling (RFC 9309)", r->url,
+             r->reason);
+    return robots_new_disallow_all();
+}
+
+bool polite_robots_done(struct crawler *c, struct frontier_entry *e,
+                        const struct fetch_result *r)
+{
+    if (!(e->flags & FRONTIER_F_FIRST))
+        return false;
+    struct host_rules *hr = frontier_host_data(e);
+    long delay;
+    c->stats.robots_fetched++;
+    if (hr) {
+        robots_free(hr->robots);
+        hr->robots = robots_from(r, &delay);
+        hr->is_ready = true;
+        if (delay > 0)
+            frontier_host_slow(c->frontier, e, delay, 0);
+    }
+    frontier_host_hold(c->frontier, e, false);
+    frontier_done(c->frontier, e);
+    return true;
+}
+
+/* ---------------------------------------------------------------- retry */
+
+/* xorshift64*: jitter needs no quality, only to differ between hosts. */
+static double next_random(struct crawler *c)
+{
+    uint64_t x = c->rand_state ? c->rand_state : 0x9e3779b97f4a7c15ULL;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    c->rand_state = x;
+    return (double)((x * 0x2545f4914f6cdd1dULL) >> 11) / 9007199254740992.0;
+}
+
+static bool is_retryable(const struct fetch_result *r)
+{
+    if (r->rc == SM_E_NET || r->rc == SM_E_TIMEOUT)
+        return r->http_status < 300 || r->http_status > 399;
+    return r->rc == SM_E_HTTP && retry_status_retryable(r->http_status);
+}
+
+static void retry_insert(struct crawler *c, struct frontier_entry *e)
+{
+    struct frontier_entry **p = &c->retry_head;
+    while (*p && (*p)->due <= e->due)
+        p = &(*p)->next;
+    e->next = *p;
+    *p = e;
+}
+
+bool polite_retry(struct crawler *c, struct frontier_entry *e,
+                  const struct fetch_result *r)
+{
+    if (c->stopping || e->attempts >= c->opt.retries || !is_retryable(r))
+        return false;
+    int64_t now = (int64_t)uv_now(&c->loop);
+    long wait = retry_backoff_ms(e->attempts + 1, c->opt.retry_base_ms,
+                                 c->opt.retry_max_ms, next_random(c));
+    long told;
+    if (r->retry_after &&
+        retry_after_parse(r->retry_after, (int64_t)time(NULL),
+                          c->opt.retry_max_ms, &told) == 0 &&
+        told > wait)
+        wait = told;
+    if (r->http_status == 429 || (r->http_status == 503 && r->retry_after)) {
+        /* The server asked for less: wait as told, and for a 429 keep the
+         * host slower for the rest of the run. */
+        long spacing = r->http_status == 429 ? 1000 : 0;
+        frontier_host_slow(c->frontier, e, spacing, now + wait);
+    }
+    e->attempts++;
+    e->due = now + wait;
+    c->stats.retries++;
+    log_info("%s: %s; retry %d in %ld ms", e->url, r->reason, e->attempts,
+             wait);
+    frontier_release(c->frontier, e);
+    retry_insert(c, e);
+    return true;
+}
+
+int64_t polite_due(struct crawler *c, int64_t now)
+{
+    while (c->retry_head && c->retry_head->due <= now) {
+        struct frontier_entry *e = c->retry_head;
+        c->retry_head = e->next;
+        frontier_requeue(c->frontier, e, true);
+    }
+    int64_t host = frontier_next_wake(c->frontier);
+    int64_t retry = c->retry_head ? c->retry_head->due : -1;
+    if (host < 0)
+        return retry;
+    if (retry < 0)
+        return host;
+    return host < retry ? host : retry;
+}
+
+size_t polite_drop_retries(struct crawler *c)
+{
+    size_t n = 0;
+    while (c->retry_head) {
+        struct frontier_entry *e = c->retry_head;
+        c->retry_head = e->next;
+        frontier_discard(c->frontier, e);
+        n++;
+    }
+    return n;
+}
+
+const char *const *polite_credentials(const struct crawler *c,
+                                      const struct frontier_entry *e)
+{
+    if (!c->opt.headers || !c->opt.header_hosts)
+        return NULL;
+    const char *key = frontier_host_key(e);
+    for (size_t i = 0; c->opt.header_hosts[i]; i++)
+        if (strcmp(c->opt.header_hosts[i], key) == 0)
+            return c->opt.headers;
+    return NULL;
+}

@@ -1,0 +1,74 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# Faults: 503s retried until they pass, 429 and 503 with Retry-After in
+# seconds and as an HTTP-date waited for, 4xx not retried, 500 given up
+# after --retries, a stalled body cut by --stall-timeout, truncation and
+# resets retried then reported, JSON nested too deep, invalid UTF-8, a gzip
+# bomb, an absurdly long href, a document with 150,000 links, and a
+# robots.txt Disallow. Every reachable model is still indexed.
+. "$top_srcdir/tests/e2e/lib.sh"
+cp -R "$top_srcdir/tests/fixtures/faults" "$T/site"
+when=$(date -u -d '+3 seconds' '+%a, %d %b %Y %H:%M:%S GMT')
+sed "s/{{date+2}}/$when/" "$top_srcdir/tests/fixtures/faults/faults.json" >"$T/faults.json"
+printf 'User-agent: *\nDisallow: /private/\n' >"$T/robots.txt"
+# The 429 lives on a host of its own: a 429 slows its host down for the
+# rest of the run, which would slow every other case here.
+start_api S2 --static "$T/site" --faults "$T/faults.json"
+sed -i "s/{{port2}}/$S2_PORT/" "$T/site/catalog.json"
+start_api S --static "$T/site" --faults "$T/faults.json" --robots "$T/robots.txt"
+B="http://127.0.0.1:$S_PORT"
+
+"$STACML" --db "$T/db" harvest --retries 2 --retry-delay 100 --stall-timeout 1 \
+    "$B/catalog.json" 2>"$T/err"
+check_eq "exit status 1: some documents failed" "$?" 1
+n() { cat "$S_LOG" "$S2_LOG" | jq -r '.path' | grep -cx "$1" || true; }
+t() { cat "$S_LOG" "$S2_LOG" | jq -r --arg p "$1" 'select(.path == $p) | .t'; }
+gap() { t "$1" | awk 'NR == 1 {a = $1} NR == 2 {printf "%.0f\n", ($1 - a) * 1000}'; }
+
+check_eq "503 twice then OK: three requests" "$(n /retry-503.json)" 3
+check_eq "429: retried once" "$(n /retry-429.json)" 2
+check "429: Retry-After (1 s) honoured" test "$(gap /retry-429.json)" -ge 950
+check_eq "503 with an HTTP-date Retry-After: retried once" "$(n /retry-date.json)" 2
+check "HTTP-date Retry-After honoured" test "$(gap /retry-date.json)" -ge 1500
+check_eq "404 not retried" "$(n /gone-404.json)" 1
+check_eq "500 given up after --retries 2" "$(n /always-500.json)" 3
+check_eq "stalled body: retried, then given up" "$(n /stall.json)" 3
+check_eq "truncated body: retried, then given up" "$(n /truncated.json)" 3
+# libcurl itself re-sends once when a reused connection turns out dead, so
+# the server may see one more request than the three stacml makes.
+resets=$(n /reset.json)
+check "connection reset: retried, then given up ($resets requests)" \
+    test "$resets" -ge 3 -a "$resets" -le 4
+check_eq "too deep JSON not retried" "$(n /deep.json)" 1
+check_eq "invalid UTF-8 not retried" "$(n /badutf8.json)" 1
+check_eq "gzip bomb not retried" "$(n /bomb.json)" 1
+check_eq "robots.txt read once per host" "$(n /robots.txt)" 2
+check_eq "robots.txt Disallow honoured" "$(jq -r .path "$S_LOG" | grep -c '^/private/' || true)" 0
+
+check "404 reported" grep -q "gone-404.json: HTTP 404" "$T/err"
+check "500 reported" grep -q "always-500.json: HTTP 500" "$T/err"
+check "stall reported" grep -q "stall.json: stalled: no data for 1 s" "$T/err"
+check "truncation reported" grep -q "truncated.json: " "$T/err"
+check "reset reported" grep -q "reset.json: " "$T/err"
+check "deep JSON reported for its URL" grep -q "deep.json: invalid JSON" "$T/err"
+check "invalid UTF-8 reported" grep -q "badutf8.json: invalid JSON" "$T/err"
+check "gzip bomb cut off" grep -q "bomb.json: document larger than" "$T/err"
+check "robots.txt refusal reported" grep -q "private/catalog.json: blocked by robots.txt" "$T/err"
+check "retries counted in the summary" grep -q "retries; 1 documents refused by robots.txt" "$T/err"
+check_eq "every reachable model indexed" \
+    "$("$STACML" --db "$T/db" export | jq -r .id | sort | tr '\n' ' ')" \
+    "longhref ok-1 ok-2 retry-429 retry-503 retry-date "
+
+# A document with 150,000 links: read, links capped, nothing crashes.
+"$STACML" --db "$T/db2" harvest --max-depth 0 --max-doc-size 64M "$B/manylinks.json" 2>"$T/err2"
+check_eq "150,000 links: harvest ends" "$?" 0
+check "150,000 links: capped with a warning" grep -q "more than 100000 links" "$T/err2"
+
+# --ignore-robots fetches what robots.txt forbids, and no robots.txt.
+before=$(wc -l <"$S_LOG")
+"$STACML" --db "$T/db3" -q harvest --ignore-robots --max-depth 1 --retries 0 "$B/private/catalog.json"
+after() { tail -n "+$((before + 1))" "$S_LOG" | jq -r .path | grep -cx "$1" || true; }
+check_eq "--ignore-robots: no robots.txt asked" "$(after /robots.txt)" 0
+check_eq "--ignore-robots: disallowed path fetched" "$(after /private/secret.json)" 1
+
+e2e_finish

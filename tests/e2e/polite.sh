@@ -1,0 +1,110 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# A good citizen: per-host connection limit (counted on the server side),
+# --rate and robots.txt Crawl-delay as request spacing, the User-Agent,
+# credentials only for the hosts they were given for (not across hosts, not
+# across a redirect), --no-private, and SIGINT/SIGTERM handling.
+. "$top_srcdir/tests/e2e/lib.sh"
+
+# A catalog of 30 items on host A; item 0 is on host B (127.0.0.2), and
+# /away.json on A redirects to B.
+mkdir -p "$T/site"
+{
+    printf '{"type":"Catalog","stac_version":"1.0.0","id":"p","description":"d","links":['
+    printf '{"rel":"item","href":"http://127.0.0.2:{{port}}/i0.json"},'
+    printf '{"rel":"item","href":"./away.json"}'
+    for i in $(seq 1 29); do printf ',{"rel":"item","href":"./i%d.json"}' "$i"; done
+    printf ']}\n'
+} >"$T/site/catalog.json"
+for i in $(seq 0 29) moved; do
+    printf '{"type":"Feature","stac_version":"1.0.0","id":"i%s","geometry":null,"properties":{"datetime":null,"mlm:name":"m%s"},"links":[],"assets":{}}\n' "$i" "$i" >"$T/site/i$i.json"
+done
+cat >"$T/faults.json" <<'JSON'
+[{"path": "^/away\\.json$", "redirect": "http://127.0.0.2:{{port}}/imoved.json"},
+ {"path": "^/i[0-9]+\\.json$", "delay_ms": 150}]
+JSON
+start_api A --host 0.0.0.0 --static "$T/site" --faults "$T/faults.json"
+# The server binds every loopback address: 127.0.0.2 reaches it too.
+A="http://127.0.0.1:$A_PORT"
+
+# Per-host concurrency: never more than --per-host in flight on the host.
+curl -s "$A/__stats?reset=1" >/dev/null
+"$STACML" --db "$T/d1" -q harvest --per-host 3 --concurrency 16 "$A/catalog.json"
+check_eq "harvest succeeds" "$?" 0
+max=$(curl -s "$A/__stats" | jq .max_concurrent)
+check "at most --per-host 3 in flight per host, and in parallel (max $max)" \
+    test "$max" -ge 2 -a "$max" -le 4
+check_eq "31 models" "$("$STACML" --db "$T/d1" export | wc -l)" 31
+
+# --rate: request starts on a host at least 1/R apart.
+before=$(wc -l <"$A_LOG")
+"$STACML" --db "$T/d2" -q harvest --rate 10 --per-host 8 "$A/catalog.json"
+tail -n "+$((before + 1))" "$A_LOG" | jq -r 'select(.path | test("^/i[1-9][0-9]*[.]json$")) | .t' |
+    sort -n | awk 'NR > 1 {d = ($1 - p) * 1000; if (min == "" || d < min) min = d} {p = $1}
+                   END {printf "%d\n", min}' >"$T/gap"
+check "--rate 10: requests to one host at least ~100 ms apart ($(cat "$T/gap") ms)" \
+    test "$(cat "$T/gap")" -ge 90
+
+# User-Agent: names stacml by default, overridable.
+check "default User-Agent names stacml, its version and URL" \
+    jq -e -s 'any(.[]; .headers["User-Agent"] | test("^stacml/[0-9.]+ \\(\\+https?://"))' "$A_LOG"
+"$STACML" --db "$T/d3" -q harvest --max-docs 1 --user-agent "probe/1.0" "$A/i1.json"
+check "--user-agent sent" jq -e -s 'any(.[]; .headers["User-Agent"] == "probe/1.0")' "$A_LOG"
+
+# Credentials: only to the seed's host, never to B, never across the
+# redirect from A to B; --header-host chooses the host instead.
+before=$(wc -l <"$A_LOG")
+"$STACML" --db "$T/d4" -q harvest --header "Authorization: Bearer sekrit" "$A/catalog.json"
+tail -n "+$((before + 1))" "$A_LOG" >"$T/creds.jsonl"
+check "the token goes to the seed's host" \
+    jq -e -s '[.[] | select(.path == "/i5.json")][0].headers.Authorization == "Bearer sekrit"' "$T/creds.jsonl"
+check "the token never reaches another host" \
+    jq -e -s '[.[] | select(.path == "/i0.json" or .path == "/imoved.json")] |
+        length == 2 and all(.[]; .headers.Authorization == null)' "$T/creds.jsonl"
+before=$(wc -l <"$A_LOG")
+"$STACML" --db "$T/d5" -q harvest --header "X-Api-Key: k" --header-host "127.0.0.2:$A_PORT" \
+    --header "Authorization: Bearer other" "$A/catalog.json"
+tail -n "+$((before + 1))" "$A_LOG" >"$T/creds2.jsonl"
+check "--header-host: the header goes there" \
+    jq -e -s '[.[] | select(.path == "/i0.json")][0].headers.Authorization == "Bearer other"' "$T/creds2.jsonl"
+check "--header-host: and not to the seed's host" \
+    jq -e -s '[.[] | select(.path == "/i5.json")][0].headers.Authorization == null' "$T/creds2.jsonl"
+check_eq "bad --header refused" \
+    "$("$STACML" --db "$T/d6" harvest --header "no colon" "$A/i1.json" >/dev/null 2>&1; echo $?)" 2
+
+# --no-private refuses loopback addresses.
+"$STACML" --db "$T/d7" harvest --no-private "$A/catalog.json" 2>"$T/np.err"
+check_eq "--no-private: nothing harvested" "$?" 3
+check "--no-private: reason given" grep -q "private or loopback address" "$T/np.err"
+
+# Crawl-delay from robots.txt spaces the requests.
+printf 'User-agent: stacml\nCrawl-delay: 0.3\n\nUser-agent: *\nDisallow: /\n' >"$T/robots.txt"
+start_api R --static "$T/site" --robots "$T/robots.txt"
+"$STACML" --db "$T/d8" -q harvest --max-docs 6 "http://127.0.0.1:$R_PORT/catalog.json"
+jq -r 'select(.path | test("^/(i[0-9]+|catalog)")) | .t' "$R_LOG" | sort -n |
+    awk 'NR > 1 {d = ($1 - p) * 1000; if (min == "" || d < min) min = d} {p = $1}
+         END {printf "%d\n", min}' >"$T/gap2"
+check "Crawl-delay 0.3 s honoured for our group ($(cat "$T/gap2") ms)" test "$(cat "$T/gap2")" -ge 280
+
+# SIGINT: stop taking work, finish, commit, summary, status 130; the index
+# is valid. A second signal exits at once.
+"$STACML" --db "$T/d9" harvest --per-host 1 --rate 5 "$A/catalog.json" 2>"$T/int.err" &
+pid=$!
+sleep 1.5
+kill -INT "$pid"
+wait "$pid"
+check_eq "SIGINT: exit status 130" "$?" 130
+check "SIGINT: summary printed" grep -q "stacml: harvest: " "$T/int.err"
+check "SIGINT: unfetched work reported" grep -q "left unfetched" "$T/int.err"
+check "SIGINT: index valid and readable" sh -c "'$STACML' --db '$T/d9' stats --format json | jq -e '.last_harvest.outcome == \"interrupted\"'"
+"$STACML" --db "$T/d10" harvest --per-host 1 --rate 2 "$A/catalog.json" 2>/dev/null &
+pid=$!
+sleep 1
+kill -TERM "$pid"
+sleep 0.2
+kill -TERM "$pid" 2>/dev/null
+wait "$pid"
+check_eq "second signal: exits at once with 130" "$?" 130
+check "after a second signal the index still opens" "$STACML" --db "$T/d10" stats
+
+e2e_finish
