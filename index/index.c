@@ -40,12 +40,14 @@
 #define INDEX_BATCH_BYTES ((size_t)8 << 20)
 
 /* Version byte of the crawl state encoding. */
-#define CRAWL_FORMAT 1
-/* Bytes before the strings: version, fetched_at, http_status, error. */
-#define CRAWL_HEADER (1 + 8 + 4 + 4)
+#define CRAWL_FORMAT 2
+/* Bytes before the strings: version, fetched_at, http_status, error (v1),
+ * then run and flags (v2). */
+#define CRAWL_HEADER_V1 (1 + 8 + 4 + 4)
+#define CRAWL_HEADER (CRAWL_HEADER_V1 + 8 + 4)
 /* The length that stands for a NULL string. */
 #define CRAWL_NULL UINT32_MAX
-#define CRAWL_NSTRINGS 5
+#define CRAWL_NSTRINGS 6
 
 enum staged_kind {
     STAGED_RECORD,
@@ -92,7 +94,9 @@ void crawl_state_cleanup(struct crawl_state *st)
     free(st->source);
     free(st->etag);
     free(st->last_modified);
+    free(st->links);
     st->reason = st->source = st->etag = st->last_modified = NULL;
+    st->links = NULL;
 }
 
 /* ------------------------------------------------------------ encodings */
@@ -146,8 +150,8 @@ static uint64_t get_le(const unsigned char *p, int n)
 static char *crawl_encode(const char *url, const struct crawl_state *st,
                           size_t *len)
 {
-    const char *s[CRAWL_NSTRINGS] = {url, st->reason, st->source, st->etag,
-                                     st->last_modified};
+    const char *s[CRAWL_NSTRINGS] = {url,      st->reason,        st->source,
+                                     st->etag, st->last_modified, st->links};
     size_t slen[CRAWL_NSTRINGS];
     size_t n = CRAWL_HEADER;
 
@@ -163,7 +167,9 @@ static char *crawl_encode(const char *url, const struct crawl_state *st,
     put_le(p, (uint64_t)st->fetched_at, 8);
     put_le(p + 8, (uint32_t)st->http_status, 4);
     put_le(p + 12, (uint32_t)st->error, 4);
-    p += 16;
+    put_le(p + 16, (uint64_t)st->run, 8);
+    put_le(p + 24, st->flags, 4);
+    p += CRAWL_HEADER - 1;
     for (int i = 0; i < CRAWL_NSTRINGS; i++) {
         put_le(p, s[i] ? slen[i] : CRAWL_NULL, 4);
         p += 4;
@@ -185,7 +191,10 @@ static int crawl_decode(const struct index *ix, const MDB_val *v,
     size_t n = v->mv_size;
     const char *s[CRAWL_NSTRINGS];
 
-    if (n < CRAWL_HEADER || p[0] != CRAWL_FORMAT)
+    /* Version 1 (no run, flags or links) is still read. */
+    size_t header = n > 0 && p[0] == 1 ? CRAWL_HEADER_V1 : CRAWL_HEADER;
+    int nstrings = header == CRAWL_HEADER_V1 ? 5 : CRAWL_NSTRINGS;
+    if (n < header || (p[0] != 1 && p[0] != CRAWL_FORMAT))
         return store_corrupt(&ix->store, "crawl state", "bad header");
     /* Unsigned to signed through memcpy: no implementation-defined
      * conversion of values past INT64_MAX. */
@@ -198,9 +207,17 @@ static int crawl_decode(const struct index *ix, const MDB_val *v,
     memcpy(&error_s, &error, sizeof(error));
     st->http_status = status_s;
     st->error = error_s;
+    st->run = 0;
+    st->flags = 0;
+    if (header == CRAWL_HEADER) {
+        uint64_t run = get_le(p + 17, 8);
+        memcpy(&st->run, &run, sizeof(run));
+        st->flags = (unsigned)get_le(p + 25, 4);
+    }
+    s[5] = NULL;
 
-    size_t off = CRAWL_HEADER;
-    for (int i = 0; i < CRAWL_NSTRINGS; i++) {
+    size_t off = header;
+    for (int i = 0; i < nstrings; i++) {
         if (n - off < 4)
             return store_corrupt(&ix->store, "crawl state", "truncated");
         uint32_t len = (uint32_t)get_le(p + off, 4);
@@ -222,6 +239,7 @@ static int crawl_decode(const struct index *ix, const MDB_val *v,
     st->source = (char *)s[2];
     st->etag = (char *)s[3];
     st->last_modified = (char *)s[4];
+    st->links = (char *)s[5];
     return 0;
 }
 
@@ -660,6 +678,9 @@ int index_get_crawl(struct index *ix, const char *url, struct crawl_state *st)
     st->etag = found.etag ? xstrdup(found.etag) : NULL;
     st->last_modified =
         found.last_modified ? xstrdup(found.last_modified) : NULL;
+    st->run = found.run;
+    st->flags = found.flags;
+    st->links = found.links ? xstrdup(found.links) : NULL;
 out:
     store_read_end(&ix->store);
     return rc;
@@ -850,4 +871,45 @@ size_t index_count(struct index *ix, enum index_table table)
     store_count(txn, records_dbi(ix, table), &n);
     store_read_end(&ix->store);
     return n;
+}
+
+int index_foreach_meta(struct index *ix, const char *prefix, index_record_cb cb,
+                       void *ctx)
+{
+    int rc = SM_E_INVAL;
+    int got;
+    MDB_txn *txn = NULL;
+    MDB_cursor *cur = NULL;
+    MDB_val k, v;
+    size_t n = prefix ? strlen(prefix) : 0;
+
+    if (!ix || !prefix || !cb || n > STORE_KEY_DIRECT_MAX)
+        return SM_E_INVAL;
+    rc = store_read_begin(&ix->store, &txn);
+    if (rc != 0)
+        return rc;
+    rc = store_cursor_open(txn, ix->store.dbi[STORE_DBI_META], &cur);
+    if (rc != 0)
+        goto out;
+    k.mv_data = (void *)prefix;
+    k.mv_size = n;
+    for (got = store_cursor_get(cur, &k, &v, MDB_SET_RANGE); got == 0;
+         got = store_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        if (k.mv_size < n || memcmp(k.mv_data, prefix, n) != 0 ||
+            k.mv_size > STORE_KEY_DIRECT_MAX)
+            break;
+        char *key = copy_out(k.mv_data, k.mv_size);
+        char *val = copy_out(v.mv_data, v.mv_size);
+        rc = cb(ctx, key, val, v.mv_size);
+        free(key);
+        free(val);
+        if (rc != 0)
+            goto out;
+    }
+    rc = got == SM_E_NOTFOUND || got == 0 ? 0 : got;
+out:
+    if (cur)
+        mdb_cursor_close(cur);
+    store_read_end(&ix->store);
+    return rc;
 }

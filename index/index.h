@@ -33,6 +33,15 @@ struct crawl_state {
     char *source;       /* seed URL */
     char *etag;
     char *last_modified;
+    int64_t run;    /* the harvest run that last fetched it, 0 if unknown */
+    unsigned flags; /* CRAWL_F_* */
+    char *links;    /* the links it had: "rel\turl\n" lines, or NULL */
+};
+
+enum crawl_flag {
+    CRAWL_F_MODEL = 1u << 0,   /* the document is a model record */
+    CRAWL_F_API = 1u << 1,     /* the document is a STAC API landing page */
+    CRAWL_F_DATASET = 1u << 2, /* a dataset record was made of it */
 };
 
 /* Free the strings of a crawl_state filled by index_get_crawl(). */
@@ -128,6 +137,12 @@ int index_foreach_id(struct index *ix, const char *id, index_record_cb cb,
 
 /* Visit every committed crawl state, in URL order. */
 int index_foreach_crawl(struct index *ix, index_crawl_cb cb, void *ctx);
+
+/* Visit the metadata values whose keys start with prefix (keys shorter
+ * than 400 bytes), in key order; cb gets the key as url. Returns as
+ * index_foreach(). */
+int index_foreach_meta(struct index *ix, const char *prefix, index_record_cb cb,
+                       void *ctx);
 
 /* Number of committed records of table (index_count_records: models). */
 size_t index_count(struct index *ix, enum index_table table);

@@ -478,7 +478,9 @@ static bool crawl_eq(const struct crawl_state *a, const struct crawl_state *b)
            a->error == b->error && str_eq_or_null(a->reason, b->reason) &&
            str_eq_or_null(a->source, b->source) &&
            str_eq_or_null(a->etag, b->etag) &&
-           str_eq_or_null(a->last_modified, b->last_modified);
+           str_eq_or_null(a->last_modified, b->last_modified) &&
+           a->run == b->run && a->flags == b->flags &&
+           str_eq_or_null(a->links, b->links);
 }
 
 /* crawl_state has char * members; -Wwrite-strings wants the cast. */
@@ -486,11 +488,14 @@ static bool crawl_eq(const struct crawl_state *a, const struct crawl_state *b)
 
 static const struct crawl_state crawl_cases[] = {
     {1700000000, 200, 0, NULL, S("https://seed/"), S("\"abc\""),
-     S("Wed, 21 Oct 2015 07:28:00 GMT")},
-    {0, 0, 0, NULL, NULL, NULL, NULL},
-    {-1, 503, SM_E_HTTP, S("Service Unavailable"), S(""), S(""), S("")},
-    {INT64_MAX, 304, 0, S(""), NULL, S("W/\"x\""), NULL},
-    {INT64_MIN, -1, SM_E_NET, S("connection reset\n\ttab"), NULL, NULL, S("")},
+     S("Wed, 21 Oct 2015 07:28:00 GMT"), 7, CRAWL_F_MODEL,
+     S("child\thttps://e/a.json\nitem\thttps://e/b.json\n")},
+    {0, 0, 0, NULL, NULL, NULL, NULL, 0, 0, NULL},
+    {-1, 503, SM_E_HTTP, S("Service Unavailable"), S(""), S(""), S(""),
+     INT64_MAX, 0xffffffffu, S("")},
+    {INT64_MAX, 304, 0, S(""), NULL, S("W/\"x\""), NULL, -1, 0, NULL},
+    {INT64_MIN, -1, SM_E_NET, S("connection reset\n\ttab"), NULL, NULL, S(""),
+     1, 0, NULL},
 };
 
 struct crawl_seen {
