@@ -49,6 +49,7 @@ struct crawler {
     /* Entries waiting for a retry, sorted by due time (linked by next). */
     struct frontier_entry *retry_head;
     uv_timer_t wake; /* fires when a host or a retry becomes due */
+    uv_timer_t tick; /* the progress hook */
     uint64_t rand_state;
     uv_signal_t sig_int, sig_term;
     int signals_seen;

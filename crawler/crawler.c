@@ -86,6 +86,8 @@ int crawler_new(const struct crawler_options *opt,
     c->datasets = frontier_new(INT_MAX, 0);
     uv_timer_init(&c->loop, &c->wake);
     c->wake.data = c;
+    uv_timer_init(&c->loop, &c->tick);
+    c->tick.data = c;
     c->rand_state = (uint64_t)uv_hrtime() | 1;
     *out = c;
     return 0;
@@ -199,37 +201,70 @@ static bool follow_rel(enum link_rel rel, bool is_model)
     }
 }
 
-static void push_links(struct crawler *c, const struct frontier_entry *e,
-                       const json_t *doc, const char *base, bool is_model)
+/* Queue one followable link of a document at e. */
+static void push_one(struct crawler *c, const struct frontier_entry *e,
+                     enum link_rel rel, const char *url, bool is_model)
 {
-    struct links ls;
-    links_init(&ls);
+    bool deep_ok = c->opt.max_depth < 0 || e->depth < c->opt.max_depth;
+    bool lateral = rel == LINK_REL_NEXT;
+    if (!follow_rel(rel, is_model) || (!lateral && !deep_ok))
+        return;
+    if (rel == LINK_REL_TRAIN || rel == LINK_REL_VALIDATION ||
+        rel == LINK_REL_TEST)
+        frontier_push(c->datasets, url, e->source, e->depth + 1,
+                      FRONTIER_F_DATASET);
+    else
+        frontier_push(c->frontier, url, e->source,
+                      lateral ? e->depth : e->depth + 1, 0);
+}
+
+/* The followable links of doc, resolved against base. */
+static void extract_links(struct crawler *c, const struct frontier_entry *e,
+                          const json_t *doc, const char *base, struct links *ls)
+{
+    links_init(ls);
     int rc =
-        links_extract(doc, base, url_scheme_of(base) == URL_SCHEME_FILE, &ls);
+        links_extract(doc, base, url_scheme_of(base) == URL_SCHEME_FILE, ls);
     if (rc == SM_E_TOOBIG)
         log_warn("%s: more than %d links, the rest ignored", e->url, LINKS_MAX);
-    if (ls.n_rejected) {
-        c->stats.links_rejected += ls.n_rejected;
-        log_info("%s: %zu link(s) rejected, first: %s", e->url, ls.n_rejected,
-                 ls.first_error);
+    if (ls->n_rejected) {
+        c->stats.links_rejected += ls->n_rejected;
+        log_info("%s: %zu link(s) rejected, first: %s", e->url, ls->n_rejected,
+                 ls->first_error);
     }
-    bool deep_ok = c->opt.max_depth < 0 || e->depth < c->opt.max_depth;
-    for (size_t i = 0; i < ls.n; i++) {
-        const struct link *l = &ls.v[i];
-        if (!follow_rel(l->rel, is_model))
-            continue;
-        bool lateral = l->rel == LINK_REL_NEXT;
-        if (!lateral && !deep_ok)
-            continue;
-        if (l->rel == LINK_REL_TRAIN || l->rel == LINK_REL_VALIDATION ||
-            l->rel == LINK_REL_TEST)
-            frontier_push(c->datasets, l->url, e->source, e->depth + 1,
-                          FRONTIER_F_DATASET);
-        else
-            frontier_push(c->frontier, l->url, e->source,
-                          lateral ? e->depth : e->depth + 1, 0);
+}
+
+/* The links as "rel\turl\n" lines (new), or NULL when there are none. */
+static char *links_text(const struct links *ls)
+{
+    if (ls->n == 0)
+        return NULL;
+    size_t n = 1;
+    for (size_t i = 0; i < ls->n; i++)
+        n += strlen(links_rel_name(ls->v[i].rel)) + strlen(ls->v[i].url) + 2;
+    char *out = xmalloc(n), *p = out;
+    for (size_t i = 0; i < ls->n; i++)
+        p += sprintf(p, "%s\t%s\n", links_rel_name(ls->v[i].rel), ls->v[i].url);
+    return out;
+}
+
+/* Walk on below a document that was not fetched again (304 or resumed),
+ * from the links stored the last time it was. */
+static void replay_links(struct crawler *c, const struct frontier_entry *e,
+                         const char *text, bool is_model)
+{
+    while (text && *text) {
+        const char *tab = strchr(text, '\t');
+        const char *nl = strchr(text, '\n');
+        if (!tab || !nl || tab > nl)
+            break;
+        int rel = links_rel_parse(text, (size_t)(tab - text));
+        char *url = xstrndup(tab + 1, (size_t)(nl - tab - 1));
+        if (rel >= 0)
+            push_one(c, e, (enum link_rel)rel, url, is_model);
+        free(url);
+        text = nl + 1;
     }
-    links_cleanup(&ls);
 }
 
 /* --dataset-items: the item links of a dataset document, and the first
@@ -249,22 +284,13 @@ static void push_dataset_items(struct crawler *c,
     links_cleanup(&ls);
 }
 
-/* Links of a document that is neither an API response nor a landing
- * page: walk it, or for a dataset, read only what was asked for. */
-static void walk_document(struct crawler *c, const struct frontier_entry *e,
-                          const json_t *doc, const char *base, bool is_model)
+/* Whether the links of a document are walked: not for a dataset reached
+ * through a training link (it may hold millions of items), not for a leaf,
+ * and not for an API landing page (the API walk reads those). */
+static bool is_walked(const struct frontier_entry *e, const json_t *doc)
 {
-    /* A dataset reached through a training link is read, not walked: it may
-     * be a collection of millions of items. */
-    bool is_dataset = (e->flags & FRONTIER_F_DATASET) != 0;
-    if (e->flags & FRONTIER_F_LEAF)
-        return;
-    if (!is_dataset && stac_is_landing(doc))
-        api_start(c, e, doc, base);
-    else if (!is_dataset)
-        push_links(c, e, doc, base, is_model);
-    else if (c->opt.dataset_items)
-        push_dataset_items(c, e, doc, base);
+    return !(e->flags & (FRONTIER_F_LEAF | FRONTIER_F_DATASET)) &&
+           !stac_is_landing(doc);
 }
 
 static void handle_document(struct crawler *c, const struct frontier_entry *e,
@@ -292,11 +318,31 @@ static void handle_document(struct crawler *c, const struct frontier_entry *e,
         .last_modified = r->last_modified,
         .dataset = (e->flags & FRONTIER_F_DATASET) != 0,
     };
+    struct links ls = {0};
+    char *text = NULL;
+    bool is_walk = is_walked(e, doc);
+    if (is_walk) {
+        extract_links(c, e, doc, base, &ls);
+        text = links_text(&ls);
+    }
+    d.links = text;
+    d.is_api = stac_is_landing(doc);
     bool is_model = crawler_deliver(c, &d) != 0;
     size_t n;
     if (kind == STAC_KIND_ITEM_COLLECTION)
         crawler_features(c, e, doc, base, &n);
-    walk_document(c, e, doc, base, is_model);
+    for (size_t i = 0; i < ls.n; i++)
+        push_one(c, e, ls.v[i].rel, ls.v[i].url, is_model);
+    if (is_walk)
+        links_cleanup(&ls);
+    free(text);
+    bool is_dataset = (e->flags & FRONTIER_F_DATASET) != 0;
+    if (e->flags & FRONTIER_F_LEAF)
+        return;
+    if (d.is_api && !is_dataset)
+        api_start(c, e, doc, base);
+    else if (is_dataset && c->opt.dataset_items)
+        push_dataset_items(c, e, doc, base);
 }
 
 static void handle_body(struct crawler *c, const struct frontier_entry *e,
@@ -335,6 +381,7 @@ static void finish(struct crawler *c)
     c->stats.queued_left =
         frontier_queued(c->frontier) + polite_drop_retries(c);
     uv_close((uv_handle_t *)&c->wake, NULL);
+    uv_close((uv_handle_t *)&c->tick, NULL);
     uv_close((uv_handle_t *)&c->sig_int, NULL);
     uv_close((uv_handle_t *)&c->sig_term, NULL);
     fetcher_free(c->fetcher);
@@ -370,18 +417,62 @@ static void on_wake(uv_timer_t *t)
     pump(t->data);
 }
 
-/* Start one popped entry; false when it could not be started. */
+/* A plain document (not an API call, not robots.txt) may be known from an
+ * earlier run: look it up. */
+static bool lookup_prior(struct crawler *c, const struct frontier_entry *e,
+                         struct crawler_prior *p)
+{
+    memset(p, 0, sizeof(*p));
+    return !e->data && !(e->flags & FRONTIER_F_FIRST) && c->hooks.prior &&
+           c->hooks.prior(c->hooks.ctx, e->url, p);
+}
+
+/* A document fetched already in the run being resumed, or one that
+ * answered 304: walk on from its stored links. */
+static void reuse(struct crawler *c, struct frontier_entry *e,
+                  const struct crawler_prior *p, bool is_resumed)
+{
+    if (is_resumed)
+        c->stats.resumed++;
+    else
+        c->stats.unchanged++;
+    if (c->hooks.unchanged)
+        c->hooks.unchanged(c->hooks.ctx, e->url, e->source, p->is_model,
+                           is_resumed);
+    if (!(e->flags & (FRONTIER_F_LEAF | FRONTIER_F_DATASET)))
+        replay_links(c, e, p->links, p->is_model);
+}
+
+/* Start one popped entry; false when it was not started (failed, or done
+ * already in the run being resumed). */
 static bool start(struct crawler *c, struct frontier_entry *e)
 {
     bool is_file = url_scheme_of(e->url) == URL_SCHEME_FILE;
     const struct request *req = e->data;
     struct fetch_request fr = {.credentials = polite_credentials(c, e)};
+    struct crawler_prior prior;
+    char *cond[3] = {NULL, NULL, NULL};
+    if (lookup_prior(c, e, &prior)) {
+        if (prior.is_done) {
+            reuse(c, e, &prior, true);
+            frontier_done(c->frontier, e);
+            return false;
+        }
+        size_t n = 0;
+        if (prior.etag)
+            cond[n++] = xasprintf("If-None-Match: %s", prior.etag);
+        if (prior.last_modified)
+            cond[n++] = xasprintf("If-Modified-Since: %s", prior.last_modified);
+        fr.headers = (const char *const *)cond;
+    }
     if (req) {
         fr.method = req->method;
         fr.body = req->body;
         fr.headers = (const char *const *)req->headers;
     }
     int rc = fetcher_start(c->fetcher, e->url, &fr, is_file, e);
+    free(cond[0]);
+    free(cond[1]);
     if (rc != 0) {
         crawler_report_failure(c, e, rc, 0, sm_strerror(rc));
         frontier_done(c->frontier, e);
@@ -442,7 +533,10 @@ static void on_fetch_done(void *ctx, void *data, const struct fetch_result *r)
         pump(c);
         return;
     }
-    if (r->rc != 0) {
+    struct crawler_prior prior;
+    if (r->rc == 0 && r->http_status == 304 && lookup_prior(c, e, &prior)) {
+        reuse(c, e, &prior, false);
+    } else if (r->rc != 0) {
         crawler_report_failure(c, e, r->rc, r->http_status, r->reason);
         if (e->data)
             api_failed(c, e);
@@ -479,8 +573,16 @@ static void on_uv_signal(uv_signal_t *h, int signum)
         finish(c);
 }
 
+static void on_tick(uv_timer_t *t)
+{
+    struct crawler *c = t->data;
+    c->hooks.progress(c->hooks.ctx, &c->stats, frontier_queued(c->frontier));
+}
+
 int crawler_run(struct crawler *c)
 {
+    if (c->hooks.progress)
+        uv_timer_start(&c->tick, on_tick, 500, 500);
     uv_signal_init(&c->loop, &c->sig_int);
     uv_signal_init(&c->loop, &c->sig_term);
     c->sig_int.data = c->sig_term.data = c;
@@ -505,6 +607,7 @@ void crawler_free(struct crawler *c)
     if (!c->finished) {
         /* Never ran: the fetcher's handles still need closing. */
         uv_close((uv_handle_t *)&c->wake, NULL);
+        uv_close((uv_handle_t *)&c->tick, NULL);
         fetcher_free(c->fetcher);
         uv_run(&c->loop, UV_RUN_DEFAULT);
     }

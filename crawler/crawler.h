@@ -72,6 +72,20 @@ struct crawler_doc {
     const char *last_modified; /* NULL if none */
     bool embedded;             /* a feature inside an item page */
     bool dataset;              /* reached through a training-data link */
+    bool is_api;               /* an API landing page */
+    /* The links the crawl follows from it, "rel\turl\n" lines (NULL when
+     * none): kept by the caller, they let a later run that gets a 304, or
+     * resumes, walk on below the document without fetching it. */
+    const char *links;
+};
+
+/* What the caller remembers of a URL from earlier fetches. */
+struct crawler_prior {
+    const char *etag;          /* for If-None-Match, or NULL */
+    const char *last_modified; /* for If-Modified-Since, or NULL */
+    const char *links;         /* crawler_doc.links as stored, or NULL */
+    bool is_model;
+    bool is_done; /* fetched already in the run being resumed */
 };
 
 struct crawler_failure {
@@ -83,6 +97,8 @@ struct crawler_failure {
     bool dataset; /* a training-data link target: not the crawl's fault */
 };
 
+struct crawler_stats;
+
 struct crawler_hooks {
     void *ctx;
     /* Every STAC document. Return the model extensions it uses or declares
@@ -92,6 +108,19 @@ struct crawler_hooks {
     int (*document)(void *ctx, const struct crawler_doc *doc);
     /* Every document that could not be fetched, parsed or recognised. */
     void (*failure)(void *ctx, const struct crawler_failure *fail);
+    /* What is known of url from earlier runs: fill *p (its strings stay
+     * valid until the next call) and return true, or return false. With
+     * it the crawler sends conditional requests and resumes runs. May be
+     * NULL. */
+    bool (*prior)(void *ctx, const char *url, struct crawler_prior *p);
+    /* A document that answered 304 Not Modified (is_resumed false), or one
+     * fetched already in the run being resumed (is_resumed true): what was
+     * recorded for it still holds. May be NULL. */
+    void (*unchanged)(void *ctx, const char *url, const char *source,
+                      bool is_model, bool is_resumed);
+    /* Called about twice a second while the crawl runs, with the counters
+     * so far and the documents still queued. May be NULL. */
+    void (*progress)(void *ctx, const struct crawler_stats *st, size_t queued);
     /* A training-data link whose target the walk already fetched: return
      * true to have it fetched again as a dataset (its dataset record could
      * not be made the first time). May be NULL. */
@@ -100,6 +129,8 @@ struct crawler_hooks {
 
 struct crawler_stats {
     size_t fetched;         /* transfers finished with a body */
+    size_t unchanged;       /* 304 Not Modified */
+    size_t resumed;         /* not fetched again: done in the run resumed */
     size_t failed;          /* failures reported (dataset links not counted) */
     size_t datasets_failed; /* training-data links that failed */
     size_t documents;       /* STAC documents handed to the document hook */

@@ -561,7 +561,7 @@ static void fetch_result_fill(struct fetch *x, CURLcode cc,
     } else if (r->http_status >= 300 && r->http_status <= 399 && x->errbuf[0]) {
         r->rc = SM_E_HTTP;
         snprintf(rbuf, n, "%s", x->errbuf);
-    } else if (r->http_status != 0 &&
+    } else if (r->http_status != 0 && r->http_status != 304 &&
                (r->http_status < 200 || r->http_status > 299)) {
         r->rc = SM_E_HTTP;
         snprintf(rbuf, n, "HTTP %ld", r->http_status);

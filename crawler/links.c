@@ -30,6 +30,16 @@ void links_cleanup(struct links *l)
     links_init(l);
 }
 
+int links_rel_parse(const char *name, size_t len)
+{
+    for (int rel = LINK_REL_CHILD; rel <= LINK_REL_TEST; rel++) {
+        const char *n = links_rel_name((enum link_rel)rel);
+        if (strlen(n) == len && memcmp(n, name, len) == 0)
+            return rel;
+    }
+    return -1;
+}
+
 const char *links_rel_name(enum link_rel rel)
 {
     switch (rel) {

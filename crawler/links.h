@@ -62,4 +62,7 @@ int links_extract(const json_t *doc, const char *base, bool allow_file,
 /* Static name of a rel kind, e.g. "child", "train". */
 const char *links_rel_name(enum link_rel rel);
 
+/* The rel kind of a name given by links_rel_name(); -1 when unknown. */
+int links_rel_parse(const char *name, size_t len);
+
 #endif

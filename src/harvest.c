@@ -11,6 +11,9 @@
 #include <string.h>
 #include <time.h>
 #include <sys/stat.h>
+#include <sys/file.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <jansson.h>
 
 #include "crawler/crawler.h"
@@ -21,6 +24,7 @@
 #include "index/record.h"
 #include "src/cli.h"
 #include "src/err.h"
+#include "src/history.h"
 #include "src/log.h"
 #include "src/text.h"
 #include "src/xalloc.h"
@@ -72,6 +76,12 @@ static const char harvest_help[] =
     "  --netrc               use credentials from ~/.netrc\n"
     "  --no-private          refuse loopback, private and link-local hosts\n"
     "  --insecure            do not verify TLS certificates\n"
+    "  --gone-after N        mark a record gone after N complete runs that\n"
+    "                        no longer reach it (default 2)\n"
+    "  --wait                wait for another harvest of the index to end\n"
+    "                        (default: exit at once with status 5)\n"
+    "  --log FILE            append log messages to FILE\n"
+    "  --log-format FORMAT   text (default) or json, one object a line\n"
     "  --dataset-items       also read the items (first page, no next) of\n"
     "                        training datasets; by default only the dataset\n"
     "                        document itself is read\n"
@@ -97,6 +107,18 @@ struct harvest {
     json_t *unreachable;   /* URL -> reason: dataset links that failed */
     json_t *apis;          /* how each STAC API was harvested */
     bool insecure;
+    int64_t run;    /* this run's number */
+    int64_t now;    /* its start, Unix seconds (history stamps) */
+    bool is_resume; /* continuing a run that was killed */
+    int gone_after; /* complete runs a record may miss before gone */
+    size_t models_new, models_changed, gone;
+    json_t *incomplete; /* source -> true: not fully crawled this run */
+    json_t *sources;    /* source -> {documents, models, failed, reasons} */
+    struct crawl_state prior; /* owns the strings handed to the crawler */
+    json_t *summary;          /* of this run, as saved */
+    struct timespec t0;
+    bool progress;       /* show the live progress line */
+    bool progress_shown; /* a line is on screen, to be cleared */
     size_t seed_failures;
     struct failure failures[FAILURES_KEPT];
     size_t n_failures;
@@ -219,21 +241,6 @@ static void iso_time(int64_t t, char *out, size_t n)
     strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-/* Stage a record of table with the secondary keys derived from it. */
-static int put_record(struct index *ix, enum index_table table, const char *url,
-                      const json_t *rec)
-{
-    char **keys = NULL;
-    size_t n_keys = 0, len;
-    record_keys(rec, &keys, &n_keys);
-    char *enc = record_encode(rec, &len);
-    int rc =
-        index_put(ix, table, url, (const char *const *)keys, n_keys, enc, len);
-    free(enc);
-    record_keys_free(keys, n_keys);
-    return rc;
-}
-
 /* The training links of a model as [{url, role}], for the record. */
 static json_t *dataset_links(const json_t *rec)
 {
@@ -257,10 +264,14 @@ static int store_model(struct harvest *h, const struct crawler_doc *d,
     json_t *rec = record_new(d->json, d->url, d->source, exts);
     model_read(d->json, d->url, exts, rec);
     json_object_set_new(rec, "datasets", dataset_links(rec));
-    int rc = put_record(h->ix, INDEX_MODELS, d->url, rec);
+    bool is_new = false, is_changed = false;
+    int rc = history_put(h->ix, INDEX_MODELS, d->url, rec, h->run, h->now,
+                         &is_new, &is_changed);
     json_decref(rec);
     if (rc == 0) {
         h->models_stored++;
+        h->models_new += is_new;
+        h->models_changed += is_changed;
         log_info("model: %s", d->url);
     }
     return rc;
@@ -270,7 +281,8 @@ static int store_dataset(struct harvest *h, const struct crawler_doc *d)
 {
     json_t *rec = record_new_dataset(d->json, d->url, d->source);
     model_read_dataset(d->json, d->url, rec);
-    int rc = put_record(h->ix, INDEX_DATASETS, d->url, rec);
+    int rc = history_put(h->ix, INDEX_DATASETS, d->url, rec, h->run, h->now,
+                         NULL, NULL);
     json_decref(rec);
     if (rc == 0) {
         h->datasets_stored++;
@@ -280,10 +292,34 @@ static int store_dataset(struct harvest *h, const struct crawler_doc *d)
     return rc;
 }
 
+/* The per-source counters of the summary. */
+static json_t *source_entry(struct harvest *h, const char *source)
+{
+    json_t *e = json_object_get(h->sources, source);
+    if (!e) {
+        e = json_pack("{s:i, s:i, s:i, s:[]}", "documents", 0, "models", 0,
+                      "failed", 0, "reasons");
+        json_object_set_new(h->sources, source, e);
+    }
+    return e;
+}
+
+static void source_count(struct harvest *h, const char *source,
+                         const char *what)
+{
+    json_t *e = source_entry(h, source);
+    json_object_set_new(
+        e, what,
+        json_integer(json_integer_value(json_object_get(e, what)) + 1));
+}
+
 static int on_document(void *ctx, const struct crawler_doc *d)
 {
     struct harvest *h = ctx;
     int rc;
+    if (!d->embedded)
+        source_count(h, d->source, "documents");
+    unsigned exts = detect_document(d->json);
     if (!d->embedded) {
         struct crawl_state st = {
             .fetched_at = now_seconds(),
@@ -291,6 +327,11 @@ static int on_document(void *ctx, const struct crawler_doc *d)
             .source = (char *)d->source,
             .etag = (char *)d->etag,
             .last_modified = (char *)d->last_modified,
+            .run = h->run,
+            .flags = ((exts & EXT_MODEL_MASK) ? CRAWL_F_MODEL : 0) |
+                     (d->is_api ? CRAWL_F_API : 0) |
+                     ((exts & EXT_TDML) || d->dataset ? CRAWL_F_DATASET : 0),
+            .links = (char *)d->links,
         };
         rc = index_put_crawl(h->ix, d->url, &st);
         if (rc != 0)
@@ -301,7 +342,6 @@ static int on_document(void *ctx, const struct crawler_doc *d)
     if (d->kind == STAC_KIND_ITEM_COLLECTION ||
         d->kind == STAC_KIND_COLLECTION_LIST)
         return 0;
-    unsigned exts = detect_document(d->json);
     bool is_model = (exts & EXT_MODEL_MASK) != 0;
     /* Every tdml document is a dataset, and so is every target of a
      * model's training link, tdml or not. */
@@ -312,9 +352,65 @@ static int on_document(void *ctx, const struct crawler_doc *d)
     }
     if (!is_model)
         return 0;
+    source_count(h, d->source, "models");
     rc = store_model(h, d, exts & EXT_MODEL_MASK);
     /* The crawler's CRAWLER_EXT_* bits are the index's EXT_* bits. */
     return rc != 0 ? rc : (int)(exts & EXT_MODEL_MASK);
+}
+
+static bool on_prior(void *ctx, const char *url, struct crawler_prior *p)
+{
+    struct harvest *h = ctx;
+    crawl_state_cleanup(&h->prior);
+    if (index_get_crawl(h->ix, url, &h->prior) != 0)
+        return false;
+    const struct crawl_state *st = &h->prior;
+    bool is_ok =
+        st->error == 0 && (st->http_status == 0 || st->http_status == 304 ||
+                           (st->http_status >= 200 && st->http_status <= 299));
+    /* An API landing page is always read again: its walk needs it. */
+    if (!is_ok || (st->flags & CRAWL_F_API))
+        return false;
+    p->etag = st->etag;
+    p->last_modified = st->last_modified;
+    p->links = st->links;
+    p->is_model = (st->flags & CRAWL_F_MODEL) != 0;
+    p->is_done = h->is_resume && st->run == h->run;
+    return true;
+}
+
+static void on_unchanged(void *ctx, const char *url, const char *source,
+                         bool is_model, bool is_resumed)
+{
+    struct harvest *h = ctx;
+    if (is_resumed)
+        return; /* recorded already by this very run */
+    /* h->prior is this URL's state: the crawler looked it up just now. The
+     * crawl state itself stays as the last full fetch left it; only the
+     * records say that this run saw them. */
+    if ((h->prior.flags & CRAWL_F_MODEL) &&
+        history_touch(h->ix, INDEX_MODELS, url, h->run, h->now) == 0)
+        h->models_stored++;
+    if ((h->prior.flags & CRAWL_F_DATASET) &&
+        history_touch(h->ix, INDEX_DATASETS, url, h->run, h->now) == 0)
+        json_object_set_new(h->datasets_done, url, json_true());
+}
+
+/* The live progress line, on a terminal only: it is rewritten in place and
+ * cleared before the summary, so piped output never sees it. */
+static void on_progress(void *ctx, const struct crawler_stats *st,
+                        size_t queued)
+{
+    struct harvest *h = ctx;
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    double secs = (double)(t.tv_sec - h->t0.tv_sec) +
+                  (double)(t.tv_nsec - h->t0.tv_nsec) / 1e9;
+    size_t done = st->fetched + st->unchanged + st->failed;
+    fprintf(stderr, "\r\033[K%zu done, %zu queued, %.0f docs/s, %zu models",
+            done, queued, secs > 0 ? (double)done / secs : 0.0,
+            h->models_stored);
+    h->progress_shown = true;
 }
 
 static bool on_refetch_dataset(void *ctx, const char *url)
@@ -340,12 +436,19 @@ static void on_failure(void *ctx, const struct crawler_failure *f)
          * it is recorded on both sides and never fails the run. */
         json_t *rec = record_new_unreachable(f->url, f->source, f->reason,
                                              f->http_status);
-        put_record(h->ix, INDEX_DATASETS, f->url, rec);
+        history_put(h->ix, INDEX_DATASETS, f->url, rec, h->run, h->now, NULL,
+                    NULL);
         json_decref(rec);
         json_object_set_new(h->unreachable, f->url, json_string(f->reason));
         log_info("dataset unreachable: %s: %s", f->url, f->reason);
         return;
     }
+    json_object_set_new(h->incomplete, f->source, json_true());
+    source_count(h, f->source, "failed");
+    json_t *reasons = json_object_get(source_entry(h, f->source), "reasons");
+    if (json_array_size(reasons) < 3)
+        json_array_append_new(reasons,
+                              json_sprintf("%s: %s", f->url, f->reason));
     if (strcmp(f->url, f->source) == 0)
         h->seed_failures++;
     h->n_failures_total++;
@@ -388,10 +491,20 @@ static void flag_models(struct harvest *h, const char *dataset_url,
             issues = json_array();
             json_object_set_new(rec, "issues", issues);
         }
-        json_array_append_new(
-            issues, json_sprintf("training data %s is unreachable: %s",
-                                 dataset_url, reason));
-        put_record(h->ix, INDEX_MODELS, url, rec);
+        /* A model unchanged since the last run (304) keeps last run's
+         * issues: say it once. */
+        json_t *issue = json_sprintf("training data %s is unreachable: %s",
+                                     dataset_url, reason);
+        size_t j;
+        const json_t *old;
+        bool is_known = false;
+        json_array_foreach (issues, j, old)
+            is_known = is_known || json_equal(old, issue);
+        if (is_known)
+            json_decref(issue);
+        else
+            json_array_append_new(issues, issue);
+        history_put_plain(h->ix, INDEX_MODELS, url, rec);
         json_decref(rec);
     }
     json_decref(urls);
@@ -463,6 +576,18 @@ static void save_summary(struct harvest *h, const struct seeds *seeds,
         "outcome", outcome_name(status), "exit_status", status, "failures",
         fails);
     json_object_set(sum, "apis", h->apis);
+    json_object_set_new(sum, "run", json_integer(h->run));
+    json_object_set_new(sum, "resumed", json_boolean(h->is_resume));
+    json_object_set_new(sum, "unchanged",
+                        json_integer((json_int_t)st->unchanged));
+    json_object_set_new(sum, "skipped_resumed",
+                        json_integer((json_int_t)st->resumed));
+    json_object_set_new(sum, "models_new",
+                        json_integer((json_int_t)h->models_new));
+    json_object_set_new(sum, "models_changed",
+                        json_integer((json_int_t)h->models_changed));
+    json_object_set_new(sum, "gone", json_integer((json_int_t)h->gone));
+    json_object_set(sum, "sources", h->sources);
     json_object_set_new(sum, "retries", json_integer((json_int_t)st->retries));
     json_object_set_new(sum, "robots_blocked",
                         json_integer((json_int_t)st->robots_blocked));
@@ -470,7 +595,35 @@ static void save_summary(struct harvest *h, const struct seeds *seeds,
     char *text = json_dumps(sum, JSON_COMPACT);
     index_put_meta(h->ix, "last_harvest", text);
     free(text);
-    json_decref(sum);
+    h->summary = sum;
+}
+
+/* Per source (when there are several): documents, models, failures and
+ * the first few reasons. */
+static void print_sources(const struct harvest *h)
+{
+    if (json_object_size(h->sources) < 2)
+        return;
+    const char *src;
+    json_t *e;
+    json_object_foreach (h->sources, src, e) {
+        char *safe = text_safe(src, 0);
+        fprintf(stderr,
+                "stacml: source %s: %" JSON_INTEGER_FORMAT
+                " documents, %" JSON_INTEGER_FORMAT
+                " models, %" JSON_INTEGER_FORMAT " failed\n",
+                safe, json_integer_value(json_object_get(e, "documents")),
+                json_integer_value(json_object_get(e, "models")),
+                json_integer_value(json_object_get(e, "failed")));
+        free(safe);
+        size_t i;
+        const json_t *r;
+        json_array_foreach (json_object_get(e, "reasons"), i, r) {
+            char *t = text_safe(json_string_value(r), 0);
+            fprintf(stderr, "  %s\n", t);
+            free(t);
+        }
+    }
 }
 
 /* One paragraph per STAC API: the strategy, what was walked, sampled and
@@ -517,9 +670,17 @@ static void print_summary(const struct harvest *h,
             "%zu model records, %zu failed (%.1f s)\n",
             st->fetched, st->documents, h->models_stored, h->n_failures_total,
             secs);
+    if (st->unchanged || st->resumed || h->models_new || h->models_changed ||
+        h->gone)
+        fprintf(stderr,
+                "stacml: run %lld: %zu unchanged (304), %zu resumed; models "
+                "%zu new, %zu changed, %zu gone\n",
+                (long long)h->run, st->unchanged, st->resumed, h->models_new,
+                h->models_changed, h->gone);
     if (h->datasets_stored || json_object_size(h->unreachable))
         fprintf(stderr, "stacml: datasets: %zu recorded, %zu unreachable\n",
                 h->datasets_stored, json_object_size(h->unreachable));
+    print_sources(h);
     print_apis(h);
     if (st->retries || st->robots_blocked)
         fprintf(stderr,
@@ -574,6 +735,10 @@ enum {
     OPT_NO_PRIVATE,
     OPT_INSECURE,
     OPT_RETRY_DELAY,
+    OPT_GONE_AFTER,
+    OPT_WAIT,
+    OPT_LOG,
+    OPT_LOG_FORMAT,
 };
 
 static int parse_int_opt(const char *name, const char *val, long long min,
@@ -683,9 +848,16 @@ static void credentials_finish(struct credentials *cred,
 
 /* Parse the options into opt and seeds. Returns EXIT_OK, or an exit
  * status to return at once (-1 means --help was printed). */
+/* Options of the harvest itself, beyond the crawler's. */
+struct harvest_opts {
+    int gone_after;
+    bool wait;
+    const char *log_path;
+};
+
 static int parse_args(struct cli *cli, int argc, char **argv,
                       struct crawler_options *opt, struct seeds *seeds,
-                      struct credentials *cred)
+                      struct credentials *cred, struct harvest_opts *h_opts)
 {
     static const struct option longopts[] = {
         {"seeds", required_argument, NULL, OPT_SEEDS},
@@ -714,6 +886,10 @@ static int parse_args(struct cli *cli, int argc, char **argv,
         {"no-private", no_argument, NULL, OPT_NO_PRIVATE},
         {"insecure", no_argument, NULL, OPT_INSECURE},
         {"retry-delay", required_argument, NULL, OPT_RETRY_DELAY},
+        {"gone-after", required_argument, NULL, OPT_GONE_AFTER},
+        {"wait", no_argument, NULL, OPT_WAIT},
+        {"log", required_argument, NULL, OPT_LOG},
+        {"log-format", required_argument, NULL, OPT_LOG_FORMAT},
         {"quiet", no_argument, NULL, 'q'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
@@ -809,6 +985,25 @@ static int parse_args(struct cli *cli, int argc, char **argv,
         case OPT_INSECURE:
             opt->insecure = true;
             break;
+        case OPT_GONE_AFTER:
+            rc = parse_int_opt("gone-after", optarg, 1, 1000, 0, &v);
+            h_opts->gone_after = (int)v;
+            break;
+        case OPT_WAIT:
+            h_opts->wait = true;
+            break;
+        case OPT_LOG:
+            h_opts->log_path = optarg;
+            break;
+        case OPT_LOG_FORMAT:
+            if (strcmp(optarg, "json") == 0)
+                log_set_format(LOG_FORMAT_JSON);
+            else if (strcmp(optarg, "text") == 0)
+                log_set_format(LOG_FORMAT_TEXT);
+            else
+                return cli_usage_error("harvest",
+                                       "--log-format must be text or json");
+            break;
         case OPT_RETRY_DELAY:
             rc = parse_int_opt("retry-delay", optarg, 1, 600000, 0, &v);
             opt->retry_base_ms = (long)v;
@@ -868,6 +1063,68 @@ static void on_api_report(void *ctx, const struct crawler_api_report *r)
         json_array_append_new(h->apis, o);
 }
 
+/* One harvest per index at a time: an advisory lock on DIR/harvest.lock,
+ * which the kernel drops with the process, however it ends. Readers do not
+ * take it (LMDB readers never block). */
+static int lock_index(const char *db, bool wait, int *fd)
+{
+    char *path = xasprintf("%s/harvest.lock", db);
+    *fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    int rc = *fd < 0 ? -1 : flock(*fd, LOCK_EX | (wait ? 0 : LOCK_NB));
+    int err = errno;
+    if (rc != 0 && *fd >= 0 && err == EWOULDBLOCK) {
+        fprintf(stderr,
+                "stacml harvest: another harvest is writing to %s; "
+                "try again later or use --wait\n",
+                db);
+        free(path);
+        return EXIT_LOCKED;
+    }
+    if (rc != 0) {
+        fprintf(stderr, "stacml harvest: cannot lock %s: %s\n", path,
+                strerror(err));
+        free(path);
+        return EXIT_INDEX;
+    }
+    free(path);
+    return EXIT_OK;
+}
+
+/* What decides which documents a run fetches: a rerun with the same
+ * signature resumes an unfinished run. New string. */
+static char *run_signature(const struct seeds *seeds,
+                           const struct crawler_options *opt)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < seeds->n; i++)
+        json_array_append_new(arr, json_string(seeds->v[i]));
+    json_t *sig =
+        json_pack("{s:o, s:i, s:I, s:b, s:i, s:b}", "seeds", arr, "max_depth",
+                  opt->max_depth, "max_docs", (json_int_t)opt->max_docs,
+                  "exhaustive", opt->exhaustive, "sample", opt->sample,
+                  "dataset_items", opt->dataset_items);
+    char *text = json_dumps(sig, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(sig);
+    return text;
+}
+
+/* Sources crawled completely this run (no failure, no warning from one of
+ * their APIs) may have records gone upstream. */
+static void mark_gone(struct harvest *h, const struct seeds *seeds)
+{
+    size_t i;
+    const json_t *a;
+    json_array_foreach (h->apis, i, a)
+        if (json_array_size(json_object_get(a, "warnings")) > 0)
+            json_object_set_new(h->incomplete,
+                                json_string_value(json_object_get(a, "source")),
+                                json_true());
+    for (i = 0; i < seeds->n; i++)
+        if (!json_object_get(h->incomplete, seeds->v[i]))
+            h->gone += history_mark_gone(h->ix, seeds->v[i], h->run,
+                                         h->gone_after, h->now);
+}
+
 static int run_crawl(struct harvest *h, const struct crawler_options *opt,
                      const struct seeds *seeds, struct crawler_stats *out)
 {
@@ -876,6 +1133,9 @@ static int run_crawl(struct harvest *h, const struct crawler_options *opt,
         .document = on_document,
         .failure = on_failure,
         .refetch_dataset = on_refetch_dataset,
+        .prior = on_prior,
+        .unchanged = on_unchanged,
+        .progress = h->progress ? on_progress : NULL,
     };
     struct crawler *c = NULL;
     int rc = crawler_new(opt, &hooks, &c);
@@ -902,11 +1162,17 @@ int cmd_harvest(struct cli *cli, int argc, char **argv)
     h->datasets_done = json_object();
     h->unreachable = json_object();
     h->apis = json_array();
+    h->incomplete = json_object();
+    h->sources = json_object();
     struct crawler_stats st = {0};
+    int lock_fd = -1;
+    FILE *log_file = NULL;
     struct timespec t0, t1;
     int status;
     crawler_options_default(&opt);
-    status = parse_args(cli, argc, argv, &opt, &seeds, &cred);
+    struct harvest_opts hopts = {.gone_after = 2};
+    status = parse_args(cli, argc, argv, &opt, &seeds, &cred, &hopts);
+    h->gone_after = hopts.gone_after;
     if (status == EXIT_OK)
         credentials_finish(&cred, &seeds, &opt);
     h->insecure = opt.insecure;
@@ -918,6 +1184,18 @@ int cmd_harvest(struct cli *cli, int argc, char **argv)
         status = cli_usage_error("harvest", "no index directory: use --db");
         goto out;
     }
+    if (hopts.log_path) {
+        log_file = fopen(hopts.log_path, "a");
+        if (!log_file) {
+            fprintf(stderr, "stacml harvest: cannot open log %s: %s\n",
+                    hopts.log_path, strerror(errno));
+            status = EXIT_USAGE;
+            goto out;
+        }
+        log_set_stream(log_file);
+    }
+    /* index_open() creates the directory; nothing is written before the
+     * lock is held. */
     int rc = index_open(cli->db, INDEX_WRITE, &h->ix);
     if (rc != 0) {
         fprintf(stderr, "stacml harvest: cannot open index %s: %s\n", cli->db,
@@ -925,15 +1203,35 @@ int cmd_harvest(struct cli *cli, int argc, char **argv)
         status = EXIT_INDEX;
         goto out;
     }
+    status = lock_index(cli->db, hopts.wait, &lock_fd);
+    if (status != EXIT_OK)
+        goto out;
     int64_t started = now_seconds();
+    h->now = started;
+    char *sig = run_signature(&seeds, &opt);
+    h->run = history_run_begin(h->ix, sig, started, &h->is_resume);
+    free(sig);
+    if (h->is_resume && cli->verbosity >= 0)
+        fprintf(stderr, "stacml: resuming run %lld, which did not finish\n",
+                (long long)h->run);
     clock_gettime(CLOCK_MONOTONIC, &t0);
+    h->t0 = t0;
+    h->progress = cli->verbosity >= 0 && isatty(STDERR_FILENO);
     rc = run_crawl(h, &opt, &seeds, &st);
+    if (h->progress_shown)
+        fputs("\r\033[K", stderr);
     if (rc == 0 && !st.interrupted)
         flag_unreachable(h);
+    if (rc == 0 && !st.interrupted && st.queued_left == 0)
+        mark_gone(h, &seeds);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     status = rc != 0 && !st.hook_error ? EXIT_INDEX
                                        : exit_status_of(h, &st, seeds.n);
     save_summary(h, &seeds, &st, started, status);
+    if (status == EXIT_INTERRUPTED || status == EXIT_INDEX)
+        ; /* the run stays open: the next one with the same seeds resumes */
+    else
+        history_run_end(h->ix, h->run, h->summary);
     if (index_commit(h->ix) != 0) {
         fprintf(stderr, "stacml harvest: cannot write index %s\n", cli->db);
         status = EXIT_INDEX;
@@ -947,6 +1245,16 @@ out:
     json_decref(h->datasets_done);
     json_decref(h->unreachable);
     json_decref(h->apis);
+    json_decref(h->incomplete);
+    json_decref(h->sources);
+    json_decref(h->summary);
+    crawl_state_cleanup(&h->prior);
+    if (lock_fd >= 0)
+        close(lock_fd);
+    if (log_file) {
+        log_set_stream(NULL);
+        fclose(log_file);
+    }
     for (size_t i = 0; i < h->n_failures; i++) {
         free(h->failures[i].url);
         free(h->failures[i].reason);

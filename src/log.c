@@ -5,11 +5,32 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "src/log.h"
 
 static enum log_level current_level = LOG_LEVEL_WARN;
 static FILE *current_stream;
+static enum log_format current_format;
+
+void log_set_format(enum log_format format)
+{
+    current_format = format;
+}
+
+/* Write s as the inside of a JSON string. */
+static void json_escape(FILE *out, const char *s)
+{
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(out, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(out, "\\u%04x", c);
+        else
+            fputc(c, out);
+    }
+}
 
 void log_set_level(enum log_level level)
 {
@@ -49,9 +70,23 @@ void log_msg(enum log_level level, const char *fmt, ...)
     FILE *out = current_stream ? current_stream : stderr;
     va_list ap;
     va_start(ap, fmt);
-    fprintf(out, "stacml: %s: ", level_name(level));
-    vfprintf(out, fmt, ap);
-    fputc('\n', out);
+    if (current_format == LOG_FORMAT_JSON) {
+        char msg[2048], when[32];
+        time_t now = time(NULL);
+        struct tm tm;
+        vsnprintf(msg, sizeof(msg), fmt, ap);
+        gmtime_r(&now, &tm);
+        strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+        fprintf(out, "{\"time\":\"%s\",\"level\":\"%s\",\"message\":\"", when,
+                level_name(level));
+        json_escape(out, msg);
+        fputs("\"}\n", out);
+    } else {
+        fprintf(out, "stacml: %s: ", level_name(level));
+        vfprintf(out, fmt, ap);
+        fputc('\n', out);
+    }
+    fflush(out);
     va_end(ap);
 }
 

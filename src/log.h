@@ -14,6 +14,13 @@ enum log_level {
     LOG_LEVEL_DEBUG,
 };
 
+enum log_format {
+    LOG_FORMAT_TEXT = 0, /* "stacml: warning: message" */
+    LOG_FORMAT_JSON,     /* {"time":"...","level":"warning","message":"..."} */
+};
+
+void log_set_format(enum log_format format);
+
 /* Set the level and the stream (NULL means stderr). */
 void log_set_level(enum log_level level);
 void log_set_stream(FILE *stream);

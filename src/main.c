@@ -30,6 +30,7 @@ static const char usage_text[] =
     "  show URL|ID             print one record in full\n"
     "  export                  write every model record as JSON lines\n"
     "  stats                   counts by extension and source, last harvest\n"
+    "  runs                    past harvests, one a line\n"
     "\n"
     "Global options:\n"
     "  --db DIR        index directory (default: $STACML_DB, else\n"
@@ -41,7 +42,7 @@ static const char usage_text[] =
     "\n"
     "Exit status: 0 success; 1 harvest finished with failed documents (or\n"
     "show found nothing); 2 usage error; 3 nothing harvested; 4 index\n"
-    "error; 130 interrupted.\n";
+    "error; 5 another harvest holds the index; 130 interrupted.\n";
 
 void cli_set_db(struct cli *cli, const char *dir)
 {
@@ -124,7 +125,7 @@ static int dispatch(struct cli *cli, int argc, char **argv)
         int (*fn)(struct cli *, int, char **);
     } cmds[] = {
         {"harvest", cmd_harvest}, {"search", cmd_search}, {"show", cmd_show},
-        {"export", cmd_export},   {"stats", cmd_stats},
+        {"export", cmd_export},   {"stats", cmd_stats},   {"runs", cmd_runs},
     };
     for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
         if (strcmp(argv[0], cmds[i].name) == 0)

@@ -18,6 +18,7 @@
 #include "index/record.h"
 #include "src/cli.h"
 #include "src/err.h"
+#include "src/history.h"
 #include "src/text.h"
 #include "src/xalloc.h"
 
@@ -39,6 +40,7 @@ static const char search_help[] =
     "  --datetime TIME        RFC 3339 instant or START/END ('..' open)\n"
     "  --trained-on URL|ID    models trained, validated or tested on it\n"
     "  --source URL           records found from this seed\n"
+    "  --include-gone         also records gone upstream (flagged \"gone\")\n"
     "  --format FORMAT        table (default), json, jsonl or ids\n"
     "  --db DIR               index directory\n"
     "  -h, --help             show this help\n";
@@ -57,7 +59,8 @@ static const char export_help[] =
     "or with --datasets every dataset record (with the models linked to\n"
     "it). The filters of 'stacml search' (--task, --framework,\n"
     "--architecture, --extension, --bbox, --datetime, --trained-on,\n"
-    "--source) select the models exported.\n";
+    "--source, --include-gone) select the models exported. Records gone\n"
+    "upstream are left out unless --include-gone is given.\n";
 
 static const char stats_help[] =
     "Usage: stacml [--db DIR] stats [--format table|json]\n"
@@ -217,6 +220,7 @@ struct query {
     double bbox[4];
     bool has_time;
     int64_t t0, t1;
+    bool include_gone;
 };
 
 static void query_cleanup(struct query *q)
@@ -280,6 +284,8 @@ static bool matches_space_time(const struct query *q, const json_t *rec)
 
 static bool query_matches(const struct query *q, const json_t *rec)
 {
+    if (!q->include_gone && json_is_true(json_object_get(rec, "gone")))
+        return false;
     for (int i = 0; i < q->n_words; i++)
         if (!word_matches(rec, q->words[i]))
             return false;
@@ -539,6 +545,7 @@ enum {
     OPT_TRAINED_ON,
     OPT_SOURCE,
     OPT_DATASETS,
+    OPT_INCLUDE_GONE,
 };
 
 static int parse_bbox(const char *cmd, const char *arg, struct query *q)
@@ -640,6 +647,7 @@ static int parse_query(struct cli *cli, int argc, char **argv, const char *cmd,
         {"trained-on", required_argument, NULL, OPT_TRAINED_ON},
         {"source", required_argument, NULL, OPT_SOURCE},
         {"datasets", no_argument, NULL, OPT_DATASETS},
+        {"include-gone", no_argument, NULL, OPT_INCLUDE_GONE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -688,6 +696,9 @@ static int parse_query(struct cli *cli, int argc, char **argv, const char *cmd,
             break;
         case OPT_DATASETS:
             a->datasets = true;
+            break;
+        case OPT_INCLUDE_GONE:
+            q->include_gone = true;
             break;
         case 'h':
             fputs(help, stdout);
@@ -897,6 +908,7 @@ int cmd_show(struct cli *cli, int argc, char **argv)
 
 struct export_datasets {
     struct index *ix;
+    bool include_gone;
     bool write_error;
 };
 
@@ -905,6 +917,13 @@ static int on_export_dataset(void *ctx, const char *url, const char *json,
 {
     struct export_datasets *e = ctx;
     size_t n = 0;
+    if (!e->include_gone && strstr(json, "\"gone\":true")) {
+        json_t *rec = record_decode(json, len);
+        bool is_gone = json_is_true(json_object_get(rec, "gone"));
+        json_decref(rec);
+        if (is_gone)
+            return 0;
+    }
     char *full = dataset_with_models(e->ix, url, json, len, &n);
     if (full) {
         fwrite(full, 1, n, stdout);
@@ -938,7 +957,7 @@ int cmd_export(struct cli *cli, int argc, char **argv)
     int rc;
     bool write_error;
     if (a.datasets) {
-        struct export_datasets e = {.ix = ix};
+        struct export_datasets e = {.ix = ix, .include_gone = q.include_gone};
         rc = index_foreach(ix, INDEX_DATASETS, on_export_dataset, &e);
         write_error = e.write_error;
     } else {
@@ -1097,4 +1116,83 @@ int cmd_stats(struct cli *cli, int argc, char **argv)
     json_decref(s.by_source);
     json_decref(last);
     return status;
+}
+
+/* --------------------------------------------------------------- runs */
+
+static const char runs_help[] =
+    "Usage: stacml [--db DIR] runs [--format table|json]\n"
+    "\n"
+    "List past harvests: run number, start and end, seeds, documents\n"
+    "fetched / unchanged / failed, models new / changed / gone, exit status.\n";
+
+struct runs {
+    enum out_format fmt;
+    size_t n;
+};
+
+static int on_run(void *ctx, const char *key, const char *json, size_t len)
+{
+    struct runs *r = ctx;
+    json_t *run = json_loadb(json, len, 0, NULL);
+    if (!run)
+        return 0;
+    if (r->fmt == FORMAT_JSON || r->fmt == FORMAT_JSONL) {
+        if (r->fmt == FORMAT_JSON)
+            fputs(r->n ? ",\n" : "[\n", stdout);
+        json_dumpf(run, stdout, JSON_COMPACT | JSON_SORT_KEYS);
+        if (r->fmt == FORMAT_JSONL)
+            putchar('\n');
+    } else {
+        json_int_t id = 0, fetched = 0, unchanged = 0, failed = 0, mnew = 0,
+                   mchanged = 0, gone = 0, status = 0;
+        const char *t0 = "?", *t1 = "?";
+        json_unpack(run, "{s?I, s?s, s?s, s?I, s?I, s?I, s?I, s?I, s?I, s?i}",
+                    "run", &id, "started", &t0, "finished", &t1, "fetched",
+                    &fetched, "unchanged", &unchanged, "failed", &failed,
+                    "models_new", &mnew, "models_changed", &mchanged, "gone",
+                    &gone, "exit_status", &status);
+        if (r->n == 0)
+            printf("%5s  %-20s  %-20s  %8s  %9s  %6s  %5s  %7s  %4s  %4s  %s\n",
+                   "RUN", "STARTED", "FINISHED", "FETCHED", "UNCHANGED",
+                   "FAILED", "NEW", "CHANGED", "GONE", "EXIT", "SEEDS");
+        printf("%5" JSON_INTEGER_FORMAT "  %-20s  %-20s  %8" JSON_INTEGER_FORMAT
+               "  %9" JSON_INTEGER_FORMAT "  %6" JSON_INTEGER_FORMAT
+               "  %5" JSON_INTEGER_FORMAT "  %7" JSON_INTEGER_FORMAT
+               "  %4" JSON_INTEGER_FORMAT "  %4d  ",
+               id, t0, t1, fetched, unchanged, failed, mnew, mchanged, gone,
+               (int)status);
+        size_t i;
+        const json_t *s;
+        json_array_foreach (json_object_get(run, "seeds"), i, s) {
+            char *safe = text_safe(json_string_value(s), 0);
+            printf("%s%s", i ? " " : "", safe);
+            free(safe);
+        }
+        putchar('\n');
+    }
+    r->n++;
+    json_decref(run);
+    return ferror(stdout) ? 1 : 0;
+}
+
+int cmd_runs(struct cli *cli, int argc, char **argv)
+{
+    struct index *ix = NULL;
+    struct runs r = {.fmt = FORMAT_TABLE};
+    int status = parse_common(cli, argc, argv, "runs", runs_help, &r.fmt);
+    if (status != EXIT_OK)
+        return status < 0 ? EXIT_OK : status;
+    status = open_index(cli, "runs", &ix);
+    if (status != EXIT_OK)
+        return status;
+    int rc = index_foreach_meta(ix, HISTORY_RUN_PREFIX, on_run, &r);
+    index_close(ix);
+    if (r.fmt == FORMAT_JSON)
+        fputs(r.n ? "\n]\n" : "[]\n", stdout);
+    else if (r.fmt == FORMAT_TABLE && r.n == 0)
+        fprintf(stderr, "stacml runs: no finished harvest yet\n");
+    if (rc < 0)
+        return EXIT_INDEX;
+    return fflush(stdout) == 0 && rc == 0 ? EXIT_OK : EXIT_PARTIAL;
 }

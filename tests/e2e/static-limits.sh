@@ -42,7 +42,7 @@ access_log_settle
 check "relative links resolve against the redirect target" \
     grep -q "GET /models/mlmodel-item.json 200" "$LOG"
 check "models found below the redirect" \
-    sh -c "'$STACML' --db '$T/d5' export | jq -e 'select(.id==\"cyclone-wind-estimator\") | .url | endswith(\"/models/mlmodel-item.json\")'"
+    sh -c "'$STACML' --db '$T/d5' export | jq -e -s 'any(.[]; .id == \"cyclone-wind-estimator\" and (.url | endswith(\"/models/mlmodel-item.json\")))'"
 
 "$STACML" --db "$T/d6" harvest "$BASE/sneaky.json" 2>"$T/e6"
 check_eq "redirect to file:// refused" "$?" 3

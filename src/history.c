@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: MIT */
+/* Record history and harvest runs, kept in the index: what makes a nightly
+ * re-harvest incremental, resumable after a kill, and able to tell a record
+ * that vanished upstream from one a server failed to serve tonight. */
+#include <config.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "index/record.h"
+#include "src/err.h"
+#include "src/history.h"
+#include "src/xalloc.h"
+
+int history_put_plain(struct index *ix, enum index_table table, const char *url,
+                      const json_t *rec)
+{
+    char **keys = NULL;
+    size_t n_keys = 0, len;
+    record_keys(rec, &keys, &n_keys);
+    char *enc = record_encode(rec, &len);
+    int rc =
+        index_put(ix, table, url, (const char *const *)keys, n_keys, enc, len);
+    free(enc);
+    record_keys_free(keys, n_keys);
+    return rc;
+}
+
+/* The stored record of url, decoded, or NULL. */
+static json_t *stored(struct index *ix, enum index_table table, const char *url)
+{
+    char *json = NULL;
+    size_t len = 0;
+    if (index_get(ix, table, url, &json, &len) != 0)
+        return NULL;
+    json_t *rec = record_decode(json, len);
+    free(json);
+    return rec;
+}
+
+static void set_seen(json_t *rec, int64_t run, int64_t now)
+{
+    json_object_set_new(rec, "last_seen", json_integer(now));
+    json_object_set_new(rec, "run", json_integer(run));
+    json_object_set_new(rec, "missed", json_integer(0));
+    json_object_set_new(rec, "gone", json_false());
+}
+
+static json_t *keep_or(const json_t *old, const char *key, int64_t now)
+{
+    json_t *v = json_object_get(old, key);
+    return json_is_integer(v) ? json_incref(v) : json_integer(now);
+}
+
+int history_put(struct index *ix, enum index_table table, const char *url,
+                json_t *rec, int64_t run, int64_t now, bool *is_new,
+                bool *is_changed)
+{
+    json_t *old = stored(ix, table, url);
+    bool changed = !old || !json_equal(json_object_get(old, "stac"),
+                                       json_object_get(rec, "stac"));
+    json_object_set_new(rec, "first_seen", keep_or(old, "first_seen", now));
+    json_object_set_new(rec, "last_changed",
+                        changed ? json_integer(now)
+                                : keep_or(old, "last_changed", now));
+    set_seen(rec, run, now);
+    if (is_new)
+        *is_new = !old;
+    if (is_changed)
+        *is_changed = old && changed;
+    json_decref(old);
+    return history_put_plain(ix, table, url, rec);
+}
+
+int history_touch(struct index *ix, enum index_table table, const char *url,
+                  int64_t run, int64_t now)
+{
+    json_t *rec = stored(ix, table, url);
+    if (!rec)
+        return SM_E_NOTFOUND;
+    set_seen(rec, run, now);
+    int rc = history_put_plain(ix, table, url, rec);
+    json_decref(rec);
+    return rc;
+}
+
+struct gone_scan {
+    int64_t run;
+    json_t *urls; /* records of the source not seen by run */
+};
+
+static int on_source_record(void *ctx, const char *url, const char *json,
+                            size_t len)
+{
+    struct gone_scan *g = ctx;
+    json_t *rec = record_decode(json, len);
+    json_t *run = json_object_get(rec, "run");
+    if (rec && json_integer_value(run) != g->run)
+        json_array_append_new(g->urls, json_string(url));
+    json_decref(rec);
+    return 0;
+}
+
+static size_t mark_table(struct index *ix, enum index_table table,
+                         const char *source, int64_t run, int gone_after,
+                         int64_t now)
+{
+    struct gone_scan g = {.run = run, .urls = json_array()};
+    char *key = xasprintf("source=%s", source);
+    index_foreach_key(ix, table, key, on_source_record, &g);
+    free(key);
+    size_t n_gone = 0, i;
+    const json_t *u;
+    json_array_foreach (g.urls, i, u) {
+        const char *url = json_string_value(u);
+        json_t *rec = stored(ix, table, url);
+        if (!rec)
+            continue;
+        json_int_t missed = json_integer_value(json_object_get(rec, "missed"));
+        bool was_gone = json_is_true(json_object_get(rec, "gone"));
+        json_object_set_new(rec, "missed", json_integer(missed + 1));
+        if (!was_gone && missed + 1 >= gone_after) {
+            json_object_set_new(rec, "gone", json_true());
+            json_object_set_new(rec, "gone_since", json_integer(now));
+            n_gone++;
+        }
+        history_put_plain(ix, table, url, rec);
+        json_decref(rec);
+    }
+    json_decref(g.urls);
+    return n_gone;
+}
+
+size_t history_mark_gone(struct index *ix, const char *source, int64_t run,
+                         int gone_after, int64_t now)
+{
+    if (index_commit(ix) != 0)
+        return 0;
+    return mark_table(ix, INDEX_MODELS, source, run, gone_after, now) +
+           mark_table(ix, INDEX_DATASETS, source, run, gone_after, now);
+}
+
+int64_t history_run_begin(struct index *ix, const char *signature, int64_t now,
+                          bool *is_resume)
+{
+    char *text = NULL;
+    json_t *cur = NULL;
+    if (index_get_meta(ix, "run:current", &text) == 0)
+        cur = json_loads(text, 0, NULL);
+    free(text);
+    json_int_t id = json_integer_value(json_object_get(cur, "id"));
+    const char *sig = json_string_value(json_object_get(cur, "signature"));
+    *is_resume = cur && id > 0 &&
+                 !json_is_true(json_object_get(cur, "finished")) && sig &&
+                 strcmp(sig, signature) == 0;
+    if (!*is_resume) {
+        id = id + 1;
+        json_decref(cur);
+        cur = json_pack("{s:I, s:s, s:I, s:b}", "id", id, "signature",
+                        signature, "started", (json_int_t)now, "finished", 0);
+        char *dump = json_dumps(cur, JSON_COMPACT);
+        index_put_meta(ix, "run:current", dump);
+        free(dump);
+        index_commit(ix);
+    }
+    json_decref(cur);
+    return id;
+}
+
+void history_run_end(struct index *ix, int64_t run, const json_t *summary)
+{
+    char key[64];
+    snprintf(key, sizeof(key), HISTORY_RUN_PREFIX "%012lld", (long long)run);
+    char *dump = json_dumps(summary, JSON_COMPACT);
+    index_put_meta(ix, key, dump);
+    free(dump);
+    json_t *cur = json_pack("{s:I, s:b}", "id", (json_int_t)run, "finished", 1);
+    dump = json_dumps(cur, JSON_COMPACT);
+    index_put_meta(ix, "run:current", dump);
+    free(dump);
+    json_decref(cur);
+}

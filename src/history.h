@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: MIT */
+/* The history that incremental harvesting keeps: harvest runs (numbered,
+ * resumable), and per record when it was first seen, last seen, last
+ * changed, by which run, and whether it is gone. Used by src/harvest.c and
+ * src/query.c; works on the index only. */
+#ifndef SRC_HISTORY_H
+#define SRC_HISTORY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <jansson.h>
+
+#include "index/index.h"
+
+/* Stage rec (of table, under url) with the secondary keys derived from it,
+ * after stamping its history from the stored record: first_seen (kept),
+ * last_seen = now, last_changed (now when the "stac" document differs from
+ * the stored one), run, missed = 0, gone = false. *is_new / *is_changed
+ * (may be NULL) tell what happened. Returns 0 or an SM_E_* code. */
+int history_put(struct index *ix, enum index_table table, const char *url,
+                json_t *rec, int64_t run, int64_t now, bool *is_new,
+                bool *is_changed);
+
+/* Stage rec as it is (no history stamping), with its secondary keys. */
+int history_put_plain(struct index *ix, enum index_table table, const char *url,
+                      const json_t *rec);
+
+/* A record that is unchanged upstream (304): mark it seen by run at now.
+ * Returns 0, SM_E_NOTFOUND (no such record) or an SM_E_* code. */
+int history_touch(struct index *ix, enum index_table table, const char *url,
+                  int64_t run, int64_t now);
+
+/* After a complete crawl of source by run: every record of that source not
+ * seen by run misses one more run, and becomes gone once it has missed
+ * gone_after runs. Returns how many became gone now. Commits first (the
+ * records of this run must be visible). */
+size_t history_mark_gone(struct index *ix, const char *source, int64_t run,
+                         int gone_after, int64_t now);
+
+/* Start a run: a run left unfinished with the same signature (the seeds
+ * and options that decide what is fetched) is resumed; otherwise a new
+ * run number is taken. Committed at once, so a kill right after still
+ * finds it. Returns the run number; *is_resume tells which. */
+int64_t history_run_begin(struct index *ix, const char *signature, int64_t now,
+                          bool *is_resume);
+
+/* Record the end of run with its summary (a JSON object, borrowed). */
+void history_run_end(struct index *ix, int64_t run, const json_t *summary);
+
+/* The "run/<number>" meta key prefix of the run summaries. */
+#define HISTORY_RUN_PREFIX "run/"
+
+#endif

@@ -1,0 +1,96 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# Incremental re-harvests against a real nginx (ETag, Last-Modified, 304):
+# an unchanged tree costs only conditional requests and changes nothing;
+# edits, additions and deletions are reflected; a record deleted upstream
+# becomes gone only after --gone-after complete runs, comes back when it
+# returns, and a run against a failing server marks nothing gone.
+. "$top_srcdir/tests/e2e/lib.sh"
+mkdir -p "$T/www"
+cp -R "$top_srcdir/seeds/examples/." "$T/www/"
+serve_dir "$T/www"
+LOG="$T/nginx/access.log"
+DB="$T/db"
+M="$T/www/models"
+stable() { # records without the per-run fields
+    "$STACML" --db "$DB" export "$@" |
+        jq -c 'del(.last_seen, .run, .missed, .first_seen, .last_changed)' | LC_ALL=C sort
+}
+lines() { wc -l <"$LOG"; }
+
+"$STACML" --db "$DB" -q harvest "$BASE/catalog.json"
+check_eq "first harvest" "$?" 0
+stable >"$T/run1"
+
+n0=$(lines)
+"$STACML" --db "$DB" -q harvest "$BASE/catalog.json"
+check_eq "second harvest" "$?" 0
+access_log_settle
+tail -n "+$((n0 + 1))" "$LOG" | grep -v ' /robots.txt ' >"$T/log2"
+check_eq "unchanged tree: only 304s" "$(awk '{print $3}' "$T/log2" | sort -u)" "304"
+check_eq "unchanged tree: every document asked" "$(wc -l <"$T/log2")" 11
+check "conditional requests sent no body back" sh -c "awk '\$4 != 0' '$T/log2' | grep -q . && exit 1 || exit 0"
+stable >"$T/run2"
+check_diff "unchanged tree: index unchanged" "$T/run2" "$T/run1"
+"$STACML" --db "$DB" runs --format json >"$T/runs2"
+check "runs: the second run fetched nothing, 11 unchanged" \
+    jq -e '.[1].fetched == 0 and .[1].unchanged == 11 and .[1].models_new == 0' "$T/runs2"
+
+# Edit one model, add one, delete one (file and link).
+sleep 1 # a new Last-Modified second for the edited file
+jq '.properties.title = "Renamed detector"' \
+    "$M/building-detector-faster-rcnn/building-detector-faster-rcnn.json" >"$T/edit.json"
+mv "$T/edit.json" "$M/building-detector-faster-rcnn/building-detector-faster-rcnn.json"
+mkdir -p "$M/added"
+jq '.id = "added-model" | .properties["mlm:name"] = "Added"' \
+    "$M/building-segmentation-unet-resnet34/building-segmentation-unet-resnet34.json" \
+    >"$M/added/added.json"
+jq '.links += [{"rel": "item", "href": "./added/added.json"}] |
+    .links |= map(select(.href | test("building-scene-classifier") | not))' \
+    "$M/collection.json" >"$T/coll.json"
+mv "$T/coll.json" "$M/collection.json"
+rm -r "$M/building-scene-classifier-resnet50"
+
+"$STACML" --db "$DB" -q harvest "$BASE/catalog.json"
+check_eq "third harvest (edited tree)" "$?" 0
+"$STACML" --db "$DB" export >"$T/run3.jsonl"
+check "edit reflected" jq -e -s 'any(.[]; .id == "building-detector-faster-rcnn" and .title == "Renamed detector")' "$T/run3.jsonl"
+check "addition reflected" jq -e -s 'any(.[]; .id == "added-model")' "$T/run3.jsonl"
+check "deletion: not gone after one run (--gone-after 2)" \
+    jq -e -s 'any(.[]; .id == "building-scene-classifier-resnet50" and .missed == 1 and .gone == false)' "$T/run3.jsonl"
+"$STACML" --db "$DB" runs --format json >"$T/runs3"
+# Changed: the edited model, and the model collection whose links changed.
+check "runs: one new, two changed" jq -e '.[2].models_new == 1 and .[2].models_changed == 2 and .[2].gone == 0' "$T/runs3"
+
+"$STACML" --db "$DB" -q harvest "$BASE/catalog.json"
+check_eq "fourth harvest" "$?" 0
+check_eq "deleted record gone after two complete runs" \
+    "$("$STACML" --db "$DB" export | jq -r 'select(.id == "building-scene-classifier-resnet50") | .id')" ""
+check "--include-gone shows it, flagged" sh -c "'$STACML' --db '$DB' export --include-gone |
+    jq -e -s 'any(.[]; .id == \"building-scene-classifier-resnet50\" and .gone == true)'"
+check "search leaves it out" sh -c "! '$STACML' --db '$DB' search --format ids | grep -q scene-classifier"
+check "runs: one gone" sh -c "'$STACML' --db '$DB' runs --format json | jq -e '.[3].gone == 1'"
+check "runs: table" sh -c "'$STACML' --db '$DB' runs | grep -q '^ *4 '"
+
+# It comes back.
+cp -R "$top_srcdir/seeds/examples/models/building-scene-classifier-resnet50" "$M/"
+jq '.links += [{"rel": "item", "href": "./building-scene-classifier-resnet50/building-scene-classifier-resnet50.json"}]' \
+    "$M/collection.json" >"$T/coll.json"
+mv "$T/coll.json" "$M/collection.json"
+"$STACML" --db "$DB" -q harvest "$BASE/catalog.json"
+check "a record that returns comes back" sh -c "'$STACML' --db '$DB' export |
+    jq -e -s 'any(.[]; .id == \"building-scene-classifier-resnet50\" and .gone == false)'"
+
+# A server that fails half the time marks nothing gone, even with
+# --gone-after 1; the next complete run does.
+cp -R "$top_srcdir/seeds/examples/." "$T/www2/" 2>/dev/null || { mkdir -p "$T/www2"; cp -R "$top_srcdir/seeds/examples/." "$T/www2/"; }
+printf '[{"path": "\\\\.json$", "status": 500, "every": 2}]\n' >"$T/half.json"
+start_api H --static "$T/www2" --faults "$T/half.json"
+"$STACML" --db "$T/h" -q harvest --retries 0 "http://127.0.0.1:$H_PORT/catalog.json"
+rm -r "$T/www2/models/building-unet-resnet18-dlm"
+stop_apis
+start_api H2 --static "$T/www2" --faults "$T/half.json"
+"$STACML" --db "$T/h" -q harvest --retries 0 --gone-after 1 "http://127.0.0.1:$H2_PORT/catalog.json"
+check "failing server: nothing marked gone" \
+    sh -c "'$STACML' --db '$T/h' export --include-gone | jq -e -s 'all(.[]; .gone == false)'"
+e2e_finish

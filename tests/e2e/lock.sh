@@ -1,0 +1,28 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# One harvest per index: a second one exits at once with status 5 and a
+# clear message, or waits with --wait; search, export and stats run while a
+# harvest writes.
+. "$top_srcdir/tests/e2e/lib.sh"
+mkdir -p "$T/www"
+cp -R "$top_srcdir/seeds/examples/." "$T/www/"
+serve_dir "$T/www"
+DB="$T/db"
+"$STACML" --db "$DB" -q harvest "$BASE/catalog.json"
+# A slow harvest: one request every 300 ms.
+"$STACML" --db "$DB" -q harvest --rate 3 --per-host 1 "$BASE/catalog.json" &
+pid=$!
+sleep 1
+"$STACML" --db "$DB" harvest "$BASE/catalog.json" 2>"$T/second.err"
+check_eq "a second harvest exits at once with status 5" "$?" 5
+check "and says why" grep -q "another harvest is writing to" "$T/second.err"
+check_eq "search runs during the harvest" \
+    "$("$STACML" --db "$DB" search --format ids | wc -l)" 5
+check_eq "export runs during the harvest" "$("$STACML" --db "$DB" export | wc -l)" 5
+check "stats runs during the harvest" "$STACML" --db "$DB" stats
+"$STACML" --db "$DB" -q harvest --wait "$BASE/catalog.json"
+check_eq "--wait waits for the first, then harvests" "$?" 0
+check "the first had finished by then" sh -c "! kill -0 $pid 2>/dev/null"
+wait "$pid"
+check_eq "the first harvest succeeded" "$?" 0
+e2e_finish
