@@ -756,8 +756,10 @@ int index_foreach_record(struct index *ix, index_record_cb cb, void *ctx)
     return index_foreach(ix, INDEX_MODELS, cb, ctx);
 }
 
-int index_foreach_key(struct index *ix, enum index_table table, const char *key,
-                      index_record_cb cb, void *ctx)
+/* The records under a secondary key, for either kind of callback. */
+static int foreach_key(struct index *ix, enum index_table table,
+                       const char *key, index_record_cb cb, index_entry_cb ecb,
+                       void *ctx)
 {
     int rc = SM_E_INVAL;
     int got;
@@ -766,7 +768,7 @@ int index_foreach_key(struct index *ix, enum index_table table, const char *key,
     struct store_key sk;
     MDB_val k, v;
 
-    if (!ix || !key || !cb)
+    if (!ix || !key || (!cb && !ecb))
         return SM_E_INVAL;
     if (!*key)
         return 0; /* empty keys are not indexed */
@@ -794,7 +796,8 @@ int index_foreach_key(struct index *ix, enum index_table table, const char *key,
             goto out;
         if (!keys_have(rv.keys, key, strlen(key)))
             continue;
-        rc = cb(ctx, rv.url, rv.json, rv.len);
+        rc = cb ? cb(ctx, rv.url, rv.json, rv.len)
+                : ecb(ctx, rv.url, rv.keys, rv.json, rv.len);
         if (rc != 0)
             goto out;
     }
@@ -804,6 +807,18 @@ out:
         mdb_cursor_close(cur);
     store_read_end(&ix->store);
     return rc;
+}
+
+int index_foreach_key(struct index *ix, enum index_table table, const char *key,
+                      index_record_cb cb, void *ctx)
+{
+    return foreach_key(ix, table, key, cb, NULL, ctx);
+}
+
+int index_foreach_key_entry(struct index *ix, enum index_table table,
+                            const char *key, index_entry_cb cb, void *ctx)
+{
+    return foreach_key(ix, table, key, NULL, cb, ctx);
 }
 
 int index_foreach_id(struct index *ix, const char *id, index_record_cb cb,
@@ -910,6 +925,72 @@ int index_foreach_meta(struct index *ix, const char *prefix, index_record_cb cb,
 out:
     if (cur)
         mdb_cursor_close(cur);
+    store_read_end(&ix->store);
+    return rc;
+}
+
+bool index_keys_have(const char *keys, const char *key)
+{
+    return keys && key && keys_have(keys, key, strlen(key));
+}
+
+int index_foreach_entry(struct index *ix, enum index_table table,
+                        index_entry_cb cb, void *ctx)
+{
+    int rc = SM_E_INVAL;
+    int got;
+    MDB_txn *txn = NULL;
+    MDB_cursor *cur = NULL;
+    MDB_val k, v;
+
+    if (!ix || !cb)
+        return SM_E_INVAL;
+    rc = store_read_begin(&ix->store, &txn);
+    if (rc != 0)
+        return rc;
+    rc = store_cursor_open(txn, records_dbi(ix, table), &cur);
+    if (rc != 0)
+        goto out;
+    for (got = store_cursor_get(cur, &k, &v, MDB_FIRST); got == 0;
+         got = store_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        struct record_value rv;
+        rc = record_value_parse(ix, &v, &rv);
+        if (rc != 0)
+            goto out;
+        rc = cb(ctx, rv.url, rv.keys, rv.json, rv.len);
+        if (rc != 0)
+            goto out;
+    }
+    rc = got == SM_E_NOTFOUND ? 0 : got;
+out:
+    if (cur)
+        mdb_cursor_close(cur);
+    store_read_end(&ix->store);
+    return rc;
+}
+
+int index_get_entry(struct index *ix, enum index_table table, const char *url,
+                    index_entry_cb cb, void *ctx)
+{
+    int rc;
+    MDB_txn *txn = NULL;
+    struct store_key k;
+    struct record_value rv;
+    MDB_val v;
+
+    if (!ix || !url || !*url || !cb)
+        return SM_E_INVAL;
+    store_key_init(&k, url, strlen(url));
+    rc = store_read_begin(&ix->store, &txn);
+    if (rc != 0)
+        return rc;
+    rc = store_get(txn, records_dbi(ix, table), &k.val, &v);
+    if (rc == 0)
+        rc = record_value_parse(ix, &v, &rv);
+    if (rc == 0 && strcmp(rv.url, url) != 0)
+        rc = SM_E_NOTFOUND;
+    if (rc == 0)
+        rc = cb(ctx, rv.url, rv.keys, rv.json, rv.len);
     store_read_end(&ix->store);
     return rc;
 }

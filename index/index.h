@@ -130,6 +130,30 @@ int index_foreach_record(struct index *ix, index_record_cb cb, void *ctx);
 int index_foreach_key(struct index *ix, enum index_table table, const char *key,
                       index_record_cb cb, void *ctx);
 
+/* The raw form of a record, for readers that want no decoding: keys are
+ * its secondary keys joined by INDEX_KEY_SEP. All pointers are valid only
+ * during the call. Return non-zero to stop. */
+#define INDEX_KEY_SEP '\x1e'
+typedef int (*index_entry_cb)(void *ctx, const char *url, const char *keys,
+                              const char *json, size_t len);
+
+/* Visit every record of table raw, in key order. Returns as
+ * index_foreach(). */
+int index_foreach_entry(struct index *ix, enum index_table table,
+                        index_entry_cb cb, void *ctx);
+
+/* Call cb with the record of table at url, raw. Returns cb's value,
+ * SM_E_NOTFOUND or SM_E_DB. */
+int index_get_entry(struct index *ix, enum index_table table, const char *url,
+                    index_entry_cb cb, void *ctx);
+
+/* index_foreach_key() with raw records. */
+int index_foreach_key_entry(struct index *ix, enum index_table table,
+                            const char *key, index_entry_cb cb, void *ctx);
+
+/* Whether a keys string (as given to an index_entry_cb) holds key. */
+bool index_keys_have(const char *keys, const char *key);
+
 /* Visit the model records whose STAC id equals id (the secondary key
  * "id=<id>"). Returns as index_foreach_record(). */
 int index_foreach_id(struct index *ix, const char *id, index_record_cb cb,

@@ -262,6 +262,8 @@ void record_keys(const json_t *rec, char ***keys, size_t *n)
         keys_add_strings(keys, n, role_keys[i], arr, NULL, false);
         keys_add_strings(keys, n, "trained_on", arr, NULL, false);
     }
+    if (json_is_true(json_object_get(rec, "gone")))
+        keys_add(keys, n, xstrdup("state=gone"));
     double b[4];
     if (record_bbox(rec, b) == 0 &&
         record_cells(b[0], b[1], b[2], b[3], keys, n) < 0)

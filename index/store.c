@@ -6,6 +6,8 @@
  * it knows nothing about what the values mean (that is index.c). */
 #include <config.h>
 
+#include <sys/mman.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -380,6 +382,18 @@ void store_read_end(struct store *st)
     }
 }
 
+/* After a commit, let go of the index pages the process has mapped: they
+ * are clean file pages, reloaded from the page cache when read again, but
+ * while mapped they count in the harvest's resident size, which would then
+ * grow with the index rather than stay flat (LMDB copies every page it
+ * updates through the map). */
+static void store_shed(struct store *st)
+{
+    MDB_envinfo info;
+    if (mdb_env_info(st->env, &info) == 0 && info.me_mapaddr)
+        madvise(info.me_mapaddr, info.me_mapsize, MADV_DONTNEED);
+}
+
 int store_write(struct store *st, store_apply_fn fn, void *ctx)
 {
     int rc = SM_E_DB;
@@ -415,8 +429,10 @@ int store_write(struct store *st, store_apply_fn fn, void *ctx)
             /* mdb_txn_commit() frees the transaction even when it fails. */
             mrc = mdb_txn_commit(txn);
             txn = NULL;
-            if (mrc == 0)
+            if (mrc == 0) {
+                store_shed(st);
                 goto out;
+            }
             if (mrc != MDB_MAP_FULL) {
                 rc = store_err("commit", mrc);
                 goto out;

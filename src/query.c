@@ -504,13 +504,99 @@ static int on_search_record(void *ctx, const char *url, const char *json,
     return s->write_error ? 1 : 0;
 }
 
+/* Whether the secondary keys answer q exactly: no words, no bbox, no time
+ * (the other filters are keys of folded values, checked the same way). */
+static bool is_key_exact(const struct query *q)
+{
+    return q->n_words == 0 && !q->has_bbox && !q->has_time;
+}
+
+/* The raw path: no JSON decoding, the stored line is written as it is
+ * (the id comes from the "id=" key). Only the table needs the record. */
+static int on_raw_entry(void *ctx, const char *url, const char *keys,
+                        const char *json, size_t len)
+{
+    struct search *s = ctx;
+    if (!s->q->include_gone && index_keys_have(keys, "state=gone"))
+        return 0;
+    if (s->fmt == FORMAT_TABLE)
+        return on_search_record(s, url, json, len);
+    if (s->fmt == FORMAT_IDS) {
+        const char *id = strstr(keys, "id=");
+        while (id && id != keys && id[-1] != INDEX_KEY_SEP)
+            id = strstr(id + 1, "id=");
+        size_t n = id ? strcspn(id + 3, "\x1e") : 0;
+        char *raw = xstrndup(id ? id + 3 : "", n);
+        char *safe_id = text_safe(raw, 0), *safe_url = text_safe(url, 0);
+        printf("%s\t%s\n", safe_id, safe_url);
+        free(raw);
+        free(safe_id);
+        free(safe_url);
+    } else {
+        if (s->fmt == FORMAT_JSON)
+            fputs(s->matched ? ",\n" : "[\n", stdout);
+        fwrite(json, 1, len, stdout);
+        if (s->fmt == FORMAT_JSONL)
+            putchar('\n');
+    }
+    s->matched++;
+    s->write_error = ferror(stdout) != 0;
+    return s->write_error ? 1 : 0;
+}
+
+static int on_search_entry(void *ctx, const char *url, const char *keys,
+                           const char *json, size_t len)
+{
+    struct search *s = ctx;
+    if (is_key_exact(s->q))
+        return on_raw_entry(ctx, url, keys, json, len);
+    return on_search_record(ctx, url, json, len);
+}
+
+/* The one secondary key that answers q alone (a single key filter, no
+ * words, no space or time), or NULL. New string. */
+static char *single_key(const struct query *q)
+{
+    const char *names[] = {"task", "framework", "architecture"};
+    const char *vals[] = {q->task, q->framework, q->architecture};
+    int n = 0, which = -1;
+    for (int i = 0; i < 3; i++)
+        if (vals[i]) {
+            n++;
+            which = i;
+        }
+    n += (q->extension != NULL) + (q->source != NULL) + (q->trained_on != NULL);
+    if (n != 1 || !is_key_exact(q))
+        return NULL;
+    if (which >= 0) {
+        char *v = text_fold(vals[which]);
+        char *key = xasprintf("%s=%s", names[which], v);
+        free(v);
+        return key;
+    }
+    if (q->extension)
+        return xasprintf("extension=%s", q->extension);
+    if (q->source)
+        return xasprintf("source=%s", q->source);
+    return NULL;
+}
+
 /* Run q: through the secondary keys when a filter allows it, else over
  * every record. Returns 0, 1 (write error) or SM_E_DB. */
 static int run_query(struct index *ix, struct search *s)
 {
+    /* One key answers it: stream the records under it, in URL order, in
+     * one read transaction, without building a candidate set. */
+    char *key = single_key(s->q);
+    if (key) {
+        int rc =
+            index_foreach_key_entry(ix, INDEX_MODELS, key, on_search_entry, s);
+        free(key);
+        return rc;
+    }
     json_t *cand = query_candidates(ix, s->q);
     if (!cand)
-        return index_foreach(ix, INDEX_MODELS, on_search_record, s);
+        return index_foreach_entry(ix, INDEX_MODELS, on_search_entry, s);
     /* Keys are visited in URL order per key; sort the union so the output
      * order does not depend on which filters were given. */
     size_t n = json_object_size(cand), i = 0;
@@ -522,11 +608,9 @@ static int run_query(struct index *ix, struct search *s)
     qsort(urls, n, sizeof(*urls), cmp_str);
     int rc = 0;
     for (i = 0; i < n && rc == 0; i++) {
-        char *json = NULL;
-        size_t len = 0;
-        if (index_get(ix, INDEX_MODELS, urls[i], &json, &len) == 0)
-            rc = on_search_record(s, urls[i], json, len);
-        free(json);
+        rc = index_get_entry(ix, INDEX_MODELS, urls[i], on_search_entry, s);
+        if (rc == SM_E_NOTFOUND)
+            rc = 0;
     }
     free(urls);
     json_decref(cand);
