@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Frontier: a seen-set of 64-bit URL hashes (open addressing), per-host FIFO
+/* Frontier: a seen-set of 64-bit URL hashes (open addressing), per-host LIFO
  * queues, and a ring of hosts that can take work now. It does not fetch
  * anything and knows nothing of libcurl or libuv. */
 #include <config.h>
@@ -315,18 +315,25 @@ static int enqueue(struct frontier *f, const char *url, const char *source,
     e->flags = flags;
     e->data = data;
     e->host = h;
-    /* FRONTIER_F_FIRST entries (robots.txt) go before everything. */
-    if (flags & FRONTIER_F_FIRST) {
+    /* Each host's queue is a stack: the links of the document fetched last
+     * are served first, a depth-first walk. A breadth-first walk would
+     * queue every item of every collection before fetching any, so the
+     * frontier would grow with the catalog; depth-first it stays near one
+     * collection's worth of links per host. FRONTIER_F_FIRST entries
+     * (robots.txt) go on top like everything else, and are held apart by
+     * the host hold. */
+    if (h->head && (h->head->flags & FRONTIER_F_FIRST) &&
+        !(flags & FRONTIER_F_FIRST)) {
+        /* Never bury a robots.txt that the held host waits for. */
+        e->next = h->head->next;
+        h->head->next = e;
+        if (h->tail == h->head)
+            h->tail = e;
+    } else {
         e->next = h->head;
         h->head = e;
         if (!h->tail)
             h->tail = e;
-    } else {
-        if (h->tail)
-            h->tail->next = e;
-        else
-            h->head = e;
-        h->tail = e;
     }
     f->queued++;
     host_wake(f, h);

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* The crawl frontier: URLs waiting to be fetched, unique per normalised URL
  * for the lifetime of the frontier, queued per host so that a per-host limit
- * never blocks other hosts (no head-of-line blocking). Every operation is
+ * never blocks other hosts (no head-of-line blocking). Within a host the
+ * last queued is served first (a depth-first walk keeps the frontier
+ * small); hosts take turns. Every operation is
  * O(1) amortised: hosts with work and spare capacity sit on a ready ring. */
 #ifndef CRAWLER_FRONTIER_H
 #define CRAWLER_FRONTIER_H

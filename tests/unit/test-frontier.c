@@ -20,16 +20,17 @@ static void test_unique(void)
     CHECK(!frontier_seen(f, "http://a.test/z.json"));
     CHECK_INT_EQ(frontier_queued(f), 2);
     CHECK_INT_EQ(frontier_push(f, "not a url", NULL, 0, 0) < 0, 1);
+    /* The last queued comes first (depth-first). */
     struct frontier_entry *e = frontier_pop(f, 0);
+    CHECK_STR_EQ(e->source, "s");
+    CHECK_INT_EQ(e->depth, 1);
+    frontier_done(f, e);
+    e = frontier_pop(f, 0);
     CHECK_STR_EQ(e->url, "http://a.test/x.json");
     CHECK_STR_EQ(e->source, "http://a.test/x.json"); /* own source */
     frontier_done(f, e);
     /* Done entries stay seen: a cycle back to them is not re-queued. */
     CHECK_INT_EQ(frontier_push(f, "http://a.test/x.json", NULL, 0, 0), 0);
-    e = frontier_pop(f, 0);
-    CHECK_STR_EQ(e->source, "s");
-    CHECK_INT_EQ(e->depth, 1);
-    frontier_done(f, e);
     CHECK(frontier_pop(f, 0) == NULL);
     frontier_free(f);
 }
@@ -81,10 +82,10 @@ static void test_rotation(void)
                           "http://c.test/1"};
     for (size_t i = 0; i < 5; i++)
         frontier_push(f, urls[i], NULL, 0, 0);
-    /* Hosts take turns: a, b, c, a, a. */
-    const char *want[] = {"http://a.test/1", "http://b.test/1",
+    /* Hosts take turns: a, b, c, a, a; within a host, last in first. */
+    const char *want[] = {"http://a.test/3", "http://b.test/1",
                           "http://c.test/1", "http://a.test/2",
-                          "http://a.test/3"};
+                          "http://a.test/1"};
     for (size_t i = 0; i < 5; i++) {
         struct frontier_entry *e = frontier_pop(f, 0);
         CHECK(e != NULL);
@@ -134,7 +135,7 @@ static void test_timing(void)
     CHECK(frontier_pop(f, 1050) == NULL);
     CHECK_INT_EQ(frontier_next_wake(f), 1100);
     struct frontier_entry *a2 = frontier_pop(f, 1100);
-    CHECK(a2 && strcmp(a2->url, "http://a.test/2") == 0);
+    CHECK(a2 && strcmp(a2->url, "http://a.test/1") == 0);
     /* A 429: the host slows down for good. */
     frontier_host_slow(f, a2, 1000, 5000);
     frontier_unpop(f, a2);
@@ -154,19 +155,24 @@ static void test_timing(void)
     CHECK(frontier_pop(f, 20000) == NULL);
     frontier_push_again(f, "http://c.test/robots.txt", NULL, 0,
                         FRONTIER_F_FIRST, NULL);
+    /* Pushed while held: goes under the robots.txt, not over it. */
+    frontier_push(f, "http://c.test/later", NULL, 0, 0);
     struct frontier_entry *r = frontier_pop(f, 20000);
     CHECK(r && strcmp(r->url, "http://c.test/robots.txt") == 0);
     CHECK(frontier_pop(f, 30000) == NULL);
     frontier_host_hold(f, r, false);
     frontier_done(f, r);
-    c = frontier_pop(f, 30000);
+    struct frontier_entry *later = frontier_pop(f, 30000);
+    CHECK(later && strcmp(later->url, "http://c.test/later") == 0);
+    frontier_done(f, later);
+    c = frontier_pop(f, 40000);
     CHECK(c && strcmp(c->url, "http://c.test/doc") == 0);
     /* Released for a retry, then queued again. */
     frontier_release(f, c);
     CHECK_INT_EQ(frontier_in_flight(f), 0);
     CHECK_INT_EQ(frontier_queued(f), 0);
     frontier_requeue(f, c, false);
-    CHECK(frontier_pop(f, 40000) == c);
+    CHECK(frontier_pop(f, 50000) == c);
     frontier_done(f, c);
     frontier_free(f);
 }
