@@ -714,41 +714,27 @@ int index_get_record(struct index *ix, const char *url, char **json,
     return index_get(ix, INDEX_MODELS, url, json, len);
 }
 
+/* index_foreach() over index_foreach_entry(): the record callback without
+ * the keys. */
+struct record_adapter {
+    index_record_cb cb;
+    void *ctx;
+};
+
+static int on_entry_as_record(void *ctx, const char *url, const char *keys,
+                              const char *json, size_t len)
+{
+    const struct record_adapter *a = ctx;
+    return a->cb(a->ctx, url, json, len);
+}
+
 int index_foreach(struct index *ix, enum index_table table, index_record_cb cb,
                   void *ctx)
 {
-    int rc = SM_E_INVAL;
-    int got;
-    MDB_txn *txn = NULL;
-    MDB_cursor *cur = NULL;
-    MDB_val k, v;
-
-    if (!ix || !cb)
+    if (!cb)
         return SM_E_INVAL;
-    rc = store_read_begin(&ix->store, &txn);
-    if (rc != 0)
-        return rc;
-    rc = store_cursor_open(txn, records_dbi(ix, table), &cur);
-    if (rc != 0)
-        goto out;
-    /* got and rc stay apart: a callback may return any non-zero value,
-     * SM_E_NOTFOUND included, and that value must reach the caller. */
-    for (got = store_cursor_get(cur, &k, &v, MDB_FIRST); got == 0;
-         got = store_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        struct record_value rv;
-        rc = record_value_parse(ix, &v, &rv);
-        if (rc != 0)
-            goto out;
-        rc = cb(ctx, rv.url, rv.json, rv.len);
-        if (rc != 0)
-            goto out;
-    }
-    rc = got == SM_E_NOTFOUND ? 0 : got;
-out:
-    if (cur)
-        mdb_cursor_close(cur);
-    store_read_end(&ix->store);
-    return rc;
+    struct record_adapter a = {cb, ctx};
+    return index_foreach_entry(ix, table, on_entry_as_record, &a);
 }
 
 int index_foreach_record(struct index *ix, index_record_cb cb, void *ctx)
@@ -951,6 +937,8 @@ int index_foreach_entry(struct index *ix, enum index_table table,
     rc = store_cursor_open(txn, records_dbi(ix, table), &cur);
     if (rc != 0)
         goto out;
+    /* got and rc stay apart: a callback may return any non-zero value,
+     * SM_E_NOTFOUND included, and that value must reach the caller. */
     for (got = store_cursor_get(cur, &k, &v, MDB_FIRST); got == 0;
          got = store_cursor_get(cur, &k, &v, MDB_NEXT)) {
         struct record_value rv;
