@@ -390,6 +390,13 @@ static void fetch_set_hop(struct fetcher *f, struct fetch *x)
     CURL *e = x->easy;
     curl_easy_setopt(e, CURLOPT_URL, x->cur_url);
     curl_slist_free_all(x->req_headers);
+    x->req_headers = NULL;
+    if (!x->is_post && !x->extra && !x->creds) {
+        /* The common case, a plain GET: the shared list, no allocation. */
+        curl_easy_setopt(e, CURLOPT_HTTPHEADER, f->headers);
+        curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+        return;
+    }
     struct curl_slist *h = NULL;
     for (const struct curl_slist *l = f->headers; l; l = l->next)
         h = curl_slist_append(h, l->data);

@@ -45,6 +45,8 @@ struct store {
     size_t mapsize;   /* current map size, grown by doubling */
     MDB_txn *rtxn;    /* the open read transaction, if any */
     int rdepth;       /* nesting depth of store_read_begin() */
+    void *map_addr;   /* where LMDB mapped data.mdb, NULL if unknown */
+    size_t map_len;
 };
 
 /* The write callback of store_write(). It may be called several times for

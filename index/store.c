@@ -7,6 +7,8 @@
 #include <config.h>
 
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -213,6 +215,47 @@ static int store_open_dbis(void *ctx, MDB_txn *txn)
     return 0;
 }
 
+/* Where LMDB mapped data.mdb: LMDB does not say (mdb_env_info's address is
+ * only set for fixed maps), so read it from /proc/self/maps, matching the
+ * mapping's device and inode with the file's. Linux only; elsewhere the
+ * address stays unknown and nothing is shed. */
+static void store_find_map(struct store *st)
+{
+    struct stat sb;
+    char *path = xasprintf("%s/data.mdb", st->dir);
+    FILE *maps = fopen("/proc/self/maps", "r");
+    st->map_addr = NULL;
+    st->map_len = 0;
+    if (maps && stat(path, &sb) == 0) {
+        char line[4096];
+        while (fgets(line, sizeof(line), maps)) {
+            unsigned long lo, hi, inode;
+            unsigned maj, min;
+            if (sscanf(line, "%lx-%lx %*s %*s %x:%x %lu", &lo, &hi, &maj, &min,
+                       &inode) == 5 &&
+                inode == (unsigned long)sb.st_ino &&
+                makedev(maj, min) == sb.st_dev && hi - lo > st->map_len) {
+                st->map_addr = (void *)lo;
+                st->map_len = hi - lo;
+            }
+        }
+    }
+    if (maps)
+        fclose(maps);
+    free(path);
+}
+
+/* After a commit, let go of the index pages the process has mapped: they
+ * are clean file pages, reloaded from the page cache when read again, but
+ * while mapped they count in the harvest's resident size, which would then
+ * grow with the index rather than stay flat (LMDB reads every page it
+ * updates through the map). */
+static void store_shed(struct store *st)
+{
+    if (st->map_addr)
+        madvise(st->map_addr, st->map_len, MADV_DONTNEED);
+}
+
 int store_open(struct store *st, const char *dir, bool is_readonly)
 {
     int rc = SM_E_DB;
@@ -290,6 +333,7 @@ int store_open(struct store *st, const char *dir, bool is_readonly)
         if (rc != 0)
             goto out;
     }
+    store_find_map(st);
     rc = 0;
 out:
     if (txn)
@@ -327,6 +371,7 @@ static int store_adopt_mapsize(struct store *st)
 }
 
 /* Double the map. No transaction may be open in this process. */
+
 static int store_grow(struct store *st)
 {
     uint64_t max =
@@ -340,6 +385,7 @@ static int store_grow(struct store *st)
     if (mrc != 0)
         return store_err("grow map", mrc);
     st->mapsize = size;
+    store_find_map(st);
     log_info("index %s: map grown to %zu MiB", st->dir, size >> 20);
     return 0;
 }
@@ -380,18 +426,6 @@ void store_read_end(struct store *st)
         mdb_txn_abort(st->rtxn);
         st->rtxn = NULL;
     }
-}
-
-/* After a commit, let go of the index pages the process has mapped: they
- * are clean file pages, reloaded from the page cache when read again, but
- * while mapped they count in the harvest's resident size, which would then
- * grow with the index rather than stay flat (LMDB copies every page it
- * updates through the map). */
-static void store_shed(struct store *st)
-{
-    MDB_envinfo info;
-    if (mdb_env_info(st->env, &info) == 0 && info.me_mapaddr)
-        madvise(info.me_mapaddr, info.me_mapsize, MADV_DONTNEED);
 }
 
 int store_write(struct store *st, store_apply_fn fn, void *ctx)
