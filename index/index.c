@@ -982,3 +982,63 @@ int index_get_entry(struct index *ix, enum index_table table, const char *url,
     store_read_end(&ix->store);
     return rc;
 }
+
+/* The URL behind a record key: the key itself when it is direct, else the
+ * one stored in the record (long URLs are hashed). New string or NULL. */
+static char *record_key_url(struct index *ix, MDB_txn *txn,
+                            enum index_table table, const MDB_val *rk)
+{
+    if (rk->mv_size <= STORE_KEY_DIRECT_MAX)
+        return copy_out(rk->mv_data, rk->mv_size);
+    MDB_val rec;
+    struct record_value rv;
+    MDB_val k = *rk;
+    if (store_get(txn, records_dbi(ix, table), &k, &rec) != 0 ||
+        record_value_parse(ix, &rec, &rv) != 0)
+        return NULL;
+    return xstrdup(rv.url);
+}
+
+int index_foreach_key_without(struct index *ix, enum index_table table,
+                              const char *in_key, const char *out_key,
+                              index_record_cb cb, void *ctx)
+{
+    int rc, got;
+    MDB_txn *txn = NULL;
+    MDB_cursor *cur = NULL, *probe = NULL;
+    struct store_key ik, ok;
+    MDB_val k, v;
+
+    if (!ix || !in_key || !out_key || !cb)
+        return SM_E_INVAL;
+    store_key_init(&ik, in_key, strlen(in_key));
+    store_key_init(&ok, out_key, strlen(out_key));
+    rc = store_read_begin(&ix->store, &txn);
+    if (rc != 0)
+        return rc;
+    rc = store_cursor_open(txn, keys_dbi(ix, table), &cur);
+    if (rc == 0)
+        rc = store_cursor_open(txn, keys_dbi(ix, table), &probe);
+    if (rc != 0)
+        goto out;
+    k = ik.val;
+    for (got = store_cursor_get(cur, &k, &v, MDB_SET_KEY); got == 0;
+         got = store_cursor_get(cur, &k, &v, MDB_NEXT_DUP)) {
+        MDB_val pk = ok.val, pv = v;
+        if (store_cursor_get(probe, &pk, &pv, MDB_GET_BOTH) == 0)
+            continue; /* has out_key */
+        char *url = record_key_url(ix, txn, table, &v);
+        rc = url ? cb(ctx, url, NULL, 0) : 0;
+        free(url);
+        if (rc != 0)
+            goto out;
+    }
+    rc = got == SM_E_NOTFOUND ? 0 : got;
+out:
+    if (cur)
+        mdb_cursor_close(cur);
+    if (probe)
+        mdb_cursor_close(probe);
+    store_read_end(&ix->store);
+    return rc;
+}

@@ -151,6 +151,14 @@ int index_get_entry(struct index *ix, enum index_table table, const char *url,
 int index_foreach_key_entry(struct index *ix, enum index_table table,
                             const char *key, index_entry_cb cb, void *ctx);
 
+/* Visit the records of table that have the secondary key in_key but not
+ * the key out_key (e.g. "source=S" but not "run=7"), without reading the
+ * records themselves: only their URLs are reported (cb gets json NULL, len
+ * 0). Returns as index_foreach(). */
+int index_foreach_key_without(struct index *ix, enum index_table table,
+                              const char *in_key, const char *out_key,
+                              index_record_cb cb, void *ctx);
+
 /* Whether a keys string (as given to an index_entry_cb) holds key. */
 bool index_keys_have(const char *keys, const char *key);
 

@@ -264,6 +264,11 @@ void record_keys(const json_t *rec, char ***keys, size_t *n)
     }
     if (json_is_true(json_object_get(rec, "gone")))
         keys_add(keys, n, xstrdup("state=gone"));
+    const json_t *run = json_object_get(rec, "run");
+    if (json_is_integer(run))
+        keys_add(
+            keys, n,
+            xasprintf("run=%" JSON_INTEGER_FORMAT, json_integer_value(run)));
     double b[4];
     if (record_bbox(rec, b) == 0 &&
         record_cells(b[0], b[1], b[2], b[3], keys, n) < 0)

@@ -85,20 +85,9 @@ int history_touch(struct index *ix, enum index_table table, const char *url,
     return rc;
 }
 
-struct gone_scan {
-    int64_t run;
-    json_t *urls; /* records of the source not seen by run */
-};
-
-static int on_source_record(void *ctx, const char *url, const char *json,
-                            size_t len)
+static int collect_url(void *ctx, const char *url, const char *json, size_t len)
 {
-    struct gone_scan *g = ctx;
-    json_t *rec = record_decode(json, len);
-    json_t *run = json_object_get(rec, "run");
-    if (rec && json_integer_value(run) != g->run)
-        json_array_append_new(g->urls, json_string(url));
-    json_decref(rec);
+    json_array_append_new(ctx, json_string(url));
     return 0;
 }
 
@@ -106,13 +95,18 @@ static size_t mark_table(struct index *ix, enum index_table table,
                          const char *source, int64_t run, int gone_after,
                          int64_t now)
 {
-    struct gone_scan g = {.run = run, .urls = json_array()};
-    char *key = xasprintf("source=%s", source);
-    index_foreach_key(ix, table, key, on_source_record, &g);
-    free(key);
+    /* Records carry their source and their run as keys: the ones of the
+     * source not seen by this run come from the keys alone, without reading
+     * (or mapping) a single record. */
+    json_t *urls = json_array();
+    char *in = xasprintf("source=%s", source);
+    char *out = xasprintf("run=%lld", (long long)run);
+    index_foreach_key_without(ix, table, in, out, collect_url, urls);
+    free(in);
+    free(out);
     size_t n_gone = 0, i;
     const json_t *u;
-    json_array_foreach (g.urls, i, u) {
+    json_array_foreach (urls, i, u) {
         const char *url = json_string_value(u);
         json_t *rec = stored(ix, table, url);
         if (!rec)
@@ -128,7 +122,7 @@ static size_t mark_table(struct index *ix, enum index_table table,
         history_put_plain(ix, table, url, rec);
         json_decref(rec);
     }
-    json_decref(g.urls);
+    json_decref(urls);
     return n_gone;
 }
 
