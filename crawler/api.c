@@ -466,7 +466,10 @@ static void plan_collection(struct crawler *c, struct api *a,
     a->collections++;
     unsigned declared = declared_exts(c, a, coll, coll_url);
     char *items = items_url_of(coll, coll_url);
-    if (c->opt.exhaustive) {
+    if (c->opt.survey) {
+        /* A survey samples every collection and walks none. */
+        walk_items(c, a, items, true);
+    } else if (c->opt.exhaustive) {
         a->walked_all++;
         walk_items(c, a, items, false);
     } else if (declared & ~a->covered) {
@@ -703,7 +706,7 @@ void api_start(struct crawler *c, const struct frontier_entry *e,
     a->source = xstrdup(e->source);
     a->depth = e->depth;
     a->warnings = json_array();
-    a->strategy = "per-collection";
+    a->strategy = c->opt.survey ? "survey" : "per-collection";
     a->conf = conf_read(json_object_get(doc, "conformsTo"));
     read_landing_links(a, doc);
     a->next = c->apis;
@@ -762,12 +765,14 @@ static void on_items(struct crawler *c, const struct frontier_entry *e,
     if (r->chain->is_sampling) {
         if (!has_next)
             return; /* the sample was the whole collection */
-        if (found & ~a->covered)
+        if ((found & ~a->covered) && !c->opt.survey)
             restart_sample(c, r);
         else
             a->skipped_sampled++;
         return;
     }
+    if (c->opt.survey)
+        return; /* one page of the filtered search tells enough */
     if (n == 0) {
         if (has_next)
             api_warn(a,

@@ -50,6 +50,7 @@ struct crawler {
     struct frontier_entry *retry_head;
     uv_timer_t wake; /* fires when a host or a retry becomes due */
     uv_timer_t tick; /* the progress hook */
+    json_t *spent;   /* source -> requests started, with a budget */
     uint64_t rand_state;
     uv_signal_t sig_int, sig_term;
     int signals_seen;

@@ -331,8 +331,14 @@ static void handle_document(struct crawler *c, const struct frontier_entry *e,
     size_t n;
     if (kind == STAC_KIND_ITEM_COLLECTION)
         crawler_features(c, e, doc, base, &n);
-    for (size_t i = 0; i < ls.n; i++)
+    size_t items = 0;
+    for (size_t i = 0; i < ls.n; i++) {
+        /* A survey samples a few items of each collection or catalog. */
+        if (ls.v[i].rel == LINK_REL_ITEM && c->opt.item_sample > 0 &&
+            items++ >= (size_t)c->opt.item_sample)
+            continue;
         push_one(c, e, ls.v[i].rel, ls.v[i].url, is_model);
+    }
     if (is_walk)
         links_cleanup(&ls);
     free(text);
@@ -410,6 +416,47 @@ static size_t release_datasets(struct crawler *c)
         frontier_done(c->datasets, e);
     }
     return n;
+}
+
+/* The per-source budgets: a source that has started its share of requests
+ * (--source-budget) or has been crawled for its share of time
+ * (--source-time) gets no more; its remaining documents are dropped,
+ * counted, and reported once, so one hostile or dead source never holds up
+ * the others. */
+static bool over_budget(struct crawler *c, struct frontier_entry *e,
+                        int64_t now)
+{
+    if (c->opt.source_budget <= 0 && c->opt.source_time_ms <= 0)
+        return false;
+    if (!c->spent)
+        c->spent = json_object();
+    json_t *st = json_object_get(c->spent, e->source);
+    if (!st) {
+        st = json_pack("{s:I, s:I, s:b}", "n", (json_int_t)0, "t0",
+                       (json_int_t)now, "hit", 0);
+        json_object_set_new(c->spent, e->source, st);
+    }
+    json_int_t used = json_integer_value(json_object_get(st, "n"));
+    json_int_t t0 = json_integer_value(json_object_get(st, "t0"));
+    bool is_over =
+        (c->opt.source_budget > 0 && used >= c->opt.source_budget) ||
+        (c->opt.source_time_ms > 0 && now - t0 >= c->opt.source_time_ms);
+    if (!is_over) {
+        json_object_set_new(st, "n", json_integer(used + 1));
+        return false;
+    }
+    if (!json_is_true(json_object_get(st, "hit"))) {
+        json_object_set_new(st, "hit", json_true());
+        log_warn("%s: budget reached (%" JSON_INTEGER_FORMAT
+                 " requests in %" JSON_INTEGER_FORMAT
+                 " ms); the rest is skipped",
+                 e->source, used, now - t0);
+        if (c->hooks.budget)
+            c->hooks.budget(c->hooks.ctx, e->source);
+    }
+    c->stats.budget_dropped++;
+    frontier_done(c->frontier, e);
+    return true;
 }
 
 static void on_wake(uv_timer_t *t)
@@ -494,6 +541,8 @@ static void pump(struct crawler *c)
         struct frontier_entry *e = frontier_pop(c->frontier, now);
         if (!e)
             break;
+        if (over_budget(c, e, now))
+            continue;
         if (polite_admit(c, e))
             start(c, e);
     }
@@ -619,5 +668,6 @@ void crawler_free(struct crawler *c)
     frontier_free(c->frontier);
     frontier_free(c->datasets);
     api_free_all(c);
+    json_decref(c->spent);
     free(c);
 }

@@ -40,6 +40,12 @@ struct crawler_options {
     const char *const *headers; /* credentials, "Name: value" */
     const char *const *header_hosts; /* host keys they go to */
     bool insecure, netrc, no_private;
+    /* Surveys (discovery): read a source cheaply, without walking it. */
+    bool survey;         /* APIs: sample every collection, walk none */
+    int item_sample;     /* static: item links followed per document, 0 =
+                            all */
+    long source_budget;  /* requests per source, 0 = no limit */
+    long source_time_ms; /* crawl time per source, 0 = no limit */
     /* How to send the filtered search: 0 = as the conformance suggests
      * (GET with CQL2 text unless only CQL2 JSON is offered), 'G' = GET,
      * 'P' = POST with CQL2 JSON. */
@@ -121,6 +127,9 @@ struct crawler_hooks {
     /* Called about twice a second while the crawl runs, with the counters
      * so far and the documents still queued. May be NULL. */
     void (*progress)(void *ctx, const struct crawler_stats *st, size_t queued);
+    /* A source reached its request budget: its remaining documents are
+     * dropped. Called once per source. May be NULL. */
+    void (*budget)(void *ctx, const char *source);
     /* A training-data link whose target the walk already fetched: return
      * true to have it fetched again as a dataset (its dataset record could
      * not be made the first time). May be NULL. */
@@ -141,6 +150,7 @@ struct crawler_stats {
     size_t retries;        /* retries made */
     size_t robots_blocked; /* documents robots.txt refused */
     size_t robots_fetched; /* robots.txt files read */
+    size_t budget_dropped; /* not fetched: their source's budget ran out */
     bool interrupted;
     bool hook_error;
 };

@@ -30,6 +30,7 @@ int cmd_show(struct cli *cli, int argc, char **argv);
 int cmd_export(struct cli *cli, int argc, char **argv);
 int cmd_stats(struct cli *cli, int argc, char **argv);
 int cmd_runs(struct cli *cli, int argc, char **argv);
+int cmd_sources(struct cli *cli, int argc, char **argv);
 
 /* Parse a non-negative integer option value with an optional k/M/G suffix
  * (powers of 1024 when allow_suffix). Returns 0 or SM_E_INVAL. */

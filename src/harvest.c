@@ -24,7 +24,9 @@
 #include "index/record.h"
 #include "src/cli.h"
 #include "src/err.h"
+#include "src/discover.h"
 #include "src/history.h"
+#include "src/sources.h"
 #include "src/log.h"
 #include "src/text.h"
 #include "src/xalloc.h"
@@ -82,6 +84,14 @@ static const char harvest_help[] =
     "                        (default: exit at once with status 5)\n"
     "  --log FILE            append log messages to FILE\n"
     "  --log-format FORMAT   text (default) or json, one object a line\n"
+    "  --registry URL|FILE   read sources from a registry of STAC catalogs\n"
+    "                        (a JSON array of {url, access, isApi, ...});\n"
+    "                        each is surveyed cheaply, and harvested in full\n"
+    "                        when it holds or declares models; repeatable\n"
+    "  --survey-every DUR    survey a source again after DUR (default 7d;\n"
+    "                        s, m, h, d, w)\n"
+    "  --source-budget N     requests per source (surveys: 200 by default)\n"
+    "  --source-time DUR     crawl time per source (surveys: 2m by default)\n"
     "  --dataset-items       also read the items (first page, no next) of\n"
     "                        training datasets; by default only the dataset\n"
     "                        document itself is read\n"
@@ -116,6 +126,7 @@ struct harvest {
     json_t *sources;    /* source -> {documents, models, failed, reasons} */
     struct crawl_state prior; /* owns the strings handed to the crawler */
     json_t *summary;          /* of this run, as saved */
+    json_t *registry_harvest; /* registry sources harvested in full */
     struct timespec t0;
     bool progress;       /* show the live progress line */
     bool progress_shown; /* a line is on screen, to be cleared */
@@ -297,8 +308,9 @@ static json_t *source_entry(struct harvest *h, const char *source)
 {
     json_t *e = json_object_get(h->sources, source);
     if (!e) {
-        e = json_pack("{s:i, s:i, s:i, s:[]}", "documents", 0, "models", 0,
-                      "failed", 0, "reasons");
+        e = json_pack("{s:i, s:i, s:i, s:i, s:[], s:[]}", "documents", 0,
+                      "models", 0, "model_items", 0, "failed", 0, "reasons",
+                      "where");
         json_object_set_new(h->sources, source, e);
     }
     return e;
@@ -353,6 +365,11 @@ static int on_document(void *ctx, const struct crawler_doc *d)
     if (!is_model)
         return 0;
     source_count(h, d->source, "models");
+    if (d->kind == STAC_KIND_ITEM)
+        source_count(h, d->source, "model_items");
+    json_t *where = json_object_get(source_entry(h, d->source), "where");
+    if (json_array_size(where) < 5)
+        json_array_append_new(where, json_string(d->url));
     rc = store_model(h, d, exts & EXT_MODEL_MASK);
     /* The crawler's CRAWLER_EXT_* bits are the index's EXT_* bits. */
     return rc != 0 ? rc : (int)(exts & EXT_MODEL_MASK);
@@ -413,6 +430,13 @@ static void on_progress(void *ctx, const struct crawler_stats *st,
     h->progress_shown = true;
 }
 
+static void on_budget(void *ctx, const char *source)
+{
+    struct harvest *h = ctx;
+    json_object_set_new(source_entry(h, source), "budget", json_true());
+    json_object_set_new(h->incomplete, source, json_true());
+}
+
 static bool on_refetch_dataset(void *ctx, const char *url)
 {
     struct harvest *h = ctx;
@@ -449,8 +473,11 @@ static void on_failure(void *ctx, const struct crawler_failure *f)
     if (json_array_size(reasons) < 3)
         json_array_append_new(reasons,
                               json_sprintf("%s: %s", f->url, f->reason));
-    if (strcmp(f->url, f->source) == 0)
+    if (strcmp(f->url, f->source) == 0) {
         h->seed_failures++;
+        json_object_set_new(source_entry(h, f->source), "seed_failed",
+                            json_true());
+    }
     h->n_failures_total++;
     if (h->n_failures < FAILURES_KEPT) {
         h->failures[h->n_failures].url = xstrdup(f->url);
@@ -739,6 +766,10 @@ enum {
     OPT_WAIT,
     OPT_LOG,
     OPT_LOG_FORMAT,
+    OPT_REGISTRY,
+    OPT_SURVEY_EVERY,
+    OPT_SOURCE_BUDGET,
+    OPT_SOURCE_TIME,
 };
 
 static int parse_int_opt(const char *name, const char *val, long long min,
@@ -853,6 +884,8 @@ struct harvest_opts {
     int gone_after;
     bool wait;
     const char *log_path;
+    struct seeds registries; /* --registry */
+    int64_t survey_every;    /* seconds */
 };
 
 static int parse_args(struct cli *cli, int argc, char **argv,
@@ -890,6 +923,10 @@ static int parse_args(struct cli *cli, int argc, char **argv,
         {"wait", no_argument, NULL, OPT_WAIT},
         {"log", required_argument, NULL, OPT_LOG},
         {"log-format", required_argument, NULL, OPT_LOG_FORMAT},
+        {"registry", required_argument, NULL, OPT_REGISTRY},
+        {"survey-every", required_argument, NULL, OPT_SURVEY_EVERY},
+        {"source-budget", required_argument, NULL, OPT_SOURCE_BUDGET},
+        {"source-time", required_argument, NULL, OPT_SOURCE_TIME},
         {"quiet", no_argument, NULL, 'q'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
@@ -995,6 +1032,30 @@ static int parse_args(struct cli *cli, int argc, char **argv,
         case OPT_LOG:
             h_opts->log_path = optarg;
             break;
+        case OPT_REGISTRY:
+            seeds_add(&h_opts->registries, xstrdup(optarg));
+            break;
+        case OPT_SURVEY_EVERY:
+            if (sources_parse_duration(optarg, &h_opts->survey_every) != 0)
+                return cli_usage_error("harvest",
+                                       "invalid --survey-every "
+                                       "'%s' (e.g. 12h, 7d, 2w)",
+                                       optarg);
+            break;
+        case OPT_SOURCE_TIME: {
+            int64_t secs;
+            if (sources_parse_duration(optarg, &secs) != 0 || secs <= 0)
+                return cli_usage_error("harvest",
+                                       "invalid --source-time "
+                                       "'%s' (e.g. 90s, 10m)",
+                                       optarg);
+            opt->source_time_ms = (long)(secs * 1000);
+            break;
+        }
+        case OPT_SOURCE_BUDGET:
+            rc = parse_int_opt("source-budget", optarg, 1, 100000000, 0, &v);
+            opt->source_budget = (long)v;
+            break;
         case OPT_LOG_FORMAT:
             if (strcmp(optarg, "json") == 0)
                 log_set_format(LOG_FORMAT_JSON);
@@ -1039,9 +1100,9 @@ static int parse_args(struct cli *cli, int argc, char **argv,
     for (int i = optind; i < argc; i++)
         if (seed_add_arg(seeds, argv[i], NULL) != 0)
             return EXIT_USAGE;
-    if (seeds->n == 0)
-        return cli_usage_error("harvest", "no seeds: give URLs, paths or "
-                                          "--seeds FILE");
+    if (seeds->n == 0 && h_opts->registries.n == 0)
+        return cli_usage_error("harvest", "no seeds: give URLs, paths, "
+                                          "--seeds FILE or --registry");
     return EXIT_OK;
 }
 
@@ -1136,6 +1197,7 @@ static int run_crawl(struct harvest *h, const struct crawler_options *opt,
         .prior = on_prior,
         .unchanged = on_unchanged,
         .progress = h->progress ? on_progress : NULL,
+        .budget = on_budget,
     };
     struct crawler *c = NULL;
     int rc = crawler_new(opt, &hooks, &c);
@@ -1151,6 +1213,82 @@ static int run_crawl(struct harvest *h, const struct crawler_options *opt,
     crawler_foreach_api(c, on_api_report, h);
     crawler_free(c);
     return rc;
+}
+
+/* The survey run: every source due, read cheaply (APIs sampled, static
+ * catalogs to a bounded depth with a few items per collection), within a
+ * request budget per source. */
+static int survey(struct harvest *h, const struct crawler_options *opt,
+                  const json_t *due)
+{
+    struct crawler_options so = *opt;
+    struct seeds list = {0};
+    struct crawler_stats st = {0};
+    so.survey = true;
+    so.max_depth = 4;
+    so.item_sample = 2;
+    so.max_docs = 0;
+    if (so.source_budget <= 0)
+        so.source_budget = 200;
+    if (so.source_time_ms <= 0)
+        so.source_time_ms = 120000;
+    size_t i;
+    const json_t *u;
+    json_array_foreach (due, i, u)
+        seeds_add(&list, xstrdup(json_string_value(u)));
+    int rc = run_crawl(h, &so, &list, &st);
+    seeds_free(&list);
+    return rc;
+}
+
+/* harvest --registry: read the registries, survey the sources that are
+ * due, and add to seeds the ones that hold or declare models. */
+static int discover(struct harvest *h, const struct cli *cli,
+                    const struct harvest_opts *hopts,
+                    const struct crawler_options *opt,
+                    const struct credentials *cred, struct seeds *seeds,
+                    size_t *n_sources)
+{
+    struct source_list l = {0};
+    char err[512];
+    for (size_t i = 0; i < hopts->registries.n; i++) {
+        const char *where = hopts->registries.v[i];
+        if (sources_read(where, opt->user_agent,
+                         cred->headers.n ? opt->header_hosts : NULL, &l, err,
+                         sizeof(err)) != 0) {
+            char *safe = text_safe(where, 0);
+            fprintf(stderr, "stacml harvest: cannot read registry %s: %s\n",
+                    safe, err);
+            free(safe);
+            sources_free(&l);
+            return SM_E_INVAL;
+        }
+    }
+    json_t *due = json_array();
+    h->registry_harvest = json_array();
+    int64_t every = hopts->survey_every >= 0 ? hopts->survey_every : 604800;
+    discover_plan(h->ix, &l, h->now, every, due, h->registry_harvest);
+    if (json_array_size(due) > 0) {
+        if (cli->verbosity >= 0)
+            fprintf(stderr, "stacml: surveying %zu sources\n",
+                    json_array_size(due));
+        survey(h, opt, due);
+        discover_verdicts(h->ix, &l, due, h->sources, h->apis, h->now,
+                          h->registry_harvest);
+        /* The harvest's own counters start afresh. */
+        json_decref(h->sources);
+        h->sources = json_object();
+        json_array_clear(h->apis);
+    }
+    size_t i;
+    const json_t *u;
+    json_array_foreach (h->registry_harvest, i, u)
+        seeds_add(seeds, xstrdup(json_string_value(u)));
+    *n_sources = seeds->n + json_array_size(due);
+    json_decref(due);
+    sources_free(&l);
+    index_commit(h->ix);
+    return 0;
 }
 
 int cmd_harvest(struct cli *cli, int argc, char **argv)
@@ -1170,7 +1308,7 @@ int cmd_harvest(struct cli *cli, int argc, char **argv)
     struct timespec t0, t1;
     int status;
     crawler_options_default(&opt);
-    struct harvest_opts hopts = {.gone_after = 2};
+    struct harvest_opts hopts = {.gone_after = 2, .survey_every = -1};
     status = parse_args(cli, argc, argv, &opt, &seeds, &cred, &hopts);
     h->gone_after = hopts.gone_after;
     if (status == EXIT_OK)
@@ -1208,6 +1346,14 @@ int cmd_harvest(struct cli *cli, int argc, char **argv)
         goto out;
     int64_t started = now_seconds();
     h->now = started;
+    size_t n_sources = seeds.n;
+    if (hopts.registries.n > 0) {
+        rc = discover(h, cli, &hopts, &opt, &cred, &seeds, &n_sources);
+        if (rc != 0) {
+            status = EXIT_USAGE;
+            goto out;
+        }
+    }
     char *sig = run_signature(&seeds, &opt);
     h->run = history_run_begin(h->ix, sig, started, &h->is_resume);
     free(sig);
@@ -1225,8 +1371,9 @@ int cmd_harvest(struct cli *cli, int argc, char **argv)
     if (rc == 0 && !st.interrupted && st.queued_left == 0)
         mark_gone(h, &seeds);
     clock_gettime(CLOCK_MONOTONIC, &t1);
+    discover_harvested(h->ix, h->registry_harvest, h->sources, h->now);
     status = rc != 0 && !st.hook_error ? EXIT_INDEX
-                                       : exit_status_of(h, &st, seeds.n);
+                                       : exit_status_of(h, &st, n_sources);
     save_summary(h, &seeds, &st, started, status);
     if (status == EXIT_INTERRUPTED || status == EXIT_INDEX)
         ; /* the run stays open: the next one with the same seeds resumes */
@@ -1248,6 +1395,7 @@ out:
     json_decref(h->incomplete);
     json_decref(h->sources);
     json_decref(h->summary);
+    json_decref(h->registry_harvest);
     crawl_state_cleanup(&h->prior);
     if (lock_fd >= 0)
         close(lock_fd);
@@ -1263,5 +1411,6 @@ out:
     seeds_free(&seeds);
     seeds_free(&cred.headers);
     seeds_free(&cred.hosts);
+    seeds_free(&hopts.registries);
     return status;
 }

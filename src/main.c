@@ -31,6 +31,7 @@ static const char usage_text[] =
     "  export                  write every model record as JSON lines\n"
     "  stats                   counts by extension and source, last harvest\n"
     "  runs                    past harvests, one a line\n"
+    "  sources                 registry sources: kind, verdict, surveys\n"
     "\n"
     "Global options:\n"
     "  --db DIR        index directory (default: $STACML_DB, else\n"
@@ -126,6 +127,7 @@ static int dispatch(struct cli *cli, int argc, char **argv)
     } cmds[] = {
         {"harvest", cmd_harvest}, {"search", cmd_search}, {"show", cmd_show},
         {"export", cmd_export},   {"stats", cmd_stats},   {"runs", cmd_runs},
+        {"sources", cmd_sources},
     };
     for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
         if (strcmp(argv[0], cmds[i].name) == 0)

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <jansson.h>
 
 #include "src/url.h"
@@ -19,6 +20,7 @@
 #include "src/cli.h"
 #include "src/err.h"
 #include "src/history.h"
+#include "src/sources.h"
 #include "src/text.h"
 #include "src/xalloc.h"
 
@@ -1276,6 +1278,97 @@ int cmd_runs(struct cli *cli, int argc, char **argv)
         fputs(r.n ? "\n]\n" : "[]\n", stdout);
     else if (r.fmt == FORMAT_TABLE && r.n == 0)
         fprintf(stderr, "stacml runs: no finished harvest yet\n");
+    if (rc < 0)
+        return EXIT_INDEX;
+    return fflush(stdout) == 0 && rc == 0 ? EXIT_OK : EXIT_PARTIAL;
+}
+
+/* ------------------------------------------------------------- sources */
+
+static const char sources_help[] =
+    "Usage: stacml [--db DIR] sources [--format table|json|jsonl]\n"
+    "\n"
+    "List every source read from a registry (harvest --registry): kind,\n"
+    "verdict of the last survey (holds-models, declares-models, none,\n"
+    "unreachable, skipped) and when it was made, the last harvest, models\n"
+    "found, failures.\n";
+
+static void iso(json_int_t t, char *out, size_t n)
+{
+    if (t <= 0) {
+        snprintf(out, n, "-");
+        return;
+    }
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static json_int_t count_of(const json_t *st, const char *phase,
+                           const char *what)
+{
+    return json_integer_value(
+        json_object_get(json_object_get(st, phase), what));
+}
+
+static int on_source(void *ctx, const char *key, const char *json, size_t len)
+{
+    struct runs *r = ctx;
+    json_t *st = json_loadb(json, len, 0, NULL);
+    if (!st)
+        return 0;
+    if (r->fmt == FORMAT_JSON || r->fmt == FORMAT_JSONL) {
+        if (r->fmt == FORMAT_JSON)
+            fputs(r->n ? ",\n" : "[\n", stdout);
+        json_dumpf(st, stdout, JSON_COMPACT | JSON_SORT_KEYS);
+        if (r->fmt == FORMAT_JSONL)
+            putchar('\n');
+    } else {
+        char surveyed[32], harvested[32];
+        iso(json_integer_value(json_object_get(st, "surveyed_at")), surveyed,
+            sizeof(surveyed));
+        iso(json_integer_value(json_object_get(st, "harvested_at")), harvested,
+            sizeof(harvested));
+        const char *kind = json_string_value(json_object_get(st, "kind"));
+        const char *verdict = json_string_value(json_object_get(st, "verdict"));
+        json_int_t models = json_object_get(st, "harvest")
+                                ? count_of(st, "harvest", "models")
+                                : count_of(st, "survey", "models");
+        json_int_t failed = count_of(st, "survey", "failed");
+        if (r->n == 0)
+            printf("%-8s  %-15s  %-20s  %-20s  %6s  %6s  %s\n", "KIND",
+                   "VERDICT", "SURVEYED", "HARVESTED", "MODELS", "FAILED",
+                   "URL");
+        char *url = text_safe(json_string_value(json_object_get(st, "url")), 0);
+        printf("%-8s  %-15s  %-20s  %-20s  %6" JSON_INTEGER_FORMAT
+               "  %6" JSON_INTEGER_FORMAT "  %s\n",
+               kind ? kind : "-", verdict ? verdict : "-", surveyed, harvested,
+               models, failed, url);
+        free(url);
+    }
+    r->n++;
+    json_decref(st);
+    return ferror(stdout) ? 1 : 0;
+}
+
+int cmd_sources(struct cli *cli, int argc, char **argv)
+{
+    struct index *ix = NULL;
+    struct runs r = {.fmt = FORMAT_TABLE};
+    int status = parse_common(cli, argc, argv, "sources", sources_help, &r.fmt);
+    if (status != EXIT_OK)
+        return status < 0 ? EXIT_OK : status;
+    status = open_index(cli, "sources", &ix);
+    if (status != EXIT_OK)
+        return status;
+    int rc = index_foreach_meta(ix, SOURCES_META_PREFIX, on_source, &r);
+    index_close(ix);
+    if (r.fmt == FORMAT_JSON)
+        fputs(r.n ? "\n]\n" : "[]\n", stdout);
+    else if (r.fmt == FORMAT_TABLE && r.n == 0)
+        fprintf(stderr, "stacml sources: no registry source yet (harvest "
+                        "--registry)\n");
     if (rc < 0)
         return EXIT_INDEX;
     return fflush(stdout) == 0 && rc == 0 ? EXIT_OK : EXIT_PARTIAL;

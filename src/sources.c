@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: MIT */
+/* Registries and per-source state. A registry is a JSON array of entries
+ * {id, url, title, access, isApi, isPrivate, ...} (STAC Index's
+ * /api/catalogs); it is read once per harvest, bounded in size, and never
+ * trusted: each entry is checked on its own. */
+#include <config.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <curl/curl.h>
+
+#include "src/buf.h"
+#include "src/err.h"
+#include "src/sources.h"
+#include "src/url.h"
+#include "src/xalloc.h"
+
+/* A registry larger than this is refused. */
+#define REGISTRY_MAX (32u << 20)
+
+static size_t on_body(char *p, size_t size, size_t n, void *userp)
+{
+    return buf_append(userp, p, size * n) == 0 ? size * n : 0;
+}
+
+/* The registry document at an http(s) URL. */
+static int fetch(const char *url, const char *agent, struct buf *b, char *err,
+                 size_t errlen)
+{
+    CURL *e = curl_easy_init();
+    if (!e)
+        return SM_E_NET;
+    long status = 0;
+    curl_easy_setopt(e, CURLOPT_URL, url);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, b);
+    curl_easy_setopt(e, CURLOPT_USERAGENT, agent);
+    curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(e, CURLOPT_MAXREDIRS, 5L);
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, 15L);
+    curl_easy_setopt(e, CURLOPT_TIMEOUT, 120L);
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    CURLcode cc = curl_easy_perform(e);
+    curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_cleanup(e);
+    if (cc != CURLE_OK) {
+        snprintf(err, errlen, "%s", curl_easy_strerror(cc));
+        return SM_E_NET;
+    }
+    if (status < 200 || status > 299) {
+        snprintf(err, errlen, "HTTP %ld", status);
+        return SM_E_HTTP;
+    }
+    return 0;
+}
+
+static int read_file(const char *path, struct buf *b, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "%s", strerror(errno));
+        return SM_E_IO;
+    }
+    char chunk[65536];
+    size_t n;
+    int rc = 0;
+    while (rc == 0 && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        rc = buf_append(b, chunk, n);
+    fclose(f);
+    if (rc != 0)
+        snprintf(err, errlen, "larger than %u bytes", REGISTRY_MAX);
+    return rc;
+}
+
+static char *str_or_null(const json_t *v)
+{
+    const char *s = json_string_value(v);
+    return s ? xstrdup(s) : NULL;
+}
+
+static bool host_listed(const char *url, const char *const *hosts)
+{
+    char *key = NULL;
+    bool is_listed = false;
+    if (hosts && url_host_key(url, &key) == 0)
+        for (size_t i = 0; hosts[i] && !is_listed; i++)
+            is_listed = strcmp(hosts[i], key) == 0;
+    free(key);
+    return is_listed;
+}
+
+/* One registry entry as a source; what is wrong with it goes to skip. */
+static void read_entry(const json_t *entry, const char *const *cred_hosts,
+                       struct source *s)
+{
+    memset(s, 0, sizeof(*s));
+    s->title = str_or_null(json_object_get(entry, "title"));
+    const json_t *id = json_object_get(entry, "id");
+    s->id = json_is_string(id) ? str_or_null(id)
+            : json_is_integer(id)
+                ? xasprintf("%" JSON_INTEGER_FORMAT, json_integer_value(id))
+                : NULL;
+    s->is_api = json_is_true(json_object_get(entry, "isApi"));
+    const char *href = json_string_value(json_object_get(entry, "url"));
+    enum url_scheme scheme = href ? url_scheme_of(href) : URL_SCHEME_OTHER;
+    if (!href || (scheme != URL_SCHEME_HTTP && scheme != URL_SCHEME_HTTPS) ||
+        url_normalize(href, &s->url) != 0) {
+        s->skip = xstrdup("no usable http(s) URL");
+        return;
+    }
+    const char *access = json_string_value(json_object_get(entry, "access"));
+    bool is_private = json_is_true(json_object_get(entry, "isPrivate")) ||
+                      (access && strcmp(access, "public") != 0);
+    if (is_private && !host_listed(s->url, cred_hosts))
+        s->skip = xasprintf("%s: needs credentials (--header with "
+                            "--header-host for its host)",
+                            access ? access : "private");
+}
+
+static void list_add(struct source_list *l, const struct source *s)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 16;
+        l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
+    }
+    l->v[l->n++] = *s;
+}
+
+int sources_read(const char *where, const char *user_agent,
+                 const char *const *cred_hosts, struct source_list *out,
+                 char *err, size_t errlen)
+{
+    struct buf b;
+    buf_init(&b, REGISTRY_MAX);
+    enum url_scheme scheme = url_scheme_of(where);
+    int rc = scheme == URL_SCHEME_HTTP || scheme == URL_SCHEME_HTTPS
+                 ? fetch(where, user_agent, &b, err, errlen)
+                 : read_file(where, &b, err, errlen);
+    json_t *doc = NULL;
+    if (rc == 0) {
+        json_error_t jerr;
+        doc = json_loadb(b.data ? b.data : "", b.len, 0, &jerr);
+        if (!doc) {
+            snprintf(err, errlen, "invalid JSON at line %d column %d: %s",
+                     jerr.line, jerr.column, jerr.text);
+            rc = SM_E_PARSE;
+        } else if (!json_is_array(doc)) {
+            snprintf(err, errlen, "not a JSON array of catalog entries");
+            rc = SM_E_PARSE;
+        }
+    }
+    size_t i;
+    const json_t *entry;
+    json_array_foreach (rc == 0 ? doc : NULL, i, entry) {
+        struct source s;
+        if (!json_is_object(entry))
+            continue;
+        read_entry(entry, cred_hosts, &s);
+        list_add(out, &s);
+    }
+    json_decref(doc);
+    buf_cleanup(&b);
+    return rc;
+}
+
+void sources_free(struct source_list *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->v[i].url);
+        free(l->v[i].title);
+        free(l->v[i].id);
+        free(l->v[i].skip);
+    }
+    free(l->v);
+    l->v = NULL;
+    l->n = l->cap = 0;
+}
+
+json_t *sources_load(struct index *ix, const char *url)
+{
+    char *key = xasprintf(SOURCES_META_PREFIX "%s", url);
+    char *text = NULL;
+    json_t *state = NULL;
+    if (strlen(key) < 400 && index_get_meta(ix, key, &text) == 0)
+        state = json_loads(text, 0, NULL);
+    free(text);
+    free(key);
+    return state;
+}
+
+void sources_store(struct index *ix, const char *url, const json_t *state)
+{
+    char *key = xasprintf(SOURCES_META_PREFIX "%s", url);
+    char *text = json_dumps(state, JSON_COMPACT | JSON_SORT_KEYS);
+    if (strlen(key) < 400)
+        index_put_meta(ix, key, text);
+    free(text);
+    free(key);
+}
+
+int sources_parse_duration(const char *s, int64_t *out)
+{
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || !(v >= 0))
+        return SM_E_INVAL;
+    static const struct {
+        char unit;
+        double secs;
+    } units[] = {{'s', 1}, {'m', 60}, {'h', 3600}, {'d', 86400}, {'w', 604800}};
+    double mul = 0;
+    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+        if (*end == units[i].unit)
+            mul = units[i].secs;
+    if (mul == 0 || end[1] != '\0' || v * mul > 1e11)
+        return SM_E_INVAL;
+    *out = (int64_t)(v * mul);
+    return 0;
+}
