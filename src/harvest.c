@@ -308,9 +308,9 @@ static json_t *source_entry(struct harvest *h, const char *source)
 {
     json_t *e = json_object_get(h->sources, source);
     if (!e) {
-        e = json_pack("{s:i, s:i, s:i, s:i, s:[], s:[]}", "documents", 0,
-                      "models", 0, "model_items", 0, "failed", 0, "reasons",
-                      "where");
+        e = json_pack("{s:i, s:i, s:i, s:i, s:i, s:[], s:[]}", "documents", 0,
+                      "models", 0, "model_items", 0, "datasets", 0, "failed", 0,
+                      "reasons", "where");
         json_object_set_new(h->sources, source, e);
     }
     return e;
@@ -358,6 +358,7 @@ static int on_document(void *ctx, const struct crawler_doc *d)
     /* Every tdml document is a dataset, and so is every target of a
      * model's training link, tdml or not. */
     if ((exts & EXT_TDML) || d->dataset) {
+        source_count(h, d->source, "datasets");
         rc = store_dataset(h, d);
         if (rc != 0)
             return rc;

@@ -1335,16 +1335,19 @@ static int on_source(void *ctx, const char *key, const char *json, size_t len)
         json_int_t models = json_object_get(st, "harvest")
                                 ? count_of(st, "harvest", "models")
                                 : count_of(st, "survey", "models");
+        json_int_t datasets = json_object_get(st, "harvest")
+                                  ? count_of(st, "harvest", "datasets")
+                                  : count_of(st, "survey", "datasets");
         json_int_t failed = count_of(st, "survey", "failed");
         if (r->n == 0)
-            printf("%-8s  %-15s  %-20s  %-20s  %6s  %6s  %s\n", "KIND",
-                   "VERDICT", "SURVEYED", "HARVESTED", "MODELS", "FAILED",
-                   "URL");
+            printf("%-8s  %-15s  %-20s  %-20s  %6s  %8s  %6s  %s\n", "KIND",
+                   "VERDICT", "SURVEYED", "HARVESTED", "MODELS", "DATASETS",
+                   "FAILED", "URL");
         char *url = text_safe(json_string_value(json_object_get(st, "url")), 0);
         printf("%-8s  %-15s  %-20s  %-20s  %6" JSON_INTEGER_FORMAT
-               "  %6" JSON_INTEGER_FORMAT "  %s\n",
+               "  %8" JSON_INTEGER_FORMAT "  %6" JSON_INTEGER_FORMAT "  %s\n",
                kind ? kind : "-", verdict ? verdict : "-", surveyed, harvested,
-               models, failed, url);
+               models, datasets, failed, url);
         free(url);
     }
     r->n++;
