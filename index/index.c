@@ -108,8 +108,12 @@ static int record_value_parse(const struct index *ix, const MDB_val *v,
     const char *p = v->mv_data;
     size_t n = v->mv_size;
 
-    if (n < 3 || p[n - 1] != '\0')
-        return store_corrupt(&ix->store, "record", "bad terminator");
+    /* The final NUL is not checked here: reading it would touch the last
+     * page of every large record, doubling the page faults of a search
+     * that needs only the URL and keys at the start. Readers use len; the
+     * writer always puts the NUL there, and copy_out() adds one anyway. */
+    if (n < 3)
+        return store_corrupt(&ix->store, "record", "too short");
     const char *end_url = memchr(p, '\0', n - 1);
     if (!end_url)
         return store_corrupt(&ix->store, "record", "no url");
@@ -1041,4 +1045,27 @@ out:
         mdb_cursor_close(probe);
     store_read_end(&ix->store);
     return rc;
+}
+
+size_t index_count_key(struct index *ix, enum index_table table,
+                       const char *key)
+{
+    MDB_txn *txn = NULL;
+    MDB_cursor *cur = NULL;
+    struct store_key sk;
+    MDB_val k, v;
+    size_t n = 0;
+
+    if (!ix || !key || !*key || store_read_begin(&ix->store, &txn) != 0)
+        return 0;
+    store_key_init(&sk, key, strlen(key));
+    k = sk.val;
+    if (store_cursor_open(txn, keys_dbi(ix, table), &cur) == 0 &&
+        store_cursor_get(cur, &k, &v, MDB_SET_KEY) == 0 &&
+        mdb_cursor_count(cur, &n) != 0)
+        n = 0;
+    if (cur)
+        mdb_cursor_close(cur);
+    store_read_end(&ix->store);
+    return (size_t)n;
 }

@@ -159,6 +159,10 @@ int index_foreach_key_without(struct index *ix, enum index_table table,
                               const char *in_key, const char *out_key,
                               index_record_cb cb, void *ctx);
 
+/* How many records of table have the secondary key key (0 when none). */
+size_t index_count_key(struct index *ix, enum index_table table,
+                       const char *key);
+
 /* Whether a keys string (as given to an index_entry_cb) holds key. */
 bool index_keys_have(const char *keys, const char *key);
 

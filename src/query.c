@@ -515,6 +515,23 @@ static bool is_key_exact(const struct query *q)
 
 /* The raw path: no JSON decoding, the stored line is written as it is
  * (the id comes from the "id=" key). Only the table needs the record. */
+/* Write (p, n) to stdout as text_safe() would, without allocating in the
+ * common case of plain printable ASCII. */
+static void put_safe(const char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if (c < 0x20 || c >= 0x7f) {
+            char *raw = xstrndup(p, n), *safe = text_safe(raw, 0);
+            fputs(safe, stdout);
+            free(safe);
+            free(raw);
+            return;
+        }
+    }
+    fwrite(p, 1, n, stdout);
+}
+
 static int on_raw_entry(void *ctx, const char *url, const char *keys,
                         const char *json, size_t len)
 {
@@ -528,12 +545,10 @@ static int on_raw_entry(void *ctx, const char *url, const char *keys,
         while (id && id != keys && id[-1] != INDEX_KEY_SEP)
             id = strstr(id + 1, "id=");
         size_t n = id ? strcspn(id + 3, "\x1e") : 0;
-        char *raw = xstrndup(id ? id + 3 : "", n);
-        char *safe_id = text_safe(raw, 0), *safe_url = text_safe(url, 0);
-        printf("%s\t%s\n", safe_id, safe_url);
-        free(raw);
-        free(safe_id);
-        free(safe_url);
+        put_safe(id ? id + 3 : "", n);
+        putchar('\t');
+        put_safe(url, strlen(url));
+        putchar('\n');
     } else {
         if (s->fmt == FORMAT_JSON)
             fputs(s->matched ? ",\n" : "[\n", stdout);
@@ -555,45 +570,119 @@ static int on_search_entry(void *ctx, const char *url, const char *keys,
     return on_search_record(ctx, url, json, len);
 }
 
-/* The one secondary key that answers q alone (a single key filter, no
- * words, no space or time), or NULL. New string. */
-static char *single_key(const struct query *q)
+/* The keys that answer a key-exact query: every record must have all of
+ * must[] and, when any[] is not empty, one of any[] (--trained-on). */
+struct key_plan {
+    char *must[6];
+    size_t n_must;
+    json_t *any; /* strings, or NULL */
+};
+
+static void plan_free(struct key_plan *p)
 {
-    const char *names[] = {"task", "framework", "architecture"};
-    const char *vals[] = {q->task, q->framework, q->architecture};
-    int n = 0, which = -1;
-    for (int i = 0; i < 3; i++)
-        if (vals[i]) {
-            n++;
-            which = i;
-        }
-    n += (q->extension != NULL) + (q->source != NULL) + (q->trained_on != NULL);
-    if (n != 1 || !is_key_exact(q))
-        return NULL;
-    if (which >= 0) {
-        char *v = text_fold(vals[which]);
-        char *key = xasprintf("%s=%s", names[which], v);
-        free(v);
-        return key;
-    }
+    for (size_t i = 0; i < p->n_must; i++)
+        free(p->must[i]);
+    json_decref(p->any);
+}
+
+static void plan_add(struct key_plan *p, const char *name, const char *value,
+                     bool fold)
+{
+    char *v = fold ? text_fold(value) : xstrdup(value);
+    p->must[p->n_must++] = xasprintf("%s=%s", name, v);
+    free(v);
+}
+
+/* A plan for q, or false when q needs the records themselves (words, space,
+ * time) or has no key filter at all. */
+static bool key_plan_make(const struct query *q, struct key_plan *p)
+{
+    memset(p, 0, sizeof(*p));
+    if (!is_key_exact(q))
+        return false;
+    if (q->task)
+        plan_add(p, "task", q->task, true);
+    if (q->framework)
+        plan_add(p, "framework", q->framework, true);
+    if (q->architecture)
+        plan_add(p, "architecture", q->architecture, true);
     if (q->extension)
-        return xasprintf("extension=%s", q->extension);
+        plan_add(p, "extension", q->extension, false);
     if (q->source)
-        return xasprintf("source=%s", q->source);
-    return NULL;
+        plan_add(p, "source", q->source, false);
+    if (q->trained_on) {
+        p->any = json_array();
+        size_t i;
+        const json_t *u;
+        json_array_foreach (q->trained_on, i, u)
+            json_array_append_new(
+                p->any, json_sprintf("trained_on=%s", json_string_value(u)));
+    }
+    if (p->n_must == 0) {
+        plan_free(p);
+        return false;
+    }
+    return true;
+}
+
+static bool plan_admits(const struct key_plan *p, const char *keys)
+{
+    for (size_t i = 0; i < p->n_must; i++)
+        if (!index_keys_have(keys, p->must[i]))
+            return false;
+    if (!p->any)
+        return true;
+    size_t i;
+    const json_t *k;
+    json_array_foreach (p->any, i, k)
+        if (index_keys_have(keys, json_string_value(k)))
+            return true;
+    return false;
+}
+
+struct planned {
+    struct search *s;
+    const struct key_plan *plan;
+};
+
+static int on_planned_entry(void *ctx, const char *url, const char *keys,
+                            const char *json, size_t len)
+{
+    const struct planned *pl = ctx;
+    if (!plan_admits(pl->plan, keys))
+        return 0;
+    return on_raw_entry(pl->s, url, keys, json, len);
+}
+
+/* A key-exact query: stream the records under its rarest key, in URL
+ * order and one read transaction, checking the other keys on each record's
+ * key list; no candidate set, no JSON decoding. */
+static int run_planned(struct index *ix, struct search *s,
+                       const struct key_plan *plan)
+{
+    size_t best = 0, best_n = (size_t)-1;
+    for (size_t i = 0; i < plan->n_must; i++) {
+        size_t n = index_count_key(ix, INDEX_MODELS, plan->must[i]);
+        if (n < best_n) {
+            best_n = n;
+            best = i;
+        }
+    }
+    if (best_n == 0)
+        return 0;
+    struct planned pl = {s, plan};
+    return index_foreach_key_entry(ix, INDEX_MODELS, plan->must[best],
+                                   on_planned_entry, &pl);
 }
 
 /* Run q: through the secondary keys when a filter allows it, else over
  * every record. Returns 0, 1 (write error) or SM_E_DB. */
 static int run_query(struct index *ix, struct search *s)
 {
-    /* One key answers it: stream the records under it, in URL order, in
-     * one read transaction, without building a candidate set. */
-    char *key = single_key(s->q);
-    if (key) {
-        int rc =
-            index_foreach_key_entry(ix, INDEX_MODELS, key, on_search_entry, s);
-        free(key);
+    struct key_plan plan;
+    if (key_plan_make(s->q, &plan)) {
+        int rc = run_planned(ix, s, &plan);
+        plan_free(&plan);
         return rc;
     }
     json_t *cand = query_candidates(ix, s->q);
@@ -1003,7 +1092,7 @@ static int on_export_dataset(void *ctx, const char *url, const char *json,
 {
     struct export_datasets *e = ctx;
     size_t n = 0;
-    if (!e->include_gone && strstr(json, "\"gone\":true")) {
+    if (!e->include_gone && memmem(json, len, "\"gone\":true", 11)) {
         json_t *rec = record_decode(json, len);
         bool is_gone = json_is_true(json_object_get(rec, "gone"));
         json_decref(rec);
