@@ -1069,3 +1069,45 @@ size_t index_count_key(struct index *ix, enum index_table table,
     store_read_end(&ix->store);
     return (size_t)n;
 }
+
+int index_foreach_key_count(struct index *ix, enum index_table table,
+                            const char *prefix,
+                            int (*cb)(void *ctx, const char *key, size_t n),
+                            void *ctx)
+{
+    int rc, got;
+    MDB_txn *txn = NULL;
+    MDB_cursor *cur = NULL;
+    MDB_val k, v;
+    size_t plen = prefix ? strlen(prefix) : 0;
+
+    if (!ix || !prefix || !cb || plen > STORE_KEY_DIRECT_MAX)
+        return SM_E_INVAL;
+    rc = store_read_begin(&ix->store, &txn);
+    if (rc != 0)
+        return rc;
+    rc = store_cursor_open(txn, keys_dbi(ix, table), &cur);
+    if (rc != 0)
+        goto out;
+    k.mv_data = (void *)prefix;
+    k.mv_size = plen;
+    for (got = store_cursor_get(cur, &k, &v, MDB_SET_RANGE); got == 0;
+         got = store_cursor_get(cur, &k, &v, MDB_NEXT_NODUP)) {
+        if (k.mv_size < plen || memcmp(k.mv_data, prefix, plen) != 0)
+            break;
+        size_t n = 0;
+        if (mdb_cursor_count(cur, &n) != 0)
+            n = 0;
+        char *key = copy_out(k.mv_data, k.mv_size);
+        rc = cb(ctx, key, n);
+        free(key);
+        if (rc != 0)
+            goto out;
+    }
+    rc = got == SM_E_NOTFOUND || got == 0 ? 0 : got;
+out:
+    if (cur)
+        mdb_cursor_close(cur);
+    store_read_end(&ix->store);
+    return rc;
+}

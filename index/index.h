@@ -163,6 +163,14 @@ int index_foreach_key_without(struct index *ix, enum index_table table,
 size_t index_count_key(struct index *ix, enum index_table table,
                        const char *key);
 
+/* Call cb once per distinct secondary key of table that starts with
+ * prefix (shorter than 400 bytes), with the number of records under it, in
+ * key order. Returns 0, cb's non-zero value or SM_E_DB. */
+int index_foreach_key_count(struct index *ix, enum index_table table,
+                            const char *prefix,
+                            int (*cb)(void *ctx, const char *key, size_t n),
+                            void *ctx);
+
 /* Whether a keys string (as given to an index_entry_cb) holds key. */
 bool index_keys_have(const char *keys, const char *key);
 

@@ -264,6 +264,8 @@ void record_keys(const json_t *rec, char ***keys, size_t *n)
     }
     if (json_is_true(json_object_get(rec, "gone")))
         keys_add(keys, n, xstrdup("state=gone"));
+    if (json_is_false(json_object_get(rec, "reachable")))
+        keys_add(keys, n, xstrdup("state=unreachable"));
     const json_t *run = json_object_get(rec, "run");
     if (json_is_integer(run))
         keys_add(

@@ -1163,41 +1163,16 @@ struct stats {
     json_t *by_source; /* url -> count */
 };
 
-static void bump(json_t *obj, const char *key)
-{
-    json_t *v = json_object_get(obj, key);
-    json_object_set_new(obj, key,
-                        json_integer(v ? json_integer_value(v) + 1 : 1));
-}
+struct key_counts {
+    json_t *obj;
+    const char *prefix;
+};
 
-static int on_stats_record(void *ctx, const char *url, const char *json,
-                           size_t len)
+static int on_key_count(void *ctx, const char *key, size_t n)
 {
-    struct stats *s = ctx;
-    json_t *rec = record_decode(json, len);
-    if (!rec)
-        return 0;
-    s->records++;
-    size_t i;
-    const json_t *e;
-    json_array_foreach (json_object_get(rec, "extensions"), i, e)
-        if (json_is_string(e))
-            bump(s->by_ext, json_string_value(e));
-    const char *src = json_string_value(json_object_get(rec, "source"));
-    bump(s->by_source, src ? src : "(unknown)");
-    json_decref(rec);
-    return 0;
-}
-
-static int on_stats_dataset(void *ctx, const char *url, const char *json,
-                            size_t len)
-{
-    struct stats *s = ctx;
-    json_t *rec = record_decode(json, len);
-    s->datasets++;
-    if (rec && json_is_false(json_object_get(rec, "reachable")))
-        s->unreachable++;
-    json_decref(rec);
+    struct key_counts *kc = ctx;
+    json_object_set_new(kc->obj, key + strlen(kc->prefix),
+                        json_integer((json_int_t)n));
     return 0;
 }
 
@@ -1256,10 +1231,19 @@ int cmd_stats(struct cli *cli, int argc, char **argv)
     status = open_index(cli, "stats", &ix);
     if (status != EXIT_OK)
         return status;
+    /* Everything from the secondary keys' counts: no record is read, so
+     * stats answers at once however large the index. */
     struct stats s = {.by_ext = json_object(), .by_source = json_object()};
-    int rc = index_foreach_record(ix, on_stats_record, &s);
+    s.records = index_count(ix, INDEX_MODELS);
+    s.datasets = index_count(ix, INDEX_DATASETS);
+    s.unreachable = index_count_key(ix, INDEX_DATASETS, "state=unreachable");
+    struct key_counts ke = {s.by_ext, "extension="};
+    struct key_counts ks = {s.by_source, "source="};
+    int rc = index_foreach_key_count(ix, INDEX_MODELS,
+                                     "extension=", on_key_count, &ke);
     if (rc == 0)
-        rc = index_foreach(ix, INDEX_DATASETS, on_stats_dataset, &s);
+        rc = index_foreach_key_count(ix, INDEX_MODELS, "source=", on_key_count,
+                                     &ks);
     char *meta = NULL;
     json_t *last = NULL;
     if (index_get_meta(ix, "last_harvest", &meta) == 0)
