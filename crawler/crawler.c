@@ -367,7 +367,9 @@ static void handle_body(struct crawler *c, const struct frontier_entry *e,
         return;
     }
     char *base = NULL;
-    if (url_normalize(r->final_url, &base) != 0)
+    /* Without a redirect the final URL is the requested one, normalised
+     * already; only a redirect target needs normalising. */
+    if (r->redirects == 0 || url_normalize(r->final_url, &base) != 0)
         base = xstrdup(e->url);
     /* API responses (queryables, pages) are read by the API walk; they are
      * not STAC documents themselves. */

@@ -295,7 +295,11 @@ static struct fetch *fetch_get(struct fetcher *f)
         }
     }
     x->next = NULL;
-    buf_init(&x->body, f->opt.max_doc_size);
+    /* A pooled transfer keeps its body buffer: most documents fit in what
+     * the previous one grew, so no allocation per document. */
+    if (!x->body.data)
+        buf_init(&x->body, f->opt.max_doc_size);
+    buf_reset(&x->body);
     x->too_big = false;
     x->errbuf[0] = '\0';
     return x;
@@ -303,7 +307,9 @@ static struct fetch *fetch_get(struct fetcher *f)
 
 static void fetch_release(struct fetcher *f, struct fetch *x)
 {
-    buf_cleanup(&x->body);
+    /* Keep a modest buffer for the next transfer; give back a big one. */
+    if (x->body.cap > 256 * 1024 || f->closing)
+        buf_cleanup(&x->body);
     free(x->url);
     free(x->etag);
     free(x->last_modified);
@@ -329,6 +335,7 @@ static void fetch_release(struct fetcher *f, struct fetch *x)
         f->pool_n++;
         return;
     }
+    buf_cleanup(&x->body);
     curl_easy_cleanup(x->easy);
     free(x);
 }
@@ -673,6 +680,7 @@ void fetcher_free(struct fetcher *f)
     while (f->pool) {
         struct fetch *x = f->pool;
         f->pool = x->next;
+        buf_cleanup(&x->body);
         curl_easy_cleanup(x->easy);
         free(x);
     }
