@@ -101,8 +101,8 @@ static const char harvest_help[] =
     "  -h, --help            show this help\n"
     "\n"
     "Exit status: 0 all documents harvested; 1 some documents failed; 2 usage\n"
-    "error; 3 nothing harvested (every seed failed); 4 index error; 130\n"
-    "interrupted.\n";
+    "error; 3 nothing harvested (every seed failed); 4 index error; 5\n"
+    "another harvest holds the index; 130 interrupted.\n";
 
 struct failure {
     char *url;
