@@ -609,41 +609,40 @@ static char *copy_out(const void *p, size_t n)
     return s;
 }
 
+/* index_get() over index_get_entry(): the JSON copied out of the map. */
+struct json_copy {
+    char *json;
+    size_t len;
+};
+
+static int on_entry_copy(void *ctx, const char *url, const char *keys,
+                         const char *json, size_t len)
+{
+    struct json_copy *c = ctx;
+    c->json = copy_out(json, len);
+    c->len = len;
+    return 0;
+}
+
 int index_get(struct index *ix, enum index_table table, const char *url,
               char **json, size_t *len)
 {
-    int rc = SM_E_INVAL;
-    MDB_txn *txn = NULL;
-    struct store_key k;
-    struct record_value rv;
-    MDB_val v;
+    struct json_copy c = {NULL, 0};
+    int rc;
 
     if (json)
         *json = NULL;
     if (len)
         *len = 0;
-    if (!ix || !url || !*url || !json)
+    if (!json)
         return SM_E_INVAL;
-    store_key_init(&k, url, strlen(url));
-    rc = store_read_begin(&ix->store, &txn);
+    rc = index_get_entry(ix, table, url, on_entry_copy, &c);
     if (rc != 0)
         return rc;
-    rc = store_get(txn, records_dbi(ix, table), &k.val, &v);
-    if (rc != 0)
-        goto out;
-    rc = record_value_parse(ix, &v, &rv);
-    if (rc != 0)
-        goto out;
-    if (strcmp(rv.url, url) != 0) {
-        rc = SM_E_NOTFOUND; /* another long URL with the same key */
-        goto out;
-    }
-    *json = copy_out(rv.json, rv.len);
+    *json = c.json;
     if (len)
-        *len = rv.len;
-out:
-    store_read_end(&ix->store);
-    return rc;
+        *len = c.len;
+    return 0;
 }
 
 int index_get_crawl(struct index *ix, const char *url, struct crawl_state *st)
