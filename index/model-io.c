@@ -413,28 +413,43 @@ static void dlm_inputs(struct model_reader *r, json_t *inputs)
     json_decref(base);
 }
 
-void model_read_inputs(struct model_reader *r, json_t *rec, unsigned exts)
+/* Reads entry idx of an mlm list; NULL when there is nothing to keep. */
+typedef json_t *mlm_entry_fn(struct model_reader *r, const json_t *e,
+                             size_t idx);
+
+/* mlm:input or mlm:output (named by field), each entry read by one() into
+ * out. A lone object is read as the only entry, with an issue. */
+static void read_mlm_list(struct model_reader *r, const char *field,
+                          json_t *out, mlm_entry_fn *one)
 {
-    json_t *inputs = model_fresh_array(rec, "inputs");
-    const json_t *v = (exts & EXT_MLM) ? model_field(r, "mlm:input") : NULL;
+    const json_t *v = model_field(r, field);
     const json_t *e;
     size_t i;
 
     if (json_is_object(v)) {
         model_issue(r,
-                    "mlm:input should be an array of objects, not an object; "
-                    "read as one");
-        model_append(inputs, mlm_input(r, v, 0));
+                    "%s should be an array of objects, not an object; read as "
+                    "one",
+                    field);
+        model_append(out, one(r, v, 0));
     } else if (v && !json_is_null(v) && !json_is_array(v)) {
-        model_issue(r, "mlm:input should be an array, not %s; ignored",
+        model_issue(r, "%s should be an array, not %s; ignored", field,
                     model_type_name(v));
     }
-    model_check_cap(r, v, "mlm:input");
+    model_check_cap(r, v, field);
     json_array_foreach (v, i, e) {
         if (i >= MODEL_MAX_ENTRIES)
             break;
-        model_append(inputs, mlm_input(r, e, i));
+        model_append(out, one(r, e, i));
     }
+}
+
+void model_read_inputs(struct model_reader *r, json_t *rec, unsigned exts)
+{
+    json_t *inputs = model_fresh_array(rec, "inputs");
+
+    if (exts & EXT_MLM)
+        read_mlm_list(r, "mlm:input", inputs, mlm_input);
     /* mlm wins: dlm inputs only describe a model mlm leaves without. */
     if (json_array_size(inputs) == 0 && (exts & EXT_DLM))
         dlm_inputs(r, inputs);
@@ -651,25 +666,11 @@ static json_t *dlm_output(struct model_reader *r, const json_t *out)
 void model_read_outputs(struct model_reader *r, json_t *rec, unsigned exts)
 {
     json_t *outputs = model_fresh_array(rec, "outputs");
-    const json_t *v = (exts & EXT_MLM) ? model_field(r, "mlm:output") : NULL;
-    const json_t *e;
+    const json_t *v, *e;
     size_t i;
 
-    if (json_is_object(v)) {
-        model_issue(r,
-                    "mlm:output should be an array of objects, not an object; "
-                    "read as one");
-        model_append(outputs, mlm_output(r, v, 0));
-    } else if (v && !json_is_null(v) && !json_is_array(v)) {
-        model_issue(r, "mlm:output should be an array, not %s; ignored",
-                    model_type_name(v));
-    }
-    model_check_cap(r, v, "mlm:output");
-    json_array_foreach (v, i, e) {
-        if (i >= MODEL_MAX_ENTRIES)
-            break;
-        model_append(outputs, mlm_output(r, e, i));
-    }
+    if (exts & EXT_MLM)
+        read_mlm_list(r, "mlm:output", outputs, mlm_output);
     if (json_array_size(outputs) > 0 || !(exts & EXT_DLM))
         return;
     v = model_field(r, "dlm:outputs");
