@@ -1335,25 +1335,35 @@ static int on_run(void *ctx, const char *key, const char *json, size_t len)
     return ferror(stdout) ? 1 : 0;
 }
 
-int cmd_runs(struct cli *cli, int argc, char **argv)
+/* runs and sources: the meta records under prefix, each printed by
+ * print(); empty is the table's note when there is none. */
+static int list_meta(struct cli *cli, int argc, char **argv, const char *cmd,
+                     const char *help, const char *prefix,
+                     index_record_cb print, const char *empty)
 {
     struct index *ix = NULL;
     struct runs r = {.fmt = FORMAT_TABLE};
-    int status = parse_common(cli, argc, argv, "runs", runs_help, &r.fmt);
+    int status = parse_common(cli, argc, argv, cmd, help, &r.fmt);
     if (status != EXIT_OK)
         return status < 0 ? EXIT_OK : status;
-    status = open_index(cli, "runs", &ix);
+    status = open_index(cli, cmd, &ix);
     if (status != EXIT_OK)
         return status;
-    int rc = index_foreach_meta(ix, HISTORY_RUN_PREFIX, on_run, &r);
+    int rc = index_foreach_meta(ix, prefix, print, &r);
     index_close(ix);
     if (r.fmt == FORMAT_JSON)
         fputs(r.n ? "\n]\n" : "[]\n", stdout);
     else if (r.fmt == FORMAT_TABLE && r.n == 0)
-        fprintf(stderr, "stacml runs: no finished harvest yet\n");
+        fprintf(stderr, "stacml %s: %s\n", cmd, empty);
     if (rc < 0)
         return EXIT_INDEX;
     return fflush(stdout) == 0 && rc == 0 ? EXIT_OK : EXIT_PARTIAL;
+}
+
+int cmd_runs(struct cli *cli, int argc, char **argv)
+{
+    return list_meta(cli, argc, argv, "runs", runs_help, HISTORY_RUN_PREFIX,
+                     on_run, "no finished harvest yet");
 }
 
 /* ------------------------------------------------------------- sources */
@@ -1430,22 +1440,7 @@ static int on_source(void *ctx, const char *key, const char *json, size_t len)
 
 int cmd_sources(struct cli *cli, int argc, char **argv)
 {
-    struct index *ix = NULL;
-    struct runs r = {.fmt = FORMAT_TABLE};
-    int status = parse_common(cli, argc, argv, "sources", sources_help, &r.fmt);
-    if (status != EXIT_OK)
-        return status < 0 ? EXIT_OK : status;
-    status = open_index(cli, "sources", &ix);
-    if (status != EXIT_OK)
-        return status;
-    int rc = index_foreach_meta(ix, SOURCES_META_PREFIX, on_source, &r);
-    index_close(ix);
-    if (r.fmt == FORMAT_JSON)
-        fputs(r.n ? "\n]\n" : "[]\n", stdout);
-    else if (r.fmt == FORMAT_TABLE && r.n == 0)
-        fprintf(stderr, "stacml sources: no registry source yet (harvest "
-                        "--registry)\n");
-    if (rc < 0)
-        return EXIT_INDEX;
-    return fflush(stdout) == 0 && rc == 0 ? EXIT_OK : EXIT_PARTIAL;
+    return list_meta(cli, argc, argv, "sources", sources_help,
+                     SOURCES_META_PREFIX, on_source,
+                     "no registry source yet (harvest --registry)");
 }
