@@ -18,6 +18,8 @@ enum store_dbi {
     STORE_DBI_DSKEYS,   /* secondary key -> dataset key (MDB_DUPSORT) */
     STORE_DBI_CRAWL,    /* record key -> binary crawl state */
     STORE_DBI_META,     /* meta key -> JSON text */
+    STORE_DBI_HEADS,    /* model key -> url NUL keys NUL NUL */
+    STORE_DBI_DSHEADS,  /* dataset key -> url NUL keys NUL NUL */
     STORE_NDBI,
 };
 
@@ -42,6 +44,7 @@ struct store {
     MDB_dbi dbi[STORE_NDBI];
     char *dir;        /* for messages */
     bool is_readonly; /* opened with MDB_RDONLY */
+    bool has_heads;   /* false: an older index, read without its heads */
     size_t mapsize;   /* current map size, grown by doubling */
     MDB_txn *rtxn;    /* the open read transaction, if any */
     int rdepth;       /* nesting depth of store_read_begin() */

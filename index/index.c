@@ -4,11 +4,12 @@
  * It does not parse records; they are opaque JSON bytes here.
  *
  * On-disk layout: one LMDB environment, data.mdb and lock.mdb in the index
- * directory, with six named databases.
+ * directory, with eight named databases.
  *   records  key(url) -> url NUL keys NUL json NUL      (model records)
+ *   heads    key(url) -> url NUL keys NUL NUL           (the same, no json)
  *   keys     key(k)   -> key(url), MDB_DUPSORT: one pair per secondary key
  *                        k of each model record ("id=...", "task=...")
- *   datasets, dskeys     the same two for dataset records
+ *   datasets, dsheads, dskeys   the same three for dataset records
  *   crawl    key(url) -> crawl state, binary, see crawl_encode()
  *   meta     key(k)   -> the JSON text, no terminator
  * key(s) is s itself up to 400 bytes; a longer s (URLs run to 8 KiB, LMDB
@@ -18,7 +19,11 @@
  * can tell two long URLs with equal hashed keys apart (the second one then
  * replaces the first, with a warning). Iteration is in key order, which is
  * URL order except among URLs longer than 400 bytes that share their first
- * 400 bytes: those follow their hashes. */
+ * 400 bytes: those follow their hashes.
+ * heads exist so that a query answered by keys alone reads a few hundred
+ * bytes per hit, packed in leaf pages, instead of the first page of a
+ * record of several KiB; indexes written before heads existed get them
+ * filled in by the first writer that opens them (store.c). */
 #include <config.h>
 
 #include <errno.h>
@@ -337,6 +342,12 @@ static MDB_dbi records_dbi(const struct index *ix, enum index_table t)
         .dbi[t == INDEX_DATASETS ? STORE_DBI_DATASETS : STORE_DBI_RECORDS];
 }
 
+static MDB_dbi heads_dbi(const struct index *ix, enum index_table t)
+{
+    return ix->store
+        .dbi[t == INDEX_DATASETS ? STORE_DBI_DSHEADS : STORE_DBI_HEADS];
+}
+
 static MDB_dbi keys_dbi(const struct index *ix, enum index_table t)
 {
     return ix->store
@@ -382,6 +393,28 @@ static int keys_apply(struct index *ix, MDB_txn *txn, enum index_table t,
     return rc;
 }
 
+/* Write the head of the staged record op (its value up to the keys' NUL,
+ * and one more NUL for the empty json) under record key rk. */
+static int put_head(struct index *ix, MDB_txn *txn, const struct staged *op,
+                    MDB_val *rk)
+{
+    const char *p = op->val;
+    const char *url_end = memchr(p, '\0', op->len);
+    const char *keys_end =
+        url_end ? memchr(url_end + 1, '\0', op->len - (size_t)(url_end + 1 - p))
+                : NULL;
+    if (!keys_end)
+        return SM_E_INVAL; /* staged by record_value_make(), never so */
+    size_t n = (size_t)(keys_end + 1 - p);
+    char *head = xmalloc(n + 1);
+    memcpy(head, p, n);
+    head[n] = '\0';
+    MDB_val v = {n + 1, head};
+    int rc = store_put(txn, heads_dbi(ix, op->table), rk, &v, 0);
+    free(head);
+    return rc;
+}
+
 /* Apply one staged record: replace the value and keep its secondary keys
  * in step (old keys that are gone removed, new ones added). */
 static int apply_record(struct index *ix, MDB_txn *txn, const struct staged *op)
@@ -415,6 +448,8 @@ static int apply_record(struct index *ix, MDB_txn *txn, const struct staged *op)
     data.mv_data = op->val;
     data.mv_size = op->len;
     rc = store_put(txn, records_dbi(ix, op->table), &k.val, &data, 0);
+    if (rc == 0)
+        rc = put_head(ix, txn, op, &k.val);
     if (rc != 0)
         goto out;
     rc = keys_apply(ix, txn, op->table, op->keys, old_keys ? old_keys : "",
@@ -748,12 +783,12 @@ int index_foreach_record(struct index *ix, index_record_cb cb, void *ctx)
 /* The records under a secondary key, for either kind of callback. */
 static int foreach_key(struct index *ix, enum index_table table,
                        const char *key, index_record_cb cb, index_entry_cb ecb,
-                       void *ctx)
+                       bool heads, void *ctx)
 {
     int rc = SM_E_INVAL;
     int got;
     MDB_txn *txn = NULL;
-    MDB_cursor *cur = NULL;
+    MDB_cursor *cur = NULL, *rcur = NULL;
     struct store_key sk;
     MDB_val k, v;
 
@@ -766,6 +801,9 @@ static int foreach_key(struct index *ix, enum index_table table,
     if (rc != 0)
         return rc;
     rc = store_cursor_open(txn, keys_dbi(ix, table), &cur);
+    if (rc == 0)
+        rc = store_cursor_open(
+            txn, heads ? heads_dbi(ix, table) : records_dbi(ix, table), &rcur);
     if (rc != 0)
         goto out;
     k = sk.val;
@@ -775,7 +813,11 @@ static int foreach_key(struct index *ix, enum index_table table,
         struct record_value rv;
         /* v is the record's key. Going through the record gives the full
          * URL and checks the key, which a hashed key cannot promise. */
-        rc = store_get(txn, records_dbi(ix, table), &v, &rec);
+        /* A cursor, not mdb_get(): LMDB checks the cursor's current leaf
+         * before descending from the root, and the record keys come in
+         * order, so most lookups stay on the page of the previous one. */
+        MDB_val rk = v;
+        rc = store_cursor_get(rcur, &rk, &rec, MDB_SET_KEY);
         if (rc == SM_E_NOTFOUND)
             continue;
         if (rc != 0)
@@ -786,12 +828,15 @@ static int foreach_key(struct index *ix, enum index_table table,
         if (!keys_have(rv.keys, key, strlen(key)))
             continue;
         rc = cb ? cb(ctx, rv.url, rv.json, rv.len)
-                : ecb(ctx, rv.url, rv.keys, rv.json, rv.len);
+                : ecb(ctx, rv.url, rv.keys, heads ? NULL : rv.json,
+                      heads ? 0 : rv.len);
         if (rc != 0)
             goto out;
     }
     rc = got == SM_E_NOTFOUND ? 0 : got;
 out:
+    if (rcur)
+        mdb_cursor_close(rcur);
     if (cur)
         mdb_cursor_close(cur);
     store_read_end(&ix->store);
@@ -801,13 +846,20 @@ out:
 int index_foreach_key(struct index *ix, enum index_table table, const char *key,
                       index_record_cb cb, void *ctx)
 {
-    return foreach_key(ix, table, key, cb, NULL, ctx);
+    return foreach_key(ix, table, key, cb, NULL, false, ctx);
 }
 
 int index_foreach_key_entry(struct index *ix, enum index_table table,
                             const char *key, index_entry_cb cb, void *ctx)
 {
-    return foreach_key(ix, table, key, NULL, cb, ctx);
+    return foreach_key(ix, table, key, NULL, cb, false, ctx);
+}
+
+int index_foreach_key_head(struct index *ix, enum index_table table,
+                           const char *key, index_entry_cb cb, void *ctx)
+{
+    bool heads = ix && ix->store.has_heads;
+    return foreach_key(ix, table, key, NULL, cb, heads, ctx);
 }
 
 int index_foreach_id(struct index *ix, const char *id, index_record_cb cb,

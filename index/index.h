@@ -151,6 +151,13 @@ int index_get_entry(struct index *ix, enum index_table table, const char *url,
 int index_foreach_key_entry(struct index *ix, enum index_table table,
                             const char *key, index_entry_cb cb, void *ctx);
 
+/* index_foreach_key_entry() for readers that need only the URL and keys:
+ * cb gets json NULL and len 0, unless the index predates heads (then the
+ * record is read and passed as usual). Reads a few hundred bytes per
+ * record instead of the record. */
+int index_foreach_key_head(struct index *ix, enum index_table table,
+                           const char *key, index_entry_cb cb, void *ctx);
+
 /* Visit the records of table that have the secondary key in_key but not
  * the key out_key (e.g. "source=S" but not "run=7"), without reading the
  * records themselves: only their URLs are reported (cb gets json NULL, len

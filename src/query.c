@@ -671,6 +671,10 @@ static int run_planned(struct index *ix, struct search *s,
     if (best_n == 0)
         return 0;
     struct planned pl = {s, plan};
+    /* ids need only the URL and keys: read the small heads, not records. */
+    if (s->fmt == FORMAT_IDS)
+        return index_foreach_key_head(ix, INDEX_MODELS, plan->must[best],
+                                      on_planned_entry, &pl);
     return index_foreach_key_entry(ix, INDEX_MODELS, plan->must[best],
                                    on_planned_entry, &pl);
 }

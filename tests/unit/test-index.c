@@ -1121,6 +1121,123 @@ out:
     free(dir);
 }
 
+/* What index_foreach_key_head() reports: "url keys json?" lines. */
+static int on_head(void *ctx, const char *url, const char *keys,
+                   const char *json, size_t len)
+{
+    char **out = ctx;
+    char *line = xasprintf("%s%s %s %s\n", *out ? *out : "", url, keys,
+                           json ? (len ? "json" : "empty") : "-");
+    free(*out);
+    *out = line;
+    return 0;
+}
+
+static char *heads_of(const char *dir, const char *key, enum index_table t)
+{
+    struct index *ix = NULL;
+    char *out = NULL;
+    if (index_open(dir, INDEX_READ, &ix) != 0)
+        return xstrdup("(open failed)");
+    if (index_foreach_key_head(ix, t, key, on_head, &out) != 0) {
+        free(out);
+        out = xstrdup("(foreach failed)");
+    }
+    index_close(ix);
+    return out ? out : xstrdup("");
+}
+
+/* Make dir look like an index written before heads existed. */
+static bool drop_heads(const char *dir)
+{
+    MDB_env *env = NULL;
+    MDB_txn *txn = NULL;
+    MDB_dbi dbi;
+    bool ok = mdb_env_create(&env) == 0 && mdb_env_set_maxdbs(env, 16) == 0 &&
+              mdb_env_open(env, dir, 0, 0600) == 0 &&
+              mdb_txn_begin(env, NULL, 0, &txn) == 0;
+    const char *names[] = {"heads", "dsheads"};
+    for (int i = 0; ok && i < 2; i++)
+        ok = mdb_dbi_open(txn, names[i], 0, &dbi) == 0 &&
+             mdb_drop(txn, dbi, 1) == 0;
+    if (ok)
+        ok = mdb_txn_commit(txn) == 0;
+    else if (txn)
+        mdb_txn_abort(txn);
+    mdb_env_close(env);
+    return ok;
+}
+
+/* Heads: written with each record, read without the record, filled in
+ * when a writer opens an index from before heads, and not required by a
+ * reader of such an index (it reads the records instead). */
+static void test_heads(const char *root)
+{
+    struct index *ix = NULL;
+    char *dir = path_join(root, "heads");
+    char long_url[600];
+    const char *k1[] = {"task=a", "id=m1"};
+    const char *k2[] = {"task=a", "id=m2"};
+    const char *k3[] = {"task=b", "id=m1"};
+    const char *kd[] = {"task=a", "id=d1"};
+
+    memset(long_url, 0, sizeof(long_url));
+    memcpy(long_url, "https://e/", 10);
+    memset(long_url + 10, 'x', 500);
+    CHECK_INT_EQ(index_open(dir, INDEX_WRITE, &ix), 0);
+    if (!ix)
+        goto out;
+    CHECK_INT_EQ(index_put(ix, INDEX_MODELS, "https://e/m1", k1, 2, "{}", 2),
+                 0);
+    CHECK_INT_EQ(index_put(ix, INDEX_MODELS, long_url, k2, 2, "{\"x\":1}", 7),
+                 0);
+    CHECK_INT_EQ(index_put(ix, INDEX_DATASETS, "https://e/d1", kd, 2, "{}", 2),
+                 0);
+    index_close(ix);
+
+    char *want = xasprintf("https://e/m1 task=a\x1eid=m1 -\n"
+                           "%s task=a\x1eid=m2 -\n",
+                           long_url);
+    char *got = heads_of(dir, "task=a", INDEX_MODELS);
+    CHECK_STR_EQ(got, want);
+    free(got);
+    got = heads_of(dir, "task=a", INDEX_DATASETS);
+    CHECK_STR_EQ(got, "https://e/d1 task=a\x1eid=d1 -\n");
+    free(got);
+
+    /* An older index: readers fall back to the records. */
+    CHECK(drop_heads(dir));
+    char *want_old = xasprintf("https://e/m1 task=a\x1eid=m1 json\n"
+                               "%s task=a\x1eid=m2 json\n",
+                               long_url);
+    got = heads_of(dir, "task=a", INDEX_MODELS);
+    CHECK_STR_EQ(got, want_old);
+    free(got);
+    free(want_old);
+
+    /* The first writer fills them in; a replaced record replaces its head. */
+    CHECK_INT_EQ(index_open(dir, INDEX_WRITE, &ix), 0);
+    if (ix) {
+        CHECK_INT_EQ(
+            index_put(ix, INDEX_MODELS, "https://e/m1", k3, 2, "{}", 2), 0);
+        index_close(ix);
+    }
+    got = heads_of(dir, "task=a", INDEX_MODELS);
+    char *want_new = xasprintf("%s task=a\x1eid=m2 -\n", long_url);
+    CHECK_STR_EQ(got, want_new);
+    free(got);
+    free(want_new);
+    got = heads_of(dir, "task=b", INDEX_MODELS);
+    CHECK_STR_EQ(got, "https://e/m1 task=b\x1eid=m1 -\n");
+    free(got);
+    got = heads_of(dir, "id=d1", INDEX_DATASETS);
+    CHECK_STR_EQ(got, "https://e/d1 task=a\x1eid=d1 -\n");
+    free(got);
+    free(want);
+out:
+    free(dir);
+}
+
 int main(void)
 {
     const char *tmp = getenv("TMPDIR");
@@ -1137,6 +1254,7 @@ int main(void)
     test_basic(root);
     test_ids(root);
     test_keys(root);
+    test_heads(root);
     test_long_keys(root);
     test_foreach(root);
     test_crawl(root);
