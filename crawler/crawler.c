@@ -14,6 +14,7 @@
 
 #include "crawler/crawler-int.h"
 #include "crawler/links.h"
+#include "crawler/prescan.h"
 #include "src/url.h"
 #include "src/err.h"
 #include "src/log.h"
@@ -351,11 +352,41 @@ static void handle_document(struct crawler *c, const struct frontier_entry *e,
         push_dataset_items(c, e, doc, base);
 }
 
+/* A plain Item (prescan_plain_item()): what handle_document() would do
+ * with its tree, which here has nothing to give (no links, no extension). */
+static void handle_plain_item(struct crawler *c, const struct frontier_entry *e,
+                              const struct fetch_result *r)
+{
+    char *base = NULL;
+    if (r->redirects == 0 || url_normalize(r->final_url, &base) != 0)
+        base = xstrdup(e->url);
+    struct crawler_doc d = {
+        .url = base,
+        .source = e->source,
+        .depth = e->depth,
+        .kind = STAC_KIND_ITEM,
+        .size = r->body_len,
+        .http_status = r->http_status,
+        .etag = r->etag,
+        .last_modified = r->last_modified,
+    };
+    crawler_deliver(c, &d);
+    free(base);
+}
+
 static void handle_body(struct crawler *c, const struct frontier_entry *e,
                         const struct fetch_result *r)
 {
     json_error_t jerr;
     char reason[256];
+    /* API responses are read by the API walk, and a dataset is read in
+     * full whatever it holds; any other document may be a plain Item. */
+    if (!e->data && !(e->flags & FRONTIER_F_DATASET) &&
+        prescan_plain_item(r->body, r->body_len)) {
+        c->stats.prescanned++;
+        handle_plain_item(c, e, r);
+        return;
+    }
     json_t *doc = json_loadb(r->body, r->body_len, 0, &jerr);
     if (!doc) {
         snprintf(reason, sizeof(reason),

@@ -71,8 +71,10 @@ struct crawler_doc {
     const char *source; /* seed whose crawl reached it */
     int depth;
     enum stac_kind kind;
-    const json_t *json; /* borrowed */
-    size_t size;        /* bytes of the body (0 for embedded features) */
+    /* Borrowed. NULL for a plain Item (prescan.h): one that holds nothing
+     * the hooks read, delivered without a tree. */
+    const json_t *json;
+    size_t size; /* bytes of the body (0 for embedded features) */
     long http_status;
     const char *etag;          /* NULL if none */
     const char *last_modified; /* NULL if none */
@@ -147,6 +149,7 @@ struct crawler_stats {
     size_t bytes;
     size_t queued_left; /* not fetched because of --max-docs or a stop */
     size_t links_rejected;
+    size_t prescanned;     /* plain Items delivered without a JSON tree */
     size_t retries;        /* retries made */
     size_t robots_blocked; /* documents robots.txt refused */
     size_t robots_fetched; /* robots.txt files read */

@@ -619,6 +619,8 @@ static void save_summary(struct harvest *h, const struct seeds *seeds,
     json_object_set_new(sum, "retries", json_integer((json_int_t)st->retries));
     json_object_set_new(sum, "robots_blocked",
                         json_integer((json_int_t)st->robots_blocked));
+    json_object_set_new(sum, "plain_items",
+                        json_integer((json_int_t)st->prescanned));
     json_object_set_new(sum, "insecure", json_boolean(h->insecure));
     char *text = json_dumps(sum, JSON_COMPACT);
     index_put_meta(h->ix, "last_harvest", text);
@@ -710,6 +712,7 @@ static void print_summary(const struct harvest *h,
                 h->datasets_stored, json_object_size(h->unreachable));
     print_sources(h);
     print_apis(h);
+    log_info("%zu plain items read without a JSON tree", st->prescanned);
     if (st->retries || st->robots_blocked)
         fprintf(stderr,
                 "stacml: %zu retries; %zu documents refused by "

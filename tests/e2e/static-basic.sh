@@ -54,6 +54,10 @@ check_diff "stac is the document as fetched" "$T/stac.got" "$T/stac.want"
 check "stats counts by extension" grep -Eq '^ +5 +mlm$' "$T/stats"
 check "stats lists the failures" grep -q "failed: .*broken.json" "$T/stats"
 check "stats shows the outcome" grep -q "outcome partial" "$T/stats"
+# models/deep/items/plain.json is the one Item with no model marker and no
+# link to follow: read without a JSON tree, yet counted like the others.
+check_eq "plain items prescanned" \
+    "$("$STACML" --db "$DB" stats --format json | jq .last_harvest.plain_items)" 1
 
 # A second harvest of the same catalog yields the same records, no more.
 "$STACML" --db "$DB" -q harvest "$BASE/catalog.json" >"$T/out2" 2>"$T/err2"

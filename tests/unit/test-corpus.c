@@ -14,6 +14,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "crawler/links.h"
+#include "crawler/prescan.h"
 #include "crawler/stac.h"
 #include "index/detect.h"
 #include "tests/lib/check.h"
@@ -35,7 +37,7 @@ struct corpus {
     size_t n_rows;
     char *files[CORPUS_MAX_FILES]; /* relative paths found by the walk */
     size_t n_files;
-    size_t n_invalid, n_schema, n_docs, n_classified;
+    size_t n_invalid, n_schema, n_docs, n_classified, n_plain;
     size_t per_ext[4]; /* documents per flag bit: ml-model, dlm, mlm, tdml */
 };
 
@@ -180,6 +182,17 @@ static enum stac_kind core_kind(const json_t *doc)
     return STAC_KIND_NONE;
 }
 
+/* Whether the crawler would follow no link of doc and reject none. */
+static bool has_no_links(const json_t *doc)
+{
+    struct links l;
+    links_init(&l);
+    int rc = links_extract(doc, "https://example.com/stac/a.json", false, &l);
+    bool none = rc == 0 && l.n == 0 && l.n_rejected == 0;
+    links_cleanup(&l);
+    return none;
+}
+
 static void check_file(struct corpus *c, const char *rel)
 {
     char full[4096], got[64];
@@ -203,8 +216,16 @@ static void check_file(struct corpus *c, const char *rel)
     if (!buf)
         return;
     check_count++;
+    bool is_plain = prescan_plain_item(buf, len);
     doc = json_loadb(buf, len, 0, &err);
     free(buf);
+    /* The prescan may call a document plain only if the parser agrees. */
+    if (is_plain) {
+        c->n_plain++;
+        CHECK_CASE(rel, doc && stac_classify(doc) == STAC_KIND_ITEM &&
+                            detect_document(doc) == 0 &&
+                            !stac_is_landing(doc) && has_no_links(doc));
+    }
     if (!doc) {
         c->n_invalid++;
         if (!row->is_invalid) {
@@ -295,10 +316,10 @@ int main(void)
 
     fprintf(stderr,
             "test-corpus: %zu files: %zu invalid, %zu schemas, %zu "
-            "documents (%zu classified); ml-model %zu, dlm %zu, mlm %zu, "
-            "tdml %zu\n",
+            "documents (%zu classified, %zu plain items by prescan); "
+            "ml-model %zu, dlm %zu, mlm %zu, tdml %zu\n",
             c.n_files, c.n_invalid, c.n_schema, c.n_docs, c.n_classified,
-            c.per_ext[0], c.per_ext[1], c.per_ext[2], c.per_ext[3]);
+            c.n_plain, c.per_ext[0], c.per_ext[1], c.per_ext[2], c.per_ext[3]);
 
     for (size_t i = 0; i < c.n_rows; i++) {
         free(c.rows[i].path);

@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: MIT */
+/* crawler/prescan.c: which bodies are plain Items. Each case states the
+ * answer; every "plain" answer is also checked against the parser and the
+ * classifiers (the fuzz target's rule), and so is every case turned into
+ * "not plain" by one change, so that a scan answering "no" to everything
+ * fails here. */
+#include <config.h>
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "crawler/links.h"
+#include "crawler/prescan.h"
+#include "crawler/stac.h"
+#include "index/detect.h"
+#include "src/xalloc.h"
+#include "tests/lib/check.h"
+
+/* A plain Item with a placeholder @ for one more member (or nothing). */
+#define ITEM_HEAD                                                              \
+    "{\"type\":\"Feature\",\"stac_version\":\"1.0.0\",\"id\":\"a\""
+#define ITEM_TAIL                                                              \
+    ",\"geometry\":{\"type\":\"Point\",\"coordinates\":[-173.8063,12.5e-3]},"  \
+    "\"bbox\":[1,2,3,4],\"properties\":{\"datetime\":null,\"n\":-0,"           \
+    "\"ok\":true,\"title\":\"caf\xc3\xa9 \\\"x\\\" \\/ \\n\"},"                \
+    "\"links\":[{\"rel\":\"self\",\"href\":\"a.json\"},"                       \
+    "{\"rel\":\"parent\",\"href\":\"../c.json\"},{\"rel\":\"root\","           \
+    "\"href\":\"/catalog.json\"},{\"href\":\"x\"},{\"rel\":3},7],"             \
+    "\"assets\":{\"data\":{\"href\":\"a.tif\",\"roles\":[\"data\"]}}}"
+
+/* The full path's verdict: what prescan_plain_item() promises. */
+static bool parser_says_plain(const char *s, size_t n)
+{
+    json_error_t err;
+    json_t *doc = json_loadb(s, n, 0, &err);
+    if (!doc)
+        return false;
+    struct links l;
+    links_init(&l);
+    int rc = links_extract(doc, "https://e.org/a/b.json", false, &l);
+    bool plain = stac_classify(doc) == STAC_KIND_ITEM &&
+                 detect_document(doc) == 0 && !stac_is_landing(doc) &&
+                 rc == 0 && l.n == 0 && l.n_rejected == 0;
+    links_cleanup(&l);
+    json_decref(doc);
+    return plain;
+}
+
+static void check_one(const char *name, const char *s, size_t n, bool want)
+{
+    bool got = prescan_plain_item(s, n);
+    CHECK_CASE(name, got == want);
+    if (got)
+        CHECK_CASE(name, parser_says_plain(s, n));
+}
+
+/* ITEM_HEAD + extra + ITEM_TAIL. */
+static void check_item(const char *name, const char *extra, bool want)
+{
+    char *s = xasprintf(ITEM_HEAD "%s" ITEM_TAIL, extra);
+    check_one(name, s, strlen(s), want);
+    free(s);
+}
+
+static void check_str(const char *name, const char *s, bool want)
+{
+    check_one(name, s, strlen(s), want);
+}
+
+int main(void)
+{
+    check_item("plain", "", true);
+    check_item("plain, whitespace", " ,\t\"w\" \r\n: [ ] , \"o\" : { } ", true);
+    check_item("eo fields", ",\"eo:cloud_cover\":1.5E+2", true);
+    check_item("empty key and 18 digits", ",\"\":123456789012345678", true);
+    check_item("4-byte UTF-8", ",\"e\":\"\xf0\x9f\x98\x80\"", true);
+
+    /* Markers of our extensions, anywhere, and escapes that could spell them.
+     */
+    check_item("ml-model field", ",\"properties2\":{\"ml-model:type\":1}",
+               false);
+    check_item("mlm schema",
+               ",\"stac_extensions\":[\"https://x/mlm/v1.0.0/schema.json\"]",
+               false);
+    check_item("dlm field", ",\"dlm:runtime\":{}", false);
+    check_item("dl-model id", ",\"stac_extensions\":[\"dl-model\"]", false);
+    check_item("tdml", ",\"tdml:tasks\":[]", false);
+    check_item("trainingdml-ai", ",\"x\":\"trainingdml-ai\"", false);
+    check_item("u escape", ",\"ml\\u002dmodel:type\":1", false);
+    check_item("u escape elsewhere", ",\"t\":\"\\u00e9\"", false);
+    check_item("mlm role", ",\"a\":{\"roles\":[\"mlm:model\"]}", false);
+
+    /* Links the crawler follows (any case for the simple rels). */
+    check_str(
+        "child link",
+        "{\"type\":\"Feature\",\"stac_version\":\"1\",\"links\":[{\"rel\":"
+        "\"child\",\"href\":\"c\"}]}",
+        false);
+    check_str(
+        "self link only",
+        "{\"type\":\"Feature\",\"stac_version\":\"1\",\"links\":[{\"rel\":"
+        "\"self\",\"href\":\"c\"}]}",
+        true);
+    check_str("item link",
+              "{\"type\":\"Feature\",\"stac_version\":\"1.0.0\",\"links\":[{"
+              "\"href\":\"i.json\",\"rel\":\"ITEM\"}]}",
+              false);
+    check_str(
+        "next link",
+        "{\"type\":\"Feature\",\"stac_version\":\"1\",\"links\":[{\"rel\":"
+        "\"Next\",\"href\":\"p2\"}]}",
+        false);
+    check_str(
+        "data link",
+        "{\"type\":\"Feature\",\"stac_version\":\"1\",\"links\":[{\"rel\":"
+        "\"data\",\"href\":\"d\"}]}",
+        false);
+    check_str(
+        "items link",
+        "{\"type\":\"Feature\",\"stac_version\":\"1\",\"links\":[{\"rel\":"
+        "\"items\",\"href\":\"d\"}]}",
+        false);
+    check_str(
+        "derived_from",
+        "{\"type\":\"Feature\",\"stac_version\":\"1\",\"links\":[{\"rel\":"
+        "\"derived_from\",\"href\":\"d\"}]}",
+        false);
+    check_str(
+        "repeated rel",
+        "{\"type\":\"Feature\",\"stac_version\":\"1\",\"links\":[{\"rel\":"
+        "\"self\",\"rel\":\"self\",\"href\":\"d\"}]}",
+        false);
+    check_str("nested links are not links",
+              "{\"type\":\"Feature\",\"stac_version\":\"1\",\"p\":{\"links\":[{"
+              "\"rel\":\"child\",\"href\":\"d\"}]}}",
+              true);
+    check_str("links not an array",
+              "{\"type\":\"Feature\",\"stac_version\":\"1\",\"links\":{\"rel\":"
+              "\"child\",\"href\":\"d\"}}",
+              true);
+
+    /* Not an Item, or not sure it is one. */
+    check_str("catalog", "{\"type\":\"Catalog\",\"stac_version\":\"1\"}",
+              false);
+    check_str("geojson", "{\"type\":\"Feature\"}", false);
+    check_str("version not a string",
+              "{\"type\":\"Feature\",\"stac_version\":1}", false);
+    check_str("type not a string",
+              "{\"type\":[\"Feature\"],\"stac_version\":\"1\"}", false);
+    check_str(
+        "repeated type",
+        "{\"type\":\"Feature\",\"stac_version\":\"1\",\"type\":\"Feature\"}",
+        false);
+    check_str("repeated links",
+              "{\"type\":\"Feature\",\"stac_version\":\"1\",\"links\":[],"
+              "\"links\":[]}",
+              false);
+    check_str("landing",
+              "{\"type\":\"Feature\",\"stac_version\":\"1\","
+              "\"conformsTo\":[]}",
+              false);
+    check_str("array", "[{\"type\":\"Feature\",\"stac_version\":\"1\"}]",
+              false);
+    check_str("empty", "", false);
+    check_str("feature collection",
+              "{\"type\":\"FeatureCollection\",\"stac_version\":\"1\","
+              "\"features\":[]}",
+              false);
+
+    /* What jansson refuses, the scan must not accept. */
+    check_item("trailing comma", ",\"x\":[1,]", false);
+    check_item("leading zero", ",\"x\":01", false);
+    check_item("bare dot", ",\"x\":1.", false);
+    check_item("plus sign", ",\"x\":+1", false);
+    check_item("19-digit integer", ",\"x\":1234567890123456789", false);
+    check_item("huge exponent", ",\"x\":1e400", false);
+    check_item("control char", ",\"x\":\"a\tb\"", false);
+    check_item("bad escape", ",\"x\":\"\\x\"", false);
+    check_item("overlong UTF-8", ",\"x\":\"\xc0\xaf\"", false);
+    check_item("surrogate UTF-8", ",\"x\":\"\xed\xa0\x80\"", false);
+    check_item("past U+10FFFF", ",\"x\":\"\xf4\x90\x80\x80\"", false);
+    check_item("cut UTF-8", ",\"x\":\"\xe2\x82\"", false);
+    check_item("bad literal", ",\"x\":tru", false);
+    check_item("single quotes", ",'x':1", false);
+    check_item("missing colon", ",\"x\" 1", false);
+    check_str("trailing garbage",
+              "{\"type\":\"Feature\",\"stac_version\":\"1\"} x", false);
+    check_str("two documents",
+              "{\"type\":\"Feature\",\"stac_version\":\"1\"}{}", false);
+    check_str("unterminated", "{\"type\":\"Feature\",\"stac_version\":\"1\"",
+              false);
+    static const char nul[] = "{\"type\":\"Feature\",\"stac_version\":\"1\0\"}";
+    check_one("NUL byte", nul, sizeof(nul) - 1, false);
+    check_one("NULL buffer", NULL, 0, false);
+
+    /* Deep nesting: left to the parser past the scan's limit. */
+    size_t depth = 200;
+    char *deep = xmalloc(64 + 2 * depth);
+    char *p = deep + sprintf(deep, ITEM_HEAD ",\"d\":");
+    for (size_t i = 0; i < depth; i++)
+        *p++ = '[';
+    for (size_t i = 0; i < depth; i++)
+        *p++ = ']';
+    strcpy(p, "}");
+    check_str("deep", deep, false);
+    free(deep);
+    return check_exit("test-prescan");
+}
