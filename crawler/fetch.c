@@ -5,9 +5,11 @@
  * more than a small document takes to fetch from a nearby server. */
 #include <config.h>
 
+#include <sys/socket.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 #include <curl/curl.h>
 
 #include "crawler/fetch.h"
@@ -47,10 +49,19 @@ struct fetch {
     struct fetch *prev; /* active list link */
 };
 
+/* One socket libcurl opened, from its opening to its closing. Its poll
+ * outlives each transfer on it: libcurl removes a kept-alive connection's
+ * socket after every response and asks for it again with the next
+ * request, and libuv's uv_poll_start() and uv_close() each cost epoll_ctl
+ * calls, several per document. So a removed socket stays polled for what
+ * it was (an idle connection is quiet) until it is closed, or until it
+ * reports an event nobody wants. */
 struct sock_ctx {
     uv_poll_t poll;
     curl_socket_t fd;
     struct fetcher *owner;
+    int events;  /* UV_READABLE/UV_WRITABLE being polled for */
+    bool wanted; /* libcurl watches it (not removed since) */
 };
 
 struct fetcher {
@@ -68,6 +79,8 @@ struct fetcher {
     struct curl_slist *headers;
     struct fetch *pool;
     size_t pool_n;
+    struct sock_ctx **socks; /* by fd: the sockets libcurl has open */
+    size_t n_socks;
     bool closing;
 };
 
@@ -111,6 +124,13 @@ static void on_uv_poll(uv_poll_t *poll, int status, int events)
     struct fetcher *f = sc->owner;
     int flags = 0;
     int running;
+    if (!sc->wanted) {
+        /* An idle connection closed by the server, most likely: libcurl
+         * finds out when it next uses it; stop hearing about it. */
+        uv_poll_stop(&sc->poll);
+        sc->events = 0;
+        return;
+    }
     if (status < 0)
         flags = CURL_CSELECT_ERR;
     if (events & UV_READABLE)
@@ -121,38 +141,89 @@ static void on_uv_poll(uv_poll_t *poll, int status, int events)
     check_multi_info(f);
 }
 
+static struct sock_ctx *sock_find(struct fetcher *f, curl_socket_t s)
+{
+    return s >= 0 && (size_t)s < f->n_socks ? f->socks[s] : NULL;
+}
+
+/* Forget the socket's poll (the fd is about to be closed, or was closed
+ * behind our back and now names another socket). */
+static void sock_forget(struct fetcher *f, curl_socket_t s)
+{
+    struct sock_ctx *sc = sock_find(f, s);
+    if (!sc)
+        return;
+    f->socks[s] = NULL;
+    uv_close((uv_handle_t *)&sc->poll, on_sock_closed);
+}
+
+static struct sock_ctx *sock_new(struct fetcher *f, curl_socket_t s)
+{
+    if ((size_t)s >= f->n_socks) {
+        size_t n = f->n_socks ? f->n_socks : 64;
+        while (n <= (size_t)s)
+            n *= 2;
+        f->socks = xrealloc(f->socks, n * sizeof(*f->socks));
+        memset(f->socks + f->n_socks, 0, (n - f->n_socks) * sizeof(*f->socks));
+        f->n_socks = n;
+    }
+    struct sock_ctx *sc = xcalloc(1, sizeof(*sc));
+    sc->fd = s;
+    sc->owner = f;
+    if (uv_poll_init_socket(f->loop, &sc->poll, s) != 0) {
+        free(sc);
+        return NULL;
+    }
+    sc->poll.data = sc;
+    f->socks[s] = sc;
+    return sc;
+}
+
 static int on_curl_socket(CURL *easy, curl_socket_t s, int action, void *userp,
                           void *socketp)
 {
     struct fetcher *f = userp;
-    struct sock_ctx *sc = socketp;
+    struct sock_ctx *sc = sock_find(f, s);
     int events = 0;
 
     if (action == CURL_POLL_REMOVE) {
-        if (sc) {
-            uv_poll_stop(&sc->poll);
-            uv_close((uv_handle_t *)&sc->poll, on_sock_closed);
-            curl_multi_assign(f->multi, s, NULL);
-        }
+        if (sc)
+            sc->wanted = false;
         return 0;
     }
-    if (!sc) {
-        sc = xcalloc(1, sizeof(*sc));
-        sc->fd = s;
-        sc->owner = f;
-        if (uv_poll_init_socket(f->loop, &sc->poll, s) != 0) {
-            free(sc);
-            return -1;
-        }
-        sc->poll.data = sc;
-        curl_multi_assign(f->multi, s, sc);
-    }
+    if (!sc && (sc = sock_new(f, s)) == NULL)
+        return -1;
+    sc->wanted = true;
     if (action == CURL_POLL_IN || action == CURL_POLL_INOUT)
         events |= UV_READABLE;
     if (action == CURL_POLL_OUT || action == CURL_POLL_INOUT)
         events |= UV_WRITABLE;
-    uv_poll_start(&sc->poll, events, on_uv_poll);
+    if (events != sc->events) {
+        uv_poll_start(&sc->poll, events, on_uv_poll);
+        sc->events = events;
+    }
     return 0;
+}
+
+/* libcurl opens and closes its sockets through these two, so that a poll
+ * never outlives its fd nor sees its number reused by another socket. */
+static curl_socket_t on_curl_open(void *clientp, curlsocktype purpose,
+                                  struct curl_sockaddr *addr)
+{
+    struct fetcher *f = clientp;
+    if (purpose != CURLSOCKTYPE_IPCXN)
+        return CURL_SOCKET_BAD;
+    curl_socket_t s =
+        socket(addr->family, addr->socktype | SOCK_CLOEXEC, addr->protocol);
+    if (s != CURL_SOCKET_BAD)
+        sock_forget(f, s); /* a stale entry: closed without us */
+    return s;
+}
+
+static int on_curl_close(void *clientp, curl_socket_t s)
+{
+    sock_forget(clientp, s);
+    return close(s);
 }
 
 static void on_uv_timer(uv_timer_t *t)
@@ -379,6 +450,10 @@ static void fetch_setopts(struct fetcher *f, struct fetch *x)
     curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE,
                      (curl_off_t)f->opt.max_doc_size);
     curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+    curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, on_curl_open);
+    curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, f);
+    curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, on_curl_close);
+    curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, f);
     if (f->opt.insecure) {
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
@@ -653,6 +728,11 @@ static void on_timer_closed(uv_handle_t *h)
     /* Closing cached connections may call back; the timer is gone. */
     curl_multi_setopt(f->multi, CURLMOPT_TIMERFUNCTION, NULL);
     curl_multi_cleanup(f->multi);
+    /* Sockets closed by the cleanup were forgotten; any left are not
+     * libcurl's any more either. */
+    for (size_t i = 0; i < f->n_socks; i++)
+        sock_forget(f, (curl_socket_t)i);
+    free(f->socks);
     curl_slist_free_all(f->headers);
     free(f->user_agent);
     free(f);

@@ -80,14 +80,33 @@ static size_t utf8_len(const unsigned char *p, const unsigned char *end)
     return n;
 }
 
+/* Whether p starts something that could mark one of our extensions:
+ * detect.c matches "ml-model", "dl-model", "dlm", "mlm" and tdml's
+ * "trainingdml-ai" and "tdml:", all case-sensitive, and the training rels
+ * are "ml-model:...". Such text can only be inside a string. */
+static bool is_marker(const unsigned char *p, const unsigned char *end)
+{
+    size_t left = (size_t)(end - p);
+    if (left < 3)
+        return false;
+    if (p[0] == 'm')
+        return p[1] == 'l' &&
+               (p[2] == 'm' || (left >= 8 && memcmp(p + 2, "-model", 6) == 0));
+    return p[0] == 'd' && ((p[1] == 'l' && (p[2] == 'm' || p[2] == '-')) ||
+                           (p[1] == 'm' && p[2] == 'l'));
+}
+
 /* A string, the opening quote at sc->p. Escapes other than \u are allowed
  * (none of them can spell a member name or rel we look for, so comparing
- * raw bytes is exact); \u is not, as it could. */
+ * raw bytes is exact); \u is not, as it could, and neither is any string
+ * holding a marker (is_marker()). */
 static bool scan_string(struct scan *sc, struct raw *out)
 {
     const unsigned char *p = ++sc->p;
     while (p < sc->end) {
         unsigned c = *p;
+        if ((c == 'm' || c == 'd') && is_marker(p, sc->end))
+            return false;
         if (c == '"') {
             out->s = (const char *)sc->p;
             out->n = (size_t)(p - sc->p);
@@ -335,23 +354,9 @@ static bool scan_value(struct scan *sc, enum role role, struct top *top)
     }
 }
 
-/* Whether the bytes hold anything that could mark one of our extensions
- * (detect.c matches "ml-model", "dl-model", "dlm", "mlm" and tdml's
- * "trainingdml-ai" and "tdml:", all case-sensitive), a training rel
- * ("ml-model:...") or a \u escape that could spell any of them. */
-static bool has_marker(const char *buf, size_t len)
-{
-    static const char *const needles[] = {"l-model", "dlm", "mlm", "dml",
-                                          "\\u"};
-    for (size_t i = 0; i < sizeof(needles) / sizeof(needles[0]); i++)
-        if (memmem(buf, len, needles[i], strlen(needles[i])))
-            return true;
-    return false;
-}
-
 bool prescan_plain_item(const char *buf, size_t len)
 {
-    if (!buf || has_marker(buf, len))
+    if (!buf)
         return false;
     struct scan sc = {(const unsigned char *)buf,
                       (const unsigned char *)buf + len, 0};
