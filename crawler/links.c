@@ -184,8 +184,9 @@ static void links_reject(struct links *out, const char *reason,
 
 /* Resolve href for following. On success *url is new; otherwise *reason
  * says why the link is rejected. */
-static int links_resolve(const char *base, const char *href, bool allow_file,
-                         char **url, const char **reason)
+static int links_resolve(const char *base, bool base_is_normal,
+                         const char *href, bool allow_file, char **url,
+                         const char **reason)
 {
     int rc = SM_E_URL;
 
@@ -194,7 +195,8 @@ static int links_resolve(const char *base, const char *href, bool allow_file,
         *reason = "container registry reference";
         return SM_E_URL;
     }
-    rc = url_resolve(base, href, url);
+    rc = base_is_normal ? url_resolve_normal(base, href, url)
+                        : url_resolve(base, href, url);
     if (rc == SM_E_TOOBIG)
         *reason = "URL too long";
     else if (rc == SM_E_SCHEME)
@@ -228,7 +230,8 @@ static void links_append(struct links *out, char *url, enum link_rel rel)
 /* Handle one entry of the links array; *taken counts the links this call
  * has appended. Returns 0, or SM_E_TOOBIG when the entry would pass
  * LINKS_MAX. */
-static int links_take_one(const json_t *link, const char *base, bool allow_file,
+static int links_take_one(const json_t *link, const char *base,
+                          bool base_is_normal, bool allow_file,
                           struct links *out, size_t *taken)
 {
     const json_t *href = json_object_get(link, "href");
@@ -251,8 +254,8 @@ static int links_take_one(const json_t *link, const char *base, bool allow_file,
         links_reject(out, reason, json_string_value(href));
         return 0;
     }
-    if (links_resolve(base, json_string_value(href), allow_file, &url,
-                      &reason) != 0) {
+    if (links_resolve(base, base_is_normal, json_string_value(href), allow_file,
+                      &url, &reason) != 0) {
         links_reject(out, reason, json_string_value(href));
         return 0;
     }
@@ -280,8 +283,11 @@ int links_extract(const json_t *doc, const char *base, bool allow_file,
     links = json_object_get(doc, "links");
     if (!json_is_array(links))
         return 0;
+    /* Checked once per document: resolving against a normal base can
+     * take a shortcut for each plain relative href. */
+    bool base_is_normal = json_array_size(links) > 8 && url_is_normal(base);
     for (size_t i = 0; i < json_array_size(links) && rc == 0; i++)
-        rc = links_take_one(json_array_get(links, i), base, allow_file, out,
-                            &taken);
+        rc = links_take_one(json_array_get(links, i), base, base_is_normal,
+                            allow_file, out, &taken);
     return rc;
 }

@@ -338,6 +338,75 @@ out:
     return rc;
 }
 
+bool url_is_normal(const char *url)
+{
+    char *n = NULL;
+    bool same = url && url_normalize(url, &n) == 0 && strcmp(n, url) == 0;
+    free(n);
+    return same;
+}
+
+/* Whether c needs no encoding, decoding or case change anywhere in a path:
+ * RFC 3986 unreserved characters and '/'. */
+static bool url_is_plain_char(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
+           c == '~' || c == '/';
+}
+
+/* A relative-path reference that resolution only appends to the base's
+ * directory: plain characters, not starting with '/', no empty segment
+ * and no "." or ".." segment (nothing for remove_dot_segments to do). */
+static bool url_is_plain_path(const char *href)
+{
+    const char *seg = href;
+    if (!*href || *href == '/')
+        return false;
+    for (const char *p = href;; p++) {
+        if (*p == '/' || *p == '\0') {
+            size_t n = (size_t)(p - seg);
+            if (n == 0 || (n == 1 && seg[0] == '.') ||
+                (n == 2 && seg[0] == '.' && seg[1] == '.'))
+                return false;
+            if (*p == '\0')
+                return true;
+            seg = p + 1;
+        } else if (!url_is_plain_char((unsigned char)*p)) {
+            return false;
+        }
+    }
+}
+
+int url_resolve_normal(const char *base, const char *href, char **out)
+{
+    if (!base || !href || !out)
+        return SM_E_INVAL;
+    size_t scheme = url_scheme_len(base);
+    bool is_http = ((scheme == 4 && strncmp(base, "http", 4) == 0) ||
+                    (scheme == 5 && strncmp(base, "https", 5) == 0)) &&
+                   strncmp(base + scheme, "://", 3) == 0;
+    const char *path = is_http ? strchr(base + scheme + 3, '/') : NULL;
+    /* "./" in front, as the STAC best practices write relative links, is
+     * what remove_dot_segments would drop. */
+    const char *rel = href;
+    while (rel[0] == '.' && rel[1] == '/')
+        rel += 2;
+    if (!path || strchr(base, '?') || !url_is_plain_path(rel))
+        return url_resolve(base, href, out);
+    /* RFC 3986 5.2.3: all but the last segment of the base path, then
+     * the reference. */
+    size_t dir = (size_t)(strrchr(path, '/') + 1 - base);
+    size_t n = strlen(rel);
+    if (dir + n > URL_MAX_LEN)
+        return url_resolve(base, href, out);
+    char *u = xmalloc(dir + n + 1);
+    memcpy(u, base, dir);
+    memcpy(u + dir, rel, n + 1);
+    *out = u;
+    return 0;
+}
+
 /* True when s[0..n) is a DNS name with at least one dot whose last label
  * starts with a letter (TLDs do; "v1.0" is a directory), or a dotted quad. */
 static bool url_is_hostname(const char *s, size_t n)

@@ -29,6 +29,14 @@ int url_normalize(const char *url, char **out);
  * Same returns as url_normalize(); *out is new on success. */
 int url_resolve(const char *base, const char *href, char **out);
 
+/* url_resolve() for a base known to be normal (url_is_normal()): the same
+ * result, but the common relative href of plain characters ("items/a.json")
+ * is joined without parsing anything. */
+int url_resolve_normal(const char *base, const char *href, char **out);
+
+/* Whether url_normalize() gives url back unchanged. */
+bool url_is_normal(const char *url);
+
 /* The scheme of an absolute URL (case-insensitive), URL_SCHEME_OTHER when
  * it has none of the three. */
 enum url_scheme url_scheme_of(const char *url);

@@ -166,6 +166,95 @@ static void test_resolve(void)
     }
 }
 
+/* url_resolve_normal() must answer exactly as url_resolve() for any
+ * normal base: every resolve case whose base is normal, and a grid of
+ * bases and hrefs around the shortcut's edges. */
+static void check_same_resolution(const char *base, const char *href)
+{
+    char *slow = NULL, *fast = NULL;
+    int rc_slow = url_resolve(base, href, &slow);
+    int rc_fast = url_resolve_normal(base, href, &fast);
+    bool same = rc_slow == rc_fast &&
+                (rc_slow != 0 || (slow && fast && strcmp(slow, fast) == 0));
+    CHECK_CASE(href, same);
+    if (!same)
+        fprintf(stderr, "  base %s: %d %s vs %d %s\n", base, rc_slow,
+                slow ? slow : "-", rc_fast, fast ? fast : "-");
+    free(slow);
+    free(fast);
+}
+
+static void test_resolve_normal(void)
+{
+    size_t normal = 0;
+    for (size_t i = 0; i < sizeof(resolve_cases) / sizeof(resolve_cases[0]);
+         i++) {
+        if (!url_is_normal(resolve_cases[i].base))
+            continue;
+        normal++;
+        check_same_resolution(resolve_cases[i].base, resolve_cases[i].href);
+    }
+    CHECK(normal > 20);
+    static const char *const bases[] = {
+        "https://h.org/",
+        "https://h.org/a/b/catalog.json",
+        "http://h.org:8080/a/",
+        "http://127.0.0.1:18101/c00/c01/collection.json",
+        "https://h.org/a//b/x.json",
+        "https://h.org/s?q=a/b",
+        "http://[fe80::1]/x/y.json",
+        "file:///srv/stac/catalog.json",
+    };
+    static const char *const hrefs[] = {
+        "items/a.json",
+        "a.json",
+        "a/b/c/",
+        "x~y_z-1.2.json",
+        "./items/a.json",
+        "././a",
+        "./",
+        "./.",
+        "./../a",
+        ".//a",
+        "./a/./b",
+        "./a b",
+        "./?q",
+        "./#f",
+        "./a:b",
+        "...",
+        ".a/b",
+        "a/.",
+        "a/./b",
+        "./a.json",
+        "../a.json",
+        "a/..",
+        "a//b",
+        "/a.json",
+        "//h2.org/a",
+        "a b.json",
+        "a%20b",
+        "a?x=1",
+        "a#f",
+        "A/B.JSON",
+        "caf\xc3\xa9",
+        "a:b",
+        "a\\b",
+        "",
+        ".",
+        "..",
+        "/",
+    };
+    for (size_t b = 0; b < sizeof(bases) / sizeof(bases[0]); b++) {
+        CHECK_CASE(bases[b], url_is_normal(bases[b]));
+        for (size_t h = 0; h < sizeof(hrefs) / sizeof(hrefs[0]); h++)
+            check_same_resolution(bases[b], hrefs[h]);
+    }
+    CHECK(!url_is_normal("HTTPS://h.org/"));
+    CHECK(!url_is_normal("https://h.org/a/../b"));
+    CHECK(!url_is_normal("https://h.org"));
+    CHECK(!url_is_normal("catalog.json"));
+}
+
 struct normalize_case {
     const char *name;
     const char *url;
@@ -425,6 +514,7 @@ static void test_from_arg_path(void)
 int main(void)
 {
     test_resolve();
+    test_resolve_normal();
     test_normalize();
     test_lengths();
     test_scheme_of();
