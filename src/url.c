@@ -392,7 +392,10 @@ int url_resolve_normal(const char *base, const char *href, char **out)
     const char *rel = href;
     while (rel[0] == '.' && rel[1] == '/')
         rel += 2;
-    if (!path || strchr(base, '?') || !url_is_plain_path(rel))
+    /* An empty segment in the base path is left to libcurl, which drops a
+     * leading one when it joins (found by fuzzing). */
+    if (!path || strchr(base, '?') || strstr(path, "//") ||
+        !url_is_plain_path(rel))
         return url_resolve(base, href, out);
     /* RFC 3986 5.2.3: all but the last segment of the base path, then
      * the reference. */

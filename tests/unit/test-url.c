@@ -201,6 +201,8 @@ static void test_resolve_normal(void)
         "http://h.org:8080/a/",
         "http://127.0.0.1:18101/c00/c01/collection.json",
         "https://h.org/a//b/x.json",
+        "https://h.org//x.json",
+        "https://exam//exple.com",
         "https://h.org/s?q=a/b",
         "http://[fe80::1]/x/y.json",
         "file:///srv/stac/catalog.json",
