@@ -102,8 +102,19 @@ static bool is_marker(const unsigned char *p, const unsigned char *end)
  * holding a marker (is_marker()). */
 static bool scan_string(struct scan *sc, struct raw *out)
 {
+    /* Bytes that need a closer look: controls, '"', '\\', the first
+     * letters of markers, and everything past ASCII. Most bytes of a
+     * document are none of these and cost one load and one test. */
+    static const bool special[256] = {
+        [0 ... 0x1f] = true, ['"'] = true, ['\\'] = true,
+        ['m'] = true,        ['d'] = true, [0x80 ... 0xff] = true,
+    };
     const unsigned char *p = ++sc->p;
     while (p < sc->end) {
+        while (p < sc->end && !special[*p])
+            p++;
+        if (p == sc->end)
+            break;
         unsigned c = *p;
         if ((c == 'm' || c == 'd') && is_marker(p, sc->end))
             return false;
