@@ -472,6 +472,67 @@ bool url_is_registry_ref(const char *href)
            !url_ends_with_nocase(href, n, ".geojson");
 }
 
+/* url_host_key() for the usual form, "http[s]://host[:port]/..." with a
+ * lower-case DNS name or IPv4 address and a plain port: cut out of the
+ * string. False (nothing done) for anything else. */
+/* Whether host[0..n) is a name libcurl keeps as it is: lower-case labels
+ * of letters, digits and '-', the last one starting with a letter, or a
+ * dotted quad in canonical form (libcurl rewrites "127.1" or "0x7f.1"). */
+static bool url_is_plain_host(const char *host, size_t n)
+{
+    size_t labels = 0, start = 0;
+    bool quad = true;
+    for (size_t i = 0; i <= n; i++) {
+        if (i < n && host[i] != '.')
+            continue;
+        size_t len = i - start;
+        const char *l = host + start;
+        if (len == 0)
+            return false;
+        labels++;
+        bool digits = strspn(l, "0123456789") >= len;
+        if (!digits || len > 3 || (len > 1 && l[0] == '0') ||
+            strtoul(l, NULL, 10) > 255)
+            quad = false;
+        if (i == n)
+            return (l[0] >= 'a' && l[0] <= 'z') || (quad && labels == 4);
+        start = i + 1;
+    }
+    return false;
+}
+
+/* url_host_key() for the usual form, "http[s]://host[:port]/..." with a
+ * plain host and port: cut out of the string. False (nothing done) for
+ * anything else. */
+static bool url_host_key_plain(const char *url, char **out)
+{
+    size_t scheme = url_scheme_len(url);
+    bool is_https = scheme == 5 && strncmp(url, "https://", 8) == 0;
+    if (!is_https && !(scheme == 4 && strncmp(url, "http://", 7) == 0))
+        return false;
+    const char *host = url + scheme + 3, *p = host;
+    while ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '.' ||
+           *p == '-')
+        p++;
+    size_t host_len = (size_t)(p - host);
+    if (!url_is_plain_host(host, host_len))
+        return false;
+    unsigned long port = is_https ? 443 : 80;
+    if (*p == ':') {
+        const char *digits = ++p;
+        port = 0;
+        while (*p >= '0' && *p <= '9' && p - digits < 6)
+            port = port * 10 + (unsigned long)(*p++ - '0');
+        if (p == digits || digits[0] == '0' || p - digits > 5 || port > 65535)
+            return false;
+    }
+    if (*p != '/')
+        return false;
+    *out = xasprintf("%s://%.*s:%lu", is_https ? "https" : "http",
+                     (int)host_len, host, port);
+    return true;
+}
+
 int url_host_key(const char *url, char **out)
 {
     enum url_scheme kind = url_scheme_of(url);
@@ -485,7 +546,12 @@ int url_host_key(const char *url, char **out)
         *out = xstrdup("file://");
         return 0;
     }
-    if (kind == URL_SCHEME_OTHER || url_prepare(url, &prepared) != 0)
+    if (kind == URL_SCHEME_OTHER)
+        return SM_E_URL;
+    /* Every URL the frontier queues; the parse below is for the rest. */
+    if (url_host_key_plain(url, out))
+        return 0;
+    if (url_prepare(url, &prepared) != 0)
         return SM_E_URL;
     u = curl_url();
     if (!u) {

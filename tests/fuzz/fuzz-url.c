@@ -2,7 +2,8 @@
 /* Fuzz target for src/url.c: the input is "base\nhref"; both go through
  * resolution, normalisation and the registry test. A resolved URL must be a
  * fixed point of url_normalize(), and its host key must exist; against a
- * normal base, url_resolve_normal() must give what url_resolve() gives. */
+ * normal base, url_resolve_normal() must give what url_resolve() gives,
+ * and url_host_key() the same key whatever the case of the scheme. */
 #include <config.h>
 
 #include <stdint.h>
@@ -49,6 +50,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         free(fast);
     }
     free(norm);
+    /* url_host_key()'s shortcut against its parse, which an upper-case
+     * scheme forces. */
+    if (strncmp(base, "http", 4) == 0) {
+        char *upper = xstrdup(base), *a = NULL, *b = NULL;
+        for (char *p = upper; *p && *p != ':'; p++)
+            if (*p >= 'a' && *p <= 'z')
+                *p = (char)(*p - 'a' + 'A');
+        int rc_a = url_host_key(base, &a), rc_b = url_host_key(upper, &b);
+        if (rc_a != rc_b || (rc_a == 0 && strcmp(a, b) != 0))
+            abort();
+        free(upper);
+        free(a);
+        free(b);
+    }
     free(out);
     free(base);
     free(href);

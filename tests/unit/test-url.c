@@ -4,6 +4,8 @@
  * references, politeness keys and command-line arguments. */
 #include <config.h>
 
+#include <ctype.h>
+
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -430,6 +432,66 @@ static void test_host_key(void)
     }
 }
 
+/* The plain-form shortcut of url_host_key() must agree with the parse: an
+ * upper-case scheme never takes the shortcut, so compare with that. */
+static void check_host_key_same(const char *url)
+{
+    char *upper = xstrdup(url), *a = NULL, *b = NULL;
+    for (char *p = upper; *p && *p != ':'; p++)
+        *p = (char)toupper((unsigned char)*p);
+    int rc_a = url_host_key(url, &a), rc_b = url_host_key(upper, &b);
+    bool same = rc_a == rc_b && (rc_a != 0 || (a && b && strcmp(a, b) == 0));
+    CHECK_CASE(url, same);
+    if (!same)
+        fprintf(stderr, "  %d %s vs %d %s\n", rc_a, a ? a : "-", rc_b,
+                b ? b : "-");
+    free(upper);
+    free(a);
+    free(b);
+}
+
+static void test_host_key_plain(void)
+{
+    static const char *const urls[] = {
+        "http://127.0.0.1:18101/c00/items/a.json",
+        "https://h.org/",
+        "http://h.org:8080/x",
+        "http://h.org:80/x",
+        "https://h.org:443/",
+        "http://localhost/x",
+        "http://xn--bcher-kva.example/x",
+        "http://a-b.c-d.org/x",
+        "http://127.1/x",
+        "http://0x7f.0.0.1/x",
+        "http://2130706433/x",
+        "http://01.2.3.4/x",
+        "http://1.2.3.256/x",
+        "http://1.2.3.4.5/x",
+        "http://1.2.3/x",
+        "http://a..b/x",
+        "http://h.org./x",
+        "http://.h.org/x",
+        "http://h.org:080/x",
+        "http://h.org:65535/x",
+        "http://h.org:65536/x",
+        "http://h.org:0/x",
+        "http://h.org:/x",
+        "http://h.org:123456/x",
+        "http://h.org",
+        "http://h.org?x",
+        "http://h.org#f",
+        "http://-h.org/x",
+        "http://h-.org/x",
+        "http://h.1org/x",
+        "http://h.org1/x",
+        "http://u@h.org/x",
+        "http://h_o.org/x",
+        "https://H.org/x",
+    };
+    for (size_t i = 0; i < sizeof(urls) / sizeof(urls[0]); i++)
+        check_host_key_same(urls[i]);
+}
+
 static void test_from_arg_urls(void)
 {
     static const struct {
@@ -522,6 +584,7 @@ int main(void)
     test_scheme_of();
     test_registry_ref();
     test_host_key();
+    test_host_key_plain();
     test_from_arg_urls();
     test_from_arg_path();
     return check_exit("test-url");
