@@ -18,8 +18,7 @@ enum store_dbi {
     STORE_DBI_DSKEYS,   /* secondary key -> dataset key (MDB_DUPSORT) */
     STORE_DBI_CRAWL,    /* record key -> binary crawl state */
     STORE_DBI_META,     /* meta key -> JSON text */
-    STORE_DBI_HEADS,    /* model key -> url NUL keys NUL NUL */
-    STORE_DBI_DSHEADS,  /* dataset key -> url NUL keys NUL NUL */
+    STORE_DBI_KEYIDS,   /* secondary key -> model key NUL id (MDB_DUPSORT) */
     STORE_NDBI,
 };
 
@@ -44,7 +43,7 @@ struct store {
     MDB_dbi dbi[STORE_NDBI];
     char *dir;        /* for messages */
     bool is_readonly; /* opened with MDB_RDONLY */
-    bool has_heads;   /* false: an older index, read without its heads */
+    bool has_keyids;  /* false: an older index, read without keyids */
     size_t mapsize;   /* current map size, grown by doubling */
     MDB_txn *rtxn;    /* the open read transaction, if any */
     int rdepth;       /* nesting depth of store_read_begin() */
@@ -57,6 +56,11 @@ struct store {
  * so it must not consume its input. Returns 0 or SM_E_* (SM_E_MAPFULL makes
  * store_write() grow the map and call it again). */
 typedef int (*store_apply_fn)(void *ctx, MDB_txn *txn);
+
+/* Fill keyids from the model records, in txn (index.c): called when a
+ * writer opens an index from before keyids, in the transaction that
+ * creates the table, so that it never exists half filled. */
+int index_fill_keyids(struct store *st, MDB_txn *txn);
 
 /* Fill k with the LMDB form of the string (s, len). */
 void store_key_init(struct store_key *k, const char *s, size_t len);

@@ -4,12 +4,16 @@
  * It does not parse records; they are opaque JSON bytes here.
  *
  * On-disk layout: one LMDB environment, data.mdb and lock.mdb in the index
- * directory, with eight named databases.
+ * directory, with six named databases.
  *   records  key(url) -> url NUL keys NUL json NUL      (model records)
- *   heads    key(url) -> url NUL keys NUL NUL           (the same, no json)
  *   keys     key(k)   -> key(url), MDB_DUPSORT: one pair per secondary key
  *                        k of each model record ("id=...", "task=...")
- *   datasets, dsheads, dskeys   the same three for dataset records
+ *   datasets, dskeys     the same two for dataset records
+ *   keyids   key(k)   -> key(url) NUL id, MDB_DUPSORT: keys again, with
+ *                        each model's id beside its key, so that a search
+ *                        printing ids reads one key's list and nothing else
+ *                        (the id is left out when it would not fit LMDB's
+ *                        511 bytes; readers then look the record up)
  *   crawl    key(url) -> crawl state, binary, see crawl_encode()
  *   meta     key(k)   -> the JSON text, no terminator
  * key(s) is s itself up to 400 bytes; a longer s (URLs run to 8 KiB, LMDB
@@ -19,11 +23,7 @@
  * can tell two long URLs with equal hashed keys apart (the second one then
  * replaces the first, with a warning). Iteration is in key order, which is
  * URL order except among URLs longer than 400 bytes that share their first
- * 400 bytes: those follow their hashes.
- * heads exist so that a query answered by keys alone reads a few hundred
- * bytes per hit, packed in leaf pages, instead of the first page of a
- * record of several KiB; indexes written before heads existed get them
- * filled in by the first writer that opens them (store.c). */
+ * 400 bytes: those follow their hashes. */
 #include <config.h>
 
 #include <errno.h>
@@ -342,12 +342,6 @@ static MDB_dbi records_dbi(const struct index *ix, enum index_table t)
         .dbi[t == INDEX_DATASETS ? STORE_DBI_DATASETS : STORE_DBI_RECORDS];
 }
 
-static MDB_dbi heads_dbi(const struct index *ix, enum index_table t)
-{
-    return ix->store
-        .dbi[t == INDEX_DATASETS ? STORE_DBI_DSHEADS : STORE_DBI_HEADS];
-}
-
 static MDB_dbi keys_dbi(const struct index *ix, enum index_table t)
 {
     return ix->store
@@ -393,25 +387,96 @@ static int keys_apply(struct index *ix, MDB_txn *txn, enum index_table t,
     return rc;
 }
 
-/* Write the head of the staged record op (its value up to the keys' NUL,
- * and one more NUL for the empty json) under record key rk. */
-static int put_head(struct index *ix, MDB_txn *txn, const struct staged *op,
-                    MDB_val *rk)
+_Static_assert(INDEX_KEY_DIRECT_MAX == STORE_KEY_DIRECT_MAX,
+               "index.h and index-int.h agree on direct keys");
+
+/* LMDB's bound on DUPSORT values, the same as on keys. */
+#define KEYIDS_VALUE_MAX 511
+
+static MDB_dbi keyids_dbi(const struct index *ix)
 {
-    const char *p = op->val;
-    const char *url_end = memchr(p, '\0', op->len);
-    const char *keys_end =
-        url_end ? memchr(url_end + 1, '\0', op->len - (size_t)(url_end + 1 - p))
-                : NULL;
-    if (!keys_end)
-        return SM_E_INVAL; /* staged by record_value_make(), never so */
-    size_t n = (size_t)(keys_end + 1 - p);
-    char *head = xmalloc(n + 1);
-    memcpy(head, p, n);
-    head[n] = '\0';
-    MDB_val v = {n + 1, head};
-    int rc = store_put(txn, heads_dbi(ix, op->table), rk, &v, 0);
-    free(head);
+    return ix->store.dbi[STORE_DBI_KEYIDS];
+}
+
+/* The id in a keys list (the value of its "id=" key): *n bytes at the
+ * result, or NULL and 0 when there is none. */
+static const char *keys_id(const char *list, size_t *n)
+{
+    while (*list) {
+        const char *end = strchr(list, KEY_SEP);
+        size_t len = end ? (size_t)(end - list) : strlen(list);
+        if (len >= 3 && memcmp(list, "id=", 3) == 0) {
+            *n = len - 3;
+            return list + 3;
+        }
+        if (!end)
+            break;
+        list = end + 1;
+    }
+    *n = 0;
+    return NULL;
+}
+
+/* Put (put = true) or delete the keyids pair of every key of list for
+ * record key rk. All of them, not a difference: the id is in each value. */
+static int keyids_apply(struct index *ix, MDB_txn *txn, const char *list,
+                        const MDB_val *rk, bool put)
+{
+    char buf[KEYIDS_VALUE_MAX];
+    size_t id_len, n = rk->mv_size;
+    const char *id = keys_id(list, &id_len);
+    memcpy(buf, rk->mv_data, n);
+    buf[n++] = '\0';
+    if (id && n + id_len <= sizeof(buf)) {
+        memcpy(buf + n, id, id_len);
+        n += id_len;
+    }
+    int rc = 0;
+    while (*list && rc == 0) {
+        const char *end = strchr(list, KEY_SEP);
+        size_t len = end ? (size_t)(end - list) : strlen(list);
+        if (len) {
+            struct store_key k;
+            MDB_val v = {n, buf};
+            store_key_init(&k, list, len);
+            rc = put ? store_put(txn, keyids_dbi(ix), &k.val, &v, MDB_NODUPDATA)
+                     : store_del(txn, keyids_dbi(ix), &k.val, &v);
+        }
+        if (!end)
+            break;
+        list = end + 1;
+    }
+    return rc;
+}
+
+int index_fill_keyids(struct store *st, MDB_txn *txn)
+{
+    /* Only the store and the table handles are used; see keyids_apply(). */
+    struct index ix = {.store = *st};
+    MDB_cursor *cur = NULL;
+    MDB_val k, v;
+    size_t filled = 0;
+    int got, rc = store_cursor_open(txn, st->dbi[STORE_DBI_RECORDS], &cur);
+    if (rc != 0)
+        return rc;
+    for (got = store_cursor_get(cur, &k, &v, MDB_FIRST); got == 0 && rc == 0;
+         got = store_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        struct record_value rv;
+        if (record_value_parse(&ix, &v, &rv) != 0)
+            continue; /* skipped by every reader too */
+        /* Copy out: puts may move the page rv points into. */
+        char *keys = xstrdup(rv.keys);
+        MDB_val rk = k;
+        rc = keyids_apply(&ix, txn, keys, &rk, true);
+        free(keys);
+        filled++;
+    }
+    mdb_cursor_close(cur);
+    if (rc == 0 && got != SM_E_NOTFOUND)
+        rc = got;
+    if (rc == 0 && filled > 0)
+        log_info("index %s: upgraded: ids of %zu model records added", st->dir,
+                 filled);
     return rc;
 }
 
@@ -440,20 +505,23 @@ static int apply_record(struct index *ix, MDB_txn *txn, const struct staged *op)
     } else if (rc != SM_E_NOTFOUND) {
         goto out;
     }
+    bool is_model = op->table == INDEX_MODELS;
     if (old_keys) {
         rc = keys_apply(ix, txn, op->table, old_keys, op->keys, &k.val, false);
+        if (rc == 0 && is_model)
+            rc = keyids_apply(ix, txn, old_keys, &k.val, false);
         if (rc != 0)
             goto out;
     }
     data.mv_data = op->val;
     data.mv_size = op->len;
     rc = store_put(txn, records_dbi(ix, op->table), &k.val, &data, 0);
-    if (rc == 0)
-        rc = put_head(ix, txn, op, &k.val);
     if (rc != 0)
         goto out;
     rc = keys_apply(ix, txn, op->table, op->keys, old_keys ? old_keys : "",
                     &k.val, true);
+    if (rc == 0 && is_model)
+        rc = keyids_apply(ix, txn, op->keys, &k.val, true);
 out:
     free(old_keys);
     return rc;
@@ -783,12 +851,12 @@ int index_foreach_record(struct index *ix, index_record_cb cb, void *ctx)
 /* The records under a secondary key, for either kind of callback. */
 static int foreach_key(struct index *ix, enum index_table table,
                        const char *key, index_record_cb cb, index_entry_cb ecb,
-                       bool heads, void *ctx)
+                       void *ctx)
 {
     int rc = SM_E_INVAL;
     int got;
     MDB_txn *txn = NULL;
-    MDB_cursor *cur = NULL, *rcur = NULL;
+    MDB_cursor *cur = NULL;
     struct store_key sk;
     MDB_val k, v;
 
@@ -801,9 +869,6 @@ static int foreach_key(struct index *ix, enum index_table table,
     if (rc != 0)
         return rc;
     rc = store_cursor_open(txn, keys_dbi(ix, table), &cur);
-    if (rc == 0)
-        rc = store_cursor_open(
-            txn, heads ? heads_dbi(ix, table) : records_dbi(ix, table), &rcur);
     if (rc != 0)
         goto out;
     k = sk.val;
@@ -813,11 +878,7 @@ static int foreach_key(struct index *ix, enum index_table table,
         struct record_value rv;
         /* v is the record's key. Going through the record gives the full
          * URL and checks the key, which a hashed key cannot promise. */
-        /* A cursor, not mdb_get(): LMDB checks the cursor's current leaf
-         * before descending from the root, and the record keys come in
-         * order, so most lookups stay on the page of the previous one. */
-        MDB_val rk = v;
-        rc = store_cursor_get(rcur, &rk, &rec, MDB_SET_KEY);
+        rc = store_get(txn, records_dbi(ix, table), &v, &rec);
         if (rc == SM_E_NOTFOUND)
             continue;
         if (rc != 0)
@@ -828,15 +889,12 @@ static int foreach_key(struct index *ix, enum index_table table,
         if (!keys_have(rv.keys, key, strlen(key)))
             continue;
         rc = cb ? cb(ctx, rv.url, rv.json, rv.len)
-                : ecb(ctx, rv.url, rv.keys, heads ? NULL : rv.json,
-                      heads ? 0 : rv.len);
+                : ecb(ctx, rv.url, rv.keys, rv.json, rv.len);
         if (rc != 0)
             goto out;
     }
     rc = got == SM_E_NOTFOUND ? 0 : got;
 out:
-    if (rcur)
-        mdb_cursor_close(rcur);
     if (cur)
         mdb_cursor_close(cur);
     store_read_end(&ix->store);
@@ -846,20 +904,13 @@ out:
 int index_foreach_key(struct index *ix, enum index_table table, const char *key,
                       index_record_cb cb, void *ctx)
 {
-    return foreach_key(ix, table, key, cb, NULL, false, ctx);
+    return foreach_key(ix, table, key, cb, NULL, ctx);
 }
 
 int index_foreach_key_entry(struct index *ix, enum index_table table,
                             const char *key, index_entry_cb cb, void *ctx)
 {
-    return foreach_key(ix, table, key, NULL, cb, false, ctx);
-}
-
-int index_foreach_key_head(struct index *ix, enum index_table table,
-                           const char *key, index_entry_cb cb, void *ctx)
-{
-    bool heads = ix && ix->store.has_heads;
-    return foreach_key(ix, table, key, NULL, cb, heads, ctx);
+    return foreach_key(ix, table, key, NULL, cb, ctx);
 }
 
 int index_foreach_id(struct index *ix, const char *id, index_record_cb cb,
@@ -1052,6 +1103,194 @@ static char *record_key_url(struct index *ix, MDB_txn *txn,
         record_value_parse(ix, &rec, &rv) != 0)
         return NULL;
     return xstrdup(rv.url);
+}
+
+bool index_has_keyids(const struct index *ix)
+{
+    return ix && ix->store.has_keyids;
+}
+
+/* One other key's list of a keyids query, walked alongside the first:
+ * both are sorted the same way (LMDB's default order of duplicates,
+ * memcmp then length), so each candidate is found by stepping forward a
+ * little or, after a gap, seeking. The lists are read once, in order. */
+struct keyids_list {
+    MDB_cursor *cur;
+    struct store_key key;
+    MDB_val at;   /* the current value */
+    bool is_done; /* past its last value */
+};
+
+static int dup_cmp(const MDB_val *a, const MDB_val *b)
+{
+    size_t n = a->mv_size < b->mv_size ? a->mv_size : b->mv_size;
+    int c = memcmp(a->mv_data, b->mv_data, n);
+    if (c != 0)
+        return c;
+    return a->mv_size < b->mv_size ? -1 : a->mv_size > b->mv_size;
+}
+
+static int keyids_list_open(struct index *ix, MDB_txn *txn, const char *key,
+                            struct keyids_list *l)
+{
+    int rc = store_cursor_open(txn, keyids_dbi(ix), &l->cur);
+    if (rc != 0)
+        return rc;
+    /* The list lives in a struct that does not move, so a direct key may
+     * keep pointing at the caller's string (alive for the whole query). */
+    store_key_init(&l->key, key, strlen(key));
+    MDB_val k = l->key.val;
+    rc = store_cursor_get(l->cur, &k, &l->at, MDB_SET_KEY);
+    l->is_done = rc != 0;
+    return rc == SM_E_NOTFOUND ? 0 : rc;
+}
+
+/* Whether the list holds v; v only grows from one call to the next. */
+static bool keyids_list_has(struct keyids_list *l, const MDB_val *v)
+{
+    for (int step = 0; !l->is_done && dup_cmp(&l->at, v) < 0; step++) {
+        MDB_val k = l->key.val, want = *v;
+        int got = step < 8
+                      ? store_cursor_get(l->cur, &k, &l->at, MDB_NEXT_DUP)
+                      : store_cursor_get(l->cur, &k, &want, MDB_GET_BOTH_RANGE);
+        if (got == 0 && step >= 8)
+            l->at = want;
+        l->is_done = got != 0;
+    }
+    return !l->is_done && dup_cmp(&l->at, v) == 0;
+}
+
+/* The other keys of a keyids query: the lists of also[] and of skip, and
+ * one probe cursor shared by the any[] keys (an OR, rarely used). */
+struct keyids_probes {
+    struct keyids_list also[8];
+    struct keyids_list skip;
+    MDB_cursor *any;
+};
+
+/* Whether the any[] key holds v; cur is a keyids cursor. */
+static bool keyids_has(MDB_cursor *cur, const char *key, const MDB_val *v)
+{
+    struct store_key k;
+    store_key_init(&k, key, strlen(key));
+    MDB_val pv = *v;
+    return store_cursor_get(cur, &k.val, &pv, MDB_GET_BOTH) == 0;
+}
+
+/* Whether the model with keyids value v passes q's other keys. */
+static bool keyids_admit(struct keyids_probes *pr,
+                         const struct index_key_query *q, const MDB_val *v)
+{
+    for (size_t i = 0; i < q->n_also; i++)
+        if (!keyids_list_has(&pr->also[i], v))
+            return false;
+    if (q->skip && keyids_list_has(&pr->skip, v))
+        return false;
+    if (q->n_any == 0)
+        return true;
+    for (size_t i = 0; i < q->n_any; i++)
+        if (keyids_has(pr->any, q->any[i], v))
+            return true;
+    return false;
+}
+
+static int keyids_probes_open(struct index *ix, MDB_txn *txn,
+                              const struct index_key_query *q,
+                              struct keyids_probes *pr)
+{
+    int rc = 0;
+    memset(pr, 0, sizeof(*pr));
+    if (q->n_also > sizeof(pr->also) / sizeof(pr->also[0]))
+        return SM_E_INVAL;
+    for (size_t i = 0; i < q->n_also && rc == 0; i++)
+        rc = keyids_list_open(ix, txn, q->also[i], &pr->also[i]);
+    if (rc == 0 && q->skip)
+        rc = keyids_list_open(ix, txn, q->skip, &pr->skip);
+    if (rc == 0)
+        rc = store_cursor_open(txn, keyids_dbi(ix), &pr->any);
+    return rc;
+}
+
+static void keyids_probes_close(struct keyids_probes *pr)
+{
+    for (size_t i = 0; i < sizeof(pr->also) / sizeof(pr->also[0]); i++)
+        if (pr->also[i].cur)
+            mdb_cursor_close(pr->also[i].cur);
+    if (pr->skip.cur)
+        mdb_cursor_close(pr->skip.cur);
+    if (pr->any)
+        mdb_cursor_close(pr->any);
+}
+
+/* Report one keyids value: the URL from the record key (or the record, for
+ * a hashed one) and the id beside it (or from the record, when it did not
+ * fit). */
+static int keyids_report(struct index *ix, MDB_txn *txn, const MDB_val *v,
+                         index_id_cb cb, void *ctx)
+{
+    const char *p = v->mv_data;
+    const char *nul = memchr(p, '\0', v->mv_size);
+    if (!nul)
+        return store_corrupt(&ix->store, "keyids", "no NUL");
+    MDB_val rk = {(size_t)(nul - p), (void *)p};
+    size_t id_len = v->mv_size - rk.mv_size - 1;
+    char *url = record_key_url(ix, txn, INDEX_MODELS, &rk);
+    char *id = NULL;
+    if (id_len > 0) {
+        id = copy_out(nul + 1, id_len);
+    } else {
+        MDB_val rec;
+        struct record_value rv;
+        size_t n = 0;
+        const char *in = NULL;
+        if (store_get(txn, records_dbi(ix, INDEX_MODELS), &rk, &rec) == 0 &&
+            record_value_parse(ix, &rec, &rv) == 0)
+            in = keys_id(rv.keys, &n);
+        id = copy_out(in ? in : "", n);
+    }
+    int rc = url ? cb(ctx, url, id) : 0;
+    free(url);
+    free(id);
+    return rc;
+}
+
+int index_foreach_key_id(struct index *ix, const struct index_key_query *q,
+                         index_id_cb cb, void *ctx)
+{
+    int rc, got;
+    MDB_txn *txn = NULL;
+    MDB_cursor *cur = NULL;
+    struct keyids_probes pr = {0};
+    struct store_key sk;
+    MDB_val k, v;
+
+    if (!ix || !q || !q->key || !cb || !ix->store.has_keyids)
+        return SM_E_INVAL;
+    store_key_init(&sk, q->key, strlen(q->key));
+    rc = store_read_begin(&ix->store, &txn);
+    if (rc != 0)
+        return rc;
+    rc = store_cursor_open(txn, keyids_dbi(ix), &cur);
+    if (rc == 0)
+        rc = keyids_probes_open(ix, txn, q, &pr);
+    if (rc != 0)
+        goto out;
+    k = sk.val;
+    for (got = store_cursor_get(cur, &k, &v, MDB_SET_KEY); got == 0;
+         got = store_cursor_get(cur, &k, &v, MDB_NEXT_DUP)) {
+        if (!keyids_admit(&pr, q, &v))
+            continue;
+        rc = keyids_report(ix, txn, &v, cb, ctx);
+        if (rc != 0)
+            goto out;
+    }
+    rc = got == SM_E_NOTFOUND ? 0 : got;
+out:
+    if (cur)
+        mdb_cursor_close(cur);
+    keyids_probes_close(&pr);
+    store_read_end(&ix->store);
+    return rc;
 }
 
 int index_foreach_key_without(struct index *ix, enum index_table table,

@@ -151,12 +151,37 @@ int index_get_entry(struct index *ix, enum index_table table, const char *url,
 int index_foreach_key_entry(struct index *ix, enum index_table table,
                             const char *key, index_entry_cb cb, void *ctx);
 
-/* index_foreach_key_entry() for readers that need only the URL and keys:
- * cb gets json NULL and len 0, unless the index predates heads (then the
- * record is read and passed as usual). Reads a few hundred bytes per
- * record instead of the record. */
-int index_foreach_key_head(struct index *ix, enum index_table table,
-                           const char *key, index_entry_cb cb, void *ctx);
+/* A query of model records by secondary keys alone, for
+ * index_foreach_key_id(): every record with key and all of also[], none
+ * with skip (NULL: none), and, when n_any > 0, one of any[]. Keys longer
+ * than 400 bytes are stored hashed and must not be used here (a collision
+ * would go unnoticed); query the records instead. */
+struct index_key_query {
+    const char *key;
+    const char *const *also;
+    size_t n_also;
+    const char *const *any;
+    size_t n_any;
+    const char *skip;
+};
+
+/* Longer secondary keys are stored hashed. */
+#define INDEX_KEY_DIRECT_MAX 400
+
+/* Receives the URL and id of one model record; return non-zero to stop. */
+typedef int (*index_id_cb)(void *ctx, const char *url, const char *id);
+
+/* Whether the index has the keyids table that index_foreach_key_id()
+ * reads: an index written by an older stacml lacks it until a harvest
+ * opens it for writing. */
+bool index_has_keyids(const struct index *ix);
+
+/* The URL and id of every model record matching q, in URL order (key
+ * order), read from the keys alone: no record is read unless its URL is
+ * longer than 400 bytes or its id did not fit beside its key. Returns 0,
+ * cb's non-zero value, SM_E_INVAL (no keyids) or SM_E_DB. */
+int index_foreach_key_id(struct index *ix, const struct index_key_query *q,
+                         index_id_cb cb, void *ctx);
 
 /* Visit the records of table that have the secondary key in_key but not
  * the key out_key (e.g. "source=S" but not "run=7"), without reading the

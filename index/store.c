@@ -43,7 +43,7 @@ static const char *const dbi_names[STORE_NDBI] = {
     [STORE_DBI_RECORDS] = "records",   [STORE_DBI_KEYS] = "keys",
     [STORE_DBI_DATASETS] = "datasets", [STORE_DBI_DSKEYS] = "dskeys",
     [STORE_DBI_CRAWL] = "crawl",       [STORE_DBI_META] = "meta",
-    [STORE_DBI_HEADS] = "heads",       [STORE_DBI_DSHEADS] = "dsheads",
+    [STORE_DBI_KEYIDS] = "keyids",
 };
 
 /* Log what failed with LMDB's words and return SM_E_DB. */
@@ -195,73 +195,26 @@ static int store_check_size(struct store *st)
     return 0;
 }
 
-static bool is_heads(int i)
+static bool is_dupsort(int i)
 {
-    return i == STORE_DBI_HEADS || i == STORE_DBI_DSHEADS;
+    return i == STORE_DBI_KEYS || i == STORE_DBI_DSKEYS ||
+           i == STORE_DBI_KEYIDS;
 }
 
-/* Fill the heads table `to` from the records table `from`: url NUL keys NUL
- * NUL for each record. For indexes written before heads existed. */
-static int store_fill_heads(struct store *st, MDB_txn *txn, MDB_dbi from,
-                            MDB_dbi to)
-{
-    MDB_cursor *cur = NULL;
-    MDB_val k, v;
-    size_t filled = 0;
-    int rc = store_cursor_open(txn, from, &cur);
-    if (rc != 0)
-        return rc;
-    int got;
-    for (got = store_cursor_get(cur, &k, &v, MDB_FIRST); got == 0;
-         got = store_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        const char *p = v.mv_data;
-        const char *url_end = memchr(p, '\0', v.mv_size);
-        const char *keys_end =
-            url_end ? memchr(url_end + 1, '\0',
-                             v.mv_size - (size_t)(url_end + 1 - p))
-                    : NULL;
-        if (!keys_end)
-            continue; /* unreadable; readers skip it in records too */
-        size_t n = (size_t)(keys_end + 1 - p);
-        char *head = xmalloc(n + 1);
-        memcpy(head, p, n);
-        head[n] = '\0';
-        MDB_val hk = k, hv = {n + 1, head};
-        rc = store_put(txn, to, &hk, &hv, 0);
-        free(head);
-        if (rc != 0)
-            break;
-        filled++;
-    }
-    if (rc == 0 && got != SM_E_NOTFOUND)
-        rc = got;
-    mdb_cursor_close(cur);
-    if (rc == 0 && filled > 0)
-        log_info("index %s: upgraded: %zu %s record heads added", st->dir,
-                 filled,
-                 from == st->dbi[STORE_DBI_RECORDS] ? "model" : "dataset");
-    return rc;
-}
-
-/* Open one named database. A heads table that an older index lacks is
- * created and filled by a writer, and left out (has_heads false) by a
- * reader, which then reads records instead. */
+/* Open one named database. keyids, which an older index lacks, is created
+ * and filled by a writer, and left out (has_keyids false) by a reader. */
 static int store_open_dbi(struct store *st, MDB_txn *txn, int i)
 {
-    unsigned flags =
-        i == STORE_DBI_KEYS || i == STORE_DBI_DSKEYS ? MDB_DUPSORT : 0;
+    unsigned flags = is_dupsort(i) ? MDB_DUPSORT : 0;
     int mrc = mdb_dbi_open(txn, dbi_names[i], flags, &st->dbi[i]);
-    if (mrc == MDB_NOTFOUND && is_heads(i) && st->is_readonly) {
-        st->has_heads = false;
+    if (mrc == MDB_NOTFOUND && i == STORE_DBI_KEYIDS && st->is_readonly) {
+        st->has_keyids = false;
         return 0;
     }
     if (mrc == MDB_NOTFOUND && !st->is_readonly) {
         mrc = mdb_dbi_open(txn, dbi_names[i], flags | MDB_CREATE, &st->dbi[i]);
-        if (mrc == 0 && is_heads(i)) {
-            int from =
-                i == STORE_DBI_HEADS ? STORE_DBI_RECORDS : STORE_DBI_DATASETS;
-            return store_fill_heads(st, txn, st->dbi[from], st->dbi[i]);
-        }
+        if (mrc == 0 && i == STORE_DBI_KEYIDS)
+            return index_fill_keyids(st, txn);
     }
     if (mrc == MDB_MAP_FULL)
         return SM_E_MAPFULL;
@@ -273,12 +226,13 @@ static int store_open_dbi(struct store *st, MDB_txn *txn, int i)
 }
 
 /* Open the named databases: created in write mode, looked up (and required
- * to exist, heads aside) in read mode. Also used as the store_write()
+ * to exist, keyids aside) in read mode. Also used as the store_write()
  * callback. */
 static int store_open_dbis(void *ctx, MDB_txn *txn)
 {
     struct store *st = ctx;
-    st->has_heads = true;
+    st->has_keyids = true;
+    /* keyids last: filling it reads the records. */
     for (int i = 0; i < STORE_NDBI; i++) {
         int rc = store_open_dbi(st, txn, i);
         if (rc != 0)

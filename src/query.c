@@ -654,6 +654,53 @@ static int on_planned_entry(void *ctx, const char *url, const char *keys,
     return on_raw_entry(pl->s, url, keys, json, len);
 }
 
+static int on_key_id(void *ctx, const char *url, const char *id)
+{
+    struct search *s = ctx;
+    put_safe(id, strlen(id));
+    putchar('\t');
+    put_safe(url, strlen(url));
+    putchar('\n');
+    s->matched++;
+    s->write_error = ferror(stdout) != 0;
+    return s->write_error ? 1 : 0;
+}
+
+/* --format ids of a key-exact query, from the keys alone (keyids); false
+ * when the index cannot answer so (no keyids yet, or a key long enough to
+ * be stored hashed). */
+static bool run_ids_from_keys(struct index *ix, struct search *s,
+                              const struct key_plan *plan, size_t best, int *rc)
+{
+    if (s->fmt != FORMAT_IDS || !index_has_keyids(ix))
+        return false;
+    const char *also[6], *any[64];
+    size_t n_also = 0, n_any = json_array_size(plan->any);
+    for (size_t i = 0; i < plan->n_must; i++) {
+        if (strlen(plan->must[i]) > INDEX_KEY_DIRECT_MAX)
+            return false;
+        if (i != best)
+            also[n_also++] = plan->must[i];
+    }
+    if (n_any > sizeof(any) / sizeof(any[0]))
+        return false;
+    for (size_t i = 0; i < n_any; i++) {
+        any[i] = json_string_value(json_array_get(plan->any, i));
+        if (strlen(any[i]) > INDEX_KEY_DIRECT_MAX)
+            return false;
+    }
+    struct index_key_query q = {
+        .key = plan->must[best],
+        .also = also,
+        .n_also = n_also,
+        .any = any,
+        .n_any = n_any,
+        .skip = s->q->include_gone ? NULL : "state=gone",
+    };
+    *rc = index_foreach_key_id(ix, &q, on_key_id, s);
+    return true;
+}
+
 /* A key-exact query: stream the records under its rarest key, in URL
  * order and one read transaction, checking the other keys on each record's
  * key list; no candidate set, no JSON decoding. */
@@ -670,11 +717,10 @@ static int run_planned(struct index *ix, struct search *s,
     }
     if (best_n == 0)
         return 0;
+    int rc;
+    if (run_ids_from_keys(ix, s, plan, best, &rc))
+        return rc;
     struct planned pl = {s, plan};
-    /* ids need only the URL and keys: read the small heads, not records. */
-    if (s->fmt == FORMAT_IDS)
-        return index_foreach_key_head(ix, INDEX_MODELS, plan->must[best],
-                                      on_planned_entry, &pl);
     return index_foreach_key_entry(ix, INDEX_MODELS, plan->must[best],
                                    on_planned_entry, &pl);
 }

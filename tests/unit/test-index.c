@@ -1121,45 +1121,41 @@ out:
     free(dir);
 }
 
-/* What index_foreach_key_head() reports: "url keys json?" lines. */
-static int on_head(void *ctx, const char *url, const char *keys,
-                   const char *json, size_t len)
+/* What index_foreach_key_id() reports: "url id" lines. */
+static int on_key_id(void *ctx, const char *url, const char *id)
 {
     char **out = ctx;
-    char *line = xasprintf("%s%s %s %s\n", *out ? *out : "", url, keys,
-                           json ? (len ? "json" : "empty") : "-");
+    char *line = xasprintf("%s%s %s\n", *out ? *out : "", url, id);
     free(*out);
     *out = line;
     return 0;
 }
 
-static char *heads_of(const char *dir, const char *key, enum index_table t)
+static char *key_ids(const char *dir, const struct index_key_query *q)
 {
     struct index *ix = NULL;
     char *out = NULL;
     if (index_open(dir, INDEX_READ, &ix) != 0)
         return xstrdup("(open failed)");
-    if (index_foreach_key_head(ix, t, key, on_head, &out) != 0) {
-        free(out);
+    if (!index_has_keyids(ix))
+        out = xstrdup("(no keyids)");
+    else if (index_foreach_key_id(ix, q, on_key_id, &out) != 0)
         out = xstrdup("(foreach failed)");
-    }
     index_close(ix);
     return out ? out : xstrdup("");
 }
 
-/* Make dir look like an index written before heads existed. */
-static bool drop_heads(const char *dir)
+/* Make dir look like an index written before keyids existed. */
+static bool drop_keyids(const char *dir)
 {
     MDB_env *env = NULL;
     MDB_txn *txn = NULL;
     MDB_dbi dbi;
     bool ok = mdb_env_create(&env) == 0 && mdb_env_set_maxdbs(env, 16) == 0 &&
               mdb_env_open(env, dir, 0, 0600) == 0 &&
-              mdb_txn_begin(env, NULL, 0, &txn) == 0;
-    const char *names[] = {"heads", "dsheads"};
-    for (int i = 0; ok && i < 2; i++)
-        ok = mdb_dbi_open(txn, names[i], 0, &dbi) == 0 &&
-             mdb_drop(txn, dbi, 1) == 0;
+              mdb_txn_begin(env, NULL, 0, &txn) == 0 &&
+              mdb_dbi_open(txn, "keyids", MDB_DUPSORT, &dbi) == 0 &&
+              mdb_drop(txn, dbi, 1) == 0;
     if (ok)
         ok = mdb_txn_commit(txn) == 0;
     else if (txn)
@@ -1168,70 +1164,162 @@ static bool drop_heads(const char *dir)
     return ok;
 }
 
-/* Heads: written with each record, read without the record, filled in
- * when a writer opens an index from before heads, and not required by a
- * reader of such an index (it reads the records instead). */
-static void test_heads(const char *root)
+/* The records of the keyids test: m000..m299 with keys by divisibility. */
+#define KI_N 300
+static bool ki_has(int i, int d)
+{
+    return i % d == 0;
+}
+
+static char *ki_expect(int need_a, int need_b, bool skip_gone, bool any_t)
+{
+    char *out = xstrdup("");
+    for (int i = 0; i < KI_N; i++) {
+        if (!ki_has(i, need_a) || (need_b && !ki_has(i, need_b)) ||
+            (skip_gone && ki_has(i, 11)) ||
+            (any_t && !ki_has(i, 5) && !ki_has(i, 13)))
+            continue;
+        char *line = xasprintf("%shttps://e/m%03d m%03d\n", out, i, i);
+        free(out);
+        out = line;
+    }
+    return out;
+}
+
+/* keyids: the id beside each key, answered without records; in step with
+ * replaced records; filled in when a writer opens an older index. */
+static void test_keyids(const char *root)
 {
     struct index *ix = NULL;
-    char *dir = path_join(root, "heads");
-    char long_url[600];
-    const char *k1[] = {"task=a", "id=m1"};
-    const char *k2[] = {"task=a", "id=m2"};
-    const char *k3[] = {"task=b", "id=m1"};
-    const char *kd[] = {"task=a", "id=d1"};
-
-    memset(long_url, 0, sizeof(long_url));
-    memcpy(long_url, "https://e/", 10);
-    memset(long_url + 10, 'x', 500);
+    char *dir = path_join(root, "keyids");
     CHECK_INT_EQ(index_open(dir, INDEX_WRITE, &ix), 0);
     if (!ix)
         goto out;
-    CHECK_INT_EQ(index_put(ix, INDEX_MODELS, "https://e/m1", k1, 2, "{}", 2),
-                 0);
-    CHECK_INT_EQ(index_put(ix, INDEX_MODELS, long_url, k2, 2, "{\"x\":1}", 7),
-                 0);
-    CHECK_INT_EQ(index_put(ix, INDEX_DATASETS, "https://e/d1", kd, 2, "{}", 2),
-                 0);
+    for (int i = 0; i < KI_N; i++) {
+        char *url = xasprintf("https://e/m%03d", i);
+        char *id = xasprintf("id=m%03d", i);
+        const char *keys[10];
+        size_t n = 0;
+        keys[n++] = id;
+        keys[n++] = "all=1";
+        if (!ki_has(i, 11))
+            keys[n++] = "n11=1";
+        if (ki_has(i, 2))
+            keys[n++] = "k2=1";
+        if (ki_has(i, 3))
+            keys[n++] = "k3=1";
+        if (ki_has(i, 7))
+            keys[n++] = "k7=1";
+        if (ki_has(i, 11))
+            keys[n++] = "state=gone";
+        if (ki_has(i, 5))
+            keys[n++] = "t=x";
+        if (ki_has(i, 13))
+            keys[n++] = "t=y";
+        CHECK_INT_EQ(index_put(ix, INDEX_MODELS, url, keys, n, "{}", 2), 0);
+        free(url);
+        free(id);
+    }
     index_close(ix);
 
-    char *want = xasprintf("https://e/m1 task=a\x1eid=m1 -\n"
-                           "%s task=a\x1eid=m2 -\n",
-                           long_url);
-    char *got = heads_of(dir, "task=a", INDEX_MODELS);
-    CHECK_STR_EQ(got, want);
-    free(got);
-    got = heads_of(dir, "task=a", INDEX_DATASETS);
-    CHECK_STR_EQ(got, "https://e/d1 task=a\x1eid=d1 -\n");
-    free(got);
+    const char *k3[] = {"k3=1"}, *k2k3[] = {"k2=1", "k3=1"};
+    const char *ts[] = {"t=x", "t=y"};
+    struct {
+        struct index_key_query q;
+        int a, b;
+        bool skip, any;
+    } cases[] = {
+        {{"k2=1", NULL, 0, NULL, 0, NULL}, 2, 0, false, false},
+        {{"k2=1", k3, 1, NULL, 0, "state=gone"}, 2, 3, true, false},
+        {{"k7=1", k2k3, 2, NULL, 0, "state=gone"}, 42, 0, true, false},
+        {{"k3=1", NULL, 0, ts, 2, NULL}, 3, 0, false, true},
+        {{"k2=1", NULL, 0, ts, 2, "state=gone"}, 2, 0, true, true},
+        /* A rare key walked against a dense one: the dense list is
+         * skipped through by seeking, not stepping. */
+        {{"k7=1", (const char *[]){"k2=1"}, 1, NULL, 0, NULL},
+         7,
+         2,
+         false,
+         false},
+        {{"t=y", (const char *[]){"all=1"}, 1, NULL, 0, "state=gone"},
+         13,
+         1,
+         true,
+         false},
+        {{"t=y", (const char *[]){"all=1", "k2=1"}, 2, NULL, 0, NULL},
+         26,
+         1,
+         false,
+         false},
+        /* ... with holes: 143 and 286 are seeked past, not matched. */
+        {{"t=y", (const char *[]){"n11=1"}, 1, NULL, 0, NULL},
+         13,
+         0,
+         true,
+         false},
+    };
+    for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+        char *want =
+            ki_expect(cases[c].a, cases[c].b, cases[c].skip, cases[c].any);
+        char *got = key_ids(dir, &cases[c].q);
+        CHECK_STR_EQ(got, want);
+        free(got);
+        free(want);
+    }
 
-    /* An older index: readers fall back to the records. */
-    CHECK(drop_heads(dir));
-    char *want_old = xasprintf("https://e/m1 task=a\x1eid=m1 json\n"
-                               "%s task=a\x1eid=m2 json\n",
-                               long_url);
-    got = heads_of(dir, "task=a", INDEX_MODELS);
-    CHECK_STR_EQ(got, want_old);
-    free(got);
-    free(want_old);
-
-    /* The first writer fills them in; a replaced record replaces its head. */
+    /* A replaced record: new id, fewer keys; the old pairs are gone. */
     CHECK_INT_EQ(index_open(dir, INDEX_WRITE, &ix), 0);
     if (ix) {
+        const char *keys[] = {"id=renamed", "k3=1"};
         CHECK_INT_EQ(
-            index_put(ix, INDEX_MODELS, "https://e/m1", k3, 2, "{}", 2), 0);
+            index_put(ix, INDEX_MODELS, "https://e/m006", keys, 2, "{}", 2), 0);
         index_close(ix);
     }
-    got = heads_of(dir, "task=a", INDEX_MODELS);
-    char *want_new = xasprintf("%s task=a\x1eid=m2 -\n", long_url);
-    CHECK_STR_EQ(got, want_new);
+    struct index_key_query q6 = {"k3=1", (const char *[]){"k2=1"}, 1, NULL, 0,
+                                 NULL};
+    char *got = key_ids(dir, &q6);
+    CHECK(got && !strstr(got, "m006") && strstr(got, "m012 m012"));
     free(got);
-    free(want_new);
-    got = heads_of(dir, "task=b", INDEX_MODELS);
-    CHECK_STR_EQ(got, "https://e/m1 task=b\x1eid=m1 -\n");
+    struct index_key_query qr = {"id=renamed", NULL, 0, NULL, 0, NULL};
+    got = key_ids(dir, &qr);
+    CHECK_STR_EQ(got, "https://e/m006 renamed\n");
     free(got);
-    got = heads_of(dir, "id=d1", INDEX_DATASETS);
-    CHECK_STR_EQ(got, "https://e/d1 task=a\x1eid=d1 -\n");
+
+    /* A long URL (hashed record key) and an id too long to sit beside it. */
+    CHECK_INT_EQ(index_open(dir, INDEX_WRITE, &ix), 0);
+    char long_url[700], long_id[600];
+    memset(long_url, 0, sizeof(long_url));
+    memcpy(long_url, "https://e/", 10);
+    memset(long_url + 10, 'u', 600);
+    memset(long_id, 0, sizeof(long_id));
+    memcpy(long_id, "id=", 3);
+    memset(long_id + 3, 'i', 300);
+    if (ix) {
+        const char *keys[] = {long_id, "long=1"};
+        CHECK_INT_EQ(index_put(ix, INDEX_MODELS, long_url, keys, 2, "{}", 2),
+                     0);
+        index_close(ix);
+    }
+    struct index_key_query ql = {"long=1", NULL, 0, NULL, 0, NULL};
+    char *want = xasprintf("%s %s\n", long_url, long_id + 3);
+    got = key_ids(dir, &ql);
+    CHECK_STR_EQ(got, want);
+    free(got);
+
+    /* An older index: no keyids for readers; the first writer adds them. */
+    CHECK(drop_keyids(dir));
+    got = key_ids(dir, &ql);
+    CHECK_STR_EQ(got, "(no keyids)");
+    free(got);
+    CHECK_INT_EQ(index_open(dir, INDEX_WRITE, &ix), 0);
+    index_close(ix);
+    got = key_ids(dir, &ql);
+    CHECK_STR_EQ(got, want);
+    free(got);
+    free(want);
+    want = ki_expect(42, 0, true, false);
+    got = key_ids(dir, &cases[2].q);
+    CHECK_STR_EQ(got, want);
     free(got);
     free(want);
 out:
@@ -1254,7 +1342,7 @@ int main(void)
     test_basic(root);
     test_ids(root);
     test_keys(root);
-    test_heads(root);
+    test_keyids(root);
     test_long_keys(root);
     test_foreach(root);
     test_crawl(root);
