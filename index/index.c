@@ -417,10 +417,10 @@ static const char *keys_id(const char *list, size_t *n)
     return NULL;
 }
 
-/* Put (put = true) or delete the keyids pair of every key of list for
- * record key rk. All of them, not a difference: the id is in each value. */
+/* Put (put = true) or delete the keyids pair of every key of list that
+ * the list other lacks (pass "" for all of them), for record key rk. */
 static int keyids_apply(struct index *ix, MDB_txn *txn, const char *list,
-                        const MDB_val *rk, bool put)
+                        const char *other, const MDB_val *rk, bool put)
 {
     char buf[KEYIDS_VALUE_MAX];
     size_t id_len, n = rk->mv_size;
@@ -435,7 +435,7 @@ static int keyids_apply(struct index *ix, MDB_txn *txn, const char *list,
     while (*list && rc == 0) {
         const char *end = strchr(list, KEY_SEP);
         size_t len = end ? (size_t)(end - list) : strlen(list);
-        if (len) {
+        if (len && !keys_have(other, list, len)) {
             struct store_key k;
             MDB_val v = {n, buf};
             store_key_init(&k, list, len);
@@ -467,7 +467,7 @@ int index_fill_keyids(struct store *st, MDB_txn *txn)
         /* Copy out: puts may move the page rv points into. */
         char *keys = xstrdup(rv.keys);
         MDB_val rk = k;
-        rc = keyids_apply(&ix, txn, keys, &rk, true);
+        rc = keyids_apply(&ix, txn, keys, "", &rk, true);
         free(keys);
         filled++;
     }
@@ -506,10 +506,21 @@ static int apply_record(struct index *ix, MDB_txn *txn, const struct staged *op)
         goto out;
     }
     bool is_model = op->table == INDEX_MODELS;
+    /* The id is in every keyids value: when it changes, all pairs go; else
+     * only those of the keys that changed (a re-harvest changes "run="). */
+    const char *same_id = "";
     if (old_keys) {
+        size_t n_old, n_new;
+        const char *id_old = keys_id(old_keys, &n_old);
+        const char *id_new = keys_id(op->keys, &n_new);
+        if (n_old == n_new &&
+            (n_old == 0 || memcmp(id_old, id_new, n_old) == 0))
+            same_id = old_keys;
         rc = keys_apply(ix, txn, op->table, old_keys, op->keys, &k.val, false);
         if (rc == 0 && is_model)
-            rc = keyids_apply(ix, txn, old_keys, &k.val, false);
+            rc = keyids_apply(ix, txn, old_keys,
+                              same_id == old_keys ? op->keys : "", &k.val,
+                              false);
         if (rc != 0)
             goto out;
     }
@@ -521,7 +532,7 @@ static int apply_record(struct index *ix, MDB_txn *txn, const struct staged *op)
     rc = keys_apply(ix, txn, op->table, op->keys, old_keys ? old_keys : "",
                     &k.val, true);
     if (rc == 0 && is_model)
-        rc = keyids_apply(ix, txn, op->keys, &k.val, true);
+        rc = keyids_apply(ix, txn, op->keys, same_id, &k.val, true);
 out:
     free(old_keys);
     return rc;

@@ -1280,6 +1280,24 @@ static void test_keyids(const char *root)
     char *got = key_ids(dir, &q6);
     CHECK(got && !strstr(got, "m006") && strstr(got, "m012 m012"));
     free(got);
+    /* Same id, other keys: only the changed keys' pairs move. */
+    CHECK_INT_EQ(index_open(dir, INDEX_WRITE, &ix), 0);
+    if (ix) {
+        const char *keys[] = {"id=m009", "k7=1", "all=1"};
+        CHECK_INT_EQ(
+            index_put(ix, INDEX_MODELS, "https://e/m009", keys, 3, "{}", 2), 0);
+        index_close(ix);
+    }
+    struct index_key_query q3 = {"k3=1", NULL, 0, NULL, 0, NULL};
+    got = key_ids(dir, &q3);
+    CHECK(got && !strstr(got, "m009") && strstr(got, "m003 m003"));
+    free(got);
+    struct index_key_query q7 = {"k7=1", (const char *[]){"all=1"}, 1, NULL, 0,
+                                 NULL};
+    got = key_ids(dir, &q7);
+    CHECK(got && strstr(got, "https://e/m009 m009\n") &&
+          strstr(got, "m007 m007"));
+    free(got);
     struct index_key_query qr = {"id=renamed", NULL, 0, NULL, 0, NULL};
     got = key_ids(dir, &qr);
     CHECK_STR_EQ(got, "https://e/m006 renamed\n");
