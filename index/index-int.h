@@ -41,13 +41,14 @@ struct store_key {
 struct store {
     MDB_env *env;
     MDB_dbi dbi[STORE_NDBI];
-    char *dir;        /* for messages */
-    bool is_readonly; /* opened with MDB_RDONLY */
-    bool has_keyids;  /* false: an older index, read without keyids */
-    size_t mapsize;   /* current map size, grown by doubling */
-    MDB_txn *rtxn;    /* the open read transaction, if any */
-    int rdepth;       /* nesting depth of store_read_begin() */
-    void *map_addr;   /* where LMDB mapped data.mdb, NULL if unknown */
+    char *dir;             /* for messages */
+    bool is_readonly;      /* opened with MDB_RDONLY */
+    bool has_keyids;       /* false: an older index, read without keyids */
+    size_t mapsize;        /* current map size, grown by doubling */
+    MDB_txn *rtxn;         /* the open read transaction, if any */
+    int rdepth;            /* nesting depth of store_read_begin() */
+    void *map_addr;        /* where LMDB mapped data.mdb, NULL if unknown */
+    unsigned reads_unshed; /* read transactions since the pages were shed */
     size_t map_len;
 };
 

@@ -39,6 +39,10 @@
  * bound the retries so a pathological race cannot spin forever. */
 #define STORE_RESIZE_RETRIES 8
 
+/* A writer lets go of the pages it mapped after this many read
+ * transactions without a commit (see store_read_end()). */
+#define STORE_SHED_READS 1024
+
 static const char *const dbi_names[STORE_NDBI] = {
     [STORE_DBI_RECORDS] = "records",   [STORE_DBI_KEYS] = "keys",
     [STORE_DBI_DATASETS] = "datasets", [STORE_DBI_DSKEYS] = "dskeys",
@@ -451,6 +455,14 @@ void store_read_end(struct store *st)
     if (--st->rdepth == 0) {
         mdb_txn_abort(st->rtxn);
         st->rtxn = NULL;
+        /* A harvest that mostly reads (an unchanged re-harvest looks up
+         * every URL and writes little) would otherwise keep every page it
+         * read mapped until its next commit: let go of them now and then
+         * too. Query commands keep theirs; they end soon anyway. */
+        if (!st->is_readonly && ++st->reads_unshed >= STORE_SHED_READS) {
+            st->reads_unshed = 0;
+            store_shed(st);
+        }
     }
 }
 
@@ -491,6 +503,7 @@ int store_write(struct store *st, store_apply_fn fn, void *ctx)
             txn = NULL;
             if (mrc == 0) {
                 store_shed(st);
+                st->reads_unshed = 0;
                 goto out;
             }
             if (mrc != MDB_MAP_FULL) {
