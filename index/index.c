@@ -977,6 +977,18 @@ size_t index_count_records(struct index *ix)
     return index_count(ix, INDEX_MODELS);
 }
 
+size_t index_count_crawl(struct index *ix)
+{
+    MDB_txn *txn = NULL;
+    size_t n = 0;
+
+    if (!ix || store_read_begin(&ix->store, &txn) != 0)
+        return 0;
+    store_count(txn, ix->store.dbi[STORE_DBI_CRAWL], &n);
+    store_read_end(&ix->store);
+    return n;
+}
+
 size_t index_count(struct index *ix, enum index_table table)
 {
     MDB_txn *txn = NULL;

@@ -220,6 +220,9 @@ int index_foreach_crawl(struct index *ix, index_crawl_cb cb, void *ctx);
 int index_foreach_meta(struct index *ix, const char *prefix, index_record_cb cb,
                        void *ctx);
 
+/* The number of URLs with a crawl state (0 for a new index). */
+size_t index_count_crawl(struct index *ix);
+
 /* Number of committed records of table (index_count_records: models). */
 size_t index_count(struct index *ix, enum index_table table);
 size_t index_count_records(struct index *ix);

@@ -117,10 +117,11 @@ struct harvest {
     json_t *unreachable;   /* URL -> reason: dataset links that failed */
     json_t *apis;          /* how each STAC API was harvested */
     bool insecure;
-    int64_t run;    /* this run's number */
-    int64_t now;    /* its start, Unix seconds (history stamps) */
-    bool is_resume; /* continuing a run that was killed */
-    int gone_after; /* complete runs a record may miss before gone */
+    int64_t run;     /* this run's number */
+    int64_t now;     /* its start, Unix seconds (history stamps) */
+    bool is_resume;  /* continuing a run that was killed */
+    bool has_priors; /* the index knew some URL when the run began */
+    int gone_after;  /* complete runs a record may miss before gone */
     size_t models_new, models_changed, gone;
     json_t *incomplete; /* source -> true: not fully crawled this run */
     json_t *sources;    /* source -> {documents, models, failed, reasons} */
@@ -380,7 +381,8 @@ static bool on_prior(void *ctx, const char *url, struct crawler_prior *p)
 {
     struct harvest *h = ctx;
     crawl_state_cleanup(&h->prior);
-    if (index_get_crawl(h->ix, url, &h->prior) != 0)
+    /* A first harvest into a new index has nothing to look up. */
+    if (!h->has_priors || index_get_crawl(h->ix, url, &h->prior) != 0)
         return false;
     const struct crawl_state *st = &h->prior;
     bool is_ok =
@@ -1359,6 +1361,7 @@ int cmd_harvest(struct cli *cli, int argc, char **argv)
         }
     }
     char *sig = run_signature(&seeds, &opt);
+    h->has_priors = index_count_crawl(h->ix) > 0;
     h->run = history_run_begin(h->ix, sig, started, &h->is_resume);
     free(sig);
     if (h->is_resume && cli->verbosity >= 0)
