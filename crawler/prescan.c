@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "crawler/prescan.h"
+#include "src/text.h"
 
 /* Deeper documents are left to the parser (jansson stops at 2048). */
 #define PRESCAN_MAX_DEPTH 128
@@ -45,39 +46,6 @@ static bool raw_is(struct raw r, const char *lit)
 {
     size_t n = strlen(lit);
     return r.n == n && memcmp(r.s, lit, n) == 0;
-}
-
-/* One UTF-8 sequence starting at p (a byte >= 0x80), as jansson checks it:
- * no overlong forms, no surrogates, nothing past U+10FFFF. Returns its
- * length, or 0 when invalid or cut short. */
-static size_t utf8_len(const unsigned char *p, const unsigned char *end)
-{
-    unsigned c = p[0];
-    size_t n;
-    uint32_t v;
-    if (c >= 0xC2 && c <= 0xDF) {
-        n = 2;
-        v = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3;
-        v = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4;
-        v = c & 0x07;
-    } else {
-        return 0;
-    }
-    if ((size_t)(end - p) < n)
-        return 0;
-    for (size_t i = 1; i < n; i++) {
-        if ((p[i] & 0xC0) != 0x80)
-            return 0;
-        v = (v << 6) | (p[i] & 0x3F);
-    }
-    if ((n == 3 && v < 0x800) || (n == 4 && v < 0x10000) ||
-        (v >= 0xD800 && v <= 0xDFFF) || v > 0x10FFFF)
-        return 0;
-    return n;
 }
 
 /* Whether p starts something that could mark one of our extensions:
@@ -131,7 +99,7 @@ static bool scan_string(struct scan *sc, struct raw *out)
                 return false;
             p += 2;
         } else if (c >= 0x80) {
-            size_t n = utf8_len(p, sc->end);
+            size_t n = text_utf8_seq(p, (size_t)(sc->end - p), NULL);
             if (n == 0)
                 return false;
             p += n;
@@ -256,85 +224,83 @@ static bool scan_top_member(struct scan *sc, struct raw key, struct top *top)
     return scan_value(sc, ROLE_NONE, top);
 }
 
+/* Whether the byte at sc->p (whitespace skipped) is c; consumed if so. */
+static bool take(struct scan *sc, unsigned char c)
+{
+    skip_ws(sc);
+    if (sc->p >= sc->end || *sc->p != c)
+        return false;
+    sc->p++;
+    return true;
+}
+
+/* After a member or element: 1 at the closer (consumed), 0 after a comma
+ * (consumed), -1 for anything else. */
+static int scan_next(struct scan *sc, unsigned char closer)
+{
+    if (take(sc, closer))
+        return 1;
+    return take(sc, ',') ? 0 : -1;
+}
+
+/* One member of an object in role, the key just read. */
+static bool scan_member(struct scan *sc, enum role role, struct raw key,
+                        struct top *top, int *n_rel)
+{
+    if (role == ROLE_TOP)
+        return scan_top_member(sc, key, top);
+    if (role != ROLE_LINK || !raw_is(key, "rel"))
+        return scan_value(sc, ROLE_NONE, top);
+    (*n_rel)++;
+    if (sc->p >= sc->end || *sc->p != '"')
+        return scan_value(sc, ROLE_NONE, top);
+    struct raw rel;
+    if (!scan_string(sc, &rel))
+        return false;
+    if (rel_is_followed(rel))
+        top->has_followed_link = true;
+    return true;
+}
+
 /* An object, '{' at sc->p. */
 static bool scan_object(struct scan *sc, enum role role, struct top *top)
 {
-    int n_rel = 0;
+    int n_rel = 0, next = 0;
     sc->p++;
-    skip_ws(sc);
-    if (sc->p < sc->end && *sc->p == '}') {
-        sc->p++;
+    if (take(sc, '}'))
         return true;
-    }
-    for (;;) {
+    while (next == 0) {
         struct raw key;
         skip_ws(sc);
-        if (sc->p >= sc->end || *sc->p != '"' || !scan_string(sc, &key))
+        if (sc->p >= sc->end || *sc->p != '"' || !scan_string(sc, &key) ||
+            !take(sc, ':'))
             return false;
         skip_ws(sc);
-        if (sc->p >= sc->end || *sc->p != ':')
+        if (!scan_member(sc, role, key, top, &n_rel))
             return false;
-        sc->p++;
-        skip_ws(sc);
-        bool ok;
-        if (role == ROLE_TOP) {
-            ok = scan_top_member(sc, key, top);
-        } else if (role == ROLE_LINK && raw_is(key, "rel")) {
-            n_rel++;
-            struct raw rel;
-            if (sc->p < sc->end && *sc->p == '"') {
-                ok = scan_string(sc, &rel);
-                if (ok && rel_is_followed(rel))
-                    top->has_followed_link = true;
-            } else {
-                ok = scan_value(sc, ROLE_NONE, top);
-            }
-        } else {
-            ok = scan_value(sc, ROLE_NONE, top);
-        }
-        if (!ok)
-            return false;
-        skip_ws(sc);
-        if (sc->p >= sc->end)
-            return false;
-        if (*sc->p == '}') {
-            sc->p++;
-            /* A repeated rel: jansson keeps the last; do not guess. */
-            if (n_rel > 1)
-                top->has_followed_link = true;
-            return true;
-        }
-        if (*sc->p != ',')
-            return false;
-        sc->p++;
+        next = scan_next(sc, '}');
     }
+    /* A repeated rel: jansson keeps the last; do not guess. */
+    if (n_rel > 1)
+        top->has_followed_link = true;
+    return next == 1;
 }
 
 /* An array, '[' at sc->p. */
 static bool scan_array(struct scan *sc, enum role role, struct top *top)
 {
     enum role elem = role == ROLE_LINKS ? ROLE_LINK : ROLE_NONE;
+    int next = 0;
     sc->p++;
-    skip_ws(sc);
-    if (sc->p < sc->end && *sc->p == ']') {
-        sc->p++;
+    if (take(sc, ']'))
         return true;
-    }
-    for (;;) {
+    while (next == 0) {
         skip_ws(sc);
         if (!scan_value(sc, elem, top))
             return false;
-        skip_ws(sc);
-        if (sc->p >= sc->end)
-            return false;
-        if (*sc->p == ']') {
-            sc->p++;
-            return true;
-        }
-        if (*sc->p != ',')
-            return false;
-        sc->p++;
+        next = scan_next(sc, ']');
     }
+    return next == 1;
 }
 
 static bool scan_value(struct scan *sc, enum role role, struct top *top)

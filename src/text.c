@@ -10,36 +10,49 @@
 #include "src/text.h"
 #include "src/xalloc.h"
 
-/* Length of the valid UTF-8 sequence at p (1-4), or 0 when invalid. */
+size_t text_utf8_seq(const unsigned char *p, size_t avail, uint32_t *cp)
+{
+    size_t n;
+    uint32_t v;
+    if (avail == 0)
+        return 0;
+    if ((p[0] & 0xe0) == 0xc0) {
+        n = 2;
+        v = p[0] & 0x1f;
+    } else if ((p[0] & 0xf0) == 0xe0) {
+        n = 3;
+        v = p[0] & 0x0f;
+    } else if ((p[0] & 0xf8) == 0xf0) {
+        n = 4;
+        v = p[0] & 0x07;
+    } else {
+        return 0;
+    }
+    if (avail < n)
+        return 0;
+    for (size_t i = 1; i < n; i++) {
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+        v = (v << 6) | (p[i] & 0x3f);
+    }
+    /* Overlong forms, surrogates, out of range. */
+    if ((n == 2 && v < 0x80) || (n == 3 && v < 0x800) ||
+        (n == 4 && v < 0x10000) || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+        return 0;
+    if (cp)
+        *cp = v;
+    return n;
+}
+
+/* Length of the valid, printable UTF-8 sequence at p (1-4) of the
+ * NUL-terminated string, or 0 when invalid or a C1 control. */
 static size_t utf8_len(const unsigned char *p)
 {
     if (p[0] < 0x80)
         return 1;
-    size_t n;
-    unsigned cp;
-    if ((p[0] & 0xe0) == 0xc0) {
-        n = 2;
-        cp = p[0] & 0x1f;
-    } else if ((p[0] & 0xf0) == 0xe0) {
-        n = 3;
-        cp = p[0] & 0x0f;
-    } else if ((p[0] & 0xf8) == 0xf0) {
-        n = 4;
-        cp = p[0] & 0x07;
-    } else {
-        return 0;
-    }
-    for (size_t i = 1; i < n; i++) {
-        if ((p[i] & 0xc0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (p[i] & 0x3f);
-    }
-    /* Overlong forms, surrogates, out of range, and C1 controls. */
-    if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) ||
-        (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
-        (cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0x80 && cp <= 0x9f))
-        return 0;
-    return n;
+    uint32_t cp;
+    size_t n = text_utf8_seq(p, strnlen((const char *)p, 4), &cp);
+    return n && !(cp >= 0x80 && cp <= 0x9f) ? n : 0;
 }
 
 /* Byte offset of code point number n (from 0) of a valid UTF-8 string, or

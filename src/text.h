@@ -15,6 +15,12 @@
  * as one column, a cut ends in "..."). */
 char *text_safe(const char *s, size_t width);
 
+/* Length (2-4) of the well-formed UTF-8 sequence of one non-ASCII code
+ * point at p, of at most avail bytes (no overlong form, no surrogate,
+ * nothing past U+10FFFF: RFC 3629, as jansson reads it), 0 when there is
+ * none; the code point goes to *cp unless cp is NULL. */
+size_t text_utf8_seq(const unsigned char *p, size_t avail, uint32_t *cp);
+
 /* Case-insensitive (ASCII) substring search; true when needle is empty. */
 bool text_contains_ci(const char *hay, const char *needle);
 
