@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <stdio.h>
 #include <unistd.h>
 
 #include "index/index-int.h"
@@ -42,6 +43,8 @@
 /* A writer lets go of the pages it mapped after this many read
  * transactions without a commit (see store_read_end()). */
 #define STORE_SHED_READS 1024
+/* ... and only when its file-backed resident pages exceed this. */
+#define STORE_SHED_BYTES ((unsigned long)32 << 20)
 
 static const char *const dbi_names[STORE_NDBI] = {
     [STORE_DBI_RECORDS] = "records",   [STORE_DBI_KEYS] = "keys",
@@ -282,8 +285,21 @@ static void store_find_map(struct store *st)
  * updates through the map). */
 static void store_shed(struct store *st)
 {
-    if (st->map_addr)
-        madvise(st->map_addr, st->map_len, MADV_DONTNEED);
+    if (!st->map_addr)
+        return;
+    /* Only once the file-backed pages of the process (the map and the
+     * libraries) pass STORE_SHED_BYTES: shedding on every commit would
+     * make the next one fault the B-tree's upper levels in again. */
+    unsigned long size, resident, shared;
+    FILE *f = fopen("/proc/self/statm", "r");
+    bool is_known =
+        f && fscanf(f, "%lu %lu %lu", &size, &resident, &shared) == 3;
+    if (f)
+        fclose(f);
+    if (is_known &&
+        shared * (unsigned long)sysconf(_SC_PAGESIZE) < STORE_SHED_BYTES)
+        return;
+    madvise(st->map_addr, st->map_len, MADV_DONTNEED);
 }
 
 int store_open(struct store *st, const char *dir, bool is_readonly)
