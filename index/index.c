@@ -107,7 +107,7 @@ void crawl_state_cleanup(struct crawl_state *st)
 /* ------------------------------------------------------------ encodings */
 
 /* Split a records value; 0 or SM_E_DB (logged) when it is malformed. */
-static int record_value_parse(const struct index *ix, const MDB_val *v,
+static int record_value_parse(const struct store *st, const MDB_val *v,
                               struct record_value *rv)
 {
     const char *p = v->mv_data;
@@ -118,14 +118,14 @@ static int record_value_parse(const struct index *ix, const MDB_val *v,
      * that needs only the URL and keys at the start. Readers use len; the
      * writer always puts the NUL there, and copy_out() adds one anyway. */
     if (n < 3)
-        return store_corrupt(&ix->store, "record", "too short");
+        return store_corrupt(st, "record", "too short");
     const char *end_url = memchr(p, '\0', n - 1);
     if (!end_url)
-        return store_corrupt(&ix->store, "record", "no url");
+        return store_corrupt(st, "record", "no url");
     const char *keys = end_url + 1;
     const char *end_keys = memchr(keys, '\0', (size_t)(p + n - 1 - keys));
     if (!end_keys)
-        return store_corrupt(&ix->store, "record", "no keys");
+        return store_corrupt(st, "record", "no keys");
     rv->url = p;
     rv->keys = keys;
     rv->json = end_keys + 1;
@@ -348,19 +348,49 @@ static MDB_dbi keys_dbi(const struct index *ix, enum index_table t)
         .dbi[t == INDEX_DATASETS ? STORE_DBI_DSKEYS : STORE_DBI_KEYS];
 }
 
+/* The next key of a KEY_SEP-joined list: false at its end, else the key
+ * (possibly empty) in (*k, *n) and *list moved past it. */
+static bool keys_next(const char **list, const char **k, size_t *n)
+{
+    if (!**list)
+        return false;
+    const char *end = strchr(*list, KEY_SEP);
+    *k = *list;
+    *n = end ? (size_t)(end - *list) : strlen(*list);
+    *list = end ? end + 1 : *list + *n;
+    return true;
+}
+
 /* Whether the KEY_SEP-joined list has the key (k, n). */
 static bool keys_have(const char *list, const char *k, size_t n)
 {
-    while (*list) {
-        const char *end = strchr(list, KEY_SEP);
-        size_t len = end ? (size_t)(end - list) : strlen(list);
-        if (len == n && memcmp(list, k, n) == 0)
+    const char *key;
+    size_t len;
+    while (keys_next(&list, &key, &len))
+        if (len == n && memcmp(key, k, n) == 0)
             return true;
-        if (!end)
-            break;
-        list = end + 1;
-    }
     return false;
+}
+
+/* Put (put = true) or delete in the DUPSORT table dbi the pair (key, val)
+ * of every key of list that the other list lacks. Serves keys (val is the
+ * record key) and keyids (val is record key NUL id). */
+static int pairs_apply(MDB_txn *txn, MDB_dbi dbi, const char *list,
+                       const char *other, const MDB_val *val, bool put)
+{
+    const char *key;
+    size_t len;
+    int rc = 0;
+    while (rc == 0 && keys_next(&list, &key, &len)) {
+        if (!len || keys_have(other, key, len))
+            continue;
+        struct store_key k;
+        MDB_val v = *val;
+        store_key_init(&k, key, len);
+        rc = put ? store_put(txn, dbi, &k.val, &v, MDB_NODUPDATA)
+                 : store_del(txn, dbi, &k.val, &v);
+    }
+    return rc;
 }
 
 /* Put (put = true) or delete, for record key rk, every key of list that
@@ -369,22 +399,7 @@ static int keys_apply(struct index *ix, MDB_txn *txn, enum index_table t,
                       const char *list, const char *other, MDB_val *rk,
                       bool put)
 {
-    int rc = 0;
-    while (*list && rc == 0) {
-        const char *end = strchr(list, KEY_SEP);
-        size_t len = end ? (size_t)(end - list) : strlen(list);
-        if (len && !keys_have(other, list, len)) {
-            struct store_key k;
-            store_key_init(&k, list, len);
-            rc =
-                put ? store_put(txn, keys_dbi(ix, t), &k.val, rk, MDB_NODUPDATA)
-                    : store_del(txn, keys_dbi(ix, t), &k.val, rk);
-        }
-        if (!end)
-            break;
-        list = end + 1;
-    }
-    return rc;
+    return pairs_apply(txn, keys_dbi(ix, t), list, other, rk, put);
 }
 
 _Static_assert(INDEX_KEY_DIRECT_MAX == STORE_KEY_DIRECT_MAX,
@@ -402,24 +417,22 @@ static MDB_dbi keyids_dbi(const struct index *ix)
  * result, or NULL and 0 when there is none. */
 static const char *keys_id(const char *list, size_t *n)
 {
-    while (*list) {
-        const char *end = strchr(list, KEY_SEP);
-        size_t len = end ? (size_t)(end - list) : strlen(list);
-        if (len >= 3 && memcmp(list, "id=", 3) == 0) {
+    const char *key;
+    size_t len;
+    while (keys_next(&list, &key, &len)) {
+        if (len >= 3 && memcmp(key, "id=", 3) == 0) {
             *n = len - 3;
-            return list + 3;
+            return key + 3;
         }
-        if (!end)
-            break;
-        list = end + 1;
     }
     *n = 0;
     return NULL;
 }
 
 /* Put (put = true) or delete the keyids pair of every key of list that
- * the list other lacks (pass "" for all of them), for record key rk. */
-static int keyids_apply(struct index *ix, MDB_txn *txn, const char *list,
+ * the list other lacks (pass "" for all of them), for record key rk: the
+ * value is rk NUL id, or rk NUL alone when the id does not fit. */
+static int keyids_apply(MDB_txn *txn, MDB_dbi dbi, const char *list,
                         const char *other, const MDB_val *rk, bool put)
 {
     char buf[KEYIDS_VALUE_MAX];
@@ -431,28 +444,12 @@ static int keyids_apply(struct index *ix, MDB_txn *txn, const char *list,
         memcpy(buf + n, id, id_len);
         n += id_len;
     }
-    int rc = 0;
-    while (*list && rc == 0) {
-        const char *end = strchr(list, KEY_SEP);
-        size_t len = end ? (size_t)(end - list) : strlen(list);
-        if (len && !keys_have(other, list, len)) {
-            struct store_key k;
-            MDB_val v = {n, buf};
-            store_key_init(&k, list, len);
-            rc = put ? store_put(txn, keyids_dbi(ix), &k.val, &v, MDB_NODUPDATA)
-                     : store_del(txn, keyids_dbi(ix), &k.val, &v);
-        }
-        if (!end)
-            break;
-        list = end + 1;
-    }
-    return rc;
+    MDB_val v = {n, buf};
+    return pairs_apply(txn, dbi, list, other, &v, put);
 }
 
 int index_fill_keyids(struct store *st, MDB_txn *txn)
 {
-    /* Only the store and the table handles are used; see keyids_apply(). */
-    struct index ix = {.store = *st};
     MDB_cursor *cur = NULL;
     MDB_val k, v;
     size_t filled = 0;
@@ -462,12 +459,13 @@ int index_fill_keyids(struct store *st, MDB_txn *txn)
     for (got = store_cursor_get(cur, &k, &v, MDB_FIRST); got == 0 && rc == 0;
          got = store_cursor_get(cur, &k, &v, MDB_NEXT)) {
         struct record_value rv;
-        if (record_value_parse(&ix, &v, &rv) != 0)
+        if (record_value_parse(st, &v, &rv) != 0)
             continue; /* skipped by every reader too */
-        /* Copy out: puts may move the page rv points into. */
+        /* LMDB keeps a returned value valid only until the next update in
+         * the transaction: copy the keys out before the puts. */
         char *keys = xstrdup(rv.keys);
         MDB_val rk = k;
-        rc = keyids_apply(&ix, txn, keys, "", &rk, true);
+        rc = keyids_apply(txn, st->dbi[STORE_DBI_KEYIDS], keys, "", &rk, true);
         free(keys);
         filled++;
     }
@@ -495,7 +493,7 @@ static int apply_record(struct index *ix, MDB_txn *txn, const struct staged *op)
         struct record_value rv;
         /* An undecodable old value is simply overwritten; only its keys,
          * if any, are left behind (and skipped by lookups). */
-        if (record_value_parse(ix, &old, &rv) == 0) {
+        if (record_value_parse(&ix->store, &old, &rv) == 0) {
             if (strcmp(rv.url, op->key) != 0)
                 log_warn("index: %s replaces %s (same hashed key)", op->key,
                          rv.url);
@@ -518,7 +516,7 @@ static int apply_record(struct index *ix, MDB_txn *txn, const struct staged *op)
             same_id = old_keys;
         rc = keys_apply(ix, txn, op->table, old_keys, op->keys, &k.val, false);
         if (rc == 0 && is_model)
-            rc = keyids_apply(ix, txn, old_keys,
+            rc = keyids_apply(txn, keyids_dbi(ix), old_keys,
                               same_id == old_keys ? op->keys : "", &k.val,
                               false);
         if (rc != 0)
@@ -532,7 +530,7 @@ static int apply_record(struct index *ix, MDB_txn *txn, const struct staged *op)
     rc = keys_apply(ix, txn, op->table, op->keys, old_keys ? old_keys : "",
                     &k.val, true);
     if (rc == 0 && is_model)
-        rc = keyids_apply(ix, txn, op->keys, same_id, &k.val, true);
+        rc = keyids_apply(txn, keyids_dbi(ix), op->keys, same_id, &k.val, true);
 out:
     free(old_keys);
     return rc;
@@ -894,7 +892,7 @@ static int foreach_key(struct index *ix, enum index_table table,
             continue;
         if (rc != 0)
             goto out;
-        rc = record_value_parse(ix, &rec, &rv);
+        rc = record_value_parse(&ix->store, &rec, &rv);
         if (rc != 0)
             goto out;
         if (!keys_have(rv.keys, key, strlen(key)))
@@ -1044,6 +1042,12 @@ out:
     return rc;
 }
 
+const char *index_keys_id(const char *keys, size_t *n)
+{
+    *n = 0;
+    return keys ? keys_id(keys, n) : NULL;
+}
+
 bool index_keys_have(const char *keys, const char *key)
 {
     return keys && key && keys_have(keys, key, strlen(key));
@@ -1071,7 +1075,7 @@ int index_foreach_entry(struct index *ix, enum index_table table,
     for (got = store_cursor_get(cur, &k, &v, MDB_FIRST); got == 0;
          got = store_cursor_get(cur, &k, &v, MDB_NEXT)) {
         struct record_value rv;
-        rc = record_value_parse(ix, &v, &rv);
+        rc = record_value_parse(&ix->store, &v, &rv);
         if (rc != 0)
             goto out;
         rc = cb(ctx, rv.url, rv.keys, rv.json, rv.len);
@@ -1103,7 +1107,7 @@ int index_get_entry(struct index *ix, enum index_table table, const char *url,
         return rc;
     rc = store_get(txn, records_dbi(ix, table), &k.val, &v);
     if (rc == 0)
-        rc = record_value_parse(ix, &v, &rv);
+        rc = record_value_parse(&ix->store, &v, &rv);
     if (rc == 0 && strcmp(rv.url, url) != 0)
         rc = SM_E_NOTFOUND;
     if (rc == 0)
@@ -1123,7 +1127,7 @@ static char *record_key_url(struct index *ix, MDB_txn *txn,
     struct record_value rv;
     MDB_val k = *rk;
     if (store_get(txn, records_dbi(ix, table), &k, &rec) != 0 ||
-        record_value_parse(ix, &rec, &rv) != 0)
+        record_value_parse(&ix->store, &rec, &rv) != 0)
         return NULL;
     return xstrdup(rv.url);
 }
@@ -1267,7 +1271,7 @@ static int keyids_report(struct index *ix, MDB_txn *txn, const MDB_val *v,
         size_t n = 0;
         const char *in = NULL;
         if (store_get(txn, records_dbi(ix, INDEX_MODELS), &rk, &rec) == 0 &&
-            record_value_parse(ix, &rec, &rv) == 0)
+            record_value_parse(&ix->store, &rec, &rv) == 0)
             in = keys_id(rv.keys, &n);
         id = copy_out(in ? in : "", n);
     }

@@ -203,6 +203,10 @@ int index_foreach_key_count(struct index *ix, enum index_table table,
                             int (*cb)(void *ctx, const char *key, size_t n),
                             void *ctx);
 
+/* The id in a keys string (the value of its "id=" key): *n bytes at the
+ * result, or NULL with *n 0 when there is none. */
+const char *index_keys_id(const char *keys, size_t *n);
+
 /* Whether a keys string (as given to an index_entry_cb) holds key. */
 bool index_keys_have(const char *keys, const char *key);
 
