@@ -461,34 +461,64 @@ static void print_table_row(const json_t *rec)
 }
 
 /* Print one matching record in the chosen format. */
+/* Write (p, n) to stdout as text_safe() would, without allocating in the
+ * common case of plain printable ASCII. */
+static void put_safe(const char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if (c < 0x20 || c >= 0x7f) {
+            char *raw = xstrndup(p, n), *safe = text_safe(raw, 0);
+            fputs(safe, stdout);
+            free(safe);
+            free(raw);
+            return;
+        }
+    }
+    fwrite(p, 1, n, stdout);
+}
+
+/* One line of --format ids: "id<TAB>url", both terminal-safe. */
+static void put_id_line(const char *id, size_t id_len, const char *url)
+{
+    put_safe(id, id_len);
+    putchar('\t');
+    put_safe(url, strlen(url));
+    putchar('\n');
+}
+
+/* One stored JSON text as item i (from 0) of a --format json array, or
+ * as a --format jsonl line. */
+static void put_json_item(enum out_format fmt, size_t i, const char *json,
+                          size_t len)
+{
+    if (fmt == FORMAT_JSON)
+        fputs(i ? ",\n" : "[\n", stdout);
+    fwrite(json, 1, len, stdout);
+    if (fmt == FORMAT_JSONL)
+        putchar('\n');
+}
+
 static void emit(struct search *s, const char *url, const json_t *rec,
                  const char *json, size_t len)
 {
     if (s->fmt == FORMAT_TABLE && s->matched == 0)
         print_table_header();
-    if (s->fmt == FORMAT_JSON)
-        fputs(s->matched ? ",\n" : "[\n", stdout);
-    s->matched++;
     switch (s->fmt) {
     case FORMAT_TABLE:
         print_table_row(rec);
         break;
     case FORMAT_JSON:
-        fwrite(json, 1, len, stdout);
-        break;
     case FORMAT_JSONL:
-        fwrite(json, 1, len, stdout);
-        putchar('\n');
+        put_json_item(s->fmt, s->matched, json, len);
         break;
     case FORMAT_IDS: {
-        char *id = text_safe(json_string_value(json_object_get(rec, "id")), 0);
-        char *u = text_safe(url, 0);
-        printf("%s\t%s\n", id, u);
-        free(id);
-        free(u);
+        const char *id = json_string_value(json_object_get(rec, "id"));
+        put_id_line(id ? id : "", id ? strlen(id) : 0, url);
         break;
     }
     }
+    s->matched++;
     if (ferror(stdout))
         s->write_error = true;
 }
@@ -513,25 +543,6 @@ static bool is_key_exact(const struct query *q)
     return q->n_words == 0 && !q->has_bbox && !q->has_time;
 }
 
-/* The raw path: no JSON decoding, the stored line is written as it is
- * (the id comes from the "id=" key). Only the table needs the record. */
-/* Write (p, n) to stdout as text_safe() would, without allocating in the
- * common case of plain printable ASCII. */
-static void put_safe(const char *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)p[i];
-        if (c < 0x20 || c >= 0x7f) {
-            char *raw = xstrndup(p, n), *safe = text_safe(raw, 0);
-            fputs(safe, stdout);
-            free(safe);
-            free(raw);
-            return;
-        }
-    }
-    fwrite(p, 1, n, stdout);
-}
-
 static int on_raw_entry(void *ctx, const char *url, const char *keys,
                         const char *json, size_t len)
 {
@@ -540,21 +551,14 @@ static int on_raw_entry(void *ctx, const char *url, const char *keys,
         return 0;
     if (s->fmt == FORMAT_TABLE)
         return on_search_record(s, url, json, len);
+    /* The raw path: no JSON decoding; the id comes from the "id=" key and
+     * the stored text is written as it is. */
     if (s->fmt == FORMAT_IDS) {
-        const char *id = strstr(keys, "id=");
-        while (id && id != keys && id[-1] != INDEX_KEY_SEP)
-            id = strstr(id + 1, "id=");
-        size_t n = id ? strcspn(id + 3, "\x1e") : 0;
-        put_safe(id ? id + 3 : "", n);
-        putchar('\t');
-        put_safe(url, strlen(url));
-        putchar('\n');
+        size_t n;
+        const char *id = index_keys_id(keys, &n);
+        put_id_line(id ? id : "", n, url);
     } else {
-        if (s->fmt == FORMAT_JSON)
-            fputs(s->matched ? ",\n" : "[\n", stdout);
-        fwrite(json, 1, len, stdout);
-        if (s->fmt == FORMAT_JSONL)
-            putchar('\n');
+        put_json_item(s->fmt, s->matched, json, len);
     }
     s->matched++;
     s->write_error = ferror(stdout) != 0;
@@ -657,10 +661,7 @@ static int on_planned_entry(void *ctx, const char *url, const char *keys,
 static int on_key_id(void *ctx, const char *url, const char *id)
 {
     struct search *s = ctx;
-    put_safe(id, strlen(id));
-    putchar('\t');
-    put_safe(url, strlen(url));
-    putchar('\n');
+    put_id_line(id, strlen(id), url);
     s->matched++;
     s->write_error = ferror(stdout) != 0;
     return s->write_error ? 1 : 0;
@@ -1347,11 +1348,10 @@ static int on_run(void *ctx, const char *key, const char *json, size_t len)
     if (!run)
         return 0;
     if (r->fmt == FORMAT_JSON || r->fmt == FORMAT_JSONL) {
-        if (r->fmt == FORMAT_JSON)
-            fputs(r->n ? ",\n" : "[\n", stdout);
-        json_dumpf(run, stdout, JSON_COMPACT | JSON_SORT_KEYS);
-        if (r->fmt == FORMAT_JSONL)
-            putchar('\n');
+        char *text = json_dumps(run, JSON_COMPACT | JSON_SORT_KEYS);
+        if (text)
+            put_json_item(r->fmt, r->n, text, strlen(text));
+        free(text);
     } else {
         json_int_t id = 0, fetched = 0, unchanged = 0, failed = 0, mnew = 0,
                    mchanged = 0, gone = 0, status = 0;
@@ -1452,11 +1452,10 @@ static int on_source(void *ctx, const char *key, const char *json, size_t len)
     if (!st)
         return 0;
     if (r->fmt == FORMAT_JSON || r->fmt == FORMAT_JSONL) {
-        if (r->fmt == FORMAT_JSON)
-            fputs(r->n ? ",\n" : "[\n", stdout);
-        json_dumpf(st, stdout, JSON_COMPACT | JSON_SORT_KEYS);
-        if (r->fmt == FORMAT_JSONL)
-            putchar('\n');
+        char *text = json_dumps(st, JSON_COMPACT | JSON_SORT_KEYS);
+        if (text)
+            put_json_item(r->fmt, r->n, text, strlen(text));
+        free(text);
     } else {
         char surveyed[32], harvested[32];
         iso(json_integer_value(json_object_get(st, "surveyed_at")), surveyed,
