@@ -294,20 +294,24 @@ static bool is_walked(const struct frontier_entry *e, const json_t *doc)
            !stac_is_landing(doc);
 }
 
-static void handle_document(struct crawler *c, const struct frontier_entry *e,
-                            const struct fetch_result *r, const json_t *doc,
-                            const char *base)
+/* The URL a fetched document lives at, new: the requested one (normalised
+ * already) without a redirect, else the final one, normalised. After a
+ * redirect that is its canonical URL, so two paths to it give one record. */
+static char *doc_base(const struct frontier_entry *e,
+                      const struct fetch_result *r)
 {
-    enum stac_kind kind = stac_classify(doc);
-    if (kind == STAC_KIND_NONE) {
-        crawler_report_failure(
-            c, e, SM_E_NOTSTAC, r->http_status,
-            "not a STAC document (no STAC type or stac_version)");
-        return;
-    }
-    /* After a redirect the document lives at the final URL: that is its
-     * canonical URL, so two paths to it give one record. */
-    struct crawler_doc d = {
+    char *base = NULL;
+    if (r->redirects == 0 || url_normalize(r->final_url, &base) != 0)
+        base = xstrdup(e->url);
+    return base;
+}
+
+/* What every fetched document tells the hooks, before its links. */
+static struct crawler_doc doc_of(const struct frontier_entry *e,
+                                 const struct fetch_result *r, const char *base,
+                                 enum stac_kind kind, const json_t *doc)
+{
+    return (struct crawler_doc){
         .url = base,
         .source = e->source,
         .depth = e->depth,
@@ -319,6 +323,20 @@ static void handle_document(struct crawler *c, const struct frontier_entry *e,
         .last_modified = r->last_modified,
         .dataset = (e->flags & FRONTIER_F_DATASET) != 0,
     };
+}
+
+static void handle_document(struct crawler *c, const struct frontier_entry *e,
+                            const struct fetch_result *r, const json_t *doc,
+                            const char *base)
+{
+    enum stac_kind kind = stac_classify(doc);
+    if (kind == STAC_KIND_NONE) {
+        crawler_report_failure(
+            c, e, SM_E_NOTSTAC, r->http_status,
+            "not a STAC document (no STAC type or stac_version)");
+        return;
+    }
+    struct crawler_doc d = doc_of(e, r, base, kind, doc);
     struct links ls = {0};
     char *text = NULL;
     bool is_walk = is_walked(e, doc);
@@ -357,19 +375,8 @@ static void handle_document(struct crawler *c, const struct frontier_entry *e,
 static void handle_plain_item(struct crawler *c, const struct frontier_entry *e,
                               const struct fetch_result *r)
 {
-    char *base = NULL;
-    if (r->redirects == 0 || url_normalize(r->final_url, &base) != 0)
-        base = xstrdup(e->url);
-    struct crawler_doc d = {
-        .url = base,
-        .source = e->source,
-        .depth = e->depth,
-        .kind = STAC_KIND_ITEM,
-        .size = r->body_len,
-        .http_status = r->http_status,
-        .etag = r->etag,
-        .last_modified = r->last_modified,
-    };
+    char *base = doc_base(e, r);
+    struct crawler_doc d = doc_of(e, r, base, STAC_KIND_ITEM, NULL);
     crawler_deliver(c, &d);
     free(base);
 }
@@ -397,11 +404,7 @@ static void handle_body(struct crawler *c, const struct frontier_entry *e,
             api_failed(c, e);
         return;
     }
-    char *base = NULL;
-    /* Without a redirect the final URL is the requested one, normalised
-     * already; only a redirect target needs normalising. */
-    if (r->redirects == 0 || url_normalize(r->final_url, &base) != 0)
-        base = xstrdup(e->url);
+    char *base = doc_base(e, r);
     /* API responses (queryables, pages) are read by the API walk; they are
      * not STAC documents themselves. */
     if (e->data)
