@@ -92,40 +92,55 @@ static enum link_rel links_split_rel(const json_t *link)
     return LINK_REL_TRAIN;
 }
 
-/* Map rel to the kind we follow; false for rels never followed. The simple
- * rels are registered IANA names and matched without case, as some servers
- * capitalise them; extension rels are matched exactly, as the spec says. */
+/* The rels followed: the registered IANA names whatever their case (some
+ * servers capitalise them), the extension rels exactly, as the spec says.
+ * derived_from's kind depends on the link (links_split_rel()). */
+struct followed_rel {
+    const char *name;
+    enum link_rel kind;
+    bool is_any_case;
+};
+
+static const struct followed_rel followed_rels[] = {
+    {"child", LINK_REL_CHILD, true},
+    {"item", LINK_REL_ITEM, true},
+    {"items", LINK_REL_ITEMS, true},
+    {"next", LINK_REL_NEXT, true},
+    {"data", LINK_REL_DATA, true},
+    {"ml-model:train-data", LINK_REL_TRAIN, false},
+    {"ml-model:test-data", LINK_REL_TEST, false},
+    {"derived_from", LINK_REL_TRAIN, false},
+};
+
+/* The followed rel (name, n) is, or NULL. */
+static const struct followed_rel *links_rel_find(const char *name, size_t n)
+{
+    for (size_t i = 0; i < sizeof(followed_rels) / sizeof(followed_rels[0]);
+         i++) {
+        const struct followed_rel *f = &followed_rels[i];
+        if (strlen(f->name) == n &&
+            (f->is_any_case ? strncasecmp(name, f->name, n)
+                            : memcmp(name, f->name, n)) == 0)
+            return f;
+    }
+    return NULL;
+}
+
+bool links_rel_is_followed(const char *name, size_t n)
+{
+    return links_rel_find(name, n) != NULL;
+}
+
+/* Map rel to the kind we follow; false for rels never followed. */
 static bool links_rel_kind(const json_t *link, const char *rel,
                            enum link_rel *kind)
 {
-    static const struct {
-        const char *name;
-        enum link_rel kind;
-    } simple[] = {
-        {"child", LINK_REL_CHILD}, {"item", LINK_REL_ITEM},
-        {"items", LINK_REL_ITEMS}, {"next", LINK_REL_NEXT},
-        {"data", LINK_REL_DATA},
-    };
-
-    for (size_t i = 0; i < sizeof(simple) / sizeof(simple[0]); i++) {
-        if (strcasecmp(rel, simple[i].name) == 0) {
-            *kind = simple[i].kind;
-            return true;
-        }
-    }
-    if (strcmp(rel, "ml-model:train-data") == 0) {
-        *kind = LINK_REL_TRAIN;
-        return true;
-    }
-    if (strcmp(rel, "ml-model:test-data") == 0) {
-        *kind = LINK_REL_TEST;
-        return true;
-    }
-    if (strcmp(rel, "derived_from") == 0) {
-        *kind = links_split_rel(link);
-        return true;
-    }
-    return false;
+    const struct followed_rel *f = links_rel_find(rel, strlen(rel));
+    if (!f)
+        return false;
+    *kind =
+        strcmp(f->name, "derived_from") == 0 ? links_split_rel(link) : f->kind;
+    return true;
 }
 
 /* True when the link may be fetched with GET: no method, or "GET". The

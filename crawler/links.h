@@ -62,6 +62,10 @@ int links_extract(const json_t *doc, const char *base, bool allow_file,
 /* Static name of a rel kind, e.g. "child", "train". */
 const char *links_rel_name(enum link_rel rel);
 
+/* Whether links of the rel (name, n) are ever followed (by rel alone:
+ * links_extract() also wants GET and a JSON type). */
+bool links_rel_is_followed(const char *name, size_t n);
+
 /* The rel kind of a name given by links_rel_name(); -1 when unknown. */
 int links_rel_parse(const char *name, size_t len);
 

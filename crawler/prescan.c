@@ -12,8 +12,8 @@
 
 #include <stdint.h>
 #include <string.h>
-#include <strings.h>
 
+#include "crawler/links.h"
 #include "crawler/prescan.h"
 #include "src/text.h"
 
@@ -182,19 +182,6 @@ struct top {
 
 static bool scan_value(struct scan *sc, enum role role, struct top *top);
 
-/* Whether a link with this rel would be followed (links_rel_kind()): the
- * simple rels without case, derived_from exactly. The extension rels
- * contain "ml-model" and never reach here. */
-static bool rel_is_followed(struct raw r)
-{
-    static const char *const simple[] = {"child", "item", "items", "next",
-                                         "data"};
-    for (size_t i = 0; i < sizeof(simple) / sizeof(simple[0]); i++)
-        if (r.n == strlen(simple[i]) && strncasecmp(r.s, simple[i], r.n) == 0)
-            return true;
-    return raw_is(r, "derived_from");
-}
-
 /* A top-level member's value, and what it says. */
 static bool scan_top_member(struct scan *sc, struct raw key, struct top *top)
 {
@@ -257,7 +244,7 @@ static bool scan_member(struct scan *sc, enum role role, struct raw key,
     struct raw rel;
     if (!scan_string(sc, &rel))
         return false;
-    if (rel_is_followed(rel))
+    if (links_rel_is_followed(rel.s, rel.n))
         top->has_followed_link = true;
     return true;
 }
