@@ -170,6 +170,28 @@ static json_t *legacy_scaling(struct model_reader *r, const json_t *in,
     return out;
 }
 
+/* The common start of an mlm:input or mlm:output entry: its label
+ * ("mlm:input[2]") in what, an issue and NULL when it is not an object,
+ * else a new object holding its name (which mlm requires). */
+static json_t *mlm_io_begin(struct model_reader *r, const json_t *v,
+                            const char *list, size_t idx, char *what,
+                            size_t what_size)
+{
+    char sub[96];
+    snprintf(what, what_size, "%s[%zu]", list, idx);
+    if (!json_is_object(v)) {
+        model_issue(r, "%s should be an object, not %s; ignored", what,
+                    model_type_name(v));
+        return NULL;
+    }
+    json_t *o = json_object();
+    snprintf(sub, sizeof(sub), "%s name", what);
+    model_put(o, "name", model_text(r, json_object_get(v, "name"), sub));
+    if (!json_object_get(o, "name"))
+        model_issue(r, "%s has no name, which mlm requires", what);
+    return o;
+}
+
 static json_t *mlm_input(struct model_reader *r, const json_t *in, size_t idx)
 {
     static const char *const legacy[] = {"norm_by_channel", "norm_type",
@@ -178,17 +200,9 @@ static json_t *mlm_input(struct model_reader *r, const json_t *in, size_t idx)
     json_t *o;
     char what[64], sub[96];
 
-    snprintf(what, sizeof(what), "mlm:input[%zu]", idx);
-    if (!json_is_object(in)) {
-        model_issue(r, "%s should be an object, not %s; ignored", what,
-                    model_type_name(in));
+    o = mlm_io_begin(r, in, "mlm:input", idx, what, sizeof(what));
+    if (!o)
         return NULL;
-    }
-    o = json_object();
-    snprintf(sub, sizeof(sub), "%s name", what);
-    model_put(o, "name", model_text(r, json_object_get(in, "name"), sub));
-    if (!json_object_get(o, "name"))
-        model_issue(r, "%s has no name, which mlm requires", what);
     snprintf(sub, sizeof(sub), "%s bands", what);
     model_put(o, "bands", get_bands(r, json_object_get(in, "bands"), sub));
     st = json_object_get(in, "input");
@@ -606,17 +620,9 @@ static json_t *mlm_output(struct model_reader *r, const json_t *out, size_t idx)
     json_t *o;
     char what[64], sub[96];
 
-    snprintf(what, sizeof(what), "mlm:output[%zu]", idx);
-    if (!json_is_object(out)) {
-        model_issue(r, "%s should be an object, not %s; ignored", what,
-                    model_type_name(out));
+    o = mlm_io_begin(r, out, "mlm:output", idx, what, sizeof(what));
+    if (!o)
         return NULL;
-    }
-    o = json_object();
-    snprintf(sub, sizeof(sub), "%s name", what);
-    model_put(o, "name", model_text(r, json_object_get(out, "name"), sub));
-    if (!json_object_get(o, "name"))
-        model_issue(r, "%s has no name, which mlm requires", what);
     snprintf(sub, sizeof(sub), "%s tasks", what);
     if (!json_object_get(out, "tasks"))
         model_issue(r, "%s has no tasks, which mlm requires", what);
