@@ -50,6 +50,7 @@ struct store {
     void *map_addr;        /* where LMDB mapped data.mdb, NULL if unknown */
     unsigned reads_unshed; /* read transactions since the pages were shed */
     size_t map_len;
+    struct store_writer *writer; /* started by the first store_write_async() */
 };
 
 /* The write callback of store_write(). It may be called several times for
@@ -86,6 +87,26 @@ void store_read_end(struct store *st);
  * again. Must not be called while a read transaction is open. Returns 0,
  * fn's error or SM_E_DB. */
 int store_write(struct store *st, store_apply_fn fn, void *ctx);
+
+/* What store_write_async() calls on the writer thread once the write is
+ * over (rc as store_write() would have returned it): typically frees ctx. */
+typedef void (*store_done_fn)(void *ctx, int rc);
+
+/* store_write() on the store's writer thread (started on first use): hands
+ * fn over and returns 0 at once, after waiting for the previous one. Every
+ * later read, write and store_close() waits for it to finish, so what they
+ * see is what a synchronous write would have left. Its result comes from
+ * the next store_wait(); done is called with it in any case. Returns
+ * SM_E_DB (done called already) when the store cannot be written. */
+int store_write_async(struct store *st, store_apply_fn fn, void *ctx,
+                      store_done_fn done);
+
+/* Wait for the write on the writer thread, if any. */
+void store_idle(struct store *st);
+
+/* store_idle(), then the first failure of the asynchronous writes since
+ * the last call (0 if none), which it clears. */
+int store_wait(struct store *st);
 
 /* mdb_get: 0, SM_E_NOTFOUND or SM_E_DB. data is valid until the
  * transaction ends. */

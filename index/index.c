@@ -312,13 +312,18 @@ out:
     return rc;
 }
 
+static void staged_free(struct staged *ops, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(ops[i].key);
+        free(ops[i].keys);
+        free(ops[i].val);
+    }
+}
+
 static void staged_clear(struct index *ix)
 {
-    for (size_t i = 0; i < ix->n_ops; i++) {
-        free(ix->ops[i].key);
-        free(ix->ops[i].keys);
-        free(ix->ops[i].val);
-    }
+    staged_free(ix->ops, ix->n_ops);
     ix->n_ops = 0;
     ix->staged_bytes = 0;
 }
@@ -536,14 +541,22 @@ out:
     return rc;
 }
 
+/* A batch of staged writes on its way into LMDB. */
+struct batch {
+    const struct index *ix;
+    struct staged *ops;
+    size_t n;
+};
+
 /* The store_write() callback: the whole batch, in staging order. */
 static int apply_batch(void *ctx, MDB_txn *txn)
 {
-    struct index *ix = ctx;
+    const struct batch *b = ctx;
+    struct index *ix = (struct index *)b->ix;
     int rc = 0;
 
-    for (size_t i = 0; i < ix->n_ops && rc == 0; i++) {
-        const struct staged *op = &ix->ops[i];
+    for (size_t i = 0; i < b->n && rc == 0; i++) {
+        const struct staged *op = &b->ops[i];
         struct store_key k;
         MDB_val data = {.mv_size = op->len, .mv_data = op->val};
 
@@ -565,26 +578,59 @@ static int apply_batch(void *ctx, MDB_txn *txn)
     return rc;
 }
 
+/* A failed batch is dropped: the index keeps its last committed state,
+ * and retrying a batch that LMDB refused would fail again. */
+static void batch_report(const struct batch *b, int rc)
+{
+    if (rc != 0)
+        log_warn("index: %zu staged writes dropped", b->n);
+}
+
+/* The store_write_async() callback, on the writer thread. */
+static void batch_done(void *ctx, int rc)
+{
+    struct batch *b = ctx;
+    batch_report(b, rc);
+    staged_free(b->ops, b->n);
+    free(b->ops);
+    free(b);
+}
+
 int index_commit(struct index *ix)
 {
-    int rc = SM_E_INVAL;
-
     if (!ix)
         return SM_E_INVAL;
-    if (ix->n_ops == 0)
-        return 0;
     if (ix->store.rdepth > 0) {
         /* Keep the batch: the caller may commit after the iteration. */
+        if (ix->n_ops == 0)
+            return 0;
         log_error("index: commit from inside a foreach callback");
         return SM_E_DB;
     }
-    rc = store_write(&ix->store, apply_batch, ix);
-    if (rc != 0)
-        log_warn("index: %zu staged writes dropped", ix->n_ops);
-    /* A failed batch is dropped too: the index keeps its last committed
-     * state, and retrying a batch that LMDB refused would fail again. */
+    /* First the batch the writer thread may still be on, then this one. */
+    int rc = store_wait(&ix->store);
+    if (ix->n_ops == 0)
+        return rc;
+    struct batch b = {ix, ix->ops, ix->n_ops};
+    int rc_now = store_write(&ix->store, apply_batch, &b);
+    batch_report(&b, rc_now);
     staged_clear(ix);
-    return rc;
+    return rc != 0 ? rc : rc_now;
+}
+
+/* Hand the batch to the writer thread and start a new one: the caller
+ * stages the next batch while this one is written. Returns the result of
+ * the batch before it (0 when that one went well). */
+static int index_commit_async(struct index *ix)
+{
+    int rc = store_wait(&ix->store);
+    struct batch *b = xmalloc(sizeof(*b));
+    *b = (struct batch){ix, ix->ops, ix->n_ops};
+    ix->ops = NULL;
+    ix->n_ops = ix->cap_ops = 0;
+    ix->staged_bytes = 0;
+    int rc_now = store_write_async(&ix->store, apply_batch, b, batch_done);
+    return rc != 0 ? rc : rc_now;
 }
 
 /* Append a write to the batch (taking ownership of key, id and val) and
@@ -608,7 +654,7 @@ static int stage(struct index *ix, enum staged_kind kind,
     if (ix->store.rdepth > 0)
         return 0;
     if (ix->n_ops >= INDEX_BATCH_OPS || ix->staged_bytes >= INDEX_BATCH_BYTES)
-        return index_commit(ix);
+        return index_commit_async(ix);
     return 0;
 }
 

@@ -61,7 +61,7 @@ void index_close(struct index *ix);
  * skipped, and at most 512 are kept). Replacing a record replaces its
  * secondary keys. Copies its arguments. Returns 0, SM_E_INVAL (bad
  * argument, or the index is read-only) or SM_E_DB (an automatic batch
- * commit failed). */
+ * commit failed: the one before the batch this write went into). */
 int index_put(struct index *ix, enum index_table table, const char *url,
               const char *const *keys, size_t n_keys, const char *json,
               size_t len);
@@ -89,7 +89,12 @@ int index_put_meta(struct index *ix, const char *key, const char *json);
  * full map the batch is dropped (the index keeps its last committed state).
  * Called from inside a foreach callback it returns SM_E_DB and keeps the
  * batch. Staged writes are also committed automatically once a batch
- * grows large (1000 writes or 8 MiB), but never during an iteration. */
+ * grows large (1000 writes or 8 MiB), but never during an iteration: by a
+ * writer thread, while the caller stages the next batch. Every lookup, and
+ * index_commit(), waits for that commit, so lookups see what they would
+ * have seen had it been made in line; its failure is returned by the next
+ * put that fills a batch or by index_commit(), and a process killed
+ * meanwhile loses that batch too (the index stays valid). */
 int index_commit(struct index *ix);
 
 /* Look up a record of table by canonical URL. On success *json is new

@@ -12,6 +12,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +47,8 @@
 #define STORE_SHED_READS 1024
 /* ... and only when its file-backed resident pages exceed this. */
 #define STORE_SHED_BYTES ((unsigned long)32 << 20)
+
+static void writer_stop(struct store *st);
 
 static const char *const dbi_names[STORE_NDBI] = {
     [STORE_DBI_RECORDS] = "records",   [STORE_DBI_KEYS] = "keys",
@@ -393,6 +397,7 @@ void store_close(struct store *st)
 {
     if (!st)
         return;
+    writer_stop(st);
     if (st->env)
         mdb_env_close(st->env);
     st->env = NULL;
@@ -448,6 +453,7 @@ int store_read_begin(struct store *st, MDB_txn **txn)
         *txn = st->rtxn;
         return 0;
     }
+    store_idle(st);
     for (int i = 0;; i++) {
         mrc = mdb_txn_begin(st->env, NULL, MDB_RDONLY, &st->rtxn);
         if (mrc != MDB_MAP_RESIZED || i >= STORE_RESIZE_RETRIES)
@@ -482,23 +488,14 @@ void store_read_end(struct store *st)
     }
 }
 
-int store_write(struct store *st, store_apply_fn fn, void *ctx)
+/* The write transaction of store_write(), on whichever thread runs it. */
+static int store_write_txn(struct store *st, store_apply_fn fn, void *ctx)
 {
     int rc = SM_E_DB;
     int mrc;
     int resized = 0;
     MDB_txn *txn = NULL;
 
-    if (st->is_readonly) {
-        log_error("index %s: opened read-only", st->dir);
-        return SM_E_DB;
-    }
-    if (st->rdepth > 0) {
-        /* Growing the map needs every transaction of this process closed,
-         * and LMDB allows one transaction per thread anyway. */
-        log_error("index %s: write while a read is in progress", st->dir);
-        return SM_E_DB;
-    }
     for (;;) {
         mrc = mdb_txn_begin(st->env, NULL, 0, &txn);
         if (mrc == MDB_MAP_RESIZED && resized++ < STORE_RESIZE_RETRIES) {
@@ -542,6 +539,172 @@ out:
     if (txn)
         mdb_txn_abort(txn);
     return rc;
+}
+
+/* Checks shared by the two ways to write: 0 or SM_E_DB (logged). */
+static int store_check_write(const struct store *st)
+{
+    if (st->is_readonly) {
+        log_error("index %s: opened read-only", st->dir);
+        return SM_E_DB;
+    }
+    if (st->rdepth > 0) {
+        /* Growing the map needs every transaction of this process closed,
+         * and LMDB allows one transaction per thread anyway. */
+        log_error("index %s: write while a read is in progress", st->dir);
+        return SM_E_DB;
+    }
+    return 0;
+}
+
+int store_write(struct store *st, store_apply_fn fn, void *ctx)
+{
+    int rc = store_check_write(st);
+    if (rc != 0)
+        return rc;
+    store_idle(st);
+    return store_write_txn(st, fn, ctx);
+}
+
+/* ------------------------------------------------ the writer thread */
+
+/* At most one write runs on the writer thread, and while it runs nothing
+ * else in the process touches the environment: every read, write and the
+ * close wait for it first (store_idle()). So LMDB never sees two threads
+ * at once, and a reader sees exactly what it would have seen had the write
+ * been synchronous. What runs in parallel is the caller's own work. */
+struct store_writer {
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    store_apply_fn fn; /* the write handed over; NULL when idle */
+    void *ctx;
+    store_done_fn done;
+    bool is_stopping;
+    int rc; /* the first failure since the last store_wait() */
+};
+
+static void *writer_main(void *arg)
+{
+    struct store *st = arg;
+    struct store_writer *w = st->writer;
+
+    pthread_mutex_lock(&w->mu);
+    for (;;) {
+        while (!w->fn && !w->is_stopping)
+            pthread_cond_wait(&w->cv, &w->mu);
+        if (!w->fn)
+            break;
+        store_apply_fn fn = w->fn;
+        void *ctx = w->ctx;
+        store_done_fn done = w->done;
+        pthread_mutex_unlock(&w->mu);
+        int rc = store_write_txn(st, fn, ctx);
+        if (done)
+            done(ctx, rc);
+        pthread_mutex_lock(&w->mu);
+        if (rc != 0 && w->rc == 0)
+            w->rc = rc;
+        w->fn = NULL;
+        pthread_cond_broadcast(&w->cv);
+    }
+    pthread_mutex_unlock(&w->mu);
+    return NULL;
+}
+
+/* Start the writer thread, with every signal blocked in it: signals are
+ * the event loop's business. false when the thread cannot be had. */
+static bool writer_start(struct store *st)
+{
+    struct store_writer *w = xcalloc(1, sizeof(*w));
+    sigset_t all, old;
+    pthread_mutex_init(&w->mu, NULL);
+    pthread_cond_init(&w->cv, NULL);
+    st->writer = w;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    int err = pthread_create(&w->thread, NULL, writer_main, st);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (err != 0) {
+        log_warn("index %s: no writer thread (%s), writing in line", st->dir,
+                 strerror(err));
+        pthread_cond_destroy(&w->cv);
+        pthread_mutex_destroy(&w->mu);
+        free(w);
+        st->writer = NULL;
+        return false;
+    }
+    return true;
+}
+
+void store_idle(struct store *st)
+{
+    struct store_writer *w = st->writer;
+    if (!w)
+        return;
+    pthread_mutex_lock(&w->mu);
+    while (w->fn)
+        pthread_cond_wait(&w->cv, &w->mu);
+    pthread_mutex_unlock(&w->mu);
+}
+
+int store_wait(struct store *st)
+{
+    struct store_writer *w = st->writer;
+    if (!w)
+        return 0;
+    pthread_mutex_lock(&w->mu);
+    while (w->fn)
+        pthread_cond_wait(&w->cv, &w->mu);
+    int rc = w->rc;
+    w->rc = 0;
+    pthread_mutex_unlock(&w->mu);
+    return rc;
+}
+
+int store_write_async(struct store *st, store_apply_fn fn, void *ctx,
+                      store_done_fn done)
+{
+    int rc = store_check_write(st);
+    if (rc == 0 && !st->writer && !writer_start(st)) {
+        /* No thread: the write happens here and now. */
+        rc = store_write_txn(st, fn, ctx);
+        if (done)
+            done(ctx, rc);
+        return rc;
+    }
+    if (rc != 0) {
+        if (done)
+            done(ctx, rc);
+        return rc;
+    }
+    struct store_writer *w = st->writer;
+    pthread_mutex_lock(&w->mu);
+    while (w->fn)
+        pthread_cond_wait(&w->cv, &w->mu);
+    w->fn = fn;
+    w->ctx = ctx;
+    w->done = done;
+    pthread_cond_broadcast(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+    return 0;
+}
+
+/* Let the pending write finish, then end the thread. */
+static void writer_stop(struct store *st)
+{
+    struct store_writer *w = st->writer;
+    if (!w)
+        return;
+    pthread_mutex_lock(&w->mu);
+    w->is_stopping = true;
+    pthread_cond_broadcast(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+    pthread_join(w->thread, NULL);
+    pthread_cond_destroy(&w->cv);
+    pthread_mutex_destroy(&w->mu);
+    free(w);
+    st->writer = NULL;
 }
 
 int store_get(MDB_txn *txn, MDB_dbi dbi, MDB_val *key, MDB_val *data)

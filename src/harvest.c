@@ -117,11 +117,13 @@ struct harvest {
     json_t *unreachable;   /* URL -> reason: dataset links that failed */
     json_t *apis;          /* how each STAC API was harvested */
     bool insecure;
-    int64_t run;     /* this run's number */
-    int64_t now;     /* its start, Unix seconds (history stamps) */
-    bool is_resume;  /* continuing a run that was killed */
-    bool has_priors; /* the index knew some URL when the run began */
-    int gone_after;  /* complete runs a record may miss before gone */
+    int64_t run;       /* this run's number */
+    int64_t now;       /* its start, Unix seconds (history stamps) */
+    bool is_resume;    /* continuing a run that was killed */
+    bool has_priors;   /* the index knew some URL when the run began */
+    bool had_models;   /* ... some model record */
+    bool had_datasets; /* ... some dataset record */
+    int gone_after;    /* complete runs a record may miss before gone */
     size_t models_new, models_changed, gone;
     json_t *incomplete; /* source -> true: not fully crawled this run */
     json_t *sources;    /* source -> {documents, models, failed, reasons} */
@@ -278,7 +280,7 @@ static int store_model(struct harvest *h, const struct crawler_doc *d,
     json_object_set_new(rec, "datasets", dataset_links(rec));
     bool is_new = false, is_changed = false;
     int rc = history_put(h->ix, INDEX_MODELS, d->url, rec, h->run, h->now,
-                         &is_new, &is_changed);
+                         !h->had_models, &is_new, &is_changed);
     json_decref(rec);
     if (rc == 0) {
         h->models_stored++;
@@ -294,7 +296,7 @@ static int store_dataset(struct harvest *h, const struct crawler_doc *d)
     json_t *rec = record_new_dataset(d->json, d->url, d->source);
     model_read_dataset(d->json, d->url, rec);
     int rc = history_put(h->ix, INDEX_DATASETS, d->url, rec, h->run, h->now,
-                         NULL, NULL);
+                         !h->had_datasets, NULL, NULL);
     json_decref(rec);
     if (rc == 0) {
         h->datasets_stored++;
@@ -463,8 +465,8 @@ static void on_failure(void *ctx, const struct crawler_failure *f)
          * it is recorded on both sides and never fails the run. */
         json_t *rec = record_new_unreachable(f->url, f->source, f->reason,
                                              f->http_status);
-        history_put(h->ix, INDEX_DATASETS, f->url, rec, h->run, h->now, NULL,
-                    NULL);
+        history_put(h->ix, INDEX_DATASETS, f->url, rec, h->run, h->now,
+                    !h->had_datasets, NULL, NULL);
         json_decref(rec);
         json_object_set_new(h->unreachable, f->url, json_string(f->reason));
         log_info("dataset unreachable: %s: %s", f->url, f->reason);
@@ -1362,6 +1364,8 @@ int cmd_harvest(struct cli *cli, int argc, char **argv)
     }
     char *sig = run_signature(&seeds, &opt);
     h->has_priors = index_count_crawl(h->ix) > 0;
+    h->had_models = index_count(h->ix, INDEX_MODELS) > 0;
+    h->had_datasets = index_count(h->ix, INDEX_DATASETS) > 0;
     h->run = history_run_begin(h->ix, sig, started, &h->is_resume);
     free(sig);
     if (h->is_resume && cli->verbosity >= 0)

@@ -54,10 +54,11 @@ static json_t *keep_or(const json_t *old, const char *key, int64_t now)
 }
 
 int history_put(struct index *ix, enum index_table table, const char *url,
-                json_t *rec, int64_t run, int64_t now, bool *is_new,
-                bool *is_changed)
+                json_t *rec, int64_t run, int64_t now, bool is_fresh,
+                bool *is_new, bool *is_changed)
 {
-    json_t *old = stored(ix, table, url);
+    /* A lookup would also wait for the batch being committed. */
+    json_t *old = is_fresh ? NULL : stored(ix, table, url);
     bool changed = !old || !json_equal(json_object_get(old, "stac"),
                                        json_object_get(rec, "stac"));
     json_object_set_new(rec, "first_seen", keep_or(old, "first_seen", now));

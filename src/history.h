@@ -16,10 +16,12 @@
  * after stamping its history from the stored record: first_seen (kept),
  * last_seen = now, last_changed (now when the "stac" document differs from
  * the stored one), run, missed = 0, gone = false. *is_new / *is_changed
- * (may be NULL) tell what happened. Returns 0 or an SM_E_* code. */
+ * (may be NULL) tell what happened. is_fresh says the table was empty when
+ * the run began: then there is no stored record to look up (the run's own
+ * writes carry the same stamps). Returns 0 or an SM_E_* code. */
 int history_put(struct index *ix, enum index_table table, const char *url,
-                json_t *rec, int64_t run, int64_t now, bool *is_new,
-                bool *is_changed);
+                json_t *rec, int64_t run, int64_t now, bool is_fresh,
+                bool *is_new, bool *is_changed);
 
 /* Stage rec as it is (no history stamping), with its secondary keys. */
 int history_put_plain(struct index *ix, enum index_table table, const char *url,

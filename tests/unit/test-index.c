@@ -687,6 +687,49 @@ out:
     free(dir);
 }
 
+/* Batches committed in the background: every lookup waits for the one
+ * in flight, so what a writer reads back is what it wrote, at any moment;
+ * and a record staged twice keeps its last value across batches. */
+static void test_background_commit(const char *root)
+{
+    struct index *ix = NULL;
+    char *dir = path_join(root, "background");
+    enum { N = 5500 };
+
+    CHECK_INT_EQ(index_open(dir, INDEX_WRITE, &ix), 0);
+    if (!ix)
+        goto out;
+    size_t bad = 0;
+    for (int i = 0; i < N; i++) {
+        char *url = xasprintf("https://e/bg/%05d", i);
+        CHECK_INT_EQ(put_rec(ix, url, "bg", i), 0);
+        free(url);
+        /* Right after a batch was handed over, and in between. */
+        if (i % 1000 == 999 || i % 777 == 0) {
+            size_t want = (size_t)(i + 1) / 1000 * 1000;
+            bad += index_count_records(ix) != want;
+            url = xasprintf("https://e/bg/%05d", i / 1000 * 1000 - 1);
+            bad += i >= 1000 && !has_rec(ix, url, "bg", i / 1000 * 1000 - 1);
+            free(url);
+        }
+    }
+    CHECK_INT_EQ(bad, 0);
+    CHECK(put_rec(ix, "https://e/bg/00001", "bg", -1) == 0);
+    CHECK_INT_EQ(index_commit(ix), 0);
+    CHECK_INT_EQ(index_count_records(ix), N);
+    CHECK(has_rec(ix, "https://e/bg/00001", "bg", -1));
+    CHECK(has_rec(ix, "https://e/bg/05499", "bg", 5499));
+    index_close(ix);
+    /* Closing waits for the writer: everything is there on reopening. */
+    CHECK_INT_EQ(index_open(dir, INDEX_READ, &ix), 0);
+    if (ix) {
+        CHECK_INT_EQ(index_count_records(ix), N);
+        index_close(ix);
+    }
+out:
+    free(dir);
+}
+
 /* 3000 records of 50 KiB (about 150 MiB with overflow pages) do not fit the
  * 64 MiB starting map, nor 128 MiB: the map has to double at least twice,
  * and nothing may be lost on the way. */
@@ -1050,6 +1093,60 @@ static void test_crash_commit(const char *root)
     free(dir);
 }
 
+/* A child that only stages (batches commit themselves in the background),
+ * killed at an arbitrary moment: the index holds a whole number of batches,
+ * and always the first ones. */
+static void test_crash_background(const char *root)
+{
+    char *dir = path_join(root, "crash3");
+    int status = 0;
+    int fds[2];
+
+    CHECK(pipe(fds) == 0);
+    fflush(stderr);
+    pid_t pid = fork();
+    if (pid == 0) {
+        struct index *ix = NULL;
+        close(fds[0]);
+        if (index_open(dir, INDEX_WRITE, &ix) != 0)
+            _exit(2);
+        for (int i = 0; i < 1000000; i++) {
+            char *url = xasprintf("https://e/crash/%07d", i);
+            if (put_rec(ix, url, "crash", i) != 0)
+                _exit(3);
+            free(url);
+            if (i % 1000 == 999 && write(fds[1], "c", 1) != 1)
+                _exit(4);
+        }
+        _exit(5);
+    }
+    close(fds[1]);
+    char c;
+    int batches = 0;
+    while (batches < 4 && read(fds[0], &c, 1) == 1)
+        batches++;
+    CHECK_INT_EQ(batches, 4);
+    if (pid > 0)
+        kill(pid, SIGKILL);
+    close(fds[0]);
+    CHECK(pid > 0 && waitpid(pid, &status, 0) == pid);
+    CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+    struct index *ix = NULL;
+    CHECK_INT_EQ(index_open(dir, INDEX_WRITE, &ix), 0);
+    if (ix) {
+        size_t n = index_count_records(ix);
+        CHECK(n >= 2000 && n % 1000 == 0);
+        char *url = xasprintf("https://e/crash/%07zu", n - 1);
+        CHECK(has_rec(ix, url, "crash", (int)n - 1));
+        free(url);
+        url = xasprintf("https://e/crash/%07zu", n);
+        CHECK(!has_rec(ix, url, "crash", (int)n));
+        free(url);
+        index_close(ix);
+    }
+    free(dir);
+}
+
 /* Secondary keys: several per record, replaced with the record, kept apart
  * per table, and checked against the record on lookup. */
 static void test_keys(const char *root)
@@ -1367,12 +1464,14 @@ int main(void)
     test_meta(root);
     test_reopen(root);
     test_autocommit(root);
+    test_background_commit(root);
     test_growth(root);
     test_reader_growth(root);
     test_corrupt(root);
     test_permissions(root);
     test_crash_staging(root);
     test_crash_commit(root);
+    test_crash_background(root);
     rm_rf(root);
     free(root);
     return check_exit("test-index");
