@@ -60,8 +60,9 @@ struct sock_ctx {
     uv_poll_t poll;
     curl_socket_t fd;
     struct fetcher *owner;
-    int events;  /* UV_READABLE/UV_WRITABLE being polled for */
-    bool wanted; /* libcurl watches it (not removed since) */
+    int events;   /* UV_READABLE/UV_WRITABLE being polled for */
+    bool wanted;  /* libcurl watches it (not removed since) */
+    bool is_ours; /* opened through on_curl_open(): we hear of its close */
 };
 
 struct fetcher {
@@ -187,7 +188,12 @@ static int on_curl_socket(CURL *easy, curl_socket_t s, int action, void *userp,
     int events = 0;
 
     if (action == CURL_POLL_REMOVE) {
-        if (sc)
+        /* Only a connection we opened may stay polled: libcurl closes its
+         * other descriptors (the threaded resolver's socket pair) without
+         * a word, and libuv aborts on a watched fd that was closed. */
+        if (sc && !sc->is_ours)
+            sock_forget(f, s);
+        else if (sc)
             sc->wanted = false;
         return 0;
     }
@@ -215,8 +221,15 @@ static curl_socket_t on_curl_open(void *clientp, curlsocktype purpose,
         return CURL_SOCKET_BAD;
     curl_socket_t s =
         socket(addr->family, addr->socktype | SOCK_CLOEXEC, addr->protocol);
-    if (s != CURL_SOCKET_BAD)
-        sock_forget(f, s); /* a stale entry: closed without us */
+    if (s == CURL_SOCKET_BAD)
+        return s;
+    sock_forget(f, s); /* a stale entry: closed without us */
+    struct sock_ctx *sc = sock_new(f, s);
+    if (!sc) {
+        close(s);
+        return CURL_SOCKET_BAD;
+    }
+    sc->is_ours = true;
     return s;
 }
 
