@@ -55,6 +55,8 @@ struct crawler {
     uv_signal_t sig_int, sig_term;
     int signals_seen;
     struct crawler_stats stats;
+    struct worker *worker; /* reads bodies beside the loop; NULL: in line */
+    size_t job_bytes;      /* body bytes handed to it and not yet applied */
     long started;
     bool stopping;
     bool finished;

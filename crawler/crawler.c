@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* The crawl loop: pops URLs from the frontier while there is capacity,
  * fetches them through the fetcher, parses each body once, hands the
- * document to the hooks and pushes the links it holds. Everything runs on
- * one libuv loop thread; there is no thread or process per request. */
+ * document to the hooks and pushes the links it holds. The crawl runs on
+ * one libuv loop thread, with no thread or process per request; one worker
+ * thread beside it parses the documents that need a tree (worker.c), so
+ * the loop thread is free for the transfers. */
 #include <config.h>
 
 #include <limits.h>
@@ -15,6 +17,7 @@
 #include "crawler/crawler-int.h"
 #include "crawler/links.h"
 #include "crawler/prescan.h"
+#include "crawler/worker.h"
 #include "src/url.h"
 #include "src/err.h"
 #include "src/log.h"
@@ -44,6 +47,12 @@ void crawler_options_default(struct crawler_options *opt)
 
 static void on_fetch_done(void *ctx, void *data, const struct fetch_result *r);
 static void pump(struct crawler *c);
+
+/* Bodies waiting for the worker, at most: past either bound no transfer
+ * starts until it has caught up (bounded memory when reading is slower
+ * than fetching, as with a catalog of large model documents). */
+#define JOBS_MAX 256
+#define JOB_BYTES_MAX ((size_t)32 << 20)
 
 int crawler_new(const struct crawler_options *opt,
                 const struct crawler_hooks *hooks, struct crawler **out)
@@ -219,13 +228,10 @@ static void push_one(struct crawler *c, const struct frontier_entry *e,
                       lateral ? e->depth : e->depth + 1, 0);
 }
 
-/* The followable links of doc, resolved against base. */
-static void extract_links(struct crawler *c, const struct frontier_entry *e,
-                          const json_t *doc, const char *base, struct links *ls)
+/* Count and log what links_extract() (rc) left out of a document at e. */
+static void report_links(struct crawler *c, const struct frontier_entry *e,
+                         int rc, const struct links *ls)
 {
-    links_init(ls);
-    int rc =
-        links_extract(doc, base, url_scheme_of(base) == URL_SCHEME_FILE, ls);
     if (rc == SM_E_TOOBIG)
         log_warn("%s: more than %d links, the rest ignored", e->url, LINKS_MAX);
     if (ls->n_rejected) {
@@ -325,94 +331,215 @@ static struct crawler_doc doc_of(const struct frontier_entry *e,
     };
 }
 
-static void handle_document(struct crawler *c, const struct frontier_entry *e,
-                            const struct fetch_result *r, const json_t *doc,
-                            const char *base)
+/* A fetched body on its way through analyse() (on the worker thread, or
+ * in line) and apply() (on the loop thread). */
+struct doc_job {
+    struct worker_job link;  /* first: the worker's list */
+    struct frontier_entry e; /* the entry, or a copy when is_copy */
+    struct fetch_result r;   /* the result, or a copy when is_copy */
+    bool is_copy;
+    /* What analyse() found. */
+    json_t *doc; /* NULL with reason when the body is not JSON */
+    char *base;
+    enum stac_kind kind;
+    bool is_walk, is_landing;
+    int links_rc;
+    struct links ls;
+    char *text; /* ls as links_text() */
+    void *prepared;
+    char reason[256];
+};
+
+/* Everything that can be made of a body without touching the crawl: the
+ * parse, the kind, the links, and what the prepare hook makes of it. Safe
+ * on the worker thread: it reads the crawler's options and hooks only. */
+static void analyse(const struct crawler *c, struct doc_job *j)
 {
-    enum stac_kind kind = stac_classify(doc);
-    if (kind == STAC_KIND_NONE) {
-        crawler_report_failure(
-            c, e, SM_E_NOTSTAC, r->http_status,
-            "not a STAC document (no STAC type or stac_version)");
+    const struct frontier_entry *e = &j->e;
+    const struct fetch_result *r = &j->r;
+    json_error_t jerr;
+
+    links_init(&j->ls);
+    j->base = doc_base(e, r);
+    j->doc = json_loadb(r->body, r->body_len, 0, &jerr);
+    if (!j->doc) {
+        snprintf(j->reason, sizeof(j->reason),
+                 "invalid JSON at line %d column %d: %s", jerr.line,
+                 jerr.column, jerr.text);
         return;
     }
-    struct crawler_doc d = doc_of(e, r, base, kind, doc);
-    struct links ls = {0};
-    char *text = NULL;
-    bool is_walk = is_walked(e, doc);
-    if (is_walk) {
-        extract_links(c, e, doc, base, &ls);
-        text = links_text(&ls);
+    /* API responses (queryables, pages) are not STAC documents themselves. */
+    if (e->data)
+        return;
+    j->kind = stac_classify(j->doc);
+    if (j->kind == STAC_KIND_NONE)
+        return;
+    j->is_landing = stac_is_landing(j->doc);
+    j->is_walk = is_walked(e, j->doc);
+    if (j->is_walk) {
+        j->links_rc = links_extract(
+            j->doc, j->base, url_scheme_of(j->base) == URL_SCHEME_FILE, &j->ls);
+        j->text = links_text(&j->ls);
     }
-    d.links = text;
-    d.is_api = stac_is_landing(doc);
+    if (c->hooks.prepare) {
+        struct crawler_doc d = doc_of(e, r, j->base, j->kind, j->doc);
+        d.links = j->text;
+        d.is_api = j->is_landing;
+        j->prepared = c->hooks.prepare(c->hooks.ctx, &d);
+    }
+}
+
+/* A STAC document: delivered, then its links pushed and, for an API
+ * landing page or a dataset, the walk that follows from it started. */
+static void apply_document(struct crawler *c, struct doc_job *j)
+{
+    const struct frontier_entry *e = &j->e;
+    report_links(c, e, j->links_rc, &j->ls);
+    struct crawler_doc d = doc_of(e, &j->r, j->base, j->kind, j->doc);
+    d.links = j->text;
+    d.is_api = j->is_landing;
+    d.prepared = j->prepared;
+    j->prepared = NULL; /* the document hook's now */
     bool is_model = crawler_deliver(c, &d) != 0;
     size_t n;
-    if (kind == STAC_KIND_ITEM_COLLECTION)
-        crawler_features(c, e, doc, base, &n);
+    if (j->kind == STAC_KIND_ITEM_COLLECTION)
+        crawler_features(c, e, j->doc, j->base, &n);
     size_t items = 0;
-    for (size_t i = 0; i < ls.n; i++) {
+    for (size_t i = 0; i < j->ls.n; i++) {
         /* A survey samples a few items of each collection or catalog. */
-        if (ls.v[i].rel == LINK_REL_ITEM && c->opt.item_sample > 0 &&
+        if (j->ls.v[i].rel == LINK_REL_ITEM && c->opt.item_sample > 0 &&
             items++ >= (size_t)c->opt.item_sample)
             continue;
-        push_one(c, e, ls.v[i].rel, ls.v[i].url, is_model);
+        push_one(c, e, j->ls.v[i].rel, j->ls.v[i].url, is_model);
     }
-    if (is_walk)
-        links_cleanup(&ls);
-    free(text);
     bool is_dataset = (e->flags & FRONTIER_F_DATASET) != 0;
     if (e->flags & FRONTIER_F_LEAF)
         return;
     if (d.is_api && !is_dataset)
-        api_start(c, e, doc, base);
+        api_start(c, e, j->doc, j->base);
     else if (is_dataset && c->opt.dataset_items)
-        push_dataset_items(c, e, doc, base);
+        push_dataset_items(c, e, j->doc, j->base);
 }
 
-/* A plain Item (prescan_plain_item()): what handle_document() would do
+/* What analyse() found, applied to the crawl (loop thread). */
+static void apply(struct crawler *c, struct doc_job *j)
+{
+    const struct frontier_entry *e = &j->e;
+    if (!j->doc) {
+        crawler_report_failure(c, e, SM_E_PARSE, j->r.http_status, j->reason);
+        if (e->data)
+            api_failed(c, e);
+    } else if (e->data) {
+        api_handle(c, e, j->doc, j->base);
+    } else if (j->kind == STAC_KIND_NONE) {
+        crawler_report_failure(
+            c, e, SM_E_NOTSTAC, j->r.http_status,
+            "not a STAC document (no STAC type or stac_version)");
+    } else {
+        apply_document(c, j);
+    }
+}
+
+static char *dup_or_null(const char *s)
+{
+    return s ? xstrdup(s) : NULL;
+}
+
+/* A job for the worker: what it needs of e and r, copied (e is done and
+ * r's memory recycled as soon as this returns). */
+static struct doc_job *job_copy(const struct frontier_entry *e,
+                                const struct fetch_result *r)
+{
+    struct doc_job *j = xcalloc(1, sizeof(*j));
+    j->is_copy = true;
+    j->e = (struct frontier_entry){.url = xstrdup(e->url),
+                                   .source = xstrdup(e->source),
+                                   .depth = e->depth,
+                                   .flags = e->flags,
+                                   .attempts = e->attempts};
+    j->r = *r;
+    j->r.url = j->e.url;
+    j->r.final_url = dup_or_null(r->final_url);
+    j->r.reason = "";
+    char *body = xmalloc(r->body_len + 1);
+    memcpy(body, r->body, r->body_len);
+    body[r->body_len] = '\0';
+    j->r.body = body;
+    j->r.etag = dup_or_null(r->etag);
+    j->r.last_modified = dup_or_null(r->last_modified);
+    j->r.retry_after = NULL;
+    return j;
+}
+
+static void job_cleanup(const struct crawler *c, struct doc_job *j)
+{
+    if (j->prepared && c->hooks.discard)
+        c->hooks.discard(c->hooks.ctx, j->prepared);
+    json_decref(j->doc);
+    free(j->base);
+    links_cleanup(&j->ls);
+    free(j->text);
+    if (j->is_copy) {
+        free(j->e.url);
+        free(j->e.source);
+        free((char *)j->r.final_url);
+        free((char *)j->r.body);
+        free((char *)j->r.etag);
+        free((char *)j->r.last_modified);
+    }
+}
+
+static void on_job_work(void *ctx, struct worker_job *wj)
+{
+    analyse(ctx, (struct doc_job *)wj);
+}
+
+static void on_job_done(void *ctx, struct worker_job *wj)
+{
+    struct crawler *c = ctx;
+    struct doc_job *j = (struct doc_job *)wj;
+    c->job_bytes -= j->r.body_len;
+    apply(c, j);
+    job_cleanup(c, j);
+    free(j);
+    pump(c);
+}
+
+/* A plain Item (prescan_plain_item()): what apply_document() would do
  * with its tree, which here has nothing to give (no links, no extension). */
 static void handle_plain_item(struct crawler *c, const struct frontier_entry *e,
                               const struct fetch_result *r)
 {
     char *base = doc_base(e, r);
     struct crawler_doc d = doc_of(e, r, base, STAC_KIND_ITEM, NULL);
+    c->stats.prescanned++;
     crawler_deliver(c, &d);
     free(base);
 }
 
+/* A body fetched. Most documents of a big catalog are plain Items, read
+ * here and now by the prescan (handing them over would cost more than
+ * reading them). The others are parsed and read on the worker when there
+ * is one, except API responses: their walk state lives on the loop. */
 static void handle_body(struct crawler *c, const struct frontier_entry *e,
                         const struct fetch_result *r)
 {
-    json_error_t jerr;
-    char reason[256];
     /* API responses are read by the API walk, and a dataset is read in
      * full whatever it holds; any other document may be a plain Item. */
     if (!e->data && !(e->flags & FRONTIER_F_DATASET) &&
         prescan_plain_item(r->body, r->body_len)) {
-        c->stats.prescanned++;
         handle_plain_item(c, e, r);
         return;
     }
-    json_t *doc = json_loadb(r->body, r->body_len, 0, &jerr);
-    if (!doc) {
-        snprintf(reason, sizeof(reason),
-                 "invalid JSON at line %d column %d: %s", jerr.line,
-                 jerr.column, jerr.text);
-        crawler_report_failure(c, e, SM_E_PARSE, r->http_status, reason);
-        if (e->data)
-            api_failed(c, e);
+    if (c->worker && !e->data) {
+        c->job_bytes += r->body_len;
+        worker_submit(c->worker, &job_copy(e, r)->link);
         return;
     }
-    char *base = doc_base(e, r);
-    /* API responses (queryables, pages) are read by the API walk; they are
-     * not STAC documents themselves. */
-    if (e->data)
-        api_handle(c, e, doc, base);
-    else
-        handle_document(c, e, r, doc, base);
-    free(base);
-    json_decref(doc);
+    struct doc_job j = {.e = *e, .r = *r};
+    analyse(c, &j);
+    apply(c, &j);
+    job_cleanup(c, &j);
 }
 
 static void finish(struct crawler *c)
@@ -420,6 +547,8 @@ static void finish(struct crawler *c)
     if (c->finished)
         return;
     c->finished = true;
+    worker_stop(c->worker);
+    c->worker = NULL;
     c->stats.queued_left =
         frontier_queued(c->frontier) + polite_drop_retries(c);
     uv_close((uv_handle_t *)&c->wake, NULL);
@@ -565,6 +694,18 @@ static bool start(struct crawler *c, struct frontier_entry *e)
     return true;
 }
 
+/* No transfer in flight and no body being read. */
+static bool is_idle(const struct crawler *c)
+{
+    return fetcher_active(c->fetcher) == 0 && worker_pending(c->worker) == 0;
+}
+
+static bool jobs_full(const struct crawler *c)
+{
+    return worker_pending(c->worker) >= JOBS_MAX ||
+           c->job_bytes >= JOB_BYTES_MAX;
+}
+
 static void pump(struct crawler *c)
 {
     if (c->finished)
@@ -572,7 +713,7 @@ static void pump(struct crawler *c)
     uv_update_time(&c->loop);
     int64_t now = (int64_t)uv_now(&c->loop);
     polite_due(c, now);
-    while (!c->stopping && !limit_reached(c) &&
+    while (!c->stopping && !limit_reached(c) && !jobs_full(c) &&
            fetcher_active(c->fetcher) < (size_t)c->opt.concurrency) {
         struct frontier_entry *e = frontier_pop(c->frontier, now);
         if (!e)
@@ -583,7 +724,7 @@ static void pump(struct crawler *c)
             start(c, e);
     }
     if (c->stopping || limit_reached(c)) {
-        if (fetcher_active(c->fetcher) == 0)
+        if (is_idle(c))
             finish(c);
         return;
     }
@@ -592,7 +733,7 @@ static void pump(struct crawler *c)
     if (wake >= 0)
         uv_timer_start(&c->wake, on_wake,
                        (uint64_t)(wake > now ? wake - now : 1), 0);
-    if (fetcher_active(c->fetcher) != 0 || wake >= 0)
+    if (!is_idle(c) || wake >= 0)
         return;
     /* Nothing in flight, nothing waiting: the deferred datasets, or the
      * end. */
@@ -654,7 +795,7 @@ static void on_uv_signal(uv_signal_t *h, int signum)
     log_warn("interrupted: finishing transfers in flight (again to quit "
              "at once)");
     crawler_stop(c);
-    if (!c->finished && fetcher_active(c->fetcher) == 0)
+    if (!c->finished && is_idle(c))
         finish(c);
 }
 
@@ -673,6 +814,7 @@ int crawler_run(struct crawler *c)
     c->sig_int.data = c->sig_term.data = c;
     uv_signal_start(&c->sig_int, on_uv_signal, SIGINT);
     uv_signal_start(&c->sig_term, on_uv_signal, SIGTERM);
+    c->worker = worker_start(&c->loop, on_job_work, on_job_done, c);
     pump(c);
     int rc = uv_run(&c->loop, UV_RUN_DEFAULT);
     if (rc != 0)

@@ -85,6 +85,9 @@ struct crawler_doc {
      * none): kept by the caller, they let a later run that gets a 304, or
      * resumes, walk on below the document without fetching it. */
     const char *links;
+    /* What the prepare hook made of this document, or NULL: the document
+     * hook takes it over. */
+    void *prepared;
 };
 
 /* What the caller remembers of a URL from earlier fetches. */
@@ -114,6 +117,14 @@ struct crawler_hooks {
      * document could not be stored: the crawl then stops (the index is
      * unusable). */
     int (*document)(void *ctx, const struct crawler_doc *doc);
+    /* May be NULL. Called for most documents before the document hook,
+     * on the worker thread that reads documents beside the loop, with
+     * the same crawler_doc but prepared: whatever it returns is handed to
+     * the document hook as doc->prepared, in the loop thread. It may run
+     * at the same time as any other hook, so it must only read what no
+     * hook writes. discard frees a result the document hook never got. */
+    void *(*prepare)(void *ctx, const struct crawler_doc *doc);
+    void (*discard)(void *ctx, void *prepared);
     /* Every document that could not be fetched, parsed or recognised. */
     void (*failure)(void *ctx, const struct crawler_failure *fail);
     /* What is known of url from earlier runs: fill *p (its strings stay
