@@ -589,6 +589,9 @@ static void *writer_main(void *arg)
     struct store *st = arg;
     struct store_writer *w = st->writer;
 
+#ifdef __linux__
+    pthread_setname_np(pthread_self(), "stacml-index");
+#endif
     pthread_mutex_lock(&w->mu);
     for (;;) {
         while (!w->fn && !w->is_stopping)
