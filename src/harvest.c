@@ -272,16 +272,117 @@ static json_t *dataset_links(const json_t *rec)
     return out;
 }
 
-static int store_model(struct harvest *h, const struct crawler_doc *d,
-                       unsigned exts)
+/* What on_prepare() makes of a document on the crawler's worker thread,
+ * for on_document(): its extensions and its records, built, and encoded
+ * too when their table was empty when the crawl began (the stamps of a
+ * new record need no lookup). */
+struct prepared {
+    unsigned exts;
+    json_t *model, *dataset;                   /* built, not stamped; or NULL */
+    struct history_entry model_en, dataset_en; /* or encoded: enc != NULL */
+};
+
+static json_t *build_model(const struct crawler_doc *d, unsigned exts)
 {
     json_t *rec = record_new(d->json, d->url, d->source, exts);
     model_read(d->json, d->url, exts, rec);
     json_object_set_new(rec, "datasets", dataset_links(rec));
-    bool is_new = false, is_changed = false;
-    int rc = history_put(h->ix, INDEX_MODELS, d->url, rec, h->run, h->now,
-                         !h->had_models, &is_new, &is_changed);
+    return rec;
+}
+
+static json_t *build_dataset(const struct crawler_doc *d)
+{
+    json_t *rec = record_new_dataset(d->json, d->url, d->source);
+    model_read_dataset(d->json, d->url, rec);
+    return rec;
+}
+
+/* Whether on_document() stores a dataset / model record for d. */
+static bool is_record(const struct crawler_doc *d)
+{
+    return d->kind != STAC_KIND_ITEM_COLLECTION &&
+           d->kind != STAC_KIND_COLLECTION_LIST;
+}
+
+static bool is_dataset_doc(const struct crawler_doc *d, unsigned exts)
+{
+    return is_record(d) && ((exts & EXT_TDML) || d->dataset);
+}
+
+static bool is_model_doc(const struct crawler_doc *d, unsigned exts)
+{
+    return is_record(d) && (exts & EXT_MODEL_MASK) != 0;
+}
+
+/* The prepare hook: on the worker thread, so it reads only what is set
+ * before the crawl starts (run, now, had_*) and writes only *p. */
+static void *on_prepare(void *ctx, const struct crawler_doc *d)
+{
+    const struct harvest *h = ctx;
+    struct prepared *p = xcalloc(1, sizeof(*p));
+    p->exts = detect_document(d->json);
+    if (is_dataset_doc(d, p->exts)) {
+        p->dataset = build_dataset(d);
+        if (!h->had_datasets) {
+            history_encode_new(p->dataset, h->run, h->now, &p->dataset_en);
+            json_decref(p->dataset);
+            p->dataset = NULL;
+        }
+    }
+    if (is_model_doc(d, p->exts)) {
+        p->model = build_model(d, p->exts & EXT_MODEL_MASK);
+        if (!h->had_models) {
+            history_encode_new(p->model, h->run, h->now, &p->model_en);
+            json_decref(p->model);
+            p->model = NULL;
+        }
+    }
+    return p;
+}
+
+static void on_discard(void *ctx, void *prepared)
+{
+    struct prepared *p = prepared;
+    (void)ctx;
+    if (!p)
+        return;
+    json_decref(p->model);
+    json_decref(p->dataset);
+    history_entry_cleanup(&p->model_en);
+    history_entry_cleanup(&p->dataset_en);
+    free(p);
+}
+
+/* Store a record of table: encoded already, built already, or built
+ * here. */
+static int store_record(struct harvest *h, enum index_table table,
+                        const struct crawler_doc *d, json_t *built,
+                        struct history_entry *en, unsigned exts, bool *is_new,
+                        bool *is_changed)
+{
+    bool is_models = table == INDEX_MODELS;
+    if (en->enc) {
+        *is_new = true;
+        *is_changed = false;
+        return history_stage(h->ix, table, d->url, en);
+    }
+    json_t *rec = built       ? json_incref(built)
+                  : is_models ? build_model(d, exts)
+                              : build_dataset(d);
+    int rc = history_put(h->ix, table, d->url, rec, h->run, h->now,
+                         is_models ? !h->had_models : !h->had_datasets, is_new,
+                         is_changed);
     json_decref(rec);
+    return rc;
+}
+
+static int store_model(struct harvest *h, const struct crawler_doc *d,
+                       unsigned exts, struct prepared *p)
+{
+    struct history_entry none = {0};
+    bool is_new = false, is_changed = false;
+    int rc = store_record(h, INDEX_MODELS, d, p ? p->model : NULL,
+                          p ? &p->model_en : &none, exts, &is_new, &is_changed);
     if (rc == 0) {
         h->models_stored++;
         h->models_new += is_new;
@@ -291,13 +392,13 @@ static int store_model(struct harvest *h, const struct crawler_doc *d,
     return rc;
 }
 
-static int store_dataset(struct harvest *h, const struct crawler_doc *d)
+static int store_dataset(struct harvest *h, const struct crawler_doc *d,
+                         struct prepared *p)
 {
-    json_t *rec = record_new_dataset(d->json, d->url, d->source);
-    model_read_dataset(d->json, d->url, rec);
-    int rc = history_put(h->ix, INDEX_DATASETS, d->url, rec, h->run, h->now,
-                         !h->had_datasets, NULL, NULL);
-    json_decref(rec);
+    struct history_entry none = {0};
+    bool is_new, is_changed;
+    int rc = store_record(h, INDEX_DATASETS, d, p ? p->dataset : NULL,
+                          p ? &p->dataset_en : &none, 0, &is_new, &is_changed);
     if (rc == 0) {
         h->datasets_stored++;
         json_object_set_new(h->datasets_done, d->url, json_true());
@@ -328,13 +429,14 @@ static void source_count(struct harvest *h, const char *source,
         json_integer(json_integer_value(json_object_get(e, what)) + 1));
 }
 
-static int on_document(void *ctx, const struct crawler_doc *d)
+/* on_document(), with what on_prepare() made of d, if anything. */
+static int store_document(struct harvest *h, const struct crawler_doc *d,
+                          struct prepared *p)
 {
-    struct harvest *h = ctx;
     int rc;
     if (!d->embedded)
         source_count(h, d->source, "documents");
-    unsigned exts = detect_document(d->json);
+    unsigned exts = p ? p->exts : detect_document(d->json);
     if (!d->embedded) {
         struct crawl_state st = {
             .fetched_at = now_seconds(),
@@ -354,15 +456,14 @@ static int on_document(void *ctx, const struct crawler_doc *d)
     }
     /* Item pages and collection lists are containers, not records: their
      * features and collections come through this hook one by one. */
-    if (d->kind == STAC_KIND_ITEM_COLLECTION ||
-        d->kind == STAC_KIND_COLLECTION_LIST)
+    if (!is_record(d))
         return 0;
-    bool is_model = (exts & EXT_MODEL_MASK) != 0;
+    bool is_model = is_model_doc(d, exts);
     /* Every tdml document is a dataset, and so is every target of a
      * model's training link, tdml or not. */
-    if ((exts & EXT_TDML) || d->dataset) {
+    if (is_dataset_doc(d, exts)) {
         source_count(h, d->source, "datasets");
-        rc = store_dataset(h, d);
+        rc = store_dataset(h, d, p);
         if (rc != 0)
             return rc;
     }
@@ -374,9 +475,18 @@ static int on_document(void *ctx, const struct crawler_doc *d)
     json_t *where = json_object_get(source_entry(h, d->source), "where");
     if (json_array_size(where) < 5)
         json_array_append_new(where, json_string(d->url));
-    rc = store_model(h, d, exts & EXT_MODEL_MASK);
+    rc = store_model(h, d, exts & EXT_MODEL_MASK, p);
     /* The crawler's CRAWLER_EXT_* bits are the index's EXT_* bits. */
     return rc != 0 ? rc : (int)(exts & EXT_MODEL_MASK);
+}
+
+static int on_document(void *ctx, const struct crawler_doc *d)
+{
+    struct harvest *h = ctx;
+    struct prepared *p = d->prepared;
+    int rc = store_document(h, d, p);
+    on_discard(h, p);
+    return rc;
 }
 
 static bool on_prior(void *ctx, const char *url, struct crawler_prior *p)
@@ -1200,6 +1310,8 @@ static int run_crawl(struct harvest *h, const struct crawler_options *opt,
     struct crawler_hooks hooks = {
         .ctx = h,
         .document = on_document,
+        .prepare = on_prepare,
+        .discard = on_discard,
         .failure = on_failure,
         .refetch_dataset = on_refetch_dataset,
         .prior = on_prior,
@@ -1208,7 +1320,12 @@ static int run_crawl(struct harvest *h, const struct crawler_options *opt,
         .budget = on_budget,
     };
     struct crawler *c = NULL;
-    int rc = crawler_new(opt, &hooks, &c);
+    /* Which tables hold records already (those of a survey before this
+     * crawl included): into an empty one, records are stored unread. */
+    int rc = index_commit(h->ix);
+    h->had_models = rc != 0 || index_count(h->ix, INDEX_MODELS) > 0;
+    h->had_datasets = rc != 0 || index_count(h->ix, INDEX_DATASETS) > 0;
+    rc = crawler_new(opt, &hooks, &c);
     if (rc != 0) {
         fprintf(stderr, "stacml harvest: cannot start the crawler: %s\n",
                 sm_strerror(rc));
@@ -1364,8 +1481,6 @@ int cmd_harvest(struct cli *cli, int argc, char **argv)
     }
     char *sig = run_signature(&seeds, &opt);
     h->has_priors = index_count_crawl(h->ix) > 0;
-    h->had_models = index_count(h->ix, INDEX_MODELS) > 0;
-    h->had_datasets = index_count(h->ix, INDEX_DATASETS) > 0;
     h->run = history_run_begin(h->ix, sig, started, &h->is_resume);
     free(sig);
     if (h->is_resume && cli->verbosity >= 0)

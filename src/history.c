@@ -13,18 +13,36 @@
 #include "src/history.h"
 #include "src/xalloc.h"
 
+void history_encode(const json_t *rec, struct history_entry *out)
+{
+    out->keys = NULL;
+    out->n_keys = 0;
+    record_keys(rec, &out->keys, &out->n_keys);
+    out->enc = record_encode(rec, &out->len);
+}
+
+void history_entry_cleanup(struct history_entry *en)
+{
+    record_keys_free(en->keys, en->n_keys);
+    free(en->enc);
+    memset(en, 0, sizeof(*en));
+}
+
+int history_stage(struct index *ix, enum index_table table, const char *url,
+                  struct history_entry *en)
+{
+    int rc = index_put(ix, table, url, (const char *const *)en->keys,
+                       en->n_keys, en->enc, en->len);
+    history_entry_cleanup(en);
+    return rc;
+}
+
 int history_put_plain(struct index *ix, enum index_table table, const char *url,
                       const json_t *rec)
 {
-    char **keys = NULL;
-    size_t n_keys = 0, len;
-    record_keys(rec, &keys, &n_keys);
-    char *enc = record_encode(rec, &len);
-    int rc =
-        index_put(ix, table, url, (const char *const *)keys, n_keys, enc, len);
-    free(enc);
-    record_keys_free(keys, n_keys);
-    return rc;
+    struct history_entry en;
+    history_encode(rec, &en);
+    return history_stage(ix, table, url, &en);
 }
 
 /* The stored record of url, decoded, or NULL. */
@@ -53,12 +71,10 @@ static json_t *keep_or(const json_t *old, const char *key, int64_t now)
     return json_is_integer(v) ? json_incref(v) : json_integer(now);
 }
 
-int history_put(struct index *ix, enum index_table table, const char *url,
-                json_t *rec, int64_t run, int64_t now, bool is_fresh,
-                bool *is_new, bool *is_changed)
+/* The stamps of a record first seen by run at now, or (old not NULL) of
+ * one seen before; true when it changed. */
+static bool stamp(json_t *rec, const json_t *old, int64_t run, int64_t now)
 {
-    /* A lookup would also wait for the batch being committed. */
-    json_t *old = is_fresh ? NULL : stored(ix, table, url);
     bool changed = !old || !json_equal(json_object_get(old, "stac"),
                                        json_object_get(rec, "stac"));
     json_object_set_new(rec, "first_seen", keep_or(old, "first_seen", now));
@@ -66,6 +82,23 @@ int history_put(struct index *ix, enum index_table table, const char *url,
                         changed ? json_integer(now)
                                 : keep_or(old, "last_changed", now));
     set_seen(rec, run, now);
+    return changed;
+}
+
+void history_encode_new(json_t *rec, int64_t run, int64_t now,
+                        struct history_entry *out)
+{
+    stamp(rec, NULL, run, now);
+    history_encode(rec, out);
+}
+
+int history_put(struct index *ix, enum index_table table, const char *url,
+                json_t *rec, int64_t run, int64_t now, bool is_fresh,
+                bool *is_new, bool *is_changed)
+{
+    /* A lookup would also wait for the batch being committed. */
+    json_t *old = is_fresh ? NULL : stored(ix, table, url);
+    bool changed = stamp(rec, old, run, now);
     if (is_new)
         *is_new = !old;
     if (is_changed)

@@ -23,6 +23,30 @@ int history_put(struct index *ix, enum index_table table, const char *url,
                 json_t *rec, int64_t run, int64_t now, bool is_fresh,
                 bool *is_new, bool *is_changed);
 
+/* A record encoded with its secondary keys, ready to be staged. */
+struct history_entry {
+    char **keys;
+    size_t n_keys;
+    char *enc;
+    size_t len;
+};
+
+/* Encode rec as it is into *out (no stamping, no index). Thread-safe. */
+void history_encode(const json_t *rec, struct history_entry *out);
+
+/* Stamp rec as first seen by run at now, as history_put() does when there
+ * is no stored record, and encode it into *out. Thread-safe: this is what
+ * a worker thread can do for a table that was empty when the run began. */
+void history_encode_new(json_t *rec, int64_t run, int64_t now,
+                        struct history_entry *out);
+
+/* Stage an encoded entry under url, and clean it up. 0 or SM_E_*. */
+int history_stage(struct index *ix, enum index_table table, const char *url,
+                  struct history_entry *en);
+
+/* Free what an entry holds (safe on a zeroed or cleaned-up one). */
+void history_entry_cleanup(struct history_entry *en);
+
 /* Stage rec as it is (no history stamping), with its secondary keys. */
 int history_put_plain(struct index *ix, enum index_table table, const char *url,
                       const json_t *rec);
