@@ -29,6 +29,7 @@ struct fetch {
     char *url;       /* as requested */
     char *cur_url;   /* after the redirects followed so far */
     char *cred_host; /* host key the credentials belong to */
+    bool has_opts;   /* fetch_setopts() done on easy */
     bool allow_file;
     bool is_post;
     int redirects;
@@ -371,7 +372,6 @@ static struct fetch *fetch_get(struct fetcher *f)
     if (x) {
         f->pool = x->next;
         f->pool_n--;
-        curl_easy_reset(x->easy);
     } else {
         x = xcalloc(1, sizeof(*x));
         x->owner = f;
@@ -443,6 +443,10 @@ static int on_curl_prereq(void *userp, char *ip, char *local_ip, int port,
 /* Options that stay the same for every request of a transfer. Redirects
  * are followed here, not by libcurl, so that credentials never travel to
  * another host and every hop is checked (see fetch_redirect()). */
+/* The options that are the same for every transfer of a handle: set once
+ * when it is made, and kept while it goes round the pool (curl_easy_reset()
+ * and setting them again cost more than a small document's parse). What a
+ * transfer sets of its own is in fetch_set_transfer() and fetch_set_hop(). */
 static void fetch_setopts(struct fetcher *f, struct fetch *x)
 {
     CURL *e = x->easy;
@@ -456,8 +460,6 @@ static void fetch_setopts(struct fetcher *f, struct fetch *x)
     curl_easy_setopt(e, CURLOPT_USERAGENT, f->user_agent);
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR,
-                     x->allow_file ? "file" : "http,https");
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, f->opt.connect_timeout_ms);
     if (f->opt.timeout_ms > 0)
         curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, f->opt.timeout_ms);
@@ -480,6 +482,13 @@ static void fetch_setopts(struct fetcher *f, struct fetch *x)
         curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, on_curl_prereq);
         curl_easy_setopt(e, CURLOPT_PREREQDATA, x);
     }
+}
+
+/* The options that differ from one transfer to the next. */
+static void fetch_set_transfer(struct fetch *x)
+{
+    curl_easy_setopt(x->easy, CURLOPT_PROTOCOLS_STR,
+                     x->allow_file ? "file" : "http,https");
 }
 
 /* The options of one hop: URL, method and the headers for its host. */
@@ -604,7 +613,11 @@ int fetcher_start(struct fetcher *f, const char *url,
             x->creds = NULL;
         }
     }
-    fetch_setopts(f, x);
+    if (!x->has_opts) {
+        fetch_setopts(f, x);
+        x->has_opts = true;
+    }
+    fetch_set_transfer(x);
     fetch_set_hop(f, x);
     CURLMcode mc = curl_multi_add_handle(f->multi, x->easy);
     if (mc != CURLM_OK) {
