@@ -51,7 +51,7 @@ static void pump(struct crawler *c);
 /* Bodies waiting for the worker, at most: past either bound no transfer
  * starts until it has caught up (bounded memory when reading is slower
  * than fetching, as with a catalog of large model documents). */
-#define JOBS_MAX 256
+#define JOBS_MAX 64
 #define JOB_BYTES_MAX ((size_t)32 << 20)
 
 int crawler_new(const struct crawler_options *opt,
@@ -225,7 +225,8 @@ static void push_one(struct crawler *c, const struct frontier_entry *e,
                       FRONTIER_F_DATASET);
     else
         frontier_push(c->frontier, url, e->source,
-                      lateral ? e->depth : e->depth + 1, 0);
+                      lateral ? e->depth : e->depth + 1,
+                      rel == LINK_REL_ITEM ? FRONTIER_F_ITEM : 0);
 }
 
 /* Count and log what links_extract() (rc) left out of a document at e. */
@@ -335,11 +336,11 @@ static struct crawler_doc doc_of(const struct frontier_entry *e,
  * in line) and apply() (on the loop thread). */
 struct doc_job {
     struct worker_job link;  /* first: the worker's list */
-    struct frontier_entry e; /* the entry, or a copy when is_copy */
-    struct fetch_result r;   /* the result, or a copy when is_copy */
-    bool is_copy;
+    struct frontier_entry e; /* the entry, or a copy (job_copy()) */
+    struct fetch_result r;   /* the result, or a copy */
     /* What analyse() found. */
-    json_t *doc; /* NULL with reason when the body is not JSON */
+    bool is_json; /* else reason says why not */
+    json_t *doc;  /* NULL when not JSON, or let go of (needs_tree()) */
     char *base;
     enum stac_kind kind;
     bool is_walk, is_landing;
@@ -349,6 +350,19 @@ struct doc_job {
     void *prepared;
     char reason[256];
 };
+
+/* Whether apply_document() reads the tree beyond handing it to the
+ * document hook (which has the prepare hook's result instead). */
+static bool needs_tree(const struct crawler *c, const struct doc_job *j)
+{
+    bool is_dataset = (j->e.flags & FRONTIER_F_DATASET) != 0;
+    if (j->kind == STAC_KIND_ITEM_COLLECTION)
+        return true;
+    if (j->e.flags & FRONTIER_F_LEAF)
+        return false;
+    return (j->is_landing && !is_dataset) ||
+           (is_dataset && c->opt.dataset_items);
+}
 
 /* Everything that can be made of a body without touching the crawl: the
  * parse, the kind, the links, and what the prepare hook makes of it. Safe
@@ -362,7 +376,8 @@ static void analyse(const struct crawler *c, struct doc_job *j)
     links_init(&j->ls);
     j->base = doc_base(e, r);
     j->doc = json_loadb(r->body, r->body_len, 0, &jerr);
-    if (!j->doc) {
+    j->is_json = j->doc != NULL;
+    if (!j->is_json) {
         snprintf(j->reason, sizeof(j->reason),
                  "invalid JSON at line %d column %d: %s", jerr.line,
                  jerr.column, jerr.text);
@@ -387,6 +402,12 @@ static void analyse(const struct crawler *c, struct doc_job *j)
         d.is_api = j->is_landing;
         j->prepared = c->hooks.prepare(c->hooks.ctx, &d);
     }
+    /* A tree is large (a collection's hundreds of links): free it where
+     * it was made, now, unless the loop has a use for it. */
+    if (j->prepared && !needs_tree(c, j)) {
+        json_decref(j->doc);
+        j->doc = NULL;
+    }
 }
 
 /* A STAC document: delivered, then its links pushed and, for an API
@@ -399,7 +420,6 @@ static void apply_document(struct crawler *c, struct doc_job *j)
     d.links = j->text;
     d.is_api = j->is_landing;
     d.prepared = j->prepared;
-    j->prepared = NULL; /* the document hook's now */
     bool is_model = crawler_deliver(c, &d) != 0;
     size_t n;
     if (j->kind == STAC_KIND_ITEM_COLLECTION)
@@ -425,7 +445,7 @@ static void apply_document(struct crawler *c, struct doc_job *j)
 static void apply(struct crawler *c, struct doc_job *j)
 {
     const struct frontier_entry *e = &j->e;
-    if (!j->doc) {
+    if (!j->is_json) {
         crawler_report_failure(c, e, SM_E_PARSE, j->r.http_status, j->reason);
         if (e->data)
             api_failed(c, e);
@@ -451,7 +471,6 @@ static struct doc_job *job_copy(const struct frontier_entry *e,
                                 const struct fetch_result *r)
 {
     struct doc_job *j = xcalloc(1, sizeof(*j));
-    j->is_copy = true;
     j->e = (struct frontier_entry){.url = xstrdup(e->url),
                                    .source = xstrdup(e->source),
                                    .depth = e->depth,
@@ -471,22 +490,30 @@ static struct doc_job *job_copy(const struct frontier_entry *e,
     return j;
 }
 
-static void job_cleanup(const struct crawler *c, struct doc_job *j)
+/* Free what analyse() made (on the thread that ran it, as a rule). */
+static void job_release(const struct crawler *c, struct doc_job *j)
 {
     if (j->prepared && c->hooks.discard)
         c->hooks.discard(c->hooks.ctx, j->prepared);
+    j->prepared = NULL;
     json_decref(j->doc);
+    j->doc = NULL;
     free(j->base);
+    j->base = NULL;
     links_cleanup(&j->ls);
     free(j->text);
-    if (j->is_copy) {
-        free(j->e.url);
-        free(j->e.source);
-        free((char *)j->r.final_url);
-        free((char *)j->r.body);
-        free((char *)j->r.etag);
-        free((char *)j->r.last_modified);
-    }
+    j->text = NULL;
+}
+
+/* Free the copies job_copy() made (on the loop thread, which made them). */
+static void job_uncopy(struct doc_job *j)
+{
+    free(j->e.url);
+    free(j->e.source);
+    free((char *)j->r.final_url);
+    free((char *)j->r.body);
+    free((char *)j->r.etag);
+    free((char *)j->r.last_modified);
 }
 
 static void on_job_work(void *ctx, struct worker_job *wj)
@@ -500,9 +527,15 @@ static void on_job_done(void *ctx, struct worker_job *wj)
     struct doc_job *j = (struct doc_job *)wj;
     c->job_bytes -= j->r.body_len;
     apply(c, j);
-    job_cleanup(c, j);
-    free(j);
+    job_uncopy(j);
+    worker_give_back(c->worker, wj);
     pump(c);
+}
+
+static void on_job_release(void *ctx, struct worker_job *wj)
+{
+    job_release(ctx, (struct doc_job *)wj);
+    free(wj);
 }
 
 /* A plain Item (prescan_plain_item()): what apply_document() would do
@@ -519,8 +552,11 @@ static void handle_plain_item(struct crawler *c, const struct frontier_entry *e,
 
 /* A body fetched. Most documents of a big catalog are plain Items, read
  * here and now by the prescan (handing them over would cost more than
- * reading them). The others are parsed and read on the worker when there
- * is one, except API responses: their walk state lives on the loop. */
+ * reading them). The other Items (those reached through an item link) are
+ * parsed and read on the worker when there is one: they are the ones that
+ * cost (model documents) and the walk waits for nothing they hold. The
+ * rest stays here: catalogs and collections hold what the walk fetches
+ * next, and an API's responses feed its walk state. */
 static void handle_body(struct crawler *c, const struct frontier_entry *e,
                         const struct fetch_result *r)
 {
@@ -531,7 +567,7 @@ static void handle_body(struct crawler *c, const struct frontier_entry *e,
         handle_plain_item(c, e, r);
         return;
     }
-    if (c->worker && !e->data) {
+    if (c->worker && !e->data && (e->flags & FRONTIER_F_ITEM)) {
         c->job_bytes += r->body_len;
         worker_submit(c->worker, &job_copy(e, r)->link);
         return;
@@ -539,7 +575,7 @@ static void handle_body(struct crawler *c, const struct frontier_entry *e,
     struct doc_job j = {.e = *e, .r = *r};
     analyse(c, &j);
     apply(c, &j);
-    job_cleanup(c, &j);
+    job_release(c, &j);
 }
 
 static void finish(struct crawler *c)
@@ -723,6 +759,10 @@ static void pump(struct crawler *c)
         if (polite_admit(c, e))
             start(c, e);
     }
+    /* Connections to spare (nothing to start, or the worker is behind):
+     * the documents waiting for the worker may hold what comes next. */
+    if (fetcher_active(c->fetcher) < (size_t)c->opt.concurrency)
+        worker_flush(c->worker);
     if (c->stopping || limit_reached(c)) {
         if (is_idle(c))
             finish(c);
@@ -814,7 +854,8 @@ int crawler_run(struct crawler *c)
     c->sig_int.data = c->sig_term.data = c;
     uv_signal_start(&c->sig_int, on_uv_signal, SIGINT);
     uv_signal_start(&c->sig_term, on_uv_signal, SIGTERM);
-    c->worker = worker_start(&c->loop, on_job_work, on_job_done, c);
+    c->worker =
+        worker_start(&c->loop, on_job_work, on_job_done, on_job_release, c);
     pump(c);
     int rc = uv_run(&c->loop, UV_RUN_DEFAULT);
     if (rc != 0)

@@ -72,7 +72,8 @@ struct crawler_doc {
     int depth;
     enum stac_kind kind;
     /* Borrowed. NULL for a plain Item (prescan.h): one that holds nothing
-     * the hooks read, delivered without a tree. */
+     * the hooks read, delivered without a tree; may be NULL too in the
+     * document hook when prepared is not: the prepare hook read it. */
     const json_t *json;
     size_t size; /* bytes of the body (0 for embedded features) */
     long http_status;
@@ -85,8 +86,8 @@ struct crawler_doc {
      * none): kept by the caller, they let a later run that gets a 304, or
      * resumes, walk on below the document without fetching it. */
     const char *links;
-    /* What the prepare hook made of this document, or NULL: the document
-     * hook takes it over. */
+    /* What the prepare hook made of this document, or NULL: lent to the
+     * document hook, discarded by the crawler afterwards. */
     void *prepared;
 };
 
@@ -122,7 +123,8 @@ struct crawler_hooks {
      * the same crawler_doc but prepared: whatever it returns is handed to
      * the document hook as doc->prepared, in the loop thread. It may run
      * at the same time as any other hook, so it must only read what no
-     * hook writes. discard frees a result the document hook never got. */
+     * hook writes. discard frees a result once the document hook is done
+     * with it, on whichever thread suits the crawler. */
     void *(*prepare)(void *ctx, const struct crawler_doc *doc);
     void (*discard)(void *ctx, void *prepared);
     /* Every document that could not be fetched, parsed or recognised. */

@@ -33,6 +33,7 @@ enum frontier_flag {
     FRONTIER_F_DATASET = 1u << 1, /* reached through a training-data link */
     FRONTIER_F_LEAF = 1u << 2,    /* read it, follow none of its links */
     FRONTIER_F_FIRST = 1u << 3,   /* goes first, even on a held host */
+    FRONTIER_F_ITEM = 1u << 4,    /* reached through an item link */
 };
 
 /* Create a frontier allowing per_host entries in flight per host (>= 1),

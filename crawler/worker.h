@@ -19,14 +19,26 @@ typedef void (*worker_fn)(void *ctx, struct worker_job *job);
 struct worker;
 
 /* Start a worker on loop: work(ctx, job) runs on its thread, done(ctx,
- * job) on the loop thread afterwards, in submission order. Returns NULL
- * (with a warning) when no thread can be had: the caller then does the
- * work itself. */
+ * job) on the loop thread afterwards, in submission order, and release(ctx,
+ * job), once the job is given back (worker_give_back()), on the thread
+ * again: what work() allocated is best freed by the thread that allocated
+ * it (glibc's malloc keeps an arena per thread, and frees from another
+ * thread contend for its lock). Returns NULL (with a warning) when no
+ * thread can be had: the caller then does the work itself. */
 struct worker *worker_start(uv_loop_t *loop, worker_fn work, worker_fn done,
-                            void *ctx);
+                            worker_fn release, void *ctx);
 
-/* Hand a job over (loop thread). */
+/* Hand a job over (loop thread). Jobs go to the thread in batches, the
+ * last one at most a few milliseconds late: call worker_flush() when
+ * waiting for them would leave the caller idle. */
 void worker_submit(struct worker *w, struct worker_job *job);
+
+/* Hand the jobs submitted so far to the thread now. Safe with NULL. */
+void worker_flush(struct worker *w);
+
+/* Give a delivered job back, for release() on the thread (it goes with
+ * the next batch of jobs, or at worker_stop()). Loop thread. */
+void worker_give_back(struct worker *w, struct worker_job *job);
 
 /* Jobs submitted whose done() has not run yet. 0 for NULL. */
 size_t worker_pending(const struct worker *w);

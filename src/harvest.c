@@ -366,6 +366,8 @@ static int store_record(struct harvest *h, enum index_table table,
         *is_changed = false;
         return history_stage(h->ix, table, d->url, en);
     }
+    if (!built && !d->json)
+        return SM_E_INVAL; /* cannot be: on_prepare() built it */
     json_t *rec = built       ? json_incref(built)
                   : is_models ? build_model(d, exts)
                               : build_dataset(d);
@@ -482,11 +484,7 @@ static int store_document(struct harvest *h, const struct crawler_doc *d,
 
 static int on_document(void *ctx, const struct crawler_doc *d)
 {
-    struct harvest *h = ctx;
-    struct prepared *p = d->prepared;
-    int rc = store_document(h, d, p);
-    on_discard(h, p);
-    return rc;
+    return store_document(ctx, d, d->prepared);
 }
 
 static bool on_prior(void *ctx, const char *url, struct crawler_prior *p)

@@ -29,12 +29,10 @@ void history_entry_cleanup(struct history_entry *en)
 }
 
 int history_stage(struct index *ix, enum index_table table, const char *url,
-                  struct history_entry *en)
+                  const struct history_entry *en)
 {
-    int rc = index_put(ix, table, url, (const char *const *)en->keys,
-                       en->n_keys, en->enc, en->len);
-    history_entry_cleanup(en);
-    return rc;
+    return index_put(ix, table, url, (const char *const *)en->keys, en->n_keys,
+                     en->enc, en->len);
 }
 
 int history_put_plain(struct index *ix, enum index_table table, const char *url,
@@ -42,7 +40,9 @@ int history_put_plain(struct index *ix, enum index_table table, const char *url,
 {
     struct history_entry en;
     history_encode(rec, &en);
-    return history_stage(ix, table, url, &en);
+    int rc = history_stage(ix, table, url, &en);
+    history_entry_cleanup(&en);
+    return rc;
 }
 
 /* The stored record of url, decoded, or NULL. */

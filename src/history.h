@@ -40,9 +40,9 @@ void history_encode(const json_t *rec, struct history_entry *out);
 void history_encode_new(json_t *rec, int64_t run, int64_t now,
                         struct history_entry *out);
 
-/* Stage an encoded entry under url, and clean it up. 0 or SM_E_*. */
+/* Stage (a copy of) an encoded entry under url. 0 or SM_E_*. */
 int history_stage(struct index *ix, enum index_table table, const char *url,
-                  struct history_entry *en);
+                  const struct history_entry *en);
 
 /* Free what an entry holds (safe on a zeroed or cleaned-up one). */
 void history_entry_cleanup(struct history_entry *en);
