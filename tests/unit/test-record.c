@@ -4,6 +4,8 @@
  * encoding and decoding give back the same record for awkward strings. */
 #include <config.h>
 
+#include <limits.h>
+
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -144,6 +146,73 @@ static void test_encode_exact(void)
     CHECK_INT_EQ(len, 0);
     json_decref(rec);
     json_decref(doc);
+}
+
+/* record_encode() against json_dumps() on what trips writers up: every
+ * control character, NUL inside strings and keys, keys that sort by bytes
+ * and by length, the integer extremes, reals of every shape, empty and
+ * nested containers, and more members than fit the writer's small array. */
+static void test_encode_as_jansson(void)
+{
+    json_t *o = json_object();
+    char s[40];
+    for (int c = 0; c < 32; c++)
+        s[c] = (char)(c + 1);
+    json_object_set_new(o, "ctl", json_stringn(s, 32));
+    json_object_set_new(o, "nul", json_stringn("a\0b\"\\/\x7f", 7));
+    json_object_setn_new(o, "k\0z", 3, json_true());
+    json_object_setn_new(o, "k", 1, json_false());
+    json_object_set_new(o, "kk", json_null());
+    json_object_set_new(o, "K", json_string("caf\xc3\xa9 \xf0\x9f\x9b\xb0"));
+    json_object_set_new(o, "\xc3\xa9", json_integer(-1));
+    const double reals[] = {0.0,
+                            -0.0,
+                            1.0,
+                            0.1,
+                            -2.5,
+                            1e300,
+                            1e-300,
+                            1e20,
+                            1.5e-5,
+                            123456789.0,
+                            1e17,
+                            1e16,
+                            3.14159265358979,
+                            4.9e-324};
+    json_t *r = json_array();
+    for (size_t i = 0; i < sizeof(reals) / sizeof(reals[0]); i++)
+        json_array_append_new(r, json_real(reals[i]));
+    json_object_set_new(o, "reals", r);
+    json_object_set_new(o, "ints",
+                        json_pack("[I,I,I,I,I]", (json_int_t)0, (json_int_t)-1,
+                                  (json_int_t)9, (json_int_t)LLONG_MAX,
+                                  (json_int_t)LLONG_MIN));
+    json_object_set_new(o, "empty",
+                        json_pack("{s:{},s:[],s:[[{}]]}", "o", "a", "n"));
+    json_t *big = json_object();
+    for (int i = 0; i < 100; i++) {
+        snprintf(s, sizeof(s), "m%d", (i * 37) % 100);
+        json_object_set_new(big, s, json_integer(i));
+    }
+    json_object_set_new(o, "big", big);
+
+    size_t len = 0;
+    char *got = record_encode(o, &len);
+    char *want = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+    CHECK(got && want && len == strlen(want));
+    CHECK_STR_EQ(got, want);
+    free(got);
+    free(want);
+    /* A bare array encodes too; a scalar does not (as json_dumps()). */
+    got = record_encode(r, &len);
+    want = json_dumps(r, JSON_COMPACT | JSON_SORT_KEYS);
+    CHECK_STR_EQ(got, want);
+    free(got);
+    free(want);
+    json_t *one = json_integer(1);
+    CHECK(record_encode(one, &len) == NULL && len == 0);
+    json_decref(one);
+    json_decref(o);
 }
 
 /* Strings that need escaping, and UTF-8 that must stay UTF-8. */
@@ -340,6 +409,7 @@ int main(void)
     test_fields();
     test_ownership();
     test_encode_exact();
+    test_encode_as_jansson();
     test_round_trip();
     test_decode();
     test_keys();
