@@ -9,6 +9,13 @@ set -u
 STACML="$top_builddir/src/stacml"
 FIXTURES="$top_srcdir/tests/fixtures"
 E2E_NAME=$(basename "$0" .sh)
+# Hermetic: a URL of the shared examples (stac-api.example, ...) must not
+# become a DNS query or a connection off this machine. libcurl sends every
+# request for a host outside loopback to a proxy that is not there; the
+# request fails as an unreachable host would, without leaving the box.
+export http_proxy=http://127.0.0.1:9 https_proxy=http://127.0.0.1:9
+export all_proxy=http://127.0.0.1:9 no_proxy=127.0.0.0/8,localhost,::1
+unset HTTP_PROXY HTTPS_PROXY ALL_PROXY NO_PROXY
 mkdir -p "$top_builddir/tests/tmp"
 T=$(mktemp -d "$top_builddir/tests/tmp/$E2E_NAME.XXXXXX")
 NGINX_PID=
