@@ -1052,11 +1052,12 @@ static void test_crash_staging(const char *root)
     free(dir);
 }
 
-/* A child that commits batches as fast as it can, killed by the parent at
- * an arbitrary moment: often inside a write transaction. */
-static void test_crash_commit(const char *root)
+/* Fork a writer child(ix, fd) on an index at dir that writes a byte to fd
+ * at each step it completes; SIGKILL it after `steps` of them, in the
+ * middle of whatever it is doing then. */
+static void kill_writer(const char *dir, void (*child)(struct index *, int),
+                        int steps)
 {
-    char *dir = path_join(root, "crash2");
     int status = 0;
     int fds[2];
 
@@ -1068,69 +1069,62 @@ static void test_crash_commit(const char *root)
         close(fds[0]);
         if (index_open(dir, INDEX_WRITE, &ix) != 0)
             _exit(2);
-        for (int b = 0; b < 10000; b++) {
-            if (crash_stage(ix, b, CRASH_BATCH) != 0 || index_commit(ix) != 0)
-                _exit(3);
-            if (write(fds[1], "c", 1) != 1)
-                _exit(4);
-        }
+        child(ix, fds[1]);
         _exit(5);
     }
     close(fds[1]);
-    /* Let a few batches land, then kill it in the middle of whatever it
-     * is doing. */
     char c;
-    int commits = 0;
-    while (commits < 5 && read(fds[0], &c, 1) == 1)
-        commits++;
-    CHECK_INT_EQ(commits, 5);
+    int done = 0;
+    while (done < steps && read(fds[0], &c, 1) == 1)
+        done++;
+    CHECK_INT_EQ(done, steps);
     if (pid > 0)
         kill(pid, SIGKILL);
     close(fds[0]);
     CHECK(pid > 0 && waitpid(pid, &status, 0) == pid);
     CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+}
+
+/* Commits batches as fast as it can, a byte per commit. */
+static void commit_batches(struct index *ix, int fd)
+{
+    for (int b = 0; b < 10000; b++) {
+        if (crash_stage(ix, b, CRASH_BATCH) != 0 || index_commit(ix) != 0)
+            _exit(3);
+        if (write(fd, "c", 1) != 1)
+            _exit(4);
+    }
+}
+
+/* Killed while committing: often inside a write transaction. */
+static void test_crash_commit(const char *root)
+{
+    char *dir = path_join(root, "crash2");
+    kill_writer(dir, commit_batches, 5);
     crash_verify(dir, 4);
     free(dir);
 }
 
-/* A child that only stages (batches commit themselves in the background),
- * killed at an arbitrary moment: the index holds a whole number of batches,
- * and always the first ones. */
+/* Only stages (batches commit themselves in the background), a byte per
+ * 1000 records. */
+static void stage_records(struct index *ix, int fd)
+{
+    for (int i = 0; i < 1000000; i++) {
+        char *url = xasprintf("https://e/crash/%07d", i);
+        if (put_rec(ix, url, "crash", i) != 0)
+            _exit(3);
+        free(url);
+        if (i % 1000 == 999 && write(fd, "c", 1) != 1)
+            _exit(4);
+    }
+}
+
+/* Killed while batches commit in the background: the index holds a whole
+ * number of batches, and always the first ones. */
 static void test_crash_background(const char *root)
 {
     char *dir = path_join(root, "crash3");
-    int status = 0;
-    int fds[2];
-
-    CHECK(pipe(fds) == 0);
-    fflush(stderr);
-    pid_t pid = fork();
-    if (pid == 0) {
-        struct index *ix = NULL;
-        close(fds[0]);
-        if (index_open(dir, INDEX_WRITE, &ix) != 0)
-            _exit(2);
-        for (int i = 0; i < 1000000; i++) {
-            char *url = xasprintf("https://e/crash/%07d", i);
-            if (put_rec(ix, url, "crash", i) != 0)
-                _exit(3);
-            free(url);
-            if (i % 1000 == 999 && write(fds[1], "c", 1) != 1)
-                _exit(4);
-        }
-        _exit(5);
-    }
-    close(fds[1]);
-    char c;
-    int batches = 0;
-    while (batches < 4 && read(fds[0], &c, 1) == 1)
-        batches++;
-    CHECK_INT_EQ(batches, 4);
-    if (pid > 0)
-        kill(pid, SIGKILL);
-    close(fds[0]);
-    CHECK(pid > 0 && waitpid(pid, &status, 0) == pid);
-    CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+    kill_writer(dir, stage_records, 4);
     struct index *ix = NULL;
     CHECK_INT_EQ(index_open(dir, INDEX_WRITE, &ix), 0);
     if (ix) {
