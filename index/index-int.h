@@ -49,6 +49,7 @@ struct store {
     int rdepth;            /* nesting depth of store_read_begin() */
     void *map_addr;        /* where LMDB mapped data.mdb, NULL if unknown */
     unsigned reads_unshed; /* read transactions since the pages were shed */
+    unsigned steps_unshed; /* cursor steps since then */
     size_t map_len;
     struct store_writer *writer; /* started by the first store_write_async() */
 };

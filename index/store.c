@@ -45,6 +45,8 @@
 /* A writer lets go of the pages it mapped after this many read
  * transactions without a commit (see store_read_end()). */
 #define STORE_SHED_READS 1024
+/* ... and every so many cursor steps of one of its walks ... */
+#define STORE_SHED_STEPS 16384
 /* ... and only when its file-backed resident pages exceed this. */
 #define STORE_SHED_BYTES ((unsigned long)32 << 20)
 
@@ -120,6 +122,8 @@ static int store_env_open(struct store *st, unsigned flags)
         return mrc;
     }
     mrc = mdb_env_set_maxdbs(st->env, STORE_NDBI);
+    if (mrc == 0)
+        mrc = mdb_env_set_userctx(st->env, st); /* for store_cursor_get() */
     if (mrc == 0)
         mrc = mdb_env_open(st->env, st->dir, flags, 0600);
     if (mrc != 0) {
@@ -771,6 +775,19 @@ int store_cursor_open(MDB_txn *txn, MDB_dbi dbi, MDB_cursor **cur)
 int store_cursor_get(MDB_cursor *cur, MDB_val *key, MDB_val *data,
                      MDB_cursor_op op)
 {
+    /* A writer's long read (marking a million records gone at the end of
+     * a harvest steps through two key lists of a million entries) maps
+     * every page it passes: let go of them now and then, as after a
+     * commit. Safe inside the transaction: the pages are clean file pages,
+     * faulted back from the page cache if the walk comes back to them. */
+    MDB_txn *txn = mdb_cursor_txn(cur);
+    struct store *st = mdb_env_get_userctx(mdb_txn_env(txn));
+    /* Not in a write: a commit walks the same upper pages again and again. */
+    if (st && !st->is_readonly && txn == st->rtxn &&
+        ++st->steps_unshed >= STORE_SHED_STEPS) {
+        st->steps_unshed = 0;
+        store_shed(st);
+    }
     int mrc = mdb_cursor_get(cur, key, data, op);
     if (mrc == MDB_NOTFOUND)
         return SM_E_NOTFOUND;
