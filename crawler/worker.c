@@ -11,13 +11,13 @@
 #include <config.h>
 
 #include <pthread.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "crawler/worker.h"
 #include "src/log.h"
+#include "src/thread.h"
 #include "src/xalloc.h"
 
 #define WORKER_BATCH 32
@@ -90,9 +90,6 @@ static void release_all(struct worker *w, struct worker_job *j)
 static void *worker_main(void *arg)
 {
     struct worker *w = arg;
-#ifdef __linux__
-    pthread_setname_np(pthread_self(), "stacml-read");
-#endif
     pthread_mutex_lock(&w->mu);
     for (;;) {
         while (!w->in.head && !w->freed.head && !w->is_stopping) {
@@ -216,12 +213,7 @@ struct worker *worker_start(uv_loop_t *loop, worker_fn work, worker_fn done,
     w->timer.data = w;
     pthread_mutex_init(&w->mu, NULL);
     pthread_cond_init(&w->cv, NULL);
-    /* Signals are the loop's business: none for this thread. */
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    int err = pthread_create(&w->thread, NULL, worker_main, w);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    int err = thread_start(&w->thread, "stacml-read", worker_main, w);
     if (err != 0) {
         log_warn("no worker thread (%s): documents are read in line",
                  strerror(err));

@@ -13,7 +13,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +23,7 @@
 #include "index/index-int.h"
 #include "src/err.h"
 #include "src/log.h"
+#include "src/thread.h"
 #include "src/xalloc.h"
 
 /* A new map starts this large and doubles when full. The map is address
@@ -593,9 +593,6 @@ static void *writer_main(void *arg)
     struct store *st = arg;
     struct store_writer *w = st->writer;
 
-#ifdef __linux__
-    pthread_setname_np(pthread_self(), "stacml-index");
-#endif
     pthread_mutex_lock(&w->mu);
     for (;;) {
         while (!w->fn && !w->is_stopping)
@@ -624,14 +621,10 @@ static void *writer_main(void *arg)
 static bool writer_start(struct store *st)
 {
     struct store_writer *w = xcalloc(1, sizeof(*w));
-    sigset_t all, old;
     pthread_mutex_init(&w->mu, NULL);
     pthread_cond_init(&w->cv, NULL);
     st->writer = w;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    int err = pthread_create(&w->thread, NULL, writer_main, st);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    int err = thread_start(&w->thread, "stacml-index", writer_main, st);
     if (err != 0) {
         log_warn("index %s: no writer thread (%s), writing in line", st->dir,
                  strerror(err));
@@ -644,14 +637,20 @@ static bool writer_start(struct store *st)
     return true;
 }
 
+/* With w->mu held: until the write handed over is done. */
+static void writer_wait_locked(struct store_writer *w)
+{
+    while (w->fn)
+        pthread_cond_wait(&w->cv, &w->mu);
+}
+
 void store_idle(struct store *st)
 {
     struct store_writer *w = st->writer;
     if (!w)
         return;
     pthread_mutex_lock(&w->mu);
-    while (w->fn)
-        pthread_cond_wait(&w->cv, &w->mu);
+    writer_wait_locked(w);
     pthread_mutex_unlock(&w->mu);
 }
 
@@ -661,8 +660,7 @@ int store_wait(struct store *st)
     if (!w)
         return 0;
     pthread_mutex_lock(&w->mu);
-    while (w->fn)
-        pthread_cond_wait(&w->cv, &w->mu);
+    writer_wait_locked(w);
     int rc = w->rc;
     w->rc = 0;
     pthread_mutex_unlock(&w->mu);
@@ -687,8 +685,7 @@ int store_write_async(struct store *st, store_apply_fn fn, void *ctx,
     }
     struct store_writer *w = st->writer;
     pthread_mutex_lock(&w->mu);
-    while (w->fn)
-        pthread_cond_wait(&w->cv, &w->mu);
+    writer_wait_locked(w);
     w->fn = fn;
     w->ctx = ctx;
     w->done = done;
