@@ -343,7 +343,7 @@ struct doc_job {
     json_t *doc;  /* NULL when not JSON, or let go of (needs_tree()) */
     char *base;
     enum stac_kind kind;
-    bool is_walk, is_landing;
+    bool is_landing;
     int links_rc;
     struct links ls;
     char *text; /* ls as links_text() */
@@ -351,17 +351,28 @@ struct doc_job {
     char reason[256];
 };
 
+/* After its delivery, whether a document starts an API walk, or has its
+ * items read as a dataset's (--dataset-items); a leaf does neither. */
+static bool starts_api(const struct doc_job *j)
+{
+    unsigned f = j->e.flags;
+    return !(f & (FRONTIER_F_LEAF | FRONTIER_F_DATASET)) && j->is_landing;
+}
+
+static bool reads_dataset_items(const struct crawler *c,
+                                const struct doc_job *j)
+{
+    unsigned f = j->e.flags;
+    return !(f & FRONTIER_F_LEAF) && (f & FRONTIER_F_DATASET) &&
+           c->opt.dataset_items;
+}
+
 /* Whether apply_document() reads the tree beyond handing it to the
  * document hook (which has the prepare hook's result instead). */
 static bool needs_tree(const struct crawler *c, const struct doc_job *j)
 {
-    bool is_dataset = (j->e.flags & FRONTIER_F_DATASET) != 0;
-    if (j->kind == STAC_KIND_ITEM_COLLECTION)
-        return true;
-    if (j->e.flags & FRONTIER_F_LEAF)
-        return false;
-    return (j->is_landing && !is_dataset) ||
-           (is_dataset && c->opt.dataset_items);
+    return j->kind == STAC_KIND_ITEM_COLLECTION || starts_api(j) ||
+           reads_dataset_items(c, j);
 }
 
 /* Everything that can be made of a body without touching the crawl: the
@@ -390,8 +401,7 @@ static void analyse(const struct crawler *c, struct doc_job *j)
     if (j->kind == STAC_KIND_NONE)
         return;
     j->is_landing = stac_is_landing(j->doc);
-    j->is_walk = is_walked(e, j->doc);
-    if (j->is_walk) {
+    if (is_walked(e, j->doc)) {
         j->links_rc = links_extract(
             j->doc, j->base, url_scheme_of(j->base) == URL_SCHEME_FILE, &j->ls);
         j->text = links_text(&j->ls);
@@ -432,12 +442,9 @@ static void apply_document(struct crawler *c, struct doc_job *j)
             continue;
         push_one(c, e, j->ls.v[i].rel, j->ls.v[i].url, is_model);
     }
-    bool is_dataset = (e->flags & FRONTIER_F_DATASET) != 0;
-    if (e->flags & FRONTIER_F_LEAF)
-        return;
-    if (d.is_api && !is_dataset)
+    if (starts_api(j))
         api_start(c, e, j->doc, j->base);
-    else if (is_dataset && c->opt.dataset_items)
+    else if (reads_dataset_items(c, j))
         push_dataset_items(c, e, j->doc, j->base);
 }
 
@@ -480,10 +487,7 @@ static struct doc_job *job_copy(const struct frontier_entry *e,
     j->r.url = j->e.url;
     j->r.final_url = dup_or_null(r->final_url);
     j->r.reason = "";
-    char *body = xmalloc(r->body_len + 1);
-    memcpy(body, r->body, r->body_len);
-    body[r->body_len] = '\0';
-    j->r.body = body;
+    j->r.body = xstrndup(r->body, r->body_len); /* NUL bytes and all */
     j->r.etag = dup_or_null(r->etag);
     j->r.last_modified = dup_or_null(r->last_modified);
     j->r.retry_after = NULL;
