@@ -314,6 +314,19 @@ static bool is_model_doc(const struct crawler_doc *d, unsigned exts)
     return is_record(d) && (exts & EXT_MODEL_MASK) != 0;
 }
 
+/* A record built on the worker: kept as it is for a table that held
+ * records (its stamps need the stored one), else stamped and encoded. */
+static void prepare_record(const struct harvest *h, json_t *rec, bool had,
+                           json_t **built, struct history_entry *en)
+{
+    if (had) {
+        *built = rec;
+        return;
+    }
+    history_encode_new(rec, h->run, h->now, en);
+    json_decref(rec);
+}
+
 /* The prepare hook: on the worker thread, so it reads only what is set
  * before the crawl starts (run, now, had_*) and writes only *p. */
 static void *on_prepare(void *ctx, const struct crawler_doc *d)
@@ -321,22 +334,12 @@ static void *on_prepare(void *ctx, const struct crawler_doc *d)
     const struct harvest *h = ctx;
     struct prepared *p = xcalloc(1, sizeof(*p));
     p->exts = detect_document(d->json);
-    if (is_dataset_doc(d, p->exts)) {
-        p->dataset = build_dataset(d);
-        if (!h->had_datasets) {
-            history_encode_new(p->dataset, h->run, h->now, &p->dataset_en);
-            json_decref(p->dataset);
-            p->dataset = NULL;
-        }
-    }
-    if (is_model_doc(d, p->exts)) {
-        p->model = build_model(d, p->exts & EXT_MODEL_MASK);
-        if (!h->had_models) {
-            history_encode_new(p->model, h->run, h->now, &p->model_en);
-            json_decref(p->model);
-            p->model = NULL;
-        }
-    }
+    if (is_dataset_doc(d, p->exts))
+        prepare_record(h, build_dataset(d), h->had_datasets, &p->dataset,
+                       &p->dataset_en);
+    if (is_model_doc(d, p->exts))
+        prepare_record(h, build_model(d, p->exts & EXT_MODEL_MASK),
+                       h->had_models, &p->model, &p->model_en);
     return p;
 }
 
@@ -353,15 +356,19 @@ static void on_discard(void *ctx, void *prepared)
     free(p);
 }
 
-/* Store a record of table: encoded already, built already, or built
- * here. */
+/* Store a record of table for d: as on_prepare() left it in p (encoded,
+ * or built), or built here. */
 static int store_record(struct harvest *h, enum index_table table,
-                        const struct crawler_doc *d, json_t *built,
-                        struct history_entry *en, unsigned exts, bool *is_new,
+                        const struct crawler_doc *d, unsigned exts,
+                        const struct prepared *p, bool *is_new,
                         bool *is_changed)
 {
     bool is_models = table == INDEX_MODELS;
-    if (en->enc) {
+    const struct history_entry *en = !p          ? NULL
+                                     : is_models ? &p->model_en
+                                                 : &p->dataset_en;
+    json_t *built = !p ? NULL : is_models ? p->model : p->dataset;
+    if (en && en->enc) {
         *is_new = true;
         *is_changed = false;
         return history_stage(h->ix, table, d->url, en);
@@ -379,12 +386,10 @@ static int store_record(struct harvest *h, enum index_table table,
 }
 
 static int store_model(struct harvest *h, const struct crawler_doc *d,
-                       unsigned exts, struct prepared *p)
+                       unsigned exts, const struct prepared *p)
 {
-    struct history_entry none = {0};
     bool is_new = false, is_changed = false;
-    int rc = store_record(h, INDEX_MODELS, d, p ? p->model : NULL,
-                          p ? &p->model_en : &none, exts, &is_new, &is_changed);
+    int rc = store_record(h, INDEX_MODELS, d, exts, p, &is_new, &is_changed);
     if (rc == 0) {
         h->models_stored++;
         h->models_new += is_new;
@@ -395,12 +400,10 @@ static int store_model(struct harvest *h, const struct crawler_doc *d,
 }
 
 static int store_dataset(struct harvest *h, const struct crawler_doc *d,
-                         struct prepared *p)
+                         const struct prepared *p)
 {
-    struct history_entry none = {0};
     bool is_new, is_changed;
-    int rc = store_record(h, INDEX_DATASETS, d, p ? p->dataset : NULL,
-                          p ? &p->dataset_en : &none, 0, &is_new, &is_changed);
+    int rc = store_record(h, INDEX_DATASETS, d, 0, p, &is_new, &is_changed);
     if (rc == 0) {
         h->datasets_stored++;
         json_object_set_new(h->datasets_done, d->url, json_true());
@@ -433,7 +436,7 @@ static void source_count(struct harvest *h, const char *source,
 
 /* on_document(), with what on_prepare() made of d, if anything. */
 static int store_document(struct harvest *h, const struct crawler_doc *d,
-                          struct prepared *p)
+                          const struct prepared *p)
 {
     int rc;
     if (!d->embedded)
