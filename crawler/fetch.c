@@ -84,6 +84,7 @@ struct fetcher {
     struct sock_ctx **socks; /* by fd: the sockets libcurl has open */
     size_t n_socks;
     bool closing;
+    bool due_now; /* libcurl asked to be called at once */
 };
 
 static void check_multi_info(struct fetcher *f);
@@ -123,12 +124,28 @@ static void on_sock_closed(uv_handle_t *h)
     free(h->data);
 }
 
+/* Let libcurl act on a socket (or on its timeouts), then hand over what
+ * finished. The transfers those completions start are due at once: run
+ * them now, so that the next request goes out in this loop iteration
+ * rather than the next one (a few rounds at most, for fairness to the
+ * other sockets). */
+static void act(struct fetcher *f, curl_socket_t s, int flags)
+{
+    int running;
+    curl_multi_socket_action(f->multi, s, flags, &running);
+    check_multi_info(f);
+    for (int round = 0; round < 4 && f->due_now && !f->closing; round++) {
+        f->due_now = false;
+        curl_multi_socket_action(f->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+        check_multi_info(f);
+    }
+}
+
 static void on_uv_poll(uv_poll_t *poll, int status, int events)
 {
     struct sock_ctx *sc = poll->data;
     struct fetcher *f = sc->owner;
     int flags = 0;
-    int running;
     if (!sc->wanted) {
         /* An idle connection closed by the server, most likely: libcurl
          * finds out when it next uses it; stop hearing about it. */
@@ -142,8 +159,7 @@ static void on_uv_poll(uv_poll_t *poll, int status, int events)
         flags |= CURL_CSELECT_IN;
     if (events & UV_WRITABLE)
         flags |= CURL_CSELECT_OUT;
-    curl_multi_socket_action(f->multi, sc->fd, flags, &running);
-    check_multi_info(f);
+    act(f, sc->fd, flags);
 }
 
 static struct sock_ctx *sock_find(struct fetcher *f, curl_socket_t s)
@@ -246,22 +262,21 @@ static int on_curl_close(void *clientp, curl_socket_t s)
 static void on_uv_timer(uv_timer_t *t)
 {
     struct fetcher *f = t->data;
-    int running;
-    curl_multi_socket_action(f->multi, CURL_SOCKET_TIMEOUT, 0, &running);
-    check_multi_info(f);
+    f->due_now = false;
+    act(f, CURL_SOCKET_TIMEOUT, 0);
 }
 
 static int on_curl_timer(CURLM *multi, long timeout_ms, void *userp)
 {
     struct fetcher *f = userp;
+    f->due_now = timeout_ms == 0;
     if (timeout_ms < 0) {
         uv_timer_stop(&f->timer);
         return 0;
     }
-    /* 0 means "act now", but socket_action must NOT be called from within
-     * this callback: let the loop call us back on its next iteration. */
-    if (timeout_ms == 0)
-        timeout_ms = 1;
+    /* 0 means "act now", but socket_action must not be called from within
+     * this callback: act() does it when the callback was reached from
+     * there, and otherwise the loop calls us back on its next iteration. */
     uv_timer_start(&f->timer, on_uv_timer, (uint64_t)timeout_ms, 0);
     return 0;
 }
