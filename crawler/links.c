@@ -63,31 +63,44 @@ const char *links_rel_name(enum link_rel rel)
     return "unknown";
 }
 
-/* Case-insensitive substring test (strcasestr is a GNU extension). */
-static bool links_contains_nocase(const char *s, const char *needle)
+static unsigned char ascii_lower(unsigned char c)
 {
-    size_t n = strlen(needle);
+    return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
+}
 
-    for (; *s; s++) {
-        if (strncasecmp(s, needle, n) == 0)
+/* Case-insensitive (ASCII) test for needle, given in lower case, within
+ * the n bytes at s up to the first NUL (a C string's view of them). */
+static bool links_contains_nocase(const char *s, size_t n, const char *needle)
+{
+    size_t k = strlen(needle);
+    size_t len = strnlen(s, n);
+    for (size_t i = 0; i + k <= len; i++) {
+        size_t j = 0;
+        while (j < k &&
+               ascii_lower((unsigned char)s[i + j]) == (unsigned char)needle[j])
+            j++;
+        if (j == k)
             return true;
     }
     return false;
 }
 
+/* Whether member m is the string lit, as a C string compares. */
+static bool member_is(const struct link_member *m, const char *lit)
+{
+    return m->kind == LINK_VALUE_STRING && strcmp(m->s, lit) == 0;
+}
+
 /* The rel kind of a derived_from link from its ml-aoi:split; no split (or
  * one we do not know) means training data, as the mlm best practices use
  * derived_from without a split for the training dataset. */
-static enum link_rel links_split_rel(const json_t *link)
+static enum link_rel links_split_rel(const struct link_fields *f)
 {
-    const char *split =
-        json_string_value(json_object_get(link, "ml-aoi:split"));
-
-    if (!split)
+    if (f->split.kind != LINK_VALUE_STRING)
         return LINK_REL_TRAIN;
-    if (strcmp(split, "validate") == 0 || strcmp(split, "validation") == 0)
+    if (member_is(&f->split, "validate") || member_is(&f->split, "validation"))
         return LINK_REL_VALIDATION;
-    if (strcmp(split, "test") == 0)
+    if (member_is(&f->split, "test"))
         return LINK_REL_TEST;
     return LINK_REL_TRAIN;
 }
@@ -131,49 +144,46 @@ bool links_rel_is_followed(const char *name, size_t n)
     return links_rel_find(name, n) != NULL;
 }
 
-/* Map rel to the kind we follow; false for rels never followed. */
-static bool links_rel_kind(const json_t *link, const char *rel,
-                           enum link_rel *kind)
+/* The kind of link f's rel is followed as; false for rels never followed
+ * (and for a rel that is not a string). */
+static bool links_rel_kind(const struct link_fields *f, enum link_rel *kind)
 {
-    const struct followed_rel *f = links_rel_find(rel, strlen(rel));
-    if (!f)
+    if (f->rel.kind != LINK_VALUE_STRING)
         return false;
-    *kind =
-        strcmp(f->name, "derived_from") == 0 ? links_split_rel(link) : f->kind;
+    const struct followed_rel *r = links_rel_find(f->rel.s, strlen(f->rel.s));
+    if (!r)
+        return false;
+    *kind = strcmp(r->name, "derived_from") == 0 ? links_split_rel(f) : r->kind;
     return true;
 }
 
 /* True when the link may be fetched with GET: no method, or "GET". The
  * crawler only issues GETs, so a POST link (paged search) is skipped. */
-static bool links_is_get(const json_t *link)
+static bool links_is_get(const struct link_fields *f)
 {
-    const json_t *method = json_object_get(link, "method");
-
-    if (!method || json_is_null(method))
+    if (f->method.kind == LINK_VALUE_ABSENT ||
+        f->method.kind == LINK_VALUE_NULL)
         return true;
-    return json_is_string(method) &&
-           strcasecmp(json_string_value(method), "GET") == 0;
+    return f->method.kind == LINK_VALUE_STRING &&
+           strcasecmp(f->method.s, "GET") == 0;
 }
 
 /* Why the link's media type rules it out, or NULL when it may be JSON:
  * missing, empty, or containing "json" (parameters allowed), but not an
  * OCI or docker image manifest, which is JSON about a container. */
-static const char *links_type_problem(const json_t *link)
+static const char *links_type_problem(const struct link_fields *f)
 {
-    const json_t *type = json_object_get(link, "type");
-    const char *s;
-
-    if (!type || json_is_null(type))
+    const struct link_member *t = &f->type;
+    if (t->kind == LINK_VALUE_ABSENT || t->kind == LINK_VALUE_NULL)
         return NULL;
-    if (!json_is_string(type))
+    if (t->kind != LINK_VALUE_STRING)
         return "link type is not a string";
-    s = json_string_value(type);
-    if (s[strspn(s, " \t")] == '\0')
+    if (t->s[strspn(t->s, " \t")] == '\0')
         return NULL;
-    if (links_contains_nocase(s, "vnd.oci.") ||
-        links_contains_nocase(s, "docker"))
+    if (links_contains_nocase(t->s, t->n, "vnd.oci.") ||
+        links_contains_nocase(t->s, t->n, "docker"))
         return "link type is a container image";
-    if (!links_contains_nocase(s, "json"))
+    if (!links_contains_nocase(t->s, t->n, "json"))
         return "link type is not JSON";
     return NULL;
 }
@@ -245,33 +255,32 @@ static void links_append(struct links *out, char *url, enum link_rel rel)
 /* Handle one entry of the links array; *taken counts the links this call
  * has appended. Returns 0, or SM_E_TOOBIG when the entry would pass
  * LINKS_MAX. */
-static int links_take_one(const json_t *link, const char *base,
+static int links_take_one(const struct link_fields *f, const char *base,
                           bool base_is_normal, bool allow_file,
                           struct links *out, size_t *taken)
 {
-    const json_t *href = json_object_get(link, "href");
-    const char *rel = json_string_value(json_object_get(link, "rel"));
+    const struct link_member *href = &f->href;
+    const char *href_s = href->kind == LINK_VALUE_STRING ? href->s : NULL;
     const char *reason = NULL;
     enum link_rel kind;
     char *url = NULL;
 
-    if (!rel || !links_rel_kind(link, rel, &kind) || !links_is_get(link)) {
+    if (!links_rel_kind(f, &kind) || !links_is_get(f)) {
         out->n_ignored++;
         return 0;
     }
-    reason = links_type_problem(link);
-    if (!reason && !json_is_string(href))
+    reason = links_type_problem(f);
+    if (!reason && !href_s)
         reason = "href is missing or not a string";
-    else if (!reason &&
-             strlen(json_string_value(href)) != json_string_length(href))
+    else if (!reason && strlen(href_s) != href->n)
         reason = "href contains a NUL byte";
     if (reason) {
-        links_reject(out, reason, json_string_value(href));
+        links_reject(out, reason, href_s);
         return 0;
     }
-    if (links_resolve(base, base_is_normal, json_string_value(href), allow_file,
-                      &url, &reason) != 0) {
-        links_reject(out, reason, json_string_value(href));
+    if (links_resolve(base, base_is_normal, href_s, allow_file, &url,
+                      &reason) != 0) {
+        links_reject(out, reason, href_s);
         return 0;
     }
     if (*taken == LINKS_MAX) {
@@ -282,6 +291,50 @@ static int links_take_one(const json_t *link, const char *base,
     links_append(out, url, kind);
     (*taken)++;
     return 0;
+}
+
+int links_extract_fields(const struct link_fields *v, size_t n,
+                         const char *base, bool allow_file, struct links *out)
+{
+    size_t taken = 0;
+    int rc = 0;
+
+    if (!base || !out)
+        return SM_E_INVAL;
+    /* Checked once per document: resolving against a normal base can
+     * take a shortcut for each plain relative href. */
+    bool base_is_normal = n > 8 && url_is_normal(base);
+    for (size_t i = 0; i < n && rc == 0; i++)
+        rc = links_take_one(&v[i], base, base_is_normal, allow_file, out,
+                            &taken);
+    return rc;
+}
+
+/* A member of a link object as a link_member. */
+static struct link_member member_of(const json_t *link, const char *key)
+{
+    const json_t *v = json_object_get(link, key);
+    if (!v)
+        return (struct link_member){.kind = LINK_VALUE_ABSENT};
+    if (json_is_null(v))
+        return (struct link_member){.kind = LINK_VALUE_NULL};
+    if (!json_is_string(v))
+        return (struct link_member){.kind = LINK_VALUE_OTHER};
+    return (struct link_member){.kind = LINK_VALUE_STRING,
+                                .s = json_string_value(v),
+                                .n = json_string_length(v)};
+}
+
+static struct link_fields fields_of(const json_t *link)
+{
+    return (struct link_fields){
+        .is_object = json_is_object(link),
+        .rel = member_of(link, "rel"),
+        .href = member_of(link, "href"),
+        .type = member_of(link, "type"),
+        .method = member_of(link, "method"),
+        .split = member_of(link, "ml-aoi:split"),
+    };
 }
 
 int links_extract(const json_t *doc, const char *base, bool allow_file,
@@ -298,11 +351,10 @@ int links_extract(const json_t *doc, const char *base, bool allow_file,
     links = json_object_get(doc, "links");
     if (!json_is_array(links))
         return 0;
-    /* Checked once per document: resolving against a normal base can
-     * take a shortcut for each plain relative href. */
     bool base_is_normal = json_array_size(links) > 8 && url_is_normal(base);
-    for (size_t i = 0; i < json_array_size(links) && rc == 0; i++)
-        rc = links_take_one(json_array_get(links, i), base, base_is_normal,
-                            allow_file, out, &taken);
+    for (size_t i = 0; i < json_array_size(links) && rc == 0; i++) {
+        struct link_fields f = fields_of(json_array_get(links, i));
+        rc = links_take_one(&f, base, base_is_normal, allow_file, out, &taken);
+    }
     return rc;
 }

@@ -59,6 +59,32 @@ void links_cleanup(struct links *l);
 int links_extract(const json_t *doc, const char *base, bool allow_file,
                   struct links *out);
 
+/* A link object's members that decide, as the document had them: what
+ * links_extract() reads through jansson, and what crawler/prescan.c finds
+ * with no tree. A repeated member is its last occurrence (jansson's rule). */
+enum link_value {
+    LINK_VALUE_ABSENT,
+    LINK_VALUE_STRING,
+    LINK_VALUE_NULL,
+    LINK_VALUE_OTHER, /* a number, boolean, object or array */
+};
+
+struct link_member {
+    enum link_value kind;
+    const char *s; /* LINK_VALUE_STRING: NUL-terminated */
+    size_t n;      /* its length, embedded NUL bytes included */
+};
+
+struct link_fields {
+    bool is_object; /* else the entry has no members */
+    struct link_member rel, href, type, method, split; /* ml-aoi:split */
+};
+
+/* links_extract() over entries already taken apart: the same links, the
+ * same counts and the same first reason as for the JSON they came from. */
+int links_extract_fields(const struct link_fields *v, size_t n,
+                         const char *base, bool allow_file, struct links *out);
+
 /* Static name of a rel kind, e.g. "child", "train". */
 const char *links_rel_name(enum link_rel rel);
 
