@@ -12,6 +12,7 @@
 #include "crawler/crawler.h"
 #include "crawler/fetch.h"
 #include "crawler/frontier.h"
+#include "crawler/prescan.h"
 
 struct api;
 struct chain;
@@ -55,8 +56,9 @@ struct crawler {
     uv_signal_t sig_int, sig_term;
     int signals_seen;
     struct crawler_stats stats;
-    struct worker *worker; /* reads bodies beside the loop; NULL: in line */
-    size_t job_bytes;      /* body bytes handed to it and not yet applied */
+    struct worker *worker;     /* reads bodies beside the loop; NULL: in line */
+    size_t job_bytes;          /* body bytes handed to it and not yet applied */
+    struct prescan_links scan; /* the last plain container's links */
     long started;
     bool stopping;
     bool finished;

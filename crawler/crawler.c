@@ -554,22 +554,58 @@ static void handle_plain_item(struct crawler *c, const struct frontier_entry *e,
     free(base);
 }
 
+/* A plain Catalog or Collection (prescan_doc()): what analyse() and
+ * apply() would do with its tree, whose links the prescan took apart. */
+static void handle_plain_container(struct crawler *c,
+                                   const struct frontier_entry *e,
+                                   const struct fetch_result *r,
+                                   enum stac_kind kind)
+{
+    struct doc_job j = {.e = *e, .r = *r, .is_json = true, .kind = kind};
+    links_init(&j.ls);
+    j.base = doc_base(e, r);
+    if (!(e->flags & (FRONTIER_F_LEAF | FRONTIER_F_DATASET))) {
+        j.links_rc = links_extract_fields(
+            c->scan.v, c->scan.n, j.base,
+            url_scheme_of(j.base) == URL_SCHEME_FILE, &j.ls);
+        j.text = links_text(&j.ls);
+    }
+    c->stats.plain_containers++;
+    apply(c, &j);
+    job_release(c, &j);
+    /* A collection of a million items leaves a big table: let it go. */
+    if (c->scan.cap > 4096)
+        prescan_links_cleanup(&c->scan);
+}
+
 /* A body fetched. Most documents of a big catalog are plain Items, read
  * here and now by the prescan (handing them over would cost more than
- * reading them). The other Items (those reached through an item link) are
- * parsed and read on the worker when there is one: they are the ones that
- * cost (model documents) and the walk waits for nothing they hold. The
- * rest stays here: catalogs and collections hold what the walk fetches
- * next, and an API's responses feed its walk state. */
+ * reading them), and most of the rest plain Catalogs and Collections,
+ * whose links the prescan takes apart with no tree. The other Items
+ * (those reached through an item link) are parsed and read on the worker
+ * when there is one: they are the ones that cost (model documents) and
+ * the walk waits for nothing they hold. The rest stays here: a catalog or
+ * collection holds what the walk fetches next, and an API's responses
+ * feed its walk state. */
 static void handle_body(struct crawler *c, const struct frontier_entry *e,
                         const struct fetch_result *r)
 {
     /* API responses are read by the API walk, and a dataset is read in
-     * full whatever it holds; any other document may be a plain Item. */
-    if (!e->data && !(e->flags & FRONTIER_F_DATASET) &&
-        prescan_plain_item(r->body, r->body_len)) {
-        handle_plain_item(c, e, r);
-        return;
+     * full whatever it holds; any other document may be plain. */
+    if (!e->data && !(e->flags & FRONTIER_F_DATASET)) {
+        switch (prescan_doc(r->body, r->body_len, &c->scan)) {
+        case PRESCAN_ITEM:
+            handle_plain_item(c, e, r);
+            return;
+        case PRESCAN_CATALOG:
+            handle_plain_container(c, e, r, STAC_KIND_CATALOG);
+            return;
+        case PRESCAN_COLLECTION:
+            handle_plain_container(c, e, r, STAC_KIND_COLLECTION);
+            return;
+        case PRESCAN_UNSURE:
+            break;
+        }
     }
     if (c->worker && !e->data && (e->flags & FRONTIER_F_ITEM)) {
         c->job_bytes += r->body_len;
@@ -892,5 +928,6 @@ void crawler_free(struct crawler *c)
     frontier_free(c->datasets);
     api_free_all(c);
     json_decref(c->spent);
+    prescan_links_cleanup(&c->scan);
     free(c);
 }

@@ -162,11 +162,12 @@ struct crawler_stats {
     size_t bytes;
     size_t queued_left; /* not fetched because of --max-docs or a stop */
     size_t links_rejected;
-    size_t prescanned;     /* plain Items delivered without a JSON tree */
-    size_t retries;        /* retries made */
-    size_t robots_blocked; /* documents robots.txt refused */
-    size_t robots_fetched; /* robots.txt files read */
-    size_t budget_dropped; /* not fetched: their source's budget ran out */
+    size_t prescanned;       /* plain Items delivered without a JSON tree */
+    size_t plain_containers; /* Catalogs, Collections: links, no tree */
+    size_t retries;          /* retries made */
+    size_t robots_blocked;   /* documents robots.txt refused */
+    size_t robots_fetched;   /* robots.txt files read */
+    size_t budget_dropped;   /* not fetched: their source's budget ran out */
     bool interrupted;
     bool hook_error;
 };

@@ -11,11 +11,13 @@
 #include <config.h>
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "crawler/links.h"
 #include "crawler/prescan.h"
 #include "src/text.h"
+#include "src/xalloc.h"
 
 /* Deeper documents are left to the parser (jansson stops at 2048). */
 #define PRESCAN_MAX_DEPTH 128
@@ -27,6 +29,7 @@
 struct scan {
     const unsigned char *p, *end;
     int depth;
+    struct prescan_links *links; /* the link entries, when collected */
 };
 
 /* A string's raw bytes, between the quotes. */
@@ -177,7 +180,8 @@ enum role {
 /* What the scan found at the top level. */
 struct top {
     int n_type, n_version, n_links;
-    bool is_feature, has_version, has_landing_key, has_followed_link;
+    bool is_feature, is_catalog, is_collection;
+    bool has_version, has_landing_key, has_followed_link;
 };
 
 static bool scan_value(struct scan *sc, enum role role, struct top *top);
@@ -197,15 +201,19 @@ static bool scan_top_member(struct scan *sc, struct raw key, struct top *top)
             struct raw v;
             if (!scan_string(sc, &v))
                 return false;
-            if (is_type)
+            if (is_type) {
                 top->is_feature = raw_is(v, "Feature");
-            else
+                top->is_catalog = raw_is(v, "Catalog");
+                top->is_collection = raw_is(v, "Collection");
+            } else
                 top->has_version = true;
             return true;
         }
     }
     if (raw_is(key, "links")) {
         top->n_links++;
+        if (sc->links)
+            sc->links->n = 0; /* jansson keeps the last "links" */
         return scan_value(sc, ROLE_LINKS, top);
     }
     return scan_value(sc, ROLE_NONE, top);
@@ -230,22 +238,69 @@ static int scan_next(struct scan *sc, unsigned char closer)
     return take(sc, ',') ? 0 : -1;
 }
 
+/* The member of the link entry being read that key names, if it is one
+ * that links_extract() reads and the entries are being collected. */
+static struct link_member *link_member_of(struct scan *sc, struct raw key)
+{
+    if (!sc->links || sc->links->n == 0)
+        return NULL;
+    struct link_fields *f = &sc->links->v[sc->links->n - 1];
+    if (raw_is(key, "rel"))
+        return &f->rel;
+    if (raw_is(key, "href"))
+        return &f->href;
+    if (raw_is(key, "type"))
+        return &f->type;
+    if (raw_is(key, "method"))
+        return &f->method;
+    if (raw_is(key, "ml-aoi:split"))
+        return &f->split;
+    return NULL;
+}
+
+/* A member of a link object: its value noted in m (when not NULL), as a
+ * raw span for a string, which an escape would make differ from the
+ * string itself (has_escape says so). */
+static bool scan_link_value(struct scan *sc, struct link_member *m,
+                            struct top *top, struct raw *str)
+{
+    str->s = NULL;
+    if (sc->p >= sc->end || *sc->p != '"') {
+        bool is_null = sc->p < sc->end && *sc->p == 'n';
+        if (!scan_value(sc, ROLE_NONE, top))
+            return false;
+        if (m)
+            *m = (struct link_member){.kind = is_null ? LINK_VALUE_NULL
+                                                      : LINK_VALUE_OTHER};
+        return true;
+    }
+    if (!scan_string(sc, str))
+        return false;
+    if (m) {
+        *m = (struct link_member){
+            .kind = LINK_VALUE_STRING, .s = str->s, .n = str->n};
+        if (memchr(str->s, '\\', str->n))
+            sc->links->has_escape = true;
+    }
+    return true;
+}
+
 /* One member of an object in role, the key just read. */
 static bool scan_member(struct scan *sc, enum role role, struct raw key,
                         struct top *top, int *n_rel)
 {
     if (role == ROLE_TOP)
         return scan_top_member(sc, key, top);
-    if (role != ROLE_LINK || !raw_is(key, "rel"))
+    if (role != ROLE_LINK)
         return scan_value(sc, ROLE_NONE, top);
-    (*n_rel)++;
-    if (sc->p >= sc->end || *sc->p != '"')
-        return scan_value(sc, ROLE_NONE, top);
-    struct raw rel;
-    if (!scan_string(sc, &rel))
+    struct raw str;
+    if (!scan_link_value(sc, link_member_of(sc, key), top, &str))
         return false;
-    if (links_rel_is_followed(rel.s, rel.n))
-        top->has_followed_link = true;
+    if (raw_is(key, "rel")) {
+        (*n_rel)++;
+        if (str.s && links_rel_is_followed(str.s, str.n))
+            top->has_followed_link = true;
+    }
     return true;
 }
 
@@ -273,6 +328,16 @@ static bool scan_object(struct scan *sc, enum role role, struct top *top)
     return next == 1;
 }
 
+/* A new, empty link entry at the end of l. */
+static void link_entry_new(struct prescan_links *l, bool is_object)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 64;
+        l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
+    }
+    l->v[l->n++] = (struct link_fields){.is_object = is_object};
+}
+
 /* An array, '[' at sc->p. */
 static bool scan_array(struct scan *sc, enum role role, struct top *top)
 {
@@ -283,6 +348,8 @@ static bool scan_array(struct scan *sc, enum role role, struct top *top)
         return true;
     while (next == 0) {
         skip_ws(sc);
+        if (elem == ROLE_LINK && sc->links)
+            link_entry_new(sc->links, sc->p < sc->end && *sc->p == '{');
         if (!scan_value(sc, elem, top))
             return false;
         next = scan_next(sc, ']');
@@ -318,21 +385,89 @@ static bool scan_value(struct scan *sc, enum role role, struct top *top)
     }
 }
 
-bool prescan_plain_item(const char *buf, size_t len)
+/* Give the collected strings their own NUL-terminated copies (the spans
+ * point into the body), in one buffer kept from call to call. */
+static void links_own_strings(struct prescan_links *l)
 {
+    size_t need = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        struct link_member *m[] = {&l->v[i].rel, &l->v[i].href, &l->v[i].type,
+                                   &l->v[i].method, &l->v[i].split};
+        for (size_t k = 0; k < sizeof(m) / sizeof(m[0]); k++)
+            if (m[k]->kind == LINK_VALUE_STRING)
+                need += m[k]->n + 1;
+    }
+    if (need > l->text_cap) {
+        free(l->text);
+        l->text = xmalloc(need);
+        l->text_cap = need;
+    }
+    char *p = l->text;
+    for (size_t i = 0; i < l->n; i++) {
+        struct link_member *m[] = {&l->v[i].rel, &l->v[i].href, &l->v[i].type,
+                                   &l->v[i].method, &l->v[i].split};
+        for (size_t k = 0; k < sizeof(m) / sizeof(m[0]); k++) {
+            if (m[k]->kind != LINK_VALUE_STRING)
+                continue;
+            memcpy(p, m[k]->s, m[k]->n);
+            p[m[k]->n] = '\0';
+            m[k]->s = p;
+            p += m[k]->n + 1;
+        }
+    }
+}
+
+/* What the scan found at the top level makes of the document. */
+static enum prescan_kind verdict(const struct top *top,
+                                 const struct prescan_links *links)
+{
+    /* Repeated members: jansson keeps the last one; do not guess. */
+    if (top->n_type != 1 || top->n_links > 1 || top->has_landing_key)
+        return PRESCAN_UNSURE;
+    if (top->is_feature)
+        return top->n_version == 1 && top->has_version &&
+                       !top->has_followed_link
+                   ? PRESCAN_ITEM
+                   : PRESCAN_UNSURE;
+    if (!links || links->has_escape)
+        return PRESCAN_UNSURE;
+    if (top->is_catalog)
+        return PRESCAN_CATALOG;
+    return top->is_collection ? PRESCAN_COLLECTION : PRESCAN_UNSURE;
+}
+
+enum prescan_kind prescan_doc(const char *buf, size_t len,
+                              struct prescan_links *links)
+{
+    if (links) {
+        links->n = 0;
+        links->has_escape = false;
+    }
     if (!buf)
-        return false;
+        return PRESCAN_UNSURE;
     struct scan sc = {(const unsigned char *)buf,
-                      (const unsigned char *)buf + len, 0};
+                      (const unsigned char *)buf + len, 0, links};
     struct top top = {0};
     skip_ws(&sc);
     if (sc.p >= sc.end || *sc.p != '{' || !scan_value(&sc, ROLE_TOP, &top))
-        return false;
+        return PRESCAN_UNSURE;
     skip_ws(&sc);
     if (sc.p != sc.end)
-        return false;
-    /* Repeated members: jansson keeps the last one; do not guess. */
-    return top.n_type == 1 && top.n_version == 1 && top.n_links <= 1 &&
-           top.is_feature && top.has_version && !top.has_landing_key &&
-           !top.has_followed_link;
+        return PRESCAN_UNSURE;
+    enum prescan_kind kind = verdict(&top, links);
+    if (kind == PRESCAN_CATALOG || kind == PRESCAN_COLLECTION)
+        links_own_strings(links);
+    return kind;
+}
+
+bool prescan_plain_item(const char *buf, size_t len)
+{
+    return prescan_doc(buf, len, NULL) == PRESCAN_ITEM;
+}
+
+void prescan_links_cleanup(struct prescan_links *l)
+{
+    free(l->v);
+    free(l->text);
+    memset(l, 0, sizeof(*l));
 }

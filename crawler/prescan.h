@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: MIT */
-/* A byte-level look at a fetched body that recognises the common case of a
- * big catalog, a plain STAC Item (no model, no dataset, no link to follow),
- * without building a JSON tree. */
+/* A byte-level look at a fetched body that recognises the common cases of
+ * a big catalog without building a JSON tree: a plain STAC Item (no model,
+ * no dataset, no link to follow), and a Catalog or Collection that holds
+ * nothing of ours but its links. */
 #ifndef CRAWLER_PRESCAN_H
 #define CRAWLER_PRESCAN_H
 
 #include <stdbool.h>
 #include <stddef.h>
+
+#include "crawler/links.h"
 
 /* True only when parsing (buf, len) with jansson (json_loadb, flags 0)
  * would succeed and give a document that stac_classify() calls an Item,
@@ -17,5 +20,34 @@
  * scan gives up on anything unusual (\u escapes, huge numbers, repeated
  * keys that matter, deep nesting) and leaves it to the parser. */
 bool prescan_plain_item(const char *buf, size_t len);
+
+enum prescan_kind {
+    PRESCAN_UNSURE,     /* parse it */
+    PRESCAN_ITEM,       /* a plain Item, as prescan_plain_item() */
+    PRESCAN_CATALOG,    /* a plain Catalog, its link entries collected */
+    PRESCAN_COLLECTION, /* a plain Collection, likewise */
+};
+
+/* The entries of a document's links array, taken apart; kept from one
+ * call to the next (zero it before the first, prescan_links_cleanup()
+ * after the last). */
+struct prescan_links {
+    struct link_fields *v;
+    size_t n, cap;
+    char *text; /* the strings of v, NUL-terminated */
+    size_t text_cap;
+    bool has_escape; /* a string of v had an escape: v is not exact */
+};
+
+/* prescan_plain_item(), and also the plain Catalogs and Collections: a
+ * document is one when jansson would read it and stac_classify() call it
+ * that, stac_is_landing() would reject it and detect_document() find no
+ * extension in it. links then holds its links array as
+ * links_extract_fields() wants it, giving what links_extract() gives for
+ * the tree. links may be NULL, and then only Items are recognised. */
+enum prescan_kind prescan_doc(const char *buf, size_t len,
+                              struct prescan_links *links);
+
+void prescan_links_cleanup(struct prescan_links *l);
 
 #endif

@@ -736,6 +736,8 @@ static void save_summary(struct harvest *h, const struct seeds *seeds,
                         json_integer((json_int_t)st->robots_blocked));
     json_object_set_new(sum, "plain_items",
                         json_integer((json_int_t)st->prescanned));
+    json_object_set_new(sum, "plain_containers",
+                        json_integer((json_int_t)st->plain_containers));
     json_object_set_new(sum, "insecure", json_boolean(h->insecure));
     char *text = json_dumps(sum, JSON_COMPACT);
     index_put_meta(h->ix, "last_harvest", text);
@@ -827,7 +829,9 @@ static void print_summary(const struct harvest *h,
                 h->datasets_stored, json_object_size(h->unreachable));
     print_sources(h);
     print_apis(h);
-    log_info("%zu plain items read without a JSON tree", st->prescanned);
+    log_info("%zu plain items and %zu plain catalogs and collections read "
+             "without a JSON tree",
+             st->prescanned, st->plain_containers);
     if (st->retries || st->robots_blocked)
         fprintf(stderr,
                 "stacml: %zu retries; %zu documents refused by "

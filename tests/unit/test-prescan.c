@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* crawler/prescan.c: which bodies are plain Items. Each case states the
- * answer; every "plain" answer is also checked against the parser and the
- * classifiers (the fuzz target's rule), and so is every case turned into
- * "not plain" by one change, so that a scan answering "no" to everything
- * fails here. */
+/* crawler/prescan.c: which bodies are plain Items, Catalogs and
+ * Collections. Each case states the answer; every "plain" answer is also
+ * checked against the parser and the classifiers (the fuzz target's rule,
+ * tests/lib/prescan-agree.h), links included, and so is every case turned
+ * into "not plain" by one change, so that a scan answering "no" to
+ * everything fails here. */
 #include <config.h>
 
 #include <stdbool.h>
@@ -19,6 +20,7 @@
 #include "index/detect.h"
 #include "src/xalloc.h"
 #include "tests/lib/check.h"
+#include "tests/lib/prescan-agree.h"
 
 /* A plain Item with a placeholder @ for one more member (or nothing). */
 #define ITEM_HEAD                                                              \
@@ -69,6 +71,114 @@ static void check_item(const char *name, const char *extra, bool want)
 static void check_str(const char *name, const char *s, bool want)
 {
     check_one(name, s, strlen(s), want);
+}
+
+/* A Collection whose links array is LINKS. */
+#define COLL(links)                                                            \
+    "{\"type\":\"Collection\",\"stac_version\":\"1.0.0\",\"id\":\"c\","        \
+    "\"description\":\"say \\\"hi\\\"\\n\",\"license\":\"CC-BY-4.0\","         \
+    "\"extent\":{\"spatial\":{\"bbox\":[[-180,-90,180,90]]},"                  \
+    "\"temporal\":{\"interval\":[[\"2020-01-01T00:00:00Z\",null]]}},"          \
+    "\"links\":" links "}"
+
+/* Every way links_extract() can take, ignore or reject an entry. */
+static const char every_link[] =
+    "[{\"rel\":\"root\",\"href\":\"../catalog.json\"},"
+    "{\"rel\":\"child\",\"href\":\"./a/catalog.json\",\"title\":\"t\\tx\"},"
+    "{\"rel\":\"ITEM\",\"href\":\"items/a.json\","
+    "\"type\":\"application/geo+json\"},"
+    "{\"rel\":\"item\",\"href\":\"items/b.tif\",\"type\":\"image/tiff\"},"
+    "{\"rel\":\"item\",\"href\":\"items/c.json\",\"type\":null},"
+    "{\"rel\":\"item\",\"href\":\"items/d.json\",\"type\":7},"
+    "{\"rel\":\"item\",\"href\":\"items/e.json\",\"type\":\"  \"},"
+    "{\"rel\":\"item\",\"href\":\"m.json\",\"type\":"
+    "\"application/vnd.oci.image.manifest.v1+json\"},"
+    "{\"rel\":\"next\",\"href\":\"p2.json\",\"method\":\"POST\"},"
+    "{\"rel\":\"next\",\"href\":\"p3.json\",\"method\":\"get\"},"
+    "{\"rel\":\"next\",\"href\":\"p4.json\",\"method\":null},"
+    "{\"rel\":\"next\",\"href\":\"p5.json\",\"method\":[]},"
+    "{\"rel\":\"item\",\"href\":5},{\"rel\":\"item\"},{\"rel\":true},"
+    "{\"href\":\"x.json\"},7,\"item\",null,[{\"rel\":\"item\"}],"
+    "{\"rel\":\"derived_from\",\"href\":\"d1.json\"},"
+    "{\"rel\":\"derived_from\",\"href\":\"d2.json\",\"ml-aoi:split\":\"test\"},"
+    "{\"rel\":\"derived_from\",\"href\":\"d3.json\","
+    "\"ml-aoi:split\":\"validate\"},"
+    "{\"rel\":\"derived_from\",\"href\":\"d4.json\",\"ml-aoi:split\":5},"
+    "{\"rel\":\"root\",\"href\":\"r.json\",\"rel\":\"child\"},"
+    "{\"rel\":\"item\",\"href\":\"h1.json\",\"href\":\"h2.json\"},"
+    "{\"rel\":\"item\",\"href\":\"ghcr.io/org/image:latest\"},"
+    "{\"rel\":\"item\",\"href\":\"s3://bucket/k.json\"},"
+    "{\"rel\":\"item\",\"href\":\"file:///etc/stac.json\"},"
+    "{\"rel\":\"item\",\"href\":\"http://[::1\"},"
+    "{\"rel\":\"data\",\"href\":\"/collections\",\"extra\":{\"rel\":\"x\"}}]";
+
+static void check_container(const char *name, const char *s,
+                            enum prescan_kind want)
+{
+    struct prescan_links pl = {0};
+    enum prescan_kind got = prescan_doc(s, strlen(s), &pl);
+    CHECK_CASE(name, got == want);
+    CHECK_CASE(name, prescan_agrees(s, strlen(s), got, &pl));
+    prescan_links_cleanup(&pl);
+}
+
+static void check_containers(void)
+{
+    char *every = xasprintf(COLL("%s"), every_link);
+    struct prescan_links pl = {0};
+    CHECK(prescan_doc(every, strlen(every), &pl) == PRESCAN_COLLECTION);
+    CHECK(prescan_agrees(every, strlen(every), PRESCAN_COLLECTION, &pl));
+    CHECK(pl.n == 31);
+    struct links l;
+    links_init(&l);
+    CHECK(links_extract_fields(pl.v, pl.n, prescan_agree_bases[0], false, &l) ==
+          0);
+    /* child a, ITEM a, c, e, p3, p4, d1-d4, child r, h2, data. */
+    CHECK(l.n == 13);
+    CHECK(l.n > 0 &&
+          strcmp(l.v[0].url, "https://example.com/stac/c/a/catalog.json") == 0);
+    links_cleanup(&l);
+    prescan_links_cleanup(&pl);
+    free(every);
+
+    check_container("catalog",
+                    "{\"type\":\"Catalog\",\"id\":\"x\","
+                    "\"links\":[{\"rel\":\"child\",\"href\":\"a\"}]}",
+                    PRESCAN_CATALOG);
+    check_container("no links", COLL("[]"), PRESCAN_COLLECTION);
+    check_container("links not an array", COLL("{\"rel\":\"item\"}"),
+                    PRESCAN_COLLECTION);
+    check_container("escape elsewhere",
+                    COLL("[{\"rel\":\"item\",\"href\":\"a.json\","
+                         "\"title\":\"\\\"q\\\"\"}]"),
+                    PRESCAN_COLLECTION);
+    check_container("escaped href",
+                    COLL("[{\"rel\":\"item\",\"href\":\"a\\/b.json\"}]"),
+                    PRESCAN_UNSURE);
+    check_container("escaped rel",
+                    COLL("[{\"rel\":\"it\\u0065m\",\"href\":\"a.json\"}]"),
+                    PRESCAN_UNSURE);
+    check_container("marker",
+                    COLL("[{\"rel\":\"item\",\"href\":\"mlm.json\"}]"),
+                    PRESCAN_UNSURE);
+    check_container("landing page",
+                    "{\"type\":\"Catalog\",\"conformsTo\":[],\"links\":[]}",
+                    PRESCAN_UNSURE);
+    check_container("links twice",
+                    "{\"type\":\"Catalog\",\"links\":[],\"links\":[]}",
+                    PRESCAN_UNSURE);
+    check_container("no type", "{\"stac_version\":\"1.0.0\",\"links\":[]}",
+                    PRESCAN_UNSURE);
+    check_container("type twice",
+                    "{\"type\":\"Catalog\",\"type\":\"Catalog\",\"links\":[]}",
+                    PRESCAN_UNSURE);
+    check_container("feature collection",
+                    "{\"type\":\"FeatureCollection\",\"features\":[]}",
+                    PRESCAN_UNSURE);
+    check_container("invalid", COLL("[{\"rel\":\"item\",\"href\":}]"),
+                    PRESCAN_UNSURE);
+    /* Without a collector, a plain container is not recognised. */
+    CHECK(prescan_doc(COLL("[]"), strlen(COLL("[]")), NULL) == PRESCAN_UNSURE);
 }
 
 int main(void)
@@ -208,5 +318,6 @@ int main(void)
     strcpy(p, "}");
     check_str("deep", deep, false);
     free(deep);
+    check_containers();
     return check_exit("test-prescan");
 }

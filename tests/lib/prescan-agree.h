@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: MIT */
+/* The rule every prescan_doc() verdict must keep, as the parser sees it:
+ * shared by tests/unit/test-prescan.c, tests/unit/test-corpus.c and the
+ * fuzz target tests/fuzz/fuzz-prescan.c. Header-only, static functions. */
+#ifndef TESTS_LIB_PRESCAN_AGREE_H
+#define TESTS_LIB_PRESCAN_AGREE_H
+
+#include <stdbool.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "crawler/links.h"
+#include "crawler/prescan.h"
+#include "crawler/stac.h"
+#include "index/detect.h"
+
+/* The bases the links are resolved against: a network one, a local one
+ * (file:// links allowed) and one that is not normal (no shortcut). */
+static const char *const prescan_agree_bases[] = {
+    "https://example.com/stac/c/collection.json",
+    "file:///srv/stac/c/collection.json",
+    "https://EXAMPLE.com:443/stac/./c/%7ex/../collection.json",
+};
+
+static bool prescan_same_links(const struct links *a, const struct links *b)
+{
+    if (a->n != b->n || a->n_ignored != b->n_ignored ||
+        a->n_rejected != b->n_rejected || a->truncated != b->truncated ||
+        strcmp(a->first_error, b->first_error) != 0)
+        return false;
+    for (size_t i = 0; i < a->n; i++)
+        if (a->v[i].rel != b->v[i].rel || strcmp(a->v[i].url, b->v[i].url))
+            return false;
+    return true;
+}
+
+/* links_extract() on the tree and links_extract_fields() on what the scan
+ * collected give the same answer against base. */
+static bool prescan_links_agree(const json_t *doc,
+                                const struct prescan_links *pl,
+                                const char *base)
+{
+    bool allow_file = strncmp(base, "file:", 5) == 0;
+    struct links a, b;
+    links_init(&a);
+    links_init(&b);
+    int rc_a = links_extract(doc, base, allow_file, &a);
+    int rc_b = links_extract_fields(pl->v, pl->n, base, allow_file, &b);
+    bool same = rc_a == rc_b && prescan_same_links(&a, &b);
+    links_cleanup(&a);
+    links_cleanup(&b);
+    return same;
+}
+
+/* Whether the parser agrees with verdict kind on (s, n), pl being what
+ * prescan_doc() collected. PRESCAN_UNSURE promises nothing. */
+static bool prescan_agrees(const char *s, size_t n, enum prescan_kind kind,
+                           const struct prescan_links *pl)
+{
+    if (kind == PRESCAN_UNSURE)
+        return true;
+    json_error_t err;
+    json_t *doc = json_loadb(s, n, 0, &err);
+    if (!doc)
+        return false;
+    enum stac_kind want = kind == PRESCAN_ITEM      ? STAC_KIND_ITEM
+                          : kind == PRESCAN_CATALOG ? STAC_KIND_CATALOG
+                                                    : STAC_KIND_COLLECTION;
+    bool ok = stac_classify(doc) == want && detect_document(doc) == 0 &&
+              !stac_is_landing(doc);
+    struct prescan_links none = {0};
+    for (size_t i = 0;
+         ok && i < sizeof(prescan_agree_bases) / sizeof(prescan_agree_bases[0]);
+         i++) {
+        /* A plain Item yields no link and rejects none. */
+        struct links l;
+        links_init(&l);
+        if (kind == PRESCAN_ITEM) {
+            int rc = links_extract(doc, prescan_agree_bases[i], i == 1, &l);
+            ok = rc == 0 && l.n == 0 && l.n_rejected == 0;
+        } else {
+            ok = prescan_links_agree(doc, pl ? pl : &none,
+                                     prescan_agree_bases[i]);
+        }
+        links_cleanup(&l);
+    }
+    json_decref(doc);
+    return ok;
+}
+
+#endif
