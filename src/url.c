@@ -490,9 +490,14 @@ static bool url_is_plain_host(const char *host, size_t n)
         if (len == 0)
             return false;
         labels++;
-        bool digits = strspn(l, "0123456789") >= len;
-        if (!digits || len > 3 || (len > 1 && l[0] == '0') ||
-            strtoul(l, NULL, 10) > 255)
+        unsigned value = 0;
+        for (size_t k = 0; quad && k < len; k++) {
+            if (l[k] < '0' || l[k] > '9' || k == 3)
+                quad = false;
+            else
+                value = value * 10 + (unsigned)(l[k] - '0');
+        }
+        if ((len > 1 && l[0] == '0') || value > 255)
             quad = false;
         if (i == n)
             return (l[0] >= 'a' && l[0] <= 'z') || (quad && labels == 4);
@@ -528,8 +533,24 @@ static bool url_host_key_plain(const char *url, char **out)
     }
     if (*p != '/')
         return false;
-    *out = xasprintf("%s://%.*s:%lu", is_https ? "https" : "http",
-                     (int)host_len, host, port);
+    /* Built by hand: a printf costs more than the rest of this put
+     * together, and the frontier asks for every URL it queues. */
+    char digits[8];
+    size_t n_digits = 0;
+    do {
+        digits[n_digits++] = (char)('0' + port % 10);
+        port /= 10;
+    } while (port);
+    size_t prefix = scheme + 3;
+    char *key = xmalloc(prefix + host_len + 1 + n_digits + 1);
+    memcpy(key, url, prefix);
+    memcpy(key + prefix, host, host_len);
+    char *q = key + prefix + host_len;
+    *q++ = ':';
+    while (n_digits)
+        *q++ = digits[--n_digits];
+    *q = '\0';
+    *out = key;
     return true;
 }
 
