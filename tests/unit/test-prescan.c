@@ -181,6 +181,34 @@ static void check_containers(void)
     CHECK(prescan_doc(COLL("[]"), strlen(COLL("[]")), NULL) == PRESCAN_UNSURE);
 }
 
+/* Every kind of byte that stops scan_string()'s fast loop, at every
+ * offset of a long string (a guard for any wider stride it may take). */
+static void check_word_scan(void)
+{
+    static const struct {
+        const char *what;
+        bool is_plain;
+    } stops[] = {
+        {"mlm", false},   {"dlm", false}, {"dl-x", false},
+        {"\t", false},    {"\x7f", true}, {"\xc3\xa9", true},
+        {"\xc3(", false}, {"\\\"", true}, {"\\u0041", false},
+        {"m", true},      {"d", true},    {"ml", true},
+        {"\x1f", false},  {"~", true},
+    };
+    for (size_t k = 0; k < sizeof(stops) / sizeof(stops[0]); k++) {
+        for (int at = 0; at < 20; at++) {
+            char name[64];
+            snprintf(name, sizeof(name), "word scan: %s at %d", stops[k].what,
+                     at);
+            char *extra =
+                xasprintf(",\"s\":\"%.*s%s%.*s\"", at, "aaaaaaaaaaaaaaaaaaaa",
+                          stops[k].what, 19 - at, "bbbbbbbbbbbbbbbbbbbb");
+            check_item(name, extra, stops[k].is_plain);
+            free(extra);
+        }
+    }
+}
+
 int main(void)
 {
     check_item("plain", "", true);
@@ -319,5 +347,6 @@ int main(void)
     check_str("deep", deep, false);
     free(deep);
     check_containers();
+    check_word_scan();
     return check_exit("test-prescan");
 }
