@@ -89,13 +89,19 @@ int index_put_meta(struct index *ix, const char *key, const char *json);
  * full map the batch is dropped (the index keeps its last committed state).
  * Called from inside a foreach callback it returns SM_E_DB and keeps the
  * batch. Staged writes are also committed automatically once a batch
- * grows large (1000 writes or 8 MiB), but never during an iteration: by a
- * writer thread, while the caller stages the next batch. Every lookup, and
- * index_commit(), waits for that commit, so lookups see what they would
- * have seen had it been made in line; its failure is returned by the next
- * put that fills a batch or by index_commit(), and a process killed
- * meanwhile loses that batch too (the index stays valid). */
+ * grows large (index_set_batch() writes, or 8 MiB), but never during an
+ * iteration: by a writer thread, while the caller stages the next batch.
+ * Every lookup, and index_commit(), waits for that commit, so lookups see
+ * what they would have seen had it been made in line; its failure is
+ * returned by the next put that fills a batch or by index_commit(), and a
+ * process killed meanwhile loses that batch too (the index stays valid). */
 int index_commit(struct index *ix);
+
+/* Writes a batch commits itself at (index_commit()); 0 restores the
+ * default. Larger batches cost less per write (fewer fsyncs, fewer B-tree
+ * pages written again) and lose more when the process is killed. */
+#define INDEX_BATCH_DEFAULT 4000
+void index_set_batch(struct index *ix, size_t ops);
 
 /* Look up a record of table by canonical URL. On success *json is new
  * memory (caller frees), *len its length. Returns 0 or SM_E_NOTFOUND. */

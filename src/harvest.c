@@ -80,6 +80,8 @@ static const char harvest_help[] =
     "  --insecure            do not verify TLS certificates\n"
     "  --gone-after N        mark a record gone after N complete runs that\n"
     "                        no longer reach it (default 2)\n"
+    "  --commit-every N      commit the index every N writes (default 4000;\n"
+    "                        smaller loses less to a kill, costs more)\n"
     "  --wait                wait for another harvest of the index to end\n"
     "                        (default: exit at once with status 5)\n"
     "  --log FILE            append log messages to FILE\n"
@@ -886,6 +888,7 @@ enum {
     OPT_INSECURE,
     OPT_RETRY_DELAY,
     OPT_GONE_AFTER,
+    OPT_COMMIT_EVERY,
     OPT_WAIT,
     OPT_LOG,
     OPT_LOG_FORMAT,
@@ -1005,6 +1008,7 @@ static void credentials_finish(struct credentials *cred,
 /* Options of the harvest itself, beyond the crawler's. */
 struct harvest_opts {
     int gone_after;
+    long commit_every; /* writes per index commit; 0: the default */
     bool wait;
     const char *log_path;
     struct seeds registries; /* --registry */
@@ -1043,6 +1047,7 @@ static int parse_args(struct cli *cli, int argc, char **argv,
         {"insecure", no_argument, NULL, OPT_INSECURE},
         {"retry-delay", required_argument, NULL, OPT_RETRY_DELAY},
         {"gone-after", required_argument, NULL, OPT_GONE_AFTER},
+        {"commit-every", required_argument, NULL, OPT_COMMIT_EVERY},
         {"wait", no_argument, NULL, OPT_WAIT},
         {"log", required_argument, NULL, OPT_LOG},
         {"log-format", required_argument, NULL, OPT_LOG_FORMAT},
@@ -1148,6 +1153,10 @@ static int parse_args(struct cli *cli, int argc, char **argv,
         case OPT_GONE_AFTER:
             rc = parse_int_opt("gone-after", optarg, 1, 1000, 0, &v);
             h_opts->gone_after = (int)v;
+            break;
+        case OPT_COMMIT_EVERY:
+            rc = parse_int_opt("commit-every", optarg, 1, 1000000, 0, &v);
+            h_opts->commit_every = (long)v;
             break;
         case OPT_WAIT:
             h_opts->wait = true;
@@ -1471,6 +1480,7 @@ int cmd_harvest(struct cli *cli, int argc, char **argv)
         status = EXIT_INDEX;
         goto out;
     }
+    index_set_batch(h->ix, (size_t)hopts.commit_every);
     status = lock_index(cli->db, hopts.wait, &lock_fd);
     if (status != EXIT_OK)
         goto out;

@@ -25,6 +25,9 @@ check_eq "bad --concurrency" \
 check "bad value named" grep -q -- "--concurrency" "$T/e"
 check_eq "bad --max-doc-size" \
     "$(status "$STACML" --db "$T/db" harvest --max-doc-size 12Q "$EX")" 2
+check_eq "bad --commit-every" \
+    "$(status "$STACML" --db "$T/db" harvest --commit-every 0 "$EX")" 2
+check "bad --commit-every named" grep -q -- "--commit-every" "$T/e"
 check_eq "missing local seed" \
     "$(status "$STACML" --db "$T/db" harvest "$T/no/such/catalog.json")" 2
 check "missing seed named" grep -q "no/such/catalog.json" "$T/e"

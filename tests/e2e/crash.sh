@@ -42,11 +42,12 @@ check_eq "150 models" "$(wc -l <"$T/ref.jsonl")" 150
 
 : >"$LOG"
 # Kill points by progress, not by time (a loaded machine is slower): after
-# this many more requests reached the server.
+# this many more requests reached the server. Batches of 1000 writes, so
+# that each kill point comes after some commits.
 kills=0
 for step in 1100 1100; do
     start=$(wc -l <"$LOG")
-    "$STACML" --db "$T/db" -q harvest --rate 800 "$BASE/catalog.json" &
+    "$STACML" --db "$T/db" -q harvest --rate 800 --commit-every 1000 "$BASE/catalog.json" &
     pid=$!
     i=0
     while [ "$(wc -l <"$LOG")" -lt $((start + step)) ] && kill -0 "$pid" 2>/dev/null &&

@@ -662,26 +662,37 @@ out:
     free(dir);
 }
 
-/* The batch commits itself at 1000 staged writes. */
-static void test_autocommit(const char *root)
+/* The batch commits itself at its size (index_set_batch(); batch 0 is
+ * the default) of staged writes, not before. */
+static void test_autocommit(const char *root, const char *name, int batch)
 {
     struct index *ix = NULL;
-    char *dir = path_join(root, "auto");
+    char *dir = path_join(root, name);
+    int size = batch > 0 ? batch : INDEX_BATCH_DEFAULT;
 
     CHECK_INT_EQ(index_open(dir, INDEX_WRITE, &ix), 0);
     if (!ix)
         goto out;
-    for (int i = 0; i < 1001; i++) {
-        char *url = xasprintf("https://e/auto/%04d", i);
+    index_set_batch(ix, (size_t)batch);
+    for (int i = 0; i < size + 1; i++) {
+        char *url = xasprintf("https://e/auto/%05d", i);
         CHECK_INT_EQ(put_rec(ix, url, "auto", i), 0);
         free(url);
+        if (i == size - 2)
+            CHECK_INT_EQ(index_count_records(ix), 0);
     }
-    CHECK(has_rec(ix, "https://e/auto/0000", "auto", 0));
-    CHECK(has_rec(ix, "https://e/auto/0999", "auto", 999));
-    CHECK(!has_rec(ix, "https://e/auto/1000", "auto", 1000));
-    CHECK_INT_EQ(index_count_records(ix), 1000);
+    char *first = xasprintf("https://e/auto/%05d", 0);
+    char *last = xasprintf("https://e/auto/%05d", size - 1);
+    char *over = xasprintf("https://e/auto/%05d", size);
+    CHECK(has_rec(ix, first, "auto", 0));
+    CHECK(has_rec(ix, last, "auto", size - 1));
+    CHECK(!has_rec(ix, over, "auto", size));
+    CHECK_INT_EQ(index_count_records(ix), size);
     CHECK_INT_EQ(index_commit(ix), 0);
-    CHECK_INT_EQ(index_count_records(ix), 1001);
+    CHECK_INT_EQ(index_count_records(ix), size + 1);
+    free(first);
+    free(last);
+    free(over);
     index_close(ix);
 out:
     free(dir);
@@ -699,6 +710,7 @@ static void test_background_commit(const char *root)
     CHECK_INT_EQ(index_open(dir, INDEX_WRITE, &ix), 0);
     if (!ix)
         goto out;
+    index_set_batch(ix, 1000);
     size_t bad = 0;
     for (int i = 0; i < N; i++) {
         char *url = xasprintf("https://e/bg/%05d", i);
@@ -1109,6 +1121,7 @@ static void test_crash_commit(const char *root)
  * 1000 records. */
 static void stage_records(struct index *ix, int fd)
 {
+    index_set_batch(ix, 1000);
     for (int i = 0; i < 1000000; i++) {
         char *url = xasprintf("https://e/crash/%07d", i);
         if (put_rec(ix, url, "crash", i) != 0)
@@ -1457,7 +1470,8 @@ int main(void)
     test_crawl(root);
     test_meta(root);
     test_reopen(root);
-    test_autocommit(root);
+    test_autocommit(root, "auto", 0);
+    test_autocommit(root, "auto1000", 1000);
     test_background_commit(root);
     test_growth(root);
     test_reader_growth(root);
