@@ -24,6 +24,10 @@ enum url_scheme {
  * URL_MAX_LEN, before or after normalisation). */
 int url_normalize(const char *url, char **out);
 
+/* url_normalize() without its shortcut for URLs that are normal already:
+ * libcurl's parse every time (for the tests that check the shortcut). */
+int url_normalize_full(const char *url, char **out);
+
 /* Resolve href against base (an absolute URL) per RFC 3986 and normalise
  * the result as url_normalize() does. An absolute href ignores base.
  * Same returns as url_normalize(); *out is new on success. */

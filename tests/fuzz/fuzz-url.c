@@ -3,7 +3,8 @@
  * resolution, normalisation and the registry test. A resolved URL must be a
  * fixed point of url_normalize(), and its host key must exist; against a
  * normal base, url_resolve_normal() must give what url_resolve() gives,
- * and url_host_key() the same key whatever the case of the scheme. */
+ * url_normalize() what its full parse gives (url_normalize_full()), and
+ * url_host_key() the same key whatever the case of the scheme. */
 #include <config.h>
 
 #include <stdint.h>
@@ -50,6 +51,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         free(fast);
     }
     free(norm);
+    /* url_normalize()'s shortcut against the full parse. */
+    const char *inputs[] = {base, href};
+    for (size_t i = 0; i < 2; i++) {
+        char *a = NULL, *b = NULL;
+        int rc_a = url_normalize(inputs[i], &a);
+        int rc_b = url_normalize_full(inputs[i], &b);
+        if (rc_a != rc_b || (rc_a == 0 && strcmp(a, b) != 0))
+            abort();
+        free(a);
+        free(b);
+    }
     /* url_host_key()'s shortcut against its parse, which an upper-case
      * scheme forces. */
     if (strncmp(base, "http", 4) == 0) {
