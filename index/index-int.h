@@ -50,6 +50,7 @@ struct store {
     void *map_addr;        /* where LMDB mapped data.mdb, NULL if unknown */
     unsigned reads_unshed; /* read transactions since the pages were shed */
     unsigned steps_unshed; /* cursor steps since then */
+    unsigned puts_unshed;  /* puts since the pages were last let go of */
     size_t map_len;
     struct store_writer *writer; /* started by the first store_write_async() */
 };

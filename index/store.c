@@ -47,6 +47,8 @@
 #define STORE_SHED_READS 1024
 /* ... and every so many cursor steps of one of its walks ... */
 #define STORE_SHED_STEPS 16384
+/* ... and every this many puts of a write transaction. */
+#define STORE_SHED_PUTS 1024
 /* ... and only when its file-backed resident pages exceed this. */
 #define STORE_SHED_BYTES ((unsigned long)32 << 20)
 
@@ -724,6 +726,14 @@ int store_get(MDB_txn *txn, MDB_dbi dbi, MDB_val *key, MDB_val *data)
 int store_put(MDB_txn *txn, MDB_dbi dbi, MDB_val *key, MDB_val *data,
               unsigned flags)
 {
+    /* A put reads the pages it changes through the map: a batch of
+     * thousands into a big B-tree maps tens of MB before its commit lets
+     * go of them, so let go of them along the way too. */
+    struct store *st = mdb_env_get_userctx(mdb_txn_env(txn));
+    if (st && ++st->puts_unshed >= STORE_SHED_PUTS) {
+        st->puts_unshed = 0;
+        store_shed(st);
+    }
     int mrc = mdb_put(txn, dbi, key, data, flags);
     if (mrc == MDB_MAP_FULL)
         return SM_E_MAPFULL;
