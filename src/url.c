@@ -370,21 +370,22 @@ static bool url_is_plain_char(unsigned char c)
            c == '~' || c == '/';
 }
 
-/* A relative-path reference that resolution only appends to the base's
- * directory: plain characters, not starting with '/', no empty segment
- * and no "." or ".." segment (nothing for remove_dot_segments to do). */
-static bool url_is_plain_path(const char *href)
+/* Whether href[0..len) is a relative-path reference that resolution only
+ * appends to the base's directory: plain characters, not starting with
+ * '/', no empty segment and no "." or ".." segment (nothing for
+ * remove_dot_segments to do). */
+static bool url_is_plain_path(const char *href, size_t len)
 {
-    const char *seg = href;
-    if (!*href || *href == '/')
+    const char *seg = href, *end = href + len;
+    if (len == 0 || *href == '/')
         return false;
     for (const char *p = href;; p++) {
-        if (*p == '/' || *p == '\0') {
+        if (p == end || *p == '/') {
             size_t n = (size_t)(p - seg);
             if (n == 0 || (n == 1 && seg[0] == '.') ||
                 (n == 2 && seg[0] == '.' && seg[1] == '.'))
                 return false;
-            if (*p == '\0')
+            if (p == end)
                 return true;
             seg = p + 1;
         } else if (!url_is_plain_char((unsigned char)*p)) {
@@ -410,7 +411,7 @@ int url_resolve_normal(const char *base, const char *href, char **out)
     /* An empty segment in the base path is left to libcurl, which drops a
      * leading one when it joins (found by fuzzing). */
     if (!path || strchr(base, '?') || strstr(path, "//") ||
-        !url_is_plain_path(rel))
+        !url_is_plain_path(rel, strlen(rel)))
         return url_resolve(base, href, out);
     /* RFC 3986 5.2.3: all but the last segment of the base path, then
      * the reference. */
@@ -518,91 +519,86 @@ static bool url_is_plain_host(const char *host, size_t n)
     return false;
 }
 
-/* Whether url is "http[s]://host[:port]/path" as url_normalize_full()
- * would give it back: lower-case scheme and plain host (url_is_plain_host),
- * a port that is not the scheme's default, a path of plain characters
- * with no empty, "." or ".." segment (a trailing '/' allowed), and no
- * query or fragment. */
-static bool url_is_plain_absolute(const char *url)
+/* The "http[s]://host[:port]" that starts a URL, when its scheme is in
+ * lower case, its host plain (url_is_plain_host()) and its port, if any,
+ * plain digits in range. */
+struct plain_authority {
+    const char *host;
+    size_t host_len;
+    unsigned long port; /* the scheme's default when none is given */
+    bool is_https;
+    bool has_port;   /* the URL gives one */
+    const char *end; /* just past it */
+};
+
+static bool url_plain_authority(const char *url, struct plain_authority *a)
 {
     size_t scheme = url_scheme_len(url);
-    bool is_https = scheme == 5 && strncmp(url, "https://", 8) == 0;
-    if (!is_https && !(scheme == 4 && strncmp(url, "http://", 7) == 0))
+    a->is_https = scheme == 5 && strncmp(url, "https://", 8) == 0;
+    if (!a->is_https && !(scheme == 4 && strncmp(url, "http://", 7) == 0))
         return false;
-    const char *host = url + scheme + 3, *p = host;
+    const char *p = a->host = url + scheme + 3;
     while ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '.' ||
            *p == '-')
         p++;
-    if (!url_is_plain_host(host, (size_t)(p - host)))
+    a->host_len = (size_t)(p - a->host);
+    if (!url_is_plain_host(a->host, a->host_len))
         return false;
-    if (*p == ':') {
+    a->port = a->is_https ? 443 : 80;
+    a->has_port = *p == ':';
+    if (a->has_port) {
         const char *digits = ++p;
-        unsigned long port = 0;
+        a->port = 0;
         while (*p >= '0' && *p <= '9' && p - digits < 6)
-            port = port * 10 + (unsigned long)(*p++ - '0');
-        if (p == digits || digits[0] == '0' || p - digits > 5 || port > 65535 ||
-            port == (is_https ? 443UL : 80UL))
+            a->port = a->port * 10 + (unsigned long)(*p++ - '0');
+        if (p == digits || digits[0] == '0' || p - digits > 5 ||
+            a->port > 65535)
             return false;
     }
-    if (*p != '/')
+    a->end = p;
+    return true;
+}
+
+/* Whether url is "http[s]://host[:port]/path" as url_normalize_full()
+ * would give it back: a plain authority (url_plain_authority()) with no
+ * default port, then '/' and a plain path (url_is_plain_path(), a
+ * trailing '/' allowed), and no query or fragment. */
+static bool url_is_plain_absolute(const char *url)
+{
+    struct plain_authority a;
+    if (!url_plain_authority(url, &a) || *a.end != '/' ||
+        (a.has_port && a.port == (a.is_https ? 443UL : 80UL)))
         return false;
-    const char *seg = ++p;
-    for (;; p++) {
-        if (*p != '/' && *p != '\0') {
-            if (!url_is_plain_char((unsigned char)*p))
-                return false;
-            continue;
-        }
-        size_t n = (size_t)(p - seg);
-        if ((n == 0 && *p == '/') || (n == 1 && seg[0] == '.') ||
-            (n == 2 && seg[0] == '.' && seg[1] == '.'))
-            return false;
-        if (*p == '\0')
-            return (size_t)(p - url) <= URL_MAX_LEN;
-        seg = p + 1;
-    }
+    const char *path = a.end + 1;
+    size_t n = strlen(path);
+    if ((size_t)(path - url) + n > URL_MAX_LEN)
+        return false;
+    if (n > 0 && path[n - 1] == '/')
+        n--;
+    return n == 0 || url_is_plain_path(path, n);
 }
 
 /* url_host_key() for the usual form, "http[s]://host[:port]/..." with a
- * plain host and port: cut out of the string. False (nothing done) for
- * anything else. */
+ * plain authority (url_plain_authority()): cut out of the string. False
+ * (nothing done) for anything else. */
 static bool url_host_key_plain(const char *url, char **out)
 {
-    size_t scheme = url_scheme_len(url);
-    bool is_https = scheme == 5 && strncmp(url, "https://", 8) == 0;
-    if (!is_https && !(scheme == 4 && strncmp(url, "http://", 7) == 0))
-        return false;
-    const char *host = url + scheme + 3, *p = host;
-    while ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '.' ||
-           *p == '-')
-        p++;
-    size_t host_len = (size_t)(p - host);
-    if (!url_is_plain_host(host, host_len))
-        return false;
-    unsigned long port = is_https ? 443 : 80;
-    if (*p == ':') {
-        const char *digits = ++p;
-        port = 0;
-        while (*p >= '0' && *p <= '9' && p - digits < 6)
-            port = port * 10 + (unsigned long)(*p++ - '0');
-        if (p == digits || digits[0] == '0' || p - digits > 5 || port > 65535)
-            return false;
-    }
-    if (*p != '/')
+    struct plain_authority a;
+    if (!url_plain_authority(url, &a) || *a.end != '/')
         return false;
     /* Built by hand: a printf costs more than the rest of this put
      * together, and the frontier asks for every URL it queues. */
     char digits[8];
     size_t n_digits = 0;
+    unsigned long port = a.port;
     do {
         digits[n_digits++] = (char)('0' + port % 10);
         port /= 10;
     } while (port);
-    size_t prefix = scheme + 3;
-    char *key = xmalloc(prefix + host_len + 1 + n_digits + 1);
-    memcpy(key, url, prefix);
-    memcpy(key + prefix, host, host_len);
-    char *q = key + prefix + host_len;
+    size_t prefix = (size_t)(a.host - url);
+    char *key = xmalloc(prefix + a.host_len + 1 + n_digits + 1);
+    memcpy(key, url, prefix + a.host_len);
+    char *q = key + prefix + a.host_len;
     *q++ = ':';
     while (n_digits)
         *q++ = digits[--n_digits];
