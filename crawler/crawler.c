@@ -564,7 +564,7 @@ static void handle_plain_container(struct crawler *c,
     struct doc_job j = {.e = *e, .r = *r, .is_json = true, .kind = kind};
     links_init(&j.ls);
     j.base = doc_base(e, r);
-    if (!(e->flags & (FRONTIER_F_LEAF | FRONTIER_F_DATASET))) {
+    if (is_walked(e, NULL)) { /* the prescan ruled a landing page out */
         j.links_rc = links_extract_fields(
             c->scan.v, c->scan.n, j.base,
             url_scheme_of(j.base) == URL_SCHEME_FILE, &j.ls);

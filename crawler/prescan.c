@@ -387,13 +387,25 @@ static bool scan_value(struct scan *sc, enum role role, struct top *top)
 
 /* Give the collected strings their own NUL-terminated copies (the spans
  * point into the body), in one buffer kept from call to call. */
+/* The members of f that the scan collects. */
+enum { LINK_MEMBERS = 5 };
+static void link_members(struct link_fields *f,
+                         struct link_member *m[LINK_MEMBERS])
+{
+    m[0] = &f->rel;
+    m[1] = &f->href;
+    m[2] = &f->type;
+    m[3] = &f->method;
+    m[4] = &f->split;
+}
+
 static void links_own_strings(struct prescan_links *l)
 {
+    struct link_member *m[LINK_MEMBERS];
     size_t need = 0;
     for (size_t i = 0; i < l->n; i++) {
-        struct link_member *m[] = {&l->v[i].rel, &l->v[i].href, &l->v[i].type,
-                                   &l->v[i].method, &l->v[i].split};
-        for (size_t k = 0; k < sizeof(m) / sizeof(m[0]); k++)
+        link_members(&l->v[i], m);
+        for (size_t k = 0; k < LINK_MEMBERS; k++)
             if (m[k]->kind == LINK_VALUE_STRING)
                 need += m[k]->n + 1;
     }
@@ -404,9 +416,8 @@ static void links_own_strings(struct prescan_links *l)
     }
     char *p = l->text;
     for (size_t i = 0; i < l->n; i++) {
-        struct link_member *m[] = {&l->v[i].rel, &l->v[i].href, &l->v[i].type,
-                                   &l->v[i].method, &l->v[i].split};
-        for (size_t k = 0; k < sizeof(m) / sizeof(m[0]); k++) {
+        link_members(&l->v[i], m);
+        for (size_t k = 0; k < LINK_MEMBERS; k++) {
             if (m[k]->kind != LINK_VALUE_STRING)
                 continue;
             memcpy(p, m[k]->s, m[k]->n);

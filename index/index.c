@@ -38,13 +38,13 @@
 #include "src/log.h"
 #include "src/xalloc.h"
 
-/* A batch is committed automatically once it holds this many writes or
+/* A batch is committed automatically once it holds ix->batch_ops writes
+ * (INDEX_BATCH_DEFAULT unless index_set_batch() says) or this many
  * bytes: a bound on the memory of staged data and on the work lost when a
  * harvest is killed, while still amortising LMDB's fsync per commit and
  * the branch pages every commit writes again (the index thread's CPU for
  * a 100,000-item harvest: 0.45 s at 1,000 writes, 0.29 s at 4,000, 0.26 s
  * at 8,000). */
-#define INDEX_BATCH_OPS INDEX_BATCH_DEFAULT
 #define INDEX_BATCH_BYTES ((size_t)8 << 20)
 
 /* Version byte of the crawl state encoding. */
@@ -306,7 +306,7 @@ int index_open(const char *dir, enum index_mode mode, struct index **out)
             goto out;
     }
     ix = xcalloc(1, sizeof(*ix));
-    ix->batch_ops = INDEX_BATCH_OPS;
+    ix->batch_ops = INDEX_BATCH_DEFAULT;
     rc = store_open(&ix->store, dir, mode == INDEX_READ);
     if (rc != 0)
         goto out;
@@ -319,7 +319,7 @@ out:
 
 void index_set_batch(struct index *ix, size_t ops)
 {
-    ix->batch_ops = ops > 0 ? ops : INDEX_BATCH_OPS;
+    ix->batch_ops = ops > 0 ? ops : INDEX_BATCH_DEFAULT;
 }
 
 static void staged_free(struct staged *ops, size_t n)
