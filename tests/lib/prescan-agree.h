@@ -35,13 +35,18 @@ static bool prescan_same_links(const struct links *a, const struct links *b)
     return true;
 }
 
+static bool prescan_allows_file(const char *base)
+{
+    return strncmp(base, "file:", 5) == 0;
+}
+
 /* links_extract() on the tree and links_extract_fields() on what the scan
  * collected give the same answer against base. */
 static bool prescan_links_agree(const json_t *doc,
                                 const struct prescan_links *pl,
                                 const char *base)
 {
-    bool allow_file = strncmp(base, "file:", 5) == 0;
+    bool allow_file = prescan_allows_file(base);
     struct links a, b;
     links_init(&a);
     links_init(&b);
@@ -53,13 +58,27 @@ static bool prescan_links_agree(const json_t *doc,
     return same;
 }
 
+/* A plain Item yields no link and rejects none against base. */
+static bool prescan_no_links(const json_t *doc, const char *base)
+{
+    struct links l;
+    links_init(&l);
+    int rc = links_extract(doc, base, prescan_allows_file(base), &l);
+    bool none = rc == 0 && l.n == 0 && l.n_rejected == 0;
+    links_cleanup(&l);
+    return none;
+}
+
 /* Whether the parser agrees with verdict kind on (s, n), pl being what
- * prescan_doc() collected. PRESCAN_UNSURE promises nothing. */
+ * prescan_doc() collected (a Catalog or Collection verdict comes only with
+ * a collector). PRESCAN_UNSURE promises nothing. */
 static bool prescan_agrees(const char *s, size_t n, enum prescan_kind kind,
                            const struct prescan_links *pl)
 {
     if (kind == PRESCAN_UNSURE)
         return true;
+    if (kind != PRESCAN_ITEM && !pl)
+        return false;
     json_error_t err;
     json_t *doc = json_loadb(s, n, 0, &err);
     if (!doc)
@@ -69,21 +88,12 @@ static bool prescan_agrees(const char *s, size_t n, enum prescan_kind kind,
                                                     : STAC_KIND_COLLECTION;
     bool ok = stac_classify(doc) == want && detect_document(doc) == 0 &&
               !stac_is_landing(doc);
-    struct prescan_links none = {0};
     for (size_t i = 0;
          ok && i < sizeof(prescan_agree_bases) / sizeof(prescan_agree_bases[0]);
          i++) {
-        /* A plain Item yields no link and rejects none. */
-        struct links l;
-        links_init(&l);
-        if (kind == PRESCAN_ITEM) {
-            int rc = links_extract(doc, prescan_agree_bases[i], i == 1, &l);
-            ok = rc == 0 && l.n == 0 && l.n_rejected == 0;
-        } else {
-            ok = prescan_links_agree(doc, pl ? pl : &none,
-                                     prescan_agree_bases[i]);
-        }
-        links_cleanup(&l);
+        const char *base = prescan_agree_bases[i];
+        ok = kind == PRESCAN_ITEM ? prescan_no_links(doc, base)
+                                  : prescan_links_agree(doc, pl, base);
     }
     json_decref(doc);
     return ok;

@@ -168,6 +168,21 @@ static void test_resolve(void)
     }
 }
 
+/* Two ways to the same answer for name: the same return code and, on
+ * success, the same string. Frees both strings; returns whether same. */
+static bool check_same_answer(const char *name, int rc_a, char *a, int rc_b,
+                              char *b)
+{
+    bool same = rc_a == rc_b && (rc_a != 0 || (a && b && strcmp(a, b) == 0));
+    CHECK_CASE(name, same);
+    if (!same)
+        fprintf(stderr, "  %d %s vs %d %s\n", rc_a, a ? a : "-", rc_b,
+                b ? b : "-");
+    free(a);
+    free(b);
+    return same;
+}
+
 /* url_resolve_normal() must answer exactly as url_resolve() for any
  * normal base: every resolve case whose base is normal, and a grid of
  * bases and hrefs around the shortcut's edges. */
@@ -176,14 +191,8 @@ static void check_same_resolution(const char *base, const char *href)
     char *slow = NULL, *fast = NULL;
     int rc_slow = url_resolve(base, href, &slow);
     int rc_fast = url_resolve_normal(base, href, &fast);
-    bool same = rc_slow == rc_fast &&
-                (rc_slow != 0 || (slow && fast && strcmp(slow, fast) == 0));
-    CHECK_CASE(href, same);
-    if (!same)
-        fprintf(stderr, "  base %s: %d %s vs %d %s\n", base, rc_slow,
-                slow ? slow : "-", rc_fast, fast ? fast : "-");
-    free(slow);
-    free(fast);
+    if (!check_same_answer(href, rc_slow, slow, rc_fast, fast))
+        fprintf(stderr, "  (against base %s)\n", base);
 }
 
 static void test_resolve_normal(void)
@@ -440,14 +449,8 @@ static void check_host_key_same(const char *url)
     for (char *p = upper; *p && *p != ':'; p++)
         *p = (char)toupper((unsigned char)*p);
     int rc_a = url_host_key(url, &a), rc_b = url_host_key(upper, &b);
-    bool same = rc_a == rc_b && (rc_a != 0 || (a && b && strcmp(a, b) == 0));
-    CHECK_CASE(url, same);
-    if (!same)
-        fprintf(stderr, "  %d %s vs %d %s\n", rc_a, a ? a : "-", rc_b,
-                b ? b : "-");
+    check_same_answer(url, rc_a, a, rc_b, b);
     free(upper);
-    free(a);
-    free(b);
 }
 
 static void test_host_key_plain(void)
@@ -498,13 +501,7 @@ static void check_normalize_same(const char *url)
 {
     char *a = NULL, *b = NULL;
     int rc_a = url_normalize(url, &a), rc_b = url_normalize_full(url, &b);
-    bool same = rc_a == rc_b && (rc_a != 0 || (a && b && strcmp(a, b) == 0));
-    CHECK_CASE(url, same);
-    if (!same)
-        fprintf(stderr, "  %d %s vs %d %s\n", rc_a, a ? a : "-", rc_b,
-                b ? b : "-");
-    free(a);
-    free(b);
+    check_same_answer(url, rc_a, a, rc_b, b);
 }
 
 static void test_normalize_plain(void)
