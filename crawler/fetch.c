@@ -335,6 +335,42 @@ static size_t on_curl_header(char *ptr, size_t size, size_t n, void *userp)
     return len;
 }
 
+/* The encodings this libcurl decodes, as CURLOPT_ACCEPT_ENCODING "" would
+ * offer them. */
+static void accept_encoding(char *out, size_t n)
+{
+    const curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
+    snprintf(out, n, "Accept-Encoding:%s%s%s",
+             v->features & CURL_VERSION_LIBZ ? " deflate, gzip," : "",
+             v->features & CURL_VERSION_BROTLI ? " br," : "",
+             v->features & CURL_VERSION_ZSTD ? " zstd," : "");
+    size_t len = strlen(out);
+    if (out[len - 1] == ',')
+        out[len - 1] = '\0';
+}
+
+/* The headers of every request. User-Agent and Accept-Encoding are sent
+ * as headers of our own rather than through CURLOPT_USERAGENT and
+ * CURLOPT_ACCEPT_ENCODING's header: libcurl prints those two afresh for
+ * every request (about 11,000 instructions), and copies ours as they are.
+ * CURLOPT_ACCEPT_ENCODING stays set, for it is what turns decoding on. */
+static struct curl_slist *shared_headers(const char *user_agent)
+{
+    char line[256];
+    struct curl_slist *h = NULL;
+    if (*user_agent) {
+        char *ua = xasprintf("User-Agent: %s", user_agent);
+        h = curl_slist_append(h, ua);
+        free(ua);
+    }
+    h = curl_slist_append(h, "Accept: application/json, "
+                             "application/geo+json;q=0.9, */*;q=0.1");
+    accept_encoding(line, sizeof(line));
+    if (strchr(line, ' '))
+        h = curl_slist_append(h, line);
+    return h;
+}
+
 int fetcher_new(uv_loop_t *loop, const struct fetch_options *opt,
                 fetch_done_cb cb, void *ctx, struct fetcher **out)
 {
@@ -363,9 +399,7 @@ int fetcher_new(uv_loop_t *loop, const struct fetch_options *opt,
     uv_timer_init(loop, &f->watchdog);
     f->watchdog.data = f;
     f->open_handles = 2;
-    f->headers = curl_slist_append(
-        NULL, "Accept: application/json, application/geo+json;q=0.9, "
-              "*/*;q=0.1");
+    f->headers = shared_headers(f->user_agent);
     curl_multi_setopt(f->multi, CURLMOPT_SOCKETFUNCTION, on_curl_socket);
     curl_multi_setopt(f->multi, CURLMOPT_SOCKETDATA, f);
     curl_multi_setopt(f->multi, CURLMOPT_TIMERFUNCTION, on_curl_timer);
@@ -472,7 +506,6 @@ static void fetch_setopts(struct fetcher *f, struct fetch *x)
     curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_curl_header);
     curl_easy_setopt(e, CURLOPT_HEADERDATA, x);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(e, CURLOPT_USERAGENT, f->user_agent);
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, f->opt.connect_timeout_ms);
@@ -506,6 +539,17 @@ static void fetch_set_transfer(struct fetch *x)
                      x->allow_file ? "file" : "http,https");
 }
 
+/* Whether one of the "Name: value" lines of v names the header of line,
+ * which a request's own headers then replace. */
+static bool strv_has_header(char *const *v, const char *line)
+{
+    size_t len = strcspn(line, ":");
+    for (size_t i = 0; v && v[i]; i++)
+        if (strncasecmp(v[i], line, len) == 0 && v[i][len] == ':')
+            return true;
+    return false;
+}
+
 /* The options of one hop: URL, method and the headers for its host. */
 static void fetch_set_hop(struct fetcher *f, struct fetch *x)
 {
@@ -521,7 +565,9 @@ static void fetch_set_hop(struct fetcher *f, struct fetch *x)
     }
     struct curl_slist *h = NULL;
     for (const struct curl_slist *l = f->headers; l; l = l->next)
-        h = curl_slist_append(h, l->data);
+        if (!strv_has_header(x->extra, l->data) &&
+            !strv_has_header(x->creds, l->data))
+            h = curl_slist_append(h, l->data);
     if (x->is_post)
         h = curl_slist_append(h, "Content-Type: application/json");
     for (size_t i = 0; x->extra && x->extra[i]; i++)

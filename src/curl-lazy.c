@@ -27,6 +27,7 @@
     X(CURLcode, curl_global_init, (long))                                      \
     X(void, curl_global_cleanup, (void))                                       \
     X(char *, curl_version, (void))                                            \
+    X(curl_version_info_data *, curl_version_info, (CURLversion))              \
     X(void, curl_free, (void *))                                               \
     X(CURL *, curl_easy_init, (void))                                          \
     X(void, curl_easy_cleanup, (CURL *))                                       \
@@ -111,6 +112,12 @@ char *curl_version(void)
 {
     need_lib();
     return lib.curl_version();
+}
+
+curl_version_info_data *curl_version_info(CURLversion v)
+{
+    need_lib();
+    return lib.curl_version_info(v);
 }
 
 void curl_free(void *p)

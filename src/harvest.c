@@ -1102,6 +1102,10 @@ static int parse_args(struct cli *cli, int argc, char **argv,
             opt->timeout_ms = (long)v * 1000;
             break;
         case OPT_USER_AGENT:
+            if (strpbrk(optarg, "\r\n"))
+                return cli_usage_error("harvest",
+                                       "invalid --user-agent: it holds a "
+                                       "line break");
             opt->user_agent = optarg;
             break;
         case OPT_DB:

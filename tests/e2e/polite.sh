@@ -50,6 +50,19 @@ check "default User-Agent names stacml, its version and URL" \
     jq -e -s 'any(.[]; .headers["User-Agent"] | test("^stacml/[0-9.]+ \\(\\+https?://"))' "$A_LOG"
 "$STACML" --db "$T/d3" -q harvest --max-docs 1 --user-agent "probe/1.0" "$A/i1.json"
 check "--user-agent sent" jq -e -s 'any(.[]; .headers["User-Agent"] == "probe/1.0")' "$A_LOG"
+check "User-Agent and Accept-Encoding sent once, gzip offered" \
+    jq -e -s 'all(.[]; (.headers["User-Agent"] | type == "string") and
+        (.headers["Accept-Encoding"] | type == "string" and test("gzip")))' "$A_LOG"
+check_eq "--user-agent with a line break refused" \
+    "$("$STACML" --db "$T/d3" harvest --user-agent "$(printf 'a\r\nX-Evil: 1')" "$A/i1.json" \
+        >/dev/null 2>&1; echo $?)" 2
+before=$(wc -l <"$A_LOG")
+"$STACML" --db "$T/d3b" -q harvest --header "User-Agent: mine/2" "$A/catalog.json"
+tail -n "+$((before + 1))" "$A_LOG" >"$T/ua.jsonl"
+check "--header User-Agent replaces ours on the seed's host, sent once" \
+    jq -e -s '[.[] | select(.path == "/i5.json")][0].headers["User-Agent"] == "mine/2"' "$T/ua.jsonl"
+check "and another host hears the default User-Agent" \
+    jq -e -s '[.[] | select(.path == "/i0.json")][0].headers["User-Agent"] | test("^stacml/")' "$T/ua.jsonl"
 
 # Credentials: only to the seed's host, never to B, never across the
 # redirect from A to B; --header-host chooses the host instead.

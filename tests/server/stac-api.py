@@ -256,7 +256,8 @@ LOG FORMAT (--log FILE: one JSON object per line, written and flushed
    "body": parsed JSON request body or null,
    "headers": {only those present of User-Agent, If-None-Match,
                If-Modified-Since, Authorization, Content-Type,
-               Accept-Encoding, Search-After},
+               Accept-Encoding, Search-After}; a header sent more than
+               once as the list of its values,
    "status": 200 (0 for a "reset" fault),
    "t": time.monotonic() when the request was read,
    "fault": index of the fault rule applied (only when one fired)}
@@ -1480,13 +1481,16 @@ class Handler(BaseHTTPRequestHandler):
         except ApiError as err:
             body_err = err
         headers = {h: self.headers[h] for h in LOGGED_HEADERS if h in self.headers}
+        # A header sent twice is logged as the list of its values.
+        logged = {h: (v if len(v) > 1 else v[0])
+                  for h in headers for v in [self.headers.get_all(h)]}
         req = Request(self.command, self.path, headers, body)
         ctx = Ctx(app.opts, app.port, self.base_url(app), req.path)
         if app.opts.delay_ms:
             time.sleep(app.opts.delay_ms / 1000.0)
         idx, rule = app.faults.pick(req.method, req.path, req.query)
         rec = {"method": req.method, "path": req.path, "query": req.params,
-               "body": body, "headers": headers, "status": None, "t": t}
+               "body": body, "headers": logged, "status": None, "t": t}
         if idx is not None:
             rec["fault"] = idx
             if rule.get("delay_ms"):
