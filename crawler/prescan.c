@@ -13,6 +13,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "crawler/links.h"
 #include "crawler/prescan.h"
@@ -67,28 +70,80 @@ static bool is_marker(const unsigned char *p, const unsigned char *end)
                            (p[1] == 'm' && p[2] == 'l'));
 }
 
+/* Whether the document holds text that could mark one of our extensions
+ * anywhere. In valid JSON such text can only be inside a string (no
+ * literal or number holds an 'm' or a 'd', and no escape letter is one),
+ * so one pass over the bytes stands for a look inside every string; an
+ * invalid document is unsure either way. Markers start with "ml", "dl" or
+ * "dm": sixteen places are tried at a time for those pairs. */
+static bool has_marker(const unsigned char *p, const unsigned char *end)
+{
+#ifdef __SSE2__
+    const __m128i m = _mm_set1_epi8('m'), d = _mm_set1_epi8('d'),
+                  l = _mm_set1_epi8('l');
+    for (; end - p > 16; p += 16) {
+        __m128i a = _mm_loadu_si128((const __m128i *)p);
+        __m128i b = _mm_loadu_si128((const __m128i *)(p + 1));
+        __m128i bl = _mm_cmpeq_epi8(b, l);
+        __m128i pair =
+            _mm_or_si128(_mm_and_si128(_mm_cmpeq_epi8(a, m), bl),
+                         _mm_and_si128(_mm_cmpeq_epi8(a, d),
+                                       _mm_or_si128(bl, _mm_cmpeq_epi8(b, m))));
+        for (unsigned hit = (unsigned)_mm_movemask_epi8(pair); hit;
+             hit &= hit - 1)
+            if (is_marker(p + __builtin_ctz(hit), end))
+                return true;
+    }
+#endif
+    for (; p < end; p++)
+        if ((*p == 'm' || *p == 'd') && is_marker(p, end))
+            return true;
+    return false;
+}
+
+/* The first byte from p on that ends a run of plain string bytes: a
+ * quote, a backslash, a control or a byte past ASCII (end if none). */
+static const unsigned char *string_run(const unsigned char *p,
+                                       const unsigned char *end)
+{
+    static const bool special[256] = {
+        [0 ... 0x1f] = true,
+        ['"'] = true,
+        ['\\'] = true,
+        [0x80 ... 0xff] = true,
+    };
+#ifdef __SSE2__
+    /* A signed compare with 0x20 catches controls and, as negative
+     * bytes, everything past ASCII. */
+    const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'),
+                  space = _mm_set1_epi8(0x20);
+    for (; end - p >= 16; p += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)p);
+        __m128i stop = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
+            _mm_cmplt_epi8(v, space));
+        unsigned mask = (unsigned)_mm_movemask_epi8(stop);
+        if (mask)
+            return p + __builtin_ctz(mask);
+    }
+#endif
+    while (p < end && !special[*p])
+        p++;
+    return p;
+}
+
 /* A string, the opening quote at sc->p. Escapes other than \u are allowed
  * (none of them can spell a member name or rel we look for, so comparing
- * raw bytes is exact); \u is not, as it could, and neither is any string
- * holding a marker (is_marker()). */
+ * raw bytes is exact); \u is not, as it could. A document with a marker
+ * in any string never gets here (has_marker()). */
 static bool scan_string(struct scan *sc, struct raw *out)
 {
-    /* Bytes that need a closer look: controls, '"', '\\', the first
-     * letters of markers, and everything past ASCII. Most bytes of a
-     * document are none of these and cost one load and one test. */
-    static const bool special[256] = {
-        [0 ... 0x1f] = true, ['"'] = true, ['\\'] = true,
-        ['m'] = true,        ['d'] = true, [0x80 ... 0xff] = true,
-    };
     const unsigned char *p = ++sc->p;
-    while (p < sc->end) {
-        while (p < sc->end && !special[*p])
-            p++;
+    for (;;) {
+        p = string_run(p, sc->end);
         if (p == sc->end)
-            break;
-        unsigned c = *p;
-        if ((c == 'm' || c == 'd') && is_marker(p, sc->end))
             return false;
+        unsigned c = *p;
         if (c == '"') {
             out->s = (const char *)sc->p;
             out->n = (size_t)(p - sc->p);
@@ -101,16 +156,13 @@ static bool scan_string(struct scan *sc, struct raw *out)
             if (p + 1 >= sc->end || !strchr("\"\\/bfnrt", p[1]) || !p[1])
                 return false;
             p += 2;
-        } else if (c >= 0x80) {
+        } else {
             size_t n = text_utf8_seq(p, (size_t)(sc->end - p), NULL);
             if (n == 0)
                 return false;
             p += n;
-        } else {
-            p++;
         }
     }
-    return false;
 }
 
 static bool is_digit(unsigned char c)
@@ -459,6 +511,8 @@ enum prescan_kind prescan_doc(const char *buf, size_t len,
     struct scan sc = {(const unsigned char *)buf,
                       (const unsigned char *)buf + len, 0, links};
     struct top top = {0};
+    if (has_marker(sc.p, sc.end))
+        return PRESCAN_UNSURE;
     skip_ws(&sc);
     if (sc.p >= sc.end || *sc.p != '{' || !scan_value(&sc, ROLE_TOP, &top))
         return PRESCAN_UNSURE;

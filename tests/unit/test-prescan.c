@@ -209,6 +209,32 @@ static void check_word_scan(void)
     }
 }
 
+/* A marker, and a near miss, at every distance from the end of the
+ * document (trailing whitespace moves it), where the search for markers
+ * goes from sixteen bytes at a time to one. */
+static void check_marker_at_end(void)
+{
+    static const struct {
+        const char *word;
+        bool is_plain;
+    } words[] = {{"mlm", false}, {"mlx", true},  {"dl-", false},
+                 {"dmz", true},  {"dml", false}, {"ml-model", false}};
+    for (size_t k = 0; k < sizeof(words) / sizeof(words[0]); k++) {
+        for (int pad = 0; pad < 20; pad++) {
+            char name[64];
+            snprintf(name, sizeof(name), "%s, then %d spaces", words[k].word,
+                     pad);
+            char *s = xstrdup(ITEM_HEAD ITEM_TAIL);
+            s[strlen(s) - 1] = '\0'; /* the closing brace */
+            char *doc =
+                xasprintf("%s,\"z\":\"%s\"}%*s", s, words[k].word, pad, "");
+            check_str(name, doc, words[k].is_plain);
+            free(doc);
+            free(s);
+        }
+    }
+}
+
 int main(void)
 {
     check_item("plain", "", true);
@@ -231,6 +257,7 @@ int main(void)
     check_item("u escape", ",\"ml\\u002dmodel:type\":1", false);
     check_item("u escape elsewhere", ",\"t\":\"\\u00e9\"", false);
     check_item("mlm role", ",\"a\":{\"roles\":[\"mlm:model\"]}", false);
+    check_marker_at_end();
 
     /* Links the crawler follows (any case for the simple rels). */
     check_str(
