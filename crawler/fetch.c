@@ -45,6 +45,7 @@ struct fetch {
     char *last_modified;
     char *retry_after;
     struct curl_slist *req_headers; /* this request's own headers */
+    const char *proxy; /* CURLOPT_PROXY as last set (the fetcher's) */
     char errbuf[CURL_ERROR_SIZE];
     struct fetch *next; /* pool link, or active list link */
     struct fetch *prev; /* active list link */
@@ -66,6 +67,12 @@ struct sock_ctx {
     bool is_ours; /* opened through on_curl_open(): we hear of its close */
 };
 
+/* The environment's proxy settings, read once, as libcurl would read them
+ * for each request (see proxy_env_read()). "" is no proxy. */
+struct proxy_env {
+    char *http, *https, *no_proxy;
+};
+
 struct fetcher {
     uv_loop_t *loop;
     CURLM *multi;
@@ -74,6 +81,7 @@ struct fetcher {
     int open_handles;    /* closed by fetcher_free() before freeing */
     struct fetch_options opt;
     char *user_agent;
+    struct proxy_env proxy; /* the environment's proxy settings */
     fetch_done_cb cb;
     void *ctx;
     size_t active;
@@ -335,6 +343,45 @@ static size_t on_curl_header(char *ptr, size_t size, size_t n, void *userp)
     return len;
 }
 
+/* An environment variable as libcurl's curl_getenv() reads it: an empty
+ * one is not there. */
+static char *env_value(const char *name)
+{
+    const char *v = getenv(name);
+    return v && *v ? xstrdup(v) : NULL;
+}
+
+static char *env_first(const char *a, const char *b, const char *otherwise)
+{
+    char *v = env_value(a);
+    if (!v && b)
+        v = env_value(b);
+    return v ? v : xstrdup(otherwise);
+}
+
+/* A transfer with no CURLOPT_PROXY and no CURLOPT_NOPROXY makes libcurl
+ * read the environment again, up to six getenv() calls with names printed
+ * for the scheme, at every request. Setting what it would find there gives
+ * the same answers at a fraction of the cost. Its rules (url.c): no_proxy,
+ * else NO_PROXY; for http, http_proxy (never HTTP_PROXY, which a CGI
+ * program could have been handed by a client); for https, https_proxy,
+ * else HTTPS_PROXY; for both, all_proxy, else ALL_PROXY, at last. */
+static void proxy_env_read(struct proxy_env *p)
+{
+    char *all = env_first("all_proxy", "ALL_PROXY", "");
+    p->http = env_first("http_proxy", NULL, all);
+    p->https = env_first("https_proxy", "HTTPS_PROXY", all);
+    p->no_proxy = env_first("no_proxy", "NO_PROXY", "");
+    free(all);
+}
+
+static void proxy_env_free(struct proxy_env *p)
+{
+    free(p->http);
+    free(p->https);
+    free(p->no_proxy);
+}
+
 /* The encodings this libcurl decodes, as CURLOPT_ACCEPT_ENCODING "" would
  * offer them. */
 static void accept_encoding(char *out, size_t n)
@@ -395,6 +442,7 @@ int fetcher_new(uv_loop_t *loop, const struct fetch_options *opt,
         free(f);
         return SM_E_LOOP;
     }
+    proxy_env_read(&f->proxy);
     f->timer.data = f;
     uv_timer_init(loop, &f->watchdog);
     f->watchdog.data = f;
@@ -516,6 +564,7 @@ static void fetch_setopts(struct fetcher *f, struct fetch *x)
     curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE,
                      (curl_off_t)f->opt.max_doc_size);
     curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+    curl_easy_setopt(e, CURLOPT_NOPROXY, f->proxy.no_proxy);
     curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, on_curl_open);
     curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, f);
     curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, on_curl_close);
@@ -555,6 +604,13 @@ static void fetch_set_hop(struct fetcher *f, struct fetch *x)
 {
     CURL *e = x->easy;
     curl_easy_setopt(e, CURLOPT_URL, x->cur_url);
+    const char *proxy = url_scheme_of(x->cur_url) == URL_SCHEME_HTTPS
+                            ? f->proxy.https
+                            : f->proxy.http;
+    if (x->proxy != proxy) { /* a string option costs a copy: only anew */
+        curl_easy_setopt(e, CURLOPT_PROXY, proxy);
+        x->proxy = proxy;
+    }
     curl_slist_free_all(x->req_headers);
     x->req_headers = NULL;
     if (!x->is_post && !x->extra && !x->creds) {
@@ -824,6 +880,7 @@ static void on_timer_closed(uv_handle_t *h)
         sock_forget(f, (curl_socket_t)i);
     free(f->socks);
     curl_slist_free_all(f->headers);
+    proxy_env_free(&f->proxy);
     free(f->user_agent);
     free(f);
 }

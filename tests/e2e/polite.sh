@@ -82,6 +82,31 @@ check "--header-host: the header goes there" \
     jq -e -s '[.[] | select(.path == "/i0.json")][0].headers.Authorization == "Bearer other"' "$T/creds2.jsonl"
 check "--header-host: and not to the seed's host" \
     jq -e -s '[.[] | select(.path == "/i5.json")][0].headers.Authorization == null' "$T/creds2.jsonl"
+# The environment's proxies, as libcurl reads them: A serves the site to
+# a request for any host, so it stands in for a proxy. Port 9 on loopback
+# refuses: a request that went there directly finds nothing.
+proxied() { # proxied DB URL VAR=VALUE...: the models harvested
+    local db=$1 url=$2
+    shift 2
+    env -u http_proxy -u https_proxy -u all_proxy -u no_proxy "$@" \
+        "$STACML" --db "$db" -q harvest --ignore-robots "$url" 2>/dev/null
+    "$STACML" --db "$db" export | wc -l
+}
+check_eq "http_proxy is used" \
+    "$(proxied "$T/px1" http://stac.invalid/i1.json http_proxy="$A")" 1
+check_eq "all_proxy is used when there is no http_proxy" \
+    "$(proxied "$T/px2" http://stac.invalid/i2.json all_proxy="$A")" 1
+check_eq "HTTP_PROXY is not (as in curl)" \
+    "$(proxied "$T/px3" http://127.0.0.1:9/i3.json HTTP_PROXY="$A")" 0
+check_eq "no_proxy sends the host's requests directly" \
+    "$(proxied "$T/px4" http://127.0.0.1:9/i4.json http_proxy="$A" \
+        no_proxy=127.0.0.1)" 0
+check_eq "NO_PROXY too, when there is no no_proxy" \
+    "$(proxied "$T/px5" http://127.0.0.1:9/i5.json http_proxy="$A" \
+        NO_PROXY=127.0.0.1)" 0
+check_eq "an empty http_proxy is none, all_proxy then counts" \
+    "$(proxied "$T/px6" http://stac.invalid/i6.json http_proxy= all_proxy="$A")" 1
+
 check_eq "bad --header refused" \
     "$("$STACML" --db "$T/d6" harvest --header "no colon" "$A/i1.json" >/dev/null 2>&1; echo $?)" 2
 
