@@ -22,6 +22,10 @@
 #define POOL_MAX 64
 #define HEADER_VALUE_MAX 1024
 
+/* Which protocols a transfer's handle allows; set anew only when they
+ * change. */
+enum fetch_protocols { PROTOCOLS_UNSET, PROTOCOLS_HTTP, PROTOCOLS_FILE };
+
 struct fetch {
     struct fetcher *owner;
     CURL *easy;
@@ -31,6 +35,7 @@ struct fetch {
     char *cred_host; /* host key the credentials belong to */
     bool has_opts;   /* fetch_setopts() done on easy */
     bool allow_file;
+    enum fetch_protocols protocols; /* CURLOPT_PROTOCOLS_STR as last set */
     bool is_post;
     int redirects;
     char *body_text; /* POST body */
@@ -581,11 +586,16 @@ static void fetch_setopts(struct fetcher *f, struct fetch *x)
     }
 }
 
-/* The options that differ from one transfer to the next. */
+/* The options that differ from one transfer to the next, set when they
+ * do (libcurl parses the list of protocols each time it is set). */
 static void fetch_set_transfer(struct fetch *x)
 {
+    enum fetch_protocols want = x->allow_file ? PROTOCOLS_FILE : PROTOCOLS_HTTP;
+    if (x->protocols == want)
+        return;
     curl_easy_setopt(x->easy, CURLOPT_PROTOCOLS_STR,
-                     x->allow_file ? "file" : "http,https");
+                     want == PROTOCOLS_FILE ? "file" : "http,https");
+    x->protocols = want;
 }
 
 /* Whether one of the "Name: value" lines of v names the header of line,
