@@ -3,7 +3,9 @@
 """Run one command of the stacml benchmark and append what it cost to a
 JSON-lines file: wall seconds, user and system CPU seconds and peak RSS of
 the command, measured by the small C helper runstat (--runstat; see
-runstat.c for why not from Python), its exit status, and optional extras:
+runstat.c for why not from Python), its exit status, the CPU seconds of the
+server process RUNSTAT_SERVER_PID meanwhile and the share of the machine's
+cores that was busy, and optional extras:
 
   --stdout-json     the child's standard output is one JSON object: keep it
                     under "result" (the fetch-ceiling summary)
@@ -75,6 +77,13 @@ def main():
     if len(fields) >= 7:
         # sampled peaks: heap/stack vs mapped files (the LMDB map)
         rec["rss_anon_kb"], rec["rss_file_kb"] = int(fields[5]), int(fields[6])
+    if len(fields) >= 9:
+        # the server's CPU seconds meanwhile, and the machine's busy share
+        server_cpu, busy = float(fields[7]), float(fields[8])
+        if server_cpu >= 0:
+            rec["server_cpu"] = round(server_cpu, 3)
+        if busy >= 0:
+            rec["machine_busy"] = round(busy, 4)
     for kv in a.set:
         k, _, v = kv.partition("=")
         try:

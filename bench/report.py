@@ -75,6 +75,10 @@ def fetch_summary(runs):
         "peak_rss_file_mb": rnd(max(r.get("rss_file_kb", 0) for r in runs)
                                 / 1024, 1),
         "exit_statuses": sorted({r["exit"] for r in runs}),
+        # the server's CPU seconds during the run and the share of all
+        # cores that was busy: a slow client, a busy server, idle cores
+        "server_cpu_s": rnd(median([r.get("server_cpu") for r in runs])),
+        "machine_busy": rnd(median([r.get("machine_busy") for r in runs])),
     }
     wires = [r["result"].get("wire_bytes") for r in runs
              if r.get("result")]
@@ -154,6 +158,9 @@ def main():
             s["ratio_to_ceiling"] = rnd(s["wall_s"] / ceil["wall_s"])
             s["cpu_ratio_to_ceiling"] = rnd(s["cpu_s"] / ceil["cpu_s"], 2) \
                 if ceil["cpu_s"] else None
+            if s["server_cpu_s"] and ceil["server_cpu_s"]:
+                s["server_cpu_ratio_to_ceiling"] = rnd(
+                    s["server_cpu_s"] / ceil["server_cpu_s"], 2)
         if s and expected_docs and s["documents"] != expected_docs:
             notes.append("%s fetched %s documents, the catalog has %s"
                          % (name, s["documents"], expected_docs))
@@ -285,6 +292,13 @@ def main():
             fmt(s["cpu_s_per_1000_docs"], "%.4f"), fmt(s["peak_rss_mb"], "%.1f"),
             fmt(s["peak_rss_anon_mb"], "%.1f"), fmt(s.get("index_mb"), "%.1f"),
             fmt(s.get("ratio_to_ceiling"), "%.2f")))
+    w("\n%-22s %8s %12s %12s\n" % ("where the time went", "cpu s",
+                                     "server cpu s", "cores busy"))
+    for label, s in rows:
+        if s:
+            w("%-22s %8s %12s %12s\n" % (
+                label, fmt(s["cpu_s"], "%.2f"), fmt(s["server_cpu_s"], "%.2f"),
+                fmt(s["machine_busy"] and 100 * s["machine_busy"], "%.0f%%")))
     w("\n%-44s %9s %9s %9s %12s\n" % ("query (medians)", "ms", "cpu ms",
                                         "results", "records/s"))
     qrows = [("search --task (main index)", summary["search_task"]),

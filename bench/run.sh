@@ -232,6 +232,7 @@ CONF
         NGINX_PID=$!
         if wait_port "$PORT" "$NGINX_PID"; then
             BASE="http://127.0.0.1:$PORT"
+            export RUNSTAT_SERVER_PID=$NGINX_PID
             return 0
         fi
         stop_pid "$NGINX_PID"
@@ -245,6 +246,7 @@ CONF
 stop_nginx() {
     stop_pid "$NGINX_PID"
     NGINX_PID=
+    unset RUNSTAT_SERVER_PID
 }
 
 start_delay() { # ROOT MS: the delaying server; sets DELAY_PID, DBASE
@@ -260,11 +262,13 @@ start_delay() { # ROOT MS: the delaying server; sets DELAY_PID, DBASE
     done
     [ -s "$RUN/delay.port" ] || { cat "$RUN/delay.err" >&2; die "delay server did not start"; }
     DBASE="http://127.0.0.1:$(cat "$RUN/delay.port")"
+    export RUNSTAT_SERVER_PID=$DELAY_PID
 }
 
 stop_delay() {
     stop_pid "$DELAY_PID"
     DELAY_PID=
+    unset RUNSTAT_SERVER_PID
 }
 
 measure() { # PHASE REP [measure.py options] -- COMMAND...

@@ -20,7 +20,14 @@
  * kernel keeps the old address space's high-water mark across exec), so a
  * Python or shell parent would inflate small figures. EXIT_STATUS is
  * 128+N when the command was killed by signal N. Exit status of runstat:
- * that of the command, or 127 when it cannot be run. */
+ * that of the command, or 127 when it cannot be run.
+ *
+ * Two more fields follow: SERVER_CPU_SECONDS, the CPU time the process
+ * RUNSTAT_SERVER_PID (the benchmark's nginx) used while the command ran,
+ * and MACHINE_BUSY, the share of all cores that was busy meanwhile (from
+ * /proc/stat; time stolen by a hypervisor counts as not busy); -1 when
+ * unknown. On a machine whose cores the server and the command share,
+ * they tell a slow client from a busy server, and both from idle cores. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdlib.h>
@@ -62,6 +69,46 @@ static int sample(pid_t pid, long *anon, long *file)
     return got == 3;
 }
 
+/* CPU seconds (user + system) process pid has used; -1 if unreadable. */
+static double proc_cpu(long pid)
+{
+    char path[64], buf[1024];
+    snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    /* Fields after the command name, which may hold spaces: state is the
+     * 3rd field, utime and stime the 14th and 15th. */
+    char *p = strrchr(buf, ')');
+    unsigned long long utime, stime;
+    if (!p || sscanf(p + 2, "%*c %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s "
+                            "%llu %llu",
+                     &utime, &stime) != 2)
+        return -1;
+    return (double)(utime + stime) / (double)sysconf(_SC_CLK_TCK);
+}
+
+/* The machine's busy and total clock ticks so far, from /proc/stat. */
+static int machine_ticks(unsigned long long *busy, unsigned long long *total)
+{
+    unsigned long long v[8] = {0};
+    FILE *f = fopen("/proc/stat", "r");
+    if (!f)
+        return 0;
+    int got = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0],
+                     &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]);
+    fclose(f);
+    if (got < 4)
+        return 0;
+    /* user nice system idle iowait irq softirq steal */
+    *busy = v[0] + v[1] + v[2] + v[5] + v[6];
+    *total = *busy + v[3] + v[4] + v[7];
+    return 1;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 3) {
@@ -79,6 +126,11 @@ int main(int argc, char **argv)
     sigemptyset(&chld);
     sigaddset(&chld, SIGCHLD);
     sigprocmask(SIG_BLOCK, &chld, &old);
+    const char *server = getenv("RUNSTAT_SERVER_PID");
+    long server_pid = server ? strtol(server, NULL, 10) : 0;
+    double server0 = server_pid > 0 ? proc_cpu(server_pid) : -1;
+    unsigned long long busy0 = 0, total0 = 0, busy1 = 0, total1 = 0;
+    int have_ticks = machine_ticks(&busy0, &total0);
     double t0 = now();
     pid_t pid = fork();
     if (pid < 0) {
@@ -115,13 +167,18 @@ int main(int argc, char **argv)
         sigtimedwait(&chld, NULL, &ts);
     }
     double wall = now() - t0;
+    double server1 = server0 >= 0 ? proc_cpu(server_pid) : -1;
+    double server_cpu = server1 >= 0 ? server1 - server0 : -1;
+    double busy = -1;
+    if (have_ticks && machine_ticks(&busy1, &total1) && total1 > total0)
+        busy = (double)(busy1 - busy0) / (double)(total1 - total0);
     int code = WIFEXITED(status)     ? WEXITSTATUS(status)
                : WIFSIGNALED(status) ? 128 + WTERMSIG(status)
                                      : 127;
-    fprintf(out, "%.6f %.6f %.6f %ld %d %ld %ld\n", wall,
+    fprintf(out, "%.6f %.6f %.6f %ld %d %ld %ld %.3f %.4f\n", wall,
             (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6,
             (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6,
-            ru.ru_maxrss, code, max_anon, max_file);
+            ru.ru_maxrss, code, max_anon, max_file, server_cpu, busy);
     fclose(out);
     return code;
 }
