@@ -348,6 +348,7 @@ struct doc_job {
     struct links ls;
     char *text; /* ls as links_text() */
     void *prepared;
+    bool is_plain; /* a plain Item (prescan_doc()): nothing else was made */
     char reason[256];
 };
 
@@ -376,8 +377,9 @@ static bool needs_tree(const struct crawler *c, const struct doc_job *j)
 }
 
 /* Everything that can be made of a body without touching the crawl: the
- * parse, the kind, the links, and what the prepare hook makes of it. Safe
- * on the worker thread: it reads the crawler's options and hooks only. */
+ * parse, the kind, the links, and what the prepare hook makes of it, or
+ * nothing but the verdict for a plain Item. Safe on the worker thread: it
+ * reads the crawler's options and hooks only. */
 static void analyse(const struct crawler *c, struct doc_job *j)
 {
     const struct frontier_entry *e = &j->e;
@@ -386,6 +388,12 @@ static void analyse(const struct crawler *c, struct doc_job *j)
 
     links_init(&j->ls);
     j->base = doc_base(e, r);
+    if (!e->data && !(e->flags & FRONTIER_F_DATASET) &&
+        prescan_doc(r->body, r->body_len, NULL) == PRESCAN_ITEM) {
+        j->is_plain = j->is_json = true;
+        j->kind = STAC_KIND_ITEM;
+        return;
+    }
     j->doc = json_loadb(r->body, r->body_len, 0, &jerr);
     j->is_json = j->doc != NULL;
     if (!j->is_json) {
@@ -448,11 +456,24 @@ static void apply_document(struct crawler *c, struct doc_job *j)
         push_dataset_items(c, e, j->doc, j->base);
 }
 
+/* A plain Item (prescan_doc()): what apply_document() would do with its
+ * tree, which here has nothing to give (no links, no extension). */
+static void deliver_plain_item(struct crawler *c,
+                               const struct frontier_entry *e,
+                               const struct fetch_result *r, const char *base)
+{
+    struct crawler_doc d = doc_of(e, r, base, STAC_KIND_ITEM, NULL);
+    c->stats.prescanned++;
+    crawler_deliver(c, &d);
+}
+
 /* What analyse() found, applied to the crawl (loop thread). */
 static void apply(struct crawler *c, struct doc_job *j)
 {
     const struct frontier_entry *e = &j->e;
-    if (!j->is_json) {
+    if (j->is_plain) {
+        deliver_plain_item(c, e, &j->r, j->base);
+    } else if (!j->is_json) {
         crawler_report_failure(c, e, SM_E_PARSE, j->r.http_status, j->reason);
         if (e->data)
             api_failed(c, e);
@@ -542,15 +563,11 @@ static void on_job_release(void *ctx, struct worker_job *wj)
     free(wj);
 }
 
-/* A plain Item (prescan_plain_item()): what apply_document() would do
- * with its tree, which here has nothing to give (no links, no extension). */
 static void handle_plain_item(struct crawler *c, const struct frontier_entry *e,
                               const struct fetch_result *r)
 {
     char *base = doc_base(e, r);
-    struct crawler_doc d = doc_of(e, r, base, STAC_KIND_ITEM, NULL);
-    c->stats.prescanned++;
-    crawler_deliver(c, &d);
+    deliver_plain_item(c, e, r, base);
     free(base);
 }
 
@@ -578,21 +595,23 @@ static void handle_plain_container(struct crawler *c,
         prescan_links_cleanup(&c->scan);
 }
 
-/* A body fetched. Most documents of a big catalog are plain Items, read
- * here and now by the prescan (handing them over would cost more than
- * reading them), and most of the rest plain Catalogs and Collections,
- * whose links the prescan takes apart with no tree. The other Items
- * (those reached through an item link) are parsed and read on the worker
- * when there is one: they are the ones that cost (model documents) and
- * the walk waits for nothing they hold. The rest stays here: a catalog or
- * collection holds what the walk fetches next, and an API's responses
- * feed its walk state. */
+/* A body fetched. Most documents of a big catalog are Items reached
+ * through an item link: the walk waits for nothing they hold, so when
+ * there is a worker they go to it, which proves most of them plain with
+ * the prescan and parses the others (model documents, the ones that
+ * cost). The loop thread is what a harvest waits for (libcurl runs
+ * there), so the hand-over, cheaper than the prescan, is worth it. Most
+ * of the other documents are plain Catalogs and Collections, whose links
+ * the prescan takes apart here with no tree; the rest is parsed here too:
+ * a catalog or collection holds what the walk fetches next, and an API's
+ * responses feed its walk state. */
 static void handle_body(struct crawler *c, const struct frontier_entry *e,
                         const struct fetch_result *r)
 {
     /* API responses are read by the API walk, and a dataset is read in
      * full whatever it holds; any other document may be plain. */
-    if (!e->data && !(e->flags & FRONTIER_F_DATASET)) {
+    bool to_worker = c->worker && !e->data && (e->flags & FRONTIER_F_ITEM);
+    if (!to_worker && !e->data && !(e->flags & FRONTIER_F_DATASET)) {
         switch (prescan_doc(r->body, r->body_len, &c->scan)) {
         case PRESCAN_ITEM:
             handle_plain_item(c, e, r);
