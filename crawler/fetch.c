@@ -641,21 +641,24 @@ static void fetch_set_hop(struct fetcher *f, struct fetch *x)
         curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
         return;
     }
+    /* Credentials go only to their host, never across a redirect. */
+    char *host = NULL;
+    char *const *creds = NULL;
+    if (x->creds && url_host_key(x->cur_url, &host) == 0 &&
+        strcmp(host, x->cred_host) == 0)
+        creds = x->creds;
+    free(host);
     struct curl_slist *h = NULL;
     for (const struct curl_slist *l = f->headers; l; l = l->next)
         if (!strv_has_header(x->extra, l->data) &&
-            !strv_has_header(x->creds, l->data))
+            !strv_has_header(creds, l->data))
             h = curl_slist_append(h, l->data);
     if (x->is_post)
         h = curl_slist_append(h, "Content-Type: application/json");
     for (size_t i = 0; x->extra && x->extra[i]; i++)
         h = curl_slist_append(h, x->extra[i]);
-    char *host = NULL;
-    if (x->creds && url_host_key(x->cur_url, &host) == 0 &&
-        strcmp(host, x->cred_host) == 0)
-        for (size_t i = 0; x->creds[i]; i++)
-            h = curl_slist_append(h, x->creds[i]);
-    free(host);
+    for (size_t i = 0; creds && creds[i]; i++)
+        h = curl_slist_append(h, creds[i]);
     x->req_headers = h;
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
     if (x->is_post) {

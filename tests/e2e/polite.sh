@@ -45,6 +45,16 @@ tail -n "+$((before + 1))" "$A_LOG" | jq -r 'select(.path | test("^/i[1-9][0-9]*
 check "--rate 10: requests to one host at least ~100 ms apart ($(cat "$T/gap") ms)" \
     test "$(cat "$T/gap")" -ge 90
 
+# logged_run OUT ARGS...: stacml ARGS, and the requests A saw meanwhile
+# in OUT.
+logged_run() {
+    local out=$1 before
+    shift
+    before=$(wc -l <"$A_LOG")
+    "$STACML" "$@"
+    tail -n "+$((before + 1))" "$A_LOG" >"$out"
+}
+
 # User-Agent: names stacml by default, overridable.
 check "default User-Agent names stacml, its version and URL" \
     jq -e -s 'any(.[]; .headers["User-Agent"] | test("^stacml/[0-9.]+ \\(\\+https?://"))' "$A_LOG"
@@ -56,28 +66,27 @@ check "User-Agent and Accept-Encoding sent once, gzip offered" \
 check_eq "--user-agent with a line break refused" \
     "$("$STACML" --db "$T/d3" harvest --user-agent "$(printf 'a\r\nX-Evil: 1')" "$A/i1.json" \
         >/dev/null 2>&1; echo $?)" 2
-before=$(wc -l <"$A_LOG")
-"$STACML" --db "$T/d3b" -q harvest --header "User-Agent: mine/2" "$A/catalog.json"
-tail -n "+$((before + 1))" "$A_LOG" >"$T/ua.jsonl"
+logged_run "$T/ua.jsonl" --db "$T/d3b" -q harvest --header "User-Agent: mine/2" \
+    "$A/catalog.json"
 check "--header User-Agent replaces ours on the seed's host, sent once" \
     jq -e -s '[.[] | select(.path == "/i5.json")][0].headers["User-Agent"] == "mine/2"' "$T/ua.jsonl"
 check "and another host hears the default User-Agent" \
     jq -e -s '[.[] | select(.path == "/i0.json")][0].headers["User-Agent"] | test("^stacml/")' "$T/ua.jsonl"
+check "and so does the host a redirect leads to" \
+    jq -e -s '[.[] | select(.path == "/imoved.json")][0].headers["User-Agent"] | test("^stacml/")' "$T/ua.jsonl"
 
 # Credentials: only to the seed's host, never to B, never across the
 # redirect from A to B; --header-host chooses the host instead.
-before=$(wc -l <"$A_LOG")
-"$STACML" --db "$T/d4" -q harvest --header "Authorization: Bearer sekrit" "$A/catalog.json"
-tail -n "+$((before + 1))" "$A_LOG" >"$T/creds.jsonl"
+logged_run "$T/creds.jsonl" --db "$T/d4" -q harvest \
+    --header "Authorization: Bearer sekrit" "$A/catalog.json"
 check "the token goes to the seed's host" \
     jq -e -s '[.[] | select(.path == "/i5.json")][0].headers.Authorization == "Bearer sekrit"' "$T/creds.jsonl"
 check "the token never reaches another host" \
     jq -e -s '[.[] | select(.path == "/i0.json" or .path == "/imoved.json")] |
         length == 2 and all(.[]; .headers.Authorization == null)' "$T/creds.jsonl"
-before=$(wc -l <"$A_LOG")
-"$STACML" --db "$T/d5" -q harvest --header "X-Api-Key: k" --header-host "127.0.0.2:$A_PORT" \
-    --header "Authorization: Bearer other" "$A/catalog.json"
-tail -n "+$((before + 1))" "$A_LOG" >"$T/creds2.jsonl"
+logged_run "$T/creds2.jsonl" --db "$T/d5" -q harvest --header "X-Api-Key: k" \
+    --header-host "127.0.0.2:$A_PORT" --header "Authorization: Bearer other" \
+    "$A/catalog.json"
 check "--header-host: the header goes there" \
     jq -e -s '[.[] | select(.path == "/i0.json")][0].headers.Authorization == "Bearer other"' "$T/creds2.jsonl"
 check "--header-host: and not to the seed's host" \
