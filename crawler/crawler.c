@@ -600,7 +600,8 @@ static void handle_plain_container(struct crawler *c,
  * there is a worker they go to it, which proves most of them plain with
  * the prescan and parses the others (model documents, the ones that
  * cost). The loop thread is what a harvest waits for (libcurl runs
- * there), so the hand-over, cheaper than the prescan, is worth it. Most
+ * there), and the hand-over costs it less than the prescan would (it
+ * costs more in all: the worker is for what the loop need not do). Most
  * of the other documents are plain Catalogs and Collections, whose links
  * the prescan takes apart here with no tree; the rest is parsed here too:
  * a catalog or collection holds what the walk fetches next, and an API's
