@@ -376,6 +376,13 @@ static bool needs_tree(const struct crawler *c, const struct doc_job *j)
            reads_dataset_items(c, j);
 }
 
+/* Whether a body may be a plain document: API responses are read by the
+ * API walk, and a dataset is read in full whatever it holds. */
+static bool may_be_plain(const struct frontier_entry *e)
+{
+    return !e->data && !(e->flags & FRONTIER_F_DATASET);
+}
+
 /* Everything that can be made of a body without touching the crawl: the
  * parse, the kind, the links, and what the prepare hook makes of it, or
  * nothing but the verdict for a plain Item. Safe on the worker thread: it
@@ -388,8 +395,7 @@ static void analyse(const struct crawler *c, struct doc_job *j)
 
     links_init(&j->ls);
     j->base = doc_base(e, r);
-    if (!e->data && !(e->flags & FRONTIER_F_DATASET) &&
-        prescan_doc(r->body, r->body_len, NULL) == PRESCAN_ITEM) {
+    if (may_be_plain(e) && prescan_plain_item(r->body, r->body_len)) {
         j->is_plain = j->is_json = true;
         j->kind = STAC_KIND_ITEM;
         return;
@@ -609,10 +615,8 @@ static void handle_plain_container(struct crawler *c,
 static void handle_body(struct crawler *c, const struct frontier_entry *e,
                         const struct fetch_result *r)
 {
-    /* API responses are read by the API walk, and a dataset is read in
-     * full whatever it holds; any other document may be plain. */
     bool to_worker = c->worker && !e->data && (e->flags & FRONTIER_F_ITEM);
-    if (!to_worker && !e->data && !(e->flags & FRONTIER_F_DATASET)) {
+    if (!to_worker && may_be_plain(e)) {
         switch (prescan_doc(r->body, r->body_len, &c->scan)) {
         case PRESCAN_ITEM:
             handle_plain_item(c, e, r);
@@ -627,7 +631,7 @@ static void handle_body(struct crawler *c, const struct frontier_entry *e,
             break;
         }
     }
-    if (c->worker && !e->data && (e->flags & FRONTIER_F_ITEM)) {
+    if (to_worker) {
         c->job_bytes += r->body_len;
         worker_submit(c->worker, &job_copy(e, r)->link);
         return;
