@@ -399,9 +399,9 @@ static void proxy_env_free(struct proxy_env *p)
     free(p->no_proxy);
 }
 
-/* The encodings this libcurl decodes, as CURLOPT_ACCEPT_ENCODING "" would
- * offer them. */
-static void accept_encoding(char *out, size_t n)
+/* The header offering the encodings this libcurl decodes, as
+ * CURLOPT_ACCEPT_ENCODING "" would offer them; false if it decodes none. */
+static bool accept_encoding(char *out, size_t n)
 {
     const curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
     snprintf(out, n, "Accept-Encoding:%s%s%s",
@@ -409,8 +409,10 @@ static void accept_encoding(char *out, size_t n)
              v->features & CURL_VERSION_BROTLI ? " br," : "",
              v->features & CURL_VERSION_ZSTD ? " zstd," : "");
     size_t len = strlen(out);
-    if (out[len - 1] == ',')
-        out[len - 1] = '\0';
+    if (out[len - 1] != ',')
+        return false;
+    out[len - 1] = '\0';
+    return true;
 }
 
 /* The headers of every request. User-Agent and Accept-Encoding are sent
@@ -429,8 +431,7 @@ static struct curl_slist *shared_headers(const char *user_agent)
     }
     h = curl_slist_append(h, "Accept: application/json, "
                              "application/geo+json;q=0.9, */*;q=0.1");
-    accept_encoding(line, sizeof(line));
-    if (strchr(line, ' '))
+    if (accept_encoding(line, sizeof(line)))
         h = curl_slist_append(h, line);
     return h;
 }
