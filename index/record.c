@@ -15,6 +15,7 @@
 #include "index/detect.h"
 #include "index/record.h"
 #include "src/err.h"
+#include "src/numfmt.h"
 #include "src/text.h"
 #include "src/xalloc.h"
 
@@ -381,13 +382,8 @@ static void enc_integer(struct enc *o, json_int_t v)
  * (jansson would translate a locale's decimal comma back). */
 static void enc_real(struct enc *o, double v)
 {
-    char buf[40];
-    int n = snprintf(buf, sizeof(buf) - 2, "%.17g", v);
-    if (n < 0 || (size_t)n >= sizeof(buf) - 2) {
-        enc_put(o, "null", 4); /* cannot be: a double fits */
-        return;
-    }
-    size_t len = (size_t)n;
+    char buf[NUMFMT_G17_MAX + 2];
+    size_t len = numfmt_g17(v, buf);
     char *e = memchr(buf, 'e', len);
     if (!e && !memchr(buf, '.', len)) {
         memcpy(buf + len, ".0", 2);

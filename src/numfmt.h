@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: MIT */
+/* Writing a double exactly as printf("%.17g") does, without printf: a
+ * model record holds dozens of reals (bounding boxes, coordinates, value
+ * scales), and glibc's printf spends about 3,500 instructions on each,
+ * more than on the rest of the record's encoding together. */
+#ifndef SRC_NUMFMT_H
+#define SRC_NUMFMT_H
+
+#include <stddef.h>
+
+/* Room for any "%.17g" of a double, with its terminating NUL. */
+#define NUMFMT_G17_MAX 32
+
+/* Write v as snprintf(buf, NUMFMT_G17_MAX, "%.17g", v) would (no locale:
+ * the point is '.'), and return the length. Reals between 1e-5 and 1e17
+ * in magnitude are written by exact integer arithmetic; others go to
+ * snprintf. */
+size_t numfmt_g17(double v, char buf[NUMFMT_G17_MAX]);
+
+#endif

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: MIT */
+/* numfmt_g17() against printf("%.17g"): bit patterns of every kind, the
+ * decimals documents hold, the edges of its exact range, and the ties
+ * that glibc rounds to even. */
+#include <config.h>
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "src/numfmt.h"
+#include "tests/lib/check.h"
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
+
+static uint64_t rng(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return rng_state;
+}
+
+static long mismatches;
+
+static void same_as_printf(double v)
+{
+    char want[64], got[NUMFMT_G17_MAX];
+    snprintf(want, sizeof(want), "%.17g", v);
+    size_t n = numfmt_g17(v, got);
+    if (n == strlen(want) && strcmp(got, want) == 0)
+        return;
+    if (mismatches++ < 10)
+        fprintf(stderr, "numfmt_g17(%a): \"%s\", printf: \"%s\"\n", v, got,
+                want);
+}
+
+static double from_bits(uint64_t bits)
+{
+    double v;
+    memcpy(&v, &bits, sizeof(v));
+    return v;
+}
+
+static void test_known(void)
+{
+    static const struct {
+        double v;
+        const char *want;
+    } cases[] = {
+        {0.1, "0.10000000000000001"},
+        {14.4658, "14.4658"},
+        {-154.9703, "-154.97030000000001"},
+        {1e16, "10000000000000000"},
+        {1e-4, "0.0001"},
+        {1e-5, "1.0000000000000001e-05"},
+        {1e17, "1e+17"},
+        /* Exact ties at the seventeenth digit: to even. */
+        {1234567890123456.25, "1234567890123456.2"},
+        {1234567890123456.75, "1234567890123456.8"},
+        {-0.0, "-0"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char got[NUMFMT_G17_MAX];
+        numfmt_g17(cases[i].v, got);
+        CHECK_STR_EQ(got, cases[i].want);
+    }
+}
+
+static void test_against_printf(void)
+{
+    /* Any bit pattern: most fall outside the exact range. */
+    for (int i = 0; i < 200000; i++)
+        same_as_printf(from_bits(rng()));
+    /* Every binary exponent of the exact range and its neighbours. */
+    for (int e = -20; e <= 60; e++)
+        for (int i = 0; i < 2000; i++)
+            same_as_printf(ldexp((double)(rng() >> 11), e - 53));
+    /* Decimals as documents write them. */
+    for (int i = 0; i < 200000; i++) {
+        char text[48];
+        snprintf(text, sizeof(text), "%s%llu.%0*llu", rng() & 1 ? "-" : "",
+                 (unsigned long long)(rng() % 100000), (int)(rng() % 9) + 1,
+                 (unsigned long long)(rng() % 100000000));
+        same_as_printf(strtod(text, NULL));
+    }
+    /* Halves, quarters, eighths of large odd integers: ties. */
+    for (int i = 0; i < 100000; i++)
+        same_as_printf((double)((rng() >> 11) | 1) / (double)(2 << (i % 6)));
+    /* The edges of the exact range, one ulp either side. */
+    static const double edges[] = {1e-5, 1e-4, 1e16, 1e17, 1.0, 10.0};
+    for (size_t i = 0; i < sizeof(edges) / sizeof(edges[0]); i++)
+        for (int s = -1; s <= 1; s += 2)
+            for (double v = edges[i], k = 0; k < 4; k++) {
+                same_as_printf(v);
+                same_as_printf(-v);
+                v = nextafter(v, s * INFINITY);
+            }
+    CHECK_INT_EQ(mismatches, 0);
+}
+
+int main(void)
+{
+    test_known();
+    test_against_printf();
+    return check_exit("test-numfmt");
+}
