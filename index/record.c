@@ -11,6 +11,9 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "index/detect.h"
 #include "index/record.h"
@@ -327,21 +330,46 @@ static void enc_char(struct enc *o, char c)
     o->p[o->len++] = c;
 }
 
+/* The first byte from i on that JSON escapes ('"', '\\', a control), or
+ * n; sixteen bytes are tried at a time. Bytes past ASCII go as they are. */
+static size_t plain_run(const unsigned char *s, size_t i, size_t n)
+{
+#ifdef __SSE2__
+    const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'),
+                  ctl = _mm_set1_epi8(0x1f);
+    for (; n - i >= 16; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(s + i));
+        /* v <= 0x1f, unsigned: min(v, 0x1f) == v */
+        __m128i stop = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
+            _mm_cmpeq_epi8(_mm_min_epu8(v, ctl), v));
+        unsigned mask = (unsigned)_mm_movemask_epi8(stop);
+        if (mask)
+            return i + (size_t)__builtin_ctz(mask);
+    }
+#endif
+    while (i < n && s[i] >= 0x20 && s[i] != '"' && s[i] != '\\')
+        i++;
+    return i;
+}
+
 /* jansson's escapes: '"', '\\', the five short control escapes, other
  * control characters as \u00XX (upper-case hex); everything else as it
  * is (strings are valid UTF-8, so no byte of a multi-byte sequence is
  * ever below 0x20). */
-static void enc_string(struct enc *o, const char *s, size_t n)
+static void enc_string(struct enc *o, const char *str, size_t n)
 {
     static const char hex[] = "0123456789ABCDEF";
-    size_t run = 0;
+    const unsigned char *s = (const unsigned char *)str;
+    enc_grow(o, n + 2);
     enc_char(o, '"');
-    for (size_t i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        if (ch >= 0x20 && ch != '"' && ch != '\\')
-            continue;
-        enc_put(o, s + run, i - run);
-        run = i + 1;
+    for (size_t i = 0;;) {
+        size_t j = plain_run(s, i, n);
+        enc_put(o, str + i, j - i);
+        if (j == n)
+            break;
+        unsigned char ch = s[j];
+        i = j + 1;
         const char *short_esc = ch == '"'    ? "\\\""
                                 : ch == '\\' ? "\\\\"
                                 : ch == '\b' ? "\\b"
@@ -357,7 +385,6 @@ static void enc_string(struct enc *o, const char *s, size_t n)
             enc_put(o, u, sizeof(u));
         }
     }
-    enc_put(o, s + run, n - run);
     enc_char(o, '"');
 }
 

@@ -148,6 +148,41 @@ static void test_encode_exact(void)
     json_decref(doc);
 }
 
+/* Every byte that needs an escape, and a plain one past ASCII, at every
+ * place of strings up to 40 bytes long: the writer tries sixteen bytes
+ * at a time, so a special byte must be seen in a block, in the tail, and
+ * on either side of a block's edge. */
+static void test_encode_string_places(void)
+{
+    static const unsigned char special[] = {'"',  '\\', 0,   0x1f,
+                                            '\n', 0x7f, 0xc3};
+    int failed = 0;
+    for (size_t k = 0; k < sizeof(special); k++)
+        for (size_t n = 1; n <= 40; n++)
+            for (size_t at = 0; at < n; at++) {
+                char s[48];
+                memset(s, 'a', n);
+                s[at] = (char)special[k];
+                if (special[k] == 0xc3) { /* a whole UTF-8 sequence */
+                    if (at + 1 >= n)
+                        continue;
+                    s[at + 1] = (char)0xa9;
+                }
+                json_t *a = json_array();
+                json_array_append_new(a, json_stringn(s, n));
+                size_t len = 0;
+                char *got = record_encode(a, &len);
+                char *want = json_dumps(a, JSON_COMPACT);
+                if (!got || !want || len != strlen(want) ||
+                    strcmp(got, want) != 0)
+                    failed++;
+                free(got);
+                free(want);
+                json_decref(a);
+            }
+    CHECK_INT_EQ(failed, 0);
+}
+
 /* record_encode() against json_dumps() on what trips writers up: every
  * control character, NUL inside strings and keys, keys that sort by bytes
  * and by length, the integer extremes, reals of every shape, empty and
@@ -410,6 +445,7 @@ int main(void)
     test_ownership();
     test_encode_exact();
     test_encode_as_jansson();
+    test_encode_string_places();
     test_round_trip();
     test_decode();
     test_keys();
