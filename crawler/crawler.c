@@ -919,7 +919,7 @@ int crawler_run(struct crawler *c)
     uv_signal_start(&c->sig_int, on_uv_signal, SIGINT);
     uv_signal_start(&c->sig_term, on_uv_signal, SIGTERM);
     c->worker =
-        worker_start(&c->loop, on_job_work, on_job_done, on_job_release, c);
+        worker_start(&c->loop, 0, on_job_work, on_job_done, on_job_release, c);
     pump(c);
     int rc = uv_run(&c->loop, UV_RUN_DEFAULT);
     if (rc != 0)

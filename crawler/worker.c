@@ -1,19 +1,28 @@
 /* SPDX-License-Identifier: MIT */
-/* One thread, two FIFO lists under one mutex: "in" (submitted, not worked)
- * and "out" (worked, not delivered). Both directions go by batches, since
- * on a machine whose cores are busy (the loop, the worker, a local server)
- * every wake-up of a sleeping thread costs more than reading a small
- * document: submitted jobs go in once WORKER_BATCH of them are waiting,
- * WORKER_BATCH_MS after the first of them, or when the caller has nothing
- * else to do (worker_flush()); the worker takes all that is in at once,
- * puts out all it worked at once, and wakes the loop through a
- * uv_async_t, which coalesces further. */
+/* A few threads (one per core, at most WORKER_THREADS_MAX) and two FIFO
+ * lists under one mutex: "queue" (handed over, not delivered, in
+ * submission order, with a cursor at the first job no thread has taken)
+ * and "out" (worked, not delivered). A thread takes up to WORKER_BATCH
+ * jobs from the cursor, works them without the lock, marks them worked,
+ * and moves the worked jobs at the head of the queue to "out": so jobs
+ * come back in order even when a later batch is done first.
+ *
+ * Both directions go by batches, since on a machine whose cores are busy
+ * (the loop, the worker, a local server) every wake-up of a sleeping
+ * thread costs more than reading a small document: submitted jobs go in
+ * once WORKER_BATCH of them are waiting, WORKER_BATCH_MS after the first
+ * of them, or when the caller has nothing else to do (worker_flush()); a
+ * batch wakes one thread, which wakes another only when more is left
+ * than it took (a catalog of plain Items keeps one thread busy, one of
+ * models all of them); and the loop is woken through a uv_async_t, which
+ * coalesces further. */
 #include <config.h>
 
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "crawler/worker.h"
 #include "src/log.h"
@@ -22,6 +31,7 @@
 
 #define WORKER_BATCH 32
 #define WORKER_BATCH_MS 20
+#define WORKER_THREADS_MAX 4
 
 struct job_list {
     struct worker_job *head, *tail;
@@ -31,12 +41,15 @@ struct worker {
     uv_async_t async;
     uv_check_t check;
     uv_timer_t timer; /* WORKER_BATCH_MS after a batch began */
-    pthread_t thread;
+    pthread_t threads[WORKER_THREADS_MAX];
+    unsigned n_threads;
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    struct job_list in, out;
-    struct job_list freed; /* done with: for release() on the thread */
-    bool is_waiting;       /* the worker sleeps on cv */
+    struct job_list queue;     /* handed over, not delivered */
+    struct worker_job *cursor; /* in queue: the first job not taken */
+    struct job_list out;
+    struct job_list freed; /* done with: for release() on a thread */
+    unsigned n_waiting;    /* threads asleep on cv */
     bool is_stopping;
     worker_fn work, done, release;
     void *ctx;
@@ -87,32 +100,72 @@ static void release_all(struct worker *w, struct worker_job *j)
     }
 }
 
+/* Up to WORKER_BATCH jobs from the cursor on, and their count (w->mu
+ * held). Their next pointers stay put until they are worked. */
+static struct worker_job *take_jobs(struct worker *w, size_t *n)
+{
+    struct worker_job *first = w->cursor, *j = first;
+    *n = 0;
+    while (j && *n < WORKER_BATCH) {
+        j = j->next;
+        (*n)++;
+    }
+    w->cursor = j;
+    return first;
+}
+
+/* Mark n jobs from first worked, and move the worked jobs at the head of
+ * the queue to out (w->mu held). Whether any moved. */
+static bool finish_jobs(struct worker *w, struct worker_job *first, size_t n)
+{
+    for (struct worker_job *j = first; n-- > 0; j = j->next)
+        j->is_worked = true;
+    struct worker_job *head = w->queue.head, *last = NULL;
+    for (struct worker_job *j = head; j && j != w->cursor && j->is_worked;
+         j = j->next)
+        last = j;
+    if (!last)
+        return false;
+    w->queue.head = last->next;
+    if (!w->queue.head)
+        w->queue.tail = NULL;
+    last->next = NULL;
+    struct job_list done = {head, last};
+    list_append(&w->out, &done);
+    return true;
+}
+
 static void *worker_main(void *arg)
 {
     struct worker *w = arg;
     pthread_mutex_lock(&w->mu);
     for (;;) {
-        while (!w->in.head && !w->freed.head && !w->is_stopping) {
-            w->is_waiting = true;
+        while (!w->cursor && !w->freed.head && !w->is_stopping) {
+            w->n_waiting++;
             pthread_cond_wait(&w->cv, &w->mu);
-            w->is_waiting = false;
+            w->n_waiting--;
         }
-        struct job_list done = {w->in.head, w->in.tail};
-        w->in.head = w->in.tail = NULL;
+        size_t n;
+        struct worker_job *first = take_jobs(w, &n);
         struct worker_job *freed = list_take(&w->freed);
-        if (!done.head && !freed)
+        if (!first && !freed)
             break;
+        if (w->cursor && w->n_waiting > 0)
+            pthread_cond_signal(&w->cv); /* more than this thread took */
         pthread_mutex_unlock(&w->mu);
         release_all(w, freed);
-        for (struct worker_job *j = done.head; j; j = j->next)
+        struct worker_job *j = first;
+        for (size_t i = 0; i < n; i++) {
             w->work(w->ctx, j);
+            if (i + 1 < n) /* the last one's next may be changing */
+                j = j->next;
+        }
         pthread_mutex_lock(&w->mu);
-        if (!done.head)
-            continue;
-        list_append(&w->out, &done);
-        pthread_mutex_unlock(&w->mu);
-        uv_async_send(&w->async);
-        pthread_mutex_lock(&w->mu);
+        if (n > 0 && finish_jobs(w, first, n)) {
+            pthread_mutex_unlock(&w->mu);
+            uv_async_send(&w->async);
+            pthread_mutex_lock(&w->mu);
+        }
     }
     pthread_mutex_unlock(&w->mu);
     return NULL;
@@ -125,10 +178,14 @@ static void flush(struct worker *w)
         return;
     uv_timer_stop(&w->timer);
     w->n_batch = 0;
+    for (struct worker_job *j = w->batch.head; j; j = j->next)
+        j->is_worked = false;
     pthread_mutex_lock(&w->mu);
     list_append(&w->freed, &w->spent);
-    list_append(&w->in, &w->batch);
-    bool is_waiting = w->is_waiting;
+    if (!w->cursor)
+        w->cursor = w->batch.head;
+    list_append(&w->queue, &w->batch);
+    bool is_waiting = w->n_waiting > 0;
     pthread_mutex_unlock(&w->mu);
     if (is_waiting)
         pthread_cond_signal(&w->cv);
@@ -192,8 +249,34 @@ static void close_handles(struct worker *w)
     uv_close((uv_handle_t *)&w->timer, on_closed);
 }
 
-struct worker *worker_start(uv_loop_t *loop, worker_fn work, worker_fn done,
-                            worker_fn release, void *ctx)
+/* n, or for 0 one per online core; at most WORKER_THREADS_MAX. */
+static unsigned thread_count(unsigned n)
+{
+    if (n == 0) {
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        n = cores > 0 ? (unsigned)cores : 1;
+    }
+    return n < WORKER_THREADS_MAX ? n : WORKER_THREADS_MAX;
+}
+
+/* Start up to n threads; false (with a warning) when not even one. */
+static bool start_threads(struct worker *w, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++) {
+        int err = thread_start(&w->threads[i], "stacml-read", worker_main, w);
+        if (err != 0) {
+            if (i == 0)
+                log_warn("no worker thread (%s): documents are read in line",
+                         strerror(err));
+            break;
+        }
+        w->n_threads++;
+    }
+    return w->n_threads > 0;
+}
+
+struct worker *worker_start(uv_loop_t *loop, unsigned n_threads, worker_fn work,
+                            worker_fn done, worker_fn release, void *ctx)
 {
     struct worker *w = xcalloc(1, sizeof(*w));
     w->work = work;
@@ -213,10 +296,7 @@ struct worker *worker_start(uv_loop_t *loop, worker_fn work, worker_fn done,
     w->timer.data = w;
     pthread_mutex_init(&w->mu, NULL);
     pthread_cond_init(&w->cv, NULL);
-    int err = thread_start(&w->thread, "stacml-read", worker_main, w);
-    if (err != 0) {
-        log_warn("no worker thread (%s): documents are read in line",
-                 strerror(err));
+    if (!start_threads(w, thread_count(n_threads))) {
         pthread_cond_destroy(&w->cv);
         pthread_mutex_destroy(&w->mu);
         close_handles(w);
@@ -245,12 +325,13 @@ void worker_stop(struct worker *w)
     flush(w);
     pthread_mutex_lock(&w->mu);
     w->is_stopping = true;
-    pthread_cond_signal(&w->cv);
+    pthread_cond_broadcast(&w->cv);
     pthread_mutex_unlock(&w->mu);
-    /* The thread works off what is in before it ends. */
-    pthread_join(w->thread, NULL);
+    /* The threads work off what is in before they end. */
+    for (unsigned i = 0; i < w->n_threads; i++)
+        pthread_join(w->threads[i], NULL);
     deliver(w);
-    /* The thread is gone: what was given back since is released here. */
+    /* The threads are gone: what was given back since is released here. */
     release_all(w, list_take(&w->freed));
     release_all(w, list_take(&w->spent));
     pthread_cond_destroy(&w->cv);

@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests of the worker thread: jobs come back in submission order,
- * work and release run on the worker thread and done on the loop thread,
- * a lone job is not held back for long, and stopping delivers and
- * releases everything. */
+/* Unit tests of the worker threads: jobs come back in submission order
+ * (also when several threads work them and a later batch is done first),
+ * work and release run on worker threads and done on the loop thread, a
+ * lone job is not held back for long, and stopping delivers and releases
+ * everything. */
 #include <config.h>
 
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <uv.h>
 
 #include "crawler/worker.h"
@@ -18,6 +20,7 @@ struct job {
     struct worker_job link; /* first */
     int n;
     bool worked_off_loop;
+    pthread_t worked_by;
     int *buf; /* made by work(), freed by release() */
 };
 
@@ -33,6 +36,8 @@ struct ctx {
     int bad_order;
     int bad_thread;
     int stop_after; /* stop the worker from done() at this count */
+    pthread_t workers[8];
+    int n_workers; /* distinct threads seen in done() */
     uv_timer_t timeout;
 };
 
@@ -41,6 +46,10 @@ static void on_work(void *arg, struct worker_job *wj)
     struct ctx *c = arg;
     struct job *j = (struct job *)wj;
     j->worked_off_loop = !pthread_equal(pthread_self(), c->loop_thread);
+    j->worked_by = pthread_self();
+    /* Some jobs take long, so that other threads overtake them. */
+    if (j->n % 50 == 7)
+        usleep(2000);
     j->buf = xmalloc(64 * sizeof(int));
     j->buf[0] = j->n;
 }
@@ -54,6 +63,11 @@ static void on_done(void *arg, struct worker_job *wj)
     c->bad_order += j->n != c->next_done || j->buf[0] != j->n;
     c->bad_thread +=
         !j->worked_off_loop || !pthread_equal(pthread_self(), c->loop_thread);
+    int k = 0;
+    while (k < c->n_workers && !pthread_equal(c->workers[k], j->worked_by))
+        k++;
+    if (k == c->n_workers && k < 8)
+        c->workers[c->n_workers++] = j->worked_by;
     c->next_done++;
     c->n_done++;
     worker_give_back(c->w, wj);
@@ -97,14 +111,14 @@ static void submit(struct ctx *c, int n)
 }
 
 /* Many jobs in waves: all come back, in order, and are released, most of
- * them on the worker thread. */
-static void test_order(void)
+ * them on worker threads; with several threads, more than one works. */
+static void test_order(unsigned n_threads)
 {
     uv_loop_t loop;
     struct ctx c = {
         .loop_thread = pthread_self(), .stop_after = 5000, .n_total = 5000};
     uv_loop_init(&loop);
-    c.w = worker_start(&loop, on_work, on_done, on_release, &c);
+    c.w = worker_start(&loop, n_threads, on_work, on_done, on_release, &c);
     CHECK(c.w != NULL);
     if (!c.w)
         return;
@@ -119,6 +133,10 @@ static void test_order(void)
     CHECK_INT_EQ(c.bad_thread, 0);
     CHECK_INT_EQ(c.n_released, 5000);
     CHECK(c.n_released_off_loop >= 4900);
+    if (n_threads == 1)
+        CHECK_INT_EQ(c.n_workers, 1);
+    else
+        CHECK(c.n_workers > 1 && c.n_workers <= (int)n_threads);
     CHECK_INT_EQ(uv_loop_close(&loop), 0);
 }
 
@@ -129,7 +147,7 @@ static void test_lone_job(void)
     uv_loop_t loop;
     struct ctx c = {.loop_thread = pthread_self(), .stop_after = 1};
     uv_loop_init(&loop);
-    c.w = worker_start(&loop, on_work, on_done, on_release, &c);
+    c.w = worker_start(&loop, 2, on_work, on_done, on_release, &c);
     if (!c.w)
         return;
     uv_timer_init(&loop, &c.timeout);
@@ -148,7 +166,7 @@ static void test_stop_pending(void)
     uv_loop_t loop;
     struct ctx c = {.loop_thread = pthread_self(), .stop_after = -1};
     uv_loop_init(&loop);
-    c.w = worker_start(&loop, on_work, on_done, on_release, &c);
+    c.w = worker_start(&loop, 2, on_work, on_done, on_release, &c);
     if (!c.w)
         return;
     for (int i = 0; i < 10; i++)
@@ -165,7 +183,8 @@ static void test_stop_pending(void)
 
 int main(void)
 {
-    test_order();
+    test_order(1);
+    test_order(3);
     test_lone_job();
     test_stop_pending();
     worker_stop(NULL);
