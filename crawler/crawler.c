@@ -217,8 +217,16 @@ static void push_one(struct crawler *c, const struct frontier_entry *e,
 {
     bool deep_ok = c->opt.max_depth < 0 || e->depth < c->opt.max_depth;
     bool lateral = rel == LINK_REL_NEXT;
-    if (!follow_rel(rel, is_model) || (!lateral && !deep_ok))
+    if (!follow_rel(rel, is_model))
         return;
+    if (!lateral && !deep_ok) {
+        /* What lies beyond is unknown: nothing of this source may be
+         * called gone on the strength of this run. */
+        c->stats.depth_dropped++;
+        if (c->hooks.depth_limited)
+            c->hooks.depth_limited(c->hooks.ctx, e->source);
+        return;
+    }
     if (rel == LINK_REL_TRAIN || rel == LINK_REL_VALIDATION ||
         rel == LINK_REL_TEST)
         frontier_push(c->datasets, url, e->source, e->depth + 1,

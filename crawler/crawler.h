@@ -145,6 +145,10 @@ struct crawler_hooks {
     /* A source reached its request budget: its remaining documents are
      * dropped. Called once per source. May be NULL. */
     void (*budget)(void *ctx, const char *source);
+    /* A link of a document of source was not followed because of
+     * --max-depth: the source was not crawled completely. Called for every
+     * such link. May be NULL. */
+    void (*depth_limited)(void *ctx, const char *source);
     /* A training-data link whose target the walk already fetched: return
      * true to have it fetched again as a dataset (its dataset record could
      * not be made the first time). May be NULL. */
@@ -168,6 +172,7 @@ struct crawler_stats {
     size_t robots_blocked;   /* documents robots.txt refused */
     size_t robots_fetched;   /* robots.txt files read */
     size_t budget_dropped;   /* not fetched: their source's budget ran out */
+    size_t depth_dropped;    /* links not followed: past --max-depth */
     bool interrupted;
     bool hook_error;
 };

@@ -555,6 +555,12 @@ static void on_budget(void *ctx, const char *source)
     json_object_set_new(h->incomplete, source, json_true());
 }
 
+static void on_depth_limited(void *ctx, const char *source)
+{
+    struct harvest *h = ctx;
+    json_object_set_new(h->incomplete, source, json_true());
+}
+
 static bool on_refetch_dataset(void *ctx, const char *url)
 {
     struct harvest *h = ctx;
@@ -740,6 +746,8 @@ static void save_summary(struct harvest *h, const struct seeds *seeds,
                         json_integer((json_int_t)st->prescanned));
     json_object_set_new(sum, "plain_containers",
                         json_integer((json_int_t)st->plain_containers));
+    json_object_set_new(sum, "depth_dropped",
+                        json_integer((json_int_t)st->depth_dropped));
     json_object_set_new(sum, "insecure", json_boolean(h->insecure));
     char *text = json_dumps(sum, JSON_COMPACT);
     index_put_meta(h->ix, "last_harvest", text);
@@ -847,6 +855,11 @@ static void print_summary(const struct harvest *h,
                 "stacml: %zu queued documents left unfetched "
                 "(--max-docs or interrupted)\n",
                 st->queued_left);
+    if (st->depth_dropped)
+        fprintf(stderr,
+                "stacml: %zu links past --max-depth not followed; nothing "
+                "of their sources is marked gone\n",
+                st->depth_dropped);
     size_t show = h->n_failures < 20 ? h->n_failures : 20;
     for (size_t i = 0; i < show; i++) {
         char *u = text_safe(h->failures[i].url, 0);
@@ -1336,6 +1349,7 @@ static int run_crawl(struct harvest *h, const struct crawler_options *opt,
         .unchanged = on_unchanged,
         .progress = h->progress ? on_progress : NULL,
         .budget = on_budget,
+        .depth_limited = on_depth_limited,
     };
     struct crawler *c = NULL;
     /* Which tables hold records already (those of a survey before this

@@ -93,4 +93,17 @@ start_api H2 --static "$T/www2" --faults "$T/half.json"
 "$STACML" --db "$T/h" -q harvest --retries 0 --gone-after 1 "http://127.0.0.1:$H2_PORT/catalog.json"
 check "failing server: nothing marked gone" \
     sh -c "'$STACML' --db '$T/h' export --include-gone | jq -e -s 'all(.[]; .gone == false)'"
+
+# A run cut short by --max-depth did not see what lies deeper: it marks
+# nothing gone, even with --gone-after 1, and says why.
+"$STACML" --db "$T/d" -q harvest "$BASE/catalog.json"
+n_full=$("$STACML" --db "$T/d" export | wc -l)
+"$STACML" --db "$T/d" harvest --max-depth 1 --gone-after 1 "$BASE/catalog.json" 2>"$T/depth.err"
+check_eq "--max-depth run: exit 0" "$?" 0
+check "--max-depth run: links not followed are reported" grep -q 'past --max-depth not followed' "$T/depth.err"
+check_eq "--max-depth run: every record still there" "$("$STACML" --db "$T/d" export | wc -l)" "$n_full"
+check "--max-depth run: nothing marked gone" \
+    sh -c "'$STACML' --db '$T/d' export --include-gone | jq -e -s 'all(.[]; .gone == false and .missed == 0)'"
+check "stats: depth_dropped counted" \
+    sh -c "'$STACML' --db '$T/d' stats --format json | jq -e '.last_harvest.depth_dropped > 0'"
 e2e_finish
