@@ -756,6 +756,8 @@ static void reuse(struct crawler *c, struct frontier_entry *e,
         c->stats.resumed++;
     else
         c->stats.unchanged++;
+    if (c->hooks.fetched)
+        c->hooks.fetched(c->hooks.ctx, e->source);
     if (c->hooks.unchanged)
         c->hooks.unchanged(c->hooks.ctx, e->url, e->source, p->is_model,
                            is_resumed);
@@ -881,6 +883,8 @@ static void on_fetch_done(void *ctx, void *data, const struct fetch_result *r)
     } else {
         c->stats.fetched++;
         c->stats.bytes += r->body_len;
+        if (c->hooks.fetched)
+            c->hooks.fetched(c->hooks.ctx, e->source);
         handle_body(c, e, r);
     }
     frontier_done(c->frontier, e);

@@ -139,6 +139,10 @@ struct crawler_hooks {
      * recorded for it still holds. May be NULL. */
     void (*unchanged)(void *ctx, const char *url, const char *source,
                       bool is_model, bool is_resumed);
+    /* A document of source came in: fetched with a body, answered 304,
+     * or fetched already by the run being resumed (robots.txt files and
+     * failures are not counted). May be NULL. */
+    void (*fetched)(void *ctx, const char *source);
     /* Called about twice a second while the crawl runs, with the counters
      * so far and the documents still queued. May be NULL. */
     void (*progress)(void *ctx, const struct crawler_stats *st, size_t queued);

@@ -42,6 +42,7 @@ enum crawl_flag {
     CRAWL_F_MODEL = 1u << 0,   /* the document is a model record */
     CRAWL_F_API = 1u << 1,     /* the document is a STAC API landing page */
     CRAWL_F_DATASET = 1u << 2, /* a dataset record was made of it */
+    CRAWL_F_ITEM = 1u << 3,    /* the document is a STAC Item */
 };
 
 /* Free the strings of a crawl_state filled by index_get_crawl(). */

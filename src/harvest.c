@@ -116,6 +116,8 @@ struct harvest {
     size_t models_stored;
     size_t datasets_stored;
     json_t *datasets_done; /* URL -> true: dataset records made this run */
+    json_t *models_done;   /* URL -> true: model records counted this run */
+    int64_t run_started;   /* when the run began (a resumed one, earlier) */
     json_t *unreachable;   /* URL -> reason: dataset links that failed */
     json_t *apis;          /* how each STAC API was harvested */
     bool insecure;
@@ -387,12 +389,23 @@ static int store_record(struct harvest *h, enum index_table table,
     return rc;
 }
 
+/* The first time this run that url counts as a model record: an API's
+ * sampled items come again in its walk, and the same record must not be
+ * counted twice. */
+static bool first_model(struct harvest *h, const char *url)
+{
+    if (json_object_get(h->models_done, url))
+        return false;
+    json_object_set_new(h->models_done, url, json_true());
+    return true;
+}
+
 static int store_model(struct harvest *h, const struct crawler_doc *d,
-                       unsigned exts, const struct prepared *p)
+                       unsigned exts, const struct prepared *p, bool is_first)
 {
     bool is_new = false, is_changed = false;
     int rc = store_record(h, INDEX_MODELS, d, exts, p, &is_new, &is_changed);
-    if (rc == 0) {
+    if (rc == 0 && is_first) {
         h->models_stored++;
         h->models_new += is_new;
         h->models_changed += is_changed;
@@ -405,9 +418,10 @@ static int store_dataset(struct harvest *h, const struct crawler_doc *d,
                          const struct prepared *p)
 {
     bool is_new, is_changed;
+    bool is_first = !json_object_get(h->datasets_done, d->url);
     int rc = store_record(h, INDEX_DATASETS, d, 0, p, &is_new, &is_changed);
     if (rc == 0) {
-        h->datasets_stored++;
+        h->datasets_stored += is_first;
         json_object_set_new(h->datasets_done, d->url, json_true());
         log_info("dataset: %s", d->url);
     }
@@ -436,13 +450,23 @@ static void source_count(struct harvest *h, const char *source,
         json_integer(json_integer_value(json_object_get(e, what)) + 1));
 }
 
+/* A model record of source, at url, in the per-source counters. */
+static void count_model(struct harvest *h, const char *source, const char *url,
+                        bool is_item)
+{
+    source_count(h, source, "models");
+    if (is_item)
+        source_count(h, source, "model_items");
+    json_t *where = json_object_get(source_entry(h, source), "where");
+    if (json_array_size(where) < 5)
+        json_array_append_new(where, json_string(url));
+}
+
 /* on_document(), with what on_prepare() made of d, if anything. */
 static int store_document(struct harvest *h, const struct crawler_doc *d,
                           const struct prepared *p)
 {
     int rc;
-    if (!d->embedded)
-        source_count(h, d->source, "documents");
     unsigned exts = p ? p->exts : detect_document(d->json);
     if (!d->embedded) {
         struct crawl_state st = {
@@ -454,6 +478,7 @@ static int store_document(struct harvest *h, const struct crawler_doc *d,
             .run = h->run,
             .flags = ((exts & EXT_MODEL_MASK) ? CRAWL_F_MODEL : 0) |
                      (d->is_api ? CRAWL_F_API : 0) |
+                     (d->kind == STAC_KIND_ITEM ? CRAWL_F_ITEM : 0) |
                      ((exts & EXT_TDML) || d->dataset ? CRAWL_F_DATASET : 0),
             .links = (char *)d->links,
         };
@@ -469,20 +494,18 @@ static int store_document(struct harvest *h, const struct crawler_doc *d,
     /* Every tdml document is a dataset, and so is every target of a
      * model's training link, tdml or not. */
     if (is_dataset_doc(d, exts)) {
-        source_count(h, d->source, "datasets");
+        if (!json_object_get(h->datasets_done, d->url))
+            source_count(h, d->source, "datasets");
         rc = store_dataset(h, d, p);
         if (rc != 0)
             return rc;
     }
     if (!is_model)
         return 0;
-    source_count(h, d->source, "models");
-    if (d->kind == STAC_KIND_ITEM)
-        source_count(h, d->source, "model_items");
-    json_t *where = json_object_get(source_entry(h, d->source), "where");
-    if (json_array_size(where) < 5)
-        json_array_append_new(where, json_string(d->url));
-    rc = store_model(h, d, exts & EXT_MODEL_MASK, p);
+    bool is_first = first_model(h, d->url);
+    if (is_first)
+        count_model(h, d->source, d->url, d->kind == STAC_KIND_ITEM);
+    rc = store_model(h, d, exts & EXT_MODEL_MASK, p, is_first);
     /* The crawler's CRAWLER_EXT_* bits are the index's EXT_* bits. */
     return rc != 0 ? rc : (int)(exts & EXT_MODEL_MASK);
 }
@@ -514,21 +537,46 @@ static bool on_prior(void *ctx, const char *url, struct crawler_prior *p)
     return true;
 }
 
+/* A model record written by the run being resumed, before it stopped:
+ * new or changed in this run if its stamps say so. */
+static void count_resumed(struct harvest *h, const char *url)
+{
+    int64_t first_seen, last_changed;
+    if (history_stamps(h->ix, INDEX_MODELS, url, &first_seen, &last_changed) !=
+        0)
+        return;
+    if (first_seen >= h->run_started)
+        h->models_new++;
+    else if (last_changed >= h->run_started)
+        h->models_changed++;
+}
+
 static void on_unchanged(void *ctx, const char *url, const char *source,
                          bool is_model, bool is_resumed)
 {
     struct harvest *h = ctx;
-    if (is_resumed)
-        return; /* recorded already by this very run */
+    (void)is_model;
     /* h->prior is this URL's state: the crawler looked it up just now. The
      * crawl state itself stays as the last full fetch left it; only the
-     * records say that this run saw them. */
-    if ((h->prior.flags & CRAWL_F_MODEL) &&
-        history_touch(h->ix, INDEX_MODELS, url, h->run, h->now) == 0)
+     * records say that this run saw them (a resumed run's did already).
+     * Either way the source holds them this run, and counts them. */
+    unsigned flags = h->prior.flags;
+    if ((flags & CRAWL_F_MODEL) &&
+        (is_resumed ||
+         history_touch(h->ix, INDEX_MODELS, url, h->run, h->now) == 0) &&
+        first_model(h, url)) {
         h->models_stored++;
-    if ((h->prior.flags & CRAWL_F_DATASET) &&
-        history_touch(h->ix, INDEX_DATASETS, url, h->run, h->now) == 0)
+        count_model(h, source, url, (flags & CRAWL_F_ITEM) != 0);
+        if (is_resumed)
+            count_resumed(h, url);
+    }
+    if ((flags & CRAWL_F_DATASET) &&
+        (is_resumed ||
+         history_touch(h->ix, INDEX_DATASETS, url, h->run, h->now) == 0) &&
+        !json_object_get(h->datasets_done, url)) {
         json_object_set_new(h->datasets_done, url, json_true());
+        source_count(h, source, "datasets");
+    }
 }
 
 /* The live progress line, on a terminal only: it is rewritten in place and
@@ -553,6 +601,11 @@ static void on_budget(void *ctx, const char *source)
     struct harvest *h = ctx;
     json_object_set_new(source_entry(h, source), "budget", json_true());
     json_object_set_new(h->incomplete, source, json_true());
+}
+
+static void on_fetched(void *ctx, const char *source)
+{
+    source_count(ctx, source, "documents");
 }
 
 static void on_depth_limited(void *ctx, const char *source)
@@ -699,6 +752,23 @@ static const char *outcome_name(int status)
     default:
         return "error";
     }
+}
+
+/* What `runs` shows of a run that has just begun, until its summary
+ * replaces it: one killed on the way stays listed as unfinished. */
+static void record_unfinished(struct harvest *h, const struct seeds *seeds)
+{
+    char t0[32];
+    iso_time(h->run_started, t0, sizeof(t0));
+    json_t *seed_arr = json_array();
+    for (size_t i = 0; i < seeds->n; i++)
+        json_array_append_new(seed_arr, json_string(seeds->v[i]));
+    json_t *sum =
+        json_pack("{s:I, s:s, s:o, s:s}", "run", (json_int_t)h->run, "started",
+                  t0, "seeds", seed_arr, "outcome", "unfinished");
+    history_run_record(h->ix, h->run, sum);
+    json_decref(sum);
+    index_commit(h->ix);
 }
 
 static void save_summary(struct harvest *h, const struct seeds *seeds,
@@ -1350,6 +1420,7 @@ static int run_crawl(struct harvest *h, const struct crawler_options *opt,
         .progress = h->progress ? on_progress : NULL,
         .budget = on_budget,
         .depth_limited = on_depth_limited,
+        .fetched = on_fetched,
     };
     struct crawler *c = NULL;
     /* Which tables hold records already (those of a survey before this
@@ -1455,6 +1526,7 @@ int cmd_harvest(struct cli *cli, int argc, char **argv)
     struct credentials cred = {0};
     struct harvest *h = xcalloc(1, sizeof(*h));
     h->datasets_done = json_object();
+    h->models_done = json_object();
     h->unreachable = json_object();
     h->apis = json_array();
     h->incomplete = json_object();
@@ -1514,11 +1586,14 @@ int cmd_harvest(struct cli *cli, int argc, char **argv)
     }
     char *sig = run_signature(&seeds, &opt);
     h->has_priors = index_count_crawl(h->ix) > 0;
-    h->run = history_run_begin(h->ix, sig, started, &h->is_resume);
+    h->run =
+        history_run_begin(h->ix, sig, started, &h->is_resume, &h->run_started);
     free(sig);
     if (h->is_resume && cli->verbosity >= 0)
         fprintf(stderr, "stacml: resuming run %lld, which did not finish\n",
                 (long long)h->run);
+    if (!h->is_resume)
+        record_unfinished(h, &seeds);
     clock_gettime(CLOCK_MONOTONIC, &t0);
     h->t0 = t0;
     h->progress = cli->verbosity >= 0 && isatty(STDERR_FILENO);
@@ -1533,9 +1608,10 @@ int cmd_harvest(struct cli *cli, int argc, char **argv)
     discover_harvested(h->ix, h->registry_harvest, h->sources, h->now);
     status = rc != 0 && !st.hook_error ? EXIT_INDEX
                                        : exit_status_of(h, &st, n_sources);
-    save_summary(h, &seeds, &st, started, status);
+    save_summary(h, &seeds, &st, h->run_started, status);
     if (status == EXIT_INTERRUPTED || status == EXIT_INDEX)
-        ; /* the run stays open: the next one with the same seeds resumes */
+        /* The run stays open: the next one with the same seeds resumes. */
+        history_run_record(h->ix, h->run, h->summary);
     else
         history_run_end(h->ix, h->run, h->summary);
     if (index_commit(h->ix) != 0) {
@@ -1549,6 +1625,7 @@ int cmd_harvest(struct cli *cli, int argc, char **argv)
 out:
     index_close(h->ix);
     json_decref(h->datasets_done);
+    json_decref(h->models_done);
     json_decref(h->unreachable);
     json_decref(h->apis);
     json_decref(h->incomplete);

@@ -170,7 +170,7 @@ size_t history_mark_gone(struct index *ix, const char *source, int64_t run,
 }
 
 int64_t history_run_begin(struct index *ix, const char *signature, int64_t now,
-                          bool *is_resume)
+                          bool *is_resume, int64_t *started)
 {
     char *text = NULL;
     json_t *cur = NULL;
@@ -182,6 +182,8 @@ int64_t history_run_begin(struct index *ix, const char *signature, int64_t now,
     *is_resume = cur && id > 0 &&
                  !json_is_true(json_object_get(cur, "finished")) && sig &&
                  strcmp(sig, signature) == 0;
+    json_t *t0 = json_object_get(cur, "started");
+    *started = *is_resume && json_is_integer(t0) ? json_integer_value(t0) : now;
     if (!*is_resume) {
         id = id + 1;
         json_decref(cur);
@@ -196,16 +198,33 @@ int64_t history_run_begin(struct index *ix, const char *signature, int64_t now,
     return id;
 }
 
-void history_run_end(struct index *ix, int64_t run, const json_t *summary)
+void history_run_record(struct index *ix, int64_t run, const json_t *summary)
 {
     char key[64];
     snprintf(key, sizeof(key), HISTORY_RUN_PREFIX "%012lld", (long long)run);
     char *dump = json_dumps(summary, JSON_COMPACT);
     index_put_meta(ix, key, dump);
     free(dump);
+}
+
+void history_run_end(struct index *ix, int64_t run, const json_t *summary)
+{
+    history_run_record(ix, run, summary);
     json_t *cur = json_pack("{s:I, s:b}", "id", (json_int_t)run, "finished", 1);
-    dump = json_dumps(cur, JSON_COMPACT);
+    char *dump = json_dumps(cur, JSON_COMPACT);
     index_put_meta(ix, "run:current", dump);
     free(dump);
     json_decref(cur);
+}
+
+int history_stamps(struct index *ix, enum index_table table, const char *url,
+                   int64_t *first_seen, int64_t *last_changed)
+{
+    json_t *rec = stored(ix, table, url);
+    if (!rec)
+        return SM_E_NOTFOUND;
+    *first_seen = json_integer_value(json_object_get(rec, "first_seen"));
+    *last_changed = json_integer_value(json_object_get(rec, "last_changed"));
+    json_decref(rec);
+    return 0;
 }

@@ -66,12 +66,22 @@ size_t history_mark_gone(struct index *ix, const char *source, int64_t run,
 /* Start a run: a run left unfinished with the same signature (the seeds
  * and options that decide what is fetched) is resumed; otherwise a new
  * run number is taken. Committed at once, so a kill right after still
- * finds it. Returns the run number; *is_resume tells which. */
+ * finds it. Returns the run number; *is_resume tells which, and *started
+ * is when the run began (now, or when the run resumed began). */
 int64_t history_run_begin(struct index *ix, const char *signature, int64_t now,
-                          bool *is_resume);
+                          bool *is_resume, int64_t *started);
+
+/* Record run's summary (a JSON object, borrowed) and leave the run open:
+ * one just begun, or one interrupted, which the next run resumes. */
+void history_run_record(struct index *ix, int64_t run, const json_t *summary);
 
 /* Record the end of run with its summary (a JSON object, borrowed). */
 void history_run_end(struct index *ix, int64_t run, const json_t *summary);
+
+/* The first_seen and last_changed stamps of url's record: 0, or
+ * SM_E_NOTFOUND when there is none. */
+int history_stamps(struct index *ix, enum index_table table, const char *url,
+                   int64_t *first_seen, int64_t *last_changed);
 
 /* The "run/<number>" meta key prefix of the run summaries. */
 #define HISTORY_RUN_PREFIX "run/"

@@ -1354,23 +1354,28 @@ static int on_run(void *ctx, const char *key, const char *json, size_t len)
         free(text);
     } else {
         json_int_t id = 0, fetched = 0, unchanged = 0, failed = 0, mnew = 0,
-                   mchanged = 0, gone = 0, status = 0;
+                   mchanged = 0, gone = 0, status = -1;
         const char *t0 = "?", *t1 = "?";
-        json_unpack(run, "{s?I, s?s, s?s, s?I, s?I, s?I, s?I, s?I, s?I, s?i}",
+        json_unpack(run, "{s?I, s?s, s?s, s?I, s?I, s?I, s?I, s?I, s?I, s?I}",
                     "run", &id, "started", &t0, "finished", &t1, "fetched",
                     &fetched, "unchanged", &unchanged, "failed", &failed,
                     "models_new", &mnew, "models_changed", &mchanged, "gone",
                     &gone, "exit_status", &status);
+        if (strcmp(t1, "?") == 0)
+            t1 = "(unfinished)";
         if (r->n == 0)
             printf("%5s  %-20s  %-20s  %8s  %9s  %6s  %5s  %7s  %4s  %4s  %s\n",
                    "RUN", "STARTED", "FINISHED", "FETCHED", "UNCHANGED",
                    "FAILED", "NEW", "CHANGED", "GONE", "EXIT", "SEEDS");
+        char exit_text[16] = "-"; /* a run killed on the way */
+        if (status >= 0)
+            snprintf(exit_text, sizeof(exit_text), "%d", (int)status);
         printf("%5" JSON_INTEGER_FORMAT "  %-20s  %-20s  %8" JSON_INTEGER_FORMAT
                "  %9" JSON_INTEGER_FORMAT "  %6" JSON_INTEGER_FORMAT
                "  %5" JSON_INTEGER_FORMAT "  %7" JSON_INTEGER_FORMAT
-               "  %4" JSON_INTEGER_FORMAT "  %4d  ",
+               "  %4" JSON_INTEGER_FORMAT "  %4s  ",
                id, t0, t1, fetched, unchanged, failed, mnew, mchanged, gone,
-               (int)status);
+               exit_text);
         size_t i;
         const json_t *s;
         json_array_foreach (json_object_get(run, "seeds"), i, s) {

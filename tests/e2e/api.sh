@@ -19,6 +19,10 @@ start_api F --world "$WORLD"
 check_eq "filter: exit status" "$?" 0
 check "filter: strategy reported" grep -q "strategy filter" "$T/f.err"
 check_eq "filter: every model found" "$(count "$T/f")" 92
+check "filter: each model counted once (summary, runs, stats)" sh -c "
+    grep -q ' 92 model records' '$T/f.err' &&
+    '$STACML' --db '$T/f' runs --format json | jq -e '.[0].models == 92 and .[0].models_new == 92' >/dev/null &&
+    '$STACML' --db '$T/f' stats --format json | jq -e '.last_harvest.models == 92'"
 check "filter: the deep model is found" sh -c "'$STACML' --db '$T/f' export | grep -q deep-000499"
 check_eq "filter: plain collection costs one request" \
     "$(requests "$F_LOG" '^/collections/plain/items')" 1
@@ -58,6 +62,8 @@ start_api N --world "$WORLD" --no-filter
 check_eq "per-collection: exit status" "$?" 0
 check "per-collection: summary" grep -q "strategy per-collection; 8 collections: 4 walked (declared), 2 walked (sample held a model), 2 sampled and skipped" "$T/n.err"
 check_eq "per-collection: models" "$(count "$T/n")" 91
+check "per-collection: sampled items walked again are counted once" \
+    sh -c "'$STACML' --db '$T/n' runs --format json | jq -e '.[0].models == 91 and .[0].models_new == 91'"
 check "per-collection: the deep model is missed (sampling)" \
     sh -c "! '$STACML' --db '$T/n' export | grep -q deep-000499"
 check_eq "per-collection: plain collection costs one request" \

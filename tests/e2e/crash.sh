@@ -62,11 +62,19 @@ for step in 1100 1100; do
     check "index opens after kill -9 at +$step requests" "$STACML" --db "$T/db" stats
 done
 check_eq "killed twice mid-run" "$kills" 2
+"$STACML" --db "$T/db" runs --format json >"$T/runs.killed"
+check "runs: the killed run is listed, unfinished" \
+    jq -e 'length == 1 and .[0].run == 1 and .[0].outcome == "unfinished"' "$T/runs.killed"
 "$STACML" --db "$T/db" harvest --rate 800 "$BASE/catalog.json" 2>"$T/last.err"
 check_eq "resumed run completes" "$?" 0
 check "the run was resumed" grep -q "resuming run 1" "$T/last.err"
 check "documents done before the kills were not fetched again" \
     grep -Eq "[1-9][0-9]* resumed" "$T/last.err"
+"$STACML" --db "$T/db" runs --format json >"$T/runs.final"
+check "runs: the resumed run keeps its start and counts the models written before the kills as new" \
+    jq -e --slurpfile k "$T/runs.killed" \
+    'length == 1 and .[0].started == $k[0][0].started and .[0].models_new == 150 and .[0].models == 150 and .[0].exit_status == 0' \
+    "$T/runs.final"
 export_ref "$T/db" >"$T/final.jsonl"
 check_diff "final index equals an uninterrupted run's" "$T/final.jsonl" "$T/ref.jsonl"
 access_log_settle

@@ -106,4 +106,17 @@ check "--max-depth run: nothing marked gone" \
     sh -c "'$STACML' --db '$T/d' export --include-gone | jq -e -s 'all(.[]; .gone == false and .missed == 0)'"
 check "stats: depth_dropped counted" \
     sh -c "'$STACML' --db '$T/d' stats --format json | jq -e '.last_harvest.depth_dropped > 0'"
+
+# Two sources harvested again, every document answering 304: both are
+# still in the per-source summary, with their documents and models.
+mkdir -p "$T/www/copy"
+cp -R "$top_srcdir/seeds/examples/." "$T/www/copy/"
+"$STACML" --db "$T/two" -q harvest "$BASE/catalog.json" "$BASE/copy/catalog.json"
+"$STACML" --db "$T/two" harvest "$BASE/catalog.json" "$BASE/copy/catalog.json" 2>"$T/two.err"
+check "all-304 run: both sources in the summary" sh -c "
+    grep -q 'source $BASE/catalog.json: [1-9][0-9]* documents, [1-9][0-9]* models' '$T/two.err' &&
+    grep -q 'source $BASE/copy/catalog.json: [1-9][0-9]* documents, [1-9][0-9]* models' '$T/two.err'"
+check "all-304 run: both sources in stats" \
+    sh -c "'$STACML' --db '$T/two' stats --format json |
+        jq -e '.last_harvest.sources | length == 2 and all(.[]; .documents > 0 and .models > 0)'"
 e2e_finish

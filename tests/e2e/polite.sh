@@ -144,6 +144,8 @@ check_eq "SIGINT: exit status 130" "$?" 130
 check "SIGINT: summary printed" grep -q "stacml: harvest: " "$T/int.err"
 check "SIGINT: unfetched work reported" grep -q "left unfetched" "$T/int.err"
 check "SIGINT: index valid and readable" sh -c "'$STACML' --db '$T/d9' stats --format json | jq -e '.last_harvest.outcome == \"interrupted\"'"
+check "SIGINT: runs lists the run, interrupted, exit 130" \
+    sh -c "'$STACML' --db '$T/d9' runs --format json | jq -e 'length == 1 and .[0].outcome == \"interrupted\" and .[0].exit_status == 130'"
 "$STACML" --db "$T/d10" harvest --per-host 1 --rate 2 "$A/catalog.json" 2>/dev/null &
 pid=$!
 sleep 1
