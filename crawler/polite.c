@@ -22,6 +22,7 @@
 struct host_rules {
     bool is_ready;         /* robots.txt read (or not to be read) */
     struct robots *robots; /* NULL: allow all */
+    char *unreachable;     /* why robots.txt could not be read, or NULL */
 };
 
 void polite_host_free(void *p)
@@ -30,6 +31,7 @@ void polite_host_free(void *p)
     if (!hr)
         return;
     robots_free(hr->robots);
+    free(hr->unreachable);
     free(hr);
 }
 
@@ -86,9 +88,19 @@ bool polite_admit(struct crawler *c, struct frontier_entry *e)
         robots_allowed(hr->robots, path_of(e->url)))
         return true;
     c->stats.robots_blocked++;
-    crawler_report_failure(c, e, SM_E_DENIED, 0,
-                           "blocked by robots.txt (--ignore-robots to "
-                           "override)");
+    if (hr->unreachable) {
+        /* Say why: "blocked by robots.txt" would hide a dead host. */
+        char *why = xasprintf("not fetched: robots.txt unreachable (%s), "
+                              "which RFC 9309 reads as disallowing all "
+                              "(--ignore-robots to override)",
+                              hr->unreachable);
+        crawler_report_failure(c, e, SM_E_DENIED, 0, why);
+        free(why);
+    } else {
+        crawler_report_failure(c, e, SM_E_DENIED, 0,
+                               "blocked by robots.txt (--ignore-robots to "
+                               "override)");
+    }
     frontier_done(c->frontier, e);
     return false;
 }
@@ -122,6 +134,12 @@ bool polite_robots_done(struct crawler *c, struct frontier_entry *e,
         robots_free(hr->robots);
         hr->robots = robots_from(r, &delay);
         hr->is_ready = true;
+        free(hr->unreachable);
+        hr->unreachable = NULL;
+        if (r->rc != 0 && !(r->http_status >= 400 && r->http_status < 500))
+            hr->unreachable = r->http_status
+                                  ? xasprintf("HTTP %ld", r->http_status)
+                                  : xstrdup(r->reason ? r->reason : "error");
         if (delay > 0)
             frontier_host_slow(c->frontier, e, delay, 0);
     }
@@ -162,7 +180,10 @@ static void retry_insert(struct crawler *c, struct frontier_entry *e)
 bool polite_retry(struct crawler *c, struct frontier_entry *e,
                   const struct fetch_result *r)
 {
-    if (c->stopping || e->attempts >= c->opt.retries || !is_retryable(r))
+    /* A file that cannot be read now will not be readable in a second:
+     * only network failures are worth another try. */
+    if (c->stopping || e->attempts >= c->opt.retries || !is_retryable(r) ||
+        url_scheme_of(e->url) == URL_SCHEME_FILE)
         return false;
     int64_t now = (int64_t)uv_now(&c->loop);
     long wait = retry_backoff_ms(e->attempts + 1, c->opt.retry_base_ms,

@@ -84,7 +84,8 @@ static const char harvest_help[] =
     "                        smaller loses less to a kill, costs more)\n"
     "  --wait                wait for another harvest of the index to end\n"
     "                        (default: exit at once with status 5)\n"
-    "  --log FILE            append log messages to FILE\n"
+    "  --log FILE            append log messages and the run's summary to "
+    "FILE\n"
     "  --log-format FORMAT   text (default) or json, one object a line\n"
     "  --registry URL|FILE   read sources from a registry of STAC catalogs\n"
     "                        (a JSON array of {url, access, isApi, ...});\n"
@@ -889,6 +890,28 @@ static void print_apis(const struct harvest *h)
     }
 }
 
+/* The summary's essentials, and the failures, for the log file: the
+ * outcome of a cron job must be there even when it ran with -q. */
+static void log_run_summary(const struct harvest *h,
+                            const struct crawler_stats *st, int status,
+                            double secs)
+{
+    log_summary("run %lld: %s (exit %d): %zu documents fetched, %zu "
+                "unchanged (304), %zu resumed, %zu STAC documents, %zu model "
+                "records (%zu new, %zu changed, %zu gone), %zu datasets, %zu "
+                "failed, %zu left unfetched (%.1f s)",
+                (long long)h->run, outcome_name(status), status, st->fetched,
+                st->unchanged, st->resumed, st->documents, h->models_stored,
+                h->models_new, h->models_changed, h->gone, h->datasets_stored,
+                h->n_failures_total, st->queued_left, secs);
+    for (size_t i = 0; i < h->n_failures; i++)
+        log_summary("failed: %s: %s", h->failures[i].url,
+                    h->failures[i].reason);
+    if (h->n_failures_total > h->n_failures)
+        log_summary("... and %zu more failures (see 'stacml stats')",
+                    h->n_failures_total - h->n_failures);
+}
+
 static void print_summary(const struct harvest *h,
                           const struct crawler_stats *st, double secs)
 {
@@ -1618,10 +1641,11 @@ int cmd_harvest(struct cli *cli, int argc, char **argv)
         fprintf(stderr, "stacml harvest: cannot write index %s\n", cli->db);
         status = EXIT_INDEX;
     }
+    double secs = (double)(t1.tv_sec - t0.tv_sec) +
+                  (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     if (cli->verbosity >= 0)
-        print_summary(h, &st,
-                      (double)(t1.tv_sec - t0.tv_sec) +
-                          (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+        print_summary(h, &st, secs);
+    log_run_summary(h, &st, status, secs);
 out:
     index_close(h->ix);
     json_decref(h->datasets_done);

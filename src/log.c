@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "src/log.h"
+#include "src/text.h"
 
 static enum log_level current_level = LOG_LEVEL_WARN;
 static FILE *current_stream;
@@ -63,13 +64,9 @@ static const char *level_name(enum log_level level)
     }
 }
 
-void log_msg(enum log_level level, const char *fmt, ...)
+static void write_line(FILE *out, const char *level, const char *fmt,
+                       va_list ap)
 {
-    if (level > current_level || level == LOG_LEVEL_QUIET)
-        return;
-    FILE *out = current_stream ? current_stream : stderr;
-    va_list ap;
-    va_start(ap, fmt);
     if (current_format == LOG_FORMAT_JSON) {
         char msg[2048], when[32];
         time_t now = time(NULL);
@@ -78,15 +75,41 @@ void log_msg(enum log_level level, const char *fmt, ...)
         gmtime_r(&now, &tm);
         strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
         fprintf(out, "{\"time\":\"%s\",\"level\":\"%s\",\"message\":\"", when,
-                level_name(level));
+                level);
         json_escape(out, msg);
         fputs("\"}\n", out);
     } else {
-        fprintf(out, "stacml: %s: ", level_name(level));
-        vfprintf(out, fmt, ap);
-        fputc('\n', out);
+        /* Messages quote documents and headers: no control character of
+         * theirs reaches a terminal or a log line (text_safe()). */
+        char *msg = NULL;
+        if (vasprintf(&msg, fmt, ap) < 0)
+            msg = NULL;
+        char *safe = msg ? text_safe(msg, 0) : NULL;
+        fprintf(out, "stacml: %s: %s\n", level, safe ? safe : fmt);
+        free(safe);
+        free(msg);
     }
     fflush(out);
+}
+
+void log_msg(enum log_level level, const char *fmt, ...)
+{
+    if (level > current_level || level == LOG_LEVEL_QUIET)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    write_line(current_stream ? current_stream : stderr, level_name(level), fmt,
+               ap);
+    va_end(ap);
+}
+
+void log_summary(const char *fmt, ...)
+{
+    if (!current_stream)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    write_line(current_stream, "summary", fmt, ap);
     va_end(ap);
 }
 

@@ -35,6 +35,12 @@ void log_msg(enum log_level level, const char *fmt, ...)
 #define log_info(...) log_msg(LOG_LEVEL_INFO, __VA_ARGS__)
 #define log_debug(...) log_msg(LOG_LEVEL_DEBUG, __VA_ARGS__)
 
+/* A line of a run's end-of-run summary for the log file set by
+ * log_set_stream(): written there whatever the level (a cron job's -q
+ * must not leave its log without the outcome), as level "summary"; with
+ * no log file it is dropped, as the summary goes to stderr anyway. */
+void log_summary(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Print "stacml: message" and exit with status 70 (internal error). */
 void fatal(const char *fmt, ...)
     __attribute__((format(printf, 1, 2), noreturn));

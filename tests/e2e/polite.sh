@@ -156,4 +156,29 @@ wait "$pid"
 check_eq "second signal: exits at once with 130" "$?" 130
 check "after a second signal the index still opens" "$STACML" --db "$T/d10" stats
 
+# A host that cannot be reached: its robots.txt fails, and the documents
+# are reported as not fetched for that reason, not as "blocked by
+# robots.txt". A cron job's -q run leaves its outcome in --log.
+port=$(free_port)
+"$STACML" --db "$T/d11" -q harvest --retries 0 --log "$T/cron.log" \
+    "http://127.0.0.1:$port/catalog.json"
+check_eq "dead host: exit status 3" "$?" 3
+check "dead host: the reason is the unreachable robots.txt" \
+    grep -q "failed: http://127.0.0.1:$port/catalog.json: not fetched: robots.txt unreachable (" "$T/cron.log"
+check "--log with -q: the run's outcome is in the log" \
+    grep -q "stacml: summary: run 1: failed (exit 3): 0 documents fetched" "$T/cron.log"
+# A file that is not there is not retried, and a control character that
+# a document's escape put in a message does not reach the terminal.
+mkdir -p "$T/disk"
+printf '{"type":"Catalog","id":"x","stac_version":"1.0.0","description":"d","links":[{"rel":"child","href":"gone.json"},{"rel":"child","href":"bad.json"}]}' >"$T/disk/catalog.json"
+printf '{"a":\033[2J}' >"$T/disk/bad.json"
+"$STACML" --db "$T/d12" -v harvest "$T/disk/catalog.json" 2>"$T/disk.err"
+check_eq "missing file: exit status 1 (some documents failed)" "$?" 1
+check "missing file: reported" grep -q "failed: file://.*/gone.json" "$T/disk.err"
+check "missing file: not retried" sh -c "! grep -q 'gone.json.*retry' '$T/disk.err'"
+check "no raw control character in the messages" sh -c "! grep -q \"\$(printf '\\033')\" '$T/disk.err'"
+"$STACML" --db "$T/d11" -q harvest --log "$T/cron.jsonl" --log-format json "$top_srcdir/seeds/examples/catalog.json"
+check "--log-format json: the summary is a JSON line" \
+    sh -c "tail -n 1 '$T/cron.jsonl' | jq -e '.level == \"summary\" and (.message | test(\"^run 2: \"))'"
+
 e2e_finish
