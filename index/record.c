@@ -154,10 +154,21 @@ static void keys_add_strings(char ***keys, size_t *n, const char *name,
     }
 }
 
+/* Whether b is in degrees. w > e is allowed: such a box crosses the
+ * antimeridian (RFC 7946 section 5.2), so only s > n is inverted. */
 static bool is_degrees(const double b[4])
 {
-    return b[0] >= -180 && b[2] <= 180 && b[1] >= -90 && b[3] <= 90 &&
-           b[0] <= b[2] && b[1] <= b[3];
+    return b[0] >= -180 && b[0] <= 180 && b[2] >= -180 && b[2] <= 180 &&
+           b[1] >= -90 && b[3] <= 90 && b[1] <= b[3];
+}
+
+/* The grid column (origin 180) or row (origin 90) of a coordinate. The
+ * last line (180 or 90) belongs to the last cell, so a box that starts or
+ * ends on it still has cells. */
+static int grid_index(double v, double origin, int last)
+{
+    int i = (int)floor((v + origin) / 10);
+    return i > last ? last : i;
 }
 
 int record_cells(double w, double s, double e, double n, char ***keys,
@@ -166,16 +177,20 @@ int record_cells(double w, double s, double e, double n, char ***keys,
     const double b[4] = {w, s, e, n};
     if (!is_degrees(b))
         return -1;
-    int c0 = (int)floor((w + 180) / 10), c1 = (int)floor((e + 180) / 10);
-    int r0 = (int)floor((s + 90) / 10), r1 = (int)floor((n + 90) / 10);
-    c1 = c1 > 35 ? 35 : c1;
-    r1 = r1 > 17 ? 17 : r1;
-    if ((c1 - c0 + 1) * (r1 - r0 + 1) > RECORD_CELLS_MAX)
+    int c0 = grid_index(w, 180, 35), c1 = grid_index(e, 180, 35);
+    int r0 = grid_index(s, 90, 17), r1 = grid_index(n, 90, 17);
+    /* A box crossing the antimeridian covers the columns from c0 to the
+     * last and from the first to c1: the two runs, or every column when
+     * they meet, so that no key is written twice. */
+    int cols = c1 - c0 + 1;
+    if (w > e)
+        cols = c1 >= c0 - 1 ? 36 : 36 - c0 + c1 + 1;
+    if (cols * (r1 - r0 + 1) > RECORD_CELLS_MAX)
         return -1;
-    for (int c = c0; c <= c1; c++)
+    for (int i = 0, c = c0; i < cols; i++, c = (c + 1) % 36)
         for (int r = r0; r <= r1; r++)
             keys_add(keys, nkeys, xasprintf("cell=%d,%d", c, r));
-    return (c1 - c0 + 1) * (r1 - r0 + 1);
+    return cols * (r1 - r0 + 1);
 }
 
 /* The proleptic Gregorian year of Unix second t. */
@@ -241,6 +256,38 @@ int record_bbox(const json_t *rec, double box[4])
         box[i] = json_number_value(v);
     }
     return 0;
+}
+
+/* The longitude ranges of box b: [w, e], or when w > e (crossing the
+ * antimeridian) [w, 180] and [-180, e]. Returns how many. */
+static int lon_ranges(const double b[4], double r[2][2])
+{
+    if (b[0] <= b[2]) {
+        r[0][0] = b[0];
+        r[0][1] = b[2];
+        return 1;
+    }
+    r[0][0] = b[0];
+    r[0][1] = 180;
+    r[1][0] = -180;
+    r[1][1] = b[2];
+    return 2;
+}
+
+bool record_bbox_intersects(const double a[4], const double b[4])
+{
+    if (a[1] > b[3] || a[3] < b[1])
+        return false;
+    double ra[2][2], rb[2][2];
+    int na = lon_ranges(a, ra), nb = lon_ranges(b, rb);
+    /* An empty range (w > 180 or e < -180: an inverted box that is not in
+     * degrees) meets nothing. */
+    for (int i = 0; i < na; i++)
+        for (int j = 0; j < nb; j++)
+            if (ra[i][0] <= ra[i][1] && rb[j][0] <= rb[j][1] &&
+                ra[i][0] <= rb[j][1] && rb[j][0] <= ra[i][1])
+                return true;
+    return false;
 }
 
 void record_keys(const json_t *rec, char ***keys, size_t *n)

@@ -4,6 +4,7 @@
 #ifndef INDEX_RECORD_H
 #define INDEX_RECORD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <jansson.h>
@@ -46,7 +47,9 @@ void record_keys_free(char **keys, size_t n);
 /* The grid cell keys of a bbox query or record: the 10-degree cells that
  * [w, s, e, n] covers ("cell=<col>,<row>"), or none when it covers more
  * than RECORD_CELLS_MAX cells or is not in degrees (the caller then uses
- * "cell=*"). Returns the number appended, or -1 for "too wide/unknown". */
+ * "cell=*"). A box with w > e crosses the antimeridian and covers the
+ * cells on both sides of it. Returns the number appended, or -1 for "too
+ * wide/unknown". */
 #define RECORD_CELLS_MAX 64
 int record_cells(double w, double s, double e, double n, char ***keys,
                  size_t *nkeys);
@@ -64,6 +67,11 @@ int record_interval(const json_t *rec, int64_t *t0, int64_t *t1);
 /* The bbox of a record as w, s, e, n (2D or 3D bbox arrays): 0 or
  * SM_E_NOTFOUND. */
 int record_bbox(const json_t *rec, double box[4]);
+
+/* Whether boxes a and b, each w, s, e, n, intersect (touching edges
+ * count). A box with w > e crosses the antimeridian (RFC 7946 section 5.2)
+ * and covers the longitudes [w, 180] and [-180, e]. */
+bool record_bbox_intersects(const double a[4], const double b[4]);
 
 /* Encode a record as compact JSON with sorted keys, no trailing newline.
  * Returns new memory (caller frees with free()) and sets *len. */

@@ -38,7 +38,8 @@ static const char search_help[] =
     "  --framework NAME       e.g. pytorch (case and punctuation ignored)\n"
     "  --architecture NAME    e.g. unet matches U-Net and UNet\n"
     "  --extension EXT        ml-model, dlm or mlm\n"
-    "  --bbox W,S,E,N         records whose bbox intersects (degrees)\n"
+    "  --bbox W,S,E,N         records whose bbox intersects (degrees;\n"
+    "                         W > E crosses the antimeridian)\n"
     "  --datetime TIME        RFC 3339 instant or START/END ('..' open)\n"
     "  --trained-on URL|ID    models trained, validated or tested on it\n"
     "  --source URL           records found from this seed\n"
@@ -272,8 +273,7 @@ static bool matches_space_time(const struct query *q, const json_t *rec)
 {
     if (q->has_bbox) {
         double b[4];
-        if (record_bbox(rec, b) != 0 || b[0] > q->bbox[2] ||
-            b[2] < q->bbox[0] || b[1] > q->bbox[3] || b[3] < q->bbox[1])
+        if (record_bbox(rec, b) != 0 || !record_bbox_intersects(b, q->bbox))
             return false;
     }
     if (q->has_time) {
@@ -787,8 +787,13 @@ static int parse_bbox(const char *cmd, const char *arg, struct query *q)
                                    arg);
         p = end + 1;
     }
-    if (q->bbox[0] > q->bbox[2] || q->bbox[1] > q->bbox[3])
-        return cli_usage_error(cmd, "invalid --bbox '%s': W > E or S > N", arg);
+    if (q->bbox[1] > q->bbox[3])
+        return cli_usage_error(cmd, "invalid --bbox '%s': S > N", arg);
+    /* W > E is a box across the antimeridian, [W, 180] and [-180, E]; it
+     * means that only for longitudes in degrees. */
+    if (q->bbox[0] > q->bbox[2] && (q->bbox[0] > 180 || q->bbox[2] < -180))
+        return cli_usage_error(
+            cmd, "invalid --bbox '%s': W > E outside [-180, 180]", arg);
     q->has_bbox = true;
     return EXIT_OK;
 }

@@ -111,4 +111,44 @@ check "unknown named" grep -q "no-such-model" "$T/e"
 check_eq "stats --format json" "$(status "$STACML" --db "$DB" stats --format json)" 0
 check "stats json" jq -e '.records == 3 and .by_extension.mlm == 2' "$T/o"
 
+# --bbox across the antimeridian (RFC 7946 section 5.2: west > east): a
+# record whose bbox crosses it (2D and 3D), one just east of it, one far
+# away; and queries that cross it.
+mkdir -p "$T/geo"
+cat >"$T/geo/catalog.json" <<'JSON'
+{"type": "Catalog", "stac_version": "1.0.0", "id": "geo", "description": "d",
+ "links": [{"rel": "item", "href": "fiji.json"}, {"rel": "item", "href": "fiji3d.json"},
+           {"rel": "item", "href": "samoa.json"}, {"rel": "item", "href": "alps.json"}]}
+JSON
+geo_item() {
+    cat >"$T/geo/$1.json" <<JSON
+{"type": "Feature", "stac_version": "1.0.0", "id": "$1", "bbox": $2,
+ "stac_extensions": ["https://stac-extensions.github.io/mlm/v1.4.0/schema.json"],
+ "geometry": null, "properties": {"datetime": null, "mlm:name": "$1"},
+ "links": [], "assets": {}}
+JSON
+}
+geo_item fiji '[170, -10, -170, 10]'
+geo_item fiji3d '[170, -10, 0, -170, 10, 1000]'
+geo_item samoa '[-172.5, -14.5, -171.5, -13.5]'
+geo_item alps '[5, 45, 10, 48]'
+GDB="$T/geodb"
+check_eq "harvest the geo catalog" "$(status "$STACML" --db "$GDB" -q harvest "$T/geo")" 0
+gids() { "$STACML" --db "$GDB" search --format ids "$@" | cut -f1 | sort | tr '\n' ' '; }
+check_eq "--bbox east of the antimeridian" "$(gids --bbox 175,0,176,1)" "fiji fiji3d "
+check_eq "--bbox west of the antimeridian" "$(gids --bbox -175,0,-174,1)" "fiji fiji3d "
+check_eq "--bbox between the crossing record's sides" "$(gids --bbox 0,0,10,10)" ""
+check_eq "--bbox plain" "$(gids --bbox 4,44,6,46)" "alps "
+check_eq "--bbox W > E crosses the antimeridian" "$(gids --bbox 179,-20,-172,0)" \
+    "fiji fiji3d samoa "
+check_eq "--bbox W > E, west side only" "$(gids --bbox 179,-15,-172,-12)" "samoa "
+check_eq "--bbox W > E, nothing there" "$(gids --bbox 179,30,-179,40)" ""
+check_eq "export --bbox W > E" \
+    "$("$STACML" --db "$GDB" export --bbox 178,-1,-178,1 | jq -r .id | sort | tr '\n' ' ')" \
+    "fiji fiji3d "
+check_eq "--bbox S > N refused" "$(status "$STACML" --db "$GDB" search --bbox 0,10,1,0)" 2
+check "--bbox S > N named" grep -q "S > N" "$T/e"
+check_eq "--bbox W > E out of degrees refused" \
+    "$(status "$STACML" --db "$GDB" search --bbox 200,0,-170,1)" 2
+
 e2e_finish

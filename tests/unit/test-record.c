@@ -439,6 +439,133 @@ static void test_keys(void)
     json_decref(rec);
 }
 
+struct bbox_case {
+    const char *name;
+    double rec[4], query[4]; /* w, s, e, n */
+    bool want;
+};
+
+/* A record bbox across the antimeridian, [170, -10, -170, 10], and a
+ * query across it, [179, 0, -179, 1]: W > E covers [W, 180] and
+ * [-180, E] (RFC 7946 section 5.2). */
+static const struct bbox_case bbox_cases[] = {
+    {"plain overlap", {5, 45, 6, 46}, {4, 44, 20, 60}, true},
+    {"plain apart", {5, 45, 6, 46}, {50, 50, 60, 60}, false},
+    {"plain edges touch", {5, 45, 6, 46}, {6, 46, 7, 47}, true},
+    {"crossing record, east part",
+     {170, -10, -170, 10},
+     {175, 0, 176, 1},
+     true},
+    {"crossing record, west part",
+     {170, -10, -170, 10},
+     {-175, 0, -174, 1},
+     true},
+    {"crossing record, not between",
+     {170, -10, -170, 10},
+     {0, 0, 10, 10},
+     false},
+    {"crossing record, just west",
+     {170, -10, -170, 10},
+     {160, 0, 169, 1},
+     false},
+    {"crossing record, just east",
+     {170, -10, -170, 10},
+     {-169, 0, -160, 1},
+     false},
+    {"crossing record, other latitudes",
+     {170, -10, -170, 10},
+     {175, 20, 176, 30},
+     false},
+    {"crossing query, east record",
+     {179.2, 0, 179.5, 1},
+     {179, 0, -179, 1},
+     true},
+    {"crossing query, west record",
+     {-179.5, 0, -179.2, 1},
+     {179, 0, -179, 1},
+     true},
+    {"crossing query, record between",
+     {100, 0, 110, 1},
+     {179, 0, -179, 1},
+     false},
+    {"both crossing", {170, -10, -170, 10}, {179, 0, -179, 1}, true},
+    {"crossing query, projected record",
+     {1560160, 5176338, 1566661, 5179409},
+     {179, 0, -179, 1},
+     false},
+};
+
+/* The bbox filter: intersection across the antimeridian, and the grid
+ * cells of a crossing box on both sides of it. */
+static void test_bbox(void)
+{
+    for (size_t i = 0; i < sizeof(bbox_cases) / sizeof(bbox_cases[0]); i++) {
+        const struct bbox_case *c = &bbox_cases[i];
+        CHECK_CASE(c->name,
+                   record_bbox_intersects(c->rec, c->query) == c->want);
+        CHECK_CASE(c->name,
+                   record_bbox_intersects(c->query, c->rec) == c->want);
+    }
+
+    /* A 3D crossing bbox is read as w, s, e, n and intersects too. */
+    json_t *rec = json_pack("{s:s, s:[f,f,f,f,f,f]}", "id", "x", "bbox", 170.0,
+                            -10.0, 0.0, -170.0, 10.0, 500.0);
+    double b[4];
+    const double east[4] = {175, 0, 176, 1}, west[4] = {-175, 0, -174, 1};
+    CHECK_INT_EQ(record_bbox(rec, b), 0);
+    CHECK(record_bbox_intersects(b, east) && record_bbox_intersects(b, west));
+
+    /* Its keys are the cells of both sides, which the queries look up:
+     * columns 35, 0 and 1 (-170 is on the line between 0 and 1), rows 8 to
+     * 10. */
+    char **keys = NULL;
+    size_t n = 0;
+    record_keys(rec, &keys, &n);
+    CHECK(!keys_have(keys, n, "cell=*"));
+    CHECK(keys_have(keys, n, "cell=35,8") && keys_have(keys, n, "cell=0,10"));
+    CHECK(keys_have(keys, n, "cell=1,9"));
+    CHECK_INT_EQ(n, 1 + 9); /* id= and the cells */
+    record_keys_free(keys, n);
+    json_decref(rec);
+    keys = NULL;
+    n = 0;
+    CHECK_INT_EQ(record_cells(175, 0, 176, 1, &keys, &n), 1);
+    CHECK_INT_EQ(record_cells(-175, 0, -174, 1, &keys, &n), 1);
+    CHECK_STR_EQ(keys[0], "cell=35,9");
+    CHECK_STR_EQ(keys[1], "cell=0,9");
+    record_keys_free(keys, n);
+
+    /* A crossing query covers both sides; one that wraps almost all the
+     * way round covers each column once; one starting on 180 keeps the
+     * last column. */
+    keys = NULL;
+    n = 0;
+    CHECK_INT_EQ(record_cells(179, 0, -179, 1, &keys, &n), 2);
+    CHECK(keys_have(keys, n, "cell=35,9") && keys_have(keys, n, "cell=0,9"));
+    record_keys_free(keys, n);
+    keys = NULL;
+    n = 0;
+    CHECK_INT_EQ(record_cells(175, 0, 174, 1, &keys, &n), 36);
+    for (int c = 0; c < 36; c++) {
+        char want[32];
+        snprintf(want, sizeof(want), "cell=%d,9", c);
+        CHECK_CASE(want, keys_have(keys, n, want));
+    }
+    record_keys_free(keys, n);
+    keys = NULL;
+    n = 0;
+    CHECK_INT_EQ(record_cells(180, 0, -175, 1, &keys, &n), 2);
+    CHECK(keys_have(keys, n, "cell=35,9") && keys_have(keys, n, "cell=0,9"));
+    record_keys_free(keys, n);
+    /* Inverted S/N, or W > E out of degrees, has no cells. */
+    keys = NULL;
+    n = 0;
+    CHECK_INT_EQ(record_cells(0, 10, 1, 0, &keys, &n), -1);
+    CHECK_INT_EQ(record_cells(200, 0, -170, 1, &keys, &n), -1);
+    CHECK_INT_EQ(n, 0);
+    record_keys_free(keys, n);
+}
+
 int main(void)
 {
     test_fields();
@@ -449,5 +576,6 @@ int main(void)
     test_round_trip();
     test_decode();
     test_keys();
+    test_bbox();
     return check_exit("test-record");
 }
