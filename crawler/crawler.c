@@ -800,7 +800,9 @@ static bool start(struct crawler *c, struct frontier_entry *e)
         frontier_done(c->frontier, e);
         return false;
     }
-    c->started++;
+    /* --max-docs counts documents: a robots.txt is the host's, not one. */
+    if (!(e->flags & FRONTIER_F_FIRST))
+        c->started++;
     return true;
 }
 

@@ -22,7 +22,12 @@ check "--max-depth: depth-3 items never requested" \
 : >"$LOG"
 "$STACML" --db "$T/d2" harvest --max-docs 3 --concurrency 1 "$BASE/catalog.json" 2>"$T/e2"
 access_log_settle
-check_eq "--max-docs 3 requests" "$(wc -l <"$LOG")" 3
+check_eq "--max-docs 3: three documents requested" "$(grep -vc ' /robots.txt ' "$LOG")" 3
+check "--max-docs 3: robots.txt not counted as one" sh -c "test \$(grep -c ' /robots.txt ' '$LOG') -le 1"
+"$STACML" --db "$T/d2b" -q harvest --max-docs 1 "$BASE/catalog.json"
+check "--max-docs 1: the seed is fetched" "$STACML" --db "$T/d2b" stats --format json
+check "--max-docs 1: one document fetched" \
+    sh -c "'$STACML' --db '$T/d2b' stats --format json | jq -e '.last_harvest.fetched == 1'"
 check "--max-docs: unfetched documents reported" grep -q "left unfetched" "$T/e2"
 
 "$STACML" --db "$T/d3" harvest --max-doc-size 1400 "$BASE/catalog.json" 2>"$T/e3"
