@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "src/discover.h"
+#include "src/log.h"
 
 static const struct source *find(const struct source_list *l, const char *url)
 {
@@ -14,11 +15,23 @@ static const struct source *find(const struct source_list *l, const char *url)
     return NULL;
 }
 
-static bool holds(const json_t *state)
+static bool verdict_is(const json_t *state, const char *verdict)
 {
     const char *v = json_string_value(json_object_get(state, "verdict"));
-    return v && (strcmp(v, "holds-models") == 0 ||
-                 strcmp(v, "declares-models") == 0);
+    return v && strcmp(v, verdict) == 0;
+}
+
+static bool holds(const json_t *state)
+{
+    return verdict_is(state, "holds-models") ||
+           verdict_is(state, "declares-models");
+}
+
+/* A stored verdict that settles nothing: a survey cut off by its budget,
+ * or a source skipped for want of credentials that this run has. */
+static bool is_unsettled(const json_t *state)
+{
+    return verdict_is(state, "incomplete") || verdict_is(state, "skipped");
 }
 
 /* The state of a source, new or stored, with the registry's facts. */
@@ -45,13 +58,17 @@ void discover_plan(struct index *ix, const struct source_list *l, int64_t now,
             continue;
         json_t *st = state_of(ix, s);
         if (s->skip) {
+            /* A verdict made with credentials says nothing about what this
+             * run may see without them: it is replaced, along with its
+             * survey; the last harvest's counts stay for the record. */
             json_object_set_new(st, "verdict", json_string("skipped"));
             json_object_set_new(st, "reason", json_string(s->skip));
             json_object_set_new(st, "surveyed_at", json_integer(now));
+            json_object_del(st, "survey");
             sources_store(ix, s->url, st);
         } else {
             json_t *at = json_object_get(st, "surveyed_at");
-            bool is_due = !json_is_integer(at) ||
+            bool is_due = !json_is_integer(at) || is_unsettled(st) ||
                           now - json_integer_value(at) >= survey_every;
             if (is_due)
                 json_array_append_new(survey, json_string(s->url));
@@ -75,6 +92,9 @@ static const char *kind_of(const char *url, const json_t *apis)
     return "catalog";
 }
 
+/* Models found before a budget ran out are a verdict; finding none is not
+ * one when the survey was cut off ("incomplete", surveyed again on the
+ * next run). */
 static const char *verdict_of(const json_t *c)
 {
     if (!c || json_is_true(json_object_get(c, "seed_failed")))
@@ -83,6 +103,8 @@ static const char *verdict_of(const json_t *c)
         return "holds-models";
     if (json_integer_value(json_object_get(c, "models")) > 0)
         return "declares-models";
+    if (json_is_true(json_object_get(c, "budget")))
+        return "incomplete";
     return "none";
 }
 
@@ -105,7 +127,18 @@ void discover_verdicts(struct index *ix, const struct source_list *l,
         json_object_set_new(st, "kind", json_string(kind));
         json_object_set_new(st, "surveyed_at", json_integer(now));
         json_object_set(st, "survey", c ? (json_t *)c : json_null());
-        json_object_del(st, "reason");
+        if (strcmp(verdict, "incomplete") == 0) {
+            json_object_set_new(
+                st, "reason",
+                json_string("survey cut off by its budget (--source-budget, "
+                            "--source-time) before a verdict; surveyed "
+                            "again on the next run"));
+            log_warn("%s: survey cut off by its budget before a verdict "
+                     "(incomplete); it is surveyed again on the next run",
+                     url);
+        } else {
+            json_object_del(st, "reason");
+        }
         if (s->is_api != (strcmp(kind, "api") == 0) &&
             strcmp(verdict, "unreachable") != 0)
             json_object_set_new(

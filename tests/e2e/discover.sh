@@ -74,6 +74,115 @@ check "--survey-every 0s re-surveys" test "$(requests "$P_LOG")" -gt "$plain1"
 check "budget reached and reported" grep -q "budget reached (7 requests" "$T/budget.err"
 check "other sources unaffected" sh -c "'$STACML' --db '$T/b' export | grep -q deep-0"
 
+# A survey cut off by its budget before it found anything is no verdict:
+# "incomplete", reported, and surveyed again on the next run whatever
+# --survey-every says. A static catalog with three models in a collection
+# that declares nothing, cut at 3 requests before any item is reached.
+mkdir -p "$T/three/c"
+cat >"$T/three/catalog.json" <<'JSON'
+{"type": "Catalog", "stac_version": "1.0.0", "id": "three", "description": "three models",
+ "links": [{"rel": "child", "href": "./c/collection.json"}]}
+JSON
+cat >"$T/three/c/collection.json" <<'JSON'
+{"type": "Collection", "stac_version": "1.0.0", "id": "three-c", "description": "declares nothing",
+ "license": "CC0-1.0", "extent": {"spatial": {"bbox": [[-180, -90, 180, 90]]},
+ "temporal": {"interval": [[null, null]]}},
+ "links": [{"rel": "item", "href": "./m0.json"}, {"rel": "item", "href": "./m1.json"},
+           {"rel": "item", "href": "./m2.json"}]}
+JSON
+for i in 0 1 2; do
+    cat >"$T/three/c/m$i.json" <<JSON
+{"type": "Feature", "stac_version": "1.0.0", "id": "three-$i", "geometry": null,
+ "stac_extensions": ["https://stac-extensions.github.io/mlm/v1.5.2/schema.json"],
+ "properties": {"datetime": "2024-01-01T00:00:00Z", "mlm:name": "three $i",
+   "mlm:architecture": "UNet", "mlm:tasks": ["classification"]},
+ "links": [], "assets": {}}
+JSON
+done
+start_api S --static "$T/three"
+S_CAT="http://127.0.0.1:$S_PORT/catalog.json"
+cat >"$T/reg/three.json" <<JSON
+[{"id": 7, "title": "Three models", "url": "$S_CAT", "access": "public", "isApi": false}]
+JSON
+"$STACML" --db "$T/c" harvest --registry "$T/reg/three.json" --source-budget 3 \
+    2>"$T/cut.err"
+"$STACML" --db "$T/c" sources --format json >"$T/c1.json"
+check "cut-off survey: incomplete, not none" \
+    jq -e '.[0] | .verdict == "incomplete" and .survey.budget and
+        (.reason | test("surveyed again"))' "$T/c1.json"
+check "cut-off survey reported" grep -q "survey cut off by its budget" "$T/cut.err"
+check "cut-off survey: incomplete in the sources table" \
+    sh -c "'$STACML' --db '$T/c' sources | grep -q '^catalog *incomplete '"
+s1=$(requests "$S_LOG")
+"$STACML" --db "$T/c" -q harvest --registry "$T/reg/three.json"
+check "cut-off survey: surveyed again on the next run" test "$(requests "$S_LOG")" -gt "$s1"
+check_eq "... and now it holds models" \
+    "$("$STACML" --db "$T/c" sources --format json | jq -r '.[0].verdict')" holds-models
+check_eq "... all three harvested" \
+    "$("$STACML" --db "$T/c" export | jq -r .id | grep -c '^three-')" 3
+
+# A survey that found a model before its budget ran out is a verdict:
+# cut at 5 requests after one sampled item, it holds models and is not
+# surveyed again on the next run (its stored survey is still the cut one).
+"$STACML" --db "$T/f" -q harvest --registry "$T/reg/three.json" --source-budget 5
+check "cut after a model was found: holds-models" \
+    jq -e '.[0] | .verdict == "holds-models" and .survey.budget' \
+    <("$STACML" --db "$T/f" sources --format json)
+"$STACML" --db "$T/f" -q harvest --registry "$T/reg/three.json"
+check "... a verdict: not surveyed again on the next run" \
+    jq -e '.[0] | .verdict == "holds-models" and .survey.budget' \
+    <("$STACML" --db "$T/f" sources --format json)
+
+# The same with a time budget against a slow API (400 ms per answer, so
+# robots.txt, the landing page and its conformance alone take longer than
+# --source-time 1s); its model is in a collection that declares nothing.
+cat >"$T/slow.json" <<'JSON'
+{"collections": [{"id": "slow-a", "items": 5, "declares": null, "models_at": [0]}]}
+JSON
+start_api W --world "$T/slow.json" --no-filter --delay-ms 400
+cat >"$T/reg/slow.json" <<JSON
+[{"id": 8, "title": "Slow API", "url": "$W_URL", "access": "public", "isApi": true}]
+JSON
+"$STACML" --db "$T/w" harvest --registry "$T/reg/slow.json" --source-time 1s \
+    2>"$T/slow.err"
+check_eq "timed-out survey: incomplete" \
+    "$("$STACML" --db "$T/w" sources --format json | jq -r '.[0].verdict')" incomplete
+check "timed-out survey reported" grep -q "survey cut off by its budget" "$T/slow.err"
+w1=$(requests "$W_LOG")
+"$STACML" --db "$T/w" -q harvest --registry "$T/reg/slow.json"
+check "timed-out survey: surveyed again on the next run" test "$(requests "$W_LOG")" -gt "$w1"
+check_eq "... and now it holds models" \
+    "$("$STACML" --db "$T/w" sources --format json | jq -r '.[0].verdict')" holds-models
+
+# A protected entry is skipped without credentials for its host, and
+# surveyed as soon as a run has them, whatever the stored "skipped" and
+# --survey-every say; a later run without them skips it again, and one
+# with them (now in the HOST:PORT form of --header-host) surveys it again.
+cat >"$T/reg/closed.json" <<JSON
+[{"id": 9, "title": "Closed", "url": "$S_CAT", "access": "protected", "isApi": false, "isPrivate": true}]
+JSON
+pv() { "$STACML" --db "$T/p" sources --format json | jq -r '.[0].verdict'; }
+p0=$(requests "$S_LOG")
+"$STACML" --db "$T/p" -q harvest --registry "$T/reg/closed.json"
+check_eq "protected, no credentials: skipped" "$(pv)" skipped
+check_eq "protected, no credentials: not contacted" "$(requests "$S_LOG")" "$p0"
+"$STACML" --db "$T/p" -q harvest --registry "$T/reg/closed.json" \
+    --header "Authorization: Bearer T" --header-host "http://127.0.0.1:$S_PORT/"
+check "credentials given: surveyed at once" test "$(requests "$S_LOG")" -gt "$p0"
+check "credentials given: the token sent" \
+    jq -e -s 'any(.[]; .headers.Authorization == "Bearer T")' "$S_LOG"
+check_eq "credentials given: its verdict" "$(pv)" holds-models
+check_eq "credentials given: its models harvested" \
+    "$("$STACML" --db "$T/p" export | jq -r .id | grep -c '^three-')" 3
+p1=$(requests "$S_LOG")
+"$STACML" --db "$T/p" -q harvest --registry "$T/reg/closed.json"
+check_eq "credentials gone: skipped again" "$(pv)" skipped
+check_eq "credentials gone: not contacted" "$(requests "$S_LOG")" "$p1"
+"$STACML" --db "$T/p" -q harvest --registry "$T/reg/closed.json" \
+    --header "Authorization: Bearer T" --header-host "127.0.0.1:$S_PORT"
+check "credentials back (HOST:PORT form): surveyed again" test "$(requests "$S_LOG")" -gt "$p1"
+check_eq "credentials back: its verdict" "$(pv)" holds-models
+
 check_eq "bad registry: clear error, usage status" \
     "$("$STACML" --db "$DB" harvest --registry "$T/nope.json" 2>"$T/bad.err"; echo $?)" 2
 check "bad registry named" grep -q "cannot read registry" "$T/bad.err"
