@@ -732,7 +732,7 @@ static int exit_status_of(const struct harvest *h,
         return EXIT_INDEX;
     if (st->interrupted)
         return EXIT_INTERRUPTED;
-    if (h->seed_failures == n_seeds)
+    if (n_seeds > 0 && h->seed_failures == n_seeds)
         return EXIT_NOTHING;
     if (h->n_failures_total)
         return EXIT_PARTIAL;
@@ -1469,8 +1469,9 @@ static int run_crawl(struct harvest *h, const struct crawler_options *opt,
 /* The survey run: every source due, read cheaply (APIs sampled, static
  * catalogs to a bounded depth with a few items per collection), within a
  * request budget per source. */
-static int survey(struct harvest *h, const struct crawler_options *opt,
-                  const json_t *due)
+/* Survey the sources due; true when a signal cut it short. */
+static bool survey(struct harvest *h, const struct crawler_options *opt,
+                   const json_t *due)
 {
     struct crawler_options so = *opt;
     struct seeds list = {0};
@@ -1487,9 +1488,9 @@ static int survey(struct harvest *h, const struct crawler_options *opt,
     const json_t *u;
     json_array_foreach (due, i, u)
         seeds_add(&list, xstrdup(json_string_value(u)));
-    int rc = run_crawl(h, &so, &list, &st);
+    run_crawl(h, &so, &list, &st);
     seeds_free(&list);
-    return rc;
+    return st.interrupted;
 }
 
 /* harvest --registry: read the registries, survey the sources that are
@@ -1523,7 +1524,14 @@ static int discover(struct harvest *h, const struct cli *cli,
         if (cli->verbosity >= 0)
             fprintf(stderr, "stacml: surveying %zu sources\n",
                     json_array_size(due));
-        survey(h, opt, due);
+        if (survey(h, opt, due)) {
+            /* A survey cut short says nothing: no verdict is stored, and
+             * the sources stay due for the next run. */
+            json_decref(due);
+            sources_free(&l);
+            index_commit(h->ix);
+            return SM_E_INTR;
+        }
         discover_verdicts(h->ix, &l, due, h->sources, h->apis, h->now,
                           h->registry_harvest);
         /* The harvest's own counters start afresh. */
@@ -1602,10 +1610,19 @@ int cmd_harvest(struct cli *cli, int argc, char **argv)
     size_t n_sources = seeds.n;
     if (hopts.registries.n > 0) {
         rc = discover(h, cli, &hopts, &opt, &cred, &seeds, &n_sources);
+        if (rc == SM_E_INTR) {
+            fprintf(stderr, "stacml: interrupted during the survey: no "
+                            "verdict recorded, nothing harvested\n");
+            status = EXIT_INTERRUPTED;
+            goto out;
+        }
         if (rc != 0) {
             status = EXIT_USAGE;
             goto out;
         }
+        if (n_sources == 0 && cli->verbosity >= 0)
+            fprintf(stderr, "stacml: no registry source holds models or is "
+                            "due for a survey: nothing to harvest\n");
     }
     char *sig = run_signature(&seeds, &opt);
     h->has_priors = index_count_crawl(h->ix) > 0;

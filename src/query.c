@@ -1336,7 +1336,7 @@ int cmd_stats(struct cli *cli, int argc, char **argv)
 /* --------------------------------------------------------------- runs */
 
 static const char runs_help[] =
-    "Usage: stacml [--db DIR] runs [--format table|json]\n"
+    "Usage: stacml [--db DIR] runs [--format table|json|jsonl]\n"
     "\n"
     "List past harvests: run number, start and end, seeds, documents\n"
     "fetched / unchanged / failed, models new / changed / gone, exit status.\n";
@@ -1433,7 +1433,8 @@ static const char sources_help[] =
     "\n"
     "List every source read from a registry (harvest --registry): kind,\n"
     "verdict of the last survey (holds-models, declares-models, none,\n"
-    "unreachable, skipped) and when it was made, the last harvest, models\n"
+    "unreachable, skipped, incomplete: cut off by its budget, surveyed\n"
+    "again on the next run) and when it was made, the last harvest, models\n"
     "found, failures.\n";
 
 static void iso(json_int_t t, char *out, size_t n)

@@ -154,6 +154,39 @@ check "timed-out survey: surveyed again on the next run" test "$(requests "$W_LO
 check_eq "... and now it holds models" \
     "$("$STACML" --db "$T/w" sources --format json | jq -r '.[0].verdict')" holds-models
 
+# A survey interrupted by SIGINT records no verdict and harvests nothing;
+# the source is still due on the next run.
+"$STACML" --db "$T/wi" -q harvest --registry "$T/reg/slow.json" &
+pid=$!
+w0=$(requests "$W_LOG")
+i=0
+while [ "$(requests "$W_LOG")" -le "$w0" ] && [ $i -lt 200 ]; do
+    sleep 0.05
+    i=$((i + 1))
+done
+kill -INT "$pid"
+wait "$pid"
+check_eq "interrupted survey: exit status 130" "$?" 130
+check "interrupted survey: no verdict recorded" \
+    sh -c "'$STACML' --db '$T/wi' sources --format json | jq -e 'all(.[]; .verdict == null)'"
+w1=$(requests "$W_LOG")
+"$STACML" --db "$T/wi" -q harvest --registry "$T/reg/slow.json"
+check "interrupted survey: surveyed on the next run" test "$(requests "$W_LOG")" -gt "$w1"
+
+# A registry whose sources are settled and hold no model: nothing to do,
+# which is not a failure.
+mkdir -p "$T/plain"
+printf '{"type":"Catalog","id":"p","stac_version":"1.0.0","description":"d","links":[]}' >"$T/plain/catalog.json"
+start_api PL --static "$T/plain"
+cat >"$T/reg/plain.json" <<JSON
+[{"id": 10, "title": "Plain", "url": "http://127.0.0.1:$PL_PORT/catalog.json", "access": "public", "isApi": false}]
+JSON
+"$STACML" --db "$T/pl" -q harvest --registry "$T/reg/plain.json"
+check_eq "no models: first run exit 0" "$?" 0
+"$STACML" --db "$T/pl" harvest --registry "$T/reg/plain.json" 2>"$T/pl.err"
+check_eq "nothing due: exit 0" "$?" 0
+check "nothing due: said so" grep -q "nothing to harvest" "$T/pl.err"
+
 # A protected entry is skipped without credentials for its host, and
 # surveyed as soon as a run has them, whatever the stored "skipped" and
 # --survey-every say; a later run without them skips it again, and one
