@@ -395,6 +395,17 @@ static bool may_be_plain(const struct frontier_entry *e)
  * parse, the kind, the links, and what the prepare hook makes of it, or
  * nothing but the verdict for a plain Item. Safe on the worker thread: it
  * reads the crawler's options and hooks only. */
+/* A document parsed. jansson refuses an integer past 64 bits ("too big
+ * integer"), but a document is not invalid for one (an id, a checksum, a
+ * count of pixels): then its integers are read as reals. */
+static json_t *load_doc(const char *buf, size_t len, json_error_t *err)
+{
+    json_t *doc = json_loadb(buf, len, 0, err);
+    if (!doc && json_error_code(err) == json_error_numeric_overflow)
+        doc = json_loadb(buf, len, JSON_DECODE_INT_AS_REAL, err);
+    return doc;
+}
+
 static void analyse(const struct crawler *c, struct doc_job *j)
 {
     const struct frontier_entry *e = &j->e;
@@ -408,7 +419,7 @@ static void analyse(const struct crawler *c, struct doc_job *j)
         j->kind = STAC_KIND_ITEM;
         return;
     }
-    j->doc = json_loadb(r->body, r->body_len, 0, &jerr);
+    j->doc = load_doc(r->body, r->body_len, &jerr);
     j->is_json = j->doc != NULL;
     if (!j->is_json) {
         snprintf(j->reason, sizeof(j->reason),

@@ -72,4 +72,13 @@ after() { tail -n "+$((before + 1))" "$S_LOG" | jq -r .path | grep -cx "$1" || t
 check_eq "--ignore-robots: no robots.txt asked" "$(after /robots.txt)" 0
 check_eq "--ignore-robots: disallowed path fetched" "$(after /private/secret.json)" 1
 
+# An integer past 64 bits (here the id) does not make a document invalid:
+# its numbers are read as reals, and the model is indexed.
+mkdir -p "$T/big"
+printf '%s' '{"type":"Feature","stac_version":"1.0.0","stac_extensions":["https://stac-extensions.github.io/mlm/v1.5.2/schema.json"],"id":12345678901234567890123,"geometry":null,"properties":{"datetime":"2020-01-01T00:00:00Z","mlm:name":"big","mlm:architecture":"UNet","mlm:tasks":["segmentation"],"mlm:total_parameters":86000000},"links":[],"assets":{}}' >"$T/big/item.json"
+"$STACML" --db "$T/dbig" -q harvest "$T/big/item.json"
+check_eq "integer past 64 bits: exit 0" "$?" 0
+check "integer past 64 bits: the model is indexed" \
+    sh -c "'$STACML' --db '$T/dbig' export | jq -e 'select(.name == \"big\") | .total_parameters == 86000000'"
+
 e2e_finish
