@@ -43,7 +43,8 @@ static const char search_help[] =
     "  --datetime TIME        RFC 3339 instant or START/END ('..' open)\n"
     "  --trained-on URL|ID    models trained, validated or tested on it\n"
     "  --source URL           records found from this seed\n"
-    "  --include-gone         also records gone upstream (flagged \"gone\")\n"
+    "  --include-gone         also records gone upstream (\"gone\": true in\n"
+    "                         json and jsonl, [gone] before the title)\n"
     "  --format FORMAT        table (default), json, jsonl or ids\n"
     "  --db DIR               index directory\n"
     "  -h, --help             show this help\n";
@@ -451,7 +452,13 @@ static void print_table_row(const json_t *rec)
     char *id = text_safe(json_string_value(json_object_get(rec, "id")), 28);
     char *type =
         text_safe(json_string_value(json_object_get(rec, "stac_type")), 10);
-    char *title = text_safe(record_title(rec), 36);
+    /* --include-gone: a gone record says so where a reader looks. */
+    const char *t = record_title(rec);
+    char *flagged = NULL;
+    if (json_is_true(json_object_get(rec, "gone")))
+        t = flagged = xasprintf("[gone] %s", t ? t : "");
+    char *title = text_safe(t, 36);
+    free(flagged);
     char *url = text_safe(json_string_value(json_object_get(rec, "url")), 0);
     printf("%-28s  %-10s  %-16s  %-36s  %s\n", id, type, exts, title, url);
     free(id);
@@ -1213,7 +1220,7 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 /* -------------------------------------------------------------- stats */
 
 struct stats {
-    size_t records;
+    size_t records, gone;
     size_t datasets, unreachable;
     json_t *by_ext;    /* name -> count */
     json_t *by_source; /* url -> count */
@@ -1291,6 +1298,7 @@ int cmd_stats(struct cli *cli, int argc, char **argv)
      * stats answers at once however large the index. */
     struct stats s = {.by_ext = json_object(), .by_source = json_object()};
     s.records = index_count(ix, INDEX_MODELS);
+    s.gone = index_count_key(ix, INDEX_MODELS, "state=gone");
     s.datasets = index_count(ix, INDEX_DATASETS);
     s.unreachable = index_count_key(ix, INDEX_DATASETS, "state=unreachable");
     struct key_counts ke = {s.by_ext, "extension="};
@@ -1314,14 +1322,18 @@ int cmd_stats(struct cli *cli, int argc, char **argv)
             "datasets", (json_int_t)s.datasets, "datasets_unreachable",
             (json_int_t)s.unreachable, "by_extension", s.by_ext, "by_source",
             s.by_source, "last_harvest", last ? last : json_null());
+        json_object_set_new(out, "records_gone",
+                            json_integer((json_int_t)s.gone));
         json_dumpf(out, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
         putchar('\n');
         json_decref(out);
     } else {
         char *db = text_safe(cli->db, 0);
-        printf("index: %s\nmodel records: %zu\ndataset records: %zu (%zu "
-               "unreachable)\n",
-               db, s.records, s.datasets, s.unreachable);
+        printf("index: %s\nmodel records: %zu", db, s.records);
+        if (s.gone)
+            printf(" (%zu of them gone upstream)", s.gone);
+        printf("\ndataset records: %zu (%zu unreachable)\n", s.datasets,
+               s.unreachable);
         free(db);
         print_counts("by extension", s.by_ext);
         print_counts("by source", s.by_source);

@@ -69,6 +69,11 @@ check_eq "deleted record gone after two complete runs" \
 check "--include-gone shows it, flagged" sh -c "'$STACML' --db '$DB' export --include-gone |
     jq -e -s 'any(.[]; .id == \"building-scene-classifier-resnet50\" and .gone == true)'"
 check "search leaves it out" sh -c "! '$STACML' --db '$DB' search --format ids | grep -q scene-classifier"
+check "search --include-gone: flagged in the table" \
+    sh -c "'$STACML' --db '$DB' search --include-gone | grep 'building-scene-classif' | grep -q '\[gone\]'"
+check "stats: the gone record counted as such" sh -c "
+    '$STACML' --db '$DB' stats | grep -q '^model records: [0-9]* (1 of them gone upstream)' &&
+    '$STACML' --db '$DB' stats --format json | jq -e '.records_gone == 1'"
 check "runs: one gone" sh -c "'$STACML' --db '$DB' runs --format json | jq -e '.[3].gone == 1'"
 check "runs: table" sh -c "'$STACML' --db '$DB' runs | grep -q '^ *4 '"
 
