@@ -63,8 +63,10 @@ static const char export_help[] =
     "or with --datasets every dataset record (with the models linked to\n"
     "it). The filters of 'stacml search' (--task, --framework,\n"
     "--architecture, --extension, --bbox, --datetime, --trained-on,\n"
-    "--source, --include-gone) select the models exported. Records gone\n"
-    "upstream are left out unless --include-gone is given.\n";
+    "--source, --include-gone) select the models exported; with --datasets\n"
+    "words, --source, --bbox, --datetime and --include-gone select the\n"
+    "datasets. Records gone upstream are left out unless --include-gone is\n"
+    "given.\n";
 
 static const char stats_help[] =
     "Usage: stacml [--db DIR] stats [--format table|json]\n"
@@ -1146,7 +1148,7 @@ int cmd_show(struct cli *cli, int argc, char **argv)
 
 struct export_datasets {
     struct index *ix;
-    bool include_gone;
+    const struct query *q;
     bool write_error;
 };
 
@@ -1155,13 +1157,11 @@ static int on_export_dataset(void *ctx, const char *url, const char *json,
 {
     struct export_datasets *e = ctx;
     size_t n = 0;
-    if (!e->include_gone && memmem(json, len, "\"gone\":true", 11)) {
-        json_t *rec = record_decode(json, len);
-        bool is_gone = json_is_true(json_object_get(rec, "gone"));
-        json_decref(rec);
-        if (is_gone)
-            return 0;
-    }
+    json_t *rec = record_decode(json, len);
+    bool is_match = rec && query_matches(e->q, rec);
+    json_decref(rec);
+    if (!is_match)
+        return 0;
     char *full = dataset_with_models(e->ix, url, json, len, &n);
     if (full) {
         fwrite(full, 1, n, stdout);
@@ -1170,6 +1170,19 @@ static int on_export_dataset(void *ctx, const char *url, const char *json,
     free(full);
     e->write_error = ferror(stdout) != 0;
     return e->write_error ? 1 : 0;
+}
+
+/* The filters that only models have: a usage error with --datasets, which
+ * would otherwise ignore them. NULL when there is none. */
+static const char *model_only_filter(const struct query *q,
+                                     const struct query_args *a)
+{
+    return q->task           ? "--task"
+           : q->framework    ? "--framework"
+           : q->architecture ? "--architecture"
+           : q->extension    ? "--extension"
+           : a->trained_on   ? "--trained-on"
+                             : NULL;
 }
 
 int cmd_export(struct cli *cli, int argc, char **argv)
@@ -1184,6 +1197,12 @@ int cmd_export(struct cli *cli, int argc, char **argv)
     if (status == EXIT_OK && a.fmt != FORMAT_JSONL)
         status = cli_usage_error("export", "export writes JSON lines; use "
                                            "search --format for others");
+    if (status == EXIT_OK && a.datasets && model_only_filter(&q, &a))
+        status = cli_usage_error("export",
+                                 "%s selects models; with --datasets only "
+                                 "words, --source, --bbox, --datetime and "
+                                 "--include-gone apply",
+                                 model_only_filter(&q, &a));
     if (status == EXIT_OK)
         status = open_index(cli, "export", &ix);
     if (status != EXIT_OK) {
@@ -1195,7 +1214,7 @@ int cmd_export(struct cli *cli, int argc, char **argv)
     int rc;
     bool write_error;
     if (a.datasets) {
-        struct export_datasets e = {.ix = ix, .include_gone = q.include_gone};
+        struct export_datasets e = {.ix = ix, .q = &q};
         rc = index_foreach(ix, INDEX_DATASETS, on_export_dataset, &e);
         write_error = e.write_error;
     } else {

@@ -48,6 +48,14 @@ check "datasets listed on the model with roles" jq -e \
     <<<"$(m det-beta)"
 
 "$STACML" --db "$DB" export --datasets >"$T/datasets.jsonl"
+check_eq "export --datasets --source: none from elsewhere" \
+    "$("$STACML" --db "$DB" export --datasets --source http://nowhere.invalid/ | wc -l)" 0
+check_eq "export --datasets --source: all from the seed" \
+    "$("$STACML" --db "$DB" export --datasets --source "$(jq -r '.source' "$T/datasets.jsonl" | head -n 1)" | wc -l)" \
+    "$(jq -r '.source' "$T/datasets.jsonl" | grep -cxF "$(jq -r '.source' "$T/datasets.jsonl" | head -n 1)")"
+"$STACML" --db "$DB" export --datasets --task segmentation >/dev/null 2>"$T/dstask.err"
+check_eq "export --datasets --task: usage error" "$?" 2
+check "export --datasets --task: says why" grep -q -- "--task selects models" "$T/dstask.err"
 dsline() { jq -c --arg u "$1" 'select(.url == $u)' "$T/datasets.jsonl"; }
 check "shared dataset: tdml, two models" jq -e --arg b "$BASE" \
     '.tdml == true and .amount_of_training_data == 5000 and
