@@ -121,6 +121,15 @@ json_t *record_new_unreachable(const char *url, const char *source,
     json_object_set_new(rec, "reason", string_or_null(reason));
     if (http_status > 0)
         json_object_set_new(rec, "http_status", json_integer(http_status));
+    /* Nothing was read, but a reader of dataset records finds the fields
+     * every dataset record has: unknown, or empty. */
+    json_object_set_new(rec, "stac_type", json_null());
+    json_object_set_new(rec, "stac", json_null());
+    json_object_set_new(rec, "tdml", json_false());
+    json_object_set_new(rec, "label_classes", json_array());
+    json_object_set_new(rec, "label_tasks", json_array());
+    json_object_set_new(rec, "versions", json_array());
+    json_object_set_new(rec, "issues", json_array());
     return rec;
 }
 

@@ -68,6 +68,10 @@ check "remote dataset: tdml fields from Collection.properties, doi" jq -e \
 check "dead dataset: unreachable, its model listed" jq -e \
     '.reachable == false and (.reason | test("404")) and .models[0].role == "test"' \
     <<<"$(dsline "$BASE/datasets/dead/collection.json")"
+check "dead dataset: the fields every dataset record has, empty" jq -e \
+    '.tdml == false and .label_classes == [] and .label_tasks == [] and .versions == [] and
+     .issues == [] and .stac == null and .stac_type == null and .id == ""' \
+    <<<"$(dsline "$BASE/datasets/dead/collection.json")"
 check "plain dataset: tdml false, label classes" jq -e \
     '.tdml == false and .reachable == true and (.label_classes | length) == 1' \
     <<<"$(dsline "$BASE/datasets/plain/collection.json")"
