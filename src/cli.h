@@ -41,6 +41,14 @@ int cli_parse_size(const char *s, int allow_suffix, long long max,
 int cli_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* After getopt_long() returned '?' (opterr is 0): say which option was
+ * unknown or lacked its value, return EXIT_USAGE. cmd may be NULL. */
+int cli_option_error(const char *cmd, char **argv, const char *optstring);
+
+/* Why the index directory dir cannot be used, when a look at it tells
+ * ("not a directory", "Permission denied"), or NULL. */
+const char *cli_db_problem(const char *dir);
+
 /* Handle a --db option value found inside a command's options. */
 void cli_set_db(struct cli *cli, const char *dir);
 

@@ -4,6 +4,7 @@
  * its crawl state, and the run leaves a summary in the index metadata. */
 #include <config.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -165,35 +166,70 @@ static void seeds_free(struct seeds *s)
     free(s->v);
 }
 
+/* The local path a seed names: arg itself, or a file:// URL's path
+ * (decoded); NULL for any other URL. New string. */
+static char *seed_path(const char *arg)
+{
+    if (!strstr(arg, "://"))
+        return xstrdup(arg);
+    if (strncmp(arg, "file://", 7) != 0)
+        return NULL;
+    const char *p = arg + 7;
+    if (strncmp(p, "localhost/", 10) == 0)
+        p += 9;
+    char *out = xstrdup(p), *o = out;
+    for (; *p; p++) {
+        if (*p == '%' && isxdigit((unsigned char)p[1]) &&
+            isxdigit((unsigned char)p[2])) {
+            char hex[3] = {p[1], p[2], '\0'};
+            *o++ = (char)strtol(hex, NULL, 16);
+            p += 2;
+        } else {
+            *o++ = *p;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
 /* A local directory stands for the catalog (or collection) inside it, as
- * `stacml harvest seeds/examples` would be read by a person. New string or
- * NULL when arg is not such a directory. */
-static char *directory_seed(const char *arg)
+ * `stacml harvest seeds/examples` would be read by a person: *out is that
+ * file (new string), or NULL when path is not a directory. SM_E_NOTFOUND
+ * for a directory that holds neither. */
+static int directory_seed(const char *path, char **out)
 {
     static const char *const names[] = {"catalog.json", "collection.json"};
     struct stat st;
-    if (strstr(arg, "://") || stat(arg, &st) != 0 || !S_ISDIR(st.st_mode))
-        return NULL;
+    *out = NULL;
+    if (!path || stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+        return 0;
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-        char *p = xasprintf("%s/%s", arg, names[i]);
-        if (stat(p, &st) == 0 && S_ISREG(st.st_mode))
-            return p;
+        char *p = xasprintf("%s/%s", path, names[i]);
+        if (stat(p, &st) == 0 && S_ISREG(st.st_mode)) {
+            *out = p;
+            return 0;
+        }
         free(p);
     }
-    return NULL;
+    return SM_E_NOTFOUND;
 }
 
 static int seed_add_arg(struct seeds *s, const char *arg, const char *where)
 {
-    char *url = NULL;
-    char *in_dir = directory_seed(arg);
-    int rc = url_from_arg(in_dir ? in_dir : arg, &url);
+    char *url = NULL, *in_dir = NULL;
+    char *path = seed_path(arg);
+    int rc = directory_seed(path, &in_dir);
+    free(path);
+    const char *why = "a directory without catalog.json or collection.json";
+    if (rc == 0) {
+        rc = url_from_arg(in_dir ? in_dir : arg, &url);
+        why = rc == SM_E_NOTFOUND ? "no such file" : sm_strerror(rc);
+    }
     free(in_dir);
     if (rc != 0) {
         char *safe = text_safe(arg, 200);
         fprintf(stderr, "stacml harvest: %s%sbad seed '%s': %s\n",
-                where ? where : "", where ? ": " : "", safe,
-                rc == SM_E_NOTFOUND ? "no such file" : sm_strerror(rc));
+                where ? where : "", where ? ": " : "", safe, why);
         free(safe);
         return rc;
     }
@@ -1334,7 +1370,7 @@ static int parse_args(struct cli *cli, int argc, char **argv,
             fputs(harvest_help, stdout);
             return -1;
         default:
-            return cli_usage_error("harvest", "unknown option");
+            return cli_option_error("harvest", argv, "qvh");
         }
         if (rc != 0)
             return EXIT_USAGE;
@@ -1596,8 +1632,9 @@ int cmd_harvest(struct cli *cli, int argc, char **argv)
      * lock is held. */
     int rc = index_open(cli->db, INDEX_WRITE, &h->ix);
     if (rc != 0) {
+        const char *why = cli_db_problem(cli->db);
         fprintf(stderr, "stacml harvest: cannot open index %s: %s\n", cli->db,
-                sm_strerror(rc));
+                why ? why : sm_strerror(rc));
         status = EXIT_INDEX;
         goto out;
     }

@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <curl/curl.h>
 
 #include "src/cli.h"
@@ -61,6 +63,45 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
             cmd ? " " : "", cmd ? cmd : "");
     va_end(ap);
     return EXIT_USAGE;
+}
+
+int cli_option_error(const char *cmd, char **argv, const char *optstring)
+{
+    /* getopt_long() has stepped past the offending argument; optopt is
+     * its option character, or 0 for a long option it does not know. */
+    const char *arg = optind > 0 ? argv[optind - 1] : "";
+    size_t len = strcspn(arg, "=");
+    bool is_long = strncmp(arg, "--", 2) == 0;
+    bool is_known = is_long ? optopt != 0
+                            : optopt != 0 && optopt != ':' &&
+                                  strchr(optstring, optopt) != NULL;
+    if (is_known && is_long)
+        return cli_usage_error(cmd, "option '%.*s' needs a value", (int)len,
+                               arg);
+    if (is_known)
+        return cli_usage_error(cmd, "option '-%c' needs a value", optopt);
+    if (is_long)
+        return cli_usage_error(cmd, "unknown option '%.*s'", (int)len, arg);
+    return cli_usage_error(cmd, "unknown option '-%c'", optopt ? optopt : '?');
+}
+
+const char *cli_db_problem(const char *dir)
+{
+    static char why[256];
+    struct stat st;
+    if (stat(dir, &st) != 0)
+        return errno == ENOENT ? NULL : strerror(errno);
+    if (!S_ISDIR(st.st_mode))
+        return "not a directory";
+    char *data = xasprintf("%s/data.mdb", dir);
+    const char *out = NULL;
+    if (access(dir, R_OK | X_OK) != 0 ||
+        (access(data, F_OK) == 0 && access(data, R_OK) != 0)) {
+        snprintf(why, sizeof(why), "%s", strerror(errno));
+        out = why;
+    }
+    free(data);
+    return out;
 }
 
 int cli_parse_size(const char *s, int allow_suffix, long long max,
@@ -168,6 +209,8 @@ int main(int argc, char **argv)
     char *db_default = default_db();
     int opt;
     cli.db = db_default;
+    /* Our own messages name the option (cli_option_error()). */
+    opterr = 0;
     /* '+': stop at the command name; its options are its own. */
     while ((opt = getopt_long(argc, argv, "+qvhV", longopts, NULL)) != -1) {
         switch (opt) {
@@ -190,7 +233,7 @@ int main(int argc, char **argv)
             return EXIT_OK;
         default:
             free(db_default);
-            return cli_usage_error(NULL, "unknown global option");
+            return cli_option_error(NULL, argv, "+qvhV");
         }
     }
     if (optind >= argc) {

@@ -79,6 +79,14 @@ static int open_index(struct cli *cli, const char *cmd, struct index **ix)
     if (!cli->db)
         return cli_usage_error(cmd, "no index directory: use --db");
     int rc = index_open(cli->db, INDEX_READ, ix);
+    const char *why = rc != 0 ? cli_db_problem(cli->db) : NULL;
+    if (why) {
+        char *safe = text_safe(cli->db, 0);
+        fprintf(stderr, "stacml %s: cannot open index %s: %s\n", cmd, safe,
+                why);
+        free(safe);
+        return EXIT_INDEX;
+    }
     if (rc == SM_E_NOTFOUND) {
         fprintf(stderr,
                 "stacml %s: no index in %s (run 'stacml harvest' "
@@ -138,7 +146,7 @@ static int parse_common(struct cli *cli, int argc, char **argv, const char *cmd,
             fputs(help, stdout);
             return -1;
         default:
-            return cli_usage_error(cmd, "unknown option");
+            return cli_option_error(cmd, argv, "h");
         }
     }
     return EXIT_OK;
@@ -944,7 +952,7 @@ static int parse_query(struct cli *cli, int argc, char **argv, const char *cmd,
             fputs(help, stdout);
             return -1;
         default:
-            return cli_usage_error(cmd, "unknown option");
+            return cli_option_error(cmd, argv, "h");
         }
     }
     return rc;
@@ -1306,6 +1314,9 @@ int cmd_stats(struct cli *cli, int argc, char **argv)
     struct index *ix = NULL;
     enum out_format fmt = FORMAT_TABLE;
     int status = parse_common(cli, argc, argv, "stats", stats_help, &fmt);
+    if (status == EXIT_OK && optind < argc)
+        status =
+            cli_usage_error("stats", "unexpected argument '%s'", argv[optind]);
     if (status != EXIT_OK)
         return status < 0 ? EXIT_OK : status;
     if (fmt != FORMAT_TABLE && fmt != FORMAT_JSON)
@@ -1435,6 +1446,8 @@ static int list_meta(struct cli *cli, int argc, char **argv, const char *cmd,
     struct index *ix = NULL;
     struct runs r = {.fmt = FORMAT_TABLE};
     int status = parse_common(cli, argc, argv, cmd, help, &r.fmt);
+    if (status == EXIT_OK && optind < argc)
+        status = cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
     if (status != EXIT_OK)
         return status < 0 ? EXIT_OK : status;
     status = open_index(cli, cmd, &ix);

@@ -31,6 +31,25 @@ check "bad --commit-every named" grep -q -- "--commit-every" "$T/e"
 check_eq "missing local seed" \
     "$(status "$STACML" --db "$T/db" harvest "$T/no/such/catalog.json")" 2
 check "missing seed named" grep -q "no/such/catalog.json" "$T/e"
+mkdir -p "$T/empty dir"
+check_eq "directory seed without a catalog" \
+    "$(status "$STACML" --db "$T/db" harvest "$T/empty dir")" 2
+check "directory seed: says what is missing" grep -q "a directory without catalog.json or collection.json" "$T/e"
+check_eq "file:// directory seed without a catalog" \
+    "$(status "$STACML" --db "$T/db" harvest "file://$T/empty%20dir")" 2
+check_eq "file:// directory seed stands for its catalog" \
+    "$(status "$STACML" --db "$T/dirseed" -q harvest "file://$EX")" 0
+check_eq "option without its value" "$(status "$STACML" --db "$T/db" search --task)" 2
+check "option without its value: named" grep -q "option '--task' needs a value" "$T/e"
+check_eq "unknown option" "$(status "$STACML" --db "$T/db" harvest --frobnicate "$EX")" 2
+check "unknown option: named, once" sh -c "grep -c . '$T/e' | grep -qx 2 && grep -q \"unknown option '--frobnicate'\" '$T/e'"
+for c in stats runs sources; do
+    check_eq "$c: stray argument refused" "$(status "$STACML" --db "$T/db" "$c" extra)" 2
+done
+: >"$T/afile"
+check_eq "--db names a file: exit 4" "$(status "$STACML" --db "$T/afile" stats)" 4
+check "--db names a file: said so" grep -q "cannot open index .*afile: not a directory" "$T/e"
+check_eq "--db names a file, harvest: exit 4" "$(status "$STACML" --db "$T/afile" -q harvest "$EX")" 4
 check_eq "ftp seed refused" \
     "$(status "$STACML" --db "$T/db" harvest ftp://127.0.0.1/c.json)" 2
 printf '# comment\n\n%s/catalog.json\n   # indented comment\nnot a url at all\n' \
