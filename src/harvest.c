@@ -1138,6 +1138,11 @@ static void credentials_finish(struct credentials *cred,
                 url_host_key(seeds->v[i], &key) == 0)
                 seeds_add(&cred->hosts, key);
         }
+        /* Without --header-host the credentials go to the seeds' hosts:
+         * with registries alone, to none. Better said than silently. */
+        if (cred->hosts.n == 0)
+            log_warn("--header is sent to no host: name the hosts it is "
+                     "for with --header-host");
     }
     seeds_add(&cred->headers, NULL);
     seeds_add(&cred->hosts, NULL);

@@ -13,6 +13,7 @@
 
 #include "src/buf.h"
 #include "src/err.h"
+#include "src/log.h"
 #include "src/sources.h"
 #include "src/url.h"
 #include "src/xalloc.h"
@@ -114,12 +115,17 @@ static void read_entry(const json_t *entry, const char *const *cred_hosts,
         return;
     }
     const char *access = json_string_value(json_object_get(entry, "access"));
-    bool is_private = json_is_true(json_object_get(entry, "isPrivate")) ||
-                      (access && strcmp(access, "public") != 0);
+    bool is_flagged = json_is_true(json_object_get(entry, "isPrivate"));
+    bool is_private = is_flagged || (access && strcmp(access, "public") != 0);
+    /* The reason names what the registry says: "isPrivate" wins over an
+     * access of "public". */
+    const char *what = is_flagged || !access || strcmp(access, "public") == 0
+                           ? "private"
+                           : access;
     if (is_private && !host_listed(s->url, cred_hosts))
         s->skip = xasprintf("%s: needs credentials (--header with "
                             "--header-host for its host)",
-                            access ? access : "private");
+                            what);
 }
 
 static void list_add(struct source_list *l, const struct source *s)
@@ -158,9 +164,18 @@ int sources_read(const char *where, const char *user_agent,
     const json_t *entry;
     json_array_foreach (rc == 0 ? doc : NULL, i, entry) {
         struct source s;
-        if (!json_is_object(entry))
+        if (!json_is_object(entry)) {
+            log_warn("registry %s: entry %zu is not an object; ignored", where,
+                     i + 1);
             continue;
+        }
         read_entry(entry, cred_hosts, &s);
+        if (!s.url)
+            log_warn("registry %s: entry %zu (%s): %s; ignored", where, i + 1,
+                     s.id      ? s.id
+                     : s.title ? s.title
+                               : "no id",
+                     s.skip);
         list_add(out, &s);
     }
     json_decref(doc);

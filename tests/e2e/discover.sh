@@ -173,6 +173,23 @@ w1=$(requests "$W_LOG")
 "$STACML" --db "$T/wi" -q harvest --registry "$T/reg/slow.json"
 check "interrupted survey: surveyed on the next run" test "$(requests "$W_LOG")" -gt "$w1"
 
+# Entries that cannot be sources are reported, not dropped silently; a
+# private entry's reason says private, whatever its "access".
+cat >"$T/reg/odd.json" <<'JSON'
+[{"id": 1, "url": "ftp://x.invalid/c.json"}, 3, {"title": "no url"},
+ {"id": 5, "url": "https://closed.invalid/c.json", "access": "public", "isPrivate": true}]
+JSON
+"$STACML" --db "$T/odd" harvest --registry "$T/reg/odd.json" 2>"$T/odd.err"
+check "unusable entries reported" sh -c "
+    grep -q 'entry 1 (1): no usable http(s) URL; ignored' '$T/odd.err' &&
+    grep -q 'entry 2 is not an object; ignored' '$T/odd.err' &&
+    grep -q 'entry 3 (no url): no usable http(s) URL; ignored' '$T/odd.err'"
+"$STACML" --db "$T/odd" harvest --registry "$T/reg/odd.json" --header 'Authorization: Bearer T' 2>"$T/odd2.err"
+check "--header without --header-host, registries only: warned" grep -q -- "--header is sent to no host" "$T/odd2.err"
+check_eq "isPrivate entry: reason says private" \
+    "$("$STACML" --db "$T/odd" sources --format json | jq -r '.[0].reason')" \
+    "private: needs credentials (--header with --header-host for its host)"
+
 # A registry whose sources are settled and hold no model: nothing to do,
 # which is not a failure.
 mkdir -p "$T/plain"
