@@ -9,6 +9,7 @@
  * against runaway servers. */
 #include <config.h>
 
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,8 @@
 
 /* A next href longer than this is taken for one that grows without end. */
 #define NEXT_HREF_MAX 4096
+/* A next link's POST body: a search's parameters and a token, not data. */
+#define NEXT_BODY_MAX 65536
 /* Warnings kept per API. */
 #define WARNINGS_MAX 50
 
@@ -230,6 +233,31 @@ static bool is_post(const json_t *link)
 }
 
 /* Headers of an object {name: value} as "Name: value" lines (new). */
+/* Headers a link may not set: the request's framing and routing are
+ * ours (a Content-Length or Transfer-Encoding of a server's choosing
+ * would smuggle a second request down a kept-alive connection), and so
+ * are the hop-by-hop ones. */
+static bool header_is_ours(const char *name)
+{
+    static const char *const ours[] = {
+        "host",
+        "content-length",
+        "transfer-encoding",
+        "connection",
+        "keep-alive",
+        "te",
+        "trailer",
+        "upgrade",
+        "expect",
+        "proxy-authorization",
+        "proxy-connection",
+    };
+    for (size_t i = 0; i < sizeof(ours) / sizeof(ours[0]); i++)
+        if (strcasecmp(name, ours[i]) == 0)
+            return true;
+    return false;
+}
+
 static char **header_lines(const json_t *obj)
 {
     size_t n = json_object_size(obj), i = 0;
@@ -241,16 +269,35 @@ static char **header_lines(const json_t *obj)
     json_object_foreach ((json_t *)obj, k, v) {
         const char *s = json_string_value(v);
         /* A header must not smuggle a second one in. */
-        if (s && !strpbrk(k, "\r\n:") && !strpbrk(s, "\r\n"))
+        if (s && *k && !strpbrk(k, "\r\n: \t") && !strpbrk(s, "\r\n") &&
+            !header_is_ours(k))
             lines[i++] = xasprintf("%s: %s", k, s);
     }
     return lines;
 }
 
+/* FNV-1a over s from a given offset basis. */
+static uint64_t fnv1a(const char *s, uint64_t h)
+{
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+/* A request's identity within its chain, as 128 bits of hash: a chain
+ * remembers every page it asked for, and a server may make each page's
+ * POST body large. */
 static char *signature(const char *method, const char *url, const char *body)
 {
-    return xasprintf("%s %s\n%s", method ? method : "GET", url,
-                     body ? body : "");
+    char *text =
+        xasprintf("%s %s\n%s", method ? method : "GET", url, body ? body : "");
+    char *sig = xasprintf("%016" PRIx64 "%016" PRIx64,
+                          fnv1a(text, 0xcbf29ce484222325ULL),
+                          fnv1a(text, 0x84222325cbf29ce4ULL));
+    free(text);
+    return sig;
 }
 
 /* Queue an API request (taking r); a repeat within its chain is refused
@@ -390,6 +437,18 @@ static void follow_next(struct crawler *c, const struct request *cur,
         r->headers = header_lines(headers);
         json_decref(body);
         json_decref(headers);
+    } else {
+        /* A GET next link's headers count as much as a POST's. */
+        r->headers = header_lines(json_object_get(link, "headers"));
+    }
+    if (r->body && strlen(r->body) > NEXT_BODY_MAX) {
+        api_warn(a,
+                 "pagination stopped: next link body larger than %d bytes "
+                 "after %s",
+                 NEXT_BODY_MAX, base);
+        request_free(r);
+        free(u);
+        return;
     }
     push(c, a, u, r);
     free(u);

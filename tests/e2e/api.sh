@@ -54,6 +54,24 @@ check "post-merge: the link's header sent" \
     jq -e -s '[.[] | select(.method == "POST")][1].headers["Search-After"] | length > 0' \
     "$T/api-P/log.jsonl"
 
+# A next link's headers are sent, GET or POST, but never the ones that
+# frame or route the request: a server's Content-Length or
+# Transfer-Encoding would smuggle a second request down the connection.
+EVIL='{"X-Next": "1", "Host": "evil.example", "Content-Length": "5",
+       "Transfer-Encoding": "chunked", "Connection": "close"}'
+for mode in get-token post-body; do
+    start_api H --world "$WORLD" --search-paging "$mode" --next-headers "$EVIL"
+    "$STACML" --db "$T/h-$mode" -q harvest --search-method post --page-size 20 "$H_URL"
+    check_eq "next-link headers ($mode): exit status" "$?" 0
+    check_eq "next-link headers ($mode): same models" "$(ids "$T/h-$mode")" "$(ids "$T/f")"
+    check "next-link headers ($mode): X-Next sent on the pages after the first" \
+        jq -e -s '[.[] | select(.query.token != null or (.body // {} | has("token")))] |
+            length > 0 and all(.[]; .headers["X-Next"] == "1")' "$H_LOG"
+    check "next-link headers ($mode): Host, Content-Length, Transfer-Encoding not taken" \
+        jq -e -s 'all(.[]; (.host | all(. != "evil.example")) and .headers["Transfer-Encoding"] == null and .status < 400 or .path == "/robots.txt")' "$H_LOG"
+    stop_apis
+done
+
 # 3. Per-collection strategy: declared collections walked, undeclared ones
 # sampled; the model deep in an undeclared collection is the documented
 # trade-off.

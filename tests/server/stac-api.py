@@ -256,8 +256,10 @@ LOG FORMAT (--log FILE: one JSON object per line, written and flushed
    "body": parsed JSON request body or null,
    "headers": {only those present of User-Agent, If-None-Match,
                If-Modified-Since, Authorization, Content-Type,
-               Accept-Encoding, Search-After}; a header sent more than
+               Accept-Encoding, Search-After, X-Next, Transfer-Encoding};
+               a header sent more than
                once as the list of its values,
+   "host": [the Host header values received],
    "status": 200 (0 for a "reset" fault),
    "t": time.monotonic() when the request was read,
    "fault": index of the fault rule applied (only when one fired)}
@@ -303,7 +305,7 @@ SEARCH_KEYS = ("collections", "ids", "limit", "bbox", "datetime", "filter",
                "filter-lang")
 LOGGED_HEADERS = ("User-Agent", "If-None-Match", "If-Modified-Since",
                   "Authorization", "Content-Type", "Accept-Encoding",
-                  "Search-After")
+                  "Search-After", "X-Next", "Transfer-Encoding")
 MAX_BODY = 1 << 20
 EPOCH_2020 = 1577836800
 
@@ -1397,11 +1399,18 @@ class Api:
             path = req.path if endpoint != "search" else "/search"
             link["href"] = f"{ctx.base}{path}?{urlencode(params, quote_via=quote, safe=',:')}"
             link["method"] = "GET"
-            return link
+            return self.add_next_headers(link)
         link["href"] = f"{ctx.base}/search" + (f"?{urlencode(pad)}" if pad else "")
         link.update(method="POST", body={"token": token}, merge=mode == "post-merge")
         if mode == "post-merge":
             link["headers"] = {"Search-After": cur["sa"]}
+        return self.add_next_headers(link)
+
+    def add_next_headers(self, link):
+        """--next-headers: extra headers in every next link (GET or POST),
+        e.g. ones a client must not let a server set."""
+        if self.opts.next_headers:
+            link.setdefault("headers", {}).update(self.opts.next_headers)
         return link
 
 
@@ -1490,7 +1499,8 @@ class Handler(BaseHTTPRequestHandler):
             time.sleep(app.opts.delay_ms / 1000.0)
         idx, rule = app.faults.pick(req.method, req.path, req.query)
         rec = {"method": req.method, "path": req.path, "query": req.params,
-               "body": body, "headers": logged, "status": None, "t": t}
+               "body": body, "headers": logged, "status": None, "t": t,
+               "host": self.headers.get_all("Host") or []}
         if idx is not None:
             rec["fault"] = idx
             if rule.get("delay_ms"):
@@ -1620,6 +1630,8 @@ def parse_args(argv):
     ap.add_argument("--child-collections", action="store_true")
     ap.add_argument("--collections-page", type=int, default=10)
     ap.add_argument("--max-limit", type=int, default=10000)
+    ap.add_argument("--next-headers", type=json.loads, default=None,
+                    help="JSON object of headers added to every next link")
     opts = ap.parse_args(argv)
     if not re.fullmatch(r"v[0-9][0-9A-Za-z.\-]*", opts.conformance_version):
         ap.error("--conformance-version must look like v1.0.0 or v1.0.0-rc.2")
