@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <uv.h>
 
@@ -776,11 +777,34 @@ static void reuse(struct crawler *c, struct frontier_entry *e,
         replay_links(c, e, p->links, p->is_model);
 }
 
+/* Why a file:// URL names no document to read: not a regular file. NULL
+ * when it is one, or when it is missing (the fetch then says so). */
+static const char *not_a_file(const char *url)
+{
+    char *path = url_file_path(url);
+    struct stat st;
+    bool is_other = path && stat(path, &st) == 0 && !S_ISREG(st.st_mode);
+    free(path);
+    if (!is_other)
+        return NULL;
+    return S_ISDIR(st.st_mode) ? "a directory, not a document"
+                               : "not a regular file (a FIFO, device or "
+                                 "socket), not read";
+}
+
 /* Start one popped entry; false when it was not started (failed, or done
  * already in the run being resumed). */
 static bool start(struct crawler *c, struct frontier_entry *e)
 {
     bool is_file = url_scheme_of(e->url) == URL_SCHEME_FILE;
+    const char *not_file = is_file ? not_a_file(e->url) : NULL;
+    if (not_file) {
+        /* A FIFO would block the loop in open(); a directory or a device
+         * is no document. */
+        crawler_report_failure(c, e, SM_E_IO, 0, not_file);
+        frontier_done(c->frontier, e);
+        return false;
+    }
     const struct request *req = e->data;
     struct fetch_request fr = {.credentials = polite_credentials(c, e)};
     struct crawler_prior prior;

@@ -4,7 +4,6 @@
  * its crawl state, and the run leaves a summary in the index metadata. */
 #include <config.h>
 
-#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -166,30 +165,11 @@ static void seeds_free(struct seeds *s)
     free(s->v);
 }
 
-/* The local path a seed names: arg itself, or a file:// URL's path
- * (decoded); NULL for any other URL. New string. */
+/* The local path a seed names: arg itself, or a file:// URL's path;
+ * NULL for any other URL. New string. */
 static char *seed_path(const char *arg)
 {
-    if (!strstr(arg, "://"))
-        return xstrdup(arg);
-    if (strncmp(arg, "file://", 7) != 0)
-        return NULL;
-    const char *p = arg + 7;
-    if (strncmp(p, "localhost/", 10) == 0)
-        p += 9;
-    char *out = xstrdup(p), *o = out;
-    for (; *p; p++) {
-        if (*p == '%' && isxdigit((unsigned char)p[1]) &&
-            isxdigit((unsigned char)p[2])) {
-            char hex[3] = {p[1], p[2], '\0'};
-            *o++ = (char)strtol(hex, NULL, 16);
-            p += 2;
-        } else {
-            *o++ = *p;
-        }
-    }
-    *o = '\0';
-    return out;
+    return strstr(arg, "://") ? url_file_path(arg) : xstrdup(arg);
 }
 
 /* A local directory stands for the catalog (or collection) inside it, as

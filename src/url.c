@@ -782,3 +782,33 @@ bool url_ip_is_private(const char *ip)
            (a[0] & 0xfe) == 0xfc ||                 /* fc00::/7 */
            (a[0] == 0xfe && (a[1] & 0xc0) == 0x80); /* fe80::/10 */
 }
+
+char *url_file_path(const char *url)
+{
+    if (!url || strncasecmp(url, "file://", 7) != 0)
+        return NULL;
+    const char *p = url + 7;
+    if (strncasecmp(p, "localhost/", 10) == 0)
+        p += 9;
+    if (*p != '/')
+        return NULL;
+    size_t end = strcspn(p, "?#");
+    char *out = xmalloc(end + 1), *o = out;
+    for (size_t i = 0; i < end; i++) {
+        if (p[i] == '%' && i + 2 < end && isxdigit((unsigned char)p[i + 1]) &&
+            isxdigit((unsigned char)p[i + 2])) {
+            char hex[3] = {p[i + 1], p[i + 2], '\0'};
+            char c = (char)strtol(hex, NULL, 16);
+            if (c == '\0') {
+                free(out);
+                return NULL;
+            }
+            *o++ = c;
+            i += 2;
+        } else {
+            *o++ = p[i];
+        }
+    }
+    *o = '\0';
+    return out;
+}

@@ -64,6 +64,11 @@ int url_host_key(const char *url, char **out);
  * SM_E_SCHEME, SM_E_NOTFOUND (no such local file) or SM_E_TOOBIG. */
 int url_from_arg(const char *arg, char **out);
 
+/* The local path of a file:// URL ("file:///p" or "file://localhost/p"),
+ * percent-decoded, as a new string; NULL for any other URL, or one whose
+ * path would hold a NUL byte. */
+char *url_file_path(const char *url);
+
 /* url with its query parameter name set to value: every existing name=...
  * pair removed, then name=value appended (value percent-encoded). *out is
  * new. Returns 0, SM_E_URL or SM_E_TOOBIG. */

@@ -177,6 +177,15 @@ check_eq "missing file: exit status 1 (some documents failed)" "$?" 1
 check "missing file: reported" grep -q "failed: file://.*/gone.json" "$T/disk.err"
 check "missing file: not retried" sh -c "! grep -q 'gone.json.*retry' '$T/disk.err'"
 check "no raw control character in the messages" sh -c "! grep -q \"\$(printf '\\033')\" '$T/disk.err'"
+# A link to a FIFO would block the event loop in open(): refused, as is a
+# link to a directory.
+mkfifo "$T/disk/pipe"
+mkdir -p "$T/disk/adir"
+printf '{"type":"Catalog","id":"f","stac_version":"1.0.0","description":"d","links":[{"rel":"child","href":"pipe"},{"rel":"child","href":"adir"}]}' >"$T/disk/fifo.json"
+timeout 60 "$STACML" --db "$T/d13" harvest "$T/disk/fifo.json" 2>"$T/fifo.err"
+check_eq "FIFO link: no hang, exit status 1" "$?" 1
+check "FIFO link: refused, said why" grep -q "pipe: not a regular file" "$T/fifo.err"
+check "directory link: refused, said why" grep -q "adir: a directory, not a document" "$T/fifo.err"
 "$STACML" --db "$T/d11" -q harvest --log "$T/cron.jsonl" --log-format json "$top_srcdir/seeds/examples/catalog.json"
 check "--log-format json: the summary is a JSON line" \
     sh -c "tail -n 1 '$T/cron.jsonl' | jq -e '.level == \"summary\" and (.message | test(\"^run 2: \"))'"

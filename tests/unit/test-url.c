@@ -638,8 +638,36 @@ static void test_from_arg_path(void)
     free(dot);
 }
 
+static void test_file_path(void)
+{
+    static const struct {
+        const char *url, *want; /* want NULL: no path */
+    } cases[] = {
+        {"file:///a/b.json", "/a/b.json"},
+        {"FILE:///a/b.json", "/a/b.json"},
+        {"file://localhost/a/b.json", "/a/b.json"},
+        {"file:///sp%20ace/x%2Fy.json", "/sp ace/x/y.json"},
+        {"file:///a/b.json?q=1#f", "/a/b.json"},
+        {"file:///bad%2", "/bad%2"},
+        {"file:///bad%zz", "/bad%zz"},
+        {"file:///nul%00byte", NULL},
+        {"file://host/a", NULL},
+        {"http://x/a", NULL},
+        {"", NULL},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char *got = url_file_path(cases[i].url);
+        if (cases[i].want)
+            CHECK_STR_EQ(got ? got : "(null)", cases[i].want);
+        else
+            CHECK_CASE(cases[i].url, got == NULL);
+        free(got);
+    }
+}
+
 int main(void)
 {
+    test_file_path();
     test_resolve();
     test_resolve_normal();
     test_normalize();
