@@ -49,9 +49,10 @@ struct crawler {
     struct api *apis; /* every API met, for the report */
     /* Entries waiting for a retry, sorted by due time (linked by next). */
     struct frontier_entry *retry_head;
-    uv_timer_t wake; /* fires when a host or a retry becomes due */
-    uv_timer_t tick; /* the progress hook */
-    json_t *spent;   /* source -> requests started, with a budget */
+    uv_timer_t wake;  /* fires when a host or a retry becomes due */
+    uv_timer_t tick;  /* the progress hook */
+    uv_timer_t grace; /* after a signal: ends the transfers still running */
+    json_t *spent;    /* source -> requests started, with a budget */
     uint64_t rand_state;
     uv_signal_t sig_int, sig_term;
     int signals_seen;

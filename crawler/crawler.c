@@ -34,7 +34,10 @@ void crawler_options_default(struct crawler_options *opt)
     opt->max_doc_size = 8u << 20;
     opt->connect_timeout_ms = 10000;
     opt->stall_timeout_s = 30;
-    opt->timeout_ms = 0;
+    /* A server dripping a byte a second is never stalled: without a cap
+     * one transfer could hold a cron run (and its lock) for days. Ten
+     * minutes lets the largest document (8M) through at 14 kB/s. */
+    opt->timeout_ms = 600000;
     opt->max_redirects = 10;
     opt->user_agent = PACKAGE_NAME "/" PACKAGE_VERSION " (+" PACKAGE_URL ")";
     opt->sample = 10;
@@ -53,6 +56,8 @@ static void pump(struct crawler *c);
  * starts until it has caught up (bounded memory when reading is slower
  * than fetching, as with a catalog of large model documents). */
 #define JOBS_MAX 64
+/* After a signal, transfers in flight get this long to finish. */
+#define INTERRUPT_GRACE_MS 5000
 #define JOB_BYTES_MAX ((size_t)32 << 20)
 
 int crawler_new(const struct crawler_options *opt,
@@ -98,6 +103,8 @@ int crawler_new(const struct crawler_options *opt,
     uv_timer_init(&c->loop, &c->wake);
     c->wake.data = c;
     uv_timer_init(&c->loop, &c->tick);
+    uv_timer_init(&c->loop, &c->grace);
+    c->grace.data = c;
     c->tick.data = c;
     c->rand_state = (uint64_t)uv_hrtime() | 1;
     *out = c;
@@ -673,6 +680,7 @@ static void finish(struct crawler *c)
         frontier_queued(c->frontier) + polite_drop_retries(c);
     uv_close((uv_handle_t *)&c->wake, NULL);
     uv_close((uv_handle_t *)&c->tick, NULL);
+    uv_close((uv_handle_t *)&c->grace, NULL);
     uv_close((uv_handle_t *)&c->sig_int, NULL);
     uv_close((uv_handle_t *)&c->sig_term, NULL);
     fetcher_free(c->fetcher);
@@ -933,6 +941,22 @@ void crawler_stop(struct crawler *c)
     c->stopping = true;
 }
 
+/* The transfers still running some seconds after a signal: a slow
+ * server must not keep an interrupted harvest waiting. */
+static void on_grace(uv_timer_t *t)
+{
+    struct crawler *c = t->data;
+    if (c->finished)
+        return;
+    size_t n = fetcher_active(c->fetcher);
+    if (n > 0)
+        log_warn("interrupted: %zu transfer(s) still running, aborted", n);
+    fetcher_abort_all(c->fetcher);
+    /* Not from the callbacks: finishing frees the fetcher, which must
+     * not happen inside its own loop over the transfers. */
+    pump(c);
+}
+
 static void on_uv_signal(uv_signal_t *h, int signum)
 {
     struct crawler *c = h->data;
@@ -945,9 +969,14 @@ static void on_uv_signal(uv_signal_t *h, int signum)
         (void)n;
         _exit(130);
     }
-    log_warn("interrupted: finishing transfers in flight (again to quit "
-             "at once)");
+    log_warn("interrupted: finishing transfers in flight for up to %d s "
+             "(again to quit at once)",
+             INTERRUPT_GRACE_MS / 1000);
     crawler_stop(c);
+    /* What is done is committed now: a second signal exits at once. */
+    if (c->hooks.interrupted)
+        c->hooks.interrupted(c->hooks.ctx);
+    uv_timer_start(&c->grace, on_grace, INTERRUPT_GRACE_MS, 0);
     if (!c->finished && is_idle(c))
         finish(c);
 }
@@ -989,6 +1018,7 @@ void crawler_free(struct crawler *c)
         /* Never ran: the fetcher's handles still need closing. */
         uv_close((uv_handle_t *)&c->wake, NULL);
         uv_close((uv_handle_t *)&c->tick, NULL);
+        uv_close((uv_handle_t *)&c->grace, NULL);
         fetcher_free(c->fetcher);
         uv_run(&c->loop, UV_RUN_DEFAULT);
     }

@@ -149,6 +149,10 @@ struct crawler_hooks {
     /* A source reached its request budget: its remaining documents are
      * dropped. Called once per source. May be NULL. */
     void (*budget)(void *ctx, const char *source);
+    /* The first SIGINT or SIGTERM arrived: the crawl winds down (the
+     * transfers in flight get a few seconds); a good moment to commit
+     * what is done, as a second signal exits at once. May be NULL. */
+    void (*interrupted)(void *ctx);
     /* A link of a document of source was not followed because of
      * --max-depth: the source was not crawled completely. Called for every
      * such link. May be NULL. */

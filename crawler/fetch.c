@@ -911,12 +911,11 @@ static void on_timer_closed(uv_handle_t *h)
     free(f);
 }
 
-void fetcher_free(struct fetcher *f)
+void fetcher_abort_all(struct fetcher *f)
 {
     if (!f)
         return;
-    f->closing = true;
-    /* Abort transfers still running; their owners hear SM_E_INTR. */
+    /* Their owners hear SM_E_INTR. */
     while (f->active_list) {
         struct fetch *x = f->active_list;
         curl_multi_remove_handle(f->multi, x->easy);
@@ -930,6 +929,14 @@ void fetcher_free(struct fetcher *f)
         f->cb(f->ctx, x->data, &r);
         fetch_release(f, x);
     }
+}
+
+void fetcher_free(struct fetcher *f)
+{
+    if (!f)
+        return;
+    f->closing = true;
+    fetcher_abort_all(f);
     while (f->pool) {
         struct fetch *x = f->pool;
         f->pool = x->next;

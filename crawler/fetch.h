@@ -71,6 +71,10 @@ int fetcher_start(struct fetcher *f, const char *url,
 /* Transfers started and not yet finished. */
 size_t fetcher_active(const struct fetcher *f);
 
+/* Abort every transfer now: their callbacks run with rc SM_E_INTR.
+ * Safe with NULL. */
+void fetcher_abort_all(struct fetcher *f);
+
 /* Abort every transfer (their callbacks run with rc SM_E_INTR), close the
  * libuv handles, and free the fetcher once they are closed. The loop must
  * run afterwards for the close callbacks. fetcher_free(NULL) is a no-op. */

@@ -52,7 +52,7 @@ static const char harvest_help[] =
     "  --max-doc-size SIZE   largest document accepted, e.g. 8M (default 8M)\n"
     "  --connect-timeout S   seconds to connect (default 10)\n"
     "  --stall-timeout S     abort a transfer idle for S seconds (default 30)\n"
-    "  --timeout S           abort a transfer after S seconds (default none)\n"
+    "  --timeout S           abort a transfer after S seconds (default 600)\n"
     "  --user-agent STRING   User-Agent header to send\n"
     "  --sample N            STAC APIs: items sampled from a collection that\n"
     "                        declares no model extension (default 10); the\n"
@@ -623,6 +623,12 @@ static void on_budget(void *ctx, const char *source)
 static void on_fetched(void *ctx, const char *source)
 {
     source_count(ctx, source, "documents");
+}
+
+static void on_interrupted(void *ctx)
+{
+    struct harvest *h = ctx;
+    index_commit(h->ix);
 }
 
 static void on_depth_limited(void *ctx, const char *source)
@@ -1464,6 +1470,7 @@ static int run_crawl(struct harvest *h, const struct crawler_options *opt,
         .progress = h->progress ? on_progress : NULL,
         .budget = on_budget,
         .depth_limited = on_depth_limited,
+        .interrupted = on_interrupted,
         .fetched = on_fetched,
     };
     struct crawler *c = NULL;

@@ -156,6 +156,56 @@ wait "$pid"
 check_eq "second signal: exits at once with 130" "$?" 130
 check "after a second signal the index still opens" "$STACML" --db "$T/d10" stats
 
+# A transfer that never ends (the server stalls it) does not hold an
+# interrupted harvest: after a signal it gets five seconds, then it is
+# aborted. What was done before the signal is committed at once, so a
+# second signal loses none of it.
+mkdir -p "$T/sig"
+{
+    printf '{"type":"Catalog","stac_version":"1.0.0","id":"s","description":"d","links":['
+    for i in $(seq 0 5); do printf '%s{"rel":"item","href":"./i%d.json"}' "$([ "$i" = 0 ] || echo ,)" "$i"; done
+    printf ']}\n'
+} >"$T/sig/catalog.json"
+for i in $(seq 0 5); do
+    printf '{"type":"Feature","stac_version":"1.0.0","id":"s%s","geometry":null,"properties":{"datetime":null,"mlm:name":"s%s"},"links":[],"assets":{}}\n' "$i" "$i" >"$T/sig/i$i.json"
+done
+cat >"$T/sig-faults.json" <<'JSON'
+[{"path": "^/i5\\.json$", "stall_after_bytes": 10}]
+JSON
+start_api G --static "$T/sig" --faults "$T/sig-faults.json"
+settled() { # until the server has answered i0-i4 and is stalling i5
+    local i=0
+    while [ $i -lt 200 ] && ! { grep -q '"/i5.json"' "$G_LOG" &&
+        [ "$(grep -c '"/i[0-4].json"' "$G_LOG")" -ge 5 ]; }; do
+        sleep 0.05
+        i=$((i + 1))
+    done
+    sleep 0.5
+}
+"$STACML" --db "$T/d14" harvest --stall-timeout 300 "$G_URL/catalog.json" 2>"$T/grace.err" &
+pid=$!
+settled "$T/d14"
+t0=$(date +%s)
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+t1=$(date +%s)
+check_eq "stalled transfer: SIGINT exit status 130" "$rc" 130
+check "stalled transfer: aborted after the grace period ($((t1 - t0)) s)" test $((t1 - t0)) -le 15
+check "stalled transfer: the abort is reported" grep -q "transfer(s) still running, aborted" "$T/grace.err"
+check_eq "stalled transfer: the five models fetched are kept" "$("$STACML" --db "$T/d14" export | wc -l)" 5
+: >"$G_LOG"
+"$STACML" --db "$T/d15" harvest --stall-timeout 300 "$G_URL/catalog.json" 2>/dev/null &
+pid=$!
+settled "$T/d15"
+kill -INT "$pid"
+sleep 0.5
+kill -INT "$pid" 2>/dev/null
+wait "$pid"
+check_eq "second signal during the grace period: exit 130" "$?" 130
+check_eq "second signal: what was done before the first is committed" \
+    "$("$STACML" --db "$T/d15" export | wc -l)" 5
+
 # A host that cannot be reached: its robots.txt fails, and the documents
 # are reported as not fetched for that reason, not as "blocked by
 # robots.txt". A cron job's -q run leaves its outcome in --log.
