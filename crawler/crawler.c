@@ -910,11 +910,13 @@ static void on_fetch_done(void *ctx, void *data, const struct fetch_result *r)
         frontier_done(c->frontier, e);
         return;
     }
-    if (polite_robots_done(c, e, r)) {
+    /* A robots.txt that failed on the way (a 503, a reset) is asked for
+     * again like any document before it is read as "disallow all". */
+    if (r->rc != 0 && polite_retry(c, e, r)) {
         pump(c);
         return;
     }
-    if (r->rc != 0 && polite_retry(c, e, r)) {
+    if (polite_robots_done(c, e, r)) {
         pump(c);
         return;
     }

@@ -206,6 +206,18 @@ check_eq "second signal during the grace period: exit 130" "$?" 130
 check_eq "second signal: what was done before the first is committed" \
     "$("$STACML" --db "$T/d15" export | wc -l)" 5
 
+# A robots.txt that fails once (503) is asked for again, not read as
+# "disallow all" for the rest of the run.
+cat >"$T/robots-503.json" <<'JSON'
+[{"path": "^/robots\\.txt$", "status": 503, "times": 1}]
+JSON
+printf 'User-agent: *\nAllow: /\n' >"$T/robots-ok.txt"
+start_api RB --static "$T/sig" --faults "$T/robots-503.json" --robots "$T/robots-ok.txt"
+"$STACML" --db "$T/d16" -q harvest "$RB_URL/catalog.json"
+check_eq "robots.txt 503 once: retried, harvest exit 0" "$?" 0
+check_eq "robots.txt 503 once: asked twice" "$(requests "$RB_LOG" '^/robots.txt$')" 2
+check_eq "robots.txt 503 once: every item fetched" "$("$STACML" --db "$T/d16" export | wc -l)" 6
+
 # A host that cannot be reached: its robots.txt fails, and the documents
 # are reported as not fetched for that reason, not as "blocked by
 # robots.txt". A cron job's -q run leaves its outcome in --log.
