@@ -408,9 +408,17 @@ static bool may_be_plain(const struct frontier_entry *e)
  * count of pixels): then its integers are read as reals. */
 static json_t *load_doc(const char *buf, size_t len, json_error_t *err)
 {
-    json_t *doc = json_loadb(buf, len, 0, err);
+    /* RFC 8259 lets a parser ignore a byte order mark, and servers send
+     * one; a \u0000 in a string is valid JSON (the string is cut there
+     * where it is read as text). */
+    if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
+        buf += 3;
+        len -= 3;
+    }
+    json_t *doc = json_loadb(buf, len, JSON_ALLOW_NUL, err);
     if (!doc && json_error_code(err) == json_error_numeric_overflow)
-        doc = json_loadb(buf, len, JSON_DECODE_INT_AS_REAL, err);
+        doc =
+            json_loadb(buf, len, JSON_ALLOW_NUL | JSON_DECODE_INT_AS_REAL, err);
     return doc;
 }
 

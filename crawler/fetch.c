@@ -166,8 +166,11 @@ static void on_uv_poll(uv_poll_t *poll, int status, int events)
         sc->events = 0;
         return;
     }
+    /* An error on the socket (a reset, most often): let libcurl read or
+     * write and meet it itself, so that the failure names it ("Connection
+     * reset by peer") rather than "select/poll returned error". */
     if (status < 0)
-        flags = CURL_CSELECT_ERR;
+        flags = CURL_CSELECT_IN | CURL_CSELECT_OUT;
     if (events & UV_READABLE)
         flags |= CURL_CSELECT_IN;
     if (events & UV_WRITABLE)
