@@ -1439,13 +1439,17 @@ static char *run_signature(const struct seeds *seeds,
 }
 
 /* Sources crawled completely this run (no failure, no warning from one of
- * their APIs) may have records gone upstream. */
+ * their APIs, no collection only sampled) may have records gone upstream. */
 static void mark_gone(struct harvest *h, const struct seeds *seeds)
 {
     size_t i;
     const json_t *a;
+    /* An API with warnings, or with collections that were only sampled
+     * (their items past the sample were not seen), was not crawled
+     * completely. */
     json_array_foreach (h->apis, i, a)
-        if (json_array_size(json_object_get(a, "warnings")) > 0)
+        if (json_array_size(json_object_get(a, "warnings")) > 0 ||
+            json_integer_value(json_object_get(a, "skipped_sampled")) > 0)
             json_object_set_new(h->incomplete,
                                 json_string_value(json_object_get(a, "source")),
                                 json_true());

@@ -89,6 +89,13 @@ check_eq "per-collection: plain collection costs one request" \
 check "per-collection: the sample asks for --sample items" \
     jq -e -s '[.[] | select(.path == "/collections/plain/items")][0].query.limit == "10"' "$N_LOG"
 check "per-collection: no filter sent" jq -e -s 'all(.[]; .query.filter == null)' "$N_LOG"
+# Models found by an exhaustive walk are not called gone by runs that only
+# sampled their collections.
+"$STACML" --db "$T/nx" -q harvest --exhaustive "$N_URL"
+n_all=$("$STACML" --db "$T/nx" export | wc -l)
+"$STACML" --db "$T/nx" -q harvest --gone-after 1 "$N_URL"
+"$STACML" --db "$T/nx" -q harvest --gone-after 1 "$N_URL"
+check_eq "sampling runs after an exhaustive one: nothing gone" "$("$STACML" --db "$T/nx" export | wc -l)" "$n_all"
 
 # 4. Queryables without model fields: filter conformance alone is not
 # enough.
