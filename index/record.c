@@ -304,24 +304,14 @@ void record_keys(const json_t *rec, char ***keys, size_t *n)
     static const char *const roles[] = {"train_data", "validation_data",
                                         "test_data"};
     static const char *const role_keys[] = {"train", "validation", "test"};
+    /* The index keeps a bounded number of keys per record (KEYS_MAX in
+     * index.c): the ones every record has and the history needs (id,
+     * source, state, run) come first, the lists a document may make
+     * long (tasks, data links) last. */
     keys_add_value(keys, n, "id", json_string_value(json_object_get(rec, "id")),
                    false);
-    keys_add_strings(keys, n, "extension", json_object_get(rec, "extensions"),
-                     NULL, false);
-    keys_add_strings(keys, n, "task", json_object_get(rec, "tasks"), NULL,
-                     true);
-    keys_add_value(keys, n, "framework",
-                   json_string_value(json_object_get(rec, "framework")), true);
-    keys_add_value(keys, n, "architecture",
-                   json_string_value(json_object_get(rec, "architecture")),
-                   true);
     keys_add_value(keys, n, "source",
                    json_string_value(json_object_get(rec, "source")), false);
-    for (size_t i = 0; i < 3; i++) {
-        const json_t *arr = json_object_get(rec, roles[i]);
-        keys_add_strings(keys, n, role_keys[i], arr, NULL, false);
-        keys_add_strings(keys, n, "trained_on", arr, NULL, false);
-    }
     if (json_is_true(json_object_get(rec, "gone")))
         keys_add(keys, n, xstrdup("state=gone"));
     if (json_is_false(json_object_get(rec, "reachable")))
@@ -331,6 +321,13 @@ void record_keys(const json_t *rec, char ***keys, size_t *n)
         keys_add(
             keys, n,
             xasprintf("run=%" JSON_INTEGER_FORMAT, json_integer_value(run)));
+    keys_add_value(keys, n, "framework",
+                   json_string_value(json_object_get(rec, "framework")), true);
+    keys_add_value(keys, n, "architecture",
+                   json_string_value(json_object_get(rec, "architecture")),
+                   true);
+    keys_add_strings(keys, n, "extension", json_object_get(rec, "extensions"),
+                     NULL, false);
     double b[4];
     if (record_bbox(rec, b) == 0 &&
         record_cells(b[0], b[1], b[2], b[3], keys, n) < 0)
@@ -339,6 +336,13 @@ void record_keys(const json_t *rec, char ***keys, size_t *n)
     if (record_interval(rec, &t0, &t1) == 0 &&
         record_years(t0, t1, keys, n) < 0)
         keys_add(keys, n, xstrdup("year=*"));
+    keys_add_strings(keys, n, "task", json_object_get(rec, "tasks"), NULL,
+                     true);
+    for (size_t i = 0; i < 3; i++) {
+        const json_t *arr = json_object_get(rec, roles[i]);
+        keys_add_strings(keys, n, role_keys[i], arr, NULL, false);
+        keys_add_strings(keys, n, "trained_on", arr, NULL, false);
+    }
 }
 
 void record_keys_free(char **keys, size_t n)

@@ -566,8 +566,35 @@ static void test_bbox(void)
     record_keys_free(keys, n);
 }
 
+/* A record with more tasks than the index keeps keys: the keys every
+ * record needs (id, source, state, run, framework, architecture) come
+ * before the tasks, so the bound cuts tasks only. */
+static void test_keys_order(void)
+{
+    json_t *rec =
+        json_pack("{s:s, s:s, s:b, s:I, s:s, s:s, s:[s]}", "id", "m", "source",
+                  "https://s/", "gone", 1, "run", (json_int_t)7, "framework",
+                  "PyTorch", "architecture", "ResNet", "extensions", "mlm");
+    json_t *tasks = json_array();
+    for (int i = 0; i < 600; i++)
+        json_array_append_new(tasks, json_sprintf("t%d", i));
+    json_object_set_new(rec, "tasks", tasks);
+    char **keys = NULL;
+    size_t n = 0;
+    record_keys(rec, &keys, &n);
+    static const char *const first[] = {"id=",   "source=",    "state=gone",
+                                        "run=7", "framework=", "architecture="};
+    for (size_t i = 0; i < sizeof(first) / sizeof(first[0]); i++)
+        CHECK_CASE(first[i],
+                   i < n && strncmp(keys[i], first[i], strlen(first[i])) == 0);
+    CHECK(n > 600 && strncmp(keys[n - 1], "task=", 5) == 0);
+    record_keys_free(keys, n);
+    json_decref(rec);
+}
+
 int main(void)
 {
+    test_keys_order();
     test_fields();
     test_ownership();
     test_encode_exact();
