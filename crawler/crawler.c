@@ -931,6 +931,11 @@ static void on_fetch_done(void *ctx, void *data, const struct fetch_result *r)
     struct crawler_prior prior;
     if (r->rc == 0 && r->http_status == 304 && lookup_prior(c, e, &prior)) {
         reuse(c, e, &prior, false);
+    } else if (r->rc == 0 && r->http_status == 304) {
+        crawler_report_failure(c, e, SM_E_HTTP, 304,
+                               "HTTP 304 Not Modified, but nothing was "
+                               "stored to reuse (the request was not "
+                               "conditional)");
     } else if (r->rc != 0) {
         crawler_report_failure(c, e, r->rc, r->http_status, r->reason);
         if (e->data)

@@ -841,6 +841,8 @@ static void save_summary(struct harvest *h, const struct seeds *seeds,
                         json_integer((json_int_t)st->plain_containers));
     json_object_set_new(sum, "depth_dropped",
                         json_integer((json_int_t)st->depth_dropped));
+    json_object_set_new(sum, "links_rejected",
+                        json_integer((json_int_t)st->links_rejected));
     json_object_set_new(sum, "insecure", json_boolean(h->insecure));
     char *text = json_dumps(sum, JSON_COMPACT);
     index_put_meta(h->ix, "last_harvest", text);
@@ -970,6 +972,11 @@ static void print_summary(const struct harvest *h,
                 "stacml: %zu queued documents left unfetched "
                 "(--max-docs or interrupted)\n",
                 st->queued_left);
+    if (st->links_rejected)
+        fprintf(stderr,
+                "stacml: %zu links rejected (unusable or over-long URLs, "
+                "other schemes; -v names them)\n",
+                st->links_rejected);
     if (st->depth_dropped)
         fprintf(stderr,
                 "stacml: %zu links past --max-depth not followed; nothing "

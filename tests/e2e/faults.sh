@@ -25,6 +25,8 @@ n() { cat "$S_LOG" "$S2_LOG" | jq -r '.path' | grep -cx "$1" || true; }
 t() { cat "$S_LOG" "$S2_LOG" | jq -r --arg p "$1" 'select(.path == $p) | .t'; }
 gap() { t "$1" | awk 'NR == 1 {a = $1} NR == 2 {printf "%.0f\n", ($1 - a) * 1000}'; }
 
+check "rejected links (the absurdly long href) counted in the summary" \
+    grep -Eq "^stacml: [1-9][0-9]* links rejected" "$T/err"
 check_eq "503 twice then OK: three requests" "$(n /retry-503.json)" 3
 check_eq "429: retried once" "$(n /retry-429.json)" 2
 check "429: Retry-After (1 s) honoured" test "$(gap /retry-429.json)" -ge 950
@@ -87,5 +89,17 @@ printf '%s' '{"type":"Feature","stac_version":"1.0.0","stac_extensions":["https:
 check_eq "integer past 64 bits: exit 0" "$?" 0
 check "integer past 64 bits: the model is indexed" \
     sh -c "'$STACML' --db '$T/dbig' export | jq -e 'select(.name == \"big\") | .total_parameters == 86000000'"
+
+# A 304 to a request that was not conditional has nothing to reuse: a
+# failure that says so, not "invalid JSON".
+mkdir -p "$T/s304"
+printf '{"type":"Catalog","stac_version":"1.0.0","id":"c","description":"d","links":[{"rel":"item","href":"./i1.json"}]}' >"$T/s304/catalog.json"
+printf '{"type":"Feature","stac_version":"1.0.0","id":"i1","geometry":null,"properties":{"datetime":null},"links":[],"assets":{}}' >"$T/s304/i1.json"
+cat >"$T/f304.json" <<'JSON'
+[{"path": "^/i1\\.json$", "status": 304}]
+JSON
+start_api N3 --static "$T/s304" --faults "$T/f304.json"
+"$STACML" --db "$T/d304" harvest --ignore-robots "$N3_URL/catalog.json" 2>"$T/304.err"
+check "unconditional 304: reported as such" grep -q "i1.json: HTTP 304 Not Modified, but nothing was stored" "$T/304.err"
 
 e2e_finish
