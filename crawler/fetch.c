@@ -783,6 +783,14 @@ size_t fetcher_active(const struct fetcher *f)
 }
 
 /* Translate a finished transfer into a fetch_result; reason goes to rbuf. */
+/* A reply the server would send the same way again (a bad Content-Encoding,
+ * a reply that is not HTTP): not worth a retry, unlike a transport error. */
+static bool is_garbled(CURLcode cc)
+{
+    return cc == CURLE_BAD_CONTENT_ENCODING || cc == CURLE_WEIRD_SERVER_REPLY ||
+           cc == CURLE_UNSUPPORTED_PROTOCOL || cc == CURLE_RANGE_ERROR;
+}
+
 static void fetch_result_fill(struct fetch *x, CURLcode cc,
                               struct fetch_result *r, char *rbuf, size_t n)
 {
@@ -816,7 +824,9 @@ static void fetch_result_fill(struct fetch *x, CURLcode cc,
         snprintf(rbuf, n, "document larger than %zu bytes",
                  x->owner->opt.max_doc_size);
     } else if (cc != CURLE_OK) {
-        r->rc = cc == CURLE_OPERATION_TIMEDOUT ? SM_E_TIMEOUT : SM_E_NET;
+        r->rc = cc == CURLE_OPERATION_TIMEDOUT ? SM_E_TIMEOUT
+                : is_garbled(cc)               ? SM_E_PARSE
+                                               : SM_E_NET;
         snprintf(rbuf, n, "%s",
                  x->errbuf[0] ? x->errbuf : curl_easy_strerror(cc));
         size_t len = strlen(rbuf);

@@ -96,10 +96,16 @@ mkdir -p "$T/s304"
 printf '{"type":"Catalog","stac_version":"1.0.0","id":"c","description":"d","links":[{"rel":"item","href":"./i1.json"}]}' >"$T/s304/catalog.json"
 printf '{"type":"Feature","stac_version":"1.0.0","id":"i1","geometry":null,"properties":{"datetime":null},"links":[],"assets":{}}' >"$T/s304/i1.json"
 cat >"$T/f304.json" <<'JSON'
-[{"path": "^/i1\\.json$", "status": 304}]
+[{"path": "^/i1\\.json$", "status": 304},
+ {"path": "^/i2\\.json$", "headers": {"Content-Encoding": "gzip"}}]
 JSON
+printf '{"type":"Feature","stac_version":"1.0.0","id":"i2","geometry":null,"properties":{"datetime":null},"links":[],"assets":{}}' >"$T/s304/i2.json"
+sed -i 's|"./i1.json"}|"./i1.json"},{"rel":"item","href":"./i2.json"}|' "$T/s304/catalog.json"
 start_api N3 --static "$T/s304" --faults "$T/f304.json"
-"$STACML" --db "$T/d304" harvest --ignore-robots "$N3_URL/catalog.json" 2>"$T/304.err"
+"$STACML" --db "$T/d304" harvest --retries 2 --ignore-robots "$N3_URL/catalog.json" 2>"$T/304.err"
 check "unconditional 304: reported as such" grep -q "i1.json: HTTP 304 Not Modified, but nothing was stored" "$T/304.err"
+check_eq "a body that is not the gzip it claims: not retried" \
+    "$(requests "$N3_LOG" '^/i2.json$')" 1
+check "a body that is not the gzip it claims: reported" grep -q "i2.json: " "$T/304.err"
 
 e2e_finish
