@@ -97,6 +97,27 @@ static struct chain *chain_ref(struct chain *ch)
     return ch;
 }
 
+void *api_request_redirected(const void *p, long status)
+{
+    const struct request *r = p;
+    struct request *n = xcalloc(1, sizeof(*n));
+    bool keep = !(status == 301 || status == 302 || status == 303);
+    n->kind = r->kind;
+    n->api = api_ref(r->api);
+    n->chain = chain_ref(r->chain);
+    n->method = keep && r->method ? xstrdup(r->method) : NULL;
+    n->body = keep && r->body ? xstrdup(r->body) : NULL;
+    size_t k = 0;
+    while (r->headers && r->headers[k])
+        k++;
+    if (k) {
+        n->headers = xcalloc(k + 1, sizeof(*n->headers));
+        for (size_t i = 0; i < k; i++)
+            n->headers[i] = xstrdup(r->headers[i]);
+    }
+    return n;
+}
+
 static void chain_unref(struct chain *ch)
 {
     if (!ch || --ch->refs > 0)

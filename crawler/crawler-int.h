@@ -35,6 +35,11 @@ struct request {
     struct chain *chain; /* counted reference; NULL outside pagination */
 };
 
+/* A copy of API request r (struct request) for the target of a redirect
+ * with status: 301, 302 and 303 turn a POST into a GET without a body, as
+ * browsers and curl do; 307 and 308 keep it. */
+void *api_request_redirected(const void *r, long status);
+
 struct crawler {
     struct crawler_options opt;
     struct crawler_hooks hooks;

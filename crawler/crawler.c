@@ -126,6 +126,7 @@ void crawler_report_failure(struct crawler *c, const struct frontier_entry *e,
         .http_status = status,
         .reason = reason,
         .dataset = (e->flags & FRONTIER_F_DATASET) != 0,
+        .is_seed = (e->flags & FRONTIER_F_SEED) != 0,
     };
     if (f.dataset)
         c->stats.datasets_failed++;
@@ -822,7 +823,12 @@ static bool start(struct crawler *c, struct frontier_entry *e)
         return false;
     }
     const struct request *req = e->data;
-    struct fetch_request fr = {.credentials = polite_credentials(c, e)};
+    /* robots.txt follows its redirects in the fetcher (RFC 9309): the
+     * rules are its first host's. Everything else hands them back. */
+    struct fetch_request fr = {
+        .credentials = polite_credentials(c, e),
+        .hand_back_redirects = !(e->flags & FRONTIER_F_FIRST),
+    };
     struct crawler_prior prior;
     char *cond[3] = {NULL, NULL, NULL};
     if (lookup_prior(c, e, &prior)) {
@@ -910,12 +916,43 @@ static void pump(struct crawler *c)
         finish(c);
 }
 
+/* A redirect: its target is queued as an entry of its own, with the same
+ * source, depth and kind, so that the target's host gets its robots.txt,
+ * its spacing and its own credentials, hop by hop. A loop ends after
+ * --max-redirects hops (the target is queued whether seen or not). */
+static void follow_redirect(struct crawler *c, const struct frontier_entry *e,
+                            const struct fetch_result *r)
+{
+    unsigned hops = FRONTIER_HOPS(e->flags);
+    if (hops >= (unsigned)c->opt.max_redirects) {
+        char why[96];
+        snprintf(why, sizeof(why), "too many redirects (more than %ld)",
+                 c->opt.max_redirects);
+        crawler_report_failure(c, e, SM_E_HTTP, r->http_status, why);
+        return;
+    }
+    log_debug("%s: redirected (%ld) to %s", e->url, r->http_status,
+              r->redirect_to);
+    unsigned flags =
+        (e->flags & ~FRONTIER_HOPS_MASK) | ((hops + 1) << FRONTIER_HOPS_SHIFT);
+    void *data =
+        e->data ? api_request_redirected(e->data, r->http_status) : NULL;
+    frontier_push_again(c->frontier, r->redirect_to, e->source, e->depth, flags,
+                        data);
+}
+
 static void on_fetch_done(void *ctx, void *data, const struct fetch_result *r)
 {
     struct crawler *c = ctx;
     struct frontier_entry *e = data;
     if (r->rc == SM_E_INTR) {
         frontier_done(c->frontier, e);
+        return;
+    }
+    if (r->rc == 0 && r->redirect_to) {
+        follow_redirect(c, e, r);
+        frontier_done(c->frontier, e);
+        pump(c);
         return;
     }
     /* A robots.txt that failed on the way (a 503, a reset) is asked for

@@ -107,6 +107,7 @@ struct crawler_failure {
     long http_status; /* 0 if no response */
     const char *reason;
     bool dataset; /* a training-data link target: not the crawl's fault */
+    bool is_seed; /* a seed, or the target of its redirects */
 };
 
 struct crawler_stats;

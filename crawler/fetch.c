@@ -37,6 +37,8 @@ struct fetch {
     bool allow_file;
     enum fetch_protocols protocols; /* CURLOPT_PROTOCOLS_STR as last set */
     bool is_post;
+    bool hand_back;    /* redirects go back to the caller */
+    char *redirect_to; /* hand_back: the target of the 3xx received */
     int redirects;
     char *body_text; /* POST body */
     char **extra;    /* request headers (API), kept across redirects */
@@ -522,11 +524,13 @@ static void fetch_release(struct fetcher *f, struct fetch *x)
     free(x->cur_url);
     free(x->cred_host);
     free(x->body_text);
+    free(x->redirect_to);
     strv_free(x->extra);
     strv_free(x->creds);
     curl_slist_free_all(x->req_headers);
     x->req_headers = NULL;
     x->extra = x->creds = NULL;
+    x->redirect_to = NULL;
     x->cur_url = x->cred_host = x->body_text = x->retry_after = NULL;
     x->url = x->etag = x->last_modified = NULL;
     x->redirects = 0;
@@ -749,7 +753,9 @@ int fetcher_start(struct fetcher *f, const char *url,
     x->cur_url = xstrdup(url);
     x->data = data;
     x->allow_file = allow_file;
+    x->hand_back = false;
     if (req) {
+        x->hand_back = req->hand_back_redirects;
         x->is_post = req->method && strcmp(req->method, "POST") == 0;
         x->body_text = req->body ? xstrdup(req->body) : NULL;
         x->extra = strv_dup(req->headers);
@@ -823,6 +829,9 @@ static void fetch_result_fill(struct fetch *x, CURLcode cc,
         r->rc = SM_E_TOOBIG;
         snprintf(rbuf, n, "document larger than %zu bytes",
                  x->owner->opt.max_doc_size);
+    } else if (x->redirect_to) {
+        r->rc = 0;
+        r->redirect_to = x->redirect_to;
     } else if (cc != CURLE_OK) {
         r->rc = cc == CURLE_OPERATION_TIMEDOUT ? SM_E_TIMEOUT
                 : is_garbled(cc)               ? SM_E_PARSE
@@ -869,6 +878,10 @@ static bool fetch_redirect(struct fetcher *f, struct fetch *x, CURLcode cc)
     char *next = NULL;
     if (url_normalize(location, &next) != 0) {
         snprintf(x->errbuf, sizeof(x->errbuf), "bad redirect location");
+        return false;
+    }
+    if (x->hand_back) {
+        x->redirect_to = next; /* the result says where to go */
         return false;
     }
     curl_multi_remove_handle(f->multi, x->easy);

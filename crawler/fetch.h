@@ -38,6 +38,9 @@ struct fetch_result {
     const char *last_modified; /* NULL if absent */
     const char *retry_after;   /* NULL if absent */
     int redirects;             /* followed */
+    /* hand_back_redirects: the normalised target of the 3xx received (rc
+     * is then 0), NULL otherwise. */
+    const char *redirect_to;
     double seconds;
 };
 
@@ -59,6 +62,10 @@ struct fetch_request {
     /* Credential headers: sent only while the request stays on the host
      * of the URL it was started with, never after a redirect elsewhere. */
     const char *const *credentials;
+    /* A 3xx is not followed: the result carries its target (redirect_to)
+     * for the caller to queue as a request of its own, so that the
+     * target's host gets its robots.txt, spacing and credentials. */
+    bool hand_back_redirects;
 };
 
 /* Start fetching url; data comes back in the done callback. A file:// URL

@@ -36,6 +36,13 @@ enum frontier_flag {
     FRONTIER_F_ITEM = 1u << 4,    /* reached through an item link */
 };
 
+/* The redirects followed to reach an entry, in the top bits of its flags
+ * (each hop is an entry of its own: see the crawler's follow_redirect()). */
+#define FRONTIER_HOPS_SHIFT 24
+#define FRONTIER_HOPS_MASK (0xffu << FRONTIER_HOPS_SHIFT)
+#define FRONTIER_HOPS(flags)                                                   \
+    (((flags)&FRONTIER_HOPS_MASK) >> FRONTIER_HOPS_SHIFT)
+
 /* Create a frontier allowing per_host entries in flight per host (>= 1),
  * and starting requests to one host at least interval_ms apart (0 = no
  * spacing). Returns a new frontier (free with frontier_free()). */

@@ -673,7 +673,7 @@ static void on_failure(void *ctx, const struct crawler_failure *f)
     if (json_array_size(reasons) < 3)
         json_array_append_new(reasons,
                               json_sprintf("%s: %s", f->url, f->reason));
-    if (strcmp(f->url, f->source) == 0) {
+    if (f->is_seed || strcmp(f->url, f->source) == 0) {
         h->seed_failures++;
         json_object_set_new(source_entry(h, f->source), "seed_failed",
                             json_true());

@@ -218,6 +218,31 @@ check_eq "robots.txt 503 once: retried, harvest exit 0" "$?" 0
 check_eq "robots.txt 503 once: asked twice" "$(requests "$RB_LOG" '^/robots.txt$')" 2
 check_eq "robots.txt 503 once: every item fetched" "$("$STACML" --db "$T/d16" export | wc -l)" 6
 
+# Every redirect hop is a request of its own: robots.txt judges its
+# target, and --rate spaces the hops.
+mkdir -p "$T/rd/private"
+printf '{"type":"Catalog","stac_version":"1.0.0","id":"r","description":"d","links":[{"rel":"item","href":"./go.json"},{"rel":"item","href":"./hop1.json"}]}' >"$T/rd/catalog.json"
+printf '{"type":"Feature","stac_version":"1.0.0","id":"x","geometry":null,"properties":{"datetime":null,"mlm:name":"x"},"links":[],"assets":{}}' >"$T/rd/private/x.json"
+printf '{"type":"Feature","stac_version":"1.0.0","id":"y","geometry":null,"properties":{"datetime":null,"mlm:name":"y"},"links":[],"assets":{}}' >"$T/rd/y.json"
+cat >"$T/rd-faults.json" <<'JSON'
+[{"path": "^/go\\.json$", "redirect": "{{base}}/private/x.json"},
+ {"path": "^/hop1\\.json$", "redirect": "{{base}}/hop2.json", "status": 307},
+ {"path": "^/hop2\\.json$", "redirect": "{{base}}/hop3.json", "status": 308},
+ {"path": "^/hop3\\.json$", "redirect": "{{base}}/y.json", "status": 301}]
+JSON
+printf 'User-agent: *\nDisallow: /private/\n' >"$T/rd-robots.txt"
+start_api RD --static "$T/rd" --faults "$T/rd-faults.json" --robots "$T/rd-robots.txt"
+"$STACML" --db "$T/d17" harvest --rate 5 "$RD_URL/catalog.json" 2>"$T/rd.err"
+check_eq "redirect into a disallowed path: not fetched" "$(requests "$RD_LOG" '^/private/')" 0
+check "redirect into a disallowed path: reported as robots.txt's" \
+    grep -q "private/x.json: blocked by robots.txt" "$T/rd.err"
+check "a chain of redirects is followed to its end" \
+    sh -c "'$STACML' --db '$T/d17' export | jq -e -s 'any(.[]; .id == \"y\" and (.url | endswith(\"/y.json\")))'"
+jq -r 'select(.path | test("^/(hop[0-9]|y)\\.json$")) | .t' "$RD_LOG" | sort -n |
+    awk 'NR > 1 {d = ($1 - p) * 1000; if (min == "" || d < min) min = d} {p = $1}
+         END {printf "%d\n", min}' >"$T/hopgap"
+check "--rate 5 spaces the redirect hops ($(cat "$T/hopgap") ms)" test "$(cat "$T/hopgap")" -ge 180
+
 # A host that cannot be reached: its robots.txt fails, and the documents
 # are reported as not fetched for that reason, not as "blocked by
 # robots.txt". A cron job's -q run leaves its outcome in --log.
