@@ -255,6 +255,18 @@ static void links_append(struct links *out, char *url, enum link_rel rel)
 /* Handle one entry of the links array; *taken counts the links this call
  * has appended. Returns 0, or SM_E_TOOBIG when the entry would pass
  * LINKS_MAX. */
+/* Whether an absolute URL names a user (and maybe a password) before its
+ * host: "scheme://user:pw@host/...". */
+static bool has_userinfo(const char *url)
+{
+    const char *a = strstr(url, "://");
+    if (!a)
+        return false;
+    a += 3;
+    size_t n = strcspn(a, "/?#");
+    return memchr(a, '@', n) != NULL;
+}
+
 static int links_take_one(const struct link_fields *f, const char *base,
                           bool base_is_normal, bool allow_file,
                           struct links *out, size_t *taken)
@@ -281,6 +293,13 @@ static int links_take_one(const struct link_fields *f, const char *base,
     if (links_resolve(base, base_is_normal, href_s, allow_file, &url,
                       &reason) != 0) {
         links_reject(out, reason, href_s);
+        return 0;
+    }
+    if (has_userinfo(url)) {
+        /* Credentials a document hands out are not ours to send (nor to
+         * keep in records and logs): --header and --netrc are. */
+        free(url);
+        links_reject(out, "href carries credentials (user@host)", href_s);
         return 0;
     }
     if (*taken == LINKS_MAX) {

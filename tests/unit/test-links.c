@@ -30,6 +30,13 @@ struct extract_case {
 #define DOC(L) "{\"type\":\"Catalog\",\"links\":[" L "]}"
 
 static const struct extract_case extract_cases[] = {
+    /* Credentials in a link are refused, wherever the @ is. */
+    {"userinfo refused",
+     DOC("{\"rel\":\"child\",\"href\":\"http://u:pw@h.org/c.json\"},"
+         "{\"rel\":\"item\",\"href\":\"https://u@h.org:8443/i.json\"},"
+         "{\"rel\":\"item\",\"href\":\"i.json?mail=a@b.org\"}"),
+     BASE, false, "item https://h.org/cat/sub/i.json?mail=a@b.org\n", 0, 2,
+     "href carries credentials"},
     /* Rels. */
     {"structural rels",
      DOC("{\"rel\":\"child\",\"href\":\"a/catalog.json\"},"
