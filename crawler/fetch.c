@@ -168,11 +168,12 @@ static void on_uv_poll(uv_poll_t *poll, int status, int events)
         sc->events = 0;
         return;
     }
-    /* An error on the socket (a reset, most often): let libcurl read or
-     * write and meet it itself, so that the failure names it ("Connection
-     * reset by peer") rather than "select/poll returned error". */
+    /* An error on the socket: a reset, most often. Handing libcurl
+     * CURL_CSELECT_IN|OUT instead would name it better, but makes libcurl
+     * resend the request on another pooled connection, several times for a
+     * server that resets: less polite. fetch_result() words the failure. */
     if (status < 0)
-        flags = CURL_CSELECT_IN | CURL_CSELECT_OUT;
+        flags = CURL_CSELECT_ERR;
     if (events & UV_READABLE)
         flags |= CURL_CSELECT_IN;
     if (events & UV_WRITABLE)
@@ -837,7 +838,10 @@ static void fetch_result_fill(struct fetch *x, CURLcode cc,
                 : is_garbled(cc)               ? SM_E_PARSE
                                                : SM_E_NET;
         snprintf(rbuf, n, "%s",
-                 x->errbuf[0] ? x->errbuf : curl_easy_strerror(cc));
+                 strstr(x->errbuf, "select/poll returned error")
+                     ? "connection error: reset or closed by the server"
+                 : x->errbuf[0] ? x->errbuf
+                                : curl_easy_strerror(cc));
         size_t len = strlen(rbuf);
         while (len && rbuf[len - 1] == '\n')
             rbuf[--len] = '\0';
