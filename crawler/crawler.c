@@ -56,6 +56,8 @@ static void pump(struct crawler *c);
  * starts until it has caught up (bounded memory when reading is slower
  * than fetching, as with a catalog of large model documents). */
 #define JOBS_MAX 64
+/* What of a robots.txt is read: RFC 9309 asks for at least 500 KiB. */
+#define ROBOTS_PREFIX_MAX ((size_t)512 << 10)
 /* After a signal, transfers in flight get this long to finish. */
 #define INTERRUPT_GRACE_MS 5000
 #define JOB_BYTES_MAX ((size_t)32 << 20)
@@ -828,6 +830,7 @@ static bool start(struct crawler *c, struct frontier_entry *e)
     struct fetch_request fr = {
         .credentials = polite_credentials(c, e),
         .hand_back_redirects = !(e->flags & FRONTIER_F_FIRST),
+        .prefix_max = (e->flags & FRONTIER_F_FIRST) ? ROBOTS_PREFIX_MAX : 0,
     };
     struct crawler_prior prior;
     char *cond[3] = {NULL, NULL, NULL};

@@ -45,8 +45,11 @@ struct fetch {
     char **creds;    /* credential headers, only for cred_host */
     struct buf body;
     bool too_big;
-    bool is_private; /* refused: the address is private (--no-private) */
-    bool is_stalled; /* aborted: no byte for stall_timeout_s */
+    size_t prefix_max; /* see fetch_request */
+    bool is_cut;       /* the body was cut at prefix_max */
+    bool size_unbound; /* CURLOPT_MAXFILESIZE lifted for a prefix */
+    bool is_private;   /* refused: the address is private (--no-private) */
+    bool is_stalled;   /* aborted: no byte for stall_timeout_s */
     uint64_t last_progress_ms; /* when a byte last arrived */
     char *etag;
     char *last_modified;
@@ -305,6 +308,11 @@ static size_t on_curl_write(char *ptr, size_t size, size_t n, void *userp)
     struct fetch *x = userp;
     size_t len = size * n;
     x->last_progress_ms = now_ms(x->owner);
+    if (x->prefix_max && x->body.len + len > x->prefix_max) {
+        buf_append(&x->body, ptr, x->prefix_max - x->body.len);
+        x->is_cut = true;
+        return 0; /* ends the transfer; fetch_result() calls it done */
+    }
     if (buf_append(&x->body, ptr, len) != 0) {
         x->too_big = true;
         return 0; /* aborts the transfer with CURLE_WRITE_ERROR */
@@ -509,6 +517,7 @@ static struct fetch *fetch_get(struct fetcher *f)
         buf_init(&x->body, f->opt.max_doc_size);
     buf_reset(&x->body);
     x->too_big = false;
+    x->is_cut = false;
     x->errbuf[0] = '\0';
     return x;
 }
@@ -611,6 +620,15 @@ static void fetch_setopts(struct fetcher *f, struct fetch *x)
  * do (libcurl parses the list of protocols each time it is set). */
 static void fetch_set_transfer(struct fetch *x)
 {
+    /* A prefix is cut by the write callback: a Content-Length past
+     * --max-doc-size must not refuse it first. */
+    bool unbound = x->prefix_max != 0;
+    if (unbound != x->size_unbound) {
+        curl_easy_setopt(
+            x->easy, CURLOPT_MAXFILESIZE_LARGE,
+            (curl_off_t)(unbound ? 0 : x->owner->opt.max_doc_size));
+        x->size_unbound = unbound;
+    }
     enum fetch_protocols want = x->allow_file ? PROTOCOLS_FILE : PROTOCOLS_HTTP;
     if (x->protocols == want)
         return;
@@ -755,8 +773,13 @@ int fetcher_start(struct fetcher *f, const char *url,
     x->data = data;
     x->allow_file = allow_file;
     x->hand_back = false;
+    x->prefix_max = 0;
+    x->body.max = f->opt.max_doc_size;
     if (req) {
         x->hand_back = req->hand_back_redirects;
+        x->prefix_max = req->prefix_max;
+        if (x->prefix_max)
+            x->body.max = x->prefix_max;
         x->is_post = req->method && strcmp(req->method, "POST") == 0;
         x->body_text = req->body ? xstrdup(req->body) : NULL;
         x->extra = strv_dup(req->headers);
@@ -833,6 +856,13 @@ static void fetch_result_fill(struct fetch *x, CURLcode cc,
     } else if (x->redirect_to) {
         r->rc = 0;
         r->redirect_to = x->redirect_to;
+    } else if (x->is_cut) {
+        /* The prefix asked for: a document if the status says so. */
+        bool is_ok = r->http_status == 0 ||
+                     (r->http_status >= 200 && r->http_status <= 299);
+        r->rc = is_ok ? 0 : SM_E_HTTP;
+        if (!is_ok)
+            snprintf(rbuf, n, "HTTP %ld", r->http_status);
     } else if (cc != CURLE_OK) {
         r->rc = cc == CURLE_OPERATION_TIMEDOUT ? SM_E_TIMEOUT
                 : is_garbled(cc)               ? SM_E_PARSE

@@ -66,6 +66,10 @@ struct fetch_request {
      * for the caller to queue as a request of its own, so that the
      * target's host gets its robots.txt, spacing and credentials. */
     bool hand_back_redirects;
+    /* Not 0: keep the first prefix_max bytes of a larger body and end the
+     * transfer there as a success (robots.txt: RFC 9309 parses the first
+     * 500 KiB or more), whatever --max-doc-size says. */
+    size_t prefix_max;
 };
 
 /* Start fetching url; data comes back in the done callback. A file:// URL

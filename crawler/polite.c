@@ -137,9 +137,10 @@ bool polite_robots_done(struct crawler *c, struct frontier_entry *e,
         free(hr->unreachable);
         hr->unreachable = NULL;
         if (r->rc != 0 && !(r->http_status >= 400 && r->http_status < 500))
-            hr->unreachable = r->http_status
-                                  ? xasprintf("HTTP %ld", r->http_status)
-                                  : xstrdup(r->reason ? r->reason : "error");
+            hr->unreachable =
+                r->rc == SM_E_HTTP && r->http_status
+                    ? xasprintf("HTTP %ld", r->http_status)
+                    : xstrdup(r->reason && *r->reason ? r->reason : "error");
         if (delay > 0)
             frontier_host_slow(c->frontier, e, delay, 0);
     }

@@ -243,6 +243,18 @@ jq -r 'select(.path | test("^/(hop[0-9]|y)\\.json$")) | .t' "$RD_LOG" | sort -n 
          END {printf "%d\n", min}' >"$T/hopgap"
 check "--rate 5 spaces the redirect hops ($(cat "$T/hopgap") ms)" test "$(cat "$T/hopgap")" -ge 180
 
+# A robots.txt larger than --max-doc-size is read for its first 512 KiB
+# (RFC 9309 asks for at least 500 KiB), not taken for "disallow all".
+{
+    printf 'User-agent: *\nDisallow: /i5\n'
+    head -c 600000 /dev/zero | tr '\0' '#'
+    printf '\n'
+} >"$T/robots-big.txt"
+start_api RG --static "$T/sig" --robots "$T/robots-big.txt"
+"$STACML" --db "$T/d18" harvest --max-doc-size 100k "$RG_URL/catalog.json" 2>"$T/rg.err"
+check_eq "big robots.txt: the allowed items harvested" "$("$STACML" --db "$T/d18" export | wc -l)" 5
+check "big robots.txt: its rules read (i5 refused)" grep -q "i5.json: blocked by robots.txt" "$T/rg.err"
+
 # A host that cannot be reached: its robots.txt fails, and the documents
 # are reported as not fetched for that reason, not as "blocked by
 # robots.txt". A cron job's -q run leaves its outcome in --log.
