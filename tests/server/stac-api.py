@@ -228,7 +228,9 @@ FAULTS (--faults FILE: JSON list of rules)
     "body_base64": B64     the same with exact bytes
     "status": N            N with a JSON error body (unless body is given)
     "content_type": T      Content-Type of body/status answers (default JSON)
-    "retry_after": S       Retry-After: S (seconds or an HTTP-date)
+    "retry_after": S       Retry-After: S (seconds or an HTTP-date;
+                           "{{date+N}}" is the HTTP-date N seconds after the
+                           answer is sent)
     "headers": {...}       extra headers, also on otherwise normal answers
     "truncate": N          announce the full Content-Length, send N body
                            bytes, close the connection
@@ -975,6 +977,13 @@ def not_modified(headers, resp):
 
 # ----------------------------------------------------------------- faults
 
+def http_date_subst(text):
+    """{{date+N}} -> the HTTP-date N seconds from now (when answering)."""
+    return re.sub(r"\{\{date\+(\d+)\}\}",
+                  lambda m: email.utils.formatdate(time.time() + int(m.group(1)),
+                                                   usegmt=True), text)
+
+
 FAULT_KEYS = {"path", "method", "query", "times", "every", "status", "retry_after",
               "delay_ms", "stall_after_bytes", "truncate", "reset", "gzip_bomb",
               "body", "body_base64", "content_type", "huge_json_depth",
@@ -1535,7 +1544,7 @@ class Handler(BaseHTTPRequestHandler):
                         if k in ("ETag", "Last-Modified")})
         if rule:
             if "retry_after" in rule:
-                resp.headers["Retry-After"] = str(rule["retry_after"])
+                resp.headers["Retry-After"] = http_date_subst(str(rule["retry_after"]))
             for k, v in (rule.get("headers") or {}).items():
                 resp.headers[k] = substitute(str(v), ctx.port, ctx.base)
         return resp
