@@ -387,11 +387,83 @@ static bool keys_have(const char *list, const char *k, size_t n)
     return false;
 }
 
+/* The secondary-key writes of a batch, kept to be made in key order: a
+ * record's keys go to leaves all over the B-trees, and made in staging
+ * order they touch a page (and dirty a copy of it) per put; sorted, the
+ * puts that share a leaf come together. */
+struct pair_op {
+    MDB_dbi dbi;
+    bool put;
+    size_t seq; /* staging order: a put and a delete of one pair keep it */
+    size_t klen, vlen;
+    char *bytes; /* key, then value */
+};
+
+struct pair_sink {
+    struct pair_op *v;
+    size_t n, cap;
+};
+
+static void sink_add(struct pair_sink *sk, MDB_dbi dbi, const MDB_val *k,
+                     const MDB_val *v, bool put)
+{
+    if (sk->n == sk->cap) {
+        sk->cap = sk->cap ? 2 * sk->cap : 1024;
+        sk->v = xrealloc(sk->v, sk->cap * sizeof(*sk->v));
+    }
+    char *b = xmalloc(k->mv_size + v->mv_size);
+    memcpy(b, k->mv_data, k->mv_size);
+    memcpy(b + k->mv_size, v->mv_data, v->mv_size);
+    sk->v[sk->n] = (struct pair_op){dbi, put, sk->n, k->mv_size, v->mv_size, b};
+    sk->n++;
+}
+
+/* LMDB's default order for keys and for DUPSORT values: bytes, then the
+ * shorter first. */
+static int bytes_cmp(const char *a, size_t na, const char *b, size_t nb)
+{
+    int c = memcmp(a, b, na < nb ? na : nb);
+    return c ? c : (na > nb) - (na < nb);
+}
+
+static int pair_op_cmp(const void *pa, const void *pb)
+{
+    const struct pair_op *a = pa, *b = pb;
+    if (a->dbi != b->dbi)
+        return a->dbi < b->dbi ? -1 : 1;
+    int c = bytes_cmp(a->bytes, a->klen, b->bytes, b->klen);
+    if (!c)
+        c = bytes_cmp(a->bytes + a->klen, a->vlen, b->bytes + b->klen, b->vlen);
+    return c ? c : (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+/* Make the sink's writes, in key order, unless rc already says the batch
+ * failed; empty it either way. Returns the batch's result. */
+static int sink_flush(MDB_txn *txn, struct pair_sink *sk, int rc)
+{
+    if (rc == 0 && sk->n > 0)
+        qsort(sk->v, sk->n, sizeof(*sk->v), pair_op_cmp);
+    for (size_t i = 0; i < sk->n; i++) {
+        struct pair_op *op = &sk->v[i];
+        MDB_val k = {op->klen, op->bytes};
+        MDB_val v = {op->vlen, op->bytes + op->klen};
+        if (rc == 0)
+            rc = op->put ? store_put(txn, op->dbi, &k, &v, MDB_NODUPDATA)
+                         : store_del(txn, op->dbi, &k, &v);
+        free(op->bytes);
+    }
+    free(sk->v);
+    memset(sk, 0, sizeof(*sk));
+    return rc;
+}
+
 /* Put (put = true) or delete in the DUPSORT table dbi the pair (key, val)
- * of every key of list that the other list lacks. Serves keys (val is the
- * record key) and keyids (val is record key NUL id). */
-static int pairs_apply(MDB_txn *txn, MDB_dbi dbi, const char *list,
-                       const char *other, const MDB_val *val, bool put)
+ * of every key of list that the other list lacks: now, or into sink when
+ * there is one. Serves keys (val is the record key) and keyids (val is
+ * record key NUL id). */
+static int pairs_apply(MDB_txn *txn, struct pair_sink *sink, MDB_dbi dbi,
+                       const char *list, const char *other, const MDB_val *val,
+                       bool put)
 {
     const char *key;
     size_t len;
@@ -402,19 +474,22 @@ static int pairs_apply(MDB_txn *txn, MDB_dbi dbi, const char *list,
         struct store_key k;
         MDB_val v = *val;
         store_key_init(&k, key, len);
-        rc = put ? store_put(txn, dbi, &k.val, &v, MDB_NODUPDATA)
-                 : store_del(txn, dbi, &k.val, &v);
+        if (sink)
+            sink_add(sink, dbi, &k.val, &v, put);
+        else
+            rc = put ? store_put(txn, dbi, &k.val, &v, MDB_NODUPDATA)
+                     : store_del(txn, dbi, &k.val, &v);
     }
     return rc;
 }
 
 /* Put (put = true) or delete, for record key rk, every key of list that
  * the other list lacks. */
-static int keys_apply(struct index *ix, MDB_txn *txn, enum index_table t,
-                      const char *list, const char *other, MDB_val *rk,
-                      bool put)
+static int keys_apply(struct index *ix, MDB_txn *txn, struct pair_sink *sink,
+                      enum index_table t, const char *list, const char *other,
+                      MDB_val *rk, bool put)
 {
-    return pairs_apply(txn, keys_dbi(ix, t), list, other, rk, put);
+    return pairs_apply(txn, sink, keys_dbi(ix, t), list, other, rk, put);
 }
 
 _Static_assert(INDEX_KEY_DIRECT_MAX == STORE_KEY_DIRECT_MAX,
@@ -447,8 +522,9 @@ static const char *keys_id(const char *list, size_t *n)
 /* Put (put = true) or delete the keyids pair of every key of list that
  * the list other lacks (pass "" for all of them), for record key rk: the
  * value is rk NUL id, or rk NUL alone when the id does not fit. */
-static int keyids_apply(MDB_txn *txn, MDB_dbi dbi, const char *list,
-                        const char *other, const MDB_val *rk, bool put)
+static int keyids_apply(MDB_txn *txn, struct pair_sink *sink, MDB_dbi dbi,
+                        const char *list, const char *other, const MDB_val *rk,
+                        bool put)
 {
     char buf[KEYIDS_VALUE_MAX];
     size_t id_len, n = rk->mv_size;
@@ -460,7 +536,7 @@ static int keyids_apply(MDB_txn *txn, MDB_dbi dbi, const char *list,
         n += id_len;
     }
     MDB_val v = {n, buf};
-    return pairs_apply(txn, dbi, list, other, &v, put);
+    return pairs_apply(txn, sink, dbi, list, other, &v, put);
 }
 
 int index_fill_keyids(struct store *st, MDB_txn *txn)
@@ -480,7 +556,8 @@ int index_fill_keyids(struct store *st, MDB_txn *txn)
          * the transaction: copy the keys out before the puts. */
         char *keys = xstrdup(rv.keys);
         MDB_val rk = k;
-        rc = keyids_apply(txn, st->dbi[STORE_DBI_KEYIDS], keys, "", &rk, true);
+        rc = keyids_apply(txn, NULL, st->dbi[STORE_DBI_KEYIDS], keys, "", &rk,
+                          true);
         free(keys);
         filled++;
     }
@@ -495,7 +572,8 @@ int index_fill_keyids(struct store *st, MDB_txn *txn)
 
 /* Apply one staged record: replace the value and keep its secondary keys
  * in step (old keys that are gone removed, new ones added). */
-static int apply_record(struct index *ix, MDB_txn *txn, const struct staged *op)
+static int apply_record(struct index *ix, MDB_txn *txn, struct pair_sink *sink,
+                        const struct staged *op)
 {
     int rc = SM_E_DB;
     struct store_key k;
@@ -529,9 +607,10 @@ static int apply_record(struct index *ix, MDB_txn *txn, const struct staged *op)
         if (n_old == n_new &&
             (n_old == 0 || memcmp(id_old, id_new, n_old) == 0))
             same_id = old_keys;
-        rc = keys_apply(ix, txn, op->table, old_keys, op->keys, &k.val, false);
+        rc = keys_apply(ix, txn, sink, op->table, old_keys, op->keys, &k.val,
+                        false);
         if (rc == 0 && is_model)
-            rc = keyids_apply(txn, keyids_dbi(ix), old_keys,
+            rc = keyids_apply(txn, sink, keyids_dbi(ix), old_keys,
                               same_id == old_keys ? op->keys : "", &k.val,
                               false);
         if (rc != 0)
@@ -542,10 +621,11 @@ static int apply_record(struct index *ix, MDB_txn *txn, const struct staged *op)
     rc = store_put(txn, records_dbi(ix, op->table), &k.val, &data, 0);
     if (rc != 0)
         goto out;
-    rc = keys_apply(ix, txn, op->table, op->keys, old_keys ? old_keys : "",
-                    &k.val, true);
+    rc = keys_apply(ix, txn, sink, op->table, op->keys,
+                    old_keys ? old_keys : "", &k.val, true);
     if (rc == 0 && is_model)
-        rc = keyids_apply(txn, keyids_dbi(ix), op->keys, same_id, &k.val, true);
+        rc = keyids_apply(txn, sink, keyids_dbi(ix), op->keys, same_id, &k.val,
+                          true);
 out:
     free(old_keys);
     return rc;
@@ -563,6 +643,7 @@ static int apply_batch(void *ctx, MDB_txn *txn)
 {
     const struct batch *b = ctx;
     struct index *ix = (struct index *)b->ix;
+    struct pair_sink sink = {0};
     int rc = 0;
 
     for (size_t i = 0; i < b->n && rc == 0; i++) {
@@ -573,7 +654,7 @@ static int apply_batch(void *ctx, MDB_txn *txn)
         store_key_init(&k, op->key, strlen(op->key));
         switch (op->kind) {
         case STAGED_RECORD:
-            rc = apply_record(ix, txn, op);
+            rc = apply_record(ix, txn, &sink, op);
             break;
         case STAGED_CRAWL:
             rc = store_put(txn, ix->store.dbi[STORE_DBI_CRAWL], &k.val, &data,
@@ -585,7 +666,7 @@ static int apply_batch(void *ctx, MDB_txn *txn)
             break;
         }
     }
-    return rc;
+    return sink_flush(txn, &sink, rc);
 }
 
 /* A failed batch is dropped: the index keeps its last committed state,

@@ -1220,6 +1220,32 @@ static void test_keys(const char *root)
         index_foreach_key(ix, INDEX_MODELS, "bad\x1ekey", on_record, &s), 0);
     CHECK_INT_EQ(s.n, 0);
     seen_cleanup(&s);
+    /* One record written three times in one batch (the keys' writes are
+     * made sorted, at the batch's end): only the last keys remain. */
+    const char *ka[] = {"task=x", "task=y", "id=m3"};
+    const char *kb[] = {"task=y", "task=z", "id=m3"};
+    const char *kc[] = {"task=x", "id=m3"};
+    CHECK_INT_EQ(index_put(ix, INDEX_MODELS, "https://e/m3", ka, 3, "{}", 2),
+                 0);
+    CHECK_INT_EQ(index_put(ix, INDEX_MODELS, "https://e/m3", kb, 3, "{}", 2),
+                 0);
+    CHECK_INT_EQ(index_put(ix, INDEX_MODELS, "https://e/m3", kc, 2, "{}", 2),
+                 0);
+    CHECK_INT_EQ(index_commit(ix), 0);
+    static const struct {
+        const char *key;
+        size_t n;
+    } after[] = {{"task=x", 1}, {"task=y", 0}, {"task=z", 0}, {"id=m3", 1}};
+    for (size_t i = 0; i < sizeof(after) / sizeof(after[0]); i++) {
+        CHECK_INT_EQ(
+            index_foreach_key(ix, INDEX_MODELS, after[i].key, on_record, &s),
+            0);
+        CHECK_CASE(after[i].key, s.n == after[i].n);
+        /* The pairs themselves, not only what lookups let through. */
+        CHECK_CASE(after[i].key, index_count_key(ix, INDEX_MODELS,
+                                                 after[i].key) == after[i].n);
+        seen_cleanup(&s);
+    }
     index_close(ix);
 out:
     free(dir);
