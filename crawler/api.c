@@ -107,14 +107,7 @@ void *api_request_redirected(const void *p, long status)
     n->chain = chain_ref(r->chain);
     n->method = keep && r->method ? xstrdup(r->method) : NULL;
     n->body = keep && r->body ? xstrdup(r->body) : NULL;
-    size_t k = 0;
-    while (r->headers && r->headers[k])
-        k++;
-    if (k) {
-        n->headers = xcalloc(k + 1, sizeof(*n->headers));
-        for (size_t i = 0; i < k; i++)
-            n->headers[i] = xstrdup(r->headers[i]);
-    }
+    n->headers = xstrv_dup((const char *const *)r->headers);
     return n;
 }
 
@@ -152,9 +145,7 @@ void request_free(void *p)
         return;
     free(r->method);
     free(r->body);
-    for (size_t i = 0; r->headers && r->headers[i]; i++)
-        free(r->headers[i]);
-    free(r->headers);
+    strv_free(r->headers);
     api_unref(r->api);
     chain_unref(r->chain);
     free(r);

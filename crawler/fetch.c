@@ -117,26 +117,6 @@ static uint64_t now_ms(const struct fetcher *f)
     return uv_now(f->loop);
 }
 
-static char **strv_dup(const char *const *v)
-{
-    size_t n = 0;
-    while (v && v[n])
-        n++;
-    if (n == 0)
-        return NULL;
-    char **out = xcalloc(n + 1, sizeof(*out));
-    for (size_t i = 0; i < n; i++)
-        out[i] = xstrdup(v[i]);
-    return out;
-}
-
-static void strv_free(char **v)
-{
-    for (size_t i = 0; v && v[i]; i++)
-        free(v[i]);
-    free(v);
-}
-
 static void on_sock_closed(uv_handle_t *h)
 {
     free(h->data);
@@ -782,8 +762,8 @@ int fetcher_start(struct fetcher *f, const char *url,
             x->body.max = x->prefix_max;
         x->is_post = req->method && strcmp(req->method, "POST") == 0;
         x->body_text = req->body ? xstrdup(req->body) : NULL;
-        x->extra = strv_dup(req->headers);
-        x->creds = strv_dup(req->credentials);
+        x->extra = xstrv_dup(req->headers);
+        x->creds = xstrv_dup(req->credentials);
         if (x->creds && url_host_key(url, &x->cred_host) != 0) {
             strv_free(x->creds);
             x->creds = NULL;

@@ -66,3 +66,23 @@ char *xasprintf(const char *fmt, ...)
     va_end(ap);
     return p;
 }
+
+char **xstrv_dup(const char *const *v)
+{
+    size_t n = 0;
+    while (v && v[n])
+        n++;
+    if (n == 0)
+        return NULL;
+    char **out = xcalloc(n + 1, sizeof(*out));
+    for (size_t i = 0; i < n; i++)
+        out[i] = xstrdup(v[i]);
+    return out;
+}
+
+void strv_free(char **v)
+{
+    for (size_t i = 0; v && v[i]; i++)
+        free(v[i]);
+    free(v);
+}

@@ -15,5 +15,9 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 /* printf into a new string; caller frees it with free(). */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A copy of the NULL-terminated string vector v (NULL when v is NULL or
+ * empty), and its release (safe with NULL). */
+char **xstrv_dup(const char *const *v);
+void strv_free(char **v);
 
 #endif
