@@ -432,10 +432,9 @@ static int store_model(struct harvest *h, const struct crawler_doc *d,
 }
 
 static int store_dataset(struct harvest *h, const struct crawler_doc *d,
-                         const struct prepared *p)
+                         const struct prepared *p, bool is_first)
 {
     bool is_new, is_changed;
-    bool is_first = !json_object_get(h->datasets_done, d->url);
     int rc = store_record(h, INDEX_DATASETS, d, 0, p, &is_new, &is_changed);
     if (rc == 0) {
         h->datasets_stored += is_first;
@@ -511,9 +510,10 @@ static int store_document(struct harvest *h, const struct crawler_doc *d,
     /* Every tdml document is a dataset, and so is every target of a
      * model's training link, tdml or not. */
     if (is_dataset_doc(d, exts)) {
-        if (!json_object_get(h->datasets_done, d->url))
+        bool is_first = !json_object_get(h->datasets_done, d->url);
+        if (is_first)
             source_count(h, d->source, "datasets");
-        rc = store_dataset(h, d, p);
+        rc = store_dataset(h, d, p, is_first);
         if (rc != 0)
             return rc;
     }
@@ -572,13 +572,12 @@ static void on_unchanged(void *ctx, const char *url, const char *source,
                          bool is_model, bool is_resumed)
 {
     struct harvest *h = ctx;
-    (void)is_model;
     /* h->prior is this URL's state: the crawler looked it up just now. The
      * crawl state itself stays as the last full fetch left it; only the
      * records say that this run saw them (a resumed run's did already).
      * Either way the source holds them this run, and counts them. */
     unsigned flags = h->prior.flags;
-    if ((flags & CRAWL_F_MODEL) &&
+    if (is_model &&
         (is_resumed ||
          history_touch(h->ix, INDEX_MODELS, url, h->run, h->now) == 0) &&
         first_model(h, url)) {
@@ -777,18 +776,24 @@ static const char *outcome_name(int status)
     }
 }
 
+/* The seeds as a JSON array of strings (new reference). */
+static json_t *seeds_json(const struct seeds *seeds)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < seeds->n; i++)
+        json_array_append_new(arr, json_string(seeds->v[i]));
+    return arr;
+}
+
 /* What `runs` shows of a run that has just begun, until its summary
  * replaces it: one killed on the way stays listed as unfinished. */
 static void record_unfinished(struct harvest *h, const struct seeds *seeds)
 {
     char t0[32];
     iso_time(h->run_started, t0, sizeof(t0));
-    json_t *seed_arr = json_array();
-    for (size_t i = 0; i < seeds->n; i++)
-        json_array_append_new(seed_arr, json_string(seeds->v[i]));
     json_t *sum =
         json_pack("{s:I, s:s, s:o, s:s}", "run", (json_int_t)h->run, "started",
-                  t0, "seeds", seed_arr, "outcome", "unfinished");
+                  t0, "seeds", seeds_json(seeds), "outcome", "unfinished");
     history_run_record(h->ix, h->run, sum);
     json_decref(sum);
     index_commit(h->ix);
@@ -801,9 +806,6 @@ static void save_summary(struct harvest *h, const struct seeds *seeds,
     char t0[32], t1[32];
     iso_time(started, t0, sizeof(t0));
     iso_time(now_seconds(), t1, sizeof(t1));
-    json_t *seed_arr = json_array();
-    for (size_t i = 0; i < seeds->n; i++)
-        json_array_append_new(seed_arr, json_string(seeds->v[i]));
     json_t *fails = json_array();
     for (size_t i = 0; i < h->n_failures; i++)
         json_array_append_new(fails,
@@ -811,7 +813,7 @@ static void save_summary(struct harvest *h, const struct seeds *seeds,
                                         "reason", h->failures[i].reason));
     json_t *sum = json_pack(
         "{s:s, s:s, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s, s:i, s:o}",
-        "started", t0, "finished", t1, "seeds", seed_arr, "fetched",
+        "started", t0, "finished", t1, "seeds", seeds_json(seeds), "fetched",
         (json_int_t)st->fetched, "documents", (json_int_t)st->documents,
         "models", (json_int_t)h->models_stored, "datasets",
         (json_int_t)h->datasets_stored, "datasets_unreachable",
