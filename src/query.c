@@ -102,6 +102,15 @@ static int open_index(struct cli *cli, const char *cmd, struct index **ix)
     return EXIT_OK;
 }
 
+/* After a command's options: EXIT_OK when nothing is left, else a usage
+ * error naming the first stray argument. */
+static int no_arguments(const char *cmd, int argc, char **argv)
+{
+    if (optind >= argc)
+        return EXIT_OK;
+    return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+}
+
 static int parse_format(const char *cmd, const char *arg, enum out_format *fmt)
 {
     static const char *const names[] = {"table", "json", "jsonl", "ids"};
@@ -1199,9 +1208,8 @@ int cmd_export(struct cli *cli, int argc, char **argv)
     struct query_args a = {.fmt = FORMAT_JSONL};
     struct index *ix = NULL;
     int status = parse_query(cli, argc, argv, "export", export_help, &q, &a);
-    if (status == EXIT_OK && optind < argc)
-        status =
-            cli_usage_error("export", "unexpected argument '%s'", argv[optind]);
+    if (status == EXIT_OK)
+        status = no_arguments("export", argc, argv);
     if (status == EXIT_OK && a.fmt != FORMAT_JSONL)
         status = cli_usage_error("export", "export writes JSON lines; use "
                                            "search --format for others");
@@ -1314,9 +1322,8 @@ int cmd_stats(struct cli *cli, int argc, char **argv)
     struct index *ix = NULL;
     enum out_format fmt = FORMAT_TABLE;
     int status = parse_common(cli, argc, argv, "stats", stats_help, &fmt);
-    if (status == EXIT_OK && optind < argc)
-        status =
-            cli_usage_error("stats", "unexpected argument '%s'", argv[optind]);
+    if (status == EXIT_OK)
+        status = no_arguments("stats", argc, argv);
     if (status != EXIT_OK)
         return status < 0 ? EXIT_OK : status;
     if (fmt != FORMAT_TABLE && fmt != FORMAT_JSON)
@@ -1446,8 +1453,8 @@ static int list_meta(struct cli *cli, int argc, char **argv, const char *cmd,
     struct index *ix = NULL;
     struct runs r = {.fmt = FORMAT_TABLE};
     int status = parse_common(cli, argc, argv, cmd, help, &r.fmt);
-    if (status == EXIT_OK && optind < argc)
-        status = cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+    if (status == EXIT_OK)
+        status = no_arguments(cmd, argc, argv);
     if (status != EXIT_OK)
         return status < 0 ? EXIT_OK : status;
     status = open_index(cli, cmd, &ix);
