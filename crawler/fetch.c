@@ -820,6 +820,10 @@ static void fetch_result_fill(struct fetch *x, CURLcode cc,
     r->redirects = x->redirects;
     r->seconds = secs;
     rbuf[0] = '\0';
+    /* The write callback ended it at the prefix asked for: a complete
+     * transfer, as good as its status. */
+    if (x->is_cut)
+        cc = CURLE_OK;
     if (x->is_private) {
         r->rc = SM_E_DENIED;
         snprintf(rbuf, n,
@@ -836,13 +840,6 @@ static void fetch_result_fill(struct fetch *x, CURLcode cc,
     } else if (x->redirect_to) {
         r->rc = 0;
         r->redirect_to = x->redirect_to;
-    } else if (x->is_cut) {
-        /* The prefix asked for: a document if the status says so. */
-        bool is_ok = r->http_status == 0 ||
-                     (r->http_status >= 200 && r->http_status <= 299);
-        r->rc = is_ok ? 0 : SM_E_HTTP;
-        if (!is_ok)
-            snprintf(rbuf, n, "HTTP %ld", r->http_status);
     } else if (cc != CURLE_OK) {
         r->rc = cc == CURLE_OPERATION_TIMEDOUT ? SM_E_TIMEOUT
                 : is_garbled(cc)               ? SM_E_PARSE
