@@ -106,10 +106,13 @@ bool polite_admit(struct crawler *c, struct frontier_entry *e)
 }
 
 /* RFC 9309 2.3.1: a 2xx file is parsed; 4xx (none) allows all; a server
- * or network error means "assume complete disallow". */
-static struct robots *robots_from(const struct fetch_result *r, long *delay)
+ * or network error means "assume complete disallow", and *unreachable
+ * (new string) then says why. */
+static struct robots *robots_from(const struct fetch_result *r, long *delay,
+                                  char **unreachable)
 {
     *delay = 0;
+    *unreachable = NULL;
     if (r->rc == 0) {
         struct robots *rb = robots_parse(r->body, r->body_len, agent_token());
         *delay = robots_crawl_delay_ms(rb);
@@ -119,6 +122,9 @@ static struct robots *robots_from(const struct fetch_result *r, long *delay)
         return robots_new_allow_all();
     log_warn("%s: %s: assuming the host disallows crawling (RFC 9309)", r->url,
              r->reason);
+    *unreachable = r->rc == SM_E_HTTP && r->http_status
+                       ? xasprintf("HTTP %ld", r->http_status)
+                       : xstrdup(r->reason && *r->reason ? r->reason : "error");
     return robots_new_disallow_all();
 }
 
@@ -132,15 +138,9 @@ bool polite_robots_done(struct crawler *c, struct frontier_entry *e,
     c->stats.robots_fetched++;
     if (hr) {
         robots_free(hr->robots);
-        hr->robots = robots_from(r, &delay);
-        hr->is_ready = true;
         free(hr->unreachable);
-        hr->unreachable = NULL;
-        if (r->rc != 0 && !(r->http_status >= 400 && r->http_status < 500))
-            hr->unreachable =
-                r->rc == SM_E_HTTP && r->http_status
-                    ? xasprintf("HTTP %ld", r->http_status)
-                    : xstrdup(r->reason && *r->reason ? r->reason : "error");
+        hr->robots = robots_from(r, &delay, &hr->unreachable);
+        hr->is_ready = true;
         if (delay > 0)
             frontier_host_slow(c->frontier, e, delay, 0);
     }
