@@ -62,8 +62,11 @@ struct crawler {
     uv_signal_t sig_int, sig_term;
     int signals_seen;
     struct crawler_stats stats;
-    struct worker *worker;     /* reads bodies beside the loop; NULL: in line */
-    size_t job_bytes;          /* body bytes handed to it and not yet applied */
+    struct worker *worker; /* reads bodies beside the loop; NULL: in line */
+    size_t job_bytes;      /* body bytes handed to it and not yet applied */
+    uv_mutex_t pool_lock;  /* job blocks given back (job_block()) */
+    struct doc_job *pool;
+    size_t pool_n;
     struct prescan_links scan; /* the last plain container's links */
     long started;
     bool stopping;

@@ -61,6 +61,11 @@ static void pump(struct crawler *c);
 /* After a signal, transfers in flight get this long to finish. */
 #define INTERRUPT_GRACE_MS 5000
 #define JOB_BYTES_MAX ((size_t)32 << 20)
+/* Job blocks (job_block()): the smallest made holds most Items whole; the
+ * pool keeps at most JOB_POOL_MAX blocks of at most JOB_BLOCK_KEEP. */
+#define JOB_BLOCK_MIN ((size_t)8 << 10)
+#define JOB_BLOCK_KEEP ((size_t)64 << 10)
+#define JOB_POOL_MAX 256
 
 int crawler_new(const struct crawler_options *opt,
                 const struct crawler_hooks *hooks, struct crawler **out)
@@ -79,6 +84,7 @@ int crawler_new(const struct crawler_options *opt,
         return SM_E_LOOP;
     }
     c->loop_ready = true;
+    uv_mutex_init(&c->pool_lock);
     struct fetch_options fo = {
         .user_agent = opt->user_agent,
         .max_doc_size = opt->max_doc_size,
@@ -93,6 +99,7 @@ int crawler_new(const struct crawler_options *opt,
     };
     rc = fetcher_new(&c->loop, &fo, on_fetch_done, c, &c->fetcher);
     if (rc != 0) {
+        uv_mutex_destroy(&c->pool_lock);
         uv_loop_close(&c->loop);
         free(c);
         return rc;
@@ -369,6 +376,10 @@ struct doc_job {
     void *prepared;
     bool is_plain; /* a plain Item (prescan_doc()): nothing else was made */
     char reason[256];
+    /* A worker's job is one block: this struct, then the copies of e's and
+     * r's strings and of the body (job_copy()). */
+    size_t cap;
+    struct doc_job *pool_next;
 };
 
 /* After its delivery, whether a document starts an API walk, or has its
@@ -532,29 +543,95 @@ static void apply(struct crawler *c, struct doc_job *j)
     }
 }
 
-static char *dup_or_null(const char *s)
+/* Copy s (len bytes and a NUL) to *at and move *at on; NULL stays NULL. */
+static char *put_str(char **at, const char *s, size_t len)
 {
-    return s ? xstrdup(s) : NULL;
+    if (!s)
+        return NULL;
+    char *d = *at;
+    memcpy(d, s, len);
+    d[len] = '\0';
+    *at += len + 1;
+    return d;
 }
 
-/* A job for the worker: what it needs of e and r, copied (e is done and
- * r's memory recycled as soon as this returns). */
-static struct doc_job *job_copy(const struct frontier_entry *e,
+static size_t str_size(const char *s)
+{
+    return s ? strlen(s) + 1 : 0;
+}
+
+/* A block of at least size bytes for a job: one the worker gave back when
+ * there is one (the loop thread would otherwise malloc and free a body's
+ * copy per document, interleaved with libcurl's own allocations: glibc
+ * then spends more time in malloc than in parsing), a new one if not. */
+static struct doc_job *job_block(struct crawler *c, size_t size)
+{
+    uv_mutex_lock(&c->pool_lock);
+    struct doc_job *j = c->pool;
+    if (j) {
+        c->pool = j->pool_next;
+        c->pool_n--;
+    }
+    uv_mutex_unlock(&c->pool_lock);
+    if (j && j->cap < size) {
+        free(j);
+        j = NULL;
+    }
+    size_t cap = size < JOB_BLOCK_MIN ? JOB_BLOCK_MIN : size;
+    if (!j) {
+        j = xmalloc(cap);
+        j->cap = cap;
+    }
+    cap = j->cap;
+    memset(j, 0, sizeof(*j));
+    j->cap = cap;
+    return j;
+}
+
+/* Back from the worker (any thread): kept for job_block(), or freed. */
+static void job_unblock(struct crawler *c, struct doc_job *j)
+{
+    if (j->cap <= JOB_BLOCK_KEEP) {
+        uv_mutex_lock(&c->pool_lock);
+        bool keep = c->pool_n < JOB_POOL_MAX;
+        if (keep) {
+            j->pool_next = c->pool;
+            c->pool = j;
+            c->pool_n++;
+        }
+        uv_mutex_unlock(&c->pool_lock);
+        if (keep)
+            return;
+    }
+    free(j);
+}
+
+/* A job for the worker: what it needs of e and r, copied into one block
+ * (e is done and r's memory recycled as soon as this returns). */
+static struct doc_job *job_copy(struct crawler *c,
+                                const struct frontier_entry *e,
                                 const struct fetch_result *r)
 {
-    struct doc_job *j = xcalloc(1, sizeof(*j));
-    j->e = (struct frontier_entry){.url = xstrdup(e->url),
-                                   .source = xstrdup(e->source),
-                                   .depth = e->depth,
-                                   .flags = e->flags,
-                                   .attempts = e->attempts};
+    size_t url = strlen(e->url) + 1, source = str_size(e->source),
+           final = str_size(r->final_url), etag = str_size(r->etag),
+           lm = str_size(r->last_modified);
+    struct doc_job *j = job_block(c, sizeof(*j) + url + source + final + etag +
+                                         lm + r->body_len + 1);
+    char *at = (char *)(j + 1);
+    j->e = (struct frontier_entry){
+        .url = put_str(&at, e->url, url - 1),
+        .source = put_str(&at, e->source, source ? source - 1 : 0),
+        .depth = e->depth,
+        .flags = e->flags,
+        .attempts = e->attempts};
     j->r = *r;
     j->r.url = j->e.url;
-    j->r.final_url = dup_or_null(r->final_url);
+    j->r.final_url = put_str(&at, r->final_url, final ? final - 1 : 0);
     j->r.reason = "";
-    j->r.body = xstrndup(r->body, r->body_len); /* NUL bytes and all */
-    j->r.etag = dup_or_null(r->etag);
-    j->r.last_modified = dup_or_null(r->last_modified);
+    /* NUL bytes and all */
+    j->r.body = put_str(&at, r->body ? r->body : "", r->body_len);
+    j->r.etag = put_str(&at, r->etag, etag ? etag - 1 : 0);
+    j->r.last_modified = put_str(&at, r->last_modified, lm ? lm - 1 : 0);
     j->r.retry_after = NULL;
     return j;
 }
@@ -574,17 +651,6 @@ static void job_release(const struct crawler *c, struct doc_job *j)
     j->text = NULL;
 }
 
-/* Free the copies job_copy() made (on the loop thread, which made them). */
-static void job_uncopy(struct doc_job *j)
-{
-    free(j->e.url);
-    free(j->e.source);
-    free((char *)j->r.final_url);
-    free((char *)j->r.body);
-    free((char *)j->r.etag);
-    free((char *)j->r.last_modified);
-}
-
 static void on_job_work(void *ctx, struct worker_job *wj)
 {
     analyse(ctx, (struct doc_job *)wj);
@@ -596,7 +662,6 @@ static void on_job_done(void *ctx, struct worker_job *wj)
     struct doc_job *j = (struct doc_job *)wj;
     c->job_bytes -= j->r.body_len;
     apply(c, j);
-    job_uncopy(j);
     worker_give_back(c->worker, wj);
     pump(c);
 }
@@ -604,7 +669,7 @@ static void on_job_done(void *ctx, struct worker_job *wj)
 static void on_job_release(void *ctx, struct worker_job *wj)
 {
     job_release(ctx, (struct doc_job *)wj);
-    free(wj);
+    job_unblock(ctx, (struct doc_job *)wj);
 }
 
 static void handle_plain_item(struct crawler *c, const struct frontier_entry *e,
@@ -671,7 +736,7 @@ static void handle_body(struct crawler *c, const struct frontier_entry *e,
     }
     if (to_worker) {
         c->job_bytes += r->body_len;
-        worker_submit(c->worker, &job_copy(e, r)->link);
+        worker_submit(c->worker, &job_copy(c, e, r)->link);
         return;
     }
     struct doc_job j = {.e = *e, .r = *r};
@@ -1087,5 +1152,11 @@ void crawler_free(struct crawler *c)
     api_free_all(c);
     json_decref(c->spent);
     prescan_links_cleanup(&c->scan);
+    while (c->pool) {
+        struct doc_job *j = c->pool;
+        c->pool = j->pool_next;
+        free(j);
+    }
+    uv_mutex_destroy(&c->pool_lock);
     free(c);
 }
