@@ -66,7 +66,7 @@ struct crawler {
     size_t job_bytes;      /* body bytes handed to it and not yet applied */
     uv_mutex_t pool_lock;  /* job blocks given back (job_block()) */
     struct doc_job *pool;
-    size_t pool_n;
+    size_t pool_bytes;
     struct prescan_links scan; /* the last plain container's links */
     long started;
     bool stopping;

@@ -62,10 +62,10 @@ static void pump(struct crawler *c);
 #define INTERRUPT_GRACE_MS 5000
 #define JOB_BYTES_MAX ((size_t)32 << 20)
 /* Job blocks (job_block()): the smallest made holds most Items whole; the
- * pool keeps at most JOB_POOL_MAX blocks of at most JOB_BLOCK_KEEP. */
+ * pool keeps blocks of at most JOB_BLOCK_KEEP, JOB_POOL_BYTES in all. */
 #define JOB_BLOCK_MIN ((size_t)8 << 10)
 #define JOB_BLOCK_KEEP ((size_t)64 << 10)
-#define JOB_POOL_MAX 256
+#define JOB_POOL_BYTES ((size_t)4 << 20)
 
 int crawler_new(const struct crawler_options *opt,
                 const struct crawler_hooks *hooks, struct crawler **out)
@@ -570,7 +570,7 @@ static struct doc_job *job_block(struct crawler *c, size_t size)
     struct doc_job *j = c->pool;
     if (j) {
         c->pool = j->pool_next;
-        c->pool_n--;
+        c->pool_bytes -= j->cap;
     }
     uv_mutex_unlock(&c->pool_lock);
     if (j && j->cap < size) {
@@ -593,11 +593,11 @@ static void job_unblock(struct crawler *c, struct doc_job *j)
 {
     if (j->cap <= JOB_BLOCK_KEEP) {
         uv_mutex_lock(&c->pool_lock);
-        bool keep = c->pool_n < JOB_POOL_MAX;
+        bool keep = c->pool_bytes + j->cap <= JOB_POOL_BYTES;
         if (keep) {
             j->pool_next = c->pool;
             c->pool = j;
-            c->pool_n++;
+            c->pool_bytes += j->cap;
         }
         uv_mutex_unlock(&c->pool_lock);
         if (keep)
