@@ -18,6 +18,7 @@
 #include <curl/curl.h>
 
 #include "crawler/crawler-int.h"
+#include "crawler/links.h"
 #include "crawler/stac.h"
 #include "src/err.h"
 #include "src/log.h"
@@ -229,13 +230,29 @@ static unsigned conf_read(const json_t *list)
 
 /* ------------------------------------------------------------- requests */
 
-static char *link_url(const json_t *link, const char *base)
+/* The URL a link of an API document leads to, under the rules of every
+ * other link (links_check_href(): a remote API must not send us to
+ * file:// or hand out credentials) and only if its type is JSON (an API
+ * lists its text/html alternates with the same rels); NULL if none, and
+ * *why (when not NULL) says why. */
+static char *link_url_why(const json_t *link, const char *base,
+                          const char **why)
 {
     const char *href = json_string_value(json_object_get(link, "href"));
+    const char *reason = links_json_type_problem(json_object_get(link, "type"));
     char *u = NULL;
-    if (!href || url_resolve(base, href, &u) != 0)
-        return NULL;
+    if (!reason && !href)
+        reason = "href is missing or not a string";
+    if (!reason)
+        links_check_href(base, href, &u, &reason);
+    if (why)
+        *why = reason;
     return u;
+}
+
+static char *link_url(const json_t *link, const char *base)
+{
+    return link_url_why(link, base, NULL);
 }
 
 static bool is_post(const json_t *link)
@@ -367,12 +384,35 @@ static void walk_items(struct crawler *c, struct api *a, const char *items_url,
     chain_unref(ch);
 }
 
+/* base with one more path segment (seg, escaped already): base's query
+ * is kept after it, its fragment dropped, and no "//" made. */
+static char *url_add_segment(const char *base, const char *seg)
+{
+    size_t path = strcspn(base, "?#");
+    size_t query = strcspn(base + path, "#");
+    size_t keep = path;
+    const char *auth = strstr(base, "://");
+    size_t min = auth ? (size_t)(auth - base) + 3 : 0;
+    while (keep > min && base[keep - 1] == '/')
+        keep--;
+    return xasprintf("%.*s/%s%.*s", (int)keep, base, seg, (int)query,
+                     base + path);
+}
+
+/* Whether u is base or below it, by path (base's query aside). */
+static bool url_is_under(const char *u, const char *base)
+{
+    size_t n = strcspn(base, "?#");
+    while (n > 0 && base[n - 1] == '/')
+        n--;
+    return n > 0 && strncmp(u, base, n) == 0 &&
+           (u[n] == '/' || u[n] == '\0' || u[n] == '?' || u[n] == '#');
+}
+
 static void walk_collections(struct crawler *c, struct api *a)
 {
-    char *u = a->data_url
-                  ? xstrdup(a->data_url)
-                  : xasprintf("%s%scollections", a->url,
-                              a->url[strlen(a->url) - 1] == '/' ? "" : "/");
+    char *u = a->data_url ? xstrdup(a->data_url)
+                          : url_add_segment(a->url, "collections");
     struct chain *ch = chain_new();
     push(c, a, u, request_new(REQ_COLLECTIONS, a, ch));
     chain_unref(ch);
@@ -400,16 +440,22 @@ static void next_post(const json_t *link, const struct chain *ch, json_t **body,
         json_object_update(*headers, (json_t *)lh);
 }
 
+/* The page's next link: the first whose type is JSON (an API may list
+ * the HTML rendering of the next page first), else the first. */
 static const json_t *find_next(const json_t *page)
 {
     size_t i;
-    const json_t *l;
+    const json_t *l, *first = NULL;
     json_array_foreach (json_object_get(page, "links"), i, l) {
         const char *rel = json_string_value(json_object_get(l, "rel"));
-        if (rel && strcmp(rel, "next") == 0)
+        if (!rel || strcmp(rel, "next") != 0)
+            continue;
+        if (!links_json_type_problem(json_object_get(l, "type")))
             return l;
+        if (!first)
+            first = l;
     }
-    return NULL;
+    return first;
 }
 
 /* Follow the next link of a page, if any, within the same chain. */
@@ -421,9 +467,11 @@ static void follow_next(struct crawler *c, const struct request *cur,
     const json_t *link = find_next(page);
     if (!link)
         return;
-    char *u = link_url(link, base);
+    const char *why = NULL;
+    char *u = link_url_why(link, base, &why);
     if (!u) {
-        api_warn(a, "pagination stopped: unusable next link on %s", base);
+        api_warn(a, "pagination stopped: unusable next link on %s (%s)", base,
+                 why ? why : "malformed URL");
         return;
     }
     if (strlen(u) > NEXT_HREF_MAX) {
@@ -496,7 +544,7 @@ static char *items_url_of(const json_t *coll, const char *coll_url)
                 return u;
         }
     }
-    return xasprintf("%s/items", coll_url);
+    return url_add_segment(coll_url, "items");
 }
 
 /* The URL of a collection inside a /collections page. */
@@ -517,8 +565,8 @@ static char *collection_url(const struct api *a, const json_t *coll,
     if (!id)
         return NULL;
     char *esc = curl_easy_escape(NULL, id, 0);
-    char *raw = xasprintf("%s/%s", a->data_url ? a->data_url : page_url,
-                          esc ? esc : "");
+    char *raw =
+        url_add_segment(a->data_url ? a->data_url : page_url, esc ? esc : "");
     curl_free(esc);
     free(id);
     char *u = NULL;
@@ -691,6 +739,14 @@ static void plan(struct crawler *c, struct api *a)
     } else {
         a->strategy = "per-collection";
     }
+    if (!a->data_url && a->conf &&
+        !(a->conf & (CONF_COLLECTIONS | CONF_FEATURES))) {
+        /* A browseable API of core alone (its child links are walked)
+         * has no /collections to ask for: a 404 there is no failure of
+         * its own making. */
+        a->strategy = "links only";
+        return;
+    }
     walk_collections(c, a);
 }
 
@@ -719,11 +775,18 @@ static void on_queryables(struct crawler *c, struct api *a, const json_t *doc)
 
 /* ------------------------------------------------------------ landing */
 
-static void take_link(char **slot, const json_t *l, const char *base)
+/* The first usable link of a rel into *slot. A link of another media
+ * type (the HTML rendering an API lists beside its JSON) is passed over
+ * quietly; one refused for where it leads is reported. */
+static void take_link(struct api *a, char **slot, const json_t *l,
+                      const char *rel)
 {
-    if (*slot)
+    if (*slot || links_json_type_problem(json_object_get(l, "type")))
         return;
-    *slot = link_url(l, base);
+    const char *why = NULL;
+    *slot = link_url_why(l, a->url, &why);
+    if (!*slot && why)
+        api_warn(a, "%s link refused: %s", rel, why);
 }
 
 static void read_landing_links(struct api *a, const json_t *doc)
@@ -735,15 +798,15 @@ static void read_landing_links(struct api *a, const json_t *doc)
         if (!rel)
             continue;
         if (strcmp(rel, "data") == 0)
-            take_link(&a->data_url, l, a->url);
+            take_link(a, &a->data_url, l, rel);
         else if (strcmp(rel, "search") == 0)
-            take_link(is_post(l) ? &a->search_post : &a->search_get, l, a->url);
+            take_link(a, is_post(l) ? &a->search_post : &a->search_get, l, rel);
         else if (strcmp(rel, "conformance") == 0)
-            take_link(&a->conformance, l, a->url);
+            take_link(a, &a->conformance, l, rel);
         else if (strcmp(rel, "queryables") == 0 ||
                  strcmp(rel, "http://www.opengis.net/def/rel/ogc/1.0/"
                              "queryables") == 0)
-            take_link(&a->queryables, l, a->url);
+            take_link(a, &a->queryables, l, rel);
     }
 }
 
@@ -754,15 +817,13 @@ static void push_landing_children(struct crawler *c, struct api *a,
 {
     size_t i;
     const json_t *l;
-    size_t n = a->data_url ? strlen(a->data_url) : 0;
     json_array_foreach (json_object_get(doc, "links"), i, l) {
         const char *rel = json_string_value(json_object_get(l, "rel"));
         if (!rel || (strcmp(rel, "child") != 0 && strcmp(rel, "item") != 0))
             continue;
         char *u = link_url(l, a->url);
         if (u && url_scheme_of(u) != URL_SCHEME_FILE &&
-            !(n && strncmp(u, a->data_url, n) == 0 &&
-              (u[n] == '/' || u[n] == '\0')))
+            !(a->data_url && url_is_under(u, a->data_url)))
             frontier_push(c->frontier, u, a->source, a->depth + 1, 0);
         free(u);
     }

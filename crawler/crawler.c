@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <curl/curl.h>
 #include <unistd.h>
 #include <uv.h>
 
@@ -162,25 +163,73 @@ unsigned crawler_deliver(struct crawler *c, const struct crawler_doc *d)
     return (unsigned)rc;
 }
 
+/* Whether href, a feature's self link, can name it: only with the
+ * feature's id in its last path segment (pages that stamp one placeholder
+ * self link on every feature exist, EXTENSIONS.md §7.9: the features
+ * would become one record). */
+static bool self_names(const char *href, const char *id)
+{
+    size_t path = strcspn(href, "?#");
+    const char *last = href;
+    for (const char *p = href; p < href + path; p++)
+        if (*p == '/')
+            last = p + 1;
+    size_t n = strlen(id);
+    for (const char *p = last; p + n <= href + path; p++)
+        if (memcmp(p, id, n) == 0)
+            return true;
+    return false;
+}
+
+/* The URL of a feature embedded in an item page with no usable self
+ * link, the same whatever page it came on (a sample page and the full
+ * walk, pages of 10 or of 100): an API items page's features are
+ * {items}/{id}, as the API serves them one by one; a search page's are
+ * {root}/collections/{collection}/items/{id}; any other page's are the
+ * page (its query left out) with the id as fragment. */
+static char *feature_fallback_url(const json_t *feat, const char *page_url,
+                                  const char *id)
+{
+    size_t path = strcspn(page_url, "?#");
+    const char *coll = json_string_value(json_object_get(feat, "collection"));
+    char *eid = curl_easy_escape(NULL, id, 0);
+    char *u = NULL;
+    if (path >= 6 && memcmp(page_url + path - 6, "/items", 6) == 0) {
+        u = xasprintf("%.*s/%s", (int)path, page_url, eid);
+    } else if (coll && path >= 7 &&
+               memcmp(page_url + path - 7, "/search", 7) == 0) {
+        char *ecoll = curl_easy_escape(NULL, coll, 0);
+        u = xasprintf("%.*s/collections/%s/items/%s", (int)(path - 7), page_url,
+                      ecoll, eid);
+        curl_free(ecoll);
+    } else {
+        u = xasprintf("%.*s#%s", (int)path, page_url, eid);
+    }
+    curl_free(eid);
+    return u;
+}
+
 /* The canonical URL of a feature embedded in an item page: its self link
- * when it has a usable one, else the page URL with the id as fragment. */
+ * when that names it (self_names()), else feature_fallback_url(). */
 static char *feature_url(const json_t *feat, const char *page_url)
 {
-    const json_t *links = json_object_get(feat, "links");
-    size_t i;
-    const json_t *l;
-    json_array_foreach (links, i, l) {
-        const char *rel = json_string_value(json_object_get(l, "rel"));
-        const char *href = json_string_value(json_object_get(l, "href"));
-        char *u = NULL;
-        if (rel && href && strcmp(rel, "self") == 0 &&
-            url_resolve(page_url, href, &u) == 0)
-            return u;
-    }
     char *id = stac_id(feat);
     if (!id)
         return NULL;
-    char *u = xasprintf("%s#%s", page_url, id);
+    const json_t *links = json_object_get(feat, "links");
+    size_t i;
+    const json_t *l;
+    char *u = NULL;
+    json_array_foreach (links, i, l) {
+        const char *rel = json_string_value(json_object_get(l, "rel"));
+        const char *href = json_string_value(json_object_get(l, "href"));
+        if (rel && href && strcmp(rel, "self") == 0 && self_names(href, id) &&
+            url_resolve(page_url, href, &u) == 0)
+            break;
+        u = NULL;
+    }
+    if (!u)
+        u = feature_fallback_url(feat, page_url, id);
     free(id);
     return u;
 }
@@ -230,13 +279,39 @@ static bool follow_rel(enum link_rel rel, bool is_model)
 }
 
 /* Queue one followable link of a document at e. */
+/* The flags of the page a next link of e leads to, or false when the
+ * chain stops at e: past --max-pages (the API walk's own chains count
+ * theirs in api.c). */
+static bool next_page_flags(struct crawler *c, const struct frontier_entry *e,
+                            unsigned *flags)
+{
+    unsigned pages = FRONTIER_PAGES(e->flags) + 1;
+    if (c->opt.max_pages > 0 && pages >= (unsigned long)c->opt.max_pages) {
+        log_warn("%s: pagination stopped: --max-pages (%ld) reached", e->url,
+                 c->opt.max_pages);
+        return false;
+    }
+    if (pages > FRONTIER_PAGES_MAX)
+        pages = FRONTIER_PAGES_MAX;
+    *flags = pages << FRONTIER_PAGES_SHIFT;
+    return true;
+}
+
 static void push_one(struct crawler *c, const struct frontier_entry *e,
                      enum link_rel rel, const char *url, bool is_model)
 {
     bool deep_ok = c->opt.max_depth < 0 || e->depth < c->opt.max_depth;
     bool lateral = rel == LINK_REL_NEXT;
+    unsigned flags = rel == LINK_REL_ITEM ? FRONTIER_F_ITEM : 0;
     if (!follow_rel(rel, is_model))
         return;
+    if (lateral && !next_page_flags(c, e, &flags)) {
+        /* What the rest of the chain holds is unknown, as below a depth
+         * limit. */
+        if (c->hooks.depth_limited)
+            c->hooks.depth_limited(c->hooks.ctx, e->source);
+        return;
+    }
     if (!lateral && !deep_ok) {
         /* What lies beyond is unknown: nothing of this source may be
          * called gone on the strength of this run. */
@@ -251,8 +326,7 @@ static void push_one(struct crawler *c, const struct frontier_entry *e,
                       FRONTIER_F_DATASET);
     else
         frontier_push(c->frontier, url, e->source,
-                      lateral ? e->depth : e->depth + 1,
-                      rel == LINK_REL_ITEM ? FRONTIER_F_ITEM : 0);
+                      lateral ? e->depth : e->depth + 1, flags);
 }
 
 /* Count and log what links_extract() (rc) left out of a document at e. */
@@ -493,12 +567,26 @@ static void apply_document(struct crawler *c, struct doc_job *j)
     d.links = j->text;
     d.is_api = j->is_landing;
     d.prepared = j->prepared;
+    if (j->kind == STAC_KIND_ITEM_COLLECTION) {
+        /* Its features come inside it and are kept only as they are
+         * delivered: a 304 would deliver none, and they would go missing,
+         * then gone. Like an API's pages, it is asked for in full. */
+        d.etag = d.last_modified = NULL;
+    }
     bool is_model = crawler_deliver(c, &d) != 0;
-    size_t n;
-    if (j->kind == STAC_KIND_ITEM_COLLECTION)
+    size_t n = 0;
+    bool is_page = j->kind == STAC_KIND_ITEM_COLLECTION;
+    if (is_page)
         crawler_features(c, e, j->doc, j->base, &n);
     size_t items = 0;
     for (size_t i = 0; i < j->ls.n; i++) {
+        if (j->ls.v[i].rel == LINK_REL_NEXT && is_page && n == 0) {
+            /* A page of nothing that points on: a server that pages
+             * forever (EXTENSIONS.md §7.7), as the API walk reads it. */
+            log_warn("%s: pagination stopped: empty page with a next link",
+                     e->url);
+            continue;
+        }
         /* A survey samples a few items of each collection or catalog. */
         if (j->ls.v[i].rel == LINK_REL_ITEM && c->opt.item_sample > 0 &&
             items++ >= (size_t)c->opt.item_sample)

@@ -43,6 +43,14 @@ enum frontier_flag {
 #define FRONTIER_HOPS(flags)                                                   \
     (((flags)&FRONTIER_HOPS_MASK) >> FRONTIER_HOPS_SHIFT)
 
+/* The next links followed to reach an entry from the first page of its
+ * chain (saturating at the mask), in the middle bits of its flags. */
+#define FRONTIER_PAGES_SHIFT 8
+#define FRONTIER_PAGES_MAX 0xffffu
+#define FRONTIER_PAGES_MASK (FRONTIER_PAGES_MAX << FRONTIER_PAGES_SHIFT)
+#define FRONTIER_PAGES(flags)                                                  \
+    (((flags)&FRONTIER_PAGES_MASK) >> FRONTIER_PAGES_SHIFT)
+
 /* Create a frontier allowing per_host entries in flight per host (>= 1),
  * and starting requests to one host at least interval_ms apart (0 = no
  * spacing). Returns a new frontier (free with frontier_free()). */

@@ -171,6 +171,20 @@ static bool links_is_get(const struct link_fields *f)
 /* Why the link's media type rules it out, or NULL when it may be JSON:
  * missing, empty, or containing "json" (parameters allowed), but not an
  * OCI or docker image manifest, which is JSON about a container. */
+/* What is wrong with a link's media type (s, n) for following it; NULL
+ * when nothing (no type, or a JSON one). */
+static const char *type_problem(const char *s, size_t n)
+{
+    if (s[strspn(s, " \t")] == '\0')
+        return NULL;
+    if (links_contains_nocase(s, n, "vnd.oci.") ||
+        links_contains_nocase(s, n, "docker"))
+        return "link type is a container image";
+    if (!links_contains_nocase(s, n, "json"))
+        return "link type is not JSON";
+    return NULL;
+}
+
 static const char *links_type_problem(const struct link_fields *f)
 {
     const struct link_member *t = &f->type;
@@ -178,14 +192,7 @@ static const char *links_type_problem(const struct link_fields *f)
         return NULL;
     if (t->kind != LINK_VALUE_STRING)
         return "link type is not a string";
-    if (t->s[strspn(t->s, " \t")] == '\0')
-        return NULL;
-    if (links_contains_nocase(t->s, t->n, "vnd.oci.") ||
-        links_contains_nocase(t->s, t->n, "docker"))
-        return "link type is a container image";
-    if (!links_contains_nocase(t->s, t->n, "json"))
-        return "link type is not JSON";
-    return NULL;
+    return type_problem(t->s, t->n);
 }
 
 /* Count a rejection and keep the first reason, with the href made printable
@@ -265,6 +272,30 @@ static bool has_userinfo(const char *url)
     a += 3;
     size_t n = strcspn(a, "/?#");
     return memchr(a, '@', n) != NULL;
+}
+
+const char *links_json_type_problem(const json_t *type)
+{
+    if (!type || json_is_null(type))
+        return NULL;
+    if (!json_is_string(type))
+        return "link type is not a string";
+    return type_problem(json_string_value(type), json_string_length(type));
+}
+
+int links_check_href(const char *base, const char *href, char **url,
+                     const char **reason)
+{
+    bool allow_file = url_scheme_of(base) == URL_SCHEME_FILE;
+    if (links_resolve(base, false, href, allow_file, url, reason) != 0)
+        return SM_E_URL;
+    if (has_userinfo(*url)) {
+        free(*url);
+        *url = NULL;
+        *reason = "href carries credentials (user@host)";
+        return SM_E_URL;
+    }
+    return 0;
 }
 
 static int links_take_one(const struct link_fields *f, const char *base,

@@ -85,6 +85,18 @@ struct link_fields {
 int links_extract_fields(const struct link_fields *v, size_t n,
                          const char *base, bool allow_file, struct links *out);
 
+/* Resolve href against base as a link to follow, under the rules every
+ * link of a document follows: http(s) only, file:// only from a local
+ * document, no container-registry reference, no user@host. 0 and a new
+ * *url, or an error with *reason saying why the link is refused. */
+int links_check_href(const char *base, const char *href, char **url,
+                     const char **reason);
+
+/* Why a link's "type" member rules it out of being followed (a media type
+ * that is not JSON, a container image, not a string); NULL when it does
+ * not (absent, null, empty or a JSON type). */
+const char *links_json_type_problem(const json_t *type);
+
 /* Static name of a rel kind, e.g. "child", "train". */
 const char *links_rel_name(enum link_rel rel);
 

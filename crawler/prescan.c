@@ -481,6 +481,19 @@ static void links_own_strings(struct prescan_links *l)
 }
 
 /* What the scan found at the top level makes of the document. */
+/* A Catalog with a conformance link may be an API landing page that left
+ * conformsTo out (stac_is_landing()): the full reading decides. */
+static bool has_conformance_link(const struct prescan_links *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        const struct link_member *r = &l->v[i].rel;
+        if (r->kind == LINK_VALUE_STRING && r->n == 11 &&
+            memcmp(r->s, "conformance", 11) == 0)
+            return true;
+    }
+    return false;
+}
+
 static enum prescan_kind verdict(const struct top *top,
                                  const struct prescan_links *links)
 {
@@ -495,7 +508,7 @@ static enum prescan_kind verdict(const struct top *top,
     if (!links || links->has_escape)
         return PRESCAN_UNSURE;
     if (top->is_catalog)
-        return PRESCAN_CATALOG;
+        return has_conformance_link(links) ? PRESCAN_UNSURE : PRESCAN_CATALOG;
     return top->is_collection ? PRESCAN_COLLECTION : PRESCAN_UNSURE;
 }
 

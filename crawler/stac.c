@@ -80,9 +80,30 @@ const char *stac_kind_name(enum stac_kind kind)
     return "none";
 }
 
+/* Whether doc has a link of rel name. */
+static bool stac_has_rel(const json_t *doc, const char *name)
+{
+    size_t i;
+    const json_t *l;
+    json_array_foreach (json_object_get(doc, "links"), i, l) {
+        const char *rel = json_string_value(json_object_get(l, "rel"));
+        if (rel && strcmp(rel, name) == 0)
+            return true;
+    }
+    return false;
+}
+
 bool stac_is_landing(const json_t *doc)
 {
-    return json_is_object(doc) && stac_has_array(doc, "conformsTo");
+    if (!json_is_object(doc))
+        return false;
+    if (stac_has_array(doc, "conformsTo"))
+        return true;
+    /* Some APIs leave conformsTo out and list their classes only at
+     * /conformance (EXTENSIONS.md §7.5); a static catalog has no such
+     * link, nor one to an API's collections or search. */
+    return stac_has_rel(doc, "conformance") &&
+           (stac_has_rel(doc, "data") || stac_has_rel(doc, "search"));
 }
 
 /* The shortest decimal that reads back as v, like jansson's own dump, so

@@ -29,8 +29,8 @@ enum stac_kind stac_classify(const json_t *doc);
  * "CollectionList", "none". */
 const char *stac_kind_name(enum stac_kind kind);
 
-/* True when doc is an API landing page (an object with a conformsTo
- * array). */
+/* True when doc is an API landing page: an object with a conformsTo
+ * array, or with a conformance link and a data or search link. */
 bool stac_is_landing(const json_t *doc);
 
 /* The document's "id" as a new string (caller frees with free()): strings

@@ -504,10 +504,49 @@ static void check_example(const char *shared, const struct example_case *c)
     json_decref(doc);
 }
 
+/* The rules every followed link obeys, for links read outside
+ * links_extract() (an API's own links). */
+static void test_check_href(void)
+{
+    static const struct {
+        const char *base, *href, *want; /* want NULL: refused */
+    } cases[] = {
+        {"http://h/api/", "collections", "http://h/api/collections"},
+        {"http://h/api/", "file:///etc/passwd", NULL},
+        {"file:///data/cat.json", "file:///data/x.json", "file:///data/x.json"},
+        {"http://h/", "http://user:pw@h/c", NULL},
+        {"http://h/", "ftp://h/c", NULL},
+        {"http://h/", "registry.hub.docker.com/u/model:v1", NULL},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char *u = NULL;
+        const char *why = NULL;
+        int rc = links_check_href(cases[i].base, cases[i].href, &u, &why);
+        if (cases[i].want) {
+            CHECK_INT_EQ(rc, 0);
+            CHECK_STR_EQ(u, cases[i].want);
+        } else {
+            CHECK(rc != 0 && u == NULL && why != NULL);
+        }
+        free(u);
+    }
+    json_t *t = json_string("text/html");
+    CHECK(links_json_type_problem(t) != NULL);
+    json_decref(t);
+    t = json_string("application/geo+json; charset=utf-8");
+    CHECK(links_json_type_problem(t) == NULL);
+    json_decref(t);
+    CHECK(links_json_type_problem(NULL) == NULL);
+    t = json_integer(3);
+    CHECK(links_json_type_problem(t) != NULL);
+    json_decref(t);
+}
+
 int main(void)
 {
     const char *shared = check_shared_dir();
 
+    test_check_href();
     test_extract();
     test_append();
     test_links_max();

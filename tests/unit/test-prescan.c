@@ -145,6 +145,10 @@ static void check_containers(void)
                     "{\"type\":\"Catalog\",\"id\":\"x\","
                     "\"links\":[{\"rel\":\"child\",\"href\":\"a\"}]}",
                     PRESCAN_CATALOG);
+    check_container("a conformance link: maybe a landing page",
+                    "{\"type\":\"Catalog\",\"id\":\"x\","
+                    "\"links\":[{\"rel\":\"conformance\",\"href\":\"c\"}]}",
+                    PRESCAN_UNSURE);
     check_container("no links", COLL("[]"), PRESCAN_COLLECTION);
     check_container("links not an array", COLL("{\"rel\":\"item\"}"),
                     PRESCAN_COLLECTION);

@@ -121,6 +121,18 @@ static void test_landing(void)
         {"conformsTo not an array", "{\"conformsTo\":\"x\"}", false},
         {"catalog", "{\"type\":\"Catalog\"}", false},
         {"array", "[]", false},
+        {"conformance and data links, no conformsTo",
+         "{\"links\":[{\"rel\":\"conformance\",\"href\":\"c\"},"
+         "{\"rel\":\"data\",\"href\":\"d\"}]}",
+         true},
+        {"conformance and search links",
+         "{\"links\":[{\"rel\":\"search\",\"href\":\"s\"},"
+         "{\"rel\":\"conformance\",\"href\":\"c\"}]}",
+         true},
+        {"a conformance link alone",
+         "{\"links\":[{\"rel\":\"conformance\",\"href\":\"c\"}]}", false},
+        {"data link alone", "{\"links\":[{\"rel\":\"data\",\"href\":\"d\"}]}",
+         false},
     };
 
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
