@@ -693,8 +693,10 @@ static int collect_url(void *ctx, const char *url, const char *json, size_t len)
 
 /* Add "training data ... unreachable" to the issues of every model that
  * links to dataset_url. Runs after a commit, so the models are visible. */
-static void flag_models(struct harvest *h, const char *dataset_url,
-                        const char *reason)
+/* Note in *pending (model URL -> new issues) the issue of every model
+ * trained on an unreachable dataset. */
+static void collect_flags(struct harvest *h, const char *dataset_url,
+                          const char *reason, json_t *pending)
 {
     json_t *urls = json_array();
     char *key = xasprintf("trained_on=%s", dataset_url);
@@ -703,47 +705,65 @@ static void flag_models(struct harvest *h, const char *dataset_url,
     size_t i;
     const json_t *u;
     json_array_foreach (urls, i, u) {
-        char *json = NULL;
-        size_t len = 0;
         const char *url = json_string_value(u);
-        if (index_get(h->ix, INDEX_MODELS, url, &json, &len) != 0)
-            continue;
-        json_t *rec = record_decode(json, len);
-        free(json);
-        if (!rec)
-            continue;
-        json_t *issues = json_object_get(rec, "issues");
-        if (!json_is_array(issues)) {
-            issues = json_array();
-            json_object_set_new(rec, "issues", issues);
+        json_t *list = json_object_get(pending, url);
+        if (!list) {
+            list = json_array();
+            json_object_set_new(pending, url, list);
         }
-        /* A model unchanged since the last run (304) keeps last run's
-         * issues: say it once. */
-        json_t *issue = json_sprintf("training data %s is unreachable: %s",
-                                     dataset_url, reason);
-        size_t j;
-        const json_t *old;
-        bool is_known = false;
-        json_array_foreach (issues, j, old)
-            is_known = is_known || json_equal(old, issue);
-        if (is_known)
-            json_decref(issue);
-        else
-            json_array_append_new(issues, issue);
-        history_put_plain(h->ix, INDEX_MODELS, url, rec);
-        json_decref(rec);
+        json_array_append_new(
+            list, json_sprintf("training data %s is unreachable: %s",
+                               dataset_url, reason));
     }
     json_decref(urls);
 }
 
+/* Add issues to the stored model record at url, each once (a model
+ * unchanged since the last run, a 304, keeps last run's issues). */
+static void flag_model(struct harvest *h, const char *url, const json_t *add)
+{
+    char *json = NULL;
+    size_t len = 0;
+    if (index_get(h->ix, INDEX_MODELS, url, &json, &len) != 0)
+        return;
+    json_t *rec = record_decode(json, len);
+    free(json);
+    if (!rec)
+        return;
+    json_t *issues = json_object_get(rec, "issues");
+    if (!json_is_array(issues)) {
+        issues = json_array();
+        json_object_set_new(rec, "issues", issues);
+    }
+    size_t i, j;
+    const json_t *issue, *old;
+    json_array_foreach (add, i, issue) {
+        bool is_known = false;
+        json_array_foreach (issues, j, old)
+            is_known = is_known || json_equal(old, issue);
+        if (!is_known)
+            json_array_append(issues, (json_t *)issue);
+    }
+    history_put_plain(h->ix, INDEX_MODELS, url, rec);
+    json_decref(rec);
+}
+
+/* Every model of a dead training-data link says so. All of a model's
+ * issues are written at once: the index reads what is committed, and a
+ * second write of the record would start again from that. */
 static void flag_unreachable(struct harvest *h)
 {
     const char *url;
     json_t *reason;
     if (json_object_size(h->unreachable) == 0 || index_commit(h->ix) != 0)
         return;
+    json_t *pending = json_object();
     json_object_foreach (h->unreachable, url, reason)
-        flag_models(h, url, json_string_value(reason));
+        collect_flags(h, url, json_string_value(reason), pending);
+    json_t *add;
+    json_object_foreach (pending, url, add)
+        flag_model(h, url, add);
+    json_decref(pending);
 }
 
 static int exit_status_of(const struct harvest *h,

@@ -142,4 +142,28 @@ check_eq "without --dataset-items none of them" \
     "$("$STACML" --db "$DB" export --datasets | jq -r 'select(.url | test("/remote/")) | .id' | sort | tr '\n' ' ')" \
     "remote-dataset "
 
+# A model with several dead training-data links gets an issue for each
+# (the record was written once per dataset, each write starting again
+# from the committed one: only the last issue stayed).
+mkdir -p "$T/dead2"
+cat >"$T/dead2/catalog.json" <<'JSON'
+{"type":"Catalog","stac_version":"1.0.0","id":"d2","description":"d",
+ "links":[{"rel":"item","href":"./m.json"}]}
+JSON
+cat >"$T/dead2/m.json" <<'JSON'
+{"type":"Feature","stac_version":"1.0.0","id":"two-dead",
+ "stac_extensions":["https://stac-extensions.github.io/ml-model/v1.0.0/schema.json"],
+ "geometry":null,"bbox":null,
+ "properties":{"datetime":"2024-01-01T00:00:00Z","ml-model:type":"ml-model",
+   "ml-model:learning_approach":"supervised","ml-model:prediction_type":"classification",
+   "ml-model:architecture":"ResNet-18"},
+ "assets":{},
+ "links":[{"rel":"ml-model:train-data","href":"./nope0.json"},
+          {"rel":"ml-model:train-data","href":"./nope1.json"},
+          {"rel":"ml-model:test-data","href":"./nope2.json"}]}
+JSON
+"$STACML" --db "$T/dead2db" -q harvest "$T/dead2/catalog.json"
+check_eq "three dead training links: three issues" \
+    "$("$STACML" --db "$T/dead2db" show two-dead | jq '[.issues[] | select(test("nope[0-2].json is unreachable"))] | length')" 3
+
 e2e_finish
