@@ -493,7 +493,8 @@ static bool may_be_plain(const struct frontier_entry *e)
  * reads the crawler's options and hooks only. */
 /* A document parsed. jansson refuses an integer past 64 bits ("too big
  * integer"), but a document is not invalid for one (an id, a checksum, a
- * count of pixels): then its integers are read as reals. */
+ * uint64 nodata value): then that integer, and it alone, is read as a
+ * real. */
 static json_t *load_doc(const char *buf, size_t len, json_error_t *err)
 {
     /* RFC 8259 lets a parser ignore a byte order mark, and servers send
@@ -504,9 +505,12 @@ static json_t *load_doc(const char *buf, size_t len, json_error_t *err)
         len -= 3;
     }
     json_t *doc = json_loadb(buf, len, JSON_ALLOW_NUL, err);
-    if (!doc && json_error_code(err) == json_error_numeric_overflow)
-        doc =
-            json_loadb(buf, len, JSON_ALLOW_NUL | JSON_DECODE_INT_AS_REAL, err);
+    if (!doc && json_error_code(err) == json_error_numeric_overflow) {
+        size_t n = 0;
+        char *copy = prescan_big_ints_as_reals(buf, len, &n);
+        doc = json_loadb(copy ? copy : "", n, JSON_ALLOW_NUL, err);
+        free(copy);
+    }
     return doc;
 }
 

@@ -12,6 +12,7 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -19,6 +20,7 @@
 
 #include "crawler/links.h"
 #include "crawler/prescan.h"
+#include "src/buf.h"
 #include "src/text.h"
 #include "src/xalloc.h"
 
@@ -536,6 +538,53 @@ enum prescan_kind prescan_doc(const char *buf, size_t len,
     if (kind == PRESCAN_CATALOG || kind == PRESCAN_COLLECTION)
         links_own_strings(links);
     return kind;
+}
+
+/* Whether the integer token p[0..n) is past what 64 bits hold. */
+static bool int_overflows(const char *p, size_t n)
+{
+    char text[32];
+    if (n >= sizeof(text))
+        return true;
+    memcpy(text, p, n);
+    text[n] = '\0';
+    errno = 0;
+    (void)strtoll(text, NULL, 10);
+    return errno == ERANGE;
+}
+
+char *prescan_big_ints_as_reals(const char *buf, size_t len, size_t *out_len)
+{
+    struct buf b;
+    buf_init(&b, (size_t)-1);
+    for (size_t i = 0; i < len;) {
+        char ch = buf[i];
+        if (ch == '"') { /* a string, copied as it is */
+            size_t k = i + 1;
+            while (k < len && buf[k] != '"')
+                k += buf[k] == '\\' ? 2 : 1;
+            k = k < len ? k + 1 : len;
+            buf_append(&b, buf + i, k - i);
+            i = k;
+            continue;
+        }
+        if (ch != '-' && !(ch >= '0' && ch <= '9')) {
+            buf_append(&b, buf + i, 1);
+            i++;
+            continue;
+        }
+        size_t k = i + 1;
+        bool is_int = true;
+        while (k < len && strchr("0123456789.eE+-", buf[k]) && buf[k]) {
+            is_int = is_int && buf[k] >= '0' && buf[k] <= '9';
+            k++;
+        }
+        buf_append(&b, buf + i, k - i);
+        if (is_int && int_overflows(buf + i, k - i))
+            buf_append(&b, ".0", 2);
+        i = k;
+    }
+    return buf_detach(&b, out_len);
 }
 
 bool prescan_plain_item(const char *buf, size_t len)

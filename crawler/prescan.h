@@ -21,6 +21,12 @@
  * keys that matter, deep nesting) and leaves it to the parser. */
 bool prescan_plain_item(const char *buf, size_t len);
 
+/* A copy of the JSON text buf (len bytes; *out_len set; free() it) with
+ * ".0" after each integer past 64 bits outside strings, which jansson
+ * refuses as integers: it reads those as reals then, and every other
+ * number as it is. */
+char *prescan_big_ints_as_reals(const char *buf, size_t len, size_t *out_len);
+
 enum prescan_kind {
     PRESCAN_UNSURE,     /* parse it */
     PRESCAN_ITEM,       /* a plain Item, as prescan_plain_item() */

@@ -84,13 +84,20 @@ check_eq "BOM and NUL: exit 0" "$?" 0
 check "BOM and NUL: the model is indexed, the NUL kept" \
     sh -c "'$STACML' --db '$T/dbom' export | jq -e 'select(.name == \"bom\") | .description == \"a\\u0000b\"'"
 
-# An integer past 64 bits (here the id) does not make a document invalid:
-# its numbers are read as reals, and the model is indexed.
-printf '%s' '{"type":"Feature","stac_version":"1.0.0","stac_extensions":["https://stac-extensions.github.io/mlm/v1.5.2/schema.json"],"id":12345678901234567890123,"geometry":null,"properties":{"datetime":"2020-01-01T00:00:00Z","mlm:name":"big","mlm:architecture":"UNet","mlm:tasks":["segmentation"],"mlm:total_parameters":86000000},"links":[],"assets":{}}' >"$T/big/item.json"
+# An integer past 64 bits (here the id, and a uint64 nodata) does not make
+# a document invalid: those integers are read as reals, every other number
+# as it is, and the model is indexed.
+printf '%s' '{"type":"Feature","stac_version":"1.0.0","stac_extensions":["https://stac-extensions.github.io/mlm/v1.5.2/schema.json"],"id":12345678901234567890123,"geometry":null,"properties":{"datetime":"2020-01-01T00:00:00Z","mlm:name":"big","mlm:architecture":"UNet","mlm:tasks":["segmentation"],"mlm:total_parameters":86000000,"note":"digits 99999999999999999999999 in a string","raster:bands":[{"nodata":18446744073709551615,"n":-99999999999999999999}]},"links":[],"assets":{}}' >"$T/big/item.json"
 "$STACML" --db "$T/dbig" -q harvest "$T/big/item.json"
 check_eq "integer past 64 bits: exit 0" "$?" 0
 check "integer past 64 bits: the model is indexed" \
     sh -c "'$STACML' --db '$T/dbig' export | jq -e 'select(.name == \"big\") | .total_parameters == 86000000'"
+check "integer past 64 bits: the other integers stay integers" \
+    sh -c "'$STACML' --db '$T/dbig' export | grep -q '\"mlm:total_parameters\":86000000[,}]'"
+check "integer past 64 bits: no issue about integers read as reals" \
+    sh -c "! '$STACML' --db '$T/dbig' export | jq -e '.issues[] | select(test(\"integer\"))'"
+check "integer past 64 bits: digits in a string left alone" \
+    sh -c "'$STACML' --db '$T/dbig' export | grep -q 'digits 99999999999999999999999 in a string'"
 
 # A 304 to a request that was not conditional has nothing to reuse: a
 # failure that says so, not "invalid JSON".

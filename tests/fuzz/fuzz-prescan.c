@@ -5,10 +5,12 @@
  * no, and links_extract() must yield no link and reject none; whenever it
  * calls a body a plain Catalog or Collection, the same, and the links it
  * took apart must give what links_extract() gives for the tree, against a
- * network base, a local one and one that is not normal. Anything else
- * aborts. */
+ * network base, a local one and one that is not normal. And
+ * prescan_big_ints_as_reals() must keep any text jansson reads (with
+ * integers as reals) readable, to the same values. Anything else aborts. */
 #include <config.h>
 
+#include <jansson.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -28,5 +30,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     enum prescan_kind item = prescan_doc((const char *)data, size, NULL);
     if (item != (kind == PRESCAN_ITEM ? PRESCAN_ITEM : PRESCAN_UNSURE))
         abort();
+    size_t n = 0;
+    char *copy = prescan_big_ints_as_reals((const char *)data, size, &n);
+    json_error_t err;
+    size_t flags = JSON_ALLOW_NUL | JSON_DECODE_ANY | JSON_DECODE_INT_AS_REAL;
+    json_t *a = json_loadb((const char *)data, size, flags, &err);
+    json_t *b = json_loadb(copy, n, flags, &err);
+    if (a && (!b || !json_equal(a, b)))
+        abort();
+    json_decref(a);
+    json_decref(b);
+    free(copy);
     return 0;
 }
