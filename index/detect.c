@@ -3,10 +3,10 @@
  * TrainingDML-AI dataset extension (tdml): schema URIs are matched by hand,
  * segment by segment from the end, and documents are scanned for field
  * prefixes in the few places the specifications (and their examples) put
- * them. One rule goes beyond detect.h: an asset role starting with "mlm:"
- * or "ml-model:" counts like a field prefix (see role_flag()). Nothing here
- * allocates except detect_append_names(), and nothing reads deeper than
- * assets inside a document, so untrusted documents are safe. */
+ * them, leaving out the mlm fields by which an inference product names its
+ * model (see scan_asset_keys()). Nothing here allocates except
+ * detect_append_names(), and nothing reads deeper than assets inside a
+ * document, so untrusted documents are safe. */
 #include <config.h>
 
 #include <stdbool.h>
@@ -84,15 +84,39 @@ static bool seg_pop(const char *uri, size_t *len, struct seg *out)
     return true;
 }
 
+/* Whether a version segment (already checked by seg_is_version()) is
+ * below v1.0.0: major 0, or 1.0.0 with a pre-release suffix
+ * ("v1.0.0-beta.3"). Missing components count as 0 ("v1" is v1.0.0). */
+static bool version_before_1(struct seg s)
+{
+    unsigned long part[3] = {0, 0, 0};
+    size_t i = 1, k = 0;
+
+    while (i < s.n && s.p[i] != '-') {
+        if (s.p[i] == '.') {
+            k++;
+        } else if (k < 3 && part[k] < 10) {
+            /* only whether a part is 0 or 1 matters: saturate */
+            part[k] = part[k] * 10 + (unsigned long)(s.p[i] - '0');
+        }
+        i++;
+    }
+    if (part[0] != 1)
+        return part[0] == 0;
+    return part[1] == 0 && part[2] == 0 && i < s.n;
+}
+
 /* The extension named by a "<name>/v<ver>/schema.json" path ending. */
-static unsigned name_flag(struct seg name)
+static unsigned name_flag(struct seg name, struct seg ver)
 {
     if (seg_is(name, "ml-model"))
         return EXT_ML_MODEL;
     /* dlm-extension/v1.0.0 is the crim-ca gh-pages copy, dlm/v1.0.0 the
-     * link target of its README: both name the deprecated dlm. */
+     * link target of its README. The repository's content at v1.0.0 is
+     * already mlm v1.0.0 (the schema published there has the mlm $id,
+     * EXTENSIONS.md 3.1), so only the earlier versions name dlm. */
     if (seg_is(name, "dlm-extension") || seg_is(name, "dlm"))
-        return EXT_DLM;
+        return version_before_1(ver) ? EXT_DLM : EXT_MLM;
     /* Any host: the malformed "https://stac-extensions/mlm/..." of the
      * stac-extensions gh-pages copies must match, and so does a mirror. */
     if (seg_is(name, "mlm") || seg_is(name, "mlm-extension"))
@@ -132,7 +156,7 @@ unsigned detect_uri(const char *uri)
     }
     if (!seg_is_version(s1))
         return 0;
-    return name_flag(s2);
+    return name_flag(s2, s1);
 }
 
 /* The extension whose field prefix starts key, 0 when none of ours. */
@@ -161,6 +185,61 @@ static unsigned scan_keys(const json_t *obj)
     for (it = json_object_iter((json_t *)obj); it;
          it = json_object_iter_next((json_t *)obj, it))
         exts |= key_flag(json_object_iter_key(it));
+    return exts;
+}
+
+/* The mlm fields that mlm forbids on assets (Item properties only, schema
+ * "mlmAssetFields"). On an asset, mlm:name is how an inference product
+ * names the model that made it (EXTENSIONS.md 4.4), so these say nothing
+ * about the asset being a model. */
+static bool is_mlm_item_only(const char *key)
+{
+    return strcmp(key, "mlm:name") == 0 || strcmp(key, "mlm:input") == 0 ||
+           strcmp(key, "mlm:output") == 0 ||
+           strcmp(key, "mlm:hyperparameters") == 0;
+}
+
+/* Whether a processing:expression (one object or an array of them) has
+ * the format "stac-mlm": the asset was produced by running a model. */
+static bool is_mlm_product(const json_t *expr)
+{
+    const json_t *e;
+    size_t i;
+
+    if (json_is_object(expr))
+        return json_is_string(json_object_get(expr, "format")) &&
+               strcmp(json_string_value(json_object_get(expr, "format")),
+                      "stac-mlm") == 0;
+    json_array_foreach (expr, i, e) {
+        if (json_is_object(e) && is_mlm_product(e))
+            return true;
+    }
+    return false;
+}
+
+/* The field prefixes of one asset. Its mlm fields describe a model
+ * artifact (mlm:architecture, mlm:artifact_type, ...) unless the asset
+ * is an inference product, whose mlm fields name the model behind it
+ * (EXTENSIONS.md 4.4): an asset marked by a "stac-mlm" processing
+ * expression, or one whose only mlm fields are those mlm allows in Item
+ * properties alone. A real model is still found by its declared schema
+ * or its mlm:model role. */
+static unsigned scan_asset_keys(const json_t *asset)
+{
+    void *it;
+    unsigned exts = 0;
+    bool product =
+        is_mlm_product(json_object_get(asset, "processing:expression"));
+
+    for (it = json_object_iter((json_t *)asset); it;
+         it = json_object_iter_next((json_t *)asset, it)) {
+        const char *key = json_object_iter_key(it);
+        unsigned flag = key_flag(key);
+
+        if (flag == EXT_MLM && (product || is_mlm_item_only(key)))
+            continue;
+        exts |= flag;
+    }
     return exts;
 }
 
@@ -198,7 +277,8 @@ static unsigned scan_asset(const json_t *asset)
 {
     if (!json_is_object(asset))
         return 0;
-    return scan_keys(asset) | scan_roles(json_object_get(asset, "roles")) |
+    return scan_asset_keys(asset) |
+           scan_roles(json_object_get(asset, "roles")) |
            scan_roles(json_object_get(asset, "role"));
 }
 

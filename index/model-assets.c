@@ -348,12 +348,12 @@ static json_t *art_new(struct model_reader *r, const char *key,
 static void dlm_artifacts(struct model_reader *r, struct artifacts *arts)
 {
     const json_t *archive = model_field(r, "dlm:archive");
-    const json_t *rt = model_field(r, "dlm:runtime");
+    const json_t *rt = model_object(r, "dlm:runtime");
     const json_t *docker = json_object_get(rt, "docker");
     const json_t *e, *v;
     size_t i;
 
-    if (archive && !json_is_array(archive))
+    if (archive && !json_is_null(archive) && !json_is_array(archive))
         model_issue(r, "dlm:archive should be an array, not %s; ignored",
                     model_type_name(archive));
     json_array_foreach (archive, i, e) {

@@ -67,6 +67,9 @@ const char *model_type_name(const json_t *v);
 const json_t *model_field(struct model_reader *r, const char *key);
 /* The same for a single-valued field: from summaries, the first value. */
 const json_t *model_scalar(struct model_reader *r, const char *key);
+/* The same for an object-valued field: from summaries, the first value of
+ * an array (a lone object as given); NULL for null. */
+const json_t *model_object(struct model_reader *r, const char *key);
 
 /* ---- values: each returns a new reference for the record, or NULL (with
  * an issue naming what when v has a type that cannot be read). */

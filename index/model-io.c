@@ -339,8 +339,8 @@ static void dlm_tensor(struct model_reader *r, const json_t *t, json_t *o)
  * level) as inputs: one per input tensor. */
 static void dlm_inputs(struct model_reader *r, json_t *inputs)
 {
-    const json_t *in = model_field(r, "dlm:inputs");
-    const json_t *data = model_field(r, "dlm:data");
+    const json_t *in = model_object(r, "dlm:inputs");
+    const json_t *data = model_object(r, "dlm:data");
     const json_t *tensors, *bands, *v, *t;
     json_t *base, *o;
     size_t i;

@@ -214,14 +214,27 @@ const json_t *model_scalar(struct model_reader *r, const char *key)
     return json_is_array(v) ? json_array_get(v, 0) : NULL;
 }
 
+/* An object-valued field (dlm's): as model_field(), but from summaries,
+ * where a field is an array of values, the first value; a lone object
+ * there is read as given. null is no value. */
+const json_t *model_object(struct model_reader *r, const char *key)
+{
+    bool summary;
+    const json_t *v = field_at(r, key, &summary);
+
+    if (summary && json_is_array(v))
+        v = json_array_get(v, 0);
+    return json_is_null(v) ? NULL : v;
+}
+
 /* An mlm field: Item properties or Collection summaries first, else the
  * mlm:model asset, whose values count for the whole model when the Item
- * gives none. */
+ * gives none (a null gives none, and does not hide the asset's value). */
 static const json_t *mlm_scalar(struct model_reader *r, const char *key)
 {
     const json_t *v = model_scalar(r, key);
 
-    if (!v && r->model_asset)
+    if ((!v || json_is_null(v)) && r->model_asset)
         v = json_object_get(r->model_asset, key);
     return v;
 }
@@ -874,8 +887,8 @@ static json_t *dlm_pretrained(struct model_reader *r, const json_t *arch)
 static void read_scalars(struct model_reader *r, json_t *rec, unsigned exts)
 {
     bool mlm = exts & EXT_MLM, dlm = exts & EXT_DLM, mm = exts & EXT_ML_MODEL;
-    const json_t *arch = dlm ? model_field(r, "dlm:architecture") : NULL;
-    const json_t *rt = dlm ? model_field(r, "dlm:runtime") : NULL;
+    const json_t *arch = dlm ? model_object(r, "dlm:architecture") : NULL;
+    const json_t *rt = dlm ? model_object(r, "dlm:runtime") : NULL;
     json_t *c[3];
 
     if (arch && !json_is_object(arch)) {
@@ -973,7 +986,7 @@ static void read_tasks(struct model_reader *r, json_t *rec, unsigned exts)
     model_set_init(&s, model_fresh_array(rec, "tasks"));
     if (exts & EXT_MLM) {
         v = model_field(r, "mlm:tasks");
-        if (!v && r->model_asset)
+        if ((!v || json_is_null(v)) && r->model_asset)
             v = json_object_get(r->model_asset, "mlm:tasks");
         model_add_tasks(r, &s, v, "mlm:tasks", false);
         if (json_array_size(s.arr) == 0) {
@@ -1043,10 +1056,12 @@ static void read_versions(struct model_reader *r, json_t *rec)
     }
 }
 
-/* Whether the Item has a field (properties, or the lenient top level). */
+/* Whether the Item has a field (properties, or the lenient top level);
+ * null is no value, so a required field set to null is missing. */
 static bool has(struct model_reader *r, const char *key)
 {
-    return model_field(r, key) != NULL;
+    const json_t *v = model_field(r, key);
+    return v && !json_is_null(v);
 }
 
 /* The fields each declared extension requires of an Item (ml-model and
@@ -1085,8 +1100,10 @@ static void check_required(struct model_reader *r)
     if ((r->declared & EXT_MLM) && r->is_item) {
         for (i = 0; i < sizeof(mlm) / sizeof(mlm[0]); i++) {
             /* architecture and tasks may sit on the model asset */
-            bool on_asset = r->model_asset && i > 0 && i < 3 &&
-                            json_object_get(r->model_asset, mlm[i]);
+            const json_t *a = r->model_asset && i > 0 && i < 3
+                                  ? json_object_get(r->model_asset, mlm[i])
+                                  : NULL;
+            bool on_asset = a && !json_is_null(a);
             if (!has(r, mlm[i]) && !on_asset)
                 model_issue(r, "%s is required by mlm but missing", mlm[i]);
         }

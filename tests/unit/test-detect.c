@@ -26,7 +26,8 @@ static const struct uri_case uri_cases[] = {
     {"https://example.com/ml-model/v1.0.0/schema.json", EXT_ML_MODEL},
 
     /* dlm: short id, the two schemas.stacspec.org beta URIs (README and
-     * $id forms), the crim-ca gh-pages copy and the README link target. */
+     * $id forms), and the gh-pages / README-link forms at a pre-release
+     * version. */
     {"dl-model", EXT_DLM},
     {STACSPEC "v1.0.0-beta.2/extensions/dl-model/json-schema/schema.json",
      EXT_DLM},
@@ -36,8 +37,18 @@ static const struct uri_case uri_cases[] = {
      EXT_DLM},
     {STACSPEC "v1.0.0-beta.3/extensions/dl-model/json-schema/schema.json#",
      EXT_DLM},
-    {CRIM "dlm-extension/v1.0.0/schema.json", EXT_DLM},
-    {SE "dlm/v1.0.0/schema.json", EXT_DLM},
+    {CRIM "dlm-extension/v1.0.0-beta2/schema.json", EXT_DLM},
+    {CRIM "dlm-extension/v1.0.0-beta.3/schema.json", EXT_DLM},
+    {SE "dlm/v1.0.0-beta.3/schema.json", EXT_DLM},
+    {SE "dlm/v0.9.0/schema.json", EXT_DLM},
+    /* ... but at v1.0.0 the dlm repository already holds mlm v1.0.0 (its
+     * published schema's $id is the mlm one, EXTENSIONS.md 3.1): the
+     * crim-ca gh-pages copy and the README link target name mlm. */
+    {CRIM "dlm-extension/v1.0.0/schema.json", EXT_MLM},
+    {CRIM "dlm-extension/v1.0.0/schema.json#", EXT_MLM},
+    {SE "dlm/v1.0.0/schema.json", EXT_MLM},
+    {SE "dlm/v1.1.0/schema.json", EXT_MLM},
+    {SE "dlm/v1/schema.json", EXT_MLM},
 
     /* mlm: all eight versions at both hosts. v1.4.0+ never existed at
      * crim-ca and v1.0.0-v1.3.0 were copied to stac-extensions, but the
@@ -208,6 +219,56 @@ static const struct doc_case doc_cases[] = {
      "\"tdml:data\"]}}}",
      0},
     {"role not a string", "{\"assets\":{\"a\":{\"roles\":[1,null,{}]}}}", 0},
+    /* Inference products (EXTENSIONS.md 4.4) name their model on the
+     * output asset (mlm:name, processing:expression "stac-mlm") and link
+     * derived_from to it: they are no model. */
+    {"inference product: mlm:name on a data asset",
+     "{\"type\":\"Feature\",\"stac_extensions\":[\"https://"
+     "stac-extensions.github.io/processing/v1.2.0/schema.json\"],"
+     "\"properties\":{\"processing:level\":\"L4\"},\"links\":[{\"rel\":"
+     "\"derived_from\",\"href\":\"m.json\",\"mlm:name\":\"seg\"}],"
+     "\"assets\":{\"seg\":{\"href\":\"p.tif\",\"roles\":[\"data\"],"
+     "\"mlm:name\":\"seg\",\"processing:expression\":{\"format\":"
+     "\"stac-mlm\",\"expression\":\"m.json\"}}}}",
+     0},
+    {"inference product: mlm:name alone",
+     "{\"assets\":{\"p\":{\"href\":\"p.tif\",\"mlm:name\":\"seg\"}}}", 0},
+    {"asset fields mlm forbids on assets",
+     "{\"assets\":{\"p\":{\"href\":\"p.tif\",\"mlm:name\":\"s\","
+     "\"mlm:input\":[],\"mlm:output\":[],\"mlm:hyperparameters\":{}}}}",
+     0},
+    {"inference product: stac-mlm expression with model fields",
+     "{\"assets\":{\"p\":{\"href\":\"p.tif\",\"roles\":[\"data\"],"
+     "\"mlm:architecture\":\"U-Net\",\"mlm:tasks\":[\"segmentation\"],"
+     "\"processing:expression\":{\"format\":\"stac-mlm\","
+     "\"expression\":\"m.json\"}}}}",
+     0},
+    {"inference product: stac-mlm expressions as an array",
+     "{\"assets\":{\"p\":{\"href\":\"p.tif\",\"mlm:framework\":\"x\","
+     "\"processing:expression\":[{\"format\":\"gdal-calc\"},"
+     "{\"format\":\"stac-mlm\",\"expression\":\"m.json\"}]}}}",
+     0},
+    {"inference products in item_assets",
+     "{\"item_assets\":{\"p\":{\"roles\":[\"data\"],"
+     "\"mlm:name\":\"seg\"}}}",
+     0},
+    {"inference product that declares mlm",
+     "{\"stac_extensions\":[\"" SE "mlm/v1.5.2/schema.json\"],"
+     "\"assets\":{\"p\":{\"href\":\"p.tif\",\"mlm:name\":\"s\"}}}",
+     EXT_MLM},
+    {"mlm:name beside the mlm:model role",
+     "{\"assets\":{\"w\":{\"href\":\"w.pt\",\"roles\":[\"mlm:model\"],"
+     "\"mlm:name\":\"s\"}}}",
+     EXT_MLM},
+    {"other expression format: still a model asset",
+     "{\"assets\":{\"w\":{\"href\":\"w.pt\",\"mlm:architecture\":"
+     "\"U-Net\",\"processing:expression\":{\"format\":\"python\"}}}}",
+     EXT_MLM},
+    {"model fields on the model asset only",
+     "{\"type\":\"Feature\",\"properties\":{},\"assets\":{\"w\":"
+     "{\"href\":\"w.pt\",\"roles\":[\"model\"],\"mlm:architecture\":"
+     "\"U-Net\",\"mlm:tasks\":[\"segmentation\"]}}}",
+     EXT_MLM},
     /* Asset keys are names, not fields. */
     {"asset key only",
      "{\"assets\":{\"mlm:model\":{\"href\":\"m.pt\",\"roles\":[\"data\"]}}}",

@@ -1418,6 +1418,131 @@ static const struct model_case inline_cases[] = {
      "{'key':'w','href':'https://x.test/a/w.pt'}]}",
      0,
      {NULL}},
+    {"dlm objects in Collection summaries: the first value",
+     MODEL,
+     "{'type':'Collection','id':'c','stac_extensions':[" DLM3 "],"
+     "'summaries':{'dlm:architecture':[{'type':'x',"
+     "'total_nb_parameters':5},{'type':'y'}],"
+     "'dlm:runtime':[{'framework':'PyTorch','docker':{'image_name':'i:1'}}],"
+     "'dlm:inputs':[{'name':'in'}],'dlm:data':[{'data_type':'uint8'}],"
+     "'dlm:outputs':[{'task':'classification'}]}}",
+     NULL,
+     -1,
+     "{'architecture':'x','total_parameters':5,'framework':'PyTorch',"
+     "'inputs':[{'name':'in','data_type':'uint8'}],"
+     "'tasks':['classification'],'artifacts':[{'key':"
+     "'dlm:runtime.docker.image_name','href':'i:1','roles':['runtime']}]}",
+     0,
+     {NULL}},
+    {"dlm objects in summaries: a lone object is still read",
+     MODEL,
+     "{'type':'Collection','id':'c','stac_extensions':[" DLM3 "],"
+     "'summaries':{'dlm:architecture':{'type':'x'},'dlm:runtime':[],"
+     "'dlm:inputs':[]}}",
+     NULL,
+     -1,
+     "{'architecture':'x','framework':'$absent','inputs':[]}",
+     0,
+     {NULL}},
+    {"dlm-extension v1.0.0 is mlm v1.0.0",
+     MODEL,
+     ITEM("'https://crim-ca.github.io/dlm-extension/v1.0.0/schema.json'",
+          MLM_OK, ",'assets':{'w':{'href':'w.pt','roles':['mlm:model']}}"),
+     NULL,
+     -1,
+     "{'name':'n','architecture':'a','tasks':['classification'],"
+     "'versions':['https://crim-ca.github.io/dlm-extension/v1.0.0/"
+     "schema.json']}",
+     0,
+     {NULL}},
+    {"dlm/v1.0.0 (the dlm README link) is mlm v1.0.0",
+     MODEL,
+     ITEM("'https://stac-extensions.github.io/dlm/v1.0.0/schema.json'", MLM_OK,
+          ",'assets':{" MODEL_ASSET "}"),
+     NULL,
+     -1,
+     "{'name':'n','architecture':'a'}",
+     0,
+     {NULL}},
+    {"dlm-extension before v1.0.0 stays dlm",
+     MODEL,
+     ITEM("'https://crim-ca.github.io/dlm-extension/v1.0.0-beta.3/"
+          "schema.json'",
+          "'dlm:architecture':{'type':'unet'}", ""),
+     NULL,
+     -1,
+     "{'architecture':'unet'}",
+     5,
+     {"dlm:inputs is required by dlm but missing",
+      "dlm:data is required by dlm but missing"}},
+    {"mlm required fields null",
+     MODEL,
+     ITEM(MLM14,
+          "'mlm:name':null,'mlm:architecture':null,'mlm:tasks':null,"
+          "'mlm:input':null,'mlm:output':null",
+          ",'assets':{" MODEL_ASSET "}"),
+     NULL,
+     -1,
+     "{'name':'m','architecture':'$absent','tasks':[],'inputs':[],"
+     "'outputs':[]}",
+     5,
+     {"mlm:name is required by mlm but missing",
+      "mlm:architecture is required by mlm but missing",
+      "mlm:tasks is required by mlm but missing",
+      "mlm:input is required by mlm but missing",
+      "mlm:output is required by mlm but missing"}},
+    {"mlm null in properties, set on the model asset",
+     MODEL,
+     ITEM(MLM14,
+          "'mlm:name':'n','mlm:architecture':null,'mlm:tasks':null,"
+          "'mlm:input':[],'mlm:output':[],'mlm:framework':null",
+          ",'assets':{'model':{'href':'m.pt','roles':['mlm:model'],"
+          "'mlm:artifact_type':'torch.save','mlm:architecture':'U-Net',"
+          "'mlm:tasks':['segmentation'],'mlm:framework':'PyTorch'}}"),
+     NULL,
+     -1,
+     "{'architecture':'U-Net','tasks':['segmentation'],"
+     "'framework':'PyTorch'}",
+     0,
+     {NULL}},
+    {"mlm null in properties and on the model asset",
+     MODEL,
+     ITEM(MLM14, "'mlm:name':'n','mlm:input':[],'mlm:output':[]",
+          ",'assets':{'model':{'href':'m.pt','roles':['mlm:model'],"
+          "'mlm:artifact_type':'torch.save','mlm:architecture':null,"
+          "'mlm:tasks':null}}"),
+     NULL,
+     -1,
+     "{'architecture':'$absent','tasks':[]}",
+     2,
+     {"mlm:architecture is required by mlm but missing",
+      "mlm:tasks is required by mlm but missing"}},
+    {"dlm and ml-model required fields null",
+     MODEL,
+     ITEM(DLM3 ",'" MLMODEL "'",
+          "'dlm:inputs':null,'dlm:outputs':null,'dlm:runtime':null,"
+          "'dlm:archive':null,'dlm:data':null,'ml-model:type':null,"
+          "'ml-model:learning_approach':null,'ml-model:prediction_type':null,"
+          "'ml-model:architecture':null",
+          ""),
+     NULL,
+     -1,
+     "{'architecture':'$absent'}",
+     9,
+     {"dlm:inputs is required by dlm but missing",
+      "dlm:archive is required by dlm but missing",
+      "ml-model:type is required by ml-model but missing",
+      "ml-model:architecture is required by ml-model but missing"}},
+    {"ml-model Collection with null summaries",
+     MODEL,
+     "{'type':'Collection','id':'c','stac_extensions':['" MLMODEL "'],"
+     "'summaries':{'ml-model:architecture':null,"
+     "'ml-model:prediction_type':null,'ml-model:learning_approach':null}}",
+     NULL,
+     -1,
+     "{'architecture':'$absent'}",
+     1,
+     {"an ml-model Collection needs"}},
     {"stale keys of an earlier read are replaced",
      MODEL,
      "{'type':'Feature','id':'z'}",
