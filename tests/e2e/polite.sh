@@ -36,14 +36,16 @@ check "at most --per-host 3 in flight per host, and in parallel (max $max)" \
     test "$max" -ge 2 -a "$max" -le 4
 check_eq "31 models" "$("$STACML" --db "$T/d1" export | wc -l)" 31
 
-# --rate: request starts on a host at least 1/R apart.
+# --rate: request starts on a host at least 1/R apart. Measured where the
+# server reads them, a start a little late after a loaded moment brings
+# the next one closer than 1/R to it: the bound allows 30 ms of that.
 before=$(wc -l <"$A_LOG")
 "$STACML" --db "$T/d2" -q harvest --rate 10 --per-host 8 "$A/catalog.json"
 tail -n "+$((before + 1))" "$A_LOG" | jq -r 'select(.path | test("^/i[1-9][0-9]*[.]json$")) | .t' |
     sort -n | awk 'NR > 1 {d = ($1 - p) * 1000; if (min == "" || d < min) min = d} {p = $1}
                    END {printf "%d\n", min}' >"$T/gap"
 check "--rate 10: requests to one host at least ~100 ms apart ($(cat "$T/gap") ms)" \
-    test "$(cat "$T/gap")" -ge 90
+    test "$(cat "$T/gap")" -ge 70
 
 # logged_run OUT ARGS...: stacml ARGS, and the requests A saw meanwhile
 # in OUT.
