@@ -325,9 +325,14 @@ static bool is_record(const struct crawler_doc *d)
            d->kind != STAC_KIND_COLLECTION_LIST;
 }
 
+/* A tdml document, or the target of a model's training link unless it
+ * is a model itself: a derived_from link between two models says one was
+ * fine-tuned from the other (EXTENSIONS.md 4.4), and the base stays one
+ * model record, not also a dataset. */
 static bool is_dataset_doc(const struct crawler_doc *d, unsigned exts)
 {
-    return is_record(d) && ((exts & EXT_TDML) || d->dataset);
+    return is_record(d) &&
+           ((exts & EXT_TDML) || (d->dataset && !(exts & EXT_MODEL_MASK)));
 }
 
 static bool is_model_doc(const struct crawler_doc *d, unsigned exts)
@@ -495,7 +500,7 @@ static int store_document(struct harvest *h, const struct crawler_doc *d,
             .flags = ((exts & EXT_MODEL_MASK) ? CRAWL_F_MODEL : 0) |
                      (d->is_api ? CRAWL_F_API : 0) |
                      (d->kind == STAC_KIND_ITEM ? CRAWL_F_ITEM : 0) |
-                     ((exts & EXT_TDML) || d->dataset ? CRAWL_F_DATASET : 0),
+                     (is_dataset_doc(d, exts) ? CRAWL_F_DATASET : 0),
             .links = (char *)d->links,
         };
         rc = index_put_crawl(h->ix, d->url, &st);
@@ -508,7 +513,7 @@ static int store_document(struct harvest *h, const struct crawler_doc *d,
         return 0;
     bool is_model = is_model_doc(d, exts);
     /* Every tdml document is a dataset, and so is every target of a
-     * model's training link, tdml or not. */
+     * model's training link, tdml or not, that is no model. */
     if (is_dataset_doc(d, exts)) {
         bool is_first = !json_object_get(h->datasets_done, d->url);
         if (is_first)

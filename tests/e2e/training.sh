@@ -166,4 +166,27 @@ JSON
 check_eq "three dead training links: three issues" \
     "$("$STACML" --db "$T/dead2db" show two-dead | jq '[.issues[] | select(test("nope[0-2].json is unreachable"))] | length')" 3
 
+# A model derived_from another model was fine-tuned from it: the base is
+# one model record, not also a dataset.
+mkdir -p "$T/ft"
+mlm_item() { # ID [LINKS]
+    cat <<JSON
+{"type":"Feature","stac_version":"1.0.0","id":"$1",
+ "stac_extensions":["https://stac-extensions.github.io/mlm/v1.5.2/schema.json"],
+ "geometry":null,"bbox":null,
+ "properties":{"datetime":"2024-01-01T00:00:00Z","mlm:name":"$1","mlm:architecture":"UNet",
+   "mlm:tasks":["segmentation"],"mlm:input":[],"mlm:output":[]},
+ "assets":{"w":{"href":"https://example.test/$1.pt","roles":["mlm:model"],"mlm:artifact_type":"torch.save"}},
+ "links":${2:-[]}}
+JSON
+}
+mlm_item base >"$T/ft/base.json"
+mlm_item tuned '[{"rel":"derived_from","href":"./base.json","type":"application/geo+json"}]' >"$T/ft/tuned.json"
+printf '{"type":"Catalog","stac_version":"1.0.0","id":"ft","description":"d","links":[{"rel":"item","href":"./tuned.json"},{"rel":"item","href":"./base.json"}]}' >"$T/ft/catalog.json"
+"$STACML" --db "$T/ftdb" -q harvest "$T/ft/catalog.json"
+check_eq "a base model of a derived_from link: no dataset record" \
+    "$("$STACML" --db "$T/ftdb" export --datasets | wc -l)" 0
+check_eq "both models recorded" \
+    "$("$STACML" --db "$T/ftdb" export | jq -r .id | sort | tr '\n' ' ')" "base tuned "
+
 e2e_finish
