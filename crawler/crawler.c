@@ -1095,6 +1095,14 @@ static void follow_redirect(struct crawler *c, const struct frontier_entry *e,
               r->redirect_to);
     unsigned flags =
         (e->flags & ~FRONTIER_HOPS_MASK) | ((hops + 1) << FRONTIER_HOPS_SHIFT);
+    if (!e->data && hops == 0 && strcmp(r->redirect_to, e->url) != 0) {
+        /* Two aliases of one document (/old and /latest, both moved to
+         * /v2/catalog.json) fetch it once, like two links to it. Further
+         * hops go through whatever was seen: a loop must come round to
+         * its limit and be reported. */
+        frontier_push(c->frontier, r->redirect_to, e->source, e->depth, flags);
+        return;
+    }
     void *data =
         e->data ? api_request_redirected(e->data, r->http_status) : NULL;
     frontier_push_again(c->frontier, r->redirect_to, e->source, e->depth, flags,

@@ -5,6 +5,7 @@
 # links, and a redirect to file:// that must be refused.
 . "$top_srcdir/tests/e2e/lib.sh"
 NGINX_EXTRA='location = /moved.json { return 301 /models/catalog.json; }
+        location = /alias.json { return 302 /models/catalog.json; }
         location = /sneaky.json { return 302 file:///etc/passwd; }
         location = /loop.json { return 302 /loop.json; }'
 serve_fixture static
@@ -48,6 +49,12 @@ check "relative links resolve against the redirect target" \
     grep -q "GET /models/mlmodel-item.json 200" "$LOG"
 check "models found below the redirect" \
     sh -c "'$STACML' --db '$T/d5' export | jq -e -s 'any(.[]; .id == \"cyclone-wind-estimator\" and (.url | endswith(\"/models/mlmodel-item.json\")))'"
+
+: >"$LOG"
+"$STACML" --db "$T/d5b" -q harvest --max-depth 1 "$BASE/moved.json" "$BASE/alias.json"
+access_log_settle
+check_eq "two redirects to one document: it is fetched once" \
+    "$(grep -c 'GET /models/catalog.json ' "$LOG")" 1
 
 "$STACML" --db "$T/d6" harvest "$BASE/sneaky.json" 2>"$T/e6"
 check_eq "redirect to file:// refused" "$?" 3
