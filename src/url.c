@@ -2,7 +2,8 @@
 /* URL normalisation and RFC 3986 resolution on top of libcurl's CURLU API.
  * libcurl parses, resolves and removes dot segments; this file adds what it
  * leaves out (scheme policy, lower-case hosts, no fragments, encoding of
- * stray spaces) and bounds every length by URL_MAX_LEN. No network I/O. */
+ * stray spaces, RFC 3986 normal escapes) and bounds every length by
+ * URL_MAX_LEN. No network I/O. */
 #include <config.h>
 
 #include <ctype.h>
@@ -183,6 +184,126 @@ static int url_check_file_path(CURLU *u)
     return rc;
 }
 
+static int url_hex_value(unsigned char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    return -1;
+}
+
+/* Whether c is an RFC 3986 unreserved character. */
+static bool url_is_unreserved(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
+           c == '~';
+}
+
+/* Whether the path segment seg[0..n) would read "." or ".." once its %2E
+ * escapes were decoded. */
+static bool url_is_dot_segment(const char *seg, size_t n)
+{
+    size_t dots = 0;
+
+    for (size_t i = 0; i < n; dots++) {
+        if (seg[i] == '.')
+            i++;
+        else if (seg[i] == '%' && i + 3 <= n && seg[i + 1] == '2' &&
+                 (seg[i + 2] == 'E' || seg[i + 2] == 'e'))
+            i += 3;
+        else
+            return false;
+    }
+    return dots == 1 || dots == 2;
+}
+
+/* url_normalize_escapes() for one part p[0..n): a path segment (is_path)
+ * or the whole query, written at w (w <= p; p is read before it is written
+ * over). Returns the end of what it wrote. */
+static char *url_normalize_part(char *w, const char *p, size_t n, bool is_path)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    const char *pct = memchr(p, '%', n);
+    bool is_dots = false;
+
+    /* A stray '%' ("%zz", "%4") leaves the part as it is: decoding next to
+     * it could make a new escape ("%%41B" -> "%AB"). */
+    for (const char *q = pct; q;
+         q = memchr(q + 1, '%', n - (size_t)(q + 1 - p))) {
+        if ((size_t)(q - p) + 3 > n || url_hex_value((unsigned char)q[1]) < 0 ||
+            url_hex_value((unsigned char)q[2]) < 0) {
+            pct = NULL;
+            break;
+        }
+    }
+    if (!pct) {
+        memmove(w, p, n);
+        return w + n;
+    }
+    /* "%2E%2E" stays a name, not the ".." libcurl did not remove. */
+    is_dots = is_path && url_is_dot_segment(p, n);
+    for (size_t i = 0; i < n;) {
+        if (p[i] != '%') {
+            *w++ = p[i++];
+            continue;
+        }
+        int hi = url_hex_value((unsigned char)p[i + 1]);
+        int lo = url_hex_value((unsigned char)p[i + 2]);
+        unsigned char c = (unsigned char)(hi << 4 | lo);
+        if (url_is_unreserved(c) && !(c == '.' && is_dots)) {
+            *w++ = (char)c;
+        } else {
+            *w++ = '%';
+            *w++ = hex[hi];
+            *w++ = hex[lo];
+        }
+        i += 3;
+    }
+    return w;
+}
+
+/* RFC 3986 6.2.2.1 and 6.2.2.2 on the path and query s (the part of a
+ * printed URL after its authority, fragment already gone), in place:
+ * escapes of unreserved characters decoded ("%7e" -> "~"), the hex digits
+ * of the others upper-cased ("%2f" -> "%2F"), so that one document has one
+ * URL. Reserved characters stay escaped: "%2F" is not a '/'. Each path
+ * segment is done on its own, so that the directory of a normal URL is
+ * normal (url_resolve_normal() relies on it). Only shrinks s; touches
+ * nothing when s holds no '%'. */
+static void url_normalize_escapes(char *s)
+{
+    char *r = s, *w = s;
+    bool in_query = false;
+
+    if (!strchr(s, '%'))
+        return;
+    while (*r) {
+        size_t n = in_query ? strlen(r) : strcspn(r, "/?");
+        w = url_normalize_part(w, r, n, !in_query);
+        r += n;
+        if (*r == '?')
+            in_query = true;
+        if (*r)
+            *w++ = *r++;
+    }
+    *w = '\0';
+}
+
+/* Where the path of a printed absolute URL starts: past "scheme:" and, when
+ * there is one, the "//authority". */
+static char *url_path_of(char *url)
+{
+    char *p = url + url_scheme_len(url) + 1;
+
+    if (p[0] == '/' && p[1] == '/')
+        p += 2 + strcspn(p + 2, "/?");
+    return p;
+}
+
 /* Apply the scheme policy and our normalisations to a parsed URL and print
  * it. *out is new (caller frees with free()). */
 static int url_finish(CURLU *u, char **out)
@@ -212,6 +333,8 @@ static int url_finish(CURLU *u, char **out)
         curl_url_get(u, CURLUPART_URL, &url, CURLU_NO_DEFAULT_PORT));
     if (rc != 0)
         goto out;
+    /* In libcurl's buffer: no allocation, as most URLs hold no escape. */
+    url_normalize_escapes(url_path_of(url));
     if (strlen(url) > URL_MAX_LEN) {
         rc = SM_E_TOOBIG;
         goto out;
@@ -365,9 +488,7 @@ bool url_is_normal(const char *url)
  * RFC 3986 unreserved characters and '/'. */
 static bool url_is_plain_char(unsigned char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
-           c == '~' || c == '/';
+    return url_is_unreserved(c) || c == '/';
 }
 
 /* Whether href[0..len) is a relative-path reference that resolution only
@@ -455,10 +576,85 @@ static bool url_ends_with_nocase(const char *s, size_t n, const char *suffix)
     return n >= k && strncasecmp(s + n - k, suffix, k) == 0;
 }
 
+/* Whether host[0..n) names a public registry that serves only images, so
+ * that a path under it is an image even without a tag. */
+static bool url_is_registry_host(const char *host, size_t n)
+{
+    static const char *const names[] = {
+        "docker.io",
+        "index.docker.io",
+        "registry-1.docker.io",
+        "ghcr.io",
+        "quay.io",
+        "registry.hub.docker.com",
+        "gcr.io",
+        "mcr.microsoft.com",
+        "public.ecr.aws",
+        "nvcr.io",
+        "registry.gitlab.com",
+    };
+    /* Per-region and per-account registries: eu.gcr.io,
+     * europe-docker.pkg.dev, x.azurecr.io. */
+    static const char *const suffixes[] = {".gcr.io", ".pkg.dev",
+                                           ".azurecr.io"};
+
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (strlen(names[i]) == n && strncasecmp(host, names[i], n) == 0)
+            return true;
+    }
+    for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+        if (url_ends_with_nocase(host, n, suffixes[i]))
+            return true;
+    }
+    /* AWS ECR: <account>.dkr.ecr.<region>.amazonaws.com */
+    return url_ends_with_nocase(host, n, ".amazonaws.com") &&
+           memmem(host, n, ".dkr.ecr.", 9) != NULL;
+}
+
+/* Whether s[0..n) is a digest: algorithm ("sha256", "sha512"), ':', then
+ * the encoded hash. */
+static bool url_is_digest(const char *s, size_t n)
+{
+    const char *colon = memchr(s, ':', n);
+
+    if (!colon || colon == s || colon + 1 == s + n ||
+        !islower((unsigned char)s[0]))
+        return false;
+    for (const char *p = s; p < s + n; p++) {
+        if (p != colon && !isalnum((unsigned char)*p))
+            return false;
+    }
+    return true;
+}
+
+/* Whether the last segment seg[0..n) of a reference is a name with a tag
+ * ("model:v1", tag [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}), a digest
+ * ("image@sha256:0123...") or both: what only an image reference has. */
+static bool url_has_tag_or_digest(const char *seg, size_t n)
+{
+    const char *at = memchr(seg, '@', n), *colon;
+    size_t name = at ? (size_t)(at - seg) : n, tag;
+
+    if (at && !url_is_digest(at + 1, n - name - 1))
+        return false;
+    colon = memchr(seg, ':', name);
+    if (!colon)
+        return at != NULL && name > 0;
+    tag = name - (size_t)(colon - seg) - 1;
+    if (colon == seg || tag == 0 || tag > 128 || colon[1] == '.' ||
+        colon[1] == '-')
+        return false;
+    for (size_t i = 1; i <= tag; i++) {
+        if (!isalnum((unsigned char)colon[i]) && !strchr("_.-", colon[i]))
+            return false;
+    }
+    return true;
+}
+
 bool url_is_registry_ref(const char *href)
 {
     size_t n, host_len, port_len = 0;
-    const char *slash, *colon;
+    const char *slash, *colon, *last;
 
     if (!href)
         return false;
@@ -482,10 +678,20 @@ bool url_is_registry_ref(const char *href)
             strspn(colon + 1, "0123456789") < port_len)
             return false;
     }
-    if (!url_is_hostname(href, host_len))
+    bool is_localhost = host_len == 9 && strncasecmp(href, "localhost", 9) == 0;
+    if (!is_localhost && !url_is_hostname(href, host_len))
         return false;
-    return !url_ends_with_nocase(href, n, ".json") &&
-           !url_ends_with_nocase(href, n, ".geojson");
+    if (url_ends_with_nocase(href, n, ".json") ||
+        url_ends_with_nocase(href, n, ".geojson"))
+        return false;
+    /* A first segment with a dot is as often a directory ("v1.2/",
+     * "data.d/") as a registry, and folder/x is ./folder/x (EXTENSIONS.md
+     * 7.3). What settles it: a port, localhost, a registry known to hold
+     * only images, or a tag or digest on the image name. */
+    if (port_len > 0 || is_localhost || url_is_registry_host(href, host_len))
+        return true;
+    last = strrchr(href, '/') + 1;
+    return url_has_tag_or_digest(last, n - (size_t)(last - href));
 }
 
 /* Whether host[0..n) is a name libcurl keeps as it is: lower-case labels

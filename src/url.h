@@ -18,10 +18,12 @@ enum url_scheme {
 
 /* Normalise an absolute URL: scheme and host lower-case, default port
  * dropped, dot segments resolved, fragment dropped, empty http(s) path
- * becomes "/". On success *out is a new string (caller frees with free()).
- * Returns 0, SM_E_URL (not an absolute URL, or malformed), SM_E_SCHEME
- * (scheme other than http, https, file), or SM_E_TOOBIG (longer than
- * URL_MAX_LEN, before or after normalisation). */
+ * becomes "/", and in path and query the escapes of unreserved characters
+ * decoded ("%7E" -> "~") and the hex digits of the others upper-cased
+ * ("%2f" -> "%2F"), as RFC 3986 6.2.2 has it. On success *out is a new string
+ * (caller frees with free()). Returns 0, SM_E_URL (not an absolute URL, or
+ * malformed), SM_E_SCHEME (scheme other than http, https, file), or SM_E_TOOBIG
+ * (longer than URL_MAX_LEN, before or after normalisation). */
 int url_normalize(const char *url, char **out);
 
 /* url_normalize() without its shortcut for URLs that are normal already:
@@ -46,10 +48,15 @@ bool url_is_normal(const char *url);
 enum url_scheme url_scheme_of(const char *url);
 
 /* True when href has no scheme and reads as a container-registry reference
- * such as "docker.io/org/image:tag" or "registry.hub.docker.com/u/m:v1":
- * its first segment is a host name (contains a dot, optional :port) followed
- * by at least one more segment, and it does not end in .json/.geojson.
- * Such hrefs are never resolved or fetched (EXTENSIONS.md 7.9.1). */
+ * such as "docker.io/org/image:tag", "registry.hub.docker.com/u/m:v1" or
+ * "ghcr.io/o/i@sha256:...": its first segment is a host name (contains a
+ * dot, or is localhost; optional :port) followed by at least one more
+ * segment, it does not end in .json/.geojson, and something marks it as an
+ * image: a port, localhost, a registry that holds only images (docker.io,
+ * ghcr.io, quay.io, gcr.io, ...), or a tag or digest on its last segment.
+ * A dotted directory without those ("v1.2/collection", "data.d/items/x")
+ * is a relative path. Such hrefs are never resolved or fetched
+ * (EXTENSIONS.md 7.9.1). */
 bool url_is_registry_ref(const char *href);
 
 /* The politeness key of an absolute URL: "scheme://host:port" with the port

@@ -110,8 +110,27 @@ static const struct resolve_case resolve_cases[] = {
      "https://h.org/ex/main/examples/DOTA-1.5%20Dataset/x.json"},
     {"space in query encoded", "https://h.org/", "s?q=a b", 0,
      "https://h.org/s?q=a%20b"},
-    {"escapes kept", "https://h.org/", "a%20b/%7e%7E.json", 0,
-     "https://h.org/a%20b/%7e%7E.json"},
+    {"escapes normalised", "https://h.org/", "a%20b/%7e%7E.json", 0,
+     "https://h.org/a%20b/~~.json"},
+    /* RFC 3986 6.2.2.2: one document, one URL, however its name is
+     * escaped. */
+    {"escaped unreserved", "https://h.org/cat/catalog.json", "./%62ase.json", 0,
+     "https://h.org/cat/base.json"},
+    {"escaped unreserved, upper", "https://h.org/cat/", "%62%41%53%45.JSON", 0,
+     "https://h.org/cat/bASE.JSON"},
+    {"escaped reserved kept", "https://h.org/cat/", "a%2fb%3f%26%3d%23.json", 0,
+     "https://h.org/cat/a%2Fb%3F%26%3D%23.json"},
+    {"escaped query", "https://h.org/", "s?q=%61%2f%3D%26x&t=%7e", 0,
+     "https://h.org/s?q=a%2F%3D%26x&t=~"},
+    {"escaped dot segment kept", "https://h.org/a/", "%2e%2E/b/%2e/c", 0,
+     "https://h.org/a/%2E%2E/b/%2E/c"},
+    {"escaped dots in a name", "https://h.org/a/", "%2e%2E%2e/x%2E.json", 0,
+     "https://h.org/a/.../x..json"},
+    /* Dotted first segments are directories, not registries. */
+    {"dotted directory", "https://h.org/cat/catalog.json", "i.v2/catalog", 0,
+     "https://h.org/cat/i.v2/catalog"},
+    {"dotted directory json", "https://h.org/cat/", "v1.2/collection.json", 0,
+     "https://h.org/cat/v1.2/collection.json"},
     {"utf-8 path encoded", "https://h.org/", "caf\xc3\xa9.json", 0,
      "https://h.org/caf%C3%A9.json"},
     {"whitespace trimmed", "https://h.org/a/", " \tb.json\r\n", 0,
@@ -217,6 +236,7 @@ static void test_resolve_normal(void)
         "https://h.org/s?q=a/b",
         "http://[fe80::1]/x/y.json",
         "file:///srv/stac/catalog.json",
+        "https://h.org/%2E%2E/..b/%2F/%zz",
     };
     static const char *const hrefs[] = {
         "items/a.json",
@@ -246,6 +266,11 @@ static void test_resolve_normal(void)
         "//h2.org/a",
         "a b.json",
         "a%20b",
+        "%62ase.json",
+        "./%62%2f%7E",
+        "%2e%2E/x",
+        "a?x=%61",
+        "i.v2/catalog",
         "a?x=1",
         "a#f",
         "A/B.JSON",
@@ -296,6 +321,24 @@ static const struct normalize_case normalize_cases[] = {
     {"registry ref", "docker.io/org/image:tag", SM_E_URL, NULL},
     {"ftp", "ftp://h.org/", SM_E_SCHEME, NULL},
     {"data", "data:application/json,{}", SM_E_SCHEME, NULL},
+    /* RFC 3986 6.2.2.1 and 6.2.2.2, in path and query only. */
+    {"escape decoded", "https://h.org/%62ase.json", 0,
+     "https://h.org/base.json"},
+    {"every unreserved", "https://h.org/%41%7A%30%39%2D%2e%5F%7e", 0,
+     "https://h.org/Az09-._~"},
+    {"reserved upper-cased", "https://h.org/%2f%3f%26%3d%23%25%20%c3%a9", 0,
+     "https://h.org/%2F%3F%26%3D%23%25%20%C3%A9"},
+    {"query", "https://h.org/s?a=%2d%2F&b=%3d%7E#%61", 0,
+     "https://h.org/s?a=-%2F&b=%3D~"},
+    {"dot segments stay escaped", "https://h.org/a/%2e/b/.%2e/%2E%2e?%2e", 0,
+     "https://h.org/a/%2E/b/.%2E/%2E%2E?."},
+    {"dots within a name", "https://h.org/%2e%2e%2e/%2ex/x%2e", 0,
+     "https://h.org/.../.x/x."},
+    {"malformed escape kept", "https://h.org/%%41B/%7e", 0,
+     "https://h.org/%%41B/~"},
+    {"short escape kept", "https://h.org/%7e%4", 0, "https://h.org/%7e%4"},
+    {"authority untouched", "http://u%41@h.org/%7e", 0, "http://u%41@h.org/~"},
+    {"file", "file:///srv/%62%20x.json", 0, "file:///srv/b%20x.json"},
 };
 
 static void test_normalize(void)
@@ -307,10 +350,39 @@ static void test_normalize(void)
         int rc = url_normalize(c->url, &out);
 
         CHECK_CASE(c->name, rc == c->rc);
-        if (c->rc == 0 && rc == 0)
+        if (c->rc == 0 && rc == 0) {
             CHECK_STR_EQ(out, c->expected);
+            /* What we hand out reads back as itself. */
+            char *again = NULL;
+            CHECK_INT_EQ(url_normalize(out, &again), 0);
+            CHECK_STR_EQ(again ? again : "-", out);
+            free(again);
+        }
         free(out);
     }
+}
+
+/* The same document reached under two spellings is one URL, whichever
+ * function the crawler resolves it with (defect: two records). */
+static void test_escape_identity(void)
+{
+    static const char *const base = "https://h.org/cat/catalog.json";
+    static const char *const same[] = {
+        "./base.json",       "base.json",       "./%62ase.json",
+        "%62%61%73%65.json", "./%62ase%2Ejson", "sub/../base.json",
+    };
+    for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
+        char *a = NULL, *b = NULL;
+        CHECK_INT_EQ(url_resolve(base, same[i], &a), 0);
+        CHECK_INT_EQ(url_resolve_normal(base, same[i], &b), 0);
+        CHECK_STR_EQ(a ? a : "-", "https://h.org/cat/base.json");
+        CHECK_STR_EQ(b ? b : "-", "https://h.org/cat/base.json");
+        free(a);
+        free(b);
+    }
+    CHECK(url_is_normal("https://h.org/a%2Fb?q=%3D"));
+    CHECK(!url_is_normal("https://h.org/a%2fb"));
+    CHECK(!url_is_normal("https://h.org/%7E"));
 }
 
 /* Lengths around URL_MAX_LEN, before and after encoding and resolution. */
@@ -389,6 +461,22 @@ static void test_registry_ref(void)
         {"registry.example.com:5000/team/model", true},
         {"10.0.0.7:5000/model:latest", true},
         {"docker.io/training/image:latest", true},
+        {"docker.io/library/x:tag", true},
+        {"docker.io/radiantearth/cyclone-model-torchgeo:1", true},
+        {"ghcr.io/o/i@sha256:"
+         "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+         true},
+        {"my.registry.org/org/model:1.0@sha256:0123abcd", true},
+        {"my.registry.org/org/model:v1", true},
+        {"my.registry.org/model@sha512:0123abcd", true},
+        {"registry.hub.docker.com/my-user/model", true},
+        {"quay.io/org/image", true},
+        {"eu.gcr.io/project/image", true},
+        {"europe-docker.pkg.dev/p/r/image", true},
+        {"team.azurecr.io/model", true},
+        {"123456789012.dkr.ecr.us-east-1.amazonaws.com/model", true},
+        {"localhost:5000/image", true},
+        {"localhost/team/model", true},
         {"catalog.json", false},
         {"sub.dir/item.json", false},
         {"sub.dir/item.GEOJSON", false},
@@ -398,7 +486,21 @@ static void test_registry_ref(void)
         {"folder/item.json", false},
         {"docker.io/", false},
         {"docker.io", false},
-        {"localhost:5000/image", false},
+        {"i.v2/catalog", false},
+        {"v1.2/collection.json", false},
+        {"v1.2/collection", false},
+        {"data.d/items/x", false},
+        {"catalog.v1/sub.dir/x.yaml", false},
+        {"h.org/a:b/c", false},
+        {"data.d/x:", false},
+        {"data.d/x:-rc", false},
+        {"data.d/:v1", false},
+        {"data.d/x@", false},
+        {"data.d/x@v1", false},
+        {"data.d/x@sha256:", false},
+        {"data.d/x@:abc", false},
+        {"data.d/x@sha-256:ab", false},
+        {"s3.amazonaws.com/bucket/x", false},
         {"https://docker.io/org/image", false},
         {"/docker.io/org/image", false},
         {"examples/DOTA-1.5 Dataset/x", false},
@@ -530,6 +632,8 @@ static void test_normalize_plain(void)
         "/a+b",      "/caf\xc3\xa9",
         "/a\\b",     "/a%7eb",
         "/...",      "/./",
+        "/%62",      "/%2e%2E/a",
+        "/a?%7e",    "/%zz",
     };
     for (size_t h = 0; h < sizeof(hosts) / sizeof(hosts[0]); h++) {
         for (size_t p = 0; p < sizeof(paths) / sizeof(paths[0]); p++) {
@@ -671,6 +775,7 @@ int main(void)
     test_resolve();
     test_resolve_normal();
     test_normalize();
+    test_escape_identity();
     test_lengths();
     test_scheme_of();
     test_registry_ref();
