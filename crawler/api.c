@@ -53,6 +53,7 @@ struct api {
     char *search_post;
     char *queryables;
     char *conformance;
+    char *children;   /* the children extension's list */
     unsigned covered; /* extensions the filtered search finds */
     char *filter;     /* the filter sent, for the report */
     const char *strategy;
@@ -134,6 +135,7 @@ static void api_unref(struct api *a)
     free(a->search_post);
     free(a->queryables);
     free(a->conformance);
+    free(a->children);
     free(a->filter);
     json_decref(a->warnings);
     free(a);
@@ -803,6 +805,8 @@ static void read_landing_links(struct api *a, const json_t *doc)
             take_link(a, is_post(l) ? &a->search_post : &a->search_get, l, rel);
         else if (strcmp(rel, "conformance") == 0)
             take_link(a, &a->conformance, l, rel);
+        else if (strcmp(rel, "children") == 0)
+            take_link(a, &a->children, l, rel);
         else if (strcmp(rel, "queryables") == 0 ||
                  strcmp(rel, "http://www.opengis.net/def/rel/ogc/1.0/"
                              "queryables") == 0)
@@ -844,6 +848,11 @@ void api_start(struct crawler *c, const struct frontier_entry *e,
     a->next = c->apis;
     c->apis = a;
     push_landing_children(c, a, doc);
+    if (a->children) {
+        struct chain *ch = chain_new();
+        push(c, a, a->children, request_new(REQ_CHILDREN, a, ch));
+        chain_unref(ch);
+    }
     if (json_array_size(json_object_get(doc, "conformsTo")) == 0 &&
         a->conformance) {
         push(c, a, a->conformance, request_new(REQ_CONFORMANCE, a, NULL));
@@ -916,6 +925,39 @@ static void on_items(struct crawler *c, const struct frontier_entry *e,
     follow_next(c, r, doc, base);
 }
 
+/* A page of the children extension's list: each Catalog child is walked
+ * from its self link; a Collection child too when the API has no
+ * /collections to read it from (there it is planned with the others, and
+ * a static walk of it would take all its items). */
+static void on_children(struct crawler *c, const struct request *r,
+                        const json_t *doc, const char *base)
+{
+    struct api *a = r->api;
+    bool has_collections = a->data_url || !a->conf ||
+                           (a->conf & (CONF_COLLECTIONS | CONF_FEATURES));
+    size_t i, j;
+    const json_t *child, *l;
+    r->chain->pages++;
+    json_array_foreach (json_object_get(doc, "children"), i, child) {
+        const char *type = json_string_value(json_object_get(child, "type"));
+        if (!type || (strcmp(type, "Catalog") != 0 &&
+                      (strcmp(type, "Collection") != 0 || has_collections)))
+            continue;
+        json_array_foreach (json_object_get(child, "links"), j, l) {
+            const char *rel = json_string_value(json_object_get(l, "rel"));
+            if (!rel || strcmp(rel, "self") != 0)
+                continue;
+            char *u = link_url(l, base);
+            if (u)
+                frontier_push(c->frontier, u, a->source, a->depth + 1, 0);
+            free(u);
+            break;
+        }
+    }
+    if (json_array_size(json_object_get(doc, "children")) > 0)
+        follow_next(c, r, doc, base);
+}
+
 void api_handle(struct crawler *c, const struct frontier_entry *e,
                 const json_t *doc, const char *base)
 {
@@ -933,6 +975,9 @@ void api_handle(struct crawler *c, const struct frontier_entry *e,
         break;
     case REQ_ITEMS:
         on_items(c, e, doc, base);
+        break;
+    case REQ_CHILDREN:
+        on_children(c, r, doc, base);
         break;
     }
 }

@@ -23,6 +23,7 @@ enum req_kind {
     REQ_QUERYABLES,      /* /queryables: can the server filter on models? */
     REQ_COLLECTIONS,     /* a page of /collections */
     REQ_ITEMS,           /* a page of /collections/{id}/items or /search */
+    REQ_CHILDREN,        /* a page of /children (children extension) */
 };
 
 /* Attached to a frontier entry (its data) for API calls; freed with it. */

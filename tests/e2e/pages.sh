@@ -132,6 +132,17 @@ landing html.json "\"conformsTo\":[$CORE,$COLL]," \
 landing noconf.json "" \
     "[{\"rel\":\"conformance\",\"href\":\"$BASE/api/conformance.json\"},
       {\"rel\":\"data\",\"href\":\"$BASE/api/colls-noconf.json\"}]"
+model kid >"$W/kid.json"
+cat >"$W/kidcat.json" <<'JSON'
+{"type":"Catalog","stac_version":"1.0.0","id":"kids","description":"k",
+ "links":[{"rel":"item","href":"./kid.json"}]}
+JSON
+cat >"$W/api/children.json" <<JSON
+{"children":[{"type":"Catalog","stac_version":"1.0.0","id":"kids","description":"k",
+  "links":[{"rel":"self","href":"$BASE/kidcat.json"}]}],"links":[]}
+JSON
+landing kids.json "\"conformsTo\":[$CORE,\"https://api.stacspec.org/v1.0.0-rc.2/children\"]," \
+    "[{\"rel\":\"children\",\"href\":\"$BASE/api/children.json\",\"type\":\"application/json\"}]"
 landing core.json "\"conformsTo\":[$CORE]," \
     "[{\"rel\":\"child\",\"href\":\"$BASE/catalog.json\"}]"
 
@@ -155,5 +166,8 @@ check_eq "a core-only API: exit status" "$?" 0
 access_log_settle
 check "a core-only API: no /collections asked for" sh -c "! grep -q '/collections' '$LOG'"
 check "a core-only API: its child links walked" sh -c "'$STACML' --db '$T/a5' export | jq -e -s 'length > 0' >/dev/null"
+
+"$STACML" --db "$T/a6" -q harvest "$BASE/api/kids.json"
+check_eq "the children extension's list walked" "$(ids "$T/a6")" "kid "
 
 e2e_finish
