@@ -821,16 +821,23 @@ static void push_landing_children(struct crawler *c, struct api *a,
 {
     size_t i;
     const json_t *l;
+    /* Without a data link, the collections are at {landing}/collections
+     * (walk_collections()), unless the API declares it has none. */
+    char *data = a->data_url ? xstrdup(a->data_url)
+                 : !a->conf || (a->conf & (CONF_COLLECTIONS | CONF_FEATURES))
+                     ? url_add_segment(a->url, "collections")
+                     : NULL;
     json_array_foreach (json_object_get(doc, "links"), i, l) {
         const char *rel = json_string_value(json_object_get(l, "rel"));
         if (!rel || (strcmp(rel, "child") != 0 && strcmp(rel, "item") != 0))
             continue;
         char *u = link_url(l, a->url);
         if (u && url_scheme_of(u) != URL_SCHEME_FILE &&
-            !(a->data_url && url_is_under(u, a->data_url)))
+            !(data && url_is_under(u, data)))
             frontier_push(c->frontier, u, a->source, a->depth + 1, 0);
         free(u);
     }
+    free(data);
 }
 
 void api_start(struct crawler *c, const struct frontier_entry *e,

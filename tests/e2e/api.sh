@@ -131,5 +131,10 @@ check "children: the static catalog below the API harvested" \
 check "children: the second API harvested" grep -q "api $E_URL" "$T/s.err"
 check_eq "children: collection child links do not walk the items again" \
     "$(requests "$S_LOG" '^/collections/deep/items')" 1
+# The same without a data link: the collections are still at /collections.
+start_api N --world "$SMALL" --no-data-link --child-collections
+"$STACML" --db "$T/n" -q harvest "$N_URL"
+check_eq "no data link: collection child links do not walk the items again" \
+    "$(requests "$N_LOG" '^/collections/deep/items')" 1
 
 e2e_finish

@@ -1216,12 +1216,13 @@ class Api:
         b = ctx.base
         links = [{"rel": "self", "type": JSON_T, "href": f"{b}/"},
                  {"rel": "root", "type": JSON_T, "href": f"{b}/"},
-                 {"rel": "data", "type": JSON_T, "href": f"{b}/collections"},
                  {"rel": "conformance", "type": JSON_T, "href": f"{b}/conformance"},
                  {"rel": "search", "type": GEOJSON_T, "href": f"{b}/search", "method": "GET"},
                  {"rel": "search", "type": GEOJSON_T, "href": f"{b}/search", "method": "POST"},
                  {"rel": "service-desc", "href": f"{b}/api",
                   "type": "application/vnd.oai.openapi+json;version=3.0"}]
+        if self.opts.data_link:
+            links.append({"rel": "data", "type": JSON_T, "href": f"{b}/collections"})
         if self.opts.filter:
             links.append({"rel": QUERYABLES_REL, "type": "application/schema+json",
                           "href": f"{b}/queryables"})
@@ -1637,6 +1638,8 @@ def parse_args(argv):
     ap.add_argument("--robots")
     ap.add_argument("--child", action="append", default=[])
     ap.add_argument("--child-collections", action="store_true")
+    ap.add_argument("--no-data-link", dest="data_link", action="store_false",
+                    help="leave the landing page's data link out")
     ap.add_argument("--collections-page", type=int, default=10)
     ap.add_argument("--max-limit", type=int, default=10000)
     ap.add_argument("--next-headers", type=json.loads, default=None,
