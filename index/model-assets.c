@@ -186,9 +186,17 @@ static const struct {
     {"mlm:framework", "framework", 's'},
     {"mlm:framework_version", "framework_version", 's'},
     {"mlm:accelerator", "accelerator", 's'},
+    {"mlm:accelerator_constrained", "accelerator_constrained", 'b'},
+    {"mlm:accelerator_summary", "accelerator_summary", 's'},
+    {"mlm:accelerator_count", "accelerator_count", 'i'},
+    {"mlm:batch_size_suggestion", "batch_size_suggestion", 'i'},
     {"mlm:pretrained", "pretrained", 'b'},
+    {"mlm:pretrained_source", "pretrained_source", 's'},
     {"mlm:total_parameters", "total_parameters", 'i'},
     {"mlm:memory_size", "memory_size", 'i'},
+    /* fields of assets only */
+    {"mlm:compile_method", "compile_method", 's'},
+    {"mlm:entrypoint", "entrypoint", 's'},
 };
 
 /* The artifacts being collected. */
@@ -282,6 +290,12 @@ static void on_asset_artifact(struct model_reader *r, const char *key,
         }
         model_put(art, asset_overrides[i].key, v);
     }
+    /* mlm v1.5.0: an asset with an entrypoint is code */
+    if (json_object_get(art, "entrypoint") && !has_role(roles, "code"))
+        model_issue(r,
+                    "asset \"%.*s\" has mlm:entrypoint but not the role code, "
+                    "which mlm requires with it",
+                    model_quote_len(key), key);
     art_append(r, arts, art);
 }
 
@@ -383,9 +397,15 @@ static void dlm_artifacts(struct model_reader *r, struct artifacts *arts)
         return;
     }
     v = json_object_get(rt, "model_src_url");
-    if (json_is_string(v) && json_string_length(v))
-        art_append(r, arts,
-                   art_new(r, "dlm:runtime.model_src_url", v, false, "code"));
+    if (json_is_string(v) && json_string_length(v)) {
+        json_t *art = art_new(r, "dlm:runtime.model_src_url", v, false, "code");
+        /* model_handler, the function of that source that runs the model,
+         * is what mlm calls the entrypoint of the code asset. */
+        model_put(art, "entrypoint",
+                  model_text(r, json_object_get(rt, "model_handler"),
+                             "dlm:runtime model_handler"));
+        art_append(r, arts, art);
+    }
     v = json_object_get(docker, "docker_file");
     if (json_is_string(v) && json_string_length(v))
         art_append(
@@ -434,6 +454,46 @@ static void image_links(struct model_reader *r, struct artifacts *arts)
     }
 }
 
+/* An mlm:entrypoint written on the Item (the mlm example
+ * item_pytorch_geo_unet.json has one beside "properties") where mlm allows
+ * it only on an asset with the role code: read as the entrypoint of the
+ * first source-code artifact (role mlm:source_code) that has none, with an
+ * issue; ignored when there is no such artifact. */
+static void item_entrypoint(struct model_reader *r, struct artifacts *arts)
+{
+    const json_t *v = model_scalar(r, "mlm:entrypoint");
+    const char *where = r->is_item         ? "Item"
+                        : r->is_collection ? "Collection"
+                                           : "document";
+    const json_t *art;
+    json_t *text;
+    size_t i;
+
+    if (!v || json_is_null(v))
+        return;
+    text = model_text(r, v, "mlm:entrypoint");
+    if (!text)
+        return;
+    json_array_foreach (arts->arr, i, art) {
+        const char *key = json_string_value(json_object_get(art, "key"));
+
+        if (!has_role(json_object_get(art, "roles"), "mlm:source_code") ||
+            json_object_get(art, "entrypoint"))
+            continue;
+        model_issue(r,
+                    "mlm:entrypoint belongs on the asset with the role code, "
+                    "not on the %s; read as the entrypoint of \"%.*s\"",
+                    where, model_quote_len(key), key);
+        json_object_set_new((json_t *)art, "entrypoint", text);
+        return;
+    }
+    model_issue(r,
+                "mlm:entrypoint belongs on the asset with the role code, not "
+                "on the %s; no source-code asset to read it for, ignored",
+                where);
+    json_decref(text);
+}
+
 void model_read_artifacts(struct model_reader *r, json_t *rec, unsigned exts)
 {
     struct artifacts arts = {model_fresh_array(rec, "artifacts"), false};
@@ -441,6 +501,8 @@ void model_read_artifacts(struct model_reader *r, json_t *rec, unsigned exts)
     for_each_asset(r, json_object_get(r->doc, "assets"), on_asset_artifact,
                    &arts);
     misplaced_assets(r, &arts);
+    if (exts & EXT_MLM)
+        item_entrypoint(r, &arts);
     image_links(r, &arts);
     if (exts & EXT_DLM)
         dlm_artifacts(r, &arts);

@@ -18,7 +18,8 @@
 #define MODEL_MAX_ISSUES 64
 /* Bytes of document text quoted in one issue. */
 #define MODEL_QUOTE_MAX 80
-/* Nesting kept when copying the free-form tdml objects. */
+/* Nesting kept when copying free-form objects (tdml objects, mlm
+ * hyperparameters and processing expressions). */
 #define MODEL_MAX_DEPTH 16
 /* Longest tdml:image_size string parsed as JSON. */
 #define MODEL_MAX_EMBEDDED 4096
@@ -94,6 +95,11 @@ void model_shortest(double v, char *buf, size_t n);
 /* Report an array or object longer than MODEL_MAX_ENTRIES before reading
  * it. */
 void model_check_cap(struct model_reader *r, const json_t *v, const char *what);
+
+/* A copy of a free-form value kept as given (null gives NULL), bounded:
+ * arrays and objects cut at MODEL_MAX_ENTRIES, nesting at MODEL_MAX_DEPTH,
+ * each cut reported. */
+json_t *model_copy(struct model_reader *r, const json_t *v, const char *what);
 
 /* obj[key] = v, arr += v, when v is not NULL (taking the reference). */
 void model_put(json_t *obj, const char *key, json_t *v);

@@ -86,6 +86,24 @@ static json_t *copy_scaling(struct model_reader *r, const json_t *v,
     return out;
 }
 
+/* mlm pre_processing_function / post_processing_function: a Processing
+ * Expression object, or (v1.5.0 on) an array of them, kept as given; null
+ * is none. */
+static json_t *copy_processing(struct model_reader *r, const json_t *v,
+                               const char *what)
+{
+    if (!v || json_is_null(v))
+        return NULL;
+    if (!json_is_object(v) && !json_is_array(v)) {
+        model_issue(r,
+                    "%s should be an object or an array of objects, not %s; "
+                    "ignored",
+                    what, model_type_name(v));
+        return NULL;
+    }
+    return model_copy(r, v, what);
+}
+
 /* Copy the numbers keys[] of from into to. */
 static void copy_numbers(const json_t *from, json_t *to,
                          const char *const *keys, size_t n)
@@ -220,6 +238,13 @@ static json_t *mlm_input(struct model_reader *r, const json_t *in, size_t idx)
         model_put(o, "data_type",
                   model_text(r, json_object_get(st, "data_type"), sub));
     }
+    snprintf(sub, sizeof(sub), "%s resize_type", what);
+    model_put(o, "resize_type",
+              model_text(r, json_object_get(in, "resize_type"), sub));
+    snprintf(sub, sizeof(sub), "%s pre_processing_function", what);
+    model_put(o, "pre_processing_function",
+              copy_processing(r, json_object_get(in, "pre_processing_function"),
+                              sub));
     vs = json_object_get(in, "value_scaling");
     snprintf(sub, sizeof(sub), "%s value_scaling", what);
     if (vs)
@@ -299,6 +324,23 @@ static json_t *dlm_scaling(struct model_reader *r, const json_t *in)
         return NULL;
     }
     return out;
+}
+
+/* dlm inputs pre_processing_function, the name of a Python function (dlm
+ * schema), as the mlm Processing Expression that names one: {format:
+ * "python", expression: name}, the form of the mlm examples
+ * ("torchgeo.datamodules.eurosat.EuroSATDataModule.collate_fn"). */
+static json_t *dlm_processing(struct model_reader *r, const json_t *v,
+                              const char *what)
+{
+    json_t *name = model_text(r, v, what), *o;
+
+    if (!name)
+        return NULL;
+    o = json_object();
+    json_object_set_new(o, "format", json_string("python"));
+    json_object_set_new(o, "expression", name);
+    return o;
 }
 
 /* The dimension names of dlm input_tensors keys, in mlm's words. */
@@ -394,6 +436,9 @@ static void dlm_inputs(struct model_reader *r, json_t *inputs)
               model_text(r, v, "dlm:data process_level"));
     if (in)
         model_put(base, "value_scaling", dlm_scaling(r, in));
+    model_put(base, "pre_processing_function",
+              dlm_processing(r, json_object_get(in, "pre_processing_function"),
+                             "dlm:inputs pre_processing_function"));
 
     tensors = json_object_get(in, "input_tensors");
     if (json_is_object(tensors)) {
@@ -649,6 +694,10 @@ static json_t *mlm_output(struct model_reader *r, const json_t *out, size_t idx)
     }
     if (cls && !json_is_null(cls))
         model_put(o, "classes", mlm_classes(r, cls, what));
+    snprintf(sub, sizeof(sub), "%s post_processing_function", what);
+    model_put(o, "post_processing_function",
+              copy_processing(
+                  r, json_object_get(out, "post_processing_function"), sub));
     return o;
 }
 

@@ -470,6 +470,54 @@ json_t *model_integers(struct model_reader *r, const json_t *v,
     return out;
 }
 
+/* A copy of a free-form value (mlm hyperparameters, processing
+ * expressions), kept as given but bounded: each array or object cut at
+ * MODEL_MAX_ENTRIES, nesting cut at MODEL_MAX_DEPTH, each cut reported. */
+static json_t *copy_bounded(struct model_reader *r, const json_t *v,
+                            const char *what, int depth)
+{
+    json_t *out, *c;
+    const json_t *e;
+    const char *key;
+    size_t i, n = 0;
+
+    if (depth > MODEL_MAX_DEPTH) {
+        model_issue(r, "%s nests deeper than %d levels; the rest is ignored",
+                    what, MODEL_MAX_DEPTH);
+        return NULL;
+    }
+    if (!json_is_array(v) && !json_is_object(v))
+        return json_copy((json_t *)v);
+    model_check_cap(r, v, what);
+    if (json_is_array(v)) {
+        out = json_array();
+        json_array_foreach (v, i, e) {
+            if (i >= MODEL_MAX_ENTRIES)
+                break;
+            c = copy_bounded(r, e, what, depth + 1);
+            if (c)
+                json_array_append_new(out, c);
+        }
+        return out;
+    }
+    out = json_object();
+    json_object_foreach ((json_t *)v, key, e) {
+        if (n++ >= MODEL_MAX_ENTRIES)
+            break;
+        c = copy_bounded(r, e, what, depth + 1);
+        if (c)
+            json_object_set_new(out, key, c);
+    }
+    return out;
+}
+
+json_t *model_copy(struct model_reader *r, const json_t *v, const char *what)
+{
+    if (!v || json_is_null(v))
+        return NULL;
+    return copy_bounded(r, v, what, 0);
+}
+
 /* rec[key] = v when v is not NULL (taking the reference). */
 void model_put(json_t *obj, const char *key, json_t *v)
 {
@@ -928,16 +976,54 @@ static void read_scalars(struct model_reader *r, json_t *rec, unsigned exts)
             : NULL;
     model_put_first(rec, "accelerator", c, 1);
 
+    c[0] = mlm ? model_bool(r, mlm_scalar(r, "mlm:accelerator_constrained"),
+                            "mlm:accelerator_constrained")
+               : NULL;
+    model_put_first(rec, "accelerator_constrained", c, 1);
+
+    c[0] = mlm ? model_text(r, mlm_scalar(r, "mlm:accelerator_summary"),
+                            "mlm:accelerator_summary")
+               : NULL;
+    model_put_first(rec, "accelerator_summary", c, 1);
+
+    c[0] = mlm ? model_integer(r, mlm_scalar(r, "mlm:accelerator_count"),
+                               "mlm:accelerator_count")
+               : NULL;
+    model_put_first(rec, "accelerator_count", c, 1);
+
+    c[0] = mlm ? model_integer(r, mlm_scalar(r, "mlm:batch_size_suggestion"),
+                               "mlm:batch_size_suggestion")
+               : NULL;
+    model_put_first(rec, "batch_size_suggestion", c, 1);
+
     c[0] = mm ? model_text(r, model_scalar(r, "ml-model:learning_approach"),
                            "ml-model:learning_approach")
               : NULL;
     model_put_first(rec, "learning_approach", c, 1);
 
     c[0] =
+        mm ? model_text(r, model_scalar(r, "ml-model:training-processor-type"),
+                        "ml-model:training-processor-type")
+           : NULL;
+    model_put_first(rec, "training_processor_type", c, 1);
+
+    c[0] = mm ? model_text(r, model_scalar(r, "ml-model:training-os"),
+                           "ml-model:training-os")
+              : NULL;
+    model_put_first(rec, "training_os", c, 1);
+
+    c[0] =
         mlm ? model_bool(r, mlm_scalar(r, "mlm:pretrained"), "mlm:pretrained")
             : NULL;
     c[1] = arch ? dlm_pretrained(r, arch) : NULL;
     model_put_first(rec, "pretrained", c, 2);
+
+    /* null says "trained from scratch", which pretrained: false says too;
+     * like every null it gives no value here. */
+    c[0] = mlm ? model_text(r, mlm_scalar(r, "mlm:pretrained_source"),
+                            "mlm:pretrained_source")
+               : NULL;
+    model_put_first(rec, "pretrained_source", c, 1);
 
     c[0] = mlm ? model_integer(r, mlm_scalar(r, "mlm:total_parameters"),
                                "mlm:total_parameters")
@@ -954,6 +1040,26 @@ static void read_scalars(struct model_reader *r, json_t *rec, unsigned exts)
 
     c[0] = model_text(r, model_scalar(r, "version"), "version");
     model_put_first(rec, "version", c, 1);
+}
+
+/* hyperparameters: mlm:hyperparameters, an open object copied as given.
+ * Item properties only (mlm forbids it on assets since v1.4.0), so there
+ * is no fallback to the model asset; in summaries, the first value. */
+static void read_hyperparameters(struct model_reader *r, json_t *rec,
+                                 unsigned exts)
+{
+    const json_t *v =
+        (exts & EXT_MLM) ? model_object(r, "mlm:hyperparameters") : NULL;
+    json_t *c[1] = {NULL};
+
+    if (v && !json_is_object(v))
+        model_issue(r,
+                    "mlm:hyperparameters should be an object, not %s; "
+                    "ignored",
+                    model_type_name(v));
+    else if (v)
+        c[0] = model_copy(r, v, "mlm:hyperparameters");
+    model_put_first(rec, "hyperparameters", c, 1);
 }
 
 /* name: mlm:name, else the title, else the id (numbers as text). */
@@ -1126,6 +1232,7 @@ void model_read(const json_t *doc, const char *url, unsigned exts, json_t *rec)
     model_read_common(&r, rec, false);
     read_name(&r, rec, exts);
     read_scalars(&r, rec, exts);
+    read_hyperparameters(&r, rec, exts);
     read_tasks(&r, rec, exts);
     model_read_inputs(&r, rec, exts);
     model_read_outputs(&r, rec, exts);

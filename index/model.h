@@ -14,9 +14,12 @@
  * place; existing keys with these names are replaced):
  *   name, title, description, keywords, license, version, bbox, datetime,
  *   start_datetime, end_datetime, architecture, tasks, framework,
- *   framework_version, accelerator, learning_approach, pretrained,
- *   total_parameters, memory_size, inputs, outputs, artifacts, train_data,
- *   validation_data, test_data, versions, issues.
+ *   framework_version, accelerator, accelerator_constrained,
+ *   accelerator_summary, accelerator_count, batch_size_suggestion,
+ *   learning_approach, training_processor_type, training_os, pretrained,
+ *   pretrained_source, total_parameters, memory_size, hyperparameters,
+ *   inputs, outputs, artifacts, train_data, validation_data, test_data,
+ *   versions, issues.
  * A field that no extension gives is omitted, except the arrays tasks,
  * inputs, outputs, artifacts, train_data, validation_data, test_data,
  * versions and issues, which are always present (possibly empty).

@@ -250,7 +250,14 @@ static const char *const invalid_files[] = {
     "'framework':'pytorch','framework_version':'2.1.2+cu121',"                 \
     "'accelerator':'cuda','total_parameters':11700000,'memory_size':1,"        \
     "'pretrained':'$absent','learning_approach':'$absent','bbox':" EU_BBOX     \
-    "," OPEN_SPAN "," TORCHGEO_DESC
+    "," OPEN_SPAN "," TORCHGEO_DESC "," TORCHGEO_MORE
+/* The mlm fields of the torchgeo examples besides the core ones. */
+#define TORCHGEO_MORE                                                          \
+    "'pretrained_source':'EuroSat Sentinel-2',"                                \
+    "'accelerator_constrained':false,'accelerator_summary':'Unknown',"         \
+    "'accelerator_count':'$absent','batch_size_suggestion':256,"               \
+    "'hyperparameters':'$absent','training_processor_type':'$absent',"         \
+    "'training_os':'$absent'"
 #define S2_BANDS                                                               \
     "['B01','B02','B03','B04','B05','B06','B07','B08','B8A','B09','B10',"      \
     "'B11','B12']"
@@ -262,7 +269,9 @@ static const char *const invalid_files[] = {
 #define S2_INPUT(dims, vs)                                                     \
     "{'name':'13 Band Sentinel-2 Batch','bands':" S2_BANDS                     \
     ",'shape':[-1,13,64,64],'dim_order':" dims ",'data_type':'float32',"       \
-    "'value_scaling':" vs "}"
+    "'value_scaling':" vs ",'resize_type':'$absent',"                          \
+    "'pre_processing_function':{'format':'python','expression':"               \
+    "'torchgeo.datamodules.eurosat.EuroSATDataModule.collate_fn'}}"
 #define EUROSAT_CLASSES                                                        \
     "[{'value':0,'name':'Annual Crop'},{'value':1,'name':'Forest'},"           \
     "{'value':2,'name':'Herbaceous Vegetation'},"                              \
@@ -272,7 +281,7 @@ static const char *const invalid_files[] = {
     "{'value':9,'name':'SeaLake'}]"
 #define CLASSIF_OUT                                                            \
     "{'name':'classification','tasks':['classification'],'shape':[-1,10],"     \
-    "'classes':" EUROSAT_CLASSES "}"
+    "'classes':" EUROSAT_CLASSES ",'post_processing_function':'$absent'}"
 #define RESNET18_HREF                                                          \
     "https://huggingface.co/torchgeo/resnet18_sentinel2_all_moco/resolve/"     \
     "main/resnet18_sentinel2_all_moco-59bfdff9.pth"
@@ -293,9 +302,11 @@ static const char *const invalid_files[] = {
     "[{'value':0,'name':'NON_VEGETATION'},{'value':1,'name':'VEGETATION'}]"
 #define MULTI_OUTPUTS                                                          \
     "[{'name':'vegetation-segmentation','tasks':['semantic-segmentation'],"    \
-    "'shape':[-1,1],'classes':" VEG_CLASSES "},{'name':'inverse-mask',"        \
+    "'shape':[-1,1],'classes':" VEG_CLASSES ","                                \
+    "'post_processing_function':'$absent'},{'name':'inverse-mask',"            \
     "'tasks':['semantic-segmentation'],'shape':[-1,1],'classes':" VEG_CLASSES  \
-    "}]"
+    ",'post_processing_function':{'format':'gdal-calc',"                       \
+    "'expression':'logical_not(A)'}}]"
 #define RESNET50_HREF                                                          \
     "https://huggingface.co/torchgeo/resnet50_sentinel2_rgb_moco/blob/main/"   \
     "resnet50_sentinel2_rgb_moco.pth"
@@ -336,6 +347,8 @@ static const struct model_case corpus_cases[] = {
      "'start_datetime':'2020-01-01T00:00:00Z',"
      "'end_datetime':'2020-12-12T23:59:59Z','architecture':'RCNN',"
      "'tasks':['object-detection'],'learning_approach':'supervised',"
+     "'training_processor_type':'gpu','training_os':'linux',"
+     "'accelerator':'$absent','accelerator_constrained':'$absent',"
      "'framework':'$absent','inputs':[],'outputs':[],"
      "'artifacts':[{'key':'model','href':'https://examples.test/"
      "stac-extensions__ml-model/examples/dummy/inferencing.yml',"
@@ -364,6 +377,7 @@ static const struct model_case corpus_cases[] = {
      "'start_datetime':'2020-12-11T22:38:32Z',"
      "'end_datetime':'2020-12-11T22:38:32Z','architecture':'RCNN',"
      "'tasks':['object-detection'],'learning_approach':'supervised',"
+     "'training_processor_type':'$absent','training_os':'$absent',"
      "'artifacts':[]," NO_DATA ",'versions':['" MLMODEL "']}",
      0,
      {NULL}},
@@ -423,7 +437,9 @@ static const struct model_case corpus_cases[] = {
      "'framework_version':'1.5','pretrained':true,"
      "'total_parameters':42813873,'memory_size':192644383,"
      "'accelerator':'$absent','learning_approach':'$absent',"
+     "'hyperparameters':'$absent','pretrained_source':'$absent',"
      "'inputs':[{'name':'data','bands':[0,1,3],'shape':[1,3,224,224],"
+     "'pre_processing_function':'$absent',"
      "'dim_order':['batch','channel','height','width'],"
      "'data_type':'uint16','process_level':'ortho','value_scaling':["
      "{'type':'z-score','mean':62.47499406487557,"
@@ -433,7 +449,8 @@ static const struct model_case corpus_cases[] = {
      "{'type':'z-score','mean':170.84998376925157,"
      "'stddev':50.99999515500047}]}],"
      "'outputs':[{'name':'$absent','tasks':['semantic-segmentation'],"
-     "'shape':[1,5,64,64],'classes':[{'value':0,'name':'dontcare'},"
+     "'shape':[1,5,64,64],'post_processing_function':'$absent',"
+     "'classes':[{'value':0,'name':'dontcare'},"
      "{'value':1,'name':'Bare Exposed Rock'},"
      "{'value':2,'name':'High density Residential'},"
      "{'value':3,'name':'Cropland'},{'value':4,'name':'Mixed Forest Land'},"
@@ -445,7 +462,8 @@ static const struct model_case corpus_cases[] = {
      "{'key':'./test_pleiade/256/input_test.tif','roles':['test set']},"
      "{'key':'ckpt.best.pth','roles':['model weight']},"
      "{'key':'dlm:runtime.model_src_url',"
-     "'href':'https://github.com/crim-ca/gin-model-repo','roles':['code']},"
+     "'href':'https://github.com/crim-ca/gin-model-repo','roles':['code'],"
+     "'entrypoint':'thelper.cli.inference_session'},"
      "{'key':'dlm:runtime.docker.docker_file','href':'https://github.com/"
      "crim-ca/CCCOT03/blob/main/docker/thelper-geo.dockerfile',"
      "'roles':['runtime']},"
@@ -588,12 +606,15 @@ static const struct model_case corpus_cases[] = {
      "stac-extensions__mlm/examples/item_multi_io.json",
      -1,
      "{'name':'Resnet-18 Sentinel-2 ALL MOCO','architecture':'ResNet',"
-     "'tasks':['classification'],'framework':'pytorch',"
+     "'tasks':['classification'],'framework':'pytorch'," TORCHGEO_MORE ","
      "'inputs':[{'name':'RGB','bands':['B04','B03','B02'],"
      "'shape':[-1,3,64,64],'dim_order':" DIMS_BANDS ","
-     "'data_type':'uint16','value_scaling':'$absent'},"
+     "'data_type':'uint16','value_scaling':'$absent',"
+     "'resize_type':'$absent','pre_processing_function':'$absent'},"
      "{'name':'NDVI','bands':['B04','B08'],'shape':[-1,1,64,64],"
-     "'dim_order':" DIMS_BANDS ",'data_type':'uint16'},"
+     "'dim_order':" DIMS_BANDS ",'data_type':'uint16',"
+     "'pre_processing_function':{'format':'gdal-calc',"
+     "'expression':'(A - B) / (A + B)'}},"
      "{'name':'DEM','bands':[],'shape':[-1,1,64,64],"
      "'dim_order':['batch','h','y','x'],'data_type':'float32'}],"
      "'outputs':" MULTI_OUTPUTS ",'artifacts':[" WEIGHTS(
@@ -610,13 +631,20 @@ static const struct model_case corpus_cases[] = {
      "{'name':'UNet ClimateDiffuse ERA5 Downscaling','architecture':'U-Net',"
      "'tasks':['regression','downscaling'],'framework':'pytorch',"
      "'framework_version':'2.1.2+cu118','accelerator':'cuda',"
+     "'accelerator_constrained':false,'accelerator_summary':'$absent',"
+     "'pretrained_source':'$absent','batch_size_suggestion':'$absent',"
      "'total_parameters':'$absent','memory_size':'$absent',"
      "'bbox':[233.6,54.2,297.5,22.6],'datetime':'$absent',"
      "'start_datetime':'1940-01-01T00:00:00Z',"
      "'end_datetime':'2100-12-31T23:59:59Z',"
      "'inputs':[{'bands':'$absent','shape':[-1,5,128,256],"
      "'dim_order':['time','variables','lat','lon'],'data_type':'float32',"
-     "'value_scaling':'$absent'}],"
+     "'value_scaling':'$absent','resize_type':'$absent',"
+     "'pre_processing_function':{'description':'Script that performs the "
+     "relevant normalization and concatenation of variables for model "
+     "input.','format':'uri','expression':{'href':'https://"
+     "raw.githubusercontent.com/robbiewatt1/ClimateDiffuse/refs/heads/main/"
+     "src/DatasetUS.py','type':'text/x-python'}}}],"
      "'outputs':[{'tasks':['regression','downscaling'],"
      "'shape':[-1,3,128,256],'classes':'$absent'}],"
      "'artifacts':[{'key':'weights','href':'https://github.com/"
@@ -625,7 +653,7 @@ static const struct model_case corpus_cases[] = {
      "'artifact_type':'torch.save'},"
      "{'key':'model','href':'https://raw.githubusercontent.com/robbiewatt1/"
      "ClimateDiffuse/refs/heads/main/src/Network.py','type':'text/x-python',"
-     "'roles':['mlm:source_code','code','metadata']},"
+     "'roles':['mlm:source_code','code','metadata'],'entrypoint':'$absent'},"
      "{'key':'train-script','href':'https://raw.githubusercontent.com/"
      "robbiewatt1/ClimateDiffuse/refs/heads/main/src/TrainUnet.py',"
      "'roles':['mlm:training','code','metadata']},"
@@ -650,16 +678,18 @@ static const struct model_case corpus_cases[] = {
      "'framework':'segmentation_models_pytorch.decoders.unet.model',"
      "'framework_version':'$absent','accelerator':'$absent',"
      "'total_parameters':13160978,'pretrained':true,'memory_size':'$absent',"
+     "'accelerator_constrained':false,'pretrained_source':'$absent',"
      "'bbox':[-7.88,37.13,27.91,58.21],'datetime':'$absent',"
      "'start_datetime':'2015-06-23T00:00:00Z',"
      "'end_datetime':'2024-08-27T23:59:59Z',"
      "'inputs':[{'name':'model_input',"
      "'bands':['B4','B3','B2','B8','B4','B3','B2','B8'],"
      "'shape':[-1,8,3,3],'dim_order':" DIMS_BANDS ",'data_type':'float32',"
-     "'value_scaling':[{'type':'z-score','mean':0,'stddev':3000}]}],"
+     "'value_scaling':[{'type':'z-score','mean':0,'stddev':3000}],"
+     "'pre_processing_function':'$absent'}],"
      "'outputs':[{'name':'model_output','tasks':['semantic-segmentation'],"
      "'shape':[-1,2],'classes':[{'value':0,'name':'class_0'},"
-     "{'value':1,'name':'class_1'}]}],"
+     "{'value':1,'name':'class_1'}],'post_processing_function':'$absent'}],"
      "'artifacts':[{'key':'model','href':'https://huggingface.co/torchgeo/"
      "ftw/resolve/d2fdab6ea9d9cd38b491292cc9a5c8642533cef5/noncommercial/"
      "2-class/sentinel2_unet_effb3-bf010a31.pth','type':'" PYTORCH_TYPE "',"
@@ -667,10 +697,13 @@ static const struct model_case corpus_cases[] = {
      "'artifact_type':'torch.save'},"
      "{'key':'source_code','href':'https://github.com/qubvel-org/"
      "segmentation_models.pytorch','type':'text/html',"
-     "'roles':['mlm:source_code','code']}]," NO_DATA ","
+     "'roles':['mlm:source_code','code'],'entrypoint':"
+     "'segmentation_models_pytorch.decoders.unet.model.Unet'}]," NO_DATA ","
      "'versions':['" MLM152 "']}",
-     0,
-     {NULL}},
+     /* mlm:entrypoint sits beside "properties", not on the asset */
+     1,
+     {"mlm:entrypoint belongs on the asset with the role code, not on the "
+      "Item; read as the entrypoint of \"source_code\""}},
     {"mlm 1.5.2 collection",
      MODEL,
      NULL,
@@ -779,7 +812,7 @@ static const struct model_case corpus_cases[] = {
      NULL,
      "crim-ca__mlm-extension/examples/item_multi_io.json",
      -1,
-     "{'name':'Resnet-18 Sentinel-2 ALL MOCO',"
+     "{'name':'Resnet-18 Sentinel-2 ALL MOCO'," TORCHGEO_MORE ","
      "'inputs':[{'name':'RGB','bands':['B04','B03','B02'],"
      "'shape':[-1,3,64,64],'dim_order':" DIMS_CHANNEL ","
      "'data_type':'uint16','value_scaling':'$absent'},"
@@ -1403,6 +1436,248 @@ static const struct model_case inline_cases[] = {
      "{'inputs':[{'name':'m'}],'tasks':['classification']}",
      0,
      {NULL}},
+    {"mlm hyperparameters, batch size, accelerator and pretraining fields",
+     MODEL,
+     ITEM(MLM14,
+          MLM_OK ",'mlm:hyperparameters':{'learning_rate':0.001,"
+                 "'optimizer':{'name':'adam','betas':[0.9,0.999]},"
+                 "'epochs':50,'augment':null},"
+                 "'mlm:batch_size_suggestion':32,'mlm:accelerator':'cuda',"
+                 "'mlm:accelerator_constrained':true,"
+                 "'mlm:accelerator_summary':'NVIDIA A100 40GB',"
+                 "'mlm:accelerator_count':4,'mlm:pretrained':true,"
+                 "'mlm:pretrained_source':'ImageNet'",
+          ",'assets':{" MODEL_ASSET "}"),
+     NULL,
+     -1,
+     "{'hyperparameters':{'learning_rate':0.001,'optimizer':{'name':'adam',"
+     "'betas':[0.9,0.999]},'epochs':50,'augment':null},"
+     "'batch_size_suggestion':32,'accelerator':'cuda',"
+     "'accelerator_constrained':true,'accelerator_summary':'NVIDIA A100 40GB',"
+     "'accelerator_count':4,'pretrained':true,'pretrained_source':'ImageNet',"
+     "'artifacts':[{'key':'model','accelerator_count':'$absent',"
+     "'compile_method':'$absent','entrypoint':'$absent'}]}",
+     0,
+     {NULL}},
+    {"mlm new fields absent or null",
+     MODEL,
+     ITEM(MLM14,
+          MLM_OK ",'mlm:hyperparameters':null,'mlm:pretrained':false,"
+                 "'mlm:pretrained_source':null,'mlm:accelerator_count':null",
+          ",'assets':{" MODEL_ASSET "}"),
+     NULL,
+     -1,
+     "{'hyperparameters':'$absent','pretrained':false,"
+     "'pretrained_source':'$absent','batch_size_suggestion':'$absent',"
+     "'accelerator_constrained':'$absent','accelerator_summary':'$absent',"
+     "'accelerator_count':'$absent','training_processor_type':'$absent',"
+     "'training_os':'$absent'}",
+     0,
+     {NULL}},
+    {"mlm new fields of the wrong type",
+     MODEL,
+     ITEM(MLM14,
+          MLM_OK ",'mlm:hyperparameters':'lr=0.1',"
+                 "'mlm:batch_size_suggestion':'16',"
+                 "'mlm:accelerator_constrained':'yes',"
+                 "'mlm:accelerator_summary':7,'mlm:accelerator_count':1.5,"
+                 "'mlm:pretrained_source':['ImageNet']",
+          ",'assets':{" MODEL_ASSET "}"),
+     NULL,
+     -1,
+     "{'hyperparameters':'$absent','batch_size_suggestion':16,"
+     "'accelerator_constrained':'$absent','accelerator_summary':'7',"
+     "'accelerator_count':'$absent','pretrained_source':'$absent'}",
+     6,
+     {"mlm:hyperparameters should be an object, not a string; ignored",
+      "mlm:batch_size_suggestion should be an integer, not a string; read as "
+      "one",
+      "mlm:accelerator_constrained should be a boolean, not a string; "
+      "ignored",
+      "mlm:accelerator_summary should be a string, not a number; read as "
+      "text",
+      "mlm:accelerator_count should be an integer, not a number; ignored",
+      "mlm:pretrained_source should be a string, not an array; ignored"}},
+    {"mlm fields from the model asset, and asset-only fields",
+     MODEL,
+     ITEM(MLM14,
+          MLM_OK ",'mlm:accelerator_summary':'item summary',"
+                 "'mlm:pretrained_source':null",
+          ",'assets':{'model':{'href':'m.pt','roles':['mlm:model'],"
+          "'mlm:artifact_type':'torch.export.save',"
+          "'mlm:compile_method':'aot','mlm:batch_size_suggestion':8,"
+          "'mlm:accelerator_constrained':false,"
+          "'mlm:accelerator_summary':'asset summary',"
+          "'mlm:accelerator_count':2,'mlm:pretrained_source':'EuroSAT',"
+          "'mlm:hyperparameters':{'lr':1}},"
+          "'code':{'href':'inference.py','roles':['mlm:source_code','code'],"
+          "'mlm:entrypoint':'pkg.infer:run'},"
+          "'script':{'href':'s.py','roles':['mlm:training-runtime'],"
+          "'mlm:entrypoint':'train.py','mlm:compile_method':3}}"),
+     NULL,
+     -1,
+     "{'batch_size_suggestion':8,'accelerator_constrained':false,"
+     "'accelerator_summary':'item summary','accelerator_count':2,"
+     "'pretrained_source':'EuroSAT','hyperparameters':'$absent',"
+     "'compile_method':'$absent','entrypoint':'$absent',"
+     "'artifacts':[{'key':'model','artifact_type':'torch.export.save',"
+     "'compile_method':'aot','batch_size_suggestion':8,"
+     "'accelerator_constrained':false,'accelerator_summary':'asset summary',"
+     "'accelerator_count':2,'pretrained_source':'EuroSAT',"
+     "'hyperparameters':'$absent','entrypoint':'$absent'},"
+     "{'key':'code','entrypoint':'pkg.infer:run',"
+     "'compile_method':'$absent'},"
+     "{'key':'script','entrypoint':'train.py','compile_method':'3'}]}",
+     2,
+     {"asset \"script\" has mlm:entrypoint but not the role code",
+      "asset \"script\" mlm:compile_method should be a string, not a number; "
+      "read as text"}},
+    {"mlm new fields in Collection summaries: the first value",
+     MODEL,
+     "{'type':'Collection','id':'c','stac_extensions':[" MLM14 "],"
+     "'summaries':{'mlm:accelerator_summary':['A100','V100'],"
+     "'mlm:accelerator_count':[2,4],'mlm:accelerator_constrained':[true],"
+     "'mlm:batch_size_suggestion':{'minimum':8,'maximum':64},"
+     "'mlm:pretrained_source':['ImageNet','EuroSAT'],"
+     "'mlm:hyperparameters':[{'lr':0.1},{'lr':0.2}]}}",
+     NULL,
+     -1,
+     "{'accelerator_summary':'A100','accelerator_count':2,"
+     "'accelerator_constrained':true,'batch_size_suggestion':'$absent',"
+     "'pretrained_source':'ImageNet','hyperparameters':{'lr':0.1}}",
+     0,
+     {NULL}},
+    {"mlm hyperparameters nested too deep",
+     MODEL,
+     ITEM(MLM14,
+          MLM_OK ",'mlm:hyperparameters':{'a':{'a':{'a':{'a':{'a':{'a':{'a':"
+                 "{'a':{'a':{'a':{'a':{'a':{'a':{'a':{'a':{'a':{'a':{'a':1,"
+                 "'b':2}}}}}}}}}}}}}}}}},'top':1}",
+          ",'assets':{" MODEL_ASSET "}"),
+     NULL,
+     -1,
+     "{'hyperparameters':{'top':1}}",
+     1,
+     {"mlm:hyperparameters nests deeper than 16 levels"}},
+    {"mlm input resize_type and processing functions",
+     MODEL,
+     ITEM(MLM14,
+          "'mlm:name':'n','mlm:architecture':'a','mlm:tasks':['c'],"
+          "'mlm:input':[{'name':'a','input':{},'resize_type':'crop',"
+          "'pre_processing_function':[{'format':'python',"
+          "'expression':'m:f'},{'format':'gdal-calc','expression':'A*2'}]},"
+          "{'name':'b','input':{},'resize_type':null,"
+          "'pre_processing_function':null},"
+          "{'name':'c','input':{},'resize_type':['pad'],"
+          "'pre_processing_function':'m.f'}],"
+          "'mlm:output':[{'name':'o','tasks':['classification'],"
+          "'result':{},'post_processing_function':{'format':'python',"
+          "'expression':'m:g','description':'argmax'}},"
+          "{'name':'p','tasks':['classification'],'result':{},"
+          "'post_processing_function':3}]",
+          ",'assets':{" MODEL_ASSET "}"),
+     NULL,
+     -1,
+     "{'inputs':[{'name':'a','resize_type':'crop',"
+     "'pre_processing_function':[{'format':'python','expression':'m:f'},"
+     "{'format':'gdal-calc','expression':'A*2'}]},"
+     "{'name':'b','resize_type':'$absent',"
+     "'pre_processing_function':'$absent'},"
+     "{'name':'c','resize_type':'$absent',"
+     "'pre_processing_function':'$absent'}],"
+     "'outputs':[{'name':'o','post_processing_function':{'format':'python',"
+     "'expression':'m:g','description':'argmax'}},"
+     "{'name':'p','post_processing_function':'$absent'}]}",
+     3,
+     {"mlm:input[2] resize_type should be a string, not an array; ignored",
+      "mlm:input[2] pre_processing_function should be an object or an array "
+      "of objects, not a string; ignored",
+      "mlm:output[1] post_processing_function should be an object or an "
+      "array of objects, not a number; ignored"}},
+    {"mlm:entrypoint on the Item with no source-code asset",
+     MODEL,
+     ITEM(MLM14, MLM_OK ",'mlm:entrypoint':'pkg:run'",
+          ",'assets':{" MODEL_ASSET "}"),
+     NULL,
+     -1,
+     "{'entrypoint':'$absent','artifacts':[{'key':'model',"
+     "'entrypoint':'$absent'}]}",
+     1,
+     {"mlm:entrypoint belongs on the asset with the role code, not on the "
+      "Item; no source-code asset to read it for, ignored"}},
+    {"ml-model training processor and OS",
+     MODEL,
+     ITEM("'" MLMODEL "'",
+          "'ml-model:type':'ml-model','ml-model:learning_approach':'x',"
+          "'ml-model:prediction_type':'regression',"
+          "'ml-model:architecture':'a',"
+          "'ml-model:training-processor-type':'cpu',"
+          "'ml-model:training-os':'win32'",
+          ""),
+     NULL,
+     -1,
+     "{'training_processor_type':'cpu','training_os':'win32'}",
+     0,
+     {NULL}},
+    {"ml-model training fields: summaries and wrong types",
+     MODEL,
+     "{'type':'Collection','id':'c','stac_extensions':['" MLMODEL "'],"
+     "'summaries':{'ml-model:architecture':['a'],"
+     "'ml-model:training-processor-type':['gpu','cpu'],"
+     "'ml-model:training-os':[{'os':'linux'}]}}",
+     NULL,
+     -1,
+     "{'training_processor_type':'gpu','training_os':'$absent'}",
+     1,
+     {"ml-model:training-os should be a string, not an object; ignored"}},
+    {"ml-model training fields only for ml-model documents",
+     MODEL,
+     ITEM(MLM14,
+          MLM_OK ",'ml-model:training-os':'linux',"
+                 "'mlm:batch_size_suggestion':4",
+          ",'assets':{" MODEL_ASSET "}"),
+     NULL,
+     EXT_MLM,
+     "{'training_os':'$absent','batch_size_suggestion':4}",
+     -1,
+     {NULL}},
+    {"dlm pre_processing_function and model_handler",
+     MODEL,
+     ITEM(DLM3,
+          "'dlm:inputs':{'name':'x','pre_processing_function':"
+          "'pkg.data.to_tensor'},'dlm:runtime':{'framework':'PyTorch',"
+          "'model_handler':'pkg.cli.infer',"
+          "'model_src_url':'https://git.test/repo'},"
+          "'dlm:outputs':{'task':'classification','number_of_classes':3,"
+          "'dont_care_index':0,'post_processing_function':'post.py'}",
+          ""),
+     NULL,
+     EXT_DLM,
+     "{'inputs':[{'name':'x','pre_processing_function':{'format':'python',"
+     "'expression':'pkg.data.to_tensor'}}],"
+     "'outputs':[{'tasks':['classification'],"
+     "'post_processing_function':'$absent','number_of_classes':'$absent'}],"
+     "'artifacts':[{'key':'dlm:runtime.model_src_url',"
+     "'href':'https://git.test/repo','roles':['code'],"
+     "'entrypoint':'pkg.cli.infer'}]}",
+     -1,
+     {NULL}},
+    {"dlm model_handler and pre_processing_function of the wrong type",
+     MODEL,
+     ITEM(DLM3,
+          "'dlm:inputs':{'name':'x','pre_processing_function':{'f':1}},"
+          "'dlm:runtime':{'model_handler':['a'],"
+          "'model_src_url':'https://git.test/repo'}",
+          ""),
+     NULL,
+     EXT_DLM,
+     "{'inputs':[{'name':'x','pre_processing_function':'$absent'}],"
+     "'artifacts':[{'key':'dlm:runtime.model_src_url',"
+     "'entrypoint':'$absent'}]}",
+     -1,
+     {"dlm:inputs pre_processing_function should be a string, not an "
+      "object; ignored",
+      "dlm:runtime model_handler should be a string, not an array; ignored"}},
     {"mlm fields in Collection summaries",
      MODEL,
      "{'type':'Collection','id':'c','stac_extensions':[" MLM14 "],"
