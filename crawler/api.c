@@ -55,7 +55,9 @@ struct api {
     char *conformance;
     char *children;   /* the children extension's list */
     unsigned covered; /* extensions the filtered search finds */
-    char *filter;     /* the filter sent, for the report */
+    /* Collections left to the filtered search: [items URL, declared] */
+    json_t *left_to_search;
+    char *filter; /* the filter sent, for the report */
     const char *strategy;
     size_t collections, walked_declared, walked_sampled, skipped_sampled;
     size_t covered_n, walked_all, pages;
@@ -68,6 +70,8 @@ struct api {
 struct chain {
     int refs;
     bool is_sampling;
+    bool is_filter; /* the strategy filter's search */
+    long sampled;   /* items seen by a sample so far */
     long pages;
     char *items_url; /* items endpoint without limit, to restart a sample */
     json_t *seen;    /* request signature -> true */
@@ -136,6 +140,7 @@ static void api_unref(struct api *a)
     free(a->queryables);
     free(a->conformance);
     free(a->children);
+    json_decref(a->left_to_search);
     free(a->filter);
     json_decref(a->warnings);
     free(a);
@@ -320,10 +325,18 @@ static uint64_t fnv1a(const char *s, uint64_t h)
 /* A request's identity within its chain, as 128 bits of hash: a chain
  * remembers every page it asked for, and a server may make each page's
  * POST body large. */
-static char *signature(const char *method, const char *url, const char *body)
+static char *signature(const char *method, const char *url, const char *body,
+                       char *const *headers)
 {
+    /* The headers too: a page token may travel in one alone (Search-After,
+     * EXTENSIONS.md 7.7), the URL and body staying the same. */
     char *text =
         xasprintf("%s %s\n%s", method ? method : "GET", url, body ? body : "");
+    for (size_t i = 0; headers && headers[i]; i++) {
+        char *more = xasprintf("%s\n%s", text, headers[i]);
+        free(text);
+        text = more;
+    }
     char *sig = xasprintf("%016" PRIx64 "%016" PRIx64,
                           fnv1a(text, 0xcbf29ce484222325ULL),
                           fnv1a(text, 0x84222325cbf29ce4ULL));
@@ -337,7 +350,7 @@ static void push(struct crawler *c, struct api *a, const char *url,
                  struct request *r)
 {
     if (r->chain) {
-        char *sig = signature(r->method, url, r->body);
+        char *sig = signature(r->method, url, r->body, r->headers);
         bool is_repeat = json_object_get(r->chain->seen, sig) != NULL;
         json_object_set_new(r->chain->seen, sig, json_true());
         free(sig);
@@ -598,6 +611,10 @@ static void plan_collection(struct crawler *c, struct api *a,
         walk_items(c, a, items, false);
     } else if (declared || a->covered == CRAWLER_EXT_ALL) {
         a->covered_n++;
+        if (!a->left_to_search)
+            a->left_to_search = json_array();
+        json_array_append_new(a->left_to_search,
+                              json_pack("[s, b]", items, declared != 0));
     } else {
         walk_items(c, a, items, true);
     }
@@ -648,9 +665,10 @@ static char *filter_text(const struct queryable *q)
     for (int i = 0; i < 3; i++) {
         if (!q->prop[i])
             continue;
+        /* Quoted: CQL2 text reads a bare ml-model:type as ml - model:type. */
         char *term = strcmp(q->prop[i], "ml-model:type") == 0
-                         ? xasprintf("%s = 'ml-model'", q->prop[i])
-                         : xasprintf("%s IS NOT NULL", q->prop[i]);
+                         ? xasprintf("\"%s\" = 'ml-model'", q->prop[i])
+                         : xasprintf("\"%s\" IS NOT NULL", q->prop[i]);
         char *joined = xasprintf("%s%s%s", out, *out ? " OR " : "", term);
         free(out);
         free(term);
@@ -683,16 +701,14 @@ static json_t *filter_json(const struct queryable *q)
 }
 
 static char *search_url_get(const struct crawler *c, const struct api *a,
-                            const char *text)
+                            const char *filter, const char *lang)
 {
-    char *base = a->search_get
-                     ? xstrdup(a->search_get)
-                     : xasprintf("%s%ssearch", a->url,
-                                 a->url[strlen(a->url) - 1] == '/' ? "" : "/");
+    char *base = a->search_get ? xstrdup(a->search_get)
+                               : url_add_segment(a->url, "search");
     char *u1 = NULL, *u2 = NULL, *u3 = NULL, num[32];
     snprintf(num, sizeof(num), "%d", c->opt.page_size);
-    if (url_set_param(base, "filter", text, &u1) == 0 &&
-        url_set_param(u1, "filter-lang", "cql2-text", &u2) == 0)
+    if (url_set_param(base, "filter", filter, &u1) == 0 &&
+        url_set_param(u1, "filter-lang", lang, &u2) == 0)
         url_set_param(u2, "limit", num, &u3);
     free(base);
     free(u1);
@@ -700,32 +716,40 @@ static char *search_url_get(const struct crawler *c, const struct api *a,
     return u3;
 }
 
-/* Strategy "filter": one paged search for the model records. */
+/* Strategy "filter": one paged search for the model records. The filter
+ * goes in CQL2 JSON wherever the API takes it (POST when it has a POST
+ * search link, else GET): in CQL2 text a name such as ml-model:type must
+ * be quoted (a bare '-' is a minus), which some parsers refuse. */
 static void search_models(struct crawler *c, struct api *a,
                           const struct queryable *q)
 {
     struct chain *ch = chain_new();
-    bool use_post = c->opt.search_method == 'P' ||
-                    (c->opt.search_method == 0 && a->search_post &&
-                     (a->conf & CONF_CQL2_JSON) && !(a->conf & CONF_CQL2_TEXT));
+    ch->is_filter = true;
+    char m = c->opt.search_method;
+    bool json = m == 'P' || (m == 0 && (a->conf & CONF_CQL2_JSON));
+    bool use_post = m == 'P' || (m == 0 && json && a->search_post);
     if (use_post && !a->search_post)
-        a->search_post = xasprintf(
-            "%s%ssearch", a->url, a->url[strlen(a->url) - 1] == '/' ? "" : "/");
+        a->search_post = url_add_segment(a->url, "search");
     a->filter = filter_text(q);
+    json_t *filter = filter_json(q);
     if (use_post) {
         ch->base_body =
-            json_pack("{s:o, s:s, s:i}", "filter", filter_json(q),
-                      "filter-lang", "cql2-json", "limit", c->opt.page_size);
+            json_pack("{s:O, s:s, s:i}", "filter", filter, "filter-lang",
+                      "cql2-json", "limit", c->opt.page_size);
         struct request *r = request_new(REQ_ITEMS, a, ch);
         r->method = xstrdup("POST");
         r->body = json_dumps(ch->base_body, JSON_COMPACT | JSON_SORT_KEYS);
         push(c, a, a->search_post, r);
     } else {
-        char *u = search_url_get(c, a, a->filter);
+        char *text = json ? json_dumps(filter, JSON_COMPACT | JSON_SORT_KEYS)
+                          : xstrdup(a->filter);
+        char *u = search_url_get(c, a, text, json ? "cql2-json" : "cql2-text");
         if (u)
             push(c, a, u, request_new(REQ_ITEMS, a, ch));
         free(u);
+        free(text);
     }
+    json_decref(filter);
     chain_unref(ch);
 }
 
@@ -911,12 +935,18 @@ static void on_items(struct crawler *c, const struct frontier_entry *e,
     a->pages++;
     bool has_next = find_next(doc) != NULL;
     if (r->chain->is_sampling) {
+        r->chain->sampled += (long)n;
         if (!has_next)
             return; /* the sample was the whole collection */
-        if ((found & ~a->covered) && !c->opt.survey)
+        if ((found & ~a->covered) && !c->opt.survey) {
             restart_sample(c, r);
-        else
+        } else if (n > 0 && r->chain->sampled < c->opt.sample) {
+            /* A server may answer with fewer items than the limit asks
+             * for (EXTENSIONS.md 7.7): a sample is --sample items. */
+            follow_next(c, r, doc, base);
+        } else {
             a->skipped_sampled++;
+        }
         return;
     }
     if (c->opt.survey)
@@ -989,6 +1019,28 @@ void api_handle(struct crawler *c, const struct frontier_entry *e,
     }
 }
 
+/* The filtered search failed (a 400 for a filter the server does not
+ * take, a 501, ...): what it was to find is looked for per collection,
+ * the collections left to it planned again, those still to come planned
+ * that way too. */
+static void filter_failed(struct crawler *c, struct api *a, const char *url)
+{
+    api_warn(a, "filtered search %s failed; deciding per collection", url);
+    a->strategy = "per-collection";
+    a->covered = 0;
+    size_t i;
+    const json_t *left;
+    json_array_foreach (a->left_to_search, i, left) {
+        const char *items = json_string_value(json_array_get(left, 0));
+        bool declared = json_is_true(json_array_get(left, 1));
+        a->covered_n--;
+        if (declared)
+            a->walked_declared++;
+        walk_items(c, a, items, !declared);
+    }
+    json_array_clear(a->left_to_search);
+}
+
 void api_failed(struct crawler *c, const struct frontier_entry *e)
 {
     const struct request *r = e->data;
@@ -1001,6 +1053,10 @@ void api_failed(struct crawler *c, const struct frontier_entry *e)
         walk_collections(c, r->api);
         break;
     default:
+        if (r->chain && r->chain->is_filter && r->api->covered) {
+            filter_failed(c, r->api, e->url);
+            break;
+        }
         api_warn(r->api, "pagination stopped: %s failed", e->url);
         break;
     }

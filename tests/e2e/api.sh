@@ -27,9 +27,28 @@ check "filter: the deep model is found" sh -c "'$STACML' --db '$T/f' export | gr
 check_eq "filter: plain collection costs one request" \
     "$(requests "$F_LOG" '^/collections/plain/items')" 1
 check "filter: a handful of requests in all" test "$(requests "$F_LOG")" -le 12
-check "filter: CQL2 text over GET" \
+check "filter: CQL2 JSON over POST, which the API takes" \
+    jq -e -s 'any(.[]; .path == "/search" and .method == "POST" and
+        .body."filter-lang" == "cql2-json")' "$F_LOG"
+check "filter: no CQL2 text sent when JSON is taken" \
+    jq -e -s 'all(.[]; .query.filter == null)' "$F_LOG"
+
+# CQL2 text, when asked for: property names quoted (a bare ml-model:type
+# reads as ml - model:type).
+start_api G --world "$WORLD"
+"$STACML" --db "$T/g" -q harvest --search-method get "$G_URL"
+check_eq "filter over GET: every model found" "$(count "$T/g")" 92
+check "filter over GET: CQL2 text with quoted names" \
     jq -e -s 'any(.[]; .path == "/search" and .method == "GET" and
-        (.query.filter | test("ml-model:type = .ml-model. OR mlm:name IS NOT NULL")))' "$F_LOG"
+        (.query.filter | test("^\"ml-model:type\" = .ml-model. OR \"mlm:name\" IS NOT NULL$")))' "$G_LOG"
+
+# The filtered search failing (here a 501): the collections left to it are
+# decided per collection, as without a filter.
+echo '[{"path": "^/search$", "status": 501}]' >"$T/f501.json"
+start_api H --world "$WORLD" --faults "$T/f501.json"
+"$STACML" --db "$T/h" harvest "$H_URL" 2>"$T/h.err"
+check "filter failing: reported" grep -q "filtered search .* failed; deciding per collection" "$T/h.err"
+check_eq "filter failing: the models per collection finds" "$(count "$T/h")" 91
 check "filter: dlm collection walked after its sample" \
     sh -c "'$STACML' --db '$T/f' export | grep -q dlm-hidden-000019"
 
@@ -53,6 +72,15 @@ check "post-merge: the original body re-sent with the token merged in" \
 check "post-merge: the link's header sent" \
     jq -e -s '[.[] | select(.method == "POST")][1].headers["Search-After"] | length > 0' \
     "$T/api-P/log.jsonl"
+
+# The token in a header alone (the spec's Search-After example): the URL
+# and body repeat, so the header is part of what makes a page a new one.
+start_api Q --world "$WORLD" --search-paging post-header
+"$STACML" --db "$T/post-header" -q harvest --search-method post --page-size 20 "$Q_URL"
+check_eq "post-header: same models as GET" "$(ids "$T/post-header")" "$(ids "$T/f")"
+check "post-header: several POST pages" \
+    test "$(jq -s '[.[] | select(.method == "POST" and .status == 200)] | length' "$Q_LOG")" -ge 4
+stop_apis
 
 # A next link's headers are sent, GET or POST, but never the ones that
 # frame or route the request: a server's Content-Length or
@@ -82,6 +110,12 @@ check "per-collection: summary" grep -q "strategy per-collection; 8 collections:
 check_eq "per-collection: models" "$(count "$T/n")" 91
 check "per-collection: sampled items walked again are counted once" \
     sh -c "'$STACML' --db '$T/n' runs --format json | jq -e '.[0].models == 91 and .[0].models_new == 91'"
+# A server that answers 1 item whatever the limit: a sample still sees
+# --sample items, over several pages.
+start_api K --world "$WORLD" --no-filter --max-limit 1
+"$STACML" --db "$T/k" harvest "$K_URL" 2>"$T/k.err"
+check "pages of one item: the same decisions" grep -q "8 collections: 4 walked (declared), 2 walked (sample held a model), 2 sampled and skipped" "$T/k.err"
+check_eq "pages of one item: the same models" "$(count "$T/k")" 91
 check "per-collection: the deep model is missed (sampling)" \
     sh -c "! '$STACML' --db '$T/n' export | grep -q deep-000499"
 check_eq "per-collection: plain collection costs one request" \

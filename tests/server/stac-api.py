@@ -29,7 +29,7 @@ COMMAND LINE
   --queryables SET        model fields exposed as queryables and usable in
                           filters: mlm | ml-model | both (default) | none
   --search-paging MODE    next links of /search: get-token (default) |
-                          post-body | post-merge (PAGINATION)
+                          post-body | post-merge | post-header (PAGINATION)
   --break MODE            broken pagination on items pages and /search:
                           next-self | prev-in-next | growing-href |
                           empty-pages | endless (PAGINATION)
@@ -176,7 +176,11 @@ PAGINATION
     empty page). A lost or changed collections/ids/limit/bbox/datetime/
     filter/filter-lang (compared after defaults: limit 10) or a missing or
     different header -> 400.
-  In post-body and post-merge modes GET searches still get GET next links
+  - post-header: {"rel": "next", "method": "POST", "href": ".../search",
+    "merge": true, "headers": {"Search-After": T}}: the token travels in the
+    header alone (the STAC API spec's example); the client must POST its
+    original body again with the header.
+  In post-* modes GET searches still get GET next links
   (the link method follows the request method, as real servers do).
   --break (items pages and /search; these always emit a next link):
   - next-self:    from the 2nd page on, next == the current page's link.
@@ -302,7 +306,7 @@ JSON_T = "application/json"
 GEOJSON_T = "application/geo+json"
 DECLARES = (None, "item_assets", "stac_extensions", "summaries")
 BREAKS = ("next-self", "prev-in-next", "growing-href", "empty-pages", "endless")
-PAGING = ("get-token", "post-body", "post-merge")
+PAGING = ("get-token", "post-body", "post-merge", "post-header")
 SEARCH_KEYS = ("collections", "ids", "limit", "bbox", "datetime", "filter",
                "filter-lang")
 LOGGED_HEADERS = ("User-Agent", "If-None-Match", "If-Modified-Since",
@@ -1304,6 +1308,8 @@ class Api:
             if not isinstance(req.body, dict):
                 raise ApiError(400, "POST /search needs a JSON object body")
             src, token = req.body, req.body.get("token")
+            if self.opts.search_paging == "post-header":
+                token = req.headers.get("Search-After")
         else:
             raise ApiError(405, f"{req.method} not allowed on /search",
                            {"Allow": "GET, HEAD, POST"})
@@ -1328,6 +1334,11 @@ class Api:
         elif mode == "get-token":
             raise ApiError(400, "this server's next links are GET requests; "
                                 "POST with a token is not expected")
+        elif mode == "post-header":
+            diff = describe_diff(cursor["q"], q)
+            if diff:
+                raise ApiError(400, "next link has merge=true: the merged body must "
+                                    f"keep the original search; {diff}")
         elif mode == "post-body":
             extra = sorted(set(req.body) - {"token"})
             if extra:
@@ -1411,6 +1422,11 @@ class Api:
             link["method"] = "GET"
             return self.add_next_headers(link)
         link["href"] = f"{ctx.base}/search" + (f"?{urlencode(pad)}" if pad else "")
+        if mode == "post-header":
+            # The spec's own example: the token in a header alone, the
+            # body the original one (merge), the URL the same.
+            link.update(method="POST", merge=True, headers={"Search-After": token})
+            return self.add_next_headers(link)
         link.update(method="POST", body={"token": token}, merge=mode == "post-merge")
         if mode == "post-merge":
             link["headers"] = {"Search-After": cur["sa"]}
