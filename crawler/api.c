@@ -757,7 +757,11 @@ static void plan(struct crawler *c, struct api *a)
 {
     if (c->opt.exhaustive) {
         a->strategy = "exhaustive";
-    } else if ((a->conf & CONF_FILTER) && a->queryables) {
+    } else if (a->conf & CONF_FILTER) {
+        /* The Filter extension's queryables are at {landing}/queryables
+         * when the landing page does not link them. */
+        if (!a->queryables)
+            a->queryables = url_add_segment(a->url, "queryables");
         struct chain *ch = chain_new();
         push(c, a, a->queryables, request_new(REQ_QUERYABLES, a, ch));
         chain_unref(ch);

@@ -42,6 +42,12 @@ check "filter over GET: CQL2 text with quoted names" \
     jq -e -s 'any(.[]; .path == "/search" and .method == "GET" and
         (.query.filter | test("^\"ml-model:type\" = .ml-model. OR \"mlm:name\" IS NOT NULL$")))' "$G_LOG"
 
+# No queryables link on the landing page: {landing}/queryables is asked.
+start_api R --world "$WORLD" --no-queryables-link
+"$STACML" --db "$T/r" harvest "$R_URL" 2>"$T/r.err"
+check "no queryables link: the filter strategy still chosen" grep -q "strategy filter" "$T/r.err"
+check_eq "no queryables link: every model found" "$(count "$T/r")" 92
+
 # The filtered search failing (here a 501): the collections left to it are
 # decided per collection, as without a filter.
 echo '[{"path": "^/search$", "status": 501}]' >"$T/f501.json"

@@ -1227,7 +1227,7 @@ class Api:
                   "type": "application/vnd.oai.openapi+json;version=3.0"}]
         if self.opts.data_link:
             links.append({"rel": "data", "type": JSON_T, "href": f"{b}/collections"})
-        if self.opts.filter:
+        if self.opts.filter and self.opts.queryables_link:
             links.append({"rel": QUERYABLES_REL, "type": "application/schema+json",
                           "href": f"{b}/queryables"})
         links += [{"rel": "child", "type": JSON_T, "href": substitute(u, ctx.port, b)}
@@ -1654,6 +1654,9 @@ def parse_args(argv):
     ap.add_argument("--robots")
     ap.add_argument("--child", action="append", default=[])
     ap.add_argument("--child-collections", action="store_true")
+    ap.add_argument("--no-queryables-link", dest="queryables_link",
+                    action="store_false",
+                    help="leave the landing page's queryables link out")
     ap.add_argument("--no-data-link", dest="data_link", action="store_false",
                     help="leave the landing page's data link out")
     ap.add_argument("--collections-page", type=int, default=10)
