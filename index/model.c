@@ -799,6 +799,23 @@ static json_t *get_bbox(struct model_reader *r, const json_t *v,
             return NULL;
         }
     }
+    /* Projected coordinates are met (EXTENSIONS.md 7.9.20): kept, and
+     * said, for --bbox cannot use them (record_bbox()). */
+    double lon[2] = {json_number_value(json_array_get(v, 0)),
+                     json_number_value(json_array_get(v, n / 2))};
+    double lat[2] = {json_number_value(json_array_get(v, 1)),
+                     json_number_value(json_array_get(v, n / 2 + 1))};
+    for (i = 0; i < 2; i++) {
+        /* 0-360 longitudes are degrees too (the mlm datacube example). */
+        if (fabs(lon[i]) > 360 || fabs(lat[i]) > 90) {
+            model_issue(r,
+                        "%s is not in degrees of longitude and latitude "
+                        "(projected coordinates?); kept as given, not "
+                        "used by --bbox",
+                        what);
+            break;
+        }
+    }
     return json_deep_copy(v);
 }
 

@@ -264,6 +264,11 @@ int record_bbox(const json_t *rec, double box[4])
             return SM_E_NOTFOUND;
         box[i] = json_number_value(v);
     }
+    /* Projected coordinates (kept in the record as given) are no box
+     * on the globe. */
+    if (fabs(box[0]) > 360 || fabs(box[2]) > 360 || fabs(box[1]) > 90 ||
+        fabs(box[3]) > 90)
+        return SM_E_NOTFOUND;
     return 0;
 }
 

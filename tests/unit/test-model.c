@@ -929,8 +929,9 @@ static const struct model_case corpus_cases[] = {
      "'label_classes':[{'name':'building','classes':[1]}],"
      "'label_tasks':['change detection'],'split':'$absent',"
      "'doi':'10.1109/TGRS.2018.2858817.','versions':['" TDML "','" LABEL "']}",
-     7,
-     {"\"tdml:image_size\" read as \"tdml:image_sizes\"",
+     8,
+     {"extent.spatial.bbox[0] is not in degrees of longitude and latitude",
+      "\"tdml:image_size\" read as \"tdml:image_sizes\"",
       "tdml:image_sizes should be an array, not a string holding one",
       "\"levelDescription\" read as \"level_description\"",
       "\"evaluationMethod\" read as \"evaluation_method\"",
@@ -951,8 +952,9 @@ static const struct model_case corpus_cases[] = {
      "'label_classes':[{'name':'building','classes':[1]}],"
      "'label_tasks':['change detection'],'split':'train','doi':'$absent',"
      "'versions':['" TDML "','" MLAOI "','" LABEL "']}",
-     3,
-     {"\"end_datatime\" read as \"end_datetime\"",
+     4,
+     {"bbox is not in degrees of longitude and latitude",
+      "\"end_datatime\" read as \"end_datetime\"",
       "label:classes classes should be an array, not a number",
       "label:tasks should be an array of strings, not a string"}},
     {"tdml DOTA item 0000",

@@ -403,10 +403,25 @@ static void test_keys(void)
     record_keys_free(keys, n);
     json_decref(rec);
 
-    /* Too wide to place, not in degrees, open intervals: the "*" keys. */
-    const char *wide[] = {"[-180,-90,180,90]",
-                          "[1560160,5176338,1566661,5179409]"};
-    for (size_t i = 0; i < 2; i++) {
+    /* Projected coordinates (kept in the record as given): no box on the
+     * globe, so no cell key at all; --bbox never finds them. */
+    rec = json_pack("{s:s, s:o}", "id", "p", "bbox",
+                    json_loads("[1560160,5176338,1566661,5179409]", 0, NULL));
+    double pb[4];
+    CHECK(record_bbox(rec, pb) != 0);
+    keys = NULL;
+    n = 0;
+    record_keys(rec, &keys, &n);
+    bool any_cell = false;
+    for (size_t i = 0; i < n; i++)
+        any_cell = any_cell || strncmp(keys[i], "cell=", 5) == 0;
+    CHECK(!any_cell);
+    record_keys_free(keys, n);
+    json_decref(rec);
+
+    /* Too wide to place, open intervals: the "*" keys. */
+    const char *wide[] = {"[-180,-90,180,90]"};
+    for (size_t i = 0; i < 1; i++) {
         rec = json_pack("{s:s, s:o, s:s}", "id", "w", "bbox",
                         json_loads(wide[i], 0, NULL), "start_datetime",
                         "2020-01-01T00:00:00Z");
