@@ -175,6 +175,8 @@ static bool self_names(const char *href, const char *id)
         if (*p == '/')
             last = p + 1;
     size_t n = strlen(id);
+    if (n == 0)
+        return false;
     for (const char *p = last; p + n <= href + path; p++)
         if (memcmp(p, id, n) == 0)
             return true;
