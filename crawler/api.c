@@ -55,7 +55,9 @@ struct api {
     char *conformance;
     char *children;   /* the children extension's list */
     unsigned covered; /* extensions the filtered search finds */
-    /* Collections left to the filtered search: [items URL, declared] */
+    /* Collections left to the filtered search, [items URL, how]: "walk"
+     * (declared), "sample" (declared nothing), "resample" (a sample held
+     * models the search was to find) */
     json_t *left_to_search;
     char *filter; /* the filter sent, for the report */
     const char *strategy;
@@ -579,10 +581,10 @@ static char *collection_url(const struct api *a, const json_t *coll,
     char *id = stac_id(coll);
     if (!id)
         return NULL;
-    char *esc = curl_easy_escape(NULL, id, 0);
+    char *esc = url_escape_segment(id);
     char *raw =
         url_add_segment(a->data_url ? a->data_url : page_url, esc ? esc : "");
-    curl_free(esc);
+    free(esc);
     free(id);
     char *u = NULL;
     url_normalize(raw, &u);
@@ -613,8 +615,9 @@ static void plan_collection(struct crawler *c, struct api *a,
         a->covered_n++;
         if (!a->left_to_search)
             a->left_to_search = json_array();
-        json_array_append_new(a->left_to_search,
-                              json_pack("[s, b]", items, declared != 0));
+        json_array_append_new(
+            a->left_to_search,
+            json_pack("[s, s]", items, declared ? "walk" : "sample"));
     } else {
         walk_items(c, a, items, true);
     }
@@ -950,6 +953,15 @@ static void on_items(struct crawler *c, const struct frontier_entry *e,
             follow_next(c, r, doc, base);
         } else {
             a->skipped_sampled++;
+            if (found && a->covered && !c->opt.survey) {
+                /* Models the filtered search is to find: should it fail,
+                 * this collection is walked after all. */
+                if (!a->left_to_search)
+                    a->left_to_search = json_array();
+                json_array_append_new(
+                    a->left_to_search,
+                    json_pack("[s, s]", r->chain->items_url, "resample"));
+            }
         }
         return;
     }
@@ -1036,8 +1048,15 @@ static void filter_failed(struct crawler *c, struct api *a, const char *url)
     const json_t *left;
     json_array_foreach (a->left_to_search, i, left) {
         const char *items = json_string_value(json_array_get(left, 0));
-        bool declared = json_is_true(json_array_get(left, 1));
+        const char *how = json_string_value(json_array_get(left, 1));
+        if (strcmp(how, "resample") == 0) {
+            a->skipped_sampled--;
+            a->walked_sampled++;
+            walk_items(c, a, items, false);
+            continue;
+        }
         a->covered_n--;
+        bool declared = strcmp(how, "walk") == 0;
         if (declared)
             a->walked_declared++;
         walk_items(c, a, items, !declared);

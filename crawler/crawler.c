@@ -11,8 +11,8 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
-#include <curl/curl.h>
 #include <unistd.h>
 #include <uv.h>
 
@@ -163,24 +163,40 @@ unsigned crawler_deliver(struct crawler *c, const struct crawler_doc *d)
     return (unsigned)rc;
 }
 
-/* Whether href, a feature's self link, can name it: only with the
- * feature's id in its last path segment (pages that stamp one placeholder
- * self link on every feature exist, EXTENSIONS.md §7.9: the features
- * would become one record). */
-static bool self_names(const char *href, const char *id)
+/* Whether the last path segment of url (resolved, normalised) names the
+ * feature id: the id itself, escaped as a segment, or followed by an
+ * extension ("abc.json"). Pages that stamp one placeholder self link on
+ * every feature exist (EXTENSIONS.md 7.9), and a self link ".../2021"
+ * must not name the features "2" and "20". */
+static bool self_names(const char *url, const char *id)
 {
-    size_t path = strcspn(href, "?#");
-    const char *last = href;
-    for (const char *p = href; p < href + path; p++)
+    size_t path = strcspn(url, "?#");
+    const char *last = url;
+    for (const char *p = url; p < url + path; p++)
         if (*p == '/')
             last = p + 1;
-    size_t n = strlen(id);
-    if (n == 0)
+    size_t seg = (size_t)(url + path - last);
+    char *esc = url_escape_segment(id);
+    bool is_named = false;
+    for (int k = 0; k < 2 && !is_named; k++) {
+        const char *want = k == 0 ? id : esc;
+        size_t n = want ? strlen(want) : 0;
+        is_named = n > 0 && n <= seg && memcmp(last, want, n) == 0 &&
+                   (n == seg || last[n] == '.');
+    }
+    free(esc);
+    return is_named;
+}
+
+/* Whether two absolute URLs have one scheme and authority. */
+static bool same_origin(const char *a, const char *b)
+{
+    const char *sa = strstr(a, "://"), *sb = strstr(b, "://");
+    if (!sa || !sb)
         return false;
-    for (const char *p = last; p + n <= href + path; p++)
-        if (memcmp(p, id, n) == 0)
-            return true;
-    return false;
+    size_t na = (size_t)(sa - a) + 3 + strcspn(sa + 3, "/?#");
+    size_t nb = (size_t)(sb - b) + 3 + strcspn(sb + 3, "/?#");
+    return na == nb && strncasecmp(a, b, na) == 0;
 }
 
 /* The URL of a feature embedded in an item page with no usable self
@@ -194,25 +210,29 @@ static char *feature_fallback_url(const json_t *feat, const char *page_url,
 {
     size_t path = strcspn(page_url, "?#");
     const char *coll = json_string_value(json_object_get(feat, "collection"));
-    char *eid = curl_easy_escape(NULL, id, 0);
+    char *eid = url_escape_segment(id);
     char *u = NULL;
+    if (!eid)
+        return NULL;
     if (path >= 6 && memcmp(page_url + path - 6, "/items", 6) == 0) {
         u = xasprintf("%.*s/%s", (int)path, page_url, eid);
     } else if (coll && path >= 7 &&
                memcmp(page_url + path - 7, "/search", 7) == 0) {
-        char *ecoll = curl_easy_escape(NULL, coll, 0);
+        char *ecoll = url_escape_segment(coll);
         u = xasprintf("%.*s/collections/%s/items/%s", (int)(path - 7), page_url,
-                      ecoll, eid);
-        curl_free(ecoll);
+                      ecoll ? ecoll : "", eid);
+        free(ecoll);
     } else {
         u = xasprintf("%.*s#%s", (int)path, page_url, eid);
     }
-    curl_free(eid);
+    free(eid);
     return u;
 }
 
 /* The canonical URL of a feature embedded in an item page: its self link
- * when that names it (self_names()), else feature_fallback_url(). */
+ * when that names it (self_names()) and stays on the page's own origin
+ * under the rules of every link (a page must not claim another source's
+ * records, least of all a local file's), else feature_fallback_url(). */
 static char *feature_url(const json_t *feat, const char *page_url)
 {
     char *id = stac_id(feat);
@@ -225,9 +245,13 @@ static char *feature_url(const json_t *feat, const char *page_url)
     json_array_foreach (links, i, l) {
         const char *rel = json_string_value(json_object_get(l, "rel"));
         const char *href = json_string_value(json_object_get(l, "href"));
-        if (rel && href && strcmp(rel, "self") == 0 && self_names(href, id) &&
-            url_resolve(page_url, href, &u) == 0)
+        const char *why = NULL;
+        if (!rel || !href || strcmp(rel, "self") != 0 ||
+            links_check_href(page_url, href, &u, &why) != 0)
+            continue;
+        if (same_origin(u, page_url) && self_names(u, id))
             break;
+        free(u);
         u = NULL;
     }
     if (!u)

@@ -1018,3 +1018,16 @@ char *url_file_path(const char *url)
     *o = '\0';
     return out;
 }
+
+char *url_escape_segment(const char *s)
+{
+    char *esc = curl_easy_escape(NULL, s, 0);
+    if (!esc)
+        return NULL;
+    /* curl leaves dots alone: "." and ".." would be path steps. */
+    char *out = strcmp(esc, ".") == 0    ? xstrdup("%2E")
+                : strcmp(esc, "..") == 0 ? xstrdup("%2E%2E")
+                                         : xstrdup(esc);
+    curl_free(esc);
+    return out;
+}

@@ -88,4 +88,9 @@ int url_set_param(const char *url, const char *name, const char *value,
  * treated as private (refused). */
 bool url_ip_is_private(const char *ip);
 
+/* s percent-encoded as one path segment (every byte but the unreserved
+ * ones), "." and ".." included, which would otherwise be path steps. New
+ * (free()); NULL when out of memory. */
+char *url_escape_segment(const char *s);
+
 #endif

@@ -55,6 +55,12 @@ start_api H --world "$WORLD" --faults "$T/f501.json"
 "$STACML" --db "$T/h" harvest "$H_URL" 2>"$T/h.err"
 check "filter failing: reported" grep -q "filtered search .* failed; deciding per collection" "$T/h.err"
 check_eq "filter failing: the models per collection finds" "$(count "$T/h")" 91
+# ... also when it fails on its third page, after samples were skipped for
+# holding only models it was to find (the failure comes late).
+echo '[{"path": "^/search$", "query": "token=eyJlIjoic2VhcmNoIiwibyI6MjAs", "delay_ms": 1500, "status": 400}]' >"$T/f400.json"
+start_api I --world "$WORLD" --faults "$T/f400.json"
+"$STACML" --db "$T/i" -q harvest --page-size 10 --search-method get "$I_URL"
+check_eq "filter failing on page 3: the models per collection finds" "$(count "$T/i")" 91
 check "filter: dlm collection walked after its sample" \
     sh -c "'$STACML' --db '$T/f' export | grep -q dlm-hidden-000019"
 

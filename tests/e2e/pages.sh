@@ -62,10 +62,14 @@ page empty-1.json ./empty-2.json "$(model empty-m1)"
 page empty-2.json ./empty-3.json
 page empty-3.json "" "$(model empty-m3)"
 # selfs: two features with one placeholder self link, one whose self link
-# names it, one without any.
+# names it, one without any, one whose id is only a part of its self
+# link's name, and self links to another origin and to a local file
+# (which a page must not claim).
 page selfs-1.json "" "$(model ph-a ./item_basic.json)" \
     "$(model ph-b ./item_basic.json)" "$(model named ./named.json)" \
-    "$(model bare)"
+    "$(model bare)" "$(model a ./abc.json)" "$(model abc ./abc.json)" \
+    "$(model far http://elsewhere.example/far.json)" \
+    "$(model loc file:///etc/loc.json)"
 
 serve_dir "$W"
 LOG="$T/nginx/access.log"
@@ -80,8 +84,8 @@ check "--max-pages: the fourth page never requested" sh -c "! grep -q 'chain-4.j
 check "an empty page with a next link ends its chain" sh -c "! grep -q 'empty-3.json' '$LOG'"
 check "the empty page reported" grep -q "empty-2.json: pagination stopped: empty page with a next link" "$T/e1"
 check_eq "features keyed by a self link only when it names them" \
-    "$("$STACML" --db "$T/d1" export | jq -r 'select(.id | test("^(ph-|named|bare)")) | .url' | sed "s|$BASE/||" | sort | tr '\n' ' ')" \
-    "named.json selfs-1.json#bare selfs-1.json#ph-a selfs-1.json#ph-b "
+    "$("$STACML" --db "$T/d1" export | jq -r 'select(.id | test("^(ph-a|ph-b|named|bare|a|abc|far|loc)$")) | .url' | sed "s|$BASE/||" | sort | tr '\n' ' ')" \
+    "abc.json named.json selfs-1.json#a selfs-1.json#bare selfs-1.json#far selfs-1.json#loc selfs-1.json#ph-a selfs-1.json#ph-b "
 
 # Unchanged pages across three runs: nginx would answer 304 to a
 # conditional request, which would deliver no feature.

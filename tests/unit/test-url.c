@@ -769,8 +769,29 @@ static void test_file_path(void)
     }
 }
 
+/* One path segment, whatever the id: dots that would be path steps too. */
+static void test_escape_segment(void)
+{
+    static const char *const cases[][2] = {
+        {"abc", "abc"},       {"a b/c", "a%20b%2Fc"}, {".", "%2E"},
+        {"..", "%2E%2E"},     {"...", "..."},         {"a.b", "a.b"},
+        {"#?%", "%23%3F%25"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char *e = url_escape_segment(cases[i][0]);
+        CHECK_STR_EQ(e, cases[i][1]);
+        free(e);
+    }
+    /* Joined and normalised, "%2E%2E" stays a name, not a step up. */
+    char *u = NULL;
+    CHECK_INT_EQ(url_normalize("http://h/collections/%2E%2E/items", &u), 0);
+    CHECK_STR_EQ(u, "http://h/collections/%2E%2E/items");
+    free(u);
+}
+
 int main(void)
 {
+    test_escape_segment();
     test_file_path();
     test_resolve();
     test_resolve_normal();
