@@ -269,6 +269,12 @@ int record_bbox(const json_t *rec, double box[4])
     if (fabs(box[0]) > 360 || fabs(box[2]) > 360 || fabs(box[1]) > 90 ||
         fabs(box[3]) > 90)
         return SM_E_NOTFOUND;
+    /* Longitudes of 0-360 (the mlm datacube example's 233.6) are the
+     * same degrees: -180-180, where a box that then goes west past east
+     * crosses the antimeridian. */
+    for (int i = 0; i < 4; i += 2)
+        if (box[i] > 180)
+            box[i] -= 360;
     return 0;
 }
 

@@ -530,6 +530,21 @@ static void test_bbox(void)
     CHECK_INT_EQ(record_bbox(rec, b), 0);
     CHECK(record_bbox_intersects(b, east) && record_bbox_intersects(b, west));
 
+    /* Longitudes of 0-360 are read as -180-180: 190-200 is -170 to -160,
+     * and 350-10 spans the prime meridian. */
+    json_t *r360 = json_pack("{s:s, s:[f,f,f,f]}", "id", "y", "bbox", 190.0,
+                             10.0, 200.0, 20.0);
+    const double q360[4] = {-165, 12, -164, 13}, q0[4] = {165, 12, 166, 13};
+    CHECK_INT_EQ(record_bbox(r360, b), 0);
+    CHECK(record_bbox_intersects(b, q360) && !record_bbox_intersects(b, q0));
+    json_decref(r360);
+    r360 = json_pack("{s:s, s:[f,f,f,f]}", "id", "z", "bbox", 350.0, 0.0, 10.0,
+                     1.0);
+    const double qe[4] = {5, 0, 6, 1}, qw[4] = {-5, 0, -4, 1};
+    CHECK_INT_EQ(record_bbox(r360, b), 0);
+    CHECK(record_bbox_intersects(b, qe) && record_bbox_intersects(b, qw));
+    json_decref(r360);
+
     /* Its keys are the cells of both sides, which the queries look up:
      * columns 35, 0 and 1 (-170 is on the line between 0 and 1), rows 8 to
      * 10. */
