@@ -947,6 +947,24 @@ static json_t *dlm_pretrained(struct model_reader *r, const json_t *arch)
                         strcmp(s, "false") != 0);
 }
 
+/* rec[name] from the one field key that gives it, read by read (when on:
+ * the document has key's extension): mlm's from the Item or summaries,
+ * else its model asset (mlm_scalar()), the others' from the Item or
+ * summaries. */
+static void
+put_one(struct model_reader *r, json_t *rec, const char *name, bool on,
+        json_t *(*read)(struct model_reader *, const json_t *, const char *),
+        const char *key)
+{
+    json_t *v = NULL;
+    if (on)
+        v = read(r,
+                 strncmp(key, "mlm:", 4) == 0 ? mlm_scalar(r, key)
+                                              : model_scalar(r, key),
+                 key);
+    model_put_first(rec, name, &v, 1);
+}
+
 /* The single-valued model fields, mlm first, then dlm, then ml-model: dlm
  * is mlm's direct ancestor and closest in meaning. */
 static void read_scalars(struct model_reader *r, json_t *rec, unsigned exts)
@@ -988,46 +1006,20 @@ static void read_scalars(struct model_reader *r, json_t *rec, unsigned exts)
     c[2] = model_text(r, json_object_get(rt, "version"), "dlm:runtime version");
     model_put_first(rec, "framework_version", c, 3);
 
-    c[0] =
-        mlm ? model_text(r, mlm_scalar(r, "mlm:accelerator"), "mlm:accelerator")
-            : NULL;
-    model_put_first(rec, "accelerator", c, 1);
-
-    c[0] = mlm ? model_bool(r, mlm_scalar(r, "mlm:accelerator_constrained"),
-                            "mlm:accelerator_constrained")
-               : NULL;
-    model_put_first(rec, "accelerator_constrained", c, 1);
-
-    c[0] = mlm ? model_text(r, mlm_scalar(r, "mlm:accelerator_summary"),
-                            "mlm:accelerator_summary")
-               : NULL;
-    model_put_first(rec, "accelerator_summary", c, 1);
-
-    c[0] = mlm ? model_integer(r, mlm_scalar(r, "mlm:accelerator_count"),
-                               "mlm:accelerator_count")
-               : NULL;
-    model_put_first(rec, "accelerator_count", c, 1);
-
-    c[0] = mlm ? model_integer(r, mlm_scalar(r, "mlm:batch_size_suggestion"),
-                               "mlm:batch_size_suggestion")
-               : NULL;
-    model_put_first(rec, "batch_size_suggestion", c, 1);
-
-    c[0] = mm ? model_text(r, model_scalar(r, "ml-model:learning_approach"),
-                           "ml-model:learning_approach")
-              : NULL;
-    model_put_first(rec, "learning_approach", c, 1);
-
-    c[0] =
-        mm ? model_text(r, model_scalar(r, "ml-model:training-processor-type"),
-                        "ml-model:training-processor-type")
-           : NULL;
-    model_put_first(rec, "training_processor_type", c, 1);
-
-    c[0] = mm ? model_text(r, model_scalar(r, "ml-model:training-os"),
-                           "ml-model:training-os")
-              : NULL;
-    model_put_first(rec, "training_os", c, 1);
+    put_one(r, rec, "accelerator", mlm, model_text, "mlm:accelerator");
+    put_one(r, rec, "accelerator_constrained", mlm, model_bool,
+            "mlm:accelerator_constrained");
+    put_one(r, rec, "accelerator_summary", mlm, model_text,
+            "mlm:accelerator_summary");
+    put_one(r, rec, "accelerator_count", mlm, model_integer,
+            "mlm:accelerator_count");
+    put_one(r, rec, "batch_size_suggestion", mlm, model_integer,
+            "mlm:batch_size_suggestion");
+    put_one(r, rec, "learning_approach", mm, model_text,
+            "ml-model:learning_approach");
+    put_one(r, rec, "training_processor_type", mm, model_text,
+            "ml-model:training-processor-type");
+    put_one(r, rec, "training_os", mm, model_text, "ml-model:training-os");
 
     c[0] =
         mlm ? model_bool(r, mlm_scalar(r, "mlm:pretrained"), "mlm:pretrained")
@@ -1037,10 +1029,8 @@ static void read_scalars(struct model_reader *r, json_t *rec, unsigned exts)
 
     /* null says "trained from scratch", which pretrained: false says too;
      * like every null it gives no value here. */
-    c[0] = mlm ? model_text(r, mlm_scalar(r, "mlm:pretrained_source"),
-                            "mlm:pretrained_source")
-               : NULL;
-    model_put_first(rec, "pretrained_source", c, 1);
+    put_one(r, rec, "pretrained_source", mlm, model_text,
+            "mlm:pretrained_source");
 
     c[0] = mlm ? model_integer(r, mlm_scalar(r, "mlm:total_parameters"),
                                "mlm:total_parameters")
@@ -1055,8 +1045,7 @@ static void read_scalars(struct model_reader *r, json_t *rec, unsigned exts)
     c[1] = arch ? dlm_memory(r, arch) : NULL;
     model_put_first(rec, "memory_size", c, 2);
 
-    c[0] = model_text(r, model_scalar(r, "version"), "version");
-    model_put_first(rec, "version", c, 1);
+    put_one(r, rec, "version", true, model_text, "version");
 }
 
 /* hyperparameters: mlm:hyperparameters, an open object copied as given.
