@@ -17,9 +17,7 @@
 /* ------------------------------------------------------------ datasets */
 
 /* Key spellings of tdml's schema and examples, read as its README's. */
-static const struct {
-    const char *from, *to;
-} tdml_renames[] = {
+static const struct model_rename tdml_renames[] = {
     {"levelDescription", "level_description"},
     {"evaluationMethod", "evaluation_method"},
     {"labeler_name", "labeler_names"},
@@ -33,54 +31,9 @@ static const struct {
 static json_t *copy_renamed(struct model_reader *r, const json_t *v,
                             const char *what, int depth)
 {
-    json_t *out, *c;
-    const json_t *e;
-    const char *key;
-    size_t i, n = 0;
-
-    if (depth > MODEL_MAX_DEPTH) {
-        model_issue(r, "%s nests deeper than %d levels; the rest is ignored",
-                    what, MODEL_MAX_DEPTH);
-        return NULL;
-    }
-    if (json_is_array(v)) {
-        out = json_array();
-        json_array_foreach (v, i, e) {
-            if (i >= MODEL_MAX_ENTRIES)
-                break;
-            c = copy_renamed(r, e, what, depth + 1);
-            if (c)
-                json_array_append_new(out, c);
-        }
-        return out;
-    }
-    if (!json_is_object(v))
-        return json_copy((json_t *)v);
-    out = json_object();
-    json_object_foreach ((json_t *)v, key, e) {
-        const char *name = key;
-
-        if (n++ >= MODEL_MAX_ENTRIES)
-            break;
-        for (i = 0; i < sizeof(tdml_renames) / sizeof(tdml_renames[0]); i++) {
-            if (strcmp(key, tdml_renames[i].from) != 0)
-                continue;
-            name = tdml_renames[i].to;
-            /* The right spelling, when also present, wins. */
-            if (json_object_get(v, name)) {
-                name = NULL;
-                break;
-            }
-            model_issue(r, "%s: \"%s\" read as \"%s\"", what, key, name);
-            break;
-        }
-        if (!name)
-            continue;
-        c = copy_renamed(r, e, what, depth + 1);
-        if (c)
-            json_object_set_new(out, name, c);
-    }
-    return out;
+    static const struct model_copy_opts tdml = {
+        tdml_renames, sizeof(tdml_renames) / sizeof(tdml_renames[0]), false};
+    return model_copy_tree(r, v, what, depth, &tdml);
 }
 
 /* obj[key], when a lone string, as a one-element array (tdml provenance

@@ -96,6 +96,23 @@ void model_shortest(double v, char *buf, size_t n);
  * it. */
 void model_check_cap(struct model_reader *r, const json_t *v, const char *what);
 
+/* How model_copy_tree() copies: object keys renamed (from -> to, each
+ * rename reported; the right spelling, when also there, wins), and
+ * whether an array or object cut at MODEL_MAX_ENTRIES is reported. */
+struct model_rename {
+    const char *from, *to;
+};
+struct model_copy_opts {
+    const struct model_rename *renames;
+    size_t n_renames;
+    bool report_cuts;
+};
+/* A copy of a free-form value, kept as given but bounded: each array or
+ * object cut at MODEL_MAX_ENTRIES, nesting cut at MODEL_MAX_DEPTH (depth
+ * is where v sits; reported), keys renamed as o says. */
+json_t *model_copy_tree(struct model_reader *r, const json_t *v,
+                        const char *what, int depth,
+                        const struct model_copy_opts *o);
 /* A copy of a free-form value kept as given (null gives NULL), bounded:
  * arrays and objects cut at MODEL_MAX_ENTRIES, nesting at MODEL_MAX_DEPTH,
  * each cut reported. */

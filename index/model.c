@@ -470,11 +470,28 @@ json_t *model_integers(struct model_reader *r, const json_t *v,
     return out;
 }
 
-/* A copy of a free-form value (mlm hyperparameters, processing
- * expressions), kept as given but bounded: each array or object cut at
- * MODEL_MAX_ENTRIES, nesting cut at MODEL_MAX_DEPTH, each cut reported. */
-static json_t *copy_bounded(struct model_reader *r, const json_t *v,
-                            const char *what, int depth)
+/* The key an object member of a free-form copy goes under: its own, or
+ * the right spelling of a known misspelling (reported); NULL when the
+ * right spelling is also there, and wins. */
+static const char *copy_key(struct model_reader *r, const json_t *obj,
+                            const char *key, const struct model_copy_opts *o,
+                            const char *what)
+{
+    for (size_t i = 0; i < o->n_renames; i++) {
+        if (strcmp(key, o->renames[i].from) != 0)
+            continue;
+        const char *name = o->renames[i].to;
+        if (json_object_get(obj, name))
+            return NULL;
+        model_issue(r, "%s: \"%s\" read as \"%s\"", what, key, name);
+        return name;
+    }
+    return key;
+}
+
+json_t *model_copy_tree(struct model_reader *r, const json_t *v,
+                        const char *what, int depth,
+                        const struct model_copy_opts *o)
 {
     json_t *out, *c;
     const json_t *e;
@@ -488,13 +505,14 @@ static json_t *copy_bounded(struct model_reader *r, const json_t *v,
     }
     if (!json_is_array(v) && !json_is_object(v))
         return json_copy((json_t *)v);
-    model_check_cap(r, v, what);
+    if (o->report_cuts)
+        model_check_cap(r, v, what);
     if (json_is_array(v)) {
         out = json_array();
         json_array_foreach (v, i, e) {
             if (i >= MODEL_MAX_ENTRIES)
                 break;
-            c = copy_bounded(r, e, what, depth + 1);
+            c = model_copy_tree(r, e, what, depth + 1, o);
             if (c)
                 json_array_append_new(out, c);
         }
@@ -504,18 +522,22 @@ static json_t *copy_bounded(struct model_reader *r, const json_t *v,
     json_object_foreach ((json_t *)v, key, e) {
         if (n++ >= MODEL_MAX_ENTRIES)
             break;
-        c = copy_bounded(r, e, what, depth + 1);
+        const char *name = copy_key(r, v, key, o, what);
+        if (!name)
+            continue;
+        c = model_copy_tree(r, e, what, depth + 1, o);
         if (c)
-            json_object_set_new(out, key, c);
+            json_object_set_new(out, name, c);
     }
     return out;
 }
 
 json_t *model_copy(struct model_reader *r, const json_t *v, const char *what)
 {
+    static const struct model_copy_opts as_given = {.report_cuts = true};
     if (!v || json_is_null(v))
         return NULL;
-    return copy_bounded(r, v, what, 0);
+    return model_copy_tree(r, v, what, 0, &as_given);
 }
 
 /* rec[key] = v when v is not NULL (taking the reference). */
