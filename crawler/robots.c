@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "crawler/robots.h"
+#include "src/url.h"
 #include "src/xalloc.h"
 
 struct robots_rule {
@@ -126,25 +127,6 @@ static enum robots_key robots_key_of(const char *s, size_t n)
     return ROBOTS_KEY_OTHER;
 }
 
-static int robots_hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-/* RFC 3986 unreserved: ALPHA / DIGIT / "-" / "." / "_" / "~". */
-static bool robots_is_unreserved(int c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
-           c == '~';
-}
-
 /* RFC 3986 reserved: gen-delims and sub-delims, which include the '*' and
  * '$' of patterns. */
 static bool robots_is_reserved(int c)
@@ -171,13 +153,13 @@ static size_t robots_normalize(const char *s, size_t n, char *out,
         int hi = -1, lo = -1;
 
         if (c == '%' && i + 2 < n) {
-            hi = robots_hex_value(s[i + 1]);
-            lo = robots_hex_value(s[i + 2]);
+            hi = url_hex_value(s[i + 1]);
+            lo = url_hex_value(s[i + 2]);
         }
         if (hi >= 0 && lo >= 0) {
             int v = hi * 16 + lo;
 
-            if (robots_is_unreserved(v)) {
+            if (url_is_unreserved(v)) {
                 out[o++] = (char)v;
             } else {
                 out[o++] = '%';
@@ -185,7 +167,7 @@ static size_t robots_normalize(const char *s, size_t n, char *out,
                 out[o++] = hex[v & 15];
             }
             i += 2;
-        } else if (c != '%' && !robots_is_unreserved(c) &&
+        } else if (c != '%' && !url_is_unreserved(c) &&
                    !robots_is_reserved(c)) {
             out[o++] = '%';
             out[o++] = hex[c >> 4];

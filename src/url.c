@@ -184,7 +184,7 @@ static int url_check_file_path(CURLU *u)
     return rc;
 }
 
-static int url_hex_value(unsigned char c)
+int url_hex_value(int c)
 {
     if (c >= '0' && c <= '9')
         return c - '0';
@@ -195,8 +195,7 @@ static int url_hex_value(unsigned char c)
     return -1;
 }
 
-/* Whether c is an RFC 3986 unreserved character. */
-static bool url_is_unreserved(unsigned char c)
+bool url_is_unreserved(int c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
            (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||

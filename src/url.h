@@ -88,6 +88,13 @@ int url_set_param(const char *url, const char *name, const char *value,
  * treated as private (refused). */
 bool url_ip_is_private(const char *ip);
 
+/* The value of a hex digit, -1 for anything else. */
+int url_hex_value(int c);
+
+/* Whether c is an RFC 3986 unreserved character: ALPHA / DIGIT / "-" /
+ * "." / "_" / "~". */
+bool url_is_unreserved(int c);
+
 /* s percent-encoded as one path segment (every byte but the unreserved
  * ones), "." and ".." included, which would otherwise be path steps. New
  * (free()); NULL when out of memory. */
