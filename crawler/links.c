@@ -214,8 +214,21 @@ static void links_reject(struct links *out, const char *reason,
     }
 }
 
-/* Resolve href for following. On success *url is new; otherwise *reason
- * says why the link is rejected. */
+/* Whether an absolute URL names a user (and maybe a password) before its
+ * host: "scheme://user:pw@host/...". */
+static bool has_userinfo(const char *url)
+{
+    const char *a = strstr(url, "://");
+    if (!a)
+        return false;
+    a += 3;
+    size_t n = strcspn(a, "/?#");
+    return memchr(a, '@', n) != NULL;
+}
+
+/* Resolve href for following, under the rules of every link (no registry
+ * reference, http(s) or a local document's file://, no user@host). On
+ * success *url is new; otherwise *reason says why the link is rejected. */
 static int links_resolve(const char *base, bool base_is_normal,
                          const char *href, bool allow_file, char **url,
                          const char **reason)
@@ -245,6 +258,14 @@ static int links_resolve(const char *base, bool base_is_normal,
         *reason = "file URL in a network document";
         return SM_E_SCHEME;
     }
+    if (has_userinfo(*url)) {
+        /* Credentials a document hands out are not ours to send (nor to
+         * keep in records and logs): --header and --netrc are. */
+        free(*url);
+        *url = NULL;
+        *reason = "href carries credentials (user@host)";
+        return SM_E_URL;
+    }
     return 0;
 }
 
@@ -257,21 +278,6 @@ static void links_append(struct links *out, char *url, enum link_rel rel)
     out->v[out->n].url = url;
     out->v[out->n].rel = rel;
     out->n++;
-}
-
-/* Handle one entry of the links array; *taken counts the links this call
- * has appended. Returns 0, or SM_E_TOOBIG when the entry would pass
- * LINKS_MAX. */
-/* Whether an absolute URL names a user (and maybe a password) before its
- * host: "scheme://user:pw@host/...". */
-static bool has_userinfo(const char *url)
-{
-    const char *a = strstr(url, "://");
-    if (!a)
-        return false;
-    a += 3;
-    size_t n = strcspn(a, "/?#");
-    return memchr(a, '@', n) != NULL;
 }
 
 const char *links_json_type_problem(const json_t *type)
@@ -287,17 +293,14 @@ int links_check_href(const char *base, const char *href, char **url,
                      const char **reason)
 {
     bool allow_file = url_scheme_of(base) == URL_SCHEME_FILE;
-    if (links_resolve(base, false, href, allow_file, url, reason) != 0)
-        return SM_E_URL;
-    if (has_userinfo(*url)) {
-        free(*url);
-        *url = NULL;
-        *reason = "href carries credentials (user@host)";
-        return SM_E_URL;
-    }
-    return 0;
+    return links_resolve(base, false, href, allow_file, url, reason) != 0
+               ? SM_E_URL
+               : 0;
 }
 
+/* Handle one entry of the links array; *taken counts the links this call
+ * has appended. Returns 0, or SM_E_TOOBIG when the entry would pass
+ * LINKS_MAX. */
 static int links_take_one(const struct link_fields *f, const char *base,
                           bool base_is_normal, bool allow_file,
                           struct links *out, size_t *taken)
@@ -324,13 +327,6 @@ static int links_take_one(const struct link_fields *f, const char *base,
     if (links_resolve(base, base_is_normal, href_s, allow_file, &url,
                       &reason) != 0) {
         links_reject(out, reason, href_s);
-        return 0;
-    }
-    if (has_userinfo(url)) {
-        /* Credentials a document hands out are not ours to send (nor to
-         * keep in records and logs): --header and --netrc are. */
-        free(url);
-        links_reject(out, "href carries credentials (user@host)", href_s);
         return 0;
     }
     if (*taken == LINKS_MAX) {
