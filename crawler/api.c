@@ -426,10 +426,26 @@ static bool url_is_under(const char *u, const char *base)
            (u[n] == '/' || u[n] == '\0' || u[n] == '?' || u[n] == '#');
 }
 
+/* Whether the API lists collections: it has a data link, or declares the
+ * Collections or Features class (unknown classes get the benefit); a
+ * browseable API of core alone does not. */
+static bool lists_collections(const struct api *a)
+{
+    return a->data_url || !a->conf ||
+           (a->conf & (CONF_COLLECTIONS | CONF_FEATURES));
+}
+
+/* Where the collections are listed (new): the data link, else
+ * {landing}/collections. */
+static char *collections_url(const struct api *a)
+{
+    return a->data_url ? xstrdup(a->data_url)
+                       : url_add_segment(a->url, "collections");
+}
+
 static void walk_collections(struct crawler *c, struct api *a)
 {
-    char *u = a->data_url ? xstrdup(a->data_url)
-                          : url_add_segment(a->url, "collections");
+    char *u = collections_url(a);
     struct chain *ch = chain_new();
     push(c, a, u, request_new(REQ_COLLECTIONS, a, ch));
     chain_unref(ch);
@@ -772,8 +788,7 @@ static void plan(struct crawler *c, struct api *a)
     } else {
         a->strategy = "per-collection";
     }
-    if (!a->data_url && a->conf &&
-        !(a->conf & (CONF_COLLECTIONS | CONF_FEATURES))) {
+    if (!lists_collections(a)) {
         /* A browseable API of core alone (its child links are walked)
          * has no /collections to ask for: a 404 there is no failure of
          * its own making. */
@@ -852,12 +867,8 @@ static void push_landing_children(struct crawler *c, struct api *a,
 {
     size_t i;
     const json_t *l;
-    /* Without a data link, the collections are at {landing}/collections
-     * (walk_collections()), unless the API declares it has none. */
-    char *data = a->data_url ? xstrdup(a->data_url)
-                 : !a->conf || (a->conf & (CONF_COLLECTIONS | CONF_FEATURES))
-                     ? url_add_segment(a->url, "collections")
-                     : NULL;
+    /* Child links into the collections are the collection walk's. */
+    char *data = lists_collections(a) ? collections_url(a) : NULL;
     json_array_foreach (json_object_get(doc, "links"), i, l) {
         const char *rel = json_string_value(json_object_get(l, "rel"));
         if (!rel || (strcmp(rel, "child") != 0 && strcmp(rel, "item") != 0))
@@ -986,8 +997,7 @@ static void on_children(struct crawler *c, const struct request *r,
                         const json_t *doc, const char *base)
 {
     struct api *a = r->api;
-    bool has_collections = a->data_url || !a->conf ||
-                           (a->conf & (CONF_COLLECTIONS | CONF_FEATURES));
+    bool has_collections = lists_collections(a);
     size_t i, j;
     const json_t *child, *l;
     r->chain->pages++;
