@@ -103,6 +103,20 @@ wait_port() {
     return 1
 }
 
+# mlm_item ID [LINKS]: a minimal mlm v1.5.2 model Item on one line, its
+# links the JSON array LINKS (default none).
+mlm_item() {
+    jq -c . <<JSON
+{"type":"Feature","stac_version":"1.0.0","id":"$1",
+ "stac_extensions":["https://stac-extensions.github.io/mlm/v1.5.2/schema.json"],
+ "geometry":null,"bbox":null,
+ "properties":{"datetime":"2024-01-01T00:00:00Z","mlm:name":"$1","mlm:architecture":"UNet",
+   "mlm:tasks":["segmentation"],"mlm:input":[],"mlm:output":[]},
+ "assets":{"w":{"href":"https://example.test/$1.pt","roles":["mlm:model"],"mlm:artifact_type":"torch.save"}},
+ "links":${2:-[]}}
+JSON
+}
+
 # serve_fixture NAME: copy tests/fixtures/NAME to $T/www, substitute
 # {{port}}, and serve it with nginx on a free port. Sets PORT and BASE.
 serve_fixture() {

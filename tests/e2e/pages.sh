@@ -13,19 +13,8 @@ mkdir -p "$W/api"
 model() {
     local links='[]'
     [ -n "${2:-}" ] && links="[{\"rel\":\"self\",\"href\":\"$2\"}]"
-    jq -c . <<JSON
-{"type":"Feature","stac_version":"1.0.0","id":"$1",
- "stac_extensions":["https://stac-extensions.github.io/mlm/v1.5.2/schema.json"],
- "geometry":null,"bbox":null,
- "properties":{"datetime":"2024-01-01T00:00:00Z","mlm:name":"$1",
-   "mlm:architecture":"ResNet","mlm:tasks":["classification"],
-   "mlm:input":[],"mlm:output":[]},
- "assets":{"weights":{"href":"https://example.test/$1.pt","roles":["mlm:model"],
-   "mlm:artifact_type":"torch.save"}},
- "links":$links}
-JSON
+    mlm_item "$1" "$links"
 }
-
 
 # page FILE NEXT FEATURE...: a FeatureCollection, with a next link when
 # NEXT is not empty.

@@ -169,17 +169,6 @@ check_eq "three dead training links: three issues" \
 # A model derived_from another model was fine-tuned from it: the base is
 # one model record, not also a dataset.
 mkdir -p "$T/ft"
-mlm_item() { # ID [LINKS]
-    cat <<JSON
-{"type":"Feature","stac_version":"1.0.0","id":"$1",
- "stac_extensions":["https://stac-extensions.github.io/mlm/v1.5.2/schema.json"],
- "geometry":null,"bbox":null,
- "properties":{"datetime":"2024-01-01T00:00:00Z","mlm:name":"$1","mlm:architecture":"UNet",
-   "mlm:tasks":["segmentation"],"mlm:input":[],"mlm:output":[]},
- "assets":{"w":{"href":"https://example.test/$1.pt","roles":["mlm:model"],"mlm:artifact_type":"torch.save"}},
- "links":${2:-[]}}
-JSON
-}
 mlm_item base >"$T/ft/base.json"
 mlm_item tuned '[{"rel":"derived_from","href":"./base.json","type":"application/geo+json"}]' >"$T/ft/tuned.json"
 printf '{"type":"Catalog","stac_version":"1.0.0","id":"ft","description":"d","links":[{"rel":"item","href":"./tuned.json"},{"rel":"item","href":"./base.json"}]}' >"$T/ft/catalog.json"
