@@ -452,6 +452,13 @@ static void walk_collections(struct crawler *c, struct api *a)
     free(u);
 }
 
+/* Whether the API has an item search: it declares the class or links
+ * a search endpoint. */
+static bool can_search(const struct api *a)
+{
+    return (a->conf & CONF_ITEM_SEARCH) || a->search_get || a->search_post;
+}
+
 /* -------------------------------------------------------- next links */
 
 /* The body and headers of a POST next link, merged into the chain's
@@ -608,16 +615,11 @@ static char *collection_url(const struct api *a, const json_t *coll,
     return u;
 }
 
-/* Strategy for one collection of the list. */
-static void plan_collection(struct crawler *c, struct api *a,
-                            const json_t *coll, const char *page_url)
+/* Strategy for the items at items, of a collection that declares the
+ * extensions declared. */
+static void plan_items(struct crawler *c, struct api *a, const char *items,
+                       unsigned declared)
 {
-    char *coll_url = collection_url(a, coll, page_url);
-    if (!coll_url)
-        return;
-    a->collections++;
-    unsigned declared = declared_exts(c, a, coll, coll_url);
-    char *items = items_url_of(coll, coll_url);
     if (c->opt.survey) {
         /* A survey samples every collection and walks none. */
         walk_items(c, a, items, true);
@@ -637,8 +639,53 @@ static void plan_collection(struct crawler *c, struct api *a,
     } else {
         walk_items(c, a, items, true);
     }
+}
+
+/* Strategy for one collection of the list. */
+static void plan_collection(struct crawler *c, struct api *a,
+                            const json_t *coll, const char *page_url)
+{
+    char *coll_url = collection_url(a, coll, page_url);
+    if (!coll_url)
+        return;
+    a->collections++;
+    unsigned declared = declared_exts(c, a, coll, coll_url);
+    char *items = items_url_of(coll, coll_url);
+    plan_items(c, a, items, declared);
     free(items);
     free(coll_url);
+}
+
+/* The GET search endpoint (new): the search link, else {landing}/search. */
+static char *search_endpoint(const struct api *a)
+{
+    return a->search_get ? xstrdup(a->search_get)
+                         : url_add_segment(a->url, "search");
+}
+
+/* What the API lists, once its strategy is chosen: its collections. An
+ * API of item search alone has none to list: its /search is planned as
+ * one collection that declares nothing, sampled and paged in full when
+ * the sample holds a model the strategy does not find otherwise. A
+ * browseable API of core alone is walked by its child links only: it
+ * has no /collections, and a 404 there is no failure of its own making. */
+static void walk_listed(struct crawler *c, struct api *a)
+{
+    if (lists_collections(a)) {
+        walk_collections(c, a);
+        return;
+    }
+    bool is_filter = strcmp(a->strategy, "filter") == 0;
+    if (!can_search(a)) {
+        if (!is_filter)
+            a->strategy = "links only";
+        return;
+    }
+    if (strcmp(a->strategy, "per-collection") == 0)
+        a->strategy = "sampled search";
+    char *search = search_endpoint(a);
+    plan_items(c, a, search, 0);
+    free(search);
 }
 
 /* ------------------------------------------------------------ filter */
@@ -722,8 +769,7 @@ static json_t *filter_json(const struct queryable *q)
 static char *search_url_get(const struct crawler *c, const struct api *a,
                             const char *filter, const char *lang)
 {
-    char *base = a->search_get ? xstrdup(a->search_get)
-                               : url_add_segment(a->url, "search");
+    char *base = search_endpoint(a);
     char *u1 = NULL, *u2 = NULL, *u3 = NULL, num[32];
     snprintf(num, sizeof(num), "%d", c->opt.page_size);
     if (url_set_param(base, "filter", filter, &u1) == 0 &&
@@ -788,14 +834,7 @@ static void plan(struct crawler *c, struct api *a)
     } else {
         a->strategy = "per-collection";
     }
-    if (!lists_collections(a)) {
-        /* A browseable API of core alone (its child links are walked)
-         * has no /collections to ask for: a 404 there is no failure of
-         * its own making. */
-        a->strategy = "links only";
-        return;
-    }
-    walk_collections(c, a);
+    walk_listed(c, a);
 }
 
 static void on_queryables(struct crawler *c, struct api *a, const json_t *doc)
@@ -818,7 +857,7 @@ static void on_queryables(struct crawler *c, struct api *a, const json_t *doc)
     } else {
         a->strategy = "per-collection";
     }
-    walk_collections(c, a);
+    walk_listed(c, a);
 }
 
 /* ------------------------------------------------------------ landing */
@@ -1083,7 +1122,7 @@ void api_failed(struct crawler *c, const struct frontier_entry *e)
         /* No word from the server on filtering: decide per collection. */
         api_warn(r->api, "%s failed; deciding per collection", e->url);
         r->api->strategy = "per-collection";
-        walk_collections(c, r->api);
+        walk_listed(c, r->api);
         break;
     default:
         if (r->chain && r->chain->is_filter && r->api->covered) {

@@ -183,4 +183,36 @@ start_api N --world "$SMALL" --no-data-link --child-collections
 check_eq "no data link: collection child links do not walk the items again" \
     "$(requests "$N_LOG" '^/collections/deep/items')" 1
 
+# An API of item search alone (no Collections class, no data link,
+# /collections answers 404): its /search is one collection that declares
+# nothing. Sampled (the sample holds a2: paged in full), skipped (a sample
+# of 2 holds none), paged in full (--exhaustive), or searched with the
+# filter; /collections is never asked for, and nothing fails.
+cat >"$T/search-only.json" <<'W'
+{"id": "search-only", "collections": [
+  {"id": "a", "items": 40, "declares": null, "models_at": [2, 35]},
+  {"id": "b", "items": 20, "declares": null, "models_at": [5]}]}
+W
+start_api SO --world "$T/search-only.json" --search-only --no-filter
+"$STACML" --db "$T/so" harvest "$SO_URL" 2>"$T/so.err"
+check_eq "search only: exit status" "$?" 0
+check "search only: strategy reported" grep -q "strategy sampled search; 0 collections: 0 walked (declared), 1 walked (sample held a model)" "$T/so.err"
+check_eq "search only: every model found" "$(count "$T/so")" 3
+check_eq "search only: /collections never asked for" "$(requests "$SO_LOG" '^/collections')" 0
+"$STACML" --db "$T/so2" harvest --sample 2 "$SO_URL" 2>"$T/so2.err"
+check_eq "search only, sample without a model: exit status" "$?" 0
+check "search only, sample without a model: skipped, said" grep -q "strategy sampled search; 0 collections: 0 walked (declared), 0 walked (sample held a model), 1 sampled and skipped" "$T/so2.err"
+check_eq "search only, sample without a model: one request to /search" \
+    "$(jq -s '[.[] | select(.path == "/search" and .query.limit == "2")] | length' "$SO_LOG")" 1
+"$STACML" --db "$T/so3" harvest --sample 2 --exhaustive "$SO_URL" 2>"$T/so3.err"
+check_eq "search only, --exhaustive: exit status" "$?" 0
+check_eq "search only, --exhaustive: every model found" "$(count "$T/so3")" 3
+start_api SF --world "$T/search-only.json" --search-only
+"$STACML" --db "$T/sf" harvest "$SF_URL" 2>"$T/sf.err"
+check_eq "search only with a filter: exit status" "$?" 0
+check "search only with a filter: strategy filter" grep -q "strategy filter" "$T/sf.err"
+check_eq "search only with a filter: every model found" "$(count "$T/sf")" 3
+check_eq "search only with a filter: /collections never asked for" "$(requests "$SF_LOG" '^/collections')" 0
+check "search only: no warning" sh -c "! grep -qE 'stopped|failed;|/collections' '$T/so.err' '$T/sf.err'"
+
 e2e_finish

@@ -43,6 +43,9 @@ COMMAND LINE
                           "{{port}}" and "{{base}}" are substituted
   --child-collections     also add a `child` link per collection (so each
                           Collection is reachable both via `data` and `child`)
+  --search-only           an API of core and item search alone: conformsTo
+                          without the Collections and Features classes, no
+                          data link, /collections and below answer 404
   --collections-page N    default page size of /collections (default 10)
   --max-limit N           largest honoured `limit` (default 10000); a larger
                           limit behaves as N, limit < 1 or non-integer -> 400
@@ -664,8 +667,11 @@ def model_collection_fields(ctx, coll, doc):
 def conformance(opts):
     stac = f"https://api.stacspec.org/{opts.conformance_version}/"
     ogc = "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/"
-    classes = [stac + "core", stac + "collections", stac + "ogcapi-features",
-               stac + "item-search", ogc + "core", ogc + "geojson", ogc + "oas30"]
+    if opts.search_only:
+        classes = [stac + "core", stac + "item-search"]
+    else:
+        classes = [stac + "core", stac + "collections", stac + "ogcapi-features",
+                   stac + "item-search", ogc + "core", ogc + "geojson", ogc + "oas30"]
     if opts.filter:
         f3 = "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/"
         cql = "http://www.opengis.net/spec/cql2/1.0/conf/"
@@ -1189,6 +1195,8 @@ class Api:
                   "/api": self.openapi, "/collections": self.collections,
                   "/queryables": self.queryables}
         m = re.fullmatch(r"/collections/([^/]+)(/items(?:/([^/]+))?|/queryables)?", path)
+        if self.opts.search_only and (m or path == "/collections"):
+            raise ApiError(404, f"{path}: this API offers item search alone")
         if path not in routes and not m:
             return None
         if req.method not in ("GET", "HEAD"):
@@ -1225,7 +1233,7 @@ class Api:
                  {"rel": "search", "type": GEOJSON_T, "href": f"{b}/search", "method": "POST"},
                  {"rel": "service-desc", "href": f"{b}/api",
                   "type": "application/vnd.oai.openapi+json;version=3.0"}]
-        if self.opts.data_link:
+        if self.opts.data_link and not self.opts.search_only:
             links.append({"rel": "data", "type": JSON_T, "href": f"{b}/collections"})
         if self.opts.filter and self.opts.queryables_link:
             links.append({"rel": QUERYABLES_REL, "type": "application/schema+json",
@@ -1659,6 +1667,10 @@ def parse_args(argv):
                     help="leave the landing page's queryables link out")
     ap.add_argument("--no-data-link", dest="data_link", action="store_false",
                     help="leave the landing page's data link out")
+    ap.add_argument("--search-only", action="store_true",
+                    help="an API of core and item search alone: no data "
+                         "link, no Collections or Features class, "
+                         "/collections* answer 404")
     ap.add_argument("--collections-page", type=int, default=10)
     ap.add_argument("--max-limit", type=int, default=10000)
     ap.add_argument("--next-headers", type=json.loads, default=None,
