@@ -87,8 +87,9 @@ struct fetcher {
     uv_loop_t *loop;
     CURLM *multi;
     uv_timer_t timer;
-    uv_timer_t watchdog; /* the stall timeout, while transfers run */
-    int open_handles;    /* closed by fetcher_free() before freeing */
+    uv_timer_t watchdog;  /* the stall timeout, while transfers run */
+    uint64_t watchdog_ms; /* when the watchdog last ran (or was armed) */
+    int open_handles;     /* closed by fetcher_free() before freeing */
     struct fetch_options opt;
     char *user_agent;
     struct proxy_env proxy; /* the environment's proxy settings */
@@ -714,10 +715,33 @@ static void fetch_finish(struct fetcher *f, struct fetch *x, CURLcode cc)
  * stall_timeout_s is aborted, however fast it went before. libcurl's own
  * low-speed check averages, and in the socket interface it only looks when
  * something else wakes it, so a stalled body could hang on for long. */
+static uint64_t watchdog_tick_ms(const struct fetcher *f)
+{
+    return (uint64_t)f->opt.stall_timeout_s * 250;
+}
+
+/* A watchdog that runs late found the loop busy (a large document being
+ * read, or the process stopped): the bytes that came meanwhile wait
+ * unread in the sockets, and timers run before sockets are read. That
+ * time is not the servers' silence: every transfer is credited with it. */
+static void watchdog_credit_lateness(struct fetcher *f, uint64_t now)
+{
+    uint64_t due = f->watchdog_ms + watchdog_tick_ms(f);
+    f->watchdog_ms = now;
+    if (now <= due)
+        return;
+    for (struct fetch *x = f->active_list; x; x = x->next) {
+        x->last_progress_ms += now - due;
+        if (x->last_progress_ms > now)
+            x->last_progress_ms = now;
+    }
+}
+
 static void on_watchdog(uv_timer_t *t)
 {
     struct fetcher *f = t->data;
     uint64_t now = now_ms(f), limit = (uint64_t)f->opt.stall_timeout_s * 1000;
+    watchdog_credit_lateness(f, now);
     struct fetch *x = f->active_list;
     while (x) {
         struct fetch *next = x->next;
@@ -736,7 +760,8 @@ static void watchdog_arm(struct fetcher *f)
     if (f->opt.stall_timeout_s <= 0 ||
         uv_is_active((uv_handle_t *)&f->watchdog))
         return;
-    uint64_t tick = (uint64_t)f->opt.stall_timeout_s * 250;
+    uint64_t tick = watchdog_tick_ms(f);
+    f->watchdog_ms = now_ms(f);
     uv_timer_start(&f->watchdog, on_watchdog, tick, tick);
 }
 
