@@ -911,6 +911,14 @@ static bool fetch_redirect(struct fetcher *f, struct fetch *x, CURLcode cc)
                  location);
         return false;
     }
+    if (url_has_userinfo(location)) {
+        /* As for links: credentials a server hands out are not ours to
+         * send as Basic auth, nor to keep in records and logs. */
+        snprintf(x->errbuf, sizeof(x->errbuf),
+                 "redirect to a URL that carries credentials (user@host) "
+                 "refused");
+        return false;
+    }
     char *next = NULL;
     if (url_normalize(location, &next) != 0) {
         snprintf(x->errbuf, sizeof(x->errbuf), "bad redirect location");

@@ -214,18 +214,6 @@ static void links_reject(struct links *out, const char *reason,
     }
 }
 
-/* Whether an absolute URL names a user (and maybe a password) before its
- * host: "scheme://user:pw@host/...". */
-static bool has_userinfo(const char *url)
-{
-    const char *a = strstr(url, "://");
-    if (!a)
-        return false;
-    a += 3;
-    size_t n = strcspn(a, "/?#");
-    return memchr(a, '@', n) != NULL;
-}
-
 /* Resolve href for following, under the rules of every link (no registry
  * reference, http(s) or a local document's file://, no user@host). On
  * success *url is new; otherwise *reason says why the link is rejected. */
@@ -258,7 +246,7 @@ static int links_resolve(const char *base, bool base_is_normal,
         *reason = "file URL in a network document";
         return SM_E_SCHEME;
     }
-    if (has_userinfo(*url)) {
+    if (url_has_userinfo(*url)) {
         /* Credentials a document hands out are not ours to send (nor to
          * keep in records and logs): --header and --netrc are. */
         free(*url);

@@ -650,6 +650,16 @@ static bool url_has_tag_or_digest(const char *seg, size_t n)
     return true;
 }
 
+bool url_has_userinfo(const char *url)
+{
+    const char *a = strstr(url, "://");
+    if (!a)
+        return false;
+    a += 3;
+    size_t n = strcspn(a, "/?#");
+    return memchr(a, '@', n) != NULL;
+}
+
 bool url_is_registry_ref(const char *href)
 {
     size_t n, host_len, port_len = 0;

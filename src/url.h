@@ -59,6 +59,10 @@ enum url_scheme url_scheme_of(const char *url);
  * (EXTENSIONS.md 7.9.1). */
 bool url_is_registry_ref(const char *href);
 
+/* Whether an absolute URL names a user (and maybe a password) before its
+ * host: "scheme://user:pw@host/...". An @ in the path or query is not. */
+bool url_has_userinfo(const char *url);
+
 /* The politeness key of an absolute URL: "scheme://host:port" with the port
  * always present (80/443 filled in), or "file://" for file URLs. *out is
  * new. Returns 0 or SM_E_URL. */

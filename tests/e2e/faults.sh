@@ -117,4 +117,21 @@ check_eq "a body that is not the gzip it claims: not retried" \
     "$(requests "$N3_LOG" '^/i2.json$')" 1
 check "a body that is not the gzip it claims: reported" grep -q "i2.json: " "$T/304.err"
 
+# A redirect to a URL that carries credentials is refused as such a link
+# is: the server's user:pw is neither sent as Basic auth nor kept.
+mkdir -p "$T/scred"
+mlm_item cred-target >"$T/scred/target.json"
+cat >"$T/fcred.json" <<'JSON'
+[{"path": "^/cred\\.json$", "status": 302,
+  "headers": {"Location": "http://user:pw@127.0.0.1:{{port}}/target.json"}}]
+JSON
+start_api NC --static "$T/scred" --faults "$T/fcred.json"
+"$STACML" --db "$T/dcred" harvest --retries 0 --ignore-robots "${NC_URL}cred.json" 2>"$T/cred.err"
+check_eq "redirect with credentials: exit 3" "$?" 3
+check "redirect with credentials: reported" \
+    grep -q "cred.json: redirect to a URL that carries credentials (user@host) refused" "$T/cred.err"
+check_eq "redirect with credentials: target never asked" "$(requests "$NC_LOG" '^/target.json$')" 0
+check "redirect with credentials: no Authorization sent" \
+    sh -c "! jq -e 'select(.headers.Authorization)' '$NC_LOG' | grep -q ."
+
 e2e_finish
