@@ -578,10 +578,15 @@ static void on_unchanged(void *ctx, const char *url, const char *source,
 {
     struct harvest *h = ctx;
     /* h->prior is this URL's state: the crawler looked it up just now. The
-     * crawl state itself stays as the last full fetch left it; only the
+     * crawl state stays as the last full fetch left it, but for its run:
+     * a run killed later and resumed must not ask for it again. The
      * records say that this run saw them (a resumed run's did already).
      * Either way the source holds them this run, and counts them. */
     unsigned flags = h->prior.flags;
+    if (!is_resumed && h->prior.run != h->run) {
+        h->prior.run = h->run;
+        index_put_crawl(h->ix, url, &h->prior);
+    }
     if (is_model &&
         (is_resumed ||
          history_touch(h->ix, INDEX_MODELS, url, h->run, h->now) == 0) &&

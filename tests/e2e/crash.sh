@@ -80,4 +80,30 @@ check_diff "final index equals an uninterrupted run's" "$T/final.jsonl" "$T/ref.
 access_log_settle
 total=$(grep -vc ' /robots.txt ' "$LOG")
 check "far fewer requests than a restart from zero each time ($total)" test "$total" -lt 6000
+# The same in an incremental run, where every document answers 304: killed
+# mid-run, the resumed run does not ask again for what the killed one had
+# asked already.
+: >"$LOG"
+"$STACML" --db "$T/db" -q harvest --rate 800 --commit-every 500 "$BASE/catalog.json" &
+pid=$!
+i=0
+while [ "$(wc -l <"$LOG")" -lt 1500 ] && kill -0 "$pid" 2>/dev/null && [ $i -lt 600 ]; do
+    sleep 0.05
+    i=$((i + 1))
+done
+check "incremental run killed mid-run" kill -9 "$pid"
+wait "$pid" 2>/dev/null
+access_log_settle
+before=$(wc -l <"$LOG")
+"$STACML" --db "$T/db" harvest --rate 800 "$BASE/catalog.json" 2>"$T/inc.err"
+check_eq "resumed incremental run completes" "$?" 0
+check "incremental run resumed" grep -q "resuming run 2" "$T/inc.err"
+check "documents that answered 304 before the kill were not asked again" \
+    grep -Eq "[0-9]+ unchanged \(304\), [1-9][0-9]* resumed" "$T/inc.err"
+access_log_settle
+again=$(($(wc -l <"$LOG") - before))
+check "the resumed incremental run asked only for the rest ($again requests)" \
+    test "$again" -lt 2500
+export_ref "$T/db" >"$T/inc.jsonl"
+check_diff "incremental resume: index equals an uninterrupted run's" "$T/inc.jsonl" "$T/ref.jsonl"
 e2e_finish
