@@ -603,11 +603,13 @@ static void apply_document(struct crawler *c, struct doc_job *j)
          * then gone. Like an API's pages, it is asked for in full. */
         d.etag = d.last_modified = NULL;
     }
-    bool is_model = crawler_deliver(c, &d) != 0;
+    /* Its features before the page itself: the page's crawl state tells a
+     * resumed run that they were delivered. */
     size_t n = 0;
     bool is_page = j->kind == STAC_KIND_ITEM_COLLECTION;
     if (is_page)
         crawler_features(c, e, j->doc, j->base, &n);
+    bool is_model = crawler_deliver(c, &d) != 0;
     size_t items = 0;
     for (size_t i = 0; i < j->ls.n; i++) {
         if (j->ls.v[i].rel == LINK_REL_NEXT && is_page && n == 0) {

@@ -483,30 +483,12 @@ static void count_model(struct harvest *h, const char *source, const char *url,
         json_array_append_new(where, json_string(url));
 }
 
-/* on_document(), with what on_prepare() made of d, if anything. */
-static int store_document(struct harvest *h, const struct crawler_doc *d,
-                          const struct prepared *p)
+/* The records made of d: a dataset and a model record, as it is. Returns
+ * as store_document(). */
+static int store_records(struct harvest *h, const struct crawler_doc *d,
+                         const struct prepared *p, unsigned exts)
 {
     int rc;
-    unsigned exts = p ? p->exts : detect_document(d->json);
-    if (!d->embedded) {
-        struct crawl_state st = {
-            .fetched_at = now_seconds(),
-            .http_status = (int)d->http_status,
-            .source = (char *)d->source,
-            .etag = (char *)d->etag,
-            .last_modified = (char *)d->last_modified,
-            .run = h->run,
-            .flags = ((exts & EXT_MODEL_MASK) ? CRAWL_F_MODEL : 0) |
-                     (d->is_api ? CRAWL_F_API : 0) |
-                     (d->kind == STAC_KIND_ITEM ? CRAWL_F_ITEM : 0) |
-                     (is_dataset_doc(d, exts) ? CRAWL_F_DATASET : 0),
-            .links = (char *)d->links,
-        };
-        rc = index_put_crawl(h->ix, d->url, &st);
-        if (rc != 0)
-            return rc;
-    }
     /* Item pages and collection lists are containers, not records: their
      * features and collections come through this hook one by one. */
     if (!is_record(d))
@@ -530,6 +512,35 @@ static int store_document(struct harvest *h, const struct crawler_doc *d,
     rc = store_model(h, d, exts & EXT_MODEL_MASK, p, is_first);
     /* The crawler's CRAWLER_EXT_* bits are the index's EXT_* bits. */
     return rc != 0 ? rc : (int)(exts & EXT_MODEL_MASK);
+}
+
+/* on_document(), with what on_prepare() made of d, if anything. */
+static int store_document(struct harvest *h, const struct crawler_doc *d,
+                          const struct prepared *p)
+{
+    unsigned exts = p ? p->exts : detect_document(d->json);
+    int rc = store_records(h, d, p, exts);
+    if (rc < 0 || d->embedded)
+        return rc;
+    /* The crawl state last: a run resumed after a kill takes a document
+     * whose crawl state names the run as done, records and all, so no
+     * commit may hold the crawl state without the records staged before
+     * it. */
+    struct crawl_state st = {
+        .fetched_at = now_seconds(),
+        .http_status = (int)d->http_status,
+        .source = (char *)d->source,
+        .etag = (char *)d->etag,
+        .last_modified = (char *)d->last_modified,
+        .run = h->run,
+        .flags = ((exts & EXT_MODEL_MASK) ? CRAWL_F_MODEL : 0) |
+                 (d->is_api ? CRAWL_F_API : 0) |
+                 (d->kind == STAC_KIND_ITEM ? CRAWL_F_ITEM : 0) |
+                 (is_dataset_doc(d, exts) ? CRAWL_F_DATASET : 0),
+        .links = (char *)d->links,
+    };
+    int crc = index_put_crawl(h->ix, d->url, &st);
+    return crc != 0 ? crc : rc;
 }
 
 static int on_document(void *ctx, const struct crawler_doc *d)
@@ -578,15 +589,9 @@ static void on_unchanged(void *ctx, const char *url, const char *source,
 {
     struct harvest *h = ctx;
     /* h->prior is this URL's state: the crawler looked it up just now. The
-     * crawl state stays as the last full fetch left it, but for its run:
-     * a run killed later and resumed must not ask for it again. The
      * records say that this run saw them (a resumed run's did already).
      * Either way the source holds them this run, and counts them. */
     unsigned flags = h->prior.flags;
-    if (!is_resumed && h->prior.run != h->run) {
-        h->prior.run = h->run;
-        index_put_crawl(h->ix, url, &h->prior);
-    }
     if (is_model &&
         (is_resumed ||
          history_touch(h->ix, INDEX_MODELS, url, h->run, h->now) == 0) &&
@@ -602,6 +607,14 @@ static void on_unchanged(void *ctx, const char *url, const char *source,
         !json_object_get(h->datasets_done, url)) {
         json_object_set_new(h->datasets_done, url, json_true());
         source_count(h, source, "datasets");
+    }
+    /* The crawl state stays as the last full fetch left it, but for its
+     * run: a run killed later and resumed must not ask for it again. Set
+     * after the records' touches, so that no commit holds it without them
+     * (a resumed run does not touch them again). */
+    if (!is_resumed && h->prior.run != h->run) {
+        h->prior.run = h->run;
+        index_put_crawl(h->ix, url, &h->prior);
     }
 }
 

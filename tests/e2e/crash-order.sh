@@ -1,0 +1,54 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# A kill between two commits loses no record: a resumed run takes a
+# document whose crawl state names the run as done, so that crawl state
+# must never be committed before the records made of the document. Every
+# item here is a model, and batches of 37 writes put commit boundaries
+# between a document's writes; each harvest is killed four times, then
+# resumed, and must end with every model.
+. "$top_srcdir/tests/e2e/lib.sh"
+"${PYTHON3:-python3}" - "$T/www" <<'PY'
+import json, os, sys
+root = sys.argv[1]
+def w(p, d):
+    os.makedirs(os.path.dirname(p), exist_ok=True)
+    with open(p, "w") as f:
+        json.dump(d, f)
+MLM = "https://stac-extensions.github.io/mlm/v1.5.2/schema.json"
+w(f"{root}/catalog.json", {"type": "Catalog", "stac_version": "1.0.0", "id": "all",
+  "description": "d", "links": [{"rel": "child", "href": f"c{c}/collection.json"} for c in range(2)]})
+for c in range(2):
+    w(f"{root}/c{c}/collection.json", {"type": "Collection", "stac_version": "1.0.0", "id": f"c{c}",
+      "description": "d", "license": "x", "extent": {},
+      "links": [{"rel": "item", "href": f"i{i}.json"} for i in range(400)]})
+    for i in range(400):
+        k = c * 400 + i
+        w(f"{root}/c{c}/i{i}.json", {"type": "Feature", "stac_version": "1.0.0",
+          "stac_extensions": [MLM], "id": f"m{k}", "geometry": None,
+          "properties": {"datetime": "2020-01-01T00:00:00Z", "mlm:name": f"m{k}",
+                         "mlm:architecture": "UNet", "mlm:tasks": ["segmentation"]},
+          "links": [], "assets": {}})
+PY
+serve_dir "$T/www"
+LOG="$T/nginx/access.log"
+
+for trial in 1 2; do
+    rm -rf "$T/db"
+    for at in 150 300 450 600; do
+        start=$(wc -l <"$LOG")
+        "$STACML" --db "$T/db" -q harvest --commit-every 37 "$BASE/catalog.json" &
+        pid=$!
+        i=0
+        while [ "$(wc -l <"$LOG")" -lt $((start + at)) ] && kill -0 "$pid" 2>/dev/null &&
+            [ $i -lt 20000 ]; do
+            i=$((i + 1))
+        done
+        kill -9 "$pid" 2>/dev/null
+        wait "$pid" 2>/dev/null
+    done
+    "$STACML" --db "$T/db" -q harvest "$BASE/catalog.json"
+    check_eq "trial $trial: resumed run completes" "$?" 0
+    check_eq "trial $trial: every model there after four kills" \
+        "$("$STACML" --db "$T/db" export | wc -l)" 800
+done
+e2e_finish
