@@ -873,7 +873,12 @@ static void fetch_result_fill(struct fetch *x, CURLcode cc,
                  strstr(x->errbuf, "select/poll returned error")
                      ? "connection error: reset or closed by the server"
                  : x->errbuf[0] ? x->errbuf
-                                : curl_easy_strerror(cc));
+                 /* libcurl's word for a header line past its 100 KiB
+                  * limit, which it does not name. */
+                 : cc == CURLE_OUT_OF_MEMORY
+                     ? "a response header line too long (over 100 KiB), "
+                       "or out of memory"
+                     : curl_easy_strerror(cc));
         size_t len = strlen(rbuf);
         while (len && rbuf[len - 1] == '\n')
             rbuf[--len] = '\0';

@@ -134,4 +134,13 @@ check_eq "redirect with credentials: target never asked" "$(requests "$NC_LOG" '
 check "redirect with credentials: no Authorization sent" \
     sh -c "! jq -e 'select(.headers.Authorization)' '$NC_LOG' | grep -q ."
 
+# A header line longer than libcurl takes is named as such, not as the
+# "Out of memory" libcurl says.
+big=$(head -c 150000 /dev/zero | tr '\0' a)
+printf '[{"path": "^/bighdr\\\\.json$", "headers": {"X-Big": "%s"}}]\n' "$big" >"$T/fbig.json"
+start_api NB --static "$T/scred" --faults "$T/fbig.json"
+"$STACML" --db "$T/dbig2" harvest --retries 0 --ignore-robots "${NB_URL}bighdr.json" 2>"$T/big.err"
+check "an over-long header line named as such" \
+    grep -q "bighdr.json: a response header line too long" "$T/big.err"
+
 e2e_finish
