@@ -926,7 +926,11 @@ static bool fetch_redirect(struct fetcher *f, struct fetch *x, CURLcode cc)
     }
     char *next = NULL;
     if (url_normalize(location, &next) != 0) {
-        snprintf(x->errbuf, sizeof(x->errbuf), "bad redirect location");
+        size_t len = strlen(location);
+        snprintf(x->errbuf, sizeof(x->errbuf),
+                 "redirect to a location that is not a valid URL (%zu "
+                 "bytes): %.150s%s",
+                 len, location, len > 150 ? "..." : "");
         return false;
     }
     if (x->hand_back) {

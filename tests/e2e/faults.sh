@@ -134,6 +134,17 @@ check_eq "redirect with credentials: target never asked" "$(requests "$NC_LOG" '
 check "redirect with credentials: no Authorization sent" \
     sh -c "! jq -e 'select(.headers.Authorization)' '$NC_LOG' | grep -q ."
 
+# A redirect to a location that is no URL says so, and shows it.
+cat >"$T/fbadloc.json" <<'JSON'
+[{"path": "^/badloc\\.json$", "status": 302,
+  "headers": {"Location": "http://127.0.0.1:99999/target.json"}}]
+JSON
+start_api NL --static "$T/scred" --faults "$T/fbadloc.json"
+"$STACML" --db "$T/dbadloc" harvest --retries 0 --ignore-robots "${NL_URL}badloc.json" 2>"$T/badloc.err"
+check_eq "redirect to no URL: exit 3" "$?" 3
+check "redirect to no URL: reported with the location" \
+    grep -q "badloc.json: redirect to a location that is not a valid URL (34 bytes): http://127.0.0.1:99999/target.json" "$T/badloc.err"
+
 # A header line longer than libcurl takes is named as such, not as the
 # "Out of memory" libcurl says.
 big=$(head -c 150000 /dev/zero | tr '\0' a)
