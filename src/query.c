@@ -57,11 +57,11 @@ static const char show_help[] =
     "ambiguous (the candidates' URLs are listed).\n";
 
 static const char export_help[] =
-    "Usage: stacml [--db DIR] export [--datasets] [FILTERS]\n"
+    "Usage: stacml [--db DIR] export [--datasets] [FILTERS] [WORDS...]\n"
     "\n"
     "Write every model record as one JSON object a line on standard output,\n"
     "or with --datasets every dataset record (with the models linked to\n"
-    "it). The filters of 'stacml search' (--task, --framework,\n"
+    "it). The words and filters of 'stacml search' (--task, --framework,\n"
     "--architecture, --extension, --bbox, --datetime, --trained-on,\n"
     "--source, --include-gone) select the models exported; with --datasets\n"
     "words, --source, --bbox, --datetime and --include-gone select the\n"
@@ -1208,8 +1208,6 @@ int cmd_export(struct cli *cli, int argc, char **argv)
     struct query_args a = {.fmt = FORMAT_JSONL};
     struct index *ix = NULL;
     int status = parse_query(cli, argc, argv, "export", export_help, &q, &a);
-    if (status == EXIT_OK)
-        status = no_arguments("export", argc, argv);
     if (status == EXIT_OK && a.fmt != FORMAT_JSONL)
         status = cli_usage_error("export", "export writes JSON lines; use "
                                            "search --format for others");
@@ -1227,6 +1225,9 @@ int cmd_export(struct cli *cli, int argc, char **argv)
     }
     if (a.trained_on)
         parse_trained_on(ix, a.trained_on, &q);
+    /* Words select as in search, datasets too (the help says so). */
+    q.words = argv + optind;
+    q.n_words = argc - optind;
     int rc;
     bool write_error;
     if (a.datasets) {

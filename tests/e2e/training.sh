@@ -56,6 +56,11 @@ check_eq "export --datasets --source: all from the seed" \
 "$STACML" --db "$DB" export --datasets --task segmentation >/dev/null 2>"$T/dstask.err"
 check_eq "export --datasets --task: usage error" "$?" 2
 check "export --datasets --task: says why" grep -q -- "--task selects models" "$T/dstask.err"
+check_eq "export --datasets WORDS: the words select datasets" \
+    "$("$STACML" --db "$DB" export --datasets SHARED building | jq -r .id | tr '\n' ' ')" \
+    "shared-buildings "
+check_eq "export WORDS: the words select models, as in search" \
+    "$("$STACML" --db "$DB" export ALPHA | jq -r .id | tr '\n' ' ')" "seg-alpha "
 dsline() { jq -c --arg u "$1" 'select(.url == $u)' "$T/datasets.jsonl"; }
 check "shared dataset: tdml, two models" jq -e --arg b "$BASE" \
     '.tdml == true and .amount_of_training_data == 5000 and
