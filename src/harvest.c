@@ -132,6 +132,10 @@ struct harvest {
     size_t models_new, models_changed, gone;
     json_t *incomplete; /* source -> true: not fully crawled this run */
     json_t *sources;    /* source -> {documents, models, failed, reasons} */
+    /* URL -> true: counted in sources. Apart from models_done and
+     * datasets_done, since a survey's counts are dropped when the harvest
+     * starts, but not the records it made. */
+    json_t *sourced_models, *sourced_datasets;
     struct crawl_state prior; /* owns the strings handed to the crawler */
     json_t *summary;          /* of this run, as saved */
     json_t *registry_harvest; /* registry sources harvested in full */
@@ -411,15 +415,21 @@ static int store_record(struct harvest *h, enum index_table table,
     return rc;
 }
 
+/* Whether url is new to set, which then holds it. */
+static bool first_in(json_t *set, const char *url)
+{
+    if (json_object_get(set, url))
+        return false;
+    json_object_set_new(set, url, json_true());
+    return true;
+}
+
 /* The first time this run that url counts as a model record: an API's
  * sampled items come again in its walk, and the same record must not be
  * counted twice. */
 static bool first_model(struct harvest *h, const char *url)
 {
-    if (json_object_get(h->models_done, url))
-        return false;
-    json_object_set_new(h->models_done, url, json_true());
-    return true;
+    return first_in(h->models_done, url);
 }
 
 static int store_model(struct harvest *h, const struct crawler_doc *d,
@@ -498,7 +508,7 @@ static int store_records(struct harvest *h, const struct crawler_doc *d,
      * model's training link, tdml or not, that is no model. */
     if (is_dataset_doc(d, exts)) {
         bool is_first = !json_object_get(h->datasets_done, d->url);
-        if (is_first)
+        if (first_in(h->sourced_datasets, d->url))
             source_count(h, d->source, "datasets");
         rc = store_dataset(h, d, p, is_first);
         if (rc != 0)
@@ -507,7 +517,7 @@ static int store_records(struct harvest *h, const struct crawler_doc *d,
     if (!is_model)
         return 0;
     bool is_first = first_model(h, d->url);
-    if (is_first)
+    if (first_in(h->sourced_models, d->url))
         count_model(h, d->source, d->url, d->kind == STAC_KIND_ITEM);
     rc = store_model(h, d, exts & EXT_MODEL_MASK, p, is_first);
     /* The crawler's CRAWLER_EXT_* bits are the index's EXT_* bits. */
@@ -592,21 +602,22 @@ static void on_unchanged(void *ctx, const char *url, const char *source,
      * records say that this run saw them (a resumed run's did already).
      * Either way the source holds them this run, and counts them. */
     unsigned flags = h->prior.flags;
-    if (is_model &&
-        (is_resumed ||
-         history_touch(h->ix, INDEX_MODELS, url, h->run, h->now) == 0) &&
-        first_model(h, url)) {
-        h->models_stored++;
-        count_model(h, source, url, (flags & CRAWL_F_ITEM) != 0);
-        if (is_resumed)
-            count_resumed(h, url);
+    if (is_model && (is_resumed || history_touch(h->ix, INDEX_MODELS, url,
+                                                 h->run, h->now) == 0)) {
+        if (first_model(h, url)) {
+            h->models_stored++;
+            if (is_resumed)
+                count_resumed(h, url);
+        }
+        if (first_in(h->sourced_models, url))
+            count_model(h, source, url, (flags & CRAWL_F_ITEM) != 0);
     }
     if ((flags & CRAWL_F_DATASET) &&
         (is_resumed ||
-         history_touch(h->ix, INDEX_DATASETS, url, h->run, h->now) == 0) &&
-        !json_object_get(h->datasets_done, url)) {
-        json_object_set_new(h->datasets_done, url, json_true());
-        source_count(h, source, "datasets");
+         history_touch(h->ix, INDEX_DATASETS, url, h->run, h->now) == 0)) {
+        first_in(h->datasets_done, url);
+        if (first_in(h->sourced_datasets, url))
+            source_count(h, source, "datasets");
     }
     /* The crawl state stays as the last full fetch left it, but for its
      * run: a run killed later and resumed must not ask for it again. Set
@@ -1621,6 +1632,8 @@ static int discover(struct harvest *h, const struct cli *cli,
         /* The harvest's own counters start afresh. */
         json_decref(h->sources);
         h->sources = json_object();
+        json_object_clear(h->sourced_models);
+        json_object_clear(h->sourced_datasets);
         json_array_clear(h->apis);
     }
     size_t i;
@@ -1646,6 +1659,8 @@ int cmd_harvest(struct cli *cli, int argc, char **argv)
     h->apis = json_array();
     h->incomplete = json_object();
     h->sources = json_object();
+    h->sourced_models = json_object();
+    h->sourced_datasets = json_object();
     struct crawler_stats st = {0};
     int lock_fd = -1;
     FILE *log_file = NULL;
@@ -1756,6 +1771,8 @@ out:
     json_decref(h->apis);
     json_decref(h->incomplete);
     json_decref(h->sources);
+    json_decref(h->sourced_models);
+    json_decref(h->sourced_datasets);
     json_decref(h->summary);
     json_decref(h->registry_harvest);
     crawl_state_cleanup(&h->prior);

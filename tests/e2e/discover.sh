@@ -56,6 +56,13 @@ check_eq "the declared API collection harvested in full" \
 plain1=$(requests "$P_LOG")
 check "plain API (50,000 items) cost a few dozen requests ($plain1)" test "$plain1" -le 40
 check "sources table" sh -c "'$STACML' --db '$DB' sources | grep -q 'holds-models'"
+# The models a source holds, counted on the run that surveys and harvests
+# it, include those its survey met first.
+for u in "http://127.0.0.1:$D_PORT/catalog.json" "$M_URL"; do
+    check_eq "first run: models of $u as exported" \
+        "$(jq -r --arg u "$u" '.[] | select(.url == $u) | .harvest.models' "$T/s1.json")" \
+        "$("$STACML" --db "$DB" export --source "$u" | wc -l)"
+done
 
 # Second run: nothing is due for a survey; the model sources are harvested.
 m1=$(requests "$M_LOG")
