@@ -1458,6 +1458,9 @@ static int list_meta(struct cli *cli, int argc, char **argv, const char *cmd,
         status = no_arguments(cmd, argc, argv);
     if (status != EXIT_OK)
         return status < 0 ? EXIT_OK : status;
+    /* ids names a model's id and URL; a run or a source has neither. */
+    if (r.fmt == FORMAT_IDS)
+        return cli_usage_error(cmd, "--format must be table, json or jsonl");
     status = open_index(cli, cmd, &ix);
     if (status != EXIT_OK)
         return status;

@@ -45,6 +45,8 @@ check_eq "unknown option" "$(status "$STACML" --db "$T/db" harvest --frobnicate 
 check "unknown option: named, once" sh -c "grep -c . '$T/e' | grep -qx 2 && grep -q \"unknown option '--frobnicate'\" '$T/e'"
 for c in stats runs sources; do
     check_eq "$c: stray argument refused" "$(status "$STACML" --db "$T/db" "$c" extra)" 2
+    check_eq "$c: --format ids refused" "$(status "$STACML" --db "$T/db" "$c" --format ids)" 2
+    check "$c: --format ids: says which formats" grep -q -- "--format must be table" "$T/e"
 done
 : >"$T/afile"
 check_eq "--db names a file: exit 4" "$(status "$STACML" --db "$T/afile" stats)" 4
