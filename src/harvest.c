@@ -615,7 +615,9 @@ static void on_unchanged(void *ctx, const char *url, const char *source,
     if ((flags & CRAWL_F_DATASET) &&
         (is_resumed ||
          history_touch(h->ix, INDEX_DATASETS, url, h->run, h->now) == 0)) {
-        first_in(h->datasets_done, url);
+        /* Counted like an unchanged model: the run holds it. */
+        if (first_in(h->datasets_done, url))
+            h->datasets_stored++;
         if (first_in(h->sourced_datasets, url))
             source_count(h, source, "datasets");
     }

@@ -123,6 +123,8 @@ check_eq "bad --extension" "$("$STACML" --db "$DB" search --extension foo >/dev/
 # A second harvest: same records, same links, no duplicate model links.
 "$STACML" --db "$DB" -q harvest "$BASE/catalog.json"
 check_eq "re-harvest exit status" "$?" 0
+check_eq "re-harvest: unchanged datasets counted, as unchanged models are" \
+    "$("$STACML" --db "$DB" stats --format json | jq -c '.last_harvest | [.models, .datasets]')" "[3,5]"
 "$STACML" --db "$DB" export --datasets >"$T/datasets2.jsonl"
 check "re-harvest: dataset links unchanged" jq -e '(.models | length) == 2' \
     <<<"$(jq -c --arg u "$BASE/datasets/shared/collection.json" 'select(.url == $u)' "$T/datasets2.jsonl")"
