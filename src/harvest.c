@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <sys/stat.h>
 #include <sys/file.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -169,41 +168,10 @@ static void seeds_free(struct seeds *s)
     free(s->v);
 }
 
-/* The local path a seed names: arg itself, or a file:// URL's path;
- * NULL for any other URL. New string. */
-static char *seed_path(const char *arg)
-{
-    return strstr(arg, "://") ? url_file_path(arg) : xstrdup(arg);
-}
-
-/* A local directory stands for the catalog (or collection) inside it, as
- * `stacml harvest seeds/examples` would be read by a person: *out is that
- * file (new string), or NULL when path is not a directory. SM_E_NOTFOUND
- * for a directory that holds neither. */
-static int directory_seed(const char *path, char **out)
-{
-    static const char *const names[] = {"catalog.json", "collection.json"};
-    struct stat st;
-    *out = NULL;
-    if (!path || stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
-        return 0;
-    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-        char *p = xasprintf("%s/%s", path, names[i]);
-        if (stat(p, &st) == 0 && S_ISREG(st.st_mode)) {
-            *out = p;
-            return 0;
-        }
-        free(p);
-    }
-    return SM_E_NOTFOUND;
-}
-
 static int seed_add_arg(struct seeds *s, const char *arg, const char *where)
 {
     char *url = NULL, *in_dir = NULL;
-    char *path = seed_path(arg);
-    int rc = directory_seed(path, &in_dir);
-    free(path);
+    int rc = url_seed_directory(arg, &in_dir);
     const char *why = "a directory without catalog.json or collection.json";
     if (rc == 0) {
         rc = url_from_arg(in_dir ? in_dir : arg, &url);

@@ -881,6 +881,19 @@ static int parse_trained_on(struct index *ix, const char *arg, struct query *q)
     return EXIT_OK;
 }
 
+/* The source a --source argument names, spelt as harvest spells its
+ * seeds: a directory stands for its catalog, as in `harvest seeds/examples`.
+ * An argument that is no seed is compared verbatim. New string. */
+static char *source_of(const char *arg)
+{
+    char *in_dir = NULL, *url = NULL;
+    url_seed_directory(arg, &in_dir);
+    if (url_from_arg(in_dir ? in_dir : arg, &url) != 0)
+        url = xstrdup(arg);
+    free(in_dir);
+    return url;
+}
+
 struct query_args {
     enum out_format fmt;
     bool datasets;
@@ -947,9 +960,7 @@ static int parse_query(struct cli *cli, int argc, char **argv, const char *cmd,
             break;
         case OPT_SOURCE:
             free(q->source);
-            q->source = NULL;
-            if (url_from_arg(optarg, &q->source) != 0)
-                q->source = xstrdup(optarg);
+            q->source = source_of(optarg);
             break;
         case OPT_DATASETS:
             a->datasets = true;

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include <sys/stat.h>
 #include <arpa/inet.h>
 #include <curl/curl.h>
 
@@ -913,6 +914,26 @@ int url_from_arg(const char *arg, char **out)
     rc = url_from_path(path, out);
     free(path);
     return rc;
+}
+
+int url_seed_directory(const char *arg, char **out)
+{
+    static const char *const names[] = {"catalog.json", "collection.json"};
+    struct stat st;
+    *out = NULL;
+    /* The local path a seed names: arg itself, or a file:// URL's path. */
+    char *path = strstr(arg, "://") ? url_file_path(arg) : xstrdup(arg);
+    bool is_dir = path && stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+    for (size_t i = 0; is_dir && i < sizeof(names) / sizeof(names[0]); i++) {
+        char *p = xasprintf("%s/%s", path, names[i]);
+        if (stat(p, &st) == 0 && S_ISREG(st.st_mode)) {
+            *out = p;
+            break;
+        }
+        free(p);
+    }
+    free(path);
+    return is_dir && !*out ? SM_E_NOTFOUND : 0;
 }
 
 /* Drop every "name=..." (or bare "name") pair from the query q. New. */

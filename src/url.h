@@ -75,6 +75,13 @@ int url_host_key(const char *url, char **out);
  * SM_E_SCHEME, SM_E_NOTFOUND (no such local file) or SM_E_TOOBIG. */
 int url_from_arg(const char *arg, char **out);
 
+/* A seed that names a local directory (a path or a file:// URL) stands for
+ * the catalog.json, else the collection.json, inside it, as a person reads
+ * `stacml harvest seeds/examples`: *out is that file's path (new string),
+ * or NULL when arg names no directory. Returns 0, or SM_E_NOTFOUND for a
+ * directory that holds neither. */
+int url_seed_directory(const char *arg, char **out);
+
 /* The local path of a file:// URL ("file:///p" or "file://localhost/p"),
  * percent-decoded, as a new string; NULL for any other URL, or one whose
  * path would hold a NUL byte. */

@@ -24,6 +24,10 @@ records_below "$T/db1" "$ROOT_URL" >"$T/got1"
 check_diff "models found from a path" "$T/got1" "$WANT"
 check "source is the seed" sh -c "'$STACML' --db '$T/db1' export | jq -e -s \
     'all(.[]; .source == \"${ROOT_URL}catalog.json\")'"
+check_eq "--source names the seed as it was given (a directory)" \
+    "$("$STACML" --db "$T/db1" search --format ids --source "$EX" | wc -l)" 5
+check_eq "--source names the seed as a file:// directory" \
+    "$("$STACML" --db "$T/db1" export --source "$ROOT_URL" | wc -l)" 5
 
 "$STACML" --db "$T/db2" -q harvest "${ROOT_URL}catalog.json"
 check_eq "file:// harvest exit status" "$?" 0
