@@ -815,6 +815,10 @@ static int parse_bbox(const char *cmd, const char *arg, struct query *q)
     }
     if (q->bbox[1] > q->bbox[3])
         return cli_usage_error(cmd, "invalid --bbox '%s': S > N", arg);
+    /* A latitude past a pole is a typo (or W,S,E,N in another order). */
+    if (fabs(q->bbox[1]) > 90 || fabs(q->bbox[3]) > 90)
+        return cli_usage_error(
+            cmd, "invalid --bbox '%s': latitude outside [-90, 90]", arg);
     /* W > E is a box across the antimeridian, [W, 180] and [-180, E]; it
      * means that only for longitudes in degrees. */
     if (q->bbox[0] > q->bbox[2] && (q->bbox[0] > 180 || q->bbox[2] < -180))

@@ -169,6 +169,9 @@ check_eq "export --bbox W > E" \
     "fiji fiji3d "
 check_eq "--bbox S > N refused" "$(status "$STACML" --db "$GDB" search --bbox 0,10,1,0)" 2
 check "--bbox S > N named" grep -q "S > N" "$T/e"
+check_eq "--bbox latitude past a pole refused" "$(status "$STACML" --db "$GDB" search --bbox 0,-100,10,100)" 2
+check "--bbox latitude past a pole named" grep -q "latitude outside \[-90, 90\]" "$T/e"
+check_eq "--bbox poles themselves taken" "$(status "$STACML" --db "$GDB" search --bbox -180,-90,180,90)" 0
 check_eq "--bbox W > E out of degrees refused" \
     "$(status "$STACML" --db "$GDB" search --bbox 200,0,-170,1)" 2
 
