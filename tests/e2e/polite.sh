@@ -27,6 +27,21 @@ start_api A --host 0.0.0.0 --static "$T/site" --faults "$T/faults.json"
 # The server binds every loopback address: 127.0.0.2 reaches it too.
 A="http://127.0.0.1:$A_PORT"
 
+# spacing FILE: "N SPAN MEDIAN" of the sorted request times (seconds) in
+# FILE: their count, the ms from first to last, the median ms between
+# two. Measured where the server reads them, one read late on a loaded
+# machine brings the next request closer than the spacing asked for
+# (44 ms for 100 seen under load) without any burst; the span and the
+# median are what such a read hardly moves and a burst does.
+spacing() {
+    local n span median
+    n=$(wc -l <"$1")
+    span=$(awk 'NR == 1 {f = $1} {l = $1} END {printf "%d\n", (l - f) * 1000}' "$1")
+    median=$(awk 'NR > 1 {printf "%d\n", ($1 - p) * 1000} {p = $1}' "$1" | sort -n |
+        awk '{g[NR] = $1} END {print g[int((NR + 1) / 2)] + 0}')
+    echo "$n $span $median"
+}
+
 # Per-host concurrency: never more than --per-host in flight on the host.
 curl -s "$A/__stats?reset=1" >/dev/null
 "$STACML" --db "$T/d1" -q harvest --per-host 3 --concurrency 16 "$A/catalog.json"
@@ -36,16 +51,15 @@ check "at most --per-host 3 in flight per host, and in parallel (max $max)" \
     test "$max" -ge 2 -a "$max" -le 4
 check_eq "31 models" "$("$STACML" --db "$T/d1" export | wc -l)" 31
 
-# --rate: request starts on a host at least 1/R apart. Measured where the
-# server reads them, a start a little late after a loaded moment brings
-# the next one closer than 1/R to it: the bound allows 30 ms of that.
+# --rate: request starts on a host at least 1/R apart.
 before=$(wc -l <"$A_LOG")
 "$STACML" --db "$T/d2" -q harvest --rate 10 --per-host 8 "$A/catalog.json"
 tail -n "+$((before + 1))" "$A_LOG" | jq -r 'select(.path | test("^/i[1-9][0-9]*[.]json$")) | .t' |
-    sort -n | awk 'NR > 1 {d = ($1 - p) * 1000; if (min == "" || d < min) min = d} {p = $1}
-                   END {printf "%d\n", min}' >"$T/gap"
-check "--rate 10: requests to one host at least ~100 ms apart ($(cat "$T/gap") ms)" \
-    test "$(cat "$T/gap")" -ge 70
+    sort -n >"$T/starts"
+read -r n span median <<<"$(spacing "$T/starts")"
+check "--rate 10: $n requests to one host over $span ms, at most 10 a second" \
+    test "$n" -ge 20 -a "$span" -ge $(((n - 1) * 95))
+check "--rate 10: median gap ~100 ms ($median ms)" test "$median" -ge 90
 
 # logged_run OUT ARGS...: stacml ARGS, and the requests A saw meanwhile
 # in OUT.
@@ -130,10 +144,10 @@ check "--no-private: reason given" grep -q "private or loopback address" "$T/np.
 printf 'User-agent: stacml\nCrawl-delay: 0.3\n\nUser-agent: *\nDisallow: /\n' >"$T/robots.txt"
 start_api R --static "$T/site" --robots "$T/robots.txt"
 "$STACML" --db "$T/d8" -q harvest --max-docs 6 "http://127.0.0.1:$R_PORT/catalog.json"
-jq -r 'select(.path | test("^/(i[0-9]+|catalog)")) | .t' "$R_LOG" | sort -n |
-    awk 'NR > 1 {d = ($1 - p) * 1000; if (min == "" || d < min) min = d} {p = $1}
-         END {printf "%d\n", min}' >"$T/gap2"
-check "Crawl-delay 0.3 s honoured for our group ($(cat "$T/gap2") ms)" test "$(cat "$T/gap2")" -ge 280
+jq -r 'select(.path | test("^/(i[0-9]+|catalog)")) | .t' "$R_LOG" | sort -n >"$T/starts2"
+read -r n span median <<<"$(spacing "$T/starts2")"
+check "Crawl-delay 0.3 s honoured for our group ($n requests over $span ms, median gap $median ms)" \
+    test "$n" -eq 6 -a "$span" -ge $(((n - 1) * 285)) -a "$median" -ge 280
 
 # SIGINT: stop taking work, finish, commit, summary, status 130; the index
 # is valid. A second signal exits at once.
@@ -240,10 +254,10 @@ check "redirect into a disallowed path: reported as robots.txt's" \
     grep -q "private/x.json: blocked by robots.txt" "$T/rd.err"
 check "a chain of redirects is followed to its end" \
     sh -c "'$STACML' --db '$T/d17' export | jq -e -s 'any(.[]; .id == \"y\" and (.url | endswith(\"/y.json\")))'"
-jq -r 'select(.path | test("^/(hop[0-9]|y)\\.json$")) | .t' "$RD_LOG" | sort -n |
-    awk 'NR > 1 {d = ($1 - p) * 1000; if (min == "" || d < min) min = d} {p = $1}
-         END {printf "%d\n", min}' >"$T/hopgap"
-check "--rate 5 spaces the redirect hops ($(cat "$T/hopgap") ms)" test "$(cat "$T/hopgap")" -ge 180
+jq -r 'select(.path | test("^/(hop[0-9]|y)\\.json$")) | .t' "$RD_LOG" | sort -n >"$T/hops"
+read -r n span median <<<"$(spacing "$T/hops")"
+check "--rate 5 spaces the redirect hops ($n over $span ms, median gap $median ms)" \
+    test "$n" -ge 4 -a "$span" -ge $(((n - 1) * 190)) -a "$median" -ge 180
 
 # A robots.txt larger than --max-doc-size is read for its first 512 KiB
 # (RFC 9309 asks for at least 500 KiB), not taken for "disallow all".
