@@ -13,6 +13,7 @@
 #include <curl/curl.h>
 
 #include "crawler/fetch.h"
+#include "crawler/headers.h"
 #include "src/buf.h"
 #include "src/err.h"
 #include "src/log.h"
@@ -20,7 +21,6 @@
 #include "src/xalloc.h"
 
 #define POOL_MAX 64
-#define HEADER_VALUE_MAX 1024
 
 /* Which protocols a transfer's handle allows; set anew only when they
  * change. */
@@ -50,10 +50,8 @@ struct fetch {
     bool size_unbound; /* CURLOPT_MAXFILESIZE lifted for a prefix */
     bool is_private;   /* refused: the address is private (--no-private) */
     bool is_stalled;   /* aborted: no byte for stall_timeout_s */
-    uint64_t last_progress_ms; /* when a byte last arrived */
-    char *etag;
-    char *last_modified;
-    char *retry_after;
+    uint64_t last_progress_ms;      /* when a byte last arrived */
+    struct headers kept;            /* ETag, Last-Modified, Retry-After */
     struct curl_slist *req_headers; /* this request's own headers */
     const char *proxy; /* CURLOPT_PROXY as last set (the fetcher's) */
     char errbuf[CURL_ERROR_SIZE];
@@ -301,57 +299,12 @@ static size_t on_curl_write(char *ptr, size_t size, size_t n, void *userp)
     return len;
 }
 
-/* Copy a header value, trimmed; NULL when it is absurdly long. */
-static char *header_value(const char *p, size_t len)
-{
-    while (len && (*p == ' ' || *p == '\t')) {
-        p++;
-        len--;
-    }
-    while (len && (p[len - 1] == '\r' || p[len - 1] == '\n' ||
-                   p[len - 1] == ' ' || p[len - 1] == '\t'))
-        len--;
-    if (len == 0 || len > HEADER_VALUE_MAX)
-        return NULL;
-    return xstrndup(p, len);
-}
-
-static void take_header(char **slot, const char *p, size_t len)
-{
-    free(*slot);
-    *slot = header_value(p, len);
-}
-
 static size_t on_curl_header(char *ptr, size_t size, size_t n, void *userp)
 {
     struct fetch *x = userp;
     size_t len = size * n;
     x->last_progress_ms = now_ms(x->owner);
-    /* Most header lines are none of those below: tell them by their first
-     * letter (a libc call per name and line was a tenth of the loop's own
-     * work per document). */
-    switch (len ? ptr[0] | 0x20 : 0) {
-    case 'h': /* HTTP/ */
-    case 'e': /* ETag */
-    case 'l': /* Last-Modified */
-    case 'r': /* Retry-After */
-        break;
-    default:
-        return len;
-    }
-    /* A new response (after a redirect) starts with a status line: forget
-     * the validators of the previous one. */
-    if (len >= 5 && strncmp(ptr, "HTTP/", 5) == 0) {
-        take_header(&x->etag, "", 0);
-        take_header(&x->last_modified, "", 0);
-        take_header(&x->retry_after, "", 0);
-    } else if (len > 5 && strncasecmp(ptr, "etag:", 5) == 0) {
-        take_header(&x->etag, ptr + 5, len - 5);
-    } else if (len > 14 && strncasecmp(ptr, "last-modified:", 14) == 0) {
-        take_header(&x->last_modified, ptr + 14, len - 14);
-    } else if (len > 12 && strncasecmp(ptr, "retry-after:", 12) == 0) {
-        take_header(&x->retry_after, ptr + 12, len - 12);
-    }
+    headers_read_line(&x->kept, ptr, len);
     return len;
 }
 
@@ -509,9 +462,7 @@ static void fetch_release(struct fetcher *f, struct fetch *x)
     if (x->body.cap > 256 * 1024 || f->closing)
         buf_cleanup(&x->body);
     free(x->url);
-    free(x->etag);
-    free(x->last_modified);
-    free(x->retry_after);
+    headers_cleanup(&x->kept);
     free(x->cur_url);
     free(x->cred_host);
     free(x->body_text);
@@ -522,8 +473,7 @@ static void fetch_release(struct fetcher *f, struct fetch *x)
     x->req_headers = NULL;
     x->extra = x->creds = NULL;
     x->redirect_to = NULL;
-    x->cur_url = x->cred_host = x->body_text = x->retry_after = NULL;
-    x->url = x->etag = x->last_modified = NULL;
+    x->cur_url = x->cred_host = x->body_text = x->url = NULL;
     x->redirects = 0;
     x->is_private = false;
     x->is_stalled = false;
@@ -839,9 +789,9 @@ static void fetch_result_fill(struct fetch *x, CURLcode cc,
     r->final_url = final_url ? final_url : x->url;
     r->body = x->body.data ? x->body.data : "";
     r->body_len = x->body.len;
-    r->etag = x->etag;
-    r->last_modified = x->last_modified;
-    r->retry_after = x->retry_after;
+    r->etag = x->kept.etag;
+    r->last_modified = x->kept.last_modified;
+    r->retry_after = x->kept.retry_after;
     r->redirects = x->redirects;
     r->seconds = secs;
     rbuf[0] = '\0';

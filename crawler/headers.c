@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+/* The response header lines the fetcher keeps (headers.h). */
+#include <config.h>
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "crawler/headers.h"
+#include "src/xalloc.h"
+
+/* Copy a header value, trimmed; NULL when it is absurdly long. */
+static char *header_value(const char *p, size_t len)
+{
+    while (len && (*p == ' ' || *p == '\t')) {
+        p++;
+        len--;
+    }
+    while (len && (p[len - 1] == '\r' || p[len - 1] == '\n' ||
+                   p[len - 1] == ' ' || p[len - 1] == '\t'))
+        len--;
+    if (len == 0 || len > HEADERS_VALUE_MAX)
+        return NULL;
+    return xstrndup(p, len);
+}
+
+static void take_header(char **slot, const char *p, size_t len)
+{
+    free(*slot);
+    *slot = header_value(p, len);
+}
+
+void headers_read_line(struct headers *h, const char *ptr, size_t len)
+{
+    /* Most header lines are none of those below: tell them by their first
+     * letter (a libc call per name and line was a tenth of the loop's own
+     * work per document). */
+    switch (len ? ptr[0] | 0x20 : 0) {
+    case 'h': /* HTTP/ */
+    case 'e': /* ETag */
+    case 'l': /* Last-Modified */
+    case 'r': /* Retry-After */
+        break;
+    default:
+        return;
+    }
+    /* A new response (after a redirect) starts with a status line: forget
+     * the validators of the previous one. */
+    if (len >= 5 && strncmp(ptr, "HTTP/", 5) == 0) {
+        headers_cleanup(h);
+    } else if (len > 5 && strncasecmp(ptr, "etag:", 5) == 0) {
+        take_header(&h->etag, ptr + 5, len - 5);
+    } else if (len > 14 && strncasecmp(ptr, "last-modified:", 14) == 0) {
+        take_header(&h->last_modified, ptr + 14, len - 14);
+    } else if (len > 12 && strncasecmp(ptr, "retry-after:", 12) == 0) {
+        take_header(&h->retry_after, ptr + 12, len - 12);
+    }
+}
+
+void headers_cleanup(struct headers *h)
+{
+    free(h->etag);
+    free(h->last_modified);
+    free(h->retry_after);
+    h->etag = h->last_modified = h->retry_after = NULL;
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/* The response header lines the fetcher keeps: the status line (which
+ * starts a new response, after a redirect) and the values of ETag,
+ * Last-Modified and Retry-After. Pure: fed one line at a time, as
+ * libcurl's header callback gets them, it needs no libcurl, so it is
+ * unit-tested and fuzzed on its own. */
+#ifndef CRAWLER_HEADERS_H
+#define CRAWLER_HEADERS_H
+
+#include <stddef.h>
+
+/* A value longer than this (after trimming) is not kept: no validator or
+ * date is that long. */
+#define HEADERS_VALUE_MAX 1024
+
+/* The values kept, each NULL when absent; owned (freed by
+ * headers_cleanup()). A zeroed struct is an empty one. */
+struct headers {
+    char *etag;
+    char *last_modified;
+    char *retry_after;
+};
+
+/* Read one header line of len bytes (not NUL-terminated; its CR LF, if
+ * any, included): a status line ("HTTP/...") forgets every value kept, a
+ * line of a kept header replaces its value (with surrounding blanks and
+ * line ends trimmed; NULL when empty or longer than HEADERS_VALUE_MAX),
+ * and any other line changes nothing. */
+void headers_read_line(struct headers *h, const char *line, size_t len);
+
+/* Free the values kept and leave h empty. */
+void headers_cleanup(struct headers *h);
+
+#endif
