@@ -2,6 +2,7 @@
 /* The response header lines the fetcher keeps (headers.h). */
 #include <config.h>
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -9,7 +10,21 @@
 #include "crawler/headers.h"
 #include "src/xalloc.h"
 
-/* Copy a header value, trimmed; NULL when it is absurdly long. */
+/* Whether a value holds a CR, LF or NUL. RFC 9110 5.5 calls them invalid
+ * and dangerous in a field value: a recipient must reject it or blank them
+ * out. libcurl hands a bare CR inside a line to the header callback (older
+ * versions a NUL too), and a value kept here goes back to the server in a
+ * request header of our own (If-None-Match, If-Modified-Since). */
+static bool has_line_break(const char *p, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (p[i] == '\r' || p[i] == '\n' || p[i] == '\0')
+            return true;
+    return false;
+}
+
+/* Copy a header value, trimmed; NULL when it is absurdly long or holds a
+ * line break or NUL (a validator changed to blanks is no validator). */
 static char *header_value(const char *p, size_t len)
 {
     while (len && (*p == ' ' || *p == '\t')) {
@@ -19,7 +34,7 @@ static char *header_value(const char *p, size_t len)
     while (len && (p[len - 1] == '\r' || p[len - 1] == '\n' ||
                    p[len - 1] == ' ' || p[len - 1] == '\t'))
         len--;
-    if (len == 0 || len > HEADERS_VALUE_MAX)
+    if (len == 0 || len > HEADERS_VALUE_MAX || has_line_break(p, len))
         return NULL;
     return xstrndup(p, len);
 }

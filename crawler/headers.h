@@ -24,7 +24,8 @@ struct headers {
 /* Read one header line of len bytes (not NUL-terminated; its CR LF, if
  * any, included): a status line ("HTTP/...") forgets every value kept, a
  * line of a kept header replaces its value (with surrounding blanks and
- * line ends trimmed; NULL when empty or longer than HEADERS_VALUE_MAX),
+ * line ends trimmed; NULL when empty, longer than HEADERS_VALUE_MAX, or
+ * holding a CR, LF or NUL),
  * and any other line changes nothing. */
 void headers_read_line(struct headers *h, const char *line, size_t len);
 

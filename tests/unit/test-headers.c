@@ -102,6 +102,14 @@ static const struct header_case cases[] = {
      * which is not joined (a validator never needs two lines). */
     {"folded line", {"ETag: \"a\r\n", " b\"\r\n"}, "\"a", NONE, NONE},
     {"end of headers", {"ETag: a\r\n", "\r\n", "\n"}, "a", NONE, NONE},
+    /* A CR inside a value (libcurl cuts lines at LF alone) is refused, and
+     * the earlier value goes as with any value refused. */
+    {"CR inside", {"ETag: a\r\n", "ETag: \"a\rb\"\r\n"}, NONE, NONE, NONE},
+    {"CR before the CR LF",
+     {"Last-Modified: x\r\r\n", "Retry-After: \r5\r\n"},
+     NONE,
+     "x",
+     NONE},
 };
 
 static void run_case(const struct header_case *tc)
@@ -167,11 +175,27 @@ static void test_not_terminated(void)
     headers_cleanup(&h); /* twice is fine */
 }
 
+/* A NUL inside a value (which the table's strings cannot hold) is
+ * refused: the copy would be cut there. */
+static void test_nul(void)
+{
+    struct headers h = {0};
+    const char line[] = "ETag: \"x\0y\"\r\n";
+    const char empty[] = "Last-Modified: \0\r\n";
+    headers_read_line(&h, "ETag: a\r\n", 9);
+    headers_read_line(&h, line, sizeof(line) - 1);
+    CHECK(h.etag == NULL);
+    headers_read_line(&h, empty, sizeof(empty) - 1);
+    CHECK(h.last_modified == NULL);
+    headers_cleanup(&h);
+}
+
 int main(void)
 {
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
         run_case(&cases[i]);
     test_cap();
     test_not_terminated();
+    test_nul();
     return check_exit("test-headers");
 }
