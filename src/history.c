@@ -63,6 +63,7 @@ static void set_seen(json_t *rec, int64_t run, int64_t now)
     json_object_set_new(rec, "run", json_integer(run));
     json_object_set_new(rec, "missed", json_integer(0));
     json_object_set_new(rec, "gone", json_false());
+    json_object_del(rec, "missed_run");
 }
 
 static json_t *keep_or(const json_t *old, const char *key, int64_t now)
@@ -147,7 +148,16 @@ static size_t mark_table(struct index *ix, enum index_table table,
             continue;
         json_int_t missed = json_integer_value(json_object_get(rec, "missed"));
         bool was_gone = json_is_true(json_object_get(rec, "gone"));
+        /* A run killed while marking committed part of it, and the run
+         * that resumes it marks again: count each run once, or one
+         * vanished night would make a record gone. */
+        if (json_integer_value(json_object_get(rec, "missed_run")) == run) {
+            n_gone += was_gone && missed == gone_after;
+            json_decref(rec);
+            continue;
+        }
         json_object_set_new(rec, "missed", json_integer(missed + 1));
+        json_object_set_new(rec, "missed_run", json_integer(run));
         if (!was_gone && missed + 1 >= gone_after) {
             json_object_set_new(rec, "gone", json_true());
             json_object_set_new(rec, "gone_since", json_integer(now));
