@@ -80,6 +80,7 @@ struct index {
     size_t batch_ops; /* staged writes that make a batch commit itself */
     size_t cap_ops;
     size_t staged_bytes;
+    int write_rc; /* the first batch that failed, 0 while none has */
 };
 
 /* Separates the secondary keys of one record in its stored value. */
@@ -674,7 +675,27 @@ static int apply_batch(void *ctx, MDB_txn *txn)
 static void batch_report(const struct batch *b, int rc)
 {
     if (rc != 0)
-        log_warn("index: %zu staged writes dropped", b->n);
+        log_warn("index %s: %zu staged writes dropped", b->ix->store.dir, b->n);
+}
+
+/* Remember the first failed batch. From then on every batch is dropped
+ * too: committing a later batch could store the crawl state of a document
+ * whose record was in the failed one, and a resumed run would then skip
+ * that document and never store its record. */
+static int batch_failed(struct index *ix, int rc)
+{
+    if (rc != 0 && ix->write_rc == 0)
+        ix->write_rc = rc;
+    return ix->write_rc;
+}
+
+/* A batch staged after a failure: dropped, with the first failure. */
+static int batch_refuse(struct index *ix)
+{
+    log_warn("index %s: %zu staged writes dropped after an earlier failure",
+             ix->store.dir, ix->n_ops);
+    staged_clear(ix);
+    return ix->write_rc;
 }
 
 /* The store_write_async() callback, on the writer thread. */
@@ -699,14 +720,16 @@ int index_commit(struct index *ix)
         return SM_E_DB;
     }
     /* First the batch the writer thread may still be on, then this one. */
-    int rc = store_wait(&ix->store);
-    if (ix->n_ops == 0)
+    int rc = batch_failed(ix, store_wait(&ix->store));
+    if (rc != 0 && ix->n_ops > 0)
+        return batch_refuse(ix);
+    if (rc != 0 || ix->n_ops == 0)
         return rc;
     struct batch b = {ix, ix->ops, ix->n_ops};
     int rc_now = store_write(&ix->store, apply_batch, &b);
     batch_report(&b, rc_now);
     staged_clear(ix);
-    return rc != 0 ? rc : rc_now;
+    return batch_failed(ix, rc_now);
 }
 
 /* Hand the batch to the writer thread and start a new one: the caller
@@ -714,14 +737,16 @@ int index_commit(struct index *ix)
  * the batch before it (0 when that one went well). */
 static int index_commit_async(struct index *ix)
 {
-    int rc = store_wait(&ix->store);
+    int rc = batch_failed(ix, store_wait(&ix->store));
+    if (rc != 0)
+        return batch_refuse(ix);
     struct batch *b = xmalloc(sizeof(*b));
     *b = (struct batch){ix, ix->ops, ix->n_ops};
     ix->ops = NULL;
     ix->n_ops = ix->cap_ops = 0;
     ix->staged_bytes = 0;
-    int rc_now = store_write_async(&ix->store, apply_batch, b, batch_done);
-    return rc != 0 ? rc : rc_now;
+    return batch_failed(
+        ix, store_write_async(&ix->store, apply_batch, b, batch_done));
 }
 
 /* Append a write to the batch (taking ownership of key, id and val) and

@@ -87,7 +87,9 @@ int index_put_meta(struct index *ix, const char *key, const char *json);
 /* Write everything staged in one transaction. When the LMDB map is full it
  * grows the map (doubling) and retries, so a growing index never fails for
  * want of map space. Returns 0 or SM_E_DB; after any failure other than a
- * full map the batch is dropped (the index keeps its last committed state).
+ * full map the batch is dropped (the index keeps its last committed state),
+ * and so is every later one: from then on each commit returns that first
+ * failure, so a caller that checks only its last commit still learns of it.
  * Called from inside a foreach callback it returns SM_E_DB and keeps the
  * batch. Staged writes are also committed automatically once a batch
  * grows large (index_set_batch() writes, or 8 MiB), but never during an

@@ -8,6 +8,7 @@
 
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/sysmacros.h>
 
 #include <errno.h>
@@ -66,6 +67,28 @@ static int store_err(const char *what, int mrc)
 {
     log_error("index: %s: %s", what, mdb_strerror(mrc));
     return SM_E_DB;
+}
+
+/* A commit that fails with this little room left on the file system
+ * failed because the disk is full. */
+#define STORE_LOW_SPACE ((uint64_t)1 << 20)
+
+/* A failed commit. LMDB turns a short write, which is how a full disk
+ * usually shows, into EIO ("Input/output error"), so look at the file
+ * system before blaming the hardware, and say which index it was. */
+static int store_commit_err(const struct store *st, int mrc)
+{
+    struct statvfs vfs;
+    bool is_write_err = mrc == EIO || mrc == ENOSPC || mrc == EDQUOT;
+    if (is_write_err && statvfs(st->dir, &vfs) == 0 &&
+        (uint64_t)vfs.f_bavail * vfs.f_frsize < STORE_LOW_SPACE) {
+        log_error("index %s: commit: the file system is full (%s); nothing "
+                  "of this batch was written",
+                  st->dir, mdb_strerror(mrc));
+        return SM_E_IO;
+    }
+    log_error("index %s: commit: %s", st->dir, mdb_strerror(mrc));
+    return is_write_err ? SM_E_IO : SM_E_DB;
 }
 
 int store_corrupt(const struct store *st, const char *what, const char *why)
@@ -526,7 +549,7 @@ static int store_write_txn(struct store *st, store_apply_fn fn, void *ctx)
                 goto out;
             }
             if (mrc != MDB_MAP_FULL) {
-                rc = store_err("commit", mrc);
+                rc = store_commit_err(st, mrc);
                 goto out;
             }
             rc = SM_E_MAPFULL;
