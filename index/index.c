@@ -276,10 +276,14 @@ static int make_dirs(const char *dir)
         if (mkdir(path, 0700) != 0) {
             int err = errno;
             /* EEXIST is the common case; EACCES or EROFS can also come
-             * back for a directory that exists, so ask stat(). */
-            if (stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+             * back for a directory that exists, so ask stat(). EEXIST for
+             * what stat() cannot find is a symbolic link to nothing. */
+            bool is_found = stat(path, &sb) == 0;
+            if (!is_found || !S_ISDIR(sb.st_mode)) {
                 log_error("index: cannot create %s: %s", path,
-                          strerror(err == EEXIST ? ENOTDIR : err));
+                          err != EEXIST ? strerror(err)
+                          : is_found    ? strerror(ENOTDIR)
+                                        : "a symbolic link to nothing");
                 goto out;
             }
         }

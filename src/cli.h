@@ -49,6 +49,13 @@ int cli_option_error(const char *cmd, char **argv, const char *optstring);
  * ("not a directory", "Permission denied"), or NULL. */
 const char *cli_db_problem(const char *dir);
 
+/* The same for an index to be written, which harvest creates when it is
+ * missing: also a dangling symbolic link, a directory above that does not
+ * let us create it, and files or a file system we cannot write ("cannot
+ * create it in /srv: Permission denied", "Read-only file system"). NULL
+ * when a look does not tell. Returns a static buffer. */
+const char *cli_db_problem_write(const char *dir);
+
 /* Handle a --db option value found inside a command's options. */
 void cli_set_db(struct cli *cli, const char *dir);
 

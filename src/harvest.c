@@ -1665,7 +1665,7 @@ int cmd_harvest(struct cli *cli, int argc, char **argv)
      * lock is held. */
     int rc = index_open(cli->db, INDEX_WRITE, &h->ix);
     if (rc != 0) {
-        const char *why = cli_db_problem(cli->db);
+        const char *why = cli_db_problem_write(cli->db);
         fprintf(stderr, "stacml harvest: cannot open index %s: %s\n", cli->db,
                 why ? why : sm_strerror(rc));
         status = EXIT_INDEX;

@@ -104,6 +104,74 @@ const char *cli_db_problem(const char *dir)
     return out;
 }
 
+/* The nearest directory above dir that exists, "." or "/" at worst. New
+ * string. */
+static char *existing_parent(const char *dir)
+{
+    char *p = xstrdup(dir);
+    struct stat st;
+    for (;;) {
+        char *slash = strrchr(p, '/');
+        if (!slash) {
+            free(p);
+            return xstrdup(".");
+        }
+        if (slash == p) {
+            p[1] = '\0';
+            return p;
+        }
+        *slash = '\0';
+        if (stat(p, &st) == 0)
+            return p;
+    }
+}
+
+/* Why file in dir cannot be written, or NULL. */
+static const char *file_not_writable(const char *dir, const char *file,
+                                     char *why, size_t len)
+{
+    char *path = xasprintf("%s/%s", dir, file);
+    const char *out = NULL;
+    if (access(path, F_OK) == 0 && access(path, W_OK) != 0) {
+        snprintf(why, len, "%s: %s", file, strerror(errno));
+        out = why;
+    }
+    free(path);
+    return out;
+}
+
+const char *cli_db_problem_write(const char *dir)
+{
+    static char why[512];
+    struct stat st;
+    if (stat(dir, &st) != 0 && errno == ENOENT) {
+        if (lstat(dir, &st) == 0 && S_ISLNK(st.st_mode))
+            return "a symbolic link to a directory that does not exist";
+        /* It is to be created: the directory above must let us. */
+        char *parent = existing_parent(dir);
+        const char *out = NULL;
+        if (access(parent, W_OK | X_OK) != 0) {
+            snprintf(why, sizeof(why), "cannot create it in %s: %s", parent,
+                     strerror(errno));
+            out = why;
+        }
+        free(parent);
+        return out;
+    }
+    const char *out = cli_db_problem(dir);
+    if (out)
+        return out;
+    /* access() also says EROFS for a read-only file system. */
+    if (access(dir, W_OK) != 0) {
+        snprintf(why, sizeof(why), "%s", strerror(errno));
+        return why;
+    }
+    out = file_not_writable(dir, "data.mdb", why, sizeof(why));
+    if (!out)
+        out = file_not_writable(dir, "lock.mdb", why, sizeof(why));
+    return out;
+}
+
 int cli_parse_size(const char *s, int allow_suffix, long long max,
                    long long *out)
 {

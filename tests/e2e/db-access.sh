@@ -1,0 +1,55 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# An index directory that cannot be written: harvest exits 4 and says why
+# (a dangling symbolic link, a directory above it or an index that is not
+# ours to write), while search, export and stats still read an index they
+# may only read. The permission cases need a user that permissions apply
+# to: the one running the test, or nobody (via setpriv) when that is root;
+# the test skips when there is neither.
+. "$top_srcdir/tests/e2e/lib.sh"
+EXAMPLES="$top_srcdir/seeds/examples"
+chmod 755 "$T"
+
+# as_user COMMAND...: run as a user that file permissions apply to.
+if [ "$(id -u)" -ne 0 ]; then
+    as_user() { "$@"; }
+elif command -v setpriv >/dev/null &&
+    setpriv --reuid=nobody --regid=nogroup --clear-groups "$STACML" --version \
+        >/dev/null 2>&1; then
+    as_user() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
+else
+    skip "no user that file permissions apply to (root without setpriv)"
+fi
+
+ln -s "$T/nowhere" "$T/dangling"
+"$STACML" --db "$T/dangling" harvest "$EXAMPLES" 2>"$T/dangling.err"
+check_eq "a dangling symbolic link: exit 4" "$?" 4
+check "and says so" grep -q \
+    "cannot open index $T/dangling: a symbolic link to a directory that does not exist" \
+    "$T/dangling.err"
+
+# An index made by someone else, readable by all, writable by its owner.
+"$STACML" --db "$T/theirs" -q harvest "$EXAMPLES"
+chmod 755 "$T/theirs"
+chmod 644 "$T/theirs"/*.mdb
+as_user "$STACML" --db "$T/theirs" harvest "$EXAMPLES" 2>"$T/theirs.err"
+check_eq "harvest into an index we may not write: exit 4" "$?" 4
+check "and says Permission denied" grep -q \
+    "cannot open index $T/theirs: Permission denied" "$T/theirs.err"
+check "not an input/output error" sh -c "! grep -q 'input/output' '$T/theirs.err'"
+check_eq "search still reads it" \
+    "$(as_user "$STACML" --db "$T/theirs" search --format ids 2>/dev/null | wc -l)" 5
+check_eq "export too" \
+    "$(as_user "$STACML" --db "$T/theirs" export 2>/dev/null | wc -l)" 5
+check "stats too" as_user "$STACML" --db "$T/theirs" stats
+
+# A new index below a directory we may not write.
+mkdir "$T/locked"
+chmod 555 "$T/locked"
+as_user "$STACML" --db "$T/locked/a/db" harvest "$EXAMPLES" 2>"$T/locked.err"
+check_eq "harvest below a directory we may not write: exit 4" "$?" 4
+check "and names that directory" grep -q \
+    "cannot open index $T/locked/a/db: cannot create it in $T/locked: Permission denied" \
+    "$T/locked.err"
+chmod 755 "$T/locked"
+e2e_finish
