@@ -448,8 +448,21 @@ struct search {
     const struct query *q;
     enum out_format fmt;
     size_t matched;
+    size_t damaged; /* records skipped because they are not valid JSON */
     bool write_error;
 };
+
+/* Say that the stored record of url is damaged and will be skipped. LMDB
+ * keeps no checksums: a page zeroed by a crash of the disk or a bad copy
+ * reads back as NUL bytes inside a record, which must not reach the
+ * output as if it were JSON. */
+static void report_damaged(const char *url, const char *why)
+{
+    char *safe = text_safe(*url ? url : "(its URL is damaged too)", 0);
+    fprintf(stderr, "stacml: damaged record in the index, skipped: %s (%s)\n",
+            safe, why);
+    free(safe);
+}
 
 static void print_table_header(void)
 {
@@ -554,8 +567,11 @@ static int on_search_record(void *ctx, const char *url, const char *json,
 {
     struct search *s = ctx;
     json_t *rec = record_decode(json, len);
-    if (!rec)
+    if (!rec) {
+        report_damaged(url, "not valid JSON");
+        s->damaged++;
         return 0;
+    }
     if (query_matches(s->q, rec))
         emit(s, url, rec, json, len);
     json_decref(rec);
@@ -583,6 +599,12 @@ static int on_raw_entry(void *ctx, const char *url, const char *keys,
         size_t n;
         const char *id = index_keys_id(keys, &n);
         put_id_line(id ? id : "", n, url);
+    } else if (memchr(json, '\0', len)) {
+        /* The one check the raw path can afford: damage that reads back
+         * as zeros (the common kind). */
+        report_damaged(url, "NUL bytes in its JSON");
+        s->damaged++;
+        return 0;
     } else {
         put_json_item(s->fmt, s->matched, json, len);
     }
@@ -982,6 +1004,17 @@ static int parse_query(struct cli *cli, int argc, char **argv, const char *cmd,
     return rc;
 }
 
+/* The exit status of a command that skipped n damaged records: the index
+ * could not be read whole. */
+static int damaged_status(const char *cmd, size_t n)
+{
+    fprintf(stderr,
+            "stacml %s: %zu damaged record%s skipped; harvest again to "
+            "replace %s\n",
+            cmd, n, n == 1 ? "" : "s", n == 1 ? "it" : "them");
+    return EXIT_INDEX;
+}
+
 int cmd_search(struct cli *cli, int argc, char **argv)
 {
     struct query q = {0};
@@ -1015,6 +1048,8 @@ int cmd_search(struct cli *cli, int argc, char **argv)
         fprintf(stderr, "stacml search: write error: %s\n", strerror(errno));
         return EXIT_PARTIAL;
     }
+    if (s.damaged > 0)
+        return damaged_status("search", s.damaged);
     if (s.fmt == FORMAT_TABLE && s.matched == 0)
         fprintf(stderr, "stacml search: no matching model records\n");
     return EXIT_OK;
@@ -1181,6 +1216,7 @@ int cmd_show(struct cli *cli, int argc, char **argv)
 struct export_datasets {
     struct index *ix;
     const struct query *q;
+    size_t damaged;
     bool write_error;
 };
 
@@ -1190,7 +1226,12 @@ static int on_export_dataset(void *ctx, const char *url, const char *json,
     struct export_datasets *e = ctx;
     size_t n = 0;
     json_t *rec = record_decode(json, len);
-    bool is_match = rec && query_matches(e->q, rec);
+    if (!rec) {
+        report_damaged(url, "not valid JSON");
+        e->damaged++;
+        return 0;
+    }
+    bool is_match = query_matches(e->q, rec);
     json_decref(rec);
     if (!is_match)
         return 0;
@@ -1245,14 +1286,17 @@ int cmd_export(struct cli *cli, int argc, char **argv)
     q.n_words = argc - optind;
     int rc;
     bool write_error;
+    size_t damaged;
     if (a.datasets) {
         struct export_datasets e = {.ix = ix, .q = &q};
         rc = index_foreach(ix, INDEX_DATASETS, on_export_dataset, &e);
         write_error = e.write_error;
+        damaged = e.damaged;
     } else {
         struct search s = {.q = &q, .fmt = FORMAT_JSONL};
         rc = run_query(ix, &s);
         write_error = s.write_error;
+        damaged = s.damaged;
     }
     index_close(ix);
     query_cleanup(&q);
@@ -1265,6 +1309,8 @@ int cmd_export(struct cli *cli, int argc, char **argv)
         fprintf(stderr, "stacml export: write error: %s\n", strerror(errno));
         return EXIT_PARTIAL;
     }
+    if (damaged > 0)
+        return damaged_status("export", damaged);
     return EXIT_OK;
 }
 
