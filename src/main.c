@@ -85,6 +85,17 @@ int cli_option_error(const char *cmd, char **argv, const char *optstring)
     return cli_usage_error(cmd, "unknown option '-%c'", optopt ? optopt : '?');
 }
 
+/* Whether file in dir exists as something other than a regular file (a
+ * directory, a FIFO, a link to a device), which LMDB can only fail on. */
+static bool is_irregular(const char *dir, const char *file)
+{
+    struct stat st;
+    char *path = xasprintf("%s/%s", dir, file);
+    bool is_odd = stat(path, &st) == 0 && !S_ISREG(st.st_mode);
+    free(path);
+    return is_odd;
+}
+
 const char *cli_db_problem(const char *dir)
 {
     static char why[256];
@@ -99,6 +110,10 @@ const char *cli_db_problem(const char *dir)
         (access(data, F_OK) == 0 && access(data, R_OK) != 0)) {
         snprintf(why, sizeof(why), "%s", strerror(errno));
         out = why;
+    } else if (is_irregular(dir, "data.mdb")) {
+        out = "data.mdb is not a regular file";
+    } else if (is_irregular(dir, "lock.mdb")) {
+        out = "lock.mdb is not a regular file";
     }
     free(data);
     return out;
