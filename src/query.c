@@ -1141,6 +1141,14 @@ static int show_url(struct index *ix, enum index_table t, const char *url)
     } else {
         status = print_pretty(json, len);
     }
+    if (status == EXIT_INDEX) {
+        char *safe = text_safe(url, 0);
+        fprintf(stderr,
+                "stacml show: the record of %s in the index is damaged "
+                "(not valid JSON); harvest again to replace it\n",
+                safe);
+        free(safe);
+    }
     free(json);
     free(full);
     return status;

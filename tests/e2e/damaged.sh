@@ -32,6 +32,12 @@ check "it names the damaged record" grep -qF \
 "$STACML" --db "$DB" search >/dev/null 2>"$T/search.err"
 check_eq "search exits 4" "$?" 4
 check "and names it too" grep -qF "$URL" "$T/search.err"
+for arg in building-detector-faster-rcnn "$URL"; do
+    "$STACML" --db "$DB" show "$arg" >/dev/null 2>"$T/show.err"
+    check_eq "show $arg exits 4" "$?" 4
+    check "and says the record is damaged" grep -qF \
+        "the record of $URL in the index is damaged" "$T/show.err"
+done
 
 "$STACML" --db "$DB" -q harvest "$T/www"
 check_eq "a harvest replaces the record" \
