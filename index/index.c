@@ -28,6 +28,7 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -295,6 +296,45 @@ out:
     return rc;
 }
 
+/* The meta key that holds the on-disk format of the index, a JSON integer
+ * (absent from indexes made before it was introduced, which are format 1).
+ * It changes only when an older stacml could no longer read or write the
+ * index correctly: a new crawl state version, a new meaning of a table. */
+#define INDEX_FORMAT_KEY "format"
+#define INDEX_FORMAT 1
+
+/* Refuse an index made by a newer stacml: reading it could misread what we
+ * do not know, and writing it would replace what the newer one wrote with
+ * an older form. A writer marks an index without the key as ours. */
+static int check_format(struct index *ix, enum index_mode mode)
+{
+    char *text = NULL;
+    int rc = index_get_meta(ix, INDEX_FORMAT_KEY, &text);
+    if (rc == SM_E_NOTFOUND && mode == INDEX_WRITE) {
+        char now[16];
+        snprintf(now, sizeof(now), "%d", INDEX_FORMAT);
+        rc = index_put_meta(ix, INDEX_FORMAT_KEY, now);
+        return rc != 0 ? rc : index_commit(ix);
+    }
+    if (rc == SM_E_NOTFOUND)
+        return 0;
+    if (rc != 0)
+        return rc;
+    char *end = NULL;
+    long format = strtol(text, &end, 10);
+    bool is_number = end != text && *end == '\0';
+    free(text);
+    if (!is_number)
+        return store_corrupt(&ix->store, "index", "format is not a number");
+    if (format > INDEX_FORMAT) {
+        log_error("index %s: made by a newer stacml (index format %ld; this "
+                  "one knows up to %d): use that stacml or a newer one",
+                  ix->store.dir, format, INDEX_FORMAT);
+        return SM_E_DB;
+    }
+    return 0;
+}
+
 int index_open(const char *dir, enum index_mode mode, struct index **out)
 {
     int rc = SM_E_INVAL;
@@ -315,6 +355,13 @@ int index_open(const char *dir, enum index_mode mode, struct index **out)
     rc = store_open(&ix->store, dir, mode == INDEX_READ);
     if (rc != 0)
         goto out;
+    rc = check_format(ix, mode);
+    if (rc != 0) {
+        /* Nothing is left staged: the one put was committed or dropped. */
+        free(ix->ops);
+        store_close(&ix->store);
+        goto out;
+    }
     *out = ix;
     ix = NULL;
 out:

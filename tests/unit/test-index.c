@@ -561,6 +561,32 @@ out:
     free(dir);
 }
 
+/* The format mark: written by the first writer, and an index marked by a
+ * newer stacml refused by readers and writers alike. */
+static void test_format(const char *root)
+{
+    struct index *ix = NULL;
+    char *dir = path_join(root, "format");
+    char *v = NULL;
+
+    CHECK_INT_EQ(index_open(dir, INDEX_WRITE, &ix), 0);
+    if (!ix)
+        goto out;
+    CHECK_INT_EQ(index_get_meta(ix, "format", &v), 0);
+    CHECK_STR_EQ(v, "1");
+    free(v);
+    CHECK_INT_EQ(index_put_meta(ix, "format", "2"), 0);
+    index_close(ix);
+    ix = NULL;
+    quiet(true);
+    CHECK_INT_EQ(index_open(dir, INDEX_READ, &ix), SM_E_DB);
+    CHECK_INT_EQ(index_open(dir, INDEX_WRITE, &ix), SM_E_DB);
+    quiet(false);
+    CHECK(ix == NULL);
+out:
+    free(dir);
+}
+
 static void test_meta(const char *root)
 {
     struct index *ix = NULL;
@@ -1495,6 +1521,7 @@ int main(void)
     test_foreach(root);
     test_crawl(root);
     test_meta(root);
+    test_format(root);
     test_reopen(root);
     test_autocommit(root, "auto", 0);
     test_autocommit(root, "auto1000", 1000);
