@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <fcntl.h>
 #include <unistd.h>
 #include <jansson.h>
@@ -1444,8 +1445,14 @@ static int lock_index(const char *db, bool wait, int *fd)
         return EXIT_LOCKED;
     }
     if (rc != 0) {
-        fprintf(stderr, "stacml harvest: cannot lock %s: %s\n", path,
-                strerror(err));
+        /* Most often the directory itself is the problem: say that. */
+        const char *why = cli_db_problem_write(db);
+        if (why)
+            fprintf(stderr, "stacml harvest: cannot open index %s: %s\n", db,
+                    why);
+        else
+            fprintf(stderr, "stacml harvest: cannot lock %s: %s\n", path,
+                    strerror(err));
         free(path);
         return EXIT_INDEX;
     }
@@ -1661,8 +1668,18 @@ int cmd_harvest(struct cli *cli, int argc, char **argv)
         }
         log_set_stream(log_file);
     }
-    /* index_open() creates the directory; nothing is written before the
-     * lock is held. */
+    /* The lock comes before the index is opened for writing, which begins
+     * a write transaction: behind another harvest's (a stopped one's,
+     * forever) it would wait instead of exiting with 5. A directory still
+     * to be created by index_open() has no harvest in it yet; it is locked
+     * right after. */
+    struct stat sb;
+    bool is_locked = stat(cli->db, &sb) == 0;
+    if (is_locked) {
+        status = lock_index(cli->db, hopts.wait, &lock_fd);
+        if (status != EXIT_OK)
+            goto out;
+    }
     int rc = index_open(cli->db, INDEX_WRITE, &h->ix);
     if (rc != 0) {
         const char *why = cli_db_problem_write(cli->db);
@@ -1672,9 +1689,11 @@ int cmd_harvest(struct cli *cli, int argc, char **argv)
         goto out;
     }
     index_set_batch(h->ix, (size_t)hopts.commit_every);
-    status = lock_index(cli->db, hopts.wait, &lock_fd);
-    if (status != EXIT_OK)
-        goto out;
+    if (!is_locked) {
+        status = lock_index(cli->db, hopts.wait, &lock_fd);
+        if (status != EXIT_OK)
+            goto out;
+    }
     int64_t started = now_seconds();
     h->now = started;
     size_t n_sources = seeds.n;
