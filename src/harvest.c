@@ -1658,6 +1658,10 @@ int cmd_harvest(struct cli *cli, int argc, char **argv)
         status = cli_usage_error("harvest", "no index directory: use --db");
         goto out;
     }
+    if (!*cli->db) {
+        status = cli_usage_error("harvest", "--db is empty");
+        goto out;
+    }
     if (hopts.log_path) {
         log_file = fopen(hopts.log_path, "a");
         if (!log_file) {

@@ -78,6 +78,8 @@ static int open_index(struct cli *cli, const char *cmd, struct index **ix)
 {
     if (!cli->db)
         return cli_usage_error(cmd, "no index directory: use --db");
+    if (!*cli->db)
+        return cli_usage_error(cmd, "--db is empty");
     int rc = index_open(cli->db, INDEX_READ, ix);
     const char *why = rc != 0 ? cli_db_problem(cli->db) : NULL;
     if (why) {

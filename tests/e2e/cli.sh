@@ -51,6 +51,11 @@ done
 : >"$T/afile"
 check_eq "--db names a file: exit 4" "$(status "$STACML" --db "$T/afile" stats)" 4
 check "--db names a file: said so" grep -q "cannot open index .*afile: not a directory" "$T/e"
+for c in stats search export runs sources "harvest $EX"; do
+    check_eq "--db '': $c is a usage error" \
+        "$(status "$STACML" --db '' $c)" 2
+    check "--db '': $c says so" grep -q -- "--db is empty" "$T/e"
+done
 check_eq "--db names a file, harvest: exit 4" "$(status "$STACML" --db "$T/afile" -q harvest "$EX")" 4
 check_eq "ftp seed refused" \
     "$(status "$STACML" --db "$T/db" harvest ftp://127.0.0.1/c.json)" 2
