@@ -20,10 +20,10 @@ else
     skip "no user that file permissions apply to (root without setpriv)"
 fi
 
-# An index made by someone else, readable by all, writable by its owner.
+# An index nobody may write (its owner included), readable by all.
 "$STACML" --db "$T/theirs" -q harvest "$EXAMPLES"
-chmod 755 "$T/theirs"
-chmod 644 "$T/theirs"/*.mdb
+chmod 555 "$T/theirs"
+chmod 444 "$T/theirs"/*.mdb
 as_user "$STACML" --db "$T/theirs" harvest "$EXAMPLES" 2>"$T/theirs.err"
 check_eq "harvest into an index we may not write: exit 4" "$?" 4
 check "and says Permission denied" grep -q \
@@ -43,5 +43,5 @@ check_eq "harvest below a directory we may not write: exit 4" "$?" 4
 check "and names that directory" grep -q \
     "cannot open index $T/locked/a/db: cannot create it in $T/locked: Permission denied" \
     "$T/locked.err"
-chmod 755 "$T/locked"
+chmod 755 "$T/locked" "$T/theirs"
 e2e_finish
