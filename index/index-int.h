@@ -43,6 +43,7 @@ struct store {
     MDB_dbi dbi[STORE_NDBI];
     char *dir;             /* for messages */
     bool is_readonly;      /* opened with MDB_RDONLY */
+    bool is_unlocked;      /* ... and MDB_NOLOCK: blind to a writer */
     bool has_keyids;       /* false: an older index, read without keyids */
     size_t mapsize;        /* current map size, grown by doubling */
     MDB_txn *rtxn;         /* the open read transaction, if any */

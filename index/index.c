@@ -1350,6 +1350,11 @@ bool index_has_keyids(const struct index *ix)
     return ix && ix->store.has_keyids;
 }
 
+bool index_is_unlocked(const struct index *ix)
+{
+    return ix && ix->store.is_unlocked;
+}
+
 /* One other key's list of a keyids query, walked alongside the first:
  * both are sorted the same way (LMDB's default order of duplicates,
  * memcmp then length), so each candidate is found by stepping forward a

@@ -190,6 +190,12 @@ typedef int (*index_id_cb)(void *ctx, const char *url, const char *id);
  * opens it for writing. */
 bool index_has_keyids(const struct index *ix);
 
+/* Whether a read-only index was opened without LMDB's lock file, which
+ * the reader may not write: such a reader does not see a writer, and a
+ * harvest writing meanwhile can show it torn pages (records that read
+ * back damaged, or LMDB aborting on a page of the wrong kind). */
+bool index_is_unlocked(const struct index *ix);
+
 /* The URL and id of every model record matching q, in URL order (key
  * order), read from the keys alone: no record is read unless its URL is
  * longer than 400 bytes or its id did not fit beside its key. Returns 0,

@@ -359,6 +359,7 @@ int store_open(struct store *st, const char *dir, bool is_readonly)
                      "locks",
                      dir);
             mrc = store_env_open(st, MDB_RDONLY | MDB_NOLOCK);
+            st->is_unlocked = true;
         }
     } else {
         mrc = store_env_open(st, 0);

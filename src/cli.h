@@ -56,6 +56,10 @@ const char *cli_db_problem(const char *dir);
  * when a look does not tell. Returns a static buffer. */
 const char *cli_db_problem_write(const char *dir);
 
+/* Whether a harvest holds the lock of the index in dir right now. False
+ * when that cannot be told (no lock file, or one we may not open). */
+bool cli_harvest_running(const char *dir);
+
 /* Handle a --db option value found inside a command's options. */
 void cli_set_db(struct cli *cli, const char *dir);
 

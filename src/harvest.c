@@ -1433,7 +1433,9 @@ static void on_api_report(void *ctx, const struct crawler_api_report *r)
 static int lock_index(const char *db, bool wait, int *fd)
 {
     char *path = xasprintf("%s/harvest.lock", db);
-    *fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    /* Readable by all (it is empty): a reader that may not write
+     * lock.mdb looks at it to tell whether a harvest is writing. */
+    *fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     int rc = *fd < 0 ? -1 : flock(*fd, LOCK_EX | (wait ? 0 : LOCK_NB));
     int err = errno;
     if (rc != 0 && *fd >= 0 && err == EWOULDBLOCK) {

@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <curl/curl.h>
@@ -185,6 +187,19 @@ const char *cli_db_problem_write(const char *dir)
     if (!out)
         out = file_not_writable(dir, "lock.mdb", why, sizeof(why));
     return out;
+}
+
+bool cli_harvest_running(const char *dir)
+{
+    char *path = xasprintf("%s/harvest.lock", dir);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    free(path);
+    if (fd < 0)
+        return false;
+    /* A harvest holds it exclusively: a shared lock is refused then. */
+    bool is_running = flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+    close(fd);
+    return is_running;
 }
 
 int cli_parse_size(const char *s, int allow_suffix, long long max,

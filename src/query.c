@@ -101,6 +101,20 @@ static int open_index(struct cli *cli, const char *cmd, struct index **ix)
                 sm_strerror(rc));
         return EXIT_INDEX;
     }
+    /* Without the lock file we cannot see the harvest's writes coming, and
+     * reading through them could crash: refuse while one is known to run
+     * (one that starts after this look can still catch us). */
+    if (index_is_unlocked(*ix) && cli_harvest_running(cli->db)) {
+        index_close(*ix);
+        *ix = NULL;
+        fprintf(stderr,
+                "stacml %s: cannot read index %s now: a harvest is writing "
+                "to it, and without write access to its lock.mdb this "
+                "command would not see those writes safely; try again when "
+                "the harvest has ended\n",
+                cmd, cli->db);
+        return EXIT_INDEX;
+    }
     return EXIT_OK;
 }
 
