@@ -46,8 +46,9 @@
 /* A writer lets go of the pages it mapped after this many read
  * transactions without a commit (see store_read_end()). */
 #define STORE_SHED_READS 1024
-/* ... and every so many cursor steps of one of its walks ... */
-#define STORE_SHED_STEPS 16384
+/* ... and every so many cursor steps of one of its walks (a reader's
+ * too): a step may pass a record of many KB ... */
+#define STORE_SHED_STEPS 2048
 /* ... and every this many puts of a write transaction. */
 #define STORE_SHED_PUTS 1024
 /* ... and only when its file-backed resident pages exceed this. */
@@ -806,16 +807,18 @@ int store_cursor_open(MDB_txn *txn, MDB_dbi dbi, MDB_cursor **cur)
 int store_cursor_get(MDB_cursor *cur, MDB_val *key, MDB_val *data,
                      MDB_cursor_op op)
 {
-    /* A writer's long read (marking a million records gone at the end of
-     * a harvest steps through two key lists of a million entries) maps
-     * every page it passes: let go of them now and then, as after a
-     * commit. Safe inside the transaction: the pages are clean file pages,
-     * faulted back from the page cache if the walk comes back to them. */
+    /* A long read (a writer marking a million records gone at the end of
+     * a harvest steps through two key lists of a million entries; a word
+     * search or an export reads every record) maps every page it passes:
+     * let go of them now and then, as after a commit. Safe inside the
+     * transaction: the pages are clean file pages, faulted back from the page
+     * cache if the walk comes back to them. */
     MDB_txn *txn = mdb_cursor_txn(cur);
     struct store *st = mdb_env_get_userctx(mdb_txn_env(txn));
-    /* Not in a write: a commit walks the same upper pages again and again. */
-    if (st && !st->is_readonly && txn == st->rtxn &&
-        ++st->steps_unshed >= STORE_SHED_STEPS) {
+    /* Not in a write: a commit walks the same upper pages again and again.
+     * A reader's walk (a word search, an export) would otherwise keep the
+     * whole index mapped, its resident size that of the index. */
+    if (st && txn == st->rtxn && ++st->steps_unshed >= STORE_SHED_STEPS) {
         st->steps_unshed = 0;
         store_shed(st);
     }

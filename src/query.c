@@ -578,10 +578,35 @@ static void emit(struct search *s, const char *url, const json_t *rec,
         s->write_error = true;
 }
 
+/* Whether a word occurs in the stored text of every field that holds it:
+ * that text escapes nothing but '"', '\\' and control characters. */
+static bool is_stored_as_is(const char *word)
+{
+    for (const unsigned char *p = (const unsigned char *)word; *p; p++)
+        if (*p < 0x20 || *p == '"' || *p == '\\')
+            return false;
+    return true;
+}
+
+/* Whether the stored text of a record may match the words: a record whose
+ * text lacks one of them cannot (word_matches() looks in its fields
+ * only), and is passed over undecoded. A word search decodes the records
+ * that hold its words rather than the whole index. */
+static bool may_hold_words(const struct query *q, const char *json, size_t len)
+{
+    for (int i = 0; i < q->n_words; i++)
+        if (is_stored_as_is(q->words[i]) &&
+            !text_mem_contains_ci(json, len, q->words[i]))
+            return false;
+    return true;
+}
+
 static int on_search_record(void *ctx, const char *url, const char *json,
                             size_t len)
 {
     struct search *s = ctx;
+    if (!may_hold_words(s->q, json, len))
+        return 0;
     json_t *rec = record_decode(json, len);
     if (!rec) {
         report_damaged(url, "not valid JSON");
@@ -1249,6 +1274,8 @@ static int on_export_dataset(void *ctx, const char *url, const char *json,
 {
     struct export_datasets *e = ctx;
     size_t n = 0;
+    if (!may_hold_words(e->q, json, len))
+        return 0;
     json_t *rec = record_decode(json, len);
     if (!rec) {
         report_damaged(url, "not valid JSON");

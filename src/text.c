@@ -123,6 +123,31 @@ bool text_contains_ci(const char *hay, const char *needle)
     return false;
 }
 
+bool text_mem_contains_ci(const char *hay, size_t len, const char *needle)
+{
+    size_t n = strlen(needle);
+    if (n == 0)
+        return true;
+    /* Candidates by memchr() on the first byte's two cases, which skips
+     * most of a long text at memory speed. */
+    unsigned char lo = (unsigned char)tolower((unsigned char)needle[0]);
+    unsigned char up = (unsigned char)toupper((unsigned char)needle[0]);
+    const char *p = hay, *end = hay + len;
+    while ((size_t)(end - p) >= n) {
+        const char *last = end - n + 1;
+        const char *a = memchr(p, lo, (size_t)(last - p));
+        const char *b =
+            lo == up ? NULL : memchr(p, up, (size_t)((a ? a : last) - p));
+        const char *c = b ? b : a;
+        if (!c)
+            return false;
+        if (strncasecmp(c + 1, needle + 1, n - 1) == 0)
+            return true;
+        p = c + 1;
+    }
+    return false;
+}
+
 /* Read n digits at s into *v; false if any is not a digit. */
 static bool digits(const char *s, int n, int *v)
 {

@@ -24,6 +24,10 @@ size_t text_utf8_seq(const unsigned char *p, size_t avail, uint32_t *cp);
 /* Case-insensitive (ASCII) substring search; true when needle is empty. */
 bool text_contains_ci(const char *hay, const char *needle);
 
+/* text_contains_ci() over the first len bytes of hay (NULs included):
+ * whether needle occurs there, ASCII case ignored. */
+bool text_mem_contains_ci(const char *hay, size_t len, const char *needle);
+
 /* Parse an RFC 3339 date-time ("2020-01-01T00:00:00Z", fractions and
  * numeric offsets allowed, 't'/'z' and a space accepted) or a full date
  * ("2020-01-01", meaning its midnight UTC) into Unix seconds. Returns 0 or

@@ -127,6 +127,36 @@ check_eq "search --format json" \
     "$(status "$STACML" --db "$DB" search --format json unet)" 0
 check "json array of 2" jq -e 'length == 2' "$T/o"
 check_eq "search no match" "$(status "$STACML" --db "$DB" search nothing-like-it)" 0
+# Words are looked for in the stored text before a record is decoded:
+# the same answers for words the stored text escapes (a quote, a
+# backslash) and for words it keeps as they are, in any case.
+mkdir -p "$T/wcat"
+cat >"$T/wcat/catalog.json" <<'JSON'
+{"type": "Catalog", "stac_version": "1.0.0", "id": "w", "description": "d",
+ "links": [{"rel": "item", "href": "q.json"}, {"rel": "item", "href": "p.json"}]}
+JSON
+cat >"$T/wcat/q.json" <<'JSON'
+{"type": "Feature", "stac_version": "1.0.0", "id": "q",
+ "stac_extensions": ["https://stac-extensions.github.io/mlm/v1.4.0/schema.json"],
+ "geometry": null, "properties": {"datetime": null, "mlm:name": "quoted",
+ "title": "The \"Quoted\" Net \\ Ünïcode", "keywords": ["Flood Mapping"]},
+ "links": [], "assets": {}}
+JSON
+cat >"$T/wcat/p.json" <<'JSON'
+{"type": "Feature", "stac_version": "1.0.0", "id": "p",
+ "stac_extensions": ["https://stac-extensions.github.io/mlm/v1.4.0/schema.json"],
+ "geometry": null, "properties": {"datetime": null, "mlm:name": "plain",
+ "description": "a flood model"}, "links": [], "assets": {}}
+JSON
+"$STACML" --db "$T/wdb" -q harvest "$T/wcat/catalog.json"
+wids() { "$STACML" --db "$T/wdb" search --format ids "$@" | cut -f1 | sort | tr '\n' ' '; }
+check_eq "words: a quoted word" "$(wids '"quoted"')" "q "
+check_eq "words: a backslash" "$(wids 'net \ Ü')" "q "
+check_eq "words: any case, in keywords and description" "$(wids FLOOD)" "p q "
+check_eq "words: UTF-8 as it is" "$(wids Ünïcode)" "q "
+check_eq "words: ANDed, one record lacks one" "$(wids flood mapping)" "q "
+check_eq "words: in no record" "$(wids floodx)" ""
+check_eq "words: a word found only outside the searched fields" "$(wids mlm)" ""
 check_eq "show by url" "$(status "$STACML" --db "$DB" show "file://$T/cat/a.json")" 0
 check "show prints the record" jq -e '.id == "twin" and .stac.properties["mlm:name"] == "Twin a"' "$T/o"
 check_eq "show by path" "$(status "$STACML" --db "$DB" show "$T/cat/b.json")" 0

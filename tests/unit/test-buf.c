@@ -74,6 +74,18 @@ static void test_text(void)
     CHECK(text_contains_ci("U-Net Segmentation", "u-NET"));
     CHECK(text_contains_ci("abc", ""));
     CHECK(!text_contains_ci("", "a"));
+    static const char hay[] = "xx U-NET \0 unet Zz";
+    size_t n = sizeof(hay) - 1;
+    CHECK(text_mem_contains_ci(hay, n, "u-net"));
+    CHECK(text_mem_contains_ci(hay, n, "UNET")); /* past the NUL */
+    CHECK(text_mem_contains_ci(hay, n, "zz"));   /* at the very end */
+    CHECK(!text_mem_contains_ci(hay, n - 1, "zz"));
+    CHECK(!text_mem_contains_ci(hay, n, "zzz"));
+    CHECK(text_mem_contains_ci(hay, n, ""));
+    CHECK(!text_mem_contains_ci(hay, 0, "x"));
+    CHECK(text_mem_contains_ci("aaab", 4, "AAB")); /* a false start first */
+    CHECK(text_mem_contains_ci("Ab", 2, "ab"));    /* the upper case first */
+    CHECK(text_mem_contains_ci("b-a-A", 5, "a"));
 }
 
 static void test_time(void)
