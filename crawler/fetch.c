@@ -769,11 +769,15 @@ size_t fetcher_active(const struct fetcher *f)
 
 /* Translate a finished transfer into a fetch_result; reason goes to rbuf. */
 /* A reply the server would send the same way again (a bad Content-Encoding,
- * a reply that is not HTTP): not worth a retry, unlike a transport error. */
-static bool is_garbled(CURLcode cc)
+ * a reply that is not HTTP, headers past libcurl's limits, which it reports
+ * as out of memory or by its message only): not worth a retry, unlike a
+ * transport error. */
+static bool is_garbled(CURLcode cc, const char *errbuf)
 {
     return cc == CURLE_BAD_CONTENT_ENCODING || cc == CURLE_WEIRD_SERVER_REPLY ||
-           cc == CURLE_UNSUPPORTED_PROTOCOL || cc == CURLE_RANGE_ERROR;
+           cc == CURLE_UNSUPPORTED_PROTOCOL || cc == CURLE_RANGE_ERROR ||
+           cc == CURLE_OUT_OF_MEMORY ||
+           strstr(errbuf, "Too large response headers") != NULL;
 }
 
 static void fetch_result_fill(struct fetch *x, CURLcode cc,
@@ -817,7 +821,7 @@ static void fetch_result_fill(struct fetch *x, CURLcode cc,
         r->redirect_to = x->redirect_to;
     } else if (cc != CURLE_OK) {
         r->rc = cc == CURLE_OPERATION_TIMEDOUT ? SM_E_TIMEOUT
-                : is_garbled(cc)               ? SM_E_PARSE
+                : is_garbled(cc, x->errbuf)    ? SM_E_PARSE
                                                : SM_E_NET;
         snprintf(rbuf, n, "%s",
                  strstr(x->errbuf, "select/poll returned error")

@@ -150,8 +150,19 @@ check "redirect to no URL: reported with the location" \
 big=$(head -c 150000 /dev/zero | tr '\0' a)
 printf '[{"path": "^/bighdr\\\\.json$", "headers": {"X-Big": "%s"}}]\n' "$big" >"$T/fbig.json"
 start_api NB --static "$T/scred" --faults "$T/fbig.json"
-"$STACML" --db "$T/dbig2" harvest --retries 0 --ignore-robots "${NB_URL}bighdr.json" 2>"$T/big.err"
+"$STACML" --db "$T/dbig2" harvest --retries 2 --retry-delay 10 --ignore-robots "${NB_URL}bighdr.json" 2>"$T/big.err"
 check "an over-long header line named as such" \
     grep -q "bighdr.json: a response header line too long" "$T/big.err"
+check_eq "an over-long header line: not asked again" "$(requests "$NB_LOG" '^/bighdr.json$')" 1
+# Headers past libcurl's total are refused the same way every time.
+"${PYTHON3:-python3}" -c '
+import json
+print(json.dumps([{"path": "^/manyhdr\\.json$",
+                   "headers": {f"X-H{i}": "v" * 200 for i in range(3000)}}]))' >"$T/fmany.json"
+start_api NM --static "$T/scred" --faults "$T/fmany.json"
+"$STACML" --db "$T/dmany" harvest --retries 2 --retry-delay 10 --ignore-robots "${NM_URL}manyhdr.json" 2>"$T/many.err"
+check_eq "too many header bytes: exit 3" "$?" 3
+check "too many header bytes: named" grep -qi "manyhdr.json: .*too large" "$T/many.err"
+check_eq "too many header bytes: not asked again" "$(requests "$NM_LOG" '^/manyhdr.json$')" 1
 
 e2e_finish
