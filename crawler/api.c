@@ -958,9 +958,6 @@ static void on_collections(struct crawler *c, const struct request *r,
     size_t i;
     const json_t *coll;
     r->chain->pages++;
-    json_array_foreach (list, i, coll)
-        if (json_is_object(coll))
-            plan_collection(c, r->api, coll, base);
     if (json_array_size(list) == 0) {
         if (find_next(doc))
             api_warn(r->api,
@@ -969,7 +966,15 @@ static void on_collections(struct crawler *c, const struct request *r,
                      base);
         return;
     }
+    /* The next page goes under this page's collections: the frontier is a
+     * stack, so they are fetched first and the queue holds about one
+     * page of them. Pushed last, the next page came first, the whole
+     * list was read before any collection and every collection of the
+     * API waited in memory at once. */
     follow_next(c, r, doc, base);
+    json_array_foreach (list, i, coll)
+        if (json_is_object(coll))
+            plan_collection(c, r->api, coll, base);
 }
 
 /* A sample that held a model of an extension the search does not cover:
@@ -1040,6 +1045,9 @@ static void on_children(struct crawler *c, const struct request *r,
     size_t i, j;
     const json_t *child, *l;
     r->chain->pages++;
+    /* The next page under this one's children, as on_collections() does. */
+    if (json_array_size(json_object_get(doc, "children")) > 0)
+        follow_next(c, r, doc, base);
     json_array_foreach (json_object_get(doc, "children"), i, child) {
         const char *type = json_string_value(json_object_get(child, "type"));
         if (!type || (strcmp(type, "Catalog") != 0 &&
@@ -1056,8 +1064,6 @@ static void on_children(struct crawler *c, const struct request *r,
             break;
         }
     }
-    if (json_array_size(json_object_get(doc, "children")) > 0)
-        follow_next(c, r, doc, base);
 }
 
 void api_handle(struct crawler *c, const struct frontier_entry *e,

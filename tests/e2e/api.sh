@@ -215,4 +215,18 @@ check_eq "search only with a filter: every model found" "$(count "$T/sf")" 3
 check_eq "search only with a filter: /collections never asked for" "$(requests "$SF_LOG" '^/collections')" 0
 check "search only: no warning" sh -c "! grep -qE 'stopped|failed;|/collections' '$T/so.err' '$T/sf.err'"
 
+# Many collections: each /collections page's collections are sampled
+# before the next page is read, so the queue holds about one page of them,
+# not the whole list (the frontier is a stack: a next page pushed after
+# them came first). Stopped by --max-docs, the queue left says so.
+jq -n '{id: "many", collections: [range(300) | {id: "c\(.)", items: 3, declares: null}]}' \
+    >"$T/many.json"
+start_api M --world "$T/many.json" --no-filter
+"$STACML" --db "$T/m" harvest --max-docs 40 --concurrency 1 "$M_URL" 2>"$T/m.err"
+left=$(sed -n 's/.* \([0-9]*\) queued documents left unfetched.*/\1/p' "$T/m.err")
+check "many collections: about one page of them queued at a time" \
+    test "${left:-999}" -le 20
+check_eq "many collections: sampled while the list is read" \
+    "$(requests "$M_LOG" '^/collections/c[0-9]+/items')" 35
+
 e2e_finish
