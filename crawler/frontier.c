@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Frontier: a seen-set of 64-bit URL hashes (open addressing), per-host LIFO
+/* Frontier: a seen-set of 64-bit URL hashes (src/urlset.h), per-host LIFO
  * queues, and a ring of hosts that can take work now. It does not fetch
  * anything and knows nothing of libcurl or libuv. */
 #include <config.h>
@@ -9,6 +9,7 @@
 
 #include "crawler/frontier.h"
 #include "src/url.h"
+#include "src/urlset.h"
 #include "src/err.h"
 #include "src/xalloc.h"
 
@@ -29,9 +30,7 @@ struct host {
 
 struct frontier {
     int per_host;
-    /* seen set: open addressing over non-zero 64-bit hashes */
-    uint64_t *seen;
-    size_t seen_cap, seen_n;
+    struct urlset *seen; /* every URL ever pushed */
     /* hosts: chained hash table */
     struct host **hosts;
     size_t hosts_cap, hosts_n;
@@ -46,31 +45,12 @@ struct frontier {
     size_t heap_n, heap_cap;
 };
 
-/* FNV-1a, then a splitmix64 finaliser so that similar URLs spread well.
- * Collisions of 64-bit hashes are negligible at crawl sizes (1e7 URLs give
- * a ~3e-6 chance of one collision), which is why only hashes are kept. */
-static uint64_t hash_str(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211ULL;
-    }
-    h ^= h >> 30;
-    h *= 0xbf58476d1ce4e5b9ULL;
-    h ^= h >> 27;
-    h *= 0x94d049bb133111ebULL;
-    h ^= h >> 31;
-    return h ? h : 1;
-}
-
 struct frontier *frontier_new(int per_host, long interval_ms)
 {
     struct frontier *f = xcalloc(1, sizeof(*f));
     f->per_host = per_host > 0 ? per_host : 1;
     f->interval = interval_ms > 0 ? interval_ms : 0;
-    f->seen_cap = 1024;
-    f->seen = xcalloc(f->seen_cap, sizeof(*f->seen));
+    f->seen = urlset_new();
     f->hosts_cap = 64;
     f->hosts = xcalloc(f->hosts_cap, sizeof(*f->hosts));
     return f;
@@ -108,45 +88,13 @@ void frontier_free(struct frontier *f)
     }
     free(f->hosts);
     free(f->heap);
-    free(f->seen);
+    urlset_free(f->seen);
     free(f);
-}
-
-/* Insert hash into the seen set; returns false when it was there. */
-static bool seen_insert(uint64_t *tab, size_t cap, uint64_t h)
-{
-    size_t i = (size_t)h & (cap - 1);
-    while (tab[i]) {
-        if (tab[i] == h)
-            return false;
-        i = (i + 1) & (cap - 1);
-    }
-    tab[i] = h;
-    return true;
-}
-
-static void seen_grow(struct frontier *f)
-{
-    size_t cap = f->seen_cap * 2;
-    uint64_t *tab = xcalloc(cap, sizeof(*tab));
-    for (size_t i = 0; i < f->seen_cap; i++)
-        if (f->seen[i])
-            seen_insert(tab, cap, f->seen[i]);
-    free(f->seen);
-    f->seen = tab;
-    f->seen_cap = cap;
 }
 
 bool frontier_seen(const struct frontier *f, const char *url)
 {
-    uint64_t h = hash_str(url);
-    size_t i = (size_t)h & (f->seen_cap - 1);
-    while (f->seen[i]) {
-        if (f->seen[i] == h)
-            return true;
-        i = (i + 1) & (f->seen_cap - 1);
-    }
-    return false;
+    return urlset_has(f->seen, url);
 }
 
 static void hosts_grow(struct frontier *f)
@@ -170,7 +118,7 @@ static void hosts_grow(struct frontier *f)
 
 static struct host *host_get(struct frontier *f, const char *key)
 {
-    uint64_t hash = hash_str(key);
+    uint64_t hash = urlset_hash(key);
     size_t i = (size_t)hash & (f->hosts_cap - 1);
     for (struct host *h = f->hosts[i]; h; h = h->bucket_next)
         if (h->hash == hash && strcmp(h->key, key) == 0)
@@ -296,15 +244,9 @@ static int enqueue(struct frontier *f, const char *url, const char *source,
             (f->data_free ? f->data_free : free)(data);
         return rc;
     }
-    if (!is_again) {
-        /* Keep the load factor at or below 1/2 so probes stay short. */
-        if ((f->seen_n + 1) * 2 > f->seen_cap)
-            seen_grow(f);
-        if (!seen_insert(f->seen, f->seen_cap, hash_str(url))) {
-            free(key);
-            return 0;
-        }
-        f->seen_n++;
+    if (!is_again && !urlset_add(f->seen, url)) {
+        free(key);
+        return 0;
     }
     struct host *h = host_get(f, key);
     free(key);
@@ -497,5 +439,5 @@ size_t frontier_in_flight(const struct frontier *f)
 
 size_t frontier_seen_count(const struct frontier *f)
 {
-    return f->seen_n;
+    return urlset_count(f->seen);
 }

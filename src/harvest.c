@@ -29,6 +29,7 @@
 #include "src/sources.h"
 #include "src/log.h"
 #include "src/text.h"
+#include "src/urlset.h"
 #include "src/xalloc.h"
 
 /* Failures kept for the summary and for `stacml stats`. */
@@ -116,11 +117,13 @@ struct harvest {
     struct index *ix;
     size_t models_stored;
     size_t datasets_stored;
-    json_t *datasets_done; /* URL -> true: dataset records made this run */
-    json_t *models_done;   /* URL -> true: model records counted this run */
-    int64_t run_started;   /* when the run began (a resumed one, earlier) */
-    json_t *unreachable;   /* URL -> reason: dataset links that failed */
-    json_t *apis;          /* how each STAC API was harvested */
+    /* URL sets of this run: a hash each, not the URL (src/urlset.h), for
+     * they hold every model of the catalog. */
+    struct urlset *datasets_done; /* dataset records made this run */
+    struct urlset *models_done;   /* model records counted this run */
+    int64_t run_started; /* when the run began (a resumed one, earlier) */
+    json_t *unreachable; /* URL -> reason: dataset links that failed */
+    json_t *apis;        /* how each STAC API was harvested */
     bool insecure;
     int64_t run;       /* this run's number */
     int64_t now;       /* its start, Unix seconds (history stamps) */
@@ -132,10 +135,10 @@ struct harvest {
     size_t models_new, models_changed, gone;
     json_t *incomplete; /* source -> true: not fully crawled this run */
     json_t *sources;    /* source -> {documents, models, failed, reasons} */
-    /* URL -> true: counted in sources. Apart from models_done and
-     * datasets_done, since a survey's counts are dropped when the harvest
-     * starts, but not the records it made. */
-    json_t *sourced_models, *sourced_datasets;
+    /* Counted in sources. Apart from models_done and datasets_done, since
+     * a survey's counts are dropped when the harvest starts, but not the
+     * records it made. */
+    struct urlset *sourced_models, *sourced_datasets;
     struct crawl_state prior; /* owns the strings handed to the crawler */
     json_t *summary;          /* of this run, as saved */
     json_t *registry_harvest; /* registry sources harvested in full */
@@ -385,12 +388,9 @@ static int store_record(struct harvest *h, enum index_table table,
 }
 
 /* Whether url is new to set, which then holds it. */
-static bool first_in(json_t *set, const char *url)
+static bool first_in(struct urlset *set, const char *url)
 {
-    if (json_object_get(set, url))
-        return false;
-    json_object_set_new(set, url, json_true());
-    return true;
+    return urlset_add(set, url);
 }
 
 /* The first time this run that url counts as a model record: an API's
@@ -422,7 +422,7 @@ static int store_dataset(struct harvest *h, const struct crawler_doc *d,
     int rc = store_record(h, INDEX_DATASETS, d, 0, p, &is_new, &is_changed);
     if (rc == 0) {
         h->datasets_stored += is_first;
-        json_object_set_new(h->datasets_done, d->url, json_true());
+        urlset_add(h->datasets_done, d->url);
         log_info("dataset: %s", d->url);
     }
     return rc;
@@ -476,7 +476,7 @@ static int store_records(struct harvest *h, const struct crawler_doc *d,
     /* Every tdml document is a dataset, and so is every target of a
      * model's training link, tdml or not, that is no model. */
     if (is_dataset_doc(d, exts)) {
-        bool is_first = !json_object_get(h->datasets_done, d->url);
+        bool is_first = !urlset_has(h->datasets_done, d->url);
         if (first_in(h->sourced_datasets, d->url))
             source_count(h, d->source, "datasets");
         rc = store_dataset(h, d, p, is_first);
@@ -644,7 +644,7 @@ static void on_depth_limited(void *ctx, const char *source)
 static bool on_refetch_dataset(void *ctx, const char *url)
 {
     struct harvest *h = ctx;
-    return json_object_get(h->datasets_done, url) == NULL &&
+    return !urlset_has(h->datasets_done, url) &&
            json_object_get(h->unreachable, url) == NULL;
 }
 
@@ -1611,8 +1611,8 @@ static int discover(struct harvest *h, const struct cli *cli,
         /* The harvest's own counters start afresh. */
         json_decref(h->sources);
         h->sources = json_object();
-        json_object_clear(h->sourced_models);
-        json_object_clear(h->sourced_datasets);
+        urlset_clear(h->sourced_models);
+        urlset_clear(h->sourced_datasets);
         json_array_clear(h->apis);
     }
     size_t i;
@@ -1632,14 +1632,14 @@ int cmd_harvest(struct cli *cli, int argc, char **argv)
     struct seeds seeds = {0};
     struct credentials cred = {0};
     struct harvest *h = xcalloc(1, sizeof(*h));
-    h->datasets_done = json_object();
-    h->models_done = json_object();
+    h->datasets_done = urlset_new();
+    h->models_done = urlset_new();
     h->unreachable = json_object();
     h->apis = json_array();
     h->incomplete = json_object();
     h->sources = json_object();
-    h->sourced_models = json_object();
-    h->sourced_datasets = json_object();
+    h->sourced_models = urlset_new();
+    h->sourced_datasets = urlset_new();
     struct crawler_stats st = {0};
     int lock_fd = -1;
     FILE *log_file = NULL;
@@ -1760,14 +1760,14 @@ int cmd_harvest(struct cli *cli, int argc, char **argv)
     log_run_summary(h, &st, status, secs);
 out:
     index_close(h->ix);
-    json_decref(h->datasets_done);
-    json_decref(h->models_done);
+    urlset_free(h->datasets_done);
+    urlset_free(h->models_done);
     json_decref(h->unreachable);
     json_decref(h->apis);
     json_decref(h->incomplete);
     json_decref(h->sources);
-    json_decref(h->sourced_models);
-    json_decref(h->sourced_datasets);
+    urlset_free(h->sourced_models);
+    urlset_free(h->sourced_datasets);
     json_decref(h->summary);
     json_decref(h->registry_harvest);
     crawl_state_cleanup(&h->prior);
