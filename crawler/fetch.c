@@ -21,6 +21,9 @@
 #include "src/xalloc.h"
 
 #define POOL_MAX 64
+/* Idle connections kept at least (each a socket, and for TLS some tens of
+ * KB): one per host of a crawl of that many hosts at once. */
+#define IDLE_CONNECTIONS 128L
 
 /* Which protocols a transfer's handle allows; set anew only when they
  * change. */
@@ -418,13 +421,16 @@ int fetcher_new(uv_loop_t *loop, const struct fetch_options *opt,
     curl_multi_setopt(f->multi, CURLMOPT_SOCKETDATA, f);
     curl_multi_setopt(f->multi, CURLMOPT_TIMERFUNCTION, on_curl_timer);
     curl_multi_setopt(f->multi, CURLMOPT_TIMERDATA, f);
-    if (opt->max_connections > 0)
-        curl_multi_setopt(f->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS,
-                          (long)opt->max_connections);
-    /* Keep idle connections for reuse across the whole crawl. */
-    curl_multi_setopt(
-        f->multi, CURLMOPT_MAXCONNECTS,
-        (long)(opt->max_connections > 0 ? opt->max_connections * 2 : 64));
+    /* Transfers at once are the crawler's to bound (--concurrency, and
+     * --per-host for each host); idle connections are kept for reuse
+     * across the whole crawl, enough of them for every host it turns
+     * between: the frontier serves its hosts in turn, and a cap on all
+     * open connections made libcurl close each host's idle one to open
+     * the next host's, a new connection (a TLS handshake) per request
+     * once a crawl spans more hosts than --concurrency. */
+    long idle = opt->max_connections > 0 ? opt->max_connections * 2L : 0;
+    curl_multi_setopt(f->multi, CURLMOPT_MAXCONNECTS,
+                      idle > IDLE_CONNECTIONS ? idle : IDLE_CONNECTIONS);
     *out = f;
     return 0;
 }

@@ -19,7 +19,7 @@ struct fetch_options {
     long stall_timeout_s;    /* abort when < 1 byte/s for this long */
     long timeout_ms;         /* whole transfer, 0 = none */
     long max_redirects;
-    int max_connections; /* total open connections */
+    int max_connections; /* transfers at once: sizes the idle cache */
     bool insecure;       /* no TLS verification */
     bool netrc;          /* credentials from ~/.netrc, where listed */
     bool no_private;     /* refuse loopback, private, link-local addresses */

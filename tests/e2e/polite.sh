@@ -305,4 +305,32 @@ check "directory link: refused, said why" grep -q "adir: a directory, not a docu
 check "--log-format json: the summary is a JSON line" \
     sh -c "tail -n 1 '$T/cron.jsonl' | jq -e '.level == \"summary\" and (.message | test(\"^run 2: \"))'"
 
+# Many hosts: a connection is kept for each host between its turns (the
+# frontier serves the hosts in turn), not closed to make room for the
+# next host's. 24 hosts (127.0.0.1-24 reach the same server), 4 items each.
+mkdir -p "$T/hosts"
+{
+    printf '{"type":"Catalog","stac_version":"1.0.0","id":"h","description":"d","links":['
+    sep=
+    for i in $(seq 1 4); do
+        for h in $(seq 1 24); do
+            printf '%s{"rel":"item","href":"http://127.0.0.%d:{{port}}/h%d-%d.json"}' "$sep" "$h" "$h" "$i"
+            sep=,
+        done
+    done
+    printf ']}\n'
+} >"$T/hosts/catalog.json"
+for h in $(seq 1 24); do
+    for i in $(seq 1 4); do
+        printf '{"type":"Feature","stac_version":"1.0.0","id":"h%d-%d","geometry":null,"properties":{"datetime":null},"links":[],"assets":{}}\n' "$h" "$i" >"$T/hosts/h$h-$i.json"
+    done
+done
+start_api MH --host 0.0.0.0 --static "$T/hosts"
+"$STACML" --db "$T/dmh" -q harvest --concurrency 4 --ignore-robots "http://127.0.0.1:$MH_PORT/catalog.json"
+check_eq "many hosts: harvest succeeds" "$?" 0
+check_eq "many hosts: every item asked for" "$(requests "$MH_LOG" '^/h[0-9]+-[0-9]+[.]json$')" 96
+conns=$(jq -r 'select(.path | test("^/h[0-9]+-")) | .conn' "$MH_LOG" | sort -u | wc -l)
+check "many hosts: a connection per host kept between its turns ($conns for 96 requests to 24 hosts)" \
+    test "$conns" -le 28
+
 e2e_finish

@@ -271,6 +271,7 @@ LOG FORMAT (--log FILE: one JSON object per line, written and flushed
    "host": [the Host header values received],
    "status": 200 (0 for a "reset" fault),
    "t": time.monotonic() when the request was read,
+   "conn": "CLIENT_IP:CLIENT_PORT>SERVER_IP", the connection it came on,
    "fault": index of the fault rule applied (only when one fired)}
   Requests the HTTP layer rejects before routing (414 line too long, 400
   malformed, 501 unknown method) are logged with what is known (path may be
@@ -1534,7 +1535,9 @@ class Handler(BaseHTTPRequestHandler):
         idx, rule = app.faults.pick(req.method, req.path, req.query)
         rec = {"method": req.method, "path": req.path, "query": req.params,
                "body": body, "headers": logged, "status": None, "t": t,
-               "host": self.headers.get_all("Host") or []}
+               "host": self.headers.get_all("Host") or [],
+               "conn": "%s:%d>%s" % (self.client_address[0], self.client_address[1],
+                                     self.connection.getsockname()[0])}
         if idx is not None:
             rec["fault"] = idx
             if rule.get("delay_ms"):
