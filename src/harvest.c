@@ -1427,16 +1427,38 @@ static void on_api_report(void *ctx, const struct crawler_api_report *r)
         json_array_append_new(h->apis, o);
 }
 
+/* Tries of a lock found held, LOCK_RETRY_MS apart, before another harvest
+ * is taken to hold it. */
+#define LOCK_TRIES 20
+#define LOCK_RETRY_MS 25
+
+/* flock() fd exclusively, waiting for it or not. Not waiting, a lock found
+ * held is tried again for half a second: a reader without access to
+ * lock.mdb holds it shared for an instant to tell whether a harvest runs
+ * (cli_harvest_running()), and that is no harvest to give way to. */
+static int take_lock(int fd, bool wait)
+{
+    if (wait)
+        return flock(fd, LOCK_EX);
+    int rc = flock(fd, LOCK_EX | LOCK_NB);
+    for (int i = 1; i < LOCK_TRIES && rc != 0 && errno == EWOULDBLOCK; i++) {
+        struct timespec ts = {0, LOCK_RETRY_MS * 1000000L};
+        nanosleep(&ts, NULL);
+        rc = flock(fd, LOCK_EX | LOCK_NB);
+    }
+    return rc;
+}
+
 /* One harvest per index at a time: an advisory lock on DIR/harvest.lock,
- * which the kernel drops with the process, however it ends. Readers do not
- * take it (LMDB readers never block). */
+ * which the kernel drops with the process, however it ends. Readers take
+ * it only for an instant, shared, and only without access to lock.mdb. */
 static int lock_index(const char *db, bool wait, int *fd)
 {
     char *path = xasprintf("%s/harvest.lock", db);
     /* Readable by all (it is empty): a reader that may not write
      * lock.mdb looks at it to tell whether a harvest is writing. */
     *fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    int rc = *fd < 0 ? -1 : flock(*fd, LOCK_EX | (wait ? 0 : LOCK_NB));
+    int rc = *fd < 0 ? -1 : take_lock(*fd, wait);
     int err = errno;
     if (rc != 0 && *fd >= 0 && err == EWOULDBLOCK) {
         fprintf(stderr,
