@@ -591,13 +591,16 @@ static bool is_stored_as_is(const char *word)
 /* Whether the stored text of a record may match the words: a record whose
  * text lacks one of them cannot (word_matches() looks in its fields
  * only), and is passed over undecoded. A word search decodes the records
- * that hold its words rather than the whole index. */
+ * that hold its words rather than the whole index. A record with NUL
+ * bytes is decoded whatever it holds: damage that reads back as zeros may
+ * have taken the words with it, and the decoding reports it (as a search
+ * without words does) instead of a quiet 'no matching records'. */
 static bool may_hold_words(const struct query *q, const char *json, size_t len)
 {
     for (int i = 0; i < q->n_words; i++)
         if (is_stored_as_is(q->words[i]) &&
             !text_mem_contains_ci(json, len, q->words[i]))
-            return false;
+            return memchr(json, '\0', len) != NULL;
     return true;
 }
 

@@ -32,6 +32,13 @@ check "it names the damaged record" grep -qF \
 "$STACML" --db "$DB" search >/dev/null 2>"$T/search.err"
 check_eq "search exits 4" "$?" 4
 check "and names it too" grep -qF "$URL" "$T/search.err"
+# A word that only the zeroed bytes held: the record cannot match it now,
+# but the damage is still named, not passed over as 'no matching records'.
+for cmd in search export; do
+    "$STACML" --db "$DB" $cmd "(faster" >/dev/null 2>"$T/word.err"
+    check_eq "$cmd of a word the damage took exits 4" "$?" 4
+    check "and names the record" grep -qF "$URL" "$T/word.err"
+done
 for arg in building-detector-faster-rcnn "$URL"; do
     "$STACML" --db "$DB" show "$arg" >/dev/null 2>"$T/show.err"
     check_eq "show $arg exits 4" "$?" 4
