@@ -527,6 +527,32 @@ static int on_document(void *ctx, const struct crawler_doc *d)
     return store_document(ctx, d, d->prepared);
 }
 
+/* Whether the stored record of url in table reads back damaged: bytes
+ * zeroed on disk, the kind search and export report. */
+static bool is_damaged(struct index *ix, enum index_table table,
+                       const char *url)
+{
+    char *json = NULL;
+    size_t len = 0;
+    if (index_get(ix, table, url, &json, &len) != 0)
+        return false;
+    bool is_bad = memchr(json, '\0', len) != NULL;
+    free(json);
+    return is_bad;
+}
+
+/* Whether a record the crawl state st of url stands for is damaged. Such a
+ * document is asked for in full: a 304 would keep the damaged record for
+ * good, though search and export say a harvest replaces it. */
+static bool has_damaged_record(struct harvest *h, const char *url,
+                               const struct crawl_state *st)
+{
+    return ((st->flags & CRAWL_F_MODEL) &&
+            is_damaged(h->ix, INDEX_MODELS, url)) ||
+           ((st->flags & CRAWL_F_DATASET) &&
+            is_damaged(h->ix, INDEX_DATASETS, url));
+}
+
 static bool on_prior(void *ctx, const char *url, struct crawler_prior *p)
 {
     struct harvest *h = ctx;
@@ -546,6 +572,12 @@ static bool on_prior(void *ctx, const char *url, struct crawler_prior *p)
     p->links = st->links;
     p->is_model = (st->flags & CRAWL_F_MODEL) != 0;
     p->is_done = h->is_resume && st->run == h->run;
+    if (!p->is_done && has_damaged_record(h, url, st)) {
+        log_warn("the record of %s in the index is damaged: asked for in "
+                 "full",
+                 url);
+        return false;
+    }
     return true;
 }
 
