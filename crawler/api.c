@@ -1097,7 +1097,9 @@ void api_handle(struct crawler *c, const struct frontier_entry *e,
 static void filter_failed(struct crawler *c, struct api *a, const char *url)
 {
     api_warn(a, "filtered search %s failed; deciding per collection", url);
-    a->strategy = "per-collection";
+    /* An API of item search alone falls back to its own strategy 2: its
+     * /search sampled as one collection (walk_listed()). */
+    a->strategy = lists_collections(a) ? "per-collection" : "sampled search";
     a->covered = 0;
     size_t i;
     const json_t *left;

@@ -214,6 +214,16 @@ check "search only with a filter: strategy filter" grep -q "strategy filter" "$T
 check_eq "search only with a filter: every model found" "$(count "$T/sf")" 3
 check_eq "search only with a filter: /collections never asked for" "$(requests "$SF_LOG" '^/collections')" 0
 check "search only: no warning" sh -c "! grep -qE 'stopped|failed;|/collections' '$T/so.err' '$T/sf.err'"
+# ... and when its filtered search fails (a 400 to the POST), it falls
+# back to sampling /search, and says so under its own strategy's name.
+echo '[{"path": "^/search$", "method": "POST", "status": 400}]' >"$T/sf400.json"
+start_api SG --world "$T/search-only.json" --search-only --faults "$T/sf400.json"
+"$STACML" --db "$T/sg" harvest "$SG_URL" 2>"$T/sg.err"
+check_eq "search only, filter failing: exit status 1 (the search failed)" "$?" 1
+check "search only, filter failing: strategy sampled search" \
+    grep -q "strategy sampled search; 0 collections: 0 walked (declared), 1 walked (sample held a model)" "$T/sg.err"
+check_eq "search only, filter failing: every model found" "$(count "$T/sg")" 3
+check_eq "search only, filter failing: /collections never asked for" "$(requests "$SG_LOG" '^/collections')" 0
 
 # Many collections: each /collections page's collections are sampled
 # before the next page is read, so the queue holds about one page of them,
