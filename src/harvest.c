@@ -1512,6 +1512,10 @@ static int lock_index(const char *db, bool wait, int *fd)
         free(path);
         return EXIT_INDEX;
     }
+    /* A lock made by an earlier stacml is 0600: readers that may not
+     * write lock.mdb could not look at it, and would read while we write. */
+    if (fchmod(*fd, 0644) != 0)
+        log_info("cannot make %s readable by all: %s", path, strerror(errno));
     free(path);
     return EXIT_OK;
 }
