@@ -885,11 +885,12 @@ static int parse_bbox(const char *cmd, const char *arg, struct query *q)
     if (fabs(q->bbox[1]) > 90 || fabs(q->bbox[3]) > 90)
         return cli_usage_error(
             cmd, "invalid --bbox '%s': latitude outside [-90, 90]", arg);
-    /* W > E is a box across the antimeridian, [W, 180] and [-180, E]; it
-     * means that only for longitudes in degrees. */
-    if (q->bbox[0] > q->bbox[2] && (q->bbox[0] > 180 || q->bbox[2] < -180))
+    /* Record boxes are read in [-180, 180] (0-360 ones converted), and
+     * W > E is a box across the antimeridian, [W, 180] and [-180, E]: a
+     * longitude past those bounds would match nothing it seems to. */
+    if (fabs(q->bbox[0]) > 180 || fabs(q->bbox[2]) > 180)
         return cli_usage_error(
-            cmd, "invalid --bbox '%s': W > E outside [-180, 180]", arg);
+            cmd, "invalid --bbox '%s': longitude outside [-180, 180]", arg);
     q->has_bbox = true;
     return EXIT_OK;
 }

@@ -207,6 +207,9 @@ check "--bbox S > N named" grep -q "S > N" "$T/e"
 check_eq "--bbox latitude past a pole refused" "$(status "$STACML" --db "$GDB" search --bbox 0,-100,10,100)" 2
 check "--bbox latitude past a pole named" grep -q "latitude outside \[-90, 90\]" "$T/e"
 check_eq "--bbox poles themselves taken" "$(status "$STACML" --db "$GDB" search --bbox -180,-90,180,90)" 0
+check_eq "--bbox longitude past 180 refused" "$(status "$STACML" --db "$GDB" search --bbox 170,0,190,10)" 2
+check "--bbox longitude past 180 named" grep -q "longitude outside \[-180, 180\]" "$T/e"
+check_eq "--bbox longitude past -180 refused" "$(status "$STACML" --db "$GDB" search --bbox -181,0,10,10)" 2
 check_eq "--bbox W > E out of degrees refused" \
     "$(status "$STACML" --db "$GDB" search --bbox 200,0,-170,1)" 2
 
