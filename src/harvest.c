@@ -387,18 +387,12 @@ static int store_record(struct harvest *h, enum index_table table,
     return rc;
 }
 
-/* Whether url is new to set, which then holds it. */
-static bool first_in(struct urlset *set, const char *url)
-{
-    return urlset_add(set, url);
-}
-
 /* The first time this run that url counts as a model record: an API's
  * sampled items come again in its walk, and the same record must not be
  * counted twice. */
 static bool first_model(struct harvest *h, const char *url)
 {
-    return first_in(h->models_done, url);
+    return urlset_add(h->models_done, url);
 }
 
 static int store_model(struct harvest *h, const struct crawler_doc *d,
@@ -477,7 +471,7 @@ static int store_records(struct harvest *h, const struct crawler_doc *d,
      * model's training link, tdml or not, that is no model. */
     if (is_dataset_doc(d, exts)) {
         bool is_first = !urlset_has(h->datasets_done, d->url);
-        if (first_in(h->sourced_datasets, d->url))
+        if (urlset_add(h->sourced_datasets, d->url))
             source_count(h, d->source, "datasets");
         rc = store_dataset(h, d, p, is_first);
         if (rc != 0)
@@ -486,7 +480,7 @@ static int store_records(struct harvest *h, const struct crawler_doc *d,
     if (!is_model)
         return 0;
     bool is_first = first_model(h, d->url);
-    if (first_in(h->sourced_models, d->url))
+    if (urlset_add(h->sourced_models, d->url))
         count_model(h, d->source, d->url, d->kind == STAC_KIND_ITEM);
     rc = store_model(h, d, exts & EXT_MODEL_MASK, p, is_first);
     /* The crawler's CRAWLER_EXT_* bits are the index's EXT_* bits. */
@@ -527,18 +521,22 @@ static int on_document(void *ctx, const struct crawler_doc *d)
     return store_document(ctx, d, d->prepared);
 }
 
+static int on_entry_has_nul(void *ctx, const char *url, const char *keys,
+                            const char *json, size_t len)
+{
+    (void)ctx;
+    (void)url;
+    (void)keys;
+    return memchr(json, '\0', len) != NULL;
+}
+
 /* Whether the stored record of url in table reads back damaged: bytes
- * zeroed on disk, the kind search and export report. */
+ * zeroed on disk, the kind search and export report. Read where it lies,
+ * not copied: a re-harvest asks this of every known model document. */
 static bool is_damaged(struct index *ix, enum index_table table,
                        const char *url)
 {
-    char *json = NULL;
-    size_t len = 0;
-    if (index_get(ix, table, url, &json, &len) != 0)
-        return false;
-    bool is_bad = memchr(json, '\0', len) != NULL;
-    free(json);
-    return is_bad;
+    return index_get_entry(ix, table, url, on_entry_has_nul, NULL) == 1;
 }
 
 /* Whether a record the crawl state st of url stands for is damaged. Such a
@@ -610,16 +608,16 @@ static void on_unchanged(void *ctx, const char *url, const char *source,
             if (is_resumed)
                 count_resumed(h, url);
         }
-        if (first_in(h->sourced_models, url))
+        if (urlset_add(h->sourced_models, url))
             count_model(h, source, url, (flags & CRAWL_F_ITEM) != 0);
     }
     if ((flags & CRAWL_F_DATASET) &&
         (is_resumed ||
          history_touch(h->ix, INDEX_DATASETS, url, h->run, h->now) == 0)) {
         /* Counted like an unchanged model: the run holds it. */
-        if (first_in(h->datasets_done, url))
+        if (urlset_add(h->datasets_done, url))
             h->datasets_stored++;
-        if (first_in(h->sourced_datasets, url))
+        if (urlset_add(h->sourced_datasets, url))
             source_count(h, source, "datasets");
     }
     /* The crawl state stays as the last full fetch left it, but for its
