@@ -12,14 +12,7 @@ check_eq "five models to begin with" "$("$STACML" --db "$DB" export | wc -l)" 5
 
 # Zero every copy of a phrase only that model's record holds (stale pages
 # too, so the live one is among them).
-"${PYTHON3:-python3}" - "$DB/data.mdb" <<'PY' || fail "damage data.mdb"
-import sys
-path, token = sys.argv[1], b"Building detector (Faster R-CNN)"
-data = open(path, "rb").read()
-if token not in data:
-    sys.exit(1)
-open(path, "wb").write(data.replace(token, bytes(len(token))))
-PY
+zero_phrase "$DB/data.mdb" "Building detector (Faster R-CNN)" || fail "damage data.mdb"
 URL="file://$T/www/models/building-detector-faster-rcnn/building-detector-faster-rcnn.json"
 
 "$STACML" --db "$DB" export >"$T/export.jsonl" 2>"$T/export.err"

@@ -117,6 +117,20 @@ mlm_item() {
 JSON
 }
 
+# zero_phrase FILE PHRASE: overwrite every copy of PHRASE in FILE with
+# zero bytes (stale pages too, so the live one is among them), as a crash
+# of the disk would; fails when FILE does not hold PHRASE.
+zero_phrase() {
+    "${PYTHON3:-python3}" - "$1" "$2" <<'PY'
+import sys
+path, token = sys.argv[1], sys.argv[2].encode()
+data = open(path, "rb").read()
+if token not in data:
+    sys.exit(1)
+open(path, "wb").write(data.replace(token, bytes(len(token))))
+PY
+}
+
 # serve_fixture NAME: copy tests/fixtures/NAME to $T/www, substitute
 # {{port}}, and serve it with nginx on a free port. Sets PORT and BASE.
 serve_fixture() {
