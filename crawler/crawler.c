@@ -22,6 +22,7 @@
 #include "crawler/worker.h"
 #include "src/url.h"
 #include "src/err.h"
+#include "src/jsonread.h"
 #include "src/log.h"
 #include "src/xalloc.h"
 
@@ -530,11 +531,11 @@ static json_t *load_doc(const char *buf, size_t len, json_error_t *err)
         buf += 3;
         len -= 3;
     }
-    json_t *doc = json_loadb(buf, len, JSON_ALLOW_NUL, err);
+    json_t *doc = jsonread(buf, len, JSON_ALLOW_NUL, err);
     if (!doc && json_error_code(err) == json_error_numeric_overflow) {
         size_t n = 0;
         char *copy = prescan_big_ints_as_reals(buf, len, &n);
-        doc = json_loadb(copy ? copy : "", n, JSON_ALLOW_NUL, err);
+        doc = jsonread(copy ? copy : "", n, JSON_ALLOW_NUL, err);
         free(copy);
     }
     return doc;

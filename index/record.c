@@ -18,6 +18,7 @@
 #include "index/detect.h"
 #include "index/record.h"
 #include "src/err.h"
+#include "src/jsonread.h"
 #include "src/numfmt.h"
 #include "src/text.h"
 #include "src/xalloc.h"
@@ -606,7 +607,7 @@ json_t *record_decode(const char *data, size_t len)
     /* JSON_ALLOW_NUL: a document loaded with it holds strings with NUL
      * bytes, which record_encode() writes as \u0000: still valid JSON,
      * and it must come back. */
-    rec = json_loadb(data, len, JSON_ALLOW_NUL, &err);
+    rec = jsonread(data, len, JSON_ALLOW_NUL, &err);
     if (!json_is_object(rec)) {
         json_decref(rec);
         return NULL;
