@@ -133,6 +133,9 @@ struct harvest {
     bool had_datasets; /* ... some dataset record */
     int gone_after;    /* complete runs a record may miss before gone */
     size_t models_new, models_changed, gone;
+    /* A batch was dropped: the counts above are of records found, and
+     * those past the last good commit are not in the index. */
+    bool is_write_failed;
     json_t *incomplete; /* source -> true: not fully crawled this run */
     json_t *sources;    /* source -> {documents, models, failed, reasons} */
     /* Counted in sources. Apart from models_done and datasets_done, since
@@ -977,13 +980,24 @@ static void log_run_summary(const struct harvest *h,
                             const struct crawler_stats *st, int status,
                             double secs)
 {
+    char records[160];
+    if (h->is_write_failed)
+        snprintf(records, sizeof(records),
+                 "the index write failed: of %zu model records and %zu "
+                 "datasets found, those past the last good commit were not "
+                 "saved",
+                 h->models_stored, h->datasets_stored);
+    else
+        snprintf(records, sizeof(records),
+                 "%zu model records (%zu new, %zu changed, %zu gone), %zu "
+                 "datasets",
+                 h->models_stored, h->models_new, h->models_changed, h->gone,
+                 h->datasets_stored);
     log_summary("run %lld: %s (exit %d): %zu documents fetched, %zu "
-                "unchanged (304), %zu resumed, %zu STAC documents, %zu model "
-                "records (%zu new, %zu changed, %zu gone), %zu datasets, %zu "
+                "unchanged (304), %zu resumed, %zu STAC documents, %s, %zu "
                 "failed, %zu left unfetched (%.1f s)",
                 (long long)h->run, outcome_name(status), status, st->fetched,
-                st->unchanged, st->resumed, st->documents, h->models_stored,
-                h->models_new, h->models_changed, h->gone, h->datasets_stored,
+                st->unchanged, st->resumed, st->documents, records,
                 h->n_failures_total, st->queued_left, secs);
     for (size_t i = 0; i < h->n_failures; i++)
         log_summary("failed: %s: %s", h->failures[i].url,
@@ -993,9 +1007,30 @@ static void log_run_summary(const struct harvest *h,
                     h->n_failures_total - h->n_failures);
 }
 
-static void print_summary(const struct harvest *h,
+/* The record counts of a harvest whose index write failed: what was found
+ * is not what was saved, since the failed batch and every later one were
+ * dropped, and the counts cannot tell which records those held. */
+static void print_unsaved(const struct harvest *h,
                           const struct crawler_stats *st, double secs)
 {
+    fprintf(stderr,
+            "stacml: harvest: %zu documents fetched, %zu STAC documents, "
+            "%zu failed (%.1f s)\n",
+            st->fetched, st->documents, h->n_failures_total, secs);
+    fprintf(stderr,
+            "stacml: the index write failed: of %zu model records and %zu "
+            "datasets found, those past the last good commit were not "
+            "saved; the next harvest resumes the run\n",
+            h->models_stored, h->datasets_stored);
+}
+
+static void print_counts(const struct harvest *h,
+                         const struct crawler_stats *st, double secs)
+{
+    if (h->is_write_failed) {
+        print_unsaved(h, st, secs);
+        return;
+    }
     fprintf(stderr,
             "stacml: harvest: %zu documents fetched, %zu STAC documents, "
             "%zu model records, %zu failed (%.1f s)\n",
@@ -1011,6 +1046,12 @@ static void print_summary(const struct harvest *h,
     if (h->datasets_stored || json_object_size(h->unreachable))
         fprintf(stderr, "stacml: datasets: %zu recorded, %zu unreachable\n",
                 h->datasets_stored, json_object_size(h->unreachable));
+}
+
+static void print_summary(const struct harvest *h,
+                          const struct crawler_stats *st, double secs)
+{
+    print_counts(h, st, secs);
     print_sources(h);
     print_apis(h);
     log_info("%zu plain items and %zu plain catalogs and collections read "
@@ -1805,8 +1846,11 @@ int cmd_harvest(struct cli *cli, int argc, char **argv)
         history_run_record(h->ix, h->run, h->summary);
     else
         history_run_end(h->ix, h->run, h->summary);
+    /* This commit also reports a batch that failed earlier: the index
+     * drops every batch after the first failed one. */
     if (index_commit(h->ix) != 0) {
         fprintf(stderr, "stacml harvest: cannot write index %s\n", cli->db);
+        h->is_write_failed = true;
         status = EXIT_INDEX;
     }
     double secs = (double)(t1.tv_sec - t0.tv_sec) +

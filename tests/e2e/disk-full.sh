@@ -15,13 +15,28 @@ trap 'umount "$SMALL" 2>/dev/null; e2e_cleanup' EXIT
     fail "generate the catalog"
 DB="$SMALL/db"
 
-"$STACML" --db "$DB" -q harvest "$T/cat" 2>"$T/full.err"
+"$STACML" --db "$DB" harvest "$T/cat" 2>"$T/full.err"
 check_eq "a harvest that fills the disk exits with 4" "$?" 4
 check "and says the file system is full, for this index" \
     grep -q "index $DB: commit: the file system is full" "$T/full.err"
+check "its summary says the records found were not saved" \
+    grep -q "^stacml: the index write failed: of 1500 model records .* not saved" \
+    "$T/full.err"
+check "and does not count them as stored, new or changed" \
+    sh -c "! grep -Eq 'model records, |models [0-9]+ new' '$T/full.err'"
 check "the index still opens" "$STACML" --db "$DB" stats
 n_before=$("$STACML" --db "$DB" export | wc -l)
 check "and holds whole committed batches only" test "$n_before" -lt 1500
+
+# Still full: the resumed run fails too, and the summary line of its log
+# (there even with -q, for cron) does not count records as saved either.
+"$STACML" --db "$DB" -q harvest --log "$T/full.log" "$T/cat" 2>/dev/null
+check_eq "a harvest that still finds the disk full exits with 4" "$?" 4
+check "the log's summary says the records found were not saved" \
+    grep -q "summary: run [0-9]*: error (exit 4): .*the index write failed: .* not saved" \
+    "$T/full.log"
+check "and does not count them as new or changed" \
+    sh -c "! grep -q 'new, .* changed' '$T/full.log'"
 
 mount -o remount,size=64m "$SMALL" || fail "grow the tmpfs"
 "$STACML" --db "$DB" -q harvest "$T/cat" 2>"$T/room.err"
