@@ -71,8 +71,9 @@ int index_fill_keyids(struct store *st, MDB_txn *txn);
 void store_key_init(struct store_key *k, const char *s, size_t len);
 
 /* Open the environment in the existing directory dir. Returns 0,
- * SM_E_NOTFOUND (read-only and no data.mdb), SM_E_IO or SM_E_DB; errors
- * are logged. On failure *st needs no cleanup. */
+ * SM_E_NOTFOUND (read-only, and no data.mdb or one that holds nothing),
+ * SM_E_IO or SM_E_DB; errors are logged. On failure *st needs no
+ * cleanup. */
 int store_open(struct store *st, const char *dir, bool is_readonly);
 
 /* Close the environment; no transaction may be open. Safe on a store that

@@ -49,8 +49,9 @@ enum crawl_flag {
 void crawl_state_cleanup(struct crawl_state *st);
 
 /* Open (or, in INDEX_WRITE mode, create) the index in directory dir.
- * Returns 0 and a new index in *out, or SM_E_NOTFOUND, SM_E_IO, SM_E_DB.
- * Open one index per directory per process. */
+ * Returns 0 and a new index in *out, or SM_E_NOTFOUND (INDEX_READ: no
+ * index yet, also an LMDB environment that holds nothing), SM_E_IO,
+ * SM_E_DB. Open one index per directory per process. */
 int index_open(const char *dir, enum index_mode mode, struct index **out);
 
 /* Commit anything staged, then close. index_close(NULL) is a no-op. */

@@ -162,7 +162,8 @@ static int store_env_open(struct store *st, unsigned flags)
 
 /* In read mode an absent directory or data file means "no index yet":
  * SM_E_NOTFOUND, which the CLI turns into a clear message. An empty
- * data.mdb counts as absent, since LMDB would try to initialise it. */
+ * data.mdb counts as absent, since LMDB would try to initialise it (and so
+ * does an environment that holds nothing: see store_is_blank()). */
 static int store_check_exists(const char *dir)
 {
     struct stat sb;
@@ -242,8 +243,21 @@ static bool is_dupsort(int i)
            i == STORE_DBI_KEYIDS;
 }
 
+/* True when the environment holds nothing at all: no named database and
+ * no key in the main one. That is what a harvest killed before its first
+ * commit leaves, like the empty data.mdb of store_check_exists(). */
+static bool store_is_blank(MDB_txn *txn)
+{
+    MDB_dbi dbi;
+    MDB_stat ms;
+    return mdb_dbi_open(txn, NULL, 0, &dbi) == 0 &&
+           mdb_stat(txn, dbi, &ms) == 0 && ms.ms_entries == 0;
+}
+
 /* Open one named database. keyids, which an older index lacks, is created
- * and filled by a writer, and left out (has_keyids false) by a reader. */
+ * and filled by a writer, and left out (has_keyids false) by a reader. A
+ * reader of a blank environment gets SM_E_NOTFOUND, "no index yet"; one
+ * that holds other data is not a stacml index. */
 static int store_open_dbi(struct store *st, MDB_txn *txn, int i)
 {
     unsigned flags = is_dupsort(i) ? MDB_DUPSORT : 0;
@@ -259,6 +273,8 @@ static int store_open_dbi(struct store *st, MDB_txn *txn, int i)
     }
     if (mrc == MDB_MAP_FULL)
         return SM_E_MAPFULL;
+    if (mrc == MDB_NOTFOUND && store_is_blank(txn))
+        return SM_E_NOTFOUND;
     if (mrc == MDB_NOTFOUND)
         return store_corrupt(st, "index", "not a stacml index");
     if (mrc != 0)

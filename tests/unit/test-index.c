@@ -879,6 +879,28 @@ out:
     free(dir);
 }
 
+/* Put one key of someone else's into the main database of dir's
+ * environment: an LMDB file that is not a stacml index. */
+static bool put_foreign(const char *dir)
+{
+    MDB_env *env = NULL;
+    MDB_txn *txn = NULL;
+    MDB_dbi dbi;
+    char key[] = "other", value[] = "data";
+    MDB_val k = {sizeof(key) - 1, key}, v = {sizeof(value) - 1, value};
+    bool ok = mdb_env_create(&env) == 0 &&
+              mdb_env_open(env, dir, 0, 0600) == 0 &&
+              mdb_txn_begin(env, NULL, 0, &txn) == 0 &&
+              mdb_dbi_open(txn, NULL, 0, &dbi) == 0 &&
+              mdb_put(txn, dbi, &k, &v, 0) == 0;
+    if (ok)
+        ok = mdb_txn_commit(txn) == 0;
+    else if (txn)
+        mdb_txn_abort(txn);
+    mdb_env_close(env);
+    return ok;
+}
+
 /* Files that are not a valid index fail with SM_E_DB, and never crash. */
 static void test_corrupt(const char *root)
 {
@@ -927,12 +949,18 @@ static void test_corrupt(const char *root)
     CHECK_INT_EQ(index_open(dir, INDEX_WRITE, &ix), SM_E_DB);
     CHECK(ix == NULL);
 
-    /* A valid LMDB environment without our databases. */
+    /* A valid LMDB environment that holds nothing (a harvest killed before
+     * its first commit): no index yet, not a foreign one. */
     remove(data);
     remove(lock);
     MDB_env *env = NULL;
     CHECK(mdb_env_create(&env) == 0 && mdb_env_open(env, dir, 0, 0600) == 0);
     mdb_env_close(env);
+    CHECK_INT_EQ(index_open(dir, INDEX_READ, &ix), SM_E_NOTFOUND);
+    CHECK(ix == NULL);
+
+    /* One that holds other data is not a stacml index. */
+    CHECK(put_foreign(dir));
     CHECK_INT_EQ(index_open(dir, INDEX_READ, &ix), SM_E_DB);
     CHECK(ix == NULL);
 
