@@ -226,7 +226,10 @@ static int retry_parse_date(const char *p, const char *end, int64_t now,
     return 0;
 }
 
-/* Parse delta-seconds (1*DIGIT) in [p, end). */
+/* Parse delta-seconds (1*DIGIT) in [p, end). A number past INT64_MAX
+ * saturates there: a server that asks for a longer wait than we can count
+ * asks for a very long one, which the caller's cap then bounds like any
+ * other long wait. */
 static int retry_parse_seconds(const char *p, const char *end, uint64_t *secs)
 {
     uint64_t v = 0;
@@ -235,8 +238,9 @@ static int retry_parse_seconds(const char *p, const char *end, uint64_t *secs)
         if (!retry_is_digit(*p))
             return SM_E_PARSE;
         if (v > ((uint64_t)INT64_MAX - (uint64_t)(*p - '0')) / 10)
-            return SM_E_PARSE;
-        v = v * 10 + (uint64_t)(*p - '0');
+            v = INT64_MAX;
+        else
+            v = v * 10 + (uint64_t)(*p - '0');
     }
     *secs = v;
     return 0;

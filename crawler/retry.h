@@ -17,11 +17,11 @@
  * 08:49:37 1994"). Names are matched without case; the weekday is not
  * checked against the date. now is the current Unix time in seconds. On
  * success *delay_ms is the wait in milliseconds: 0 for a date in the past,
- * at most cap_ms. Returns 0, SM_E_PARSE (empty, garbage, a sign, a
- * fraction, an impossible date, or more seconds than int64_t holds), or
- * SM_E_INVAL (value or delay_ms NULL, or cap_ms negative); *delay_ms is
- * only written on success. Locale- and
- * TZ-independent, thread-safe. */
+ * at most cap_ms; delta-seconds past what int64_t holds saturate, and so
+ * wait cap_ms like any other value beyond it. Returns 0, SM_E_PARSE
+ * (empty, garbage, a sign, a fraction, an impossible date), or SM_E_INVAL
+ * (value or delay_ms NULL, or cap_ms negative); *delay_ms is only written
+ * on success. Locale- and TZ-independent, thread-safe. */
 int retry_after_parse(const char *value, int64_t now, long cap_ms,
                       long *delay_ms);
 

@@ -165,4 +165,30 @@ check_eq "too many header bytes: exit 3" "$?" 3
 check "too many header bytes: named" grep -qi "manyhdr.json: .*too large" "$T/many.err"
 check_eq "too many header bytes: not asked again" "$(requests "$NM_LOG" '^/manyhdr.json$')" 1
 
+# A Retry-After in seconds past 64 bits asks for a very long wait: the
+# longest stacml waits (the two-minute cap), not ignored for the short
+# backoff. The wait is read from the -v log; the harvest is then
+# interrupted rather than waited for.
+mkdir -p "$T/slong"
+mlm_item long >"$T/slong/long.json"
+cat >"$T/flong.json" <<'JSON'
+[{"path": "^/long\\.json$", "status": 503,
+  "retry_after": "99999999999999999999999", "times": 1}]
+JSON
+start_api NR --static "$T/slong" --faults "$T/flong.json"
+"$STACML" --db "$T/dlong" -v harvest --retries 1 --retry-delay 10 \
+    --ignore-robots "${NR_URL}long.json" 2>"$T/long.err" &
+pid=$!
+i=0
+while ! grep -q "long.json: .*; retry 1 in" "$T/long.err" && [ $i -lt 200 ]; do
+    sleep 0.05
+    i=$((i + 1))
+done
+kill -INT "$pid" 2>/dev/null
+wait "$pid"
+check "Retry-After past 64 bits: the wait is the cap" \
+    grep -q "long.json: .*; retry 1 in 120000 ms" "$T/long.err"
+check_eq "Retry-After past 64 bits: not asked again meanwhile" \
+    "$(requests "$NR_LOG" '^/long.json$')" 1
+
 e2e_finish

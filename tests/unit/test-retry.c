@@ -44,8 +44,15 @@ static const struct after_case after_cases[] = {
     {"cap not whole seconds", "2", 0, 1500, 0, 1500},
     {"cap zero", "120", 0, 0, 0, 0},
     {"int64 max", "9223372036854775807", 0, HOUR_MS, 0, HOUR_MS},
-    {"int64 max + 1", "9223372036854775808", 0, HOUR_MS, SM_E_PARSE, 0},
-    {"overflow", "99999999999999999999", 0, HOUR_MS, SM_E_PARSE, 0},
+    /* Past 64 bits: the longest wait, capped like any long one. */
+    {"int64 max + 1", "9223372036854775808", 0, HOUR_MS, 0, HOUR_MS},
+    {"overflow", "99999999999999999999", 0, HOUR_MS, 0, HOUR_MS},
+    {"overflow 23 digits", "99999999999999999999999", 0, HOUR_MS, 0, HOUR_MS},
+    {"overflow spaces", " 99999999999999999999999\t", 0, HOUR_MS, 0, HOUR_MS},
+    {"overflow then letter", "99999999999999999999999x", 0, HOUR_MS, SM_E_PARSE,
+     0},
+    {"overflow then fraction", "99999999999999999999999.5", 0, HOUR_MS,
+     SM_E_PARSE, 0},
     {"negative", "-5", 0, HOUR_MS, SM_E_PARSE, 0},
     {"plus", "+5", 0, HOUR_MS, SM_E_PARSE, 0},
     {"fraction", "1.5", 0, HOUR_MS, SM_E_PARSE, 0},
@@ -175,6 +182,10 @@ static void test_after_args(void)
     CHECK_INT_EQ(retry_after_parse("5", 0, LONG_MAX, &ms), 0);
     CHECK_INT_EQ(ms, 5000);
     CHECK_INT_EQ(retry_after_parse("9223372036854775807", 0, LONG_MAX, &ms), 0);
+    CHECK_INT_EQ(ms, LONG_MAX);
+    ms = -42;
+    CHECK_INT_EQ(retry_after_parse("99999999999999999999999", 0, LONG_MAX, &ms),
+                 0);
     CHECK_INT_EQ(ms, LONG_MAX);
 }
 
