@@ -1046,7 +1046,8 @@ static bool start(struct crawler *c, struct frontier_entry *e)
         frontier_done(c->frontier, e);
         return false;
     }
-    /* --max-docs counts documents: a robots.txt is the host's, not one. */
+    /* --max-docs counts documents: a robots.txt is the host's, not one,
+     * and a redirect hop gives its count back (follow_redirect()). */
     if (!(e->flags & FRONTIER_F_FIRST))
         c->started++;
     return true;
@@ -1108,7 +1109,8 @@ static void pump(struct crawler *c)
 /* A redirect: its target is queued as an entry of its own, with the same
  * source, depth and kind, so that the target's host gets its robots.txt,
  * its spacing and its own credentials, hop by hop. A loop ends after
- * --max-redirects hops (the target is queued whether seen or not). */
+ * --max-redirects hops (the target is queued whether seen or not), and
+ * counts as one document that failed. */
 static void follow_redirect(struct crawler *c, const struct frontier_entry *e,
                             const struct fetch_result *r)
 {
@@ -1122,6 +1124,9 @@ static void follow_redirect(struct crawler *c, const struct frontier_entry *e,
     }
     log_debug("%s: redirected (%ld) to %s", e->url, r->http_status,
               r->redirect_to);
+    /* --max-docs counts documents, not requests: this hop gives back the
+     * document's count, which its target takes when it starts. */
+    c->started--;
     unsigned flags =
         (e->flags & ~FRONTIER_HOPS_MASK) | ((hops + 1) << FRONTIER_HOPS_SHIFT);
     if (!e->data && hops == 0 && strcmp(r->redirect_to, e->url) != 0) {

@@ -1,13 +1,16 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# Bounds and redirects: --max-depth, --max-docs, --max-doc-size, a seed
-# that cannot be reached, a redirect whose target is the base for relative
-# links, and a redirect to file:// that must be refused.
+# Bounds and redirects: --max-depth, --max-docs (which a redirect hop does
+# not count against), --max-doc-size, a seed that cannot be reached, a
+# redirect whose target is the base for relative links, and a redirect to
+# file:// that must be refused.
 . "$top_srcdir/tests/e2e/lib.sh"
 NGINX_EXTRA='location = /moved.json { return 301 /models/catalog.json; }
         location = /alias.json { return 302 /models/catalog.json; }
         location = /sneaky.json { return 302 file:///etc/passwd; }
-        location = /loop.json { return 302 /loop.json; }'
+        location = /loop.json { return 302 /loop.json; }
+        location = /rd/old-b.json { return 301 /rd/b.json; }
+        location = /rd/old-sub.json { return 302 /rd/sub/catalog.json; }'
 serve_fixture static
 LOG="$T/nginx/access.log"
 
@@ -30,6 +33,32 @@ check "--max-docs 1: the seed is fetched" "$STACML" --db "$T/d2b" stats --format
 check "--max-docs 1: one document fetched" \
     sh -c "'$STACML' --db '$T/d2b' stats --format json | jq -e '.last_harvest.fetched == 1'"
 check "--max-docs: unfetched documents reported" grep -q "left unfetched" "$T/e2"
+
+# Five documents, two of them reached through a redirect: --max-docs 5
+# fetches all five, the hops not counted as documents.
+mkdir -p "$T/www/rd/sub"
+cat >"$T/www/rd/catalog.json" <<'JSON'
+{"type":"Catalog","stac_version":"1.0.0","id":"rd","description":"d",
+ "links":[{"rel":"item","href":"./a.json"},{"rel":"item","href":"./old-b.json"},
+          {"rel":"child","href":"./old-sub.json"}]}
+JSON
+cat >"$T/www/rd/sub/catalog.json" <<'JSON'
+{"type":"Catalog","stac_version":"1.0.0","id":"rd-sub","description":"d",
+ "links":[{"rel":"item","href":"./c.json"}]}
+JSON
+mlm_item rd-a >"$T/www/rd/a.json"
+mlm_item rd-b >"$T/www/rd/b.json"
+mlm_item rd-c >"$T/www/rd/sub/c.json"
+"$STACML" --db "$T/d2c" harvest --max-docs 5 --concurrency 1 \
+    "$BASE/rd/catalog.json" 2>"$T/e2c"
+check_eq "--max-docs 5, two redirects: exit 0" "$?" 0
+check_eq "--max-docs 5, two redirects: five documents fetched" \
+    "$("$STACML" --db "$T/d2c" stats --format json | jq .last_harvest.fetched)" 5
+check_eq "--max-docs 5, two redirects: every model indexed" \
+    "$("$STACML" --db "$T/d2c" export | jq -r .id | sort | tr '\n' ' ')" \
+    "rd-a rd-b rd-c "
+check "--max-docs 5, two redirects: nothing left unfetched" \
+    sh -c "! grep -q 'left unfetched' '$T/e2c'"
 
 "$STACML" --db "$T/d3" harvest --max-doc-size 1400 "$BASE/catalog.json" 2>"$T/e3"
 check_eq "--max-doc-size exit status" "$?" 1
