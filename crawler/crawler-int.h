@@ -88,6 +88,10 @@ unsigned crawler_deliver(struct crawler *c, const struct crawler_doc *d);
 unsigned crawler_features(struct crawler *c, const struct frontier_entry *e,
                           const json_t *doc, const char *page_url, size_t *n);
 
+/* --max-docs counts documents, not requests: a redirect hop or a retry
+ * gives back the count e took when it started. */
+void crawler_uncount(struct crawler *c, const struct frontier_entry *e);
+
 /* polite.c: robots.txt, retries, credentials */
 /* Called for each popped entry: true when it may start now; false when it
  * was taken care of (put back behind its host's robots.txt, or refused by

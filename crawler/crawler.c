@@ -997,6 +997,12 @@ static const char *not_a_file(const char *url)
                                  "socket), not read";
 }
 
+/* --max-docs counts documents: a robots.txt is the host's, not one. */
+static bool counts_as_document(const struct frontier_entry *e)
+{
+    return !(e->flags & FRONTIER_F_FIRST);
+}
+
 /* Start one popped entry; false when it was not started (failed, or done
  * already in the run being resumed). */
 static bool start(struct crawler *c, struct frontier_entry *e)
@@ -1046,11 +1052,15 @@ static bool start(struct crawler *c, struct frontier_entry *e)
         frontier_done(c->frontier, e);
         return false;
     }
-    /* --max-docs counts documents: a robots.txt is the host's, not one,
-     * and a redirect hop gives its count back (follow_redirect()). */
-    if (!(e->flags & FRONTIER_F_FIRST))
+    if (counts_as_document(e))
         c->started++;
     return true;
+}
+
+void crawler_uncount(struct crawler *c, const struct frontier_entry *e)
+{
+    if (counts_as_document(e))
+        c->started--;
 }
 
 /* No transfer in flight and no body being read. */
@@ -1124,9 +1134,8 @@ static void follow_redirect(struct crawler *c, const struct frontier_entry *e,
     }
     log_debug("%s: redirected (%ld) to %s", e->url, r->http_status,
               r->redirect_to);
-    /* --max-docs counts documents, not requests: this hop gives back the
-     * document's count, which its target takes when it starts. */
-    c->started--;
+    /* The target takes the document's count when it starts. */
+    crawler_uncount(c, e);
     unsigned flags =
         (e->flags & ~FRONTIER_HOPS_MASK) | ((hops + 1) << FRONTIER_HOPS_SHIFT);
     if (!e->data && hops == 0 && strcmp(r->redirect_to, e->url) != 0) {

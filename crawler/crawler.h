@@ -19,7 +19,7 @@ struct crawler_options {
     int per_host;        /* transfers in flight per host (>= 1) */
     int max_depth;       /* link distance from a seed; < 0 = no limit */
     long max_docs;       /* documents to start: not robots.txt, not a
-                            redirect hop, a retry again; <= 0 = none */
+                            redirect hop, not a retry; <= 0 = none */
     size_t max_doc_size; /* bytes */
     long connect_timeout_ms;
     long stall_timeout_s;

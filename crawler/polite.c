@@ -204,6 +204,7 @@ bool polite_retry(struct crawler *c, struct frontier_entry *e,
     e->attempts++;
     e->due = now + wait;
     c->stats.retries++;
+    crawler_uncount(c, e); /* it counts again when it starts again */
     log_info("%s: %s; retry %d in %ld ms", e->url, r->reason, e->attempts,
              wait);
     frontier_release(c->frontier, e);

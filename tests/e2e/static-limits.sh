@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# Bounds and redirects: --max-depth, --max-docs (which a redirect hop does
-# not count against), --max-doc-size, a seed that cannot be reached, a
+# Bounds and redirects: --max-depth, --max-docs (which a redirect hop and
+# a retry do not count against), --max-doc-size, a seed that cannot be reached, a
 # redirect whose target is the base for relative links, and a redirect to
 # file:// that must be refused.
 . "$top_srcdir/tests/e2e/lib.sh"
@@ -59,6 +59,31 @@ check_eq "--max-docs 5, two redirects: every model indexed" \
     "rd-a rd-b rd-c "
 check "--max-docs 5, two redirects: nothing left unfetched" \
     sh -c "! grep -q 'left unfetched' '$T/e2c'"
+
+# Three documents, one answered 503 once: --max-docs 3 fetches all three,
+# the retry not counted as a document (it used to be, and the item was
+# left unfetched with exit 0).
+mkdir -p "$T/rt"
+cat >"$T/rt/catalog.json" <<'JSON'
+{"type":"Catalog","stac_version":"1.0.0","id":"rt","description":"d",
+ "links":[{"rel":"item","href":"./a.json"},{"rel":"item","href":"./b.json"}]}
+JSON
+mlm_item rt-a >"$T/rt/a.json"
+mlm_item rt-b >"$T/rt/b.json"
+cat >"$T/rt-faults.json" <<'JSON'
+[{"path": "^/b\\.json$", "status": 503, "times": 1}]
+JSON
+start_api RT --static "$T/rt" --faults "$T/rt-faults.json"
+"$STACML" --db "$T/d2d" harvest --max-docs 3 --concurrency 1 --retry-delay 50 \
+    --ignore-robots "${RT_URL}catalog.json" 2>"$T/e2d"
+check_eq "--max-docs 3, one retry: exit 0" "$?" 0
+check_eq "--max-docs 3, one retry: the 503 asked for twice" \
+    "$(requests "$RT_LOG" '^/b.json$')" 2
+check_eq "--max-docs 3, one retry: every model indexed" \
+    "$("$STACML" --db "$T/d2d" export | jq -r .id | sort | tr '\n' ' ')" \
+    "rt-a rt-b "
+check "--max-docs 3, one retry: nothing left unfetched" \
+    sh -c "! grep -q 'left unfetched' '$T/e2d'"
 
 "$STACML" --db "$T/d3" harvest --max-doc-size 1400 "$BASE/catalog.json" 2>"$T/e3"
 check_eq "--max-doc-size exit status" "$?" 1
