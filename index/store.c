@@ -282,12 +282,45 @@ static int store_open_dbi(struct store *st, MDB_txn *txn, int i)
     return 0;
 }
 
+static bool is_table_name(const MDB_val *k)
+{
+    for (int i = 0; i < STORE_NDBI; i++)
+        if (k->mv_size == strlen(dbi_names[i]) &&
+            memcmp(k->mv_data, dbi_names[i], k->mv_size) == 0)
+            return true;
+    return false;
+}
+
+/* True when the main database holds a key that is not one of our tables:
+ * the environment is some other program's, and a harvest must not add its
+ * tables beside that program's data. An index of any stacml version holds
+ * our table names and nothing else there. */
+static bool store_is_foreign(MDB_txn *txn)
+{
+    MDB_dbi dbi;
+    MDB_cursor *cur;
+    MDB_val k, v;
+    if (mdb_dbi_open(txn, NULL, 0, &dbi) != 0 ||
+        mdb_cursor_open(txn, dbi, &cur) != 0)
+        return false;
+    bool foreign = false;
+    int mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
+    for (; mrc == 0 && !foreign; mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT))
+        foreign = !is_table_name(&k);
+    mdb_cursor_close(cur);
+    return foreign;
+}
+
 /* Open the named databases: created in write mode, looked up (and required
  * to exist, keyids aside) in read mode. Also used as the store_write()
  * callback. */
 static int store_open_dbis(void *ctx, MDB_txn *txn)
 {
     struct store *st = ctx;
+    if (!st->is_readonly && store_is_foreign(txn))
+        return store_corrupt(st, "index",
+                             "not a stacml index (an LMDB environment holding "
+                             "other data); not written to");
     st->has_keyids = true;
     /* keyids last: filling it reads the records. */
     for (int i = 0; i < STORE_NDBI; i++) {

@@ -4,7 +4,8 @@
 # LMDB environment that holds nothing. Every reader reports it as a
 # directory never harvested (exit 4, "no index in"), not as someone else's
 # file, and a harvest fills it. An LMDB file that holds other data is still
-# refused as not a stacml index.
+# refused as not a stacml index, by the readers and by a harvest, which
+# leaves it as it was.
 . "$top_srcdir/tests/e2e/lib.sh"
 command -v mdb_load >/dev/null || skip "mdb_load (lmdb-utils) is not installed"
 EXAMPLES="$top_srcdir/seeds/examples"
@@ -42,4 +43,16 @@ done
 check_eq "a harvest into the blank index works" "$?" 0
 check_eq "and its models can be searched" \
     "$("$STACML" --db "$T/blank" search --format ids | wc -l)" 5
+mdb_dump -a "$T/foreign" >"$T/foreign.before"
+"$STACML" --db "$T/foreign" -q harvest "$EXAMPLES" 2>"$T/foreign-h.err"
+check_eq "foreign: a harvest refuses it (exit 4)" "$?" 4
+check "foreign: the harvest says it is not a stacml index" \
+    grep -q "not a stacml index" "$T/foreign-h.err"
+mdb_dump -a "$T/foreign" >"$T/foreign.after"
+check "foreign: the harvest added nothing to it" \
+    cmp -s "$T/foreign.before" "$T/foreign.after"
+
+# An index made by stacml holds only its own tables there: harvested again.
+"$STACML" --db "$T/blank" -q harvest "$EXAMPLES"
+check_eq "a second harvest into a stacml index works" "$?" 0
 e2e_finish
