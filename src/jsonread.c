@@ -195,14 +195,25 @@ static void skip_plain(struct reader *r)
     r->p = p;
 }
 
+/* The end of the string that starts at p (its closing quote, or the end
+ * of the text): a quote with no backslash before it that escapes it. */
+static const unsigned char *string_end(const unsigned char *p,
+                                       const unsigned char *end)
+{
+    while (p < end && *p != '"')
+        p += *p == '\\' ? 2 : 1;
+    return p < end ? p : end;
+}
+
 /* The rest of a string with escapes, from r->p; the plain run before
  * them, [start, r->p), is decoded into the scratch buffer first. Each
  * escape decodes to no more bytes than it takes in the text, so the
- * scratch buffer never needs more than the rest of the text. */
+ * scratch buffer never needs more than the string's own length (a
+ * document of many escaped strings needs no more than its longest). */
 static bool read_escaped(struct reader *r, const unsigned char *start,
                          struct str *out)
 {
-    size_t max = (size_t)(r->end - start);
+    size_t max = (size_t)(string_end(r->p, r->end) - start);
     if (!scratch_fit(r, max))
         return false;
     size_t n = (size_t)(r->p - start);
