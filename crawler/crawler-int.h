@@ -92,6 +92,11 @@ unsigned crawler_features(struct crawler *c, const struct frontier_entry *e,
  * gives back the count e took when it started. */
 void crawler_uncount(struct crawler *c, const struct frontier_entry *e);
 
+/* Done with e without starting it (refused, dropped, reused): one that a
+ * redirect or a retry led to takes back the count given back for it, so
+ * that a chain of requests counts as one document however it ends. */
+void crawler_drop(struct crawler *c, struct frontier_entry *e);
+
 /* polite.c: robots.txt, retries, credentials */
 /* Called for each popped entry: true when it may start now; false when it
  * was taken care of (put back behind its host's robots.txt, or refused by

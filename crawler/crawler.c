@@ -945,7 +945,7 @@ static bool over_budget(struct crawler *c, struct frontier_entry *e,
             c->hooks.budget(c->hooks.ctx, e->source);
     }
     c->stats.budget_dropped++;
-    frontier_done(c->frontier, e);
+    crawler_drop(c, e);
     return true;
 }
 
@@ -1003,6 +1003,25 @@ static bool counts_as_document(const struct frontier_entry *e)
     return !(e->flags & FRONTIER_F_FIRST);
 }
 
+/* An entry that a redirect or a retry led to holds, until it starts, the
+ * count that the request before it gave back (crawler_uncount()). */
+static bool holds_count(const struct frontier_entry *e)
+{
+    return counts_as_document(e) &&
+           (FRONTIER_HOPS(e->flags) > 0 || e->attempts > 0);
+}
+
+void crawler_drop(struct crawler *c, struct frontier_entry *e)
+{
+    /* Without this, a chain whose end never starts (a redirect to a URL
+     * that robots.txt refuses, over its source's budget) would have made
+     * its requests and counted for nothing: --max-docs would bound no
+     * longer what a server can make us fetch. */
+    if (holds_count(e))
+        c->started++;
+    frontier_done(c->frontier, e);
+}
+
 /* Start one popped entry; false when it was not started (failed, or done
  * already in the run being resumed). */
 static bool start(struct crawler *c, struct frontier_entry *e)
@@ -1013,7 +1032,7 @@ static bool start(struct crawler *c, struct frontier_entry *e)
         /* A FIFO would block the loop in open(); a directory or a device
          * is no document. */
         crawler_report_failure(c, e, SM_E_IO, 0, not_file);
-        frontier_done(c->frontier, e);
+        crawler_drop(c, e);
         return false;
     }
     const struct request *req = e->data;
@@ -1029,7 +1048,7 @@ static bool start(struct crawler *c, struct frontier_entry *e)
     if (lookup_prior(c, e, &prior)) {
         if (prior.is_done) {
             reuse(c, e, &prior, true);
-            frontier_done(c->frontier, e);
+            crawler_drop(c, e);
             return false;
         }
         size_t n = 0;
@@ -1049,7 +1068,7 @@ static bool start(struct crawler *c, struct frontier_entry *e)
     free(cond[1]);
     if (rc != 0) {
         crawler_report_failure(c, e, rc, 0, sm_strerror(rc));
-        frontier_done(c->frontier, e);
+        crawler_drop(c, e);
         return false;
     }
     if (counts_as_document(e))
@@ -1134,22 +1153,27 @@ static void follow_redirect(struct crawler *c, const struct frontier_entry *e,
     }
     log_debug("%s: redirected (%ld) to %s", e->url, r->http_status,
               r->redirect_to);
-    /* The target takes the document's count when it starts. */
-    crawler_uncount(c, e);
     unsigned flags =
         (e->flags & ~FRONTIER_HOPS_MASK) | ((hops + 1) << FRONTIER_HOPS_SHIFT);
+    int rc;
     if (!e->data && hops == 0 && strcmp(r->redirect_to, e->url) != 0) {
         /* Two aliases of one document (/old and /latest, both moved to
          * /v2/catalog.json) fetch it once, like two links to it. Further
          * hops go through whatever was seen: a loop must come round to
          * its limit and be reported. */
-        frontier_push(c->frontier, r->redirect_to, e->source, e->depth, flags);
-        return;
+        rc = frontier_push(c->frontier, r->redirect_to, e->source, e->depth,
+                           flags);
+    } else {
+        void *data =
+            e->data ? api_request_redirected(e->data, r->http_status) : NULL;
+        rc = frontier_push_again(c->frontier, r->redirect_to, e->source,
+                                 e->depth, flags, data);
     }
-    void *data =
-        e->data ? api_request_redirected(e->data, r->http_status) : NULL;
-    frontier_push_again(c->frontier, r->redirect_to, e->source, e->depth, flags,
-                        data);
+    /* The target takes the document's count when it starts (or when it is
+     * dropped: crawler_drop()). A target not queued, seen already, ends
+     * the chain here: its requests count as the one document they were. */
+    if (rc == 1)
+        crawler_uncount(c, e);
 }
 
 static void on_fetch_done(void *ctx, void *data, const struct fetch_result *r)

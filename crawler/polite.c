@@ -101,7 +101,7 @@ bool polite_admit(struct crawler *c, struct frontier_entry *e)
                                "blocked by robots.txt (--ignore-robots to "
                                "override)");
     }
-    frontier_done(c->frontier, e);
+    crawler_drop(c, e);
     return false;
 }
 

@@ -85,6 +85,38 @@ check_eq "--max-docs 3, one retry: every model indexed" \
 check "--max-docs 3, one retry: nothing left unfetched" \
     sh -c "! grep -q 'left unfetched' '$T/e2d'"
 
+# Redirects whose target never starts: each to a document fetched already,
+# or to a path robots.txt refuses. --max-docs 3 still stops after three
+# requests (they used to count for nothing, and every link was asked for).
+mkdir -p "$T/rx"
+links= faults=
+for i in 1 2 3 4 5 6 7 8; do
+    links="$links{\"rel\":\"item\",\"href\":\"./old$i.json\"},"
+    faults="$faults{\"path\":\"^/old$i\\\\.json\$\",\"redirect\":\"{{base}}/private/$i.json\"},"
+done
+cat >"$T/rx/catalog.json" <<JSON
+{"type":"Catalog","stac_version":"1.0.0","id":"rx","description":"d",
+ "links":[${links%,}]}
+JSON
+printf 'User-agent: *\nDisallow: /private/\n' >"$T/rx/robots.txt"
+echo "[${faults%,}]" >"$T/rx-faults.json"
+start_api RX --static "$T/rx" --faults "$T/rx-faults.json"
+"$STACML" --db "$T/d2e" harvest --max-docs 3 --concurrency 1 \
+    "${RX_URL}catalog.json" 2>"$T/e2e"
+check_eq "--max-docs 3, redirects to what robots.txt refuses: three requests" \
+    "$(requests "$RX_LOG" '^/(catalog|old)')" 3
+check "--max-docs 3, redirects to what robots.txt refuses: the rest left" \
+    grep -q "6 queued documents left unfetched" "$T/e2e"
+echo '[{"path": "^/old[0-9]+\\.json$", "redirect": "{{base}}/catalog.json"}]' \
+    >"$T/ry-faults.json"
+start_api RY --static "$T/rx" --faults "$T/ry-faults.json"
+"$STACML" --db "$T/d2f" harvest --max-docs 3 --concurrency 1 \
+    "${RY_URL}catalog.json" 2>"$T/e2f"
+check_eq "--max-docs 3, redirects to a document fetched already: three requests" \
+    "$(requests "$RY_LOG" '^/(catalog|old)')" 3
+check "--max-docs 3, redirects to a document fetched already: the rest left" \
+    grep -q "6 queued documents left unfetched" "$T/e2f"
+
 "$STACML" --db "$T/d3" harvest --max-doc-size 1400 "$BASE/catalog.json" 2>"$T/e3"
 check_eq "--max-doc-size exit status" "$?" 1
 check "--max-doc-size: large documents refused" \
