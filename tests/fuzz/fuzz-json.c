@@ -13,22 +13,9 @@
 #include <string.h>
 
 #include "src/jsonread.h"
+#include "tests/lib/json-agree.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static bool same_tree(const json_t *a, const json_t *b)
-{
-    if (!a || !b)
-        return a == b;
-    if (!json_equal(a, b))
-        return false;
-    size_t flags = JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(17);
-    char *da = json_dumps(a, flags), *db = json_dumps(b, flags);
-    bool same = da && db && strcmp(da, db) == 0;
-    free(da);
-    free(db);
-    return same;
-}
 
 static void check(const char *text, size_t size, size_t flags)
 {
@@ -37,10 +24,10 @@ static void check(const char *text, size_t size, size_t flags)
     memset(&got_err, 0, sizeof(got_err));
     json_t *want = json_loadb(text, size, flags, &want_err);
     json_t *fast = jsonread_fast(text, size, flags & JSON_ALLOW_NUL);
-    if (fast && !same_tree(want, fast))
+    if (fast && !json_agree(want, fast))
         abort();
     json_t *got = jsonread(text, size, flags, &got_err);
-    if (!same_tree(want, got))
+    if (!json_agree(want, got))
         abort();
     if (!want &&
         (strcmp(want_err.text, got_err.text) != 0 ||
