@@ -7,28 +7,7 @@
 # between a document's writes; each harvest is killed four times, then
 # resumed, and must end with every model.
 . "$top_srcdir/tests/e2e/lib.sh"
-"${PYTHON3:-python3}" - "$T/www" <<'PY'
-import json, os, sys
-root = sys.argv[1]
-def w(p, d):
-    os.makedirs(os.path.dirname(p), exist_ok=True)
-    with open(p, "w") as f:
-        json.dump(d, f)
-MLM = "https://stac-extensions.github.io/mlm/v1.5.2/schema.json"
-w(f"{root}/catalog.json", {"type": "Catalog", "stac_version": "1.0.0", "id": "all",
-  "description": "d", "links": [{"rel": "child", "href": f"c{c}/collection.json"} for c in range(2)]})
-for c in range(2):
-    w(f"{root}/c{c}/collection.json", {"type": "Collection", "stac_version": "1.0.0", "id": f"c{c}",
-      "description": "d", "license": "x", "extent": {},
-      "links": [{"rel": "item", "href": f"i{i}.json"} for i in range(400)]})
-    for i in range(400):
-        k = c * 400 + i
-        w(f"{root}/c{c}/i{i}.json", {"type": "Feature", "stac_version": "1.0.0",
-          "stac_extensions": [MLM], "id": f"m{k}", "geometry": None,
-          "properties": {"datetime": "2020-01-01T00:00:00Z", "mlm:name": f"m{k}",
-                         "mlm:architecture": "UNet", "mlm:tasks": ["segmentation"]},
-          "links": [], "assets": {}})
-PY
+flat_catalog "$T/www" 2 400 1 || fail "generate the catalog"
 serve_dir "$T/www"
 LOG="$T/nginx/access.log"
 

@@ -5,30 +5,7 @@
 # the same command resumes the run (documents already fetched in it are not
 # fetched again) and the final index equals an uninterrupted run's.
 . "$top_srcdir/tests/e2e/lib.sh"
-"${PYTHON3:-python3}" - "$T/www" <<'PY'
-import json, os, sys
-root = sys.argv[1]
-def w(p, d):
-    os.makedirs(os.path.dirname(p), exist_ok=True)
-    with open(p, "w") as f:
-        json.dump(d, f)
-MLM = "https://stac-extensions.github.io/mlm/v1.5.2/schema.json"
-w(f"{root}/catalog.json", {"type": "Catalog", "stac_version": "1.0.0", "id": "big",
-  "description": "d", "links": [{"rel": "child", "href": f"c{c}/collection.json"} for c in range(10)]})
-for c in range(10):
-    w(f"{root}/c{c}/collection.json", {"type": "Collection", "stac_version": "1.0.0", "id": f"c{c}",
-      "description": "d", "license": "x", "extent": {},
-      "links": [{"rel": "item", "href": f"i{i}.json"} for i in range(300)]})
-    for i in range(300):
-        k = c * 300 + i
-        props = {"datetime": "2020-01-01T00:00:00Z"}
-        ext = []
-        if k % 20 == 0:
-            ext = [MLM]
-            props.update({"mlm:name": f"m{k}", "mlm:architecture": "UNet", "mlm:tasks": ["segmentation"]})
-        w(f"{root}/c{c}/i{i}.json", {"type": "Feature", "stac_version": "1.0.0", "stac_extensions": ext,
-          "id": f"i{k}", "geometry": None, "properties": props, "links": [], "assets": {}})
-PY
+flat_catalog "$T/www" 10 300 20 || fail "generate the catalog"
 serve_dir "$T/www"
 LOG="$T/nginx/access.log"
 export_ref() {

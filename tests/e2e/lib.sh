@@ -117,6 +117,36 @@ mlm_item() {
 JSON
 }
 
+# flat_catalog DIR COLLECTIONS ITEMS EVERY: a Catalog in DIR of COLLECTIONS
+# Collections of ITEMS Items each, every EVERY-th Item (counted across the
+# catalog from 0) an mlm model, the others plain.
+flat_catalog() {
+    "${PYTHON3:-python3}" - "$@" <<'PY'
+import json, os, sys
+root, ncoll, nitems, every = sys.argv[1], *map(int, sys.argv[2:5])
+def w(p, d):
+    os.makedirs(os.path.dirname(p), exist_ok=True)
+    with open(p, "w") as f:
+        json.dump(d, f)
+MLM = "https://stac-extensions.github.io/mlm/v1.5.2/schema.json"
+w(f"{root}/catalog.json", {"type": "Catalog", "stac_version": "1.0.0", "id": "flat",
+  "description": "d", "links": [{"rel": "child", "href": f"c{c}/collection.json"} for c in range(ncoll)]})
+for c in range(ncoll):
+    w(f"{root}/c{c}/collection.json", {"type": "Collection", "stac_version": "1.0.0", "id": f"c{c}",
+      "description": "d", "license": "x", "extent": {},
+      "links": [{"rel": "item", "href": f"i{i}.json"} for i in range(nitems)]})
+    for i in range(nitems):
+        k = c * nitems + i
+        props = {"datetime": "2020-01-01T00:00:00Z"}
+        ext = []
+        if k % every == 0:
+            ext = [MLM]
+            props.update({"mlm:name": f"m{k}", "mlm:architecture": "UNet", "mlm:tasks": ["segmentation"]})
+        w(f"{root}/c{c}/i{i}.json", {"type": "Feature", "stac_version": "1.0.0", "stac_extensions": ext,
+          "id": f"i{k}", "geometry": None, "properties": props, "links": [], "assets": {}})
+PY
+}
+
 # zero_phrase FILE PHRASE: overwrite every copy of PHRASE in FILE with
 # zero bytes (stale pages too, so the live one is among them), as a crash
 # of the disk would; fails when FILE does not hold PHRASE.
