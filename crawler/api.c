@@ -270,7 +270,6 @@ static bool is_post(const json_t *link)
     return m && strcasecmp(m, "POST") == 0;
 }
 
-/* Headers of an object {name: value} as "Name: value" lines (new). */
 /* Headers a link may not set: the request's framing and routing are
  * ours (a Content-Length or Transfer-Encoding of a server's choosing
  * would smuggle a second request down a kept-alive connection), and so
@@ -296,6 +295,7 @@ static bool header_is_ours(const char *name)
     return false;
 }
 
+/* Headers of an object {name: value} as "Name: value" lines (new). */
 static char **header_lines(const json_t *obj)
 {
     size_t n = json_object_size(obj), i = 0;
