@@ -5,9 +5,7 @@
 # validators: it is asked for in full, not conditionally (a 304 would keep
 # the damaged record for good).
 . "$top_srcdir/tests/e2e/lib.sh"
-mkdir -p "$T/www"
-cp -R "$top_srcdir/seeds/examples/." "$T/www/"
-serve_dir "$T/www"
+serve_copy "$top_srcdir/seeds/examples"
 DB="$T/db"
 "$STACML" --db "$DB" -q harvest "$BASE/catalog.json"
 check_eq "five models to begin with" "$("$STACML" --db "$DB" export | wc -l)" 5

@@ -6,9 +6,7 @@
 # becomes gone only after --gone-after complete runs, comes back when it
 # returns, and a run against a failing server marks nothing gone.
 . "$top_srcdir/tests/e2e/lib.sh"
-mkdir -p "$T/www"
-cp -R "$top_srcdir/seeds/examples/." "$T/www/"
-serve_dir "$T/www"
+serve_copy "$top_srcdir/seeds/examples"
 LOG="$T/nginx/access.log"
 DB="$T/db"
 M="$T/www/models"

@@ -161,12 +161,17 @@ open(path, "wb").write(data.replace(token, bytes(len(token))))
 PY
 }
 
-# serve_fixture NAME: copy tests/fixtures/NAME to $T/www, substitute
-# {{port}}, and serve it with nginx on a free port. Sets PORT and BASE.
+# serve_fixture NAME: serve_copy of tests/fixtures/NAME.
 serve_fixture() {
+    serve_copy "$FIXTURES/$1"
+}
+
+# serve_copy DIR: copy DIR to $T/www, substitute {{port}}, and serve it
+# with nginx on a free port. Sets PORT and BASE.
+serve_copy() {
     [ -n "${NGINX:-}" ] && [ -x "$NGINX" ] || skip "nginx not installed"
     mkdir -p "$T/www"
-    cp -R "$FIXTURES/$1/." "$T/www/"
+    cp -R "$1/." "$T/www/"
     serve_dir "$T/www"
 }
 

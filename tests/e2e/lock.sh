@@ -4,9 +4,7 @@
 # clear message, or waits with --wait; search, export and stats run while a
 # harvest writes.
 . "$top_srcdir/tests/e2e/lib.sh"
-mkdir -p "$T/www"
-cp -R "$top_srcdir/seeds/examples/." "$T/www/"
-serve_dir "$T/www"
+serve_copy "$top_srcdir/seeds/examples"
 DB="$T/db"
 "$STACML" --db "$DB" -q harvest "$BASE/catalog.json"
 # A slow harvest: one request every 300 ms.
