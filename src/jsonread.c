@@ -22,6 +22,7 @@
 
 #include "src/jsonread.h"
 #include "src/text.h"
+#include "src/url.h"
 
 /* jansson's own limit is 2048; past this one it decides. */
 #define MAX_DEPTH 512
@@ -71,14 +72,8 @@ static int hex4(const unsigned char *p)
 {
     int v = 0;
     for (int i = 0; i < 4; i++) {
-        int c = p[i], d;
-        if (c >= '0' && c <= '9')
-            d = c - '0';
-        else if (c >= 'a' && c <= 'f')
-            d = c - 'a' + 10;
-        else if (c >= 'A' && c <= 'F')
-            d = c - 'A' + 10;
-        else
+        int d = url_hex_value(p[i]);
+        if (d < 0)
             return -1;
         v = v * 16 + d;
     }
