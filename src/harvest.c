@@ -431,8 +431,9 @@ static json_t *source_entry(struct harvest *h, const char *source)
 {
     json_t *e = json_object_get(h->sources, source);
     if (!e) {
-        e = json_pack("{s:i, s:i, s:i, s:i, s:i, s:[], s:[]}", "documents", 0,
-                      "models", 0, "model_items", 0, "datasets", 0, "failed", 0,
+        e = json_pack("{s:i, s:i, s:i, s:i, s:i, s:i, s:b, s:[], s:[]}",
+                      "documents", 0, "models", 0, "model_items", 0, "datasets",
+                      0, "failed", 0, "still_broken", 0, "complete", 0,
                       "reasons", "where");
         json_object_set_new(h->sources, source, e);
     }
@@ -682,15 +683,38 @@ static bool on_refetch_dataset(void *ctx, const char *url)
            json_object_get(h->unreachable, url) == NULL;
 }
 
+/* Whether f is a link that was broken the same way when an earlier run
+ * last fetched it: a 404 or 410 then and now. Nothing that run saw lay
+ * behind it, so it does not make tonight's crawl of its source
+ * incomplete; otherwise one dead link (EXTENSIONS.md §7.9, item 7) would
+ * keep every record of a catalog from ever being marked gone. A seed is
+ * not one: a crawl of nothing is not complete. Read before f's new crawl
+ * state is staged. */
+static bool is_still_broken(struct harvest *h, const struct crawler_failure *f)
+{
+    if (f->is_seed || f->rc != SM_E_HTTP ||
+        (f->http_status != 404 && f->http_status != 410))
+        return false;
+    struct crawl_state old;
+    if (index_get_crawl(h->ix, f->url, &old) != 0)
+        return false;
+    bool same = old.run > 0 && old.run != h->run && old.error == SM_E_HTTP &&
+                old.http_status == f->http_status;
+    crawl_state_cleanup(&old);
+    return same;
+}
+
 static void on_failure(void *ctx, const struct crawler_failure *f)
 {
     struct harvest *h = ctx;
+    bool still_broken = !f->dataset && is_still_broken(h, f);
     struct crawl_state st = {
         .fetched_at = now_seconds(),
         .http_status = (int)f->http_status,
         .error = f->rc,
         .reason = (char *)f->reason,
         .source = (char *)f->source,
+        .run = h->run, /* for is_still_broken() in a later run */
     };
     index_put_crawl(h->ix, f->url, &st);
     if (f->dataset) {
@@ -705,7 +729,10 @@ static void on_failure(void *ctx, const struct crawler_failure *f)
         log_info("dataset unreachable: %s: %s", f->url, f->reason);
         return;
     }
-    json_object_set_new(h->incomplete, f->source, json_true());
+    if (still_broken)
+        source_count(h, f->source, "still_broken");
+    else
+        json_object_set_new(h->incomplete, f->source, json_true());
     source_count(h, f->source, "failed");
     json_t *reasons = json_object_get(source_entry(h, f->source), "reasons");
     if (json_array_size(reasons) < 3)
@@ -1049,6 +1076,34 @@ static void print_counts(const struct harvest *h,
                 h->datasets_stored, json_object_size(h->unreachable));
 }
 
+/* Per source: whether its failures kept this run from marking records
+ * gone, and how many links broken since an earlier run did not. */
+static void print_gone_held(const struct harvest *h)
+{
+    const char *src;
+    json_t *e;
+    json_object_foreach (h->sources, src, e) {
+        json_int_t failed = json_integer_value(json_object_get(e, "failed"));
+        json_int_t still =
+            json_integer_value(json_object_get(e, "still_broken"));
+        char *safe = text_safe(src, 0);
+        if (failed > still)
+            fprintf(stderr,
+                    "stacml: %s: %" JSON_INTEGER_FORMAT
+                    " documents failed; nothing of it is marked gone "
+                    "this run\n",
+                    safe, failed - still);
+        if (still > 0)
+            fprintf(stderr,
+                    "stacml: %s: %" JSON_INTEGER_FORMAT
+                    " links still broken (404 or 410, as when an earlier run "
+                    "fetched them) do not keep records from being marked "
+                    "gone\n",
+                    safe, still);
+        free(safe);
+    }
+}
+
 static void print_summary(const struct harvest *h,
                           const struct crawler_stats *st, double secs)
 {
@@ -1081,6 +1136,7 @@ static void print_summary(const struct harvest *h,
                 "stacml: %zu links past --max-depth not followed; nothing "
                 "of their sources is marked gone\n",
                 st->depth_dropped);
+    print_gone_held(h);
     size_t show = h->n_failures < 20 ? h->n_failures : 20;
     for (size_t i = 0; i < show; i++) {
         char *u = text_safe(h->failures[i].url, 0);
@@ -1593,10 +1649,14 @@ static void mark_gone(struct harvest *h, const struct seeds *seeds)
             json_object_set_new(h->incomplete,
                                 json_string_value(json_object_get(a, "source")),
                                 json_true());
-    for (i = 0; i < seeds->n; i++)
-        if (!json_object_get(h->incomplete, seeds->v[i]))
-            h->gone += history_mark_gone(h->ix, seeds->v[i], h->run,
-                                         h->gone_after, h->now);
+    for (i = 0; i < seeds->n; i++) {
+        if (json_object_get(h->incomplete, seeds->v[i]))
+            continue;
+        h->gone += history_mark_gone(h->ix, seeds->v[i], h->run, h->gone_after,
+                                     h->now);
+        json_object_set_new(source_entry(h, seeds->v[i]), "complete",
+                            json_true());
+    }
 }
 
 static int run_crawl(struct harvest *h, const struct crawler_options *opt,

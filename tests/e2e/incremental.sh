@@ -110,6 +110,46 @@ check "--max-depth run: nothing marked gone" \
 check "stats: depth_dropped counted" \
     sh -c "'$STACML' --db '$T/d' stats --format json | jq -e '.last_harvest.depth_dropped > 0'"
 
+# A dead link (404 in this run and when an earlier run fetched it) does
+# not keep a catalog's records from being marked gone; a link broken for
+# the first time does, and the summary says which.
+B="$T/www/broken"
+mkdir -p "$B"
+cp -R "$top_srcdir/seeds/examples/." "$B/"
+coll_edit() { # coll_edit JQ: edit the models collection
+    jq "$1" "$B/models/collection.json" >"$T/coll.json" &&
+        mv "$T/coll.json" "$B/models/collection.json"
+}
+bstats() { "$STACML" --db "$T/b" stats --format json | jq -e "$1"; }
+coll_edit '.links += [{"rel": "item", "href": "./dead/dead.json"}]'
+"$STACML" --db "$T/b" harvest --gone-after 1 "$BASE/broken/catalog.json" 2>"$T/b1.err"
+check "dead link, first run: nothing marked gone, and said so" grep -q \
+    "^stacml: $BASE/broken/catalog.json: 1 documents failed; nothing of it is marked gone" "$T/b1.err"
+check "dead link, first run: source not complete" \
+    bstats '.last_harvest.sources[] | .complete == false and .still_broken == 0 and .failed == 1'
+coll_edit '.links |= map(select(.href | test("building-scene-classifier") | not))'
+rm -r "$B/models/building-scene-classifier-resnet50"
+"$STACML" --db "$T/b" harvest --gone-after 1 "$BASE/broken/catalog.json" 2>"$T/b2.err"
+check "still-broken link: said so" grep -q \
+    "^stacml: $BASE/broken/catalog.json: 1 links still broken (404 or 410" "$T/b2.err"
+check "still-broken link: no 'nothing marked gone' line" \
+    sh -c "! grep -q 'nothing of it is marked gone' '$T/b2.err'"
+check "still-broken link: the deleted record is gone" sh -c "'$STACML' --db '$T/b' export --include-gone |
+    jq -e -s 'any(.[]; .id == \"building-scene-classifier-resnet50\" and .gone == true)'"
+check "still-broken link: source complete" \
+    bstats '.last_harvest.sources[] | .complete == true and .still_broken == 1 and .failed == 1'
+coll_edit '.links += [{"rel": "item", "href": "./dead2/dead2.json"}] |
+    .links |= map(select(.href | test("building-detector") | not))'
+rm -r "$B/models/building-detector-faster-rcnn"
+"$STACML" --db "$T/b" harvest --gone-after 1 "$BASE/broken/catalog.json" 2>"$T/b3.err"
+check "newly broken link: nothing marked gone" sh -c "'$STACML' --db '$T/b' export --include-gone |
+    jq -e -s 'any(.[]; .id == \"building-detector-faster-rcnn\" and .gone == false and .missed == 0)'"
+check "newly broken link: both lines" sh -c "
+    grep -q 'broken/catalog.json: 1 documents failed; nothing of it is marked gone' '$T/b3.err' &&
+    grep -q 'broken/catalog.json: 1 links still broken' '$T/b3.err'"
+check "newly broken link: source not complete" \
+    bstats '.last_harvest.sources[] | .complete == false and .still_broken == 1 and .failed == 2'
+
 # Two sources harvested again, every document answering 304: both are
 # still in the per-source summary, with their documents and models.
 mkdir -p "$T/www/copy"
