@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1002,6 +1003,46 @@ static void print_apis(const struct harvest *h)
     }
 }
 
+/* Per source, through out (stderr or the log's summary): whether its
+ * failures kept this run from marking records gone, and how many links
+ * broken since an earlier run did not. */
+static void report_gone_held(const struct harvest *h,
+                             void (*out)(const char *fmt, ...))
+{
+    const char *src;
+    json_t *e;
+    json_object_foreach (h->sources, src, e) {
+        json_int_t failed = json_integer_value(json_object_get(e, "failed"));
+        json_int_t still =
+            json_integer_value(json_object_get(e, "still_broken"));
+        char *safe = text_safe(src, 0);
+        if (failed > still)
+            out("%s: %" JSON_INTEGER_FORMAT
+                " documents failed; nothing of it is marked gone this run",
+                safe, failed - still);
+        if (still > 0)
+            out("%s: %" JSON_INTEGER_FORMAT
+                " links still broken (404 or 410, as when an earlier run "
+                "fetched them) do not keep records from being marked gone",
+                safe, still);
+        free(safe);
+    }
+}
+
+static void print_line(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
+/* One "stacml: " line of the summary on stderr. */
+static void print_line(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("stacml: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
 /* The summary's essentials, and the failures, for the log file: the
  * outcome of a cron job must be there even when it ran with -q. */
 static void log_run_summary(const struct harvest *h,
@@ -1027,6 +1068,7 @@ static void log_run_summary(const struct harvest *h,
                 (long long)h->run, outcome_name(status), status, st->fetched,
                 st->unchanged, st->resumed, st->documents, records,
                 h->n_failures_total, st->queued_left, secs);
+    report_gone_held(h, log_summary);
     for (size_t i = 0; i < h->n_failures; i++)
         log_summary("failed: %s: %s", h->failures[i].url,
                     h->failures[i].reason);
@@ -1076,34 +1118,6 @@ static void print_counts(const struct harvest *h,
                 h->datasets_stored, json_object_size(h->unreachable));
 }
 
-/* Per source: whether its failures kept this run from marking records
- * gone, and how many links broken since an earlier run did not. */
-static void print_gone_held(const struct harvest *h)
-{
-    const char *src;
-    json_t *e;
-    json_object_foreach (h->sources, src, e) {
-        json_int_t failed = json_integer_value(json_object_get(e, "failed"));
-        json_int_t still =
-            json_integer_value(json_object_get(e, "still_broken"));
-        char *safe = text_safe(src, 0);
-        if (failed > still)
-            fprintf(stderr,
-                    "stacml: %s: %" JSON_INTEGER_FORMAT
-                    " documents failed; nothing of it is marked gone "
-                    "this run\n",
-                    safe, failed - still);
-        if (still > 0)
-            fprintf(stderr,
-                    "stacml: %s: %" JSON_INTEGER_FORMAT
-                    " links still broken (404 or 410, as when an earlier run "
-                    "fetched them) do not keep records from being marked "
-                    "gone\n",
-                    safe, still);
-        free(safe);
-    }
-}
-
 static void print_summary(const struct harvest *h,
                           const struct crawler_stats *st, double secs)
 {
@@ -1136,7 +1150,7 @@ static void print_summary(const struct harvest *h,
                 "stacml: %zu links past --max-depth not followed; nothing "
                 "of their sources is marked gone\n",
                 st->depth_dropped);
-    print_gone_held(h);
+    report_gone_held(h, print_line);
     size_t show = h->n_failures < 20 ? h->n_failures : 20;
     for (size_t i = 0; i < show; i++) {
         char *u = text_safe(h->failures[i].url, 0);

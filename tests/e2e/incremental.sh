@@ -141,12 +141,15 @@ check "still-broken link: source complete" \
 coll_edit '.links += [{"rel": "item", "href": "./dead2/dead2.json"}] |
     .links |= map(select(.href | test("building-detector") | not))'
 rm -r "$B/models/building-detector-faster-rcnn"
-"$STACML" --db "$T/b" harvest --gone-after 1 "$BASE/broken/catalog.json" 2>"$T/b3.err"
+"$STACML" --db "$T/b" harvest --gone-after 1 --log "$T/b3.log" "$BASE/broken/catalog.json" 2>"$T/b3.err"
 check "newly broken link: nothing marked gone" sh -c "'$STACML' --db '$T/b' export --include-gone |
     jq -e -s 'any(.[]; .id == \"building-detector-faster-rcnn\" and .gone == false and .missed == 0)'"
 check "newly broken link: both lines" sh -c "
     grep -q 'broken/catalog.json: 1 documents failed; nothing of it is marked gone' '$T/b3.err' &&
     grep -q 'broken/catalog.json: 1 links still broken' '$T/b3.err'"
+check "newly broken link: the --log summary says both" sh -c "
+    grep -q 'summary: .*broken/catalog.json: 1 documents failed; nothing of it is marked gone' '$T/b3.log' &&
+    grep -q 'summary: .*broken/catalog.json: 1 links still broken' '$T/b3.log'"
 check "newly broken link: source not complete" \
     bstats '.last_harvest.sources[] | .complete == false and .still_broken == 1 and .failed == 2'
 
