@@ -143,7 +143,10 @@ static void for_each_asset(struct model_reader *r, const json_t *assets,
     }
 }
 
-/* Remember the first asset with the role mlm:model. */
+/* Remember the first asset with the role mlm:model. Its roles are read
+ * as asset_roles() reads them for the artifacts (dlm's singular "role", a
+ * lone string), so that an asset listed as the model artifact is also
+ * the one whose mlm fields count for the model. */
 static void on_asset_find_model(struct model_reader *r, const char *key,
                                 const json_t *asset, void *arg)
 {
@@ -155,6 +158,13 @@ static void on_asset_find_model(struct model_reader *r, const char *key,
     (void)arg;
     if (r->model_asset)
         return;
+    if (!roles)
+        roles = json_object_get(asset, "role");
+    if (json_is_string(roles) &&
+        strcmp(json_string_value(roles), "mlm:model") == 0) {
+        r->model_asset = asset;
+        return;
+    }
     json_array_foreach (roles, i, e) {
         const char *s = json_string_value(e);
         if (s && strcmp(s, "mlm:model") == 0) {

@@ -1782,6 +1782,30 @@ static const struct model_case inline_cases[] = {
      "'framework':'PyTorch'}",
      0,
      {NULL}},
+    {"model asset roles as a lone string: still the model asset",
+     MODEL,
+     ITEM(MLM14, "'mlm:name':'n','mlm:input':[],'mlm:output':[]",
+          ",'assets':{'model':{'href':'m.pt','roles':'mlm:model',"
+          "'mlm:artifact_type':'torch.save','mlm:architecture':'U-Net',"
+          "'mlm:tasks':['segmentation'],'mlm:framework':'PyTorch'}}"),
+     NULL,
+     -1,
+     "{'architecture':'U-Net','tasks':['segmentation'],"
+     "'framework':'PyTorch','artifacts':[{'key':'model',"
+     "'roles':['mlm:model']}]}",
+     1,
+     {"roles should be an array of strings, not a string"}},
+    {"model asset with the dlm spelling role: still the model asset",
+     MODEL,
+     ITEM(MLM14, "'mlm:name':'n','mlm:input':[],'mlm:output':[]",
+          ",'assets':{'model':{'href':'m.pt','role':['mlm:model'],"
+          "'mlm:artifact_type':'torch.save','mlm:architecture':'U-Net',"
+          "'mlm:tasks':['segmentation']}}"),
+     NULL,
+     -1,
+     "{'architecture':'U-Net','tasks':['segmentation']}",
+     1,
+     {"\"role\" read as \"roles\""}},
     {"mlm null in properties and on the model asset",
      MODEL,
      ITEM(MLM14, "'mlm:name':'n','mlm:input':[],'mlm:output':[]",
