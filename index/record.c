@@ -276,6 +276,15 @@ int record_bbox(const json_t *rec, double box[4])
     for (int i = 0; i < 4; i += 2)
         if (box[i] > 180)
             box[i] -= 360;
+    /* South above north names no box (w > e crosses the antimeridian, but
+     * latitudes have no such reading): the corners written north first,
+     * as in the same example ([233.6, 54.2, 297.5, 22.6], whose geometry
+     * spans 22.6 to 54.2). */
+    if (box[1] > box[3]) {
+        double s = box[1];
+        box[1] = box[3];
+        box[3] = s;
+    }
     return 0;
 }
 

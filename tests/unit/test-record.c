@@ -541,6 +541,23 @@ static void test_bbox(void)
     CHECK(record_bbox_intersects(b, qe) && record_bbox_intersects(b, qw));
     json_decref(r360);
 
+    /* South above north (the mlm datacube example, item_datacube_
+     * variables.json: [233.6, 54.2, 297.5, 22.6], North America): read
+     * with its latitudes in order, so a box over the middle finds it and
+     * its cells are keys. */
+    r360 = json_pack("{s:s, s:[f,f,f,f]}", "id", "dc", "bbox", 233.6, 54.2,
+                     297.5, 22.6);
+    const double qus[4] = {-110, 30, -100, 40};
+    CHECK_INT_EQ(record_bbox(r360, b), 0);
+    CHECK(b[1] == 22.6 && b[3] == 54.2);
+    CHECK(record_bbox_intersects(b, qus));
+    char **dk = NULL;
+    size_t dn = 0;
+    record_keys(r360, &dk, &dn);
+    CHECK(keys_have(dk, dn, "cell=7,12") && !keys_have(dk, dn, "cell=*"));
+    record_keys_free(dk, dn);
+    json_decref(r360);
+
     /* Its keys are the cells of both sides, which the queries look up:
      * columns 35, 0 and 1 (-170 is on the line between 0 and 1), rows 8 to
      * 10. */
