@@ -16,6 +16,7 @@
 
 #include "src/url.h"
 #include "index/index.h"
+#include "index/model.h"
 #include "index/record.h"
 #include "src/cli.h"
 #include "src/err.h"
@@ -252,7 +253,8 @@ static bool word_matches(const json_t *rec, const char *word)
 struct query {
     char **words;
     int n_words;
-    const char *task, *framework, *architecture, *extension;
+    const char *framework, *architecture, *extension;
+    char *task;         /* canonical task name (model_task_name()) */
     char *source;       /* normalised URL */
     json_t *trained_on; /* array of dataset URLs, NULL when not asked */
     bool has_bbox;
@@ -264,6 +266,7 @@ struct query {
 
 static void query_cleanup(struct query *q)
 {
+    free(q->task);
     free(q->source);
     json_decref(q->trained_on);
 }
@@ -1003,7 +1006,10 @@ static int parse_query(struct cli *cli, int argc, char **argv, const char *cmd,
             rc = parse_format(cmd, optarg, &a->fmt);
             break;
         case OPT_TASK:
-            q->task = optarg;
+            /* Named as the records name tasks: dlm's "object
+             * segmentation" is instance-segmentation there. */
+            free(q->task);
+            q->task = model_task_name(optarg);
             break;
         case OPT_FRAMEWORK:
             q->framework = optarg;

@@ -185,4 +185,16 @@ check_eq "a base model of a derived_from link: no dataset record" \
 check_eq "both models recorded" \
     "$("$STACML" --db "$T/ftdb" export | jq -r .id | sort | tr '\n' ' ')" "base tuned "
 
+# --task names tasks as the records do: dlm's schema task "object
+# segmentation" is recorded as instance-segmentation, and a search in the
+# document's own words finds it.
+mkdir -p "$T/dlmtask"
+printf '%s' '{"type":"Feature","stac_version":"1.0.0","id":"objseg","stac_extensions":["dl-model"],"geometry":null,"bbox":[0,0,1,1],"properties":{"datetime":"2020-01-01T00:00:00Z","dlm:outputs":{"task":"object segmentation"}},"links":[],"assets":{}}' >"$T/dlmtask/item.json"
+"$STACML" --db "$T/dlmtaskdb" -q harvest "$T/dlmtask/item.json"
+check_eq "dlm object segmentation recorded as instance-segmentation" \
+    "$("$STACML" --db "$T/dlmtaskdb" export | jq -c .tasks)" '["instance-segmentation"]'
+check_eq "--task in dlm's words finds it" \
+    "$("$STACML" --db "$T/dlmtaskdb" search --format ids --task 'object segmentation' | cut -f1)" objseg
+check_eq "--task in mlm's words finds it" \
+    "$("$STACML" --db "$T/dlmtaskdb" search --format ids --task instance-segmentation | cut -f1)" objseg
 e2e_finish
