@@ -17,8 +17,9 @@
 
 /* ------------------------------------------------------------ inputs */
 
-/* Band references: names as strings (mlm strings or {name} objects), or
- * band indices as integers (dlm selected_bands). */
+/* Band (or, mlm v1.5.0 on, datacube variable) references: names as
+ * strings (mlm strings or {name} objects), or band indices as integers
+ * (dlm selected_bands). */
 static json_t *get_bands(struct model_reader *r, const json_t *v,
                          const char *what)
 {
@@ -42,7 +43,7 @@ static json_t *get_bands(struct model_reader *r, const json_t *v,
         if (json_is_string(name) || json_is_integer(name))
             json_array_append_new(out, json_copy((json_t *)name));
         else
-            model_issue(r, "%s entries should be band names; %s ignored", what,
+            model_issue(r, "%s entries should be names; %s ignored", what,
                         model_type_name(e));
     }
     return out;
@@ -223,6 +224,9 @@ static json_t *mlm_input(struct model_reader *r, const json_t *in, size_t idx)
         return NULL;
     snprintf(sub, sizeof(sub), "%s bands", what);
     model_put(o, "bands", get_bands(r, json_object_get(in, "bands"), sub));
+    snprintf(sub, sizeof(sub), "%s variables", what);
+    model_put(o, "variables",
+              get_bands(r, json_object_get(in, "variables"), sub));
     st = json_object_get(in, "input");
     if (!json_is_object(st)) {
         model_issue(r, "%s has no input structure object, which mlm requires",
@@ -674,6 +678,9 @@ static json_t *mlm_output(struct model_reader *r, const json_t *out, size_t idx)
     json_object_set_new(
         o, "tasks",
         model_task_array(r, json_object_get(out, "tasks"), sub, false));
+    snprintf(sub, sizeof(sub), "%s variables", what);
+    model_put(o, "variables",
+              get_bands(r, json_object_get(out, "variables"), sub));
     res = json_object_get(out, "result");
     if (!json_is_object(res)) {
         model_issue(r, "%s has no result structure object, which mlm requires",
