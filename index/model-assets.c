@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include <jansson.h>
 
@@ -546,9 +547,10 @@ static int link_split(struct model_reader *r, const json_t *v)
                     model_type_name(v));
         return 0;
     }
+    /* "Test" or "VALIDATE" is no other split than test or validate. */
     for (size_t i = 0; i < sizeof(splits) / sizeof(splits[0]); i++) {
-        if (strcmp(s, splits[i].name) == 0) {
-            if (!splits[i].exact)
+        if (strcasecmp(s, splits[i].name) == 0) {
+            if (!splits[i].exact || strcmp(s, splits[i].name) != 0)
                 model_issue(
                     r,
                     "link ml-aoi:split \"%s\" should be train, validate or "

@@ -1312,18 +1312,23 @@ static const struct model_case inline_cases[] = {
           "{'rel':'derived_from','href':'./train.json#x'},"
           "{'rel':'derived_from','href':'w.json','ml-aoi:split':'weird'},"
           "{'rel':'derived_from','href':'n.json','ml-aoi:split':3},"
+          "{'rel':'derived_from','href':'T2.json','ml-aoi:split':'Test'},"
+          "{'rel':'derived_from','href':'V3.json','ml-aoi:split':'VALIDATION'},"
           "{'rel':'ml-model:train-data','href':'/d/c.json'},"
           "{'rel':'related','href':'r.json'}]"),
      NULL,
      -1,
      "{'train_data':['https://x.test/a/train.json','https://x.test/a/w.json',"
      "'https://x.test/a/n.json','https://x.test/d/c.json'],"
-     "'validation_data':['https://x.test/a/v.json','https://x.test/a/v2.json'],"
-     "'test_data':['https://x.test/a/t.json']}",
-     3,
+     "'validation_data':['https://x.test/a/v.json','https://x.test/a/v2.json',"
+     "'https://x.test/a/V3.json'],"
+     "'test_data':['https://x.test/a/t.json','https://x.test/a/T2.json']}",
+     5,
      {"\"validation\" should be train, validate or test; read as validate",
       "\"weird\" should be train, validate or test; read as train",
-      "ml-aoi:split should be a string, not a number"}},
+      "ml-aoi:split should be a string, not a number",
+      "\"Test\" should be train, validate or test; read as test",
+      "\"VALIDATION\" should be train, validate or test; read as validate"}},
     {"derived_from of a document that is no model is ignored",
      MODEL,
      "{'type':'Feature','id':'product','properties':{},'links':["
