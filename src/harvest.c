@@ -445,9 +445,12 @@ static void source_count(struct harvest *h, const char *source,
                          const char *what)
 {
     json_t *e = source_entry(h, source);
-    json_object_set_new(
-        e, what,
-        json_integer(json_integer_value(json_object_get(e, what)) + 1));
+    json_t *n = json_object_get(e, what);
+    /* Once per document: no new integer each time. */
+    if (json_is_integer(n))
+        json_integer_set(n, json_integer_value(n) + 1);
+    else
+        json_object_set_new(e, what, json_integer(1));
 }
 
 /* A model record of source, at url, in the per-source counters. */
