@@ -295,6 +295,31 @@ static bool header_is_ours(const char *name)
     return false;
 }
 
+/* A link header's value (new), or NULL: a string, or an array of strings
+ * (STAC links: Map<string, string | [string]>), which is sent as one
+ * line of its values joined by ", " as RFC 9110 5.3 combines them. */
+static char *header_value(const json_t *v)
+{
+    if (json_is_string(v))
+        return xstrdup(json_string_value(v));
+    if (!json_is_array(v) || json_array_size(v) == 0)
+        return NULL;
+    char *joined = NULL;
+    size_t i;
+    const json_t *e;
+    json_array_foreach (v, i, e) {
+        if (!json_is_string(e)) {
+            free(joined);
+            return NULL;
+        }
+        char *more = xasprintf("%s%s%s", joined ? joined : "",
+                               joined ? ", " : "", json_string_value(e));
+        free(joined);
+        joined = more;
+    }
+    return joined;
+}
+
 /* Headers of an object {name: value} as "Name: value" lines (new). */
 static char **header_lines(const json_t *obj)
 {
@@ -305,11 +330,12 @@ static char **header_lines(const json_t *obj)
     const char *k;
     json_t *v;
     json_object_foreach ((json_t *)obj, k, v) {
-        const char *s = json_string_value(v);
+        char *s = header_value(v);
         /* A header must not smuggle a second one in. */
         if (s && *k && !strpbrk(k, "\r\n: \t") && !strpbrk(s, "\r\n") &&
             !header_is_ours(k))
             lines[i++] = xasprintf("%s: %s", k, s);
+        free(s);
     }
     return lines;
 }

@@ -112,6 +112,17 @@ for mode in get-token post-body; do
     stop_apis
 done
 
+# A link header's value may be a list of strings (STAC links: headers
+# Map<string, string | [string]>): sent as one line, the values joined by
+# ", ", not dropped (a token in it would be lost, the page asked again).
+start_api HA --world "$WORLD" --search-paging post-body --next-headers '{"X-Next": ["1", "2"]}'
+"$STACML" --db "$T/ha" -q harvest --search-method post --page-size 20 "$HA_URL"
+check_eq "next-link header list: same models" "$(ids "$T/ha")" "$(ids "$T/f")"
+check "next-link header list: sent joined on the pages after the first" \
+    jq -e -s '[.[] | select(.body // {} | has("token"))] |
+        length > 0 and all(.[]; .headers["X-Next"] == "1, 2")' "$HA_LOG"
+stop_apis
+
 # 3. Per-collection strategy: declared collections walked, undeclared ones
 # sampled; the model deep in an undeclared collection is the documented
 # trade-off.
