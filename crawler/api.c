@@ -925,22 +925,25 @@ static void read_landing_links(struct api *a, const json_t *doc)
     }
 }
 
-/* child and item links of the landing page, except those into its own
- * /collections, which the collection walk covers. */
+/* child and item links of the landing page, except child links into its
+ * own /collections, which the collection walk covers. */
 static void push_landing_children(struct crawler *c, struct api *a,
                                   const json_t *doc)
 {
     size_t i;
     const json_t *l;
-    /* Child links into the collections are the collection walk's. */
+    /* Child links into the collections are the collection walk's. An item
+     * link is not: the walk may only sample the item's collection, and
+     * the landing page named this item. */
     char *data = lists_collections(a) ? collections_url(a) : NULL;
     json_array_foreach (json_object_get(doc, "links"), i, l) {
         const char *rel = json_string_value(json_object_get(l, "rel"));
         if (!rel || (strcmp(rel, "child") != 0 && strcmp(rel, "item") != 0))
             continue;
+        bool is_child = strcmp(rel, "child") == 0;
         char *u = link_url(l, a->url);
         if (u && url_scheme_of(u) != URL_SCHEME_FILE &&
-            !(data && url_is_under(u, data)))
+            !(is_child && data && url_is_under(u, data)))
             frontier_push(c->frontier, u, a->source, a->depth + 1, 0);
         free(u);
     }

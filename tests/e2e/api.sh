@@ -143,6 +143,14 @@ check "per-collection: the deep model is missed (sampling)" \
     sh -c "! '$STACML' --db '$T/n' export | grep -q deep-000499"
 check_eq "per-collection: plain collection costs one request" \
     "$(requests "$N_LOG" '^/collections/plain/items')" 1
+# ... unless the landing page links it as an item: an item link into the
+# collections is followed, a child link there is the collection walk's.
+start_api NI --world "$WORLD" --no-filter --item "{{base}}/collections/deep/items/deep-000499"
+"$STACML" --db "$T/ni" -q harvest "$NI_URL"
+check "per-collection: an item the landing page links is found" \
+    sh -c "'$STACML' --db '$T/ni' export | grep -q deep-000499"
+check_eq "per-collection: ... fetched once" \
+    "$(requests "$NI_LOG" '^/collections/deep/items/deep-000499$')" 1
 check "per-collection: the sample asks for --sample items" \
     jq -e -s '[.[] | select(.path == "/collections/plain/items")][0].query.limit == "10"' "$N_LOG"
 check "per-collection: no filter sent" jq -e -s 'all(.[]; .query.filter == null)' "$N_LOG"

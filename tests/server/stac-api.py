@@ -41,6 +41,8 @@ COMMAND LINE
                           --static if it exists, else 404)
   --child URL             add a `child` link to the landing page; repeatable;
                           "{{port}}" and "{{base}}" are substituted
+  --item URL              add an `item` link to the landing page; repeatable;
+                          "{{port}}" and "{{base}}" are substituted
   --child-collections     also add a `child` link per collection (so each
                           Collection is reachable both via `data` and `child`)
   --search-only           an API of core and item search alone: conformsTo
@@ -117,7 +119,8 @@ API ENDPOINTS (links are absolute, built from the request's Host header)
                         conformance, search (GET, application/geo+json),
                         search (method POST), service-desc (/api), queryables
                         (rel http://www.opengis.net/def/rel/ogc/1.0/queryables,
-                        unless --no-filter), child (--child, --child-collections)
+                        unless --no-filter), child (--child, --child-collections),
+                        item (--item)
   GET /conformance      {"conformsTo": [...]}: core, collections,
                         ogcapi-features, item-search, OGC features core/
                         geojson/oas30; with filter also item-search#filter,
@@ -1241,6 +1244,8 @@ class Api:
                           "href": f"{b}/queryables"})
         links += [{"rel": "child", "type": JSON_T, "href": substitute(u, ctx.port, b)}
                   for u in self.opts.child]
+        links += [{"rel": "item", "type": GEOJSON_T, "href": substitute(u, ctx.port, b)}
+                  for u in self.opts.item]
         if self.opts.child_collections:
             links += [{"rel": "child", "type": JSON_T, "title": c.title,
                        "href": f"{b}/collections/{c.id}"} for c in self.world.colls]
@@ -1664,6 +1669,7 @@ def parse_args(argv):
     ap.add_argument("--static")
     ap.add_argument("--robots")
     ap.add_argument("--child", action="append", default=[])
+    ap.add_argument("--item", action="append", default=[])
     ap.add_argument("--child-collections", action="store_true")
     ap.add_argument("--no-queryables-link", dest="queryables_link",
                     action="store_false",
