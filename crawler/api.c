@@ -59,7 +59,8 @@ struct api {
      * (declared), "sample" (declared nothing), "resample" (a sample held
      * models the search was to find) */
     json_t *left_to_search;
-    char *filter; /* the filter sent, for the report */
+    json_t *planned; /* collection URL -> true: each is planned once */
+    char *filter;    /* the filter sent, for the report */
     const char *strategy;
     size_t collections, walked_declared, walked_sampled, skipped_sampled;
     size_t covered_n, walked_all, pages;
@@ -143,6 +144,7 @@ static void api_unref(struct api *a)
     free(a->conformance);
     free(a->children);
     json_decref(a->left_to_search);
+    json_decref(a->planned);
     free(a->filter);
     json_decref(a->warnings);
     free(a);
@@ -674,6 +676,14 @@ static void plan_collection(struct crawler *c, struct api *a,
     char *coll_url = collection_url(a, coll, page_url);
     if (!coll_url)
         return;
+    /* A server may list a collection twice, on one page or on two (offset
+     * paging over a list that changes): it is one collection, walked or
+     * sampled once. */
+    if (json_object_get(a->planned, coll_url)) {
+        free(coll_url);
+        return;
+    }
+    json_object_set_new(a->planned, coll_url, json_true());
     a->collections++;
     unsigned declared = declared_exts(c, a, coll, coll_url);
     char *items = items_url_of(coll, coll_url);
@@ -959,6 +969,7 @@ void api_start(struct crawler *c, const struct frontier_entry *e,
     a->source = xstrdup(e->source);
     a->depth = e->depth;
     a->warnings = json_array();
+    a->planned = json_object();
     a->strategy = c->opt.survey ? "survey" : "per-collection";
     a->conf = conf_read(json_object_get(doc, "conformsTo"));
     read_landing_links(a, doc);

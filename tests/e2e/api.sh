@@ -196,6 +196,22 @@ check "children: the static catalog below the API harvested" \
 check "children: the second API harvested" grep -q "api $E_URL" "$T/s.err"
 check_eq "children: collection child links do not walk the items again" \
     "$(requests "$S_LOG" '^/collections/deep/items')" 1
+# A collection listed twice, on one page and again on the next (offset
+# paging over a list that changed), in the abbreviated form of the spec's
+# examples (an id and links): one collection, planned and walked once.
+jq -n --arg b "$(jq -c . <<'J'
+{"collections": [
+  {"id": "deep", "links": [{"rel": "items", "href": "{{base}}/collections/deep/items"}]},
+  {"id": "deep", "links": [{"rel": "items", "href": "{{base}}/collections/deep/items"}]},
+  {"id": "mlm-declared", "links": []}],
+ "links": [{"rel": "next", "href": "{{base}}/collections?limit=1&page=1"}]}
+J
+)" '[{path: "^/collections$", query: "^$", body: $b}]' >"$T/twice.json"
+start_api TW --world "$SMALL" --no-filter --collections-page 1 --faults "$T/twice.json"
+"$STACML" --db "$T/tw" harvest "$TW_URL" 2>"$T/tw.err"
+check "collections listed twice: counted once" grep -q "strategy per-collection; 2 collections:" "$T/tw.err"
+check_eq "collections listed twice: sampled once" \
+    "$(requests "$TW_LOG" '^/collections/deep/items$')" 1
 # The same without a data link: the collections are still at /collections.
 start_api N --world "$SMALL" --no-data-link --child-collections
 "$STACML" --db "$T/n" -q harvest "$N_URL"
