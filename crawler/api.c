@@ -374,6 +374,19 @@ static char *signature(const char *method, const char *url, const char *body,
     return sig;
 }
 
+static void filter_failed(struct crawler *c, struct api *a, const char *url,
+                          const char *what);
+
+/* A chain stopped short of its last page (the warning said why): when it
+ * was the filtered search, what it was to find is looked for per
+ * collection, as when the search fails. */
+static void chain_stopped(struct crawler *c, struct api *a,
+                          const struct chain *ch, const char *url)
+{
+    if (ch && ch->is_filter && a->covered)
+        filter_failed(c, a, url, "stopped short");
+}
+
 /* Queue an API request (taking r); a repeat within its chain is refused
  * with a warning, since a server that answers it again would loop. */
 static void push(struct crawler *c, struct api *a, const char *url,
@@ -389,7 +402,10 @@ static void push(struct crawler *c, struct api *a, const char *url,
                      "pagination stopped: next link repeats an earlier "
                      "request (%s %s)",
                      r->method ? r->method : "GET", url);
+            struct chain *ch = chain_ref(r->chain);
             request_free(r);
+            chain_stopped(c, a, ch, url);
+            chain_unref(ch);
             return;
         }
     }
@@ -540,6 +556,7 @@ static void follow_next(struct crawler *c, const struct request *cur,
     if (!u) {
         api_warn(a, "pagination stopped: unusable next link on %s (%s)", base,
                  why ? why : "malformed URL");
+        chain_stopped(c, a, ch, base);
         return;
     }
     if (strlen(u) > NEXT_HREF_MAX) {
@@ -548,12 +565,14 @@ static void follow_next(struct crawler *c, const struct request *cur,
                  "(it grows with every page) after %s",
                  NEXT_HREF_MAX, base);
         free(u);
+        chain_stopped(c, a, ch, base);
         return;
     }
     if (c->opt.max_pages > 0 && ch->pages >= c->opt.max_pages) {
         api_warn(a, "pagination stopped: --max-pages (%ld) reached at %s",
                  ch->pages, base);
         free(u);
+        chain_stopped(c, a, ch, base);
         return;
     }
     struct request *r = request_new(cur->kind, a, ch);
@@ -576,6 +595,7 @@ static void follow_next(struct crawler *c, const struct request *cur,
                  NEXT_BODY_MAX, base);
         request_free(r);
         free(u);
+        chain_stopped(c, a, ch, base);
         return;
     }
     push(c, a, u, r);
@@ -1063,11 +1083,13 @@ static void on_items(struct crawler *c, const struct frontier_entry *e,
     if (c->opt.survey)
         return; /* one page of the filtered search tells enough */
     if (n == 0) {
-        if (has_next)
+        if (has_next) {
             api_warn(a,
                      "pagination stopped: empty page with a next link at "
                      "%s",
                      url);
+            chain_stopped(c, a, r->chain, url);
+        }
         return;
     }
     follow_next(c, r, doc, base);
@@ -1131,12 +1153,14 @@ void api_handle(struct crawler *c, const struct frontier_entry *e,
 }
 
 /* The filtered search failed (a 400 for a filter the server does not
- * take, a 501, ...): what it was to find is looked for per collection,
- * the collections left to it planned again, those still to come planned
- * that way too. */
-static void filter_failed(struct crawler *c, struct api *a, const char *url)
+ * take, a 501, ...) or stopped short (what): what it was to find is looked
+ * for per collection, the collections left to it planned again, those
+ * still to come planned that way too. */
+static void filter_failed(struct crawler *c, struct api *a, const char *url,
+                          const char *what)
 {
-    api_warn(a, "filtered search %s failed; deciding per collection", url);
+    /* The URL last: a GET search's can be longer than a warning. */
+    api_warn(a, "filtered search %s; deciding per collection (%s)", what, url);
     /* An API of item search alone falls back to its own strategy 2: its
      * /search sampled as one collection (walk_listed()). */
     a->strategy = lists_collections(a) ? "per-collection" : "sampled search";
@@ -1174,7 +1198,7 @@ void api_failed(struct crawler *c, const struct frontier_entry *e)
         break;
     default:
         if (r->chain && r->chain->is_filter && r->api->covered) {
-            filter_failed(c, r->api, e->url);
+            filter_failed(c, r->api, e->url, "failed");
             break;
         }
         api_warn(r->api, "pagination stopped: %s failed", e->url);

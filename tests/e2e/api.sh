@@ -53,7 +53,7 @@ check_eq "no queryables link: every model found" "$(count "$T/r")" 92
 echo '[{"path": "^/search$", "status": 501}]' >"$T/f501.json"
 start_api H --world "$WORLD" --faults "$T/f501.json"
 "$STACML" --db "$T/h" harvest "$H_URL" 2>"$T/h.err"
-check "filter failing: reported" grep -q "filtered search .* failed; deciding per collection" "$T/h.err"
+check "filter failing: reported" grep -q "filtered search failed; deciding per collection (http" "$T/h.err"
 check_eq "filter failing: the models per collection finds" "$(count "$T/h")" 91
 # ... also when it fails on its third page, after samples were skipped for
 # holding only models it was to find (the failure comes late).
@@ -61,6 +61,17 @@ echo '[{"path": "^/search$", "query": "token=eyJlIjoic2VhcmNoIiwibyI6MjAs", "del
 start_api I --world "$WORLD" --faults "$T/f400.json"
 "$STACML" --db "$T/i" -q harvest --page-size 10 --search-method get "$I_URL"
 check_eq "filter failing on page 3: the models per collection finds" "$(count "$T/i")" 91
+# ... and when it stops short without failing (here its second page is
+# empty and points on): the models past that page are looked for per
+# collection too, not lost.
+jq -n '[{path: "^/search$", query: "token=", body: ({type: "FeatureCollection",
+    features: [], links: [{rel: "next", href: "{{base}}/search?token=again"}]} | tojson)}]' \
+    >"$T/fcut.json"
+start_api J --world "$WORLD" --faults "$T/fcut.json"
+"$STACML" --db "$T/j" harvest --page-size 20 "$J_URL" 2>"$T/j.err"
+check "filter stopping short: reported" \
+    grep -q "filtered search stopped short; deciding per collection (http" "$T/j.err"
+check_eq "filter stopping short: the models per collection finds" "$(count "$T/j")" 91
 check "filter: dlm collection walked after its sample" \
     sh -c "'$STACML' --db '$T/f' export | grep -q dlm-hidden-000019"
 
