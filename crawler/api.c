@@ -1082,6 +1082,16 @@ static void on_items(struct crawler *c, const struct frontier_entry *e,
     }
     if (c->opt.survey)
         return; /* one page of the filtered search tells enough */
+    if (r->chain->is_filter && n > 0 && !found && a->covered) {
+        /* Every record a filter on model fields selects is a model: a page
+         * of none is the whole API coming, unfiltered, page by page. */
+        api_warn(a,
+                 "filtered search answered with no model record at %s: "
+                 "the server does not apply the filter",
+                 url);
+        chain_stopped(c, a, r->chain, url);
+        return;
+    }
     if (n == 0) {
         if (has_next) {
             api_warn(a,

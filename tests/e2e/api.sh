@@ -72,6 +72,13 @@ start_api J --world "$WORLD" --faults "$T/fcut.json"
 check "filter stopping short: reported" \
     grep -q "filtered search stopped short; deciding per collection (http" "$T/j.err"
 check_eq "filter stopping short: the models per collection finds" "$(count "$T/j")" 91
+# ... and when the server takes the filter but does not apply it (every
+# item comes back): one page of no model tells, not thousands of pages.
+start_api IG --world "$WORLD" --ignore-filter
+"$STACML" --db "$T/ig" harvest --max-pages 30 "$IG_URL" 2>"$T/ig.err"
+check "filter not applied: reported" grep -q "the server does not apply the filter" "$T/ig.err"
+check_eq "filter not applied: one search page" "$(requests "$IG_LOG" '^/search$')" 1
+check_eq "filter not applied: the models per collection finds" "$(count "$T/ig")" 91
 check "filter: dlm collection walked after its sample" \
     sh -c "'$STACML' --db '$T/f' export | grep -q dlm-hidden-000019"
 

@@ -26,6 +26,9 @@ COMMAND LINE
   --no-filter             no Filter conformance classes, no queryables link
                           or endpoint (404), and any `filter` parameter on
                           /search or items -> 400 "filter not supported".
+  --ignore-filter         declare the Filter extension and check filters as
+                          usual, but answer as if none was given (a server
+                          that does not apply them): every item matches
   --queryables SET        model fields exposed as queryables and usable in
                           filters: mlm | ml-model | both (default) | none
   --search-paging MODE    next links of /search: get-token (default) |
@@ -825,7 +828,7 @@ def filter_exts(node, queryable):
 
 def compile_filter(opts, q):
     """None for an unfiltered query, else the set of model kinds selected."""
-    if "filter" not in q:
+    if "filter" not in q or opts.ignore_filter:
         return None
     flt = q["filter"]
     node = cql_text_to_json(flt) if isinstance(flt, str) else flt
@@ -1661,6 +1664,7 @@ def parse_args(argv):
     ap.add_argument("--verbose", action="store_true")
     ap.add_argument("--conformance-version", default="v1.0.0")
     ap.add_argument("--no-filter", dest="filter", action="store_false")
+    ap.add_argument("--ignore-filter", action="store_true")
     ap.add_argument("--queryables", choices=sorted(QUERYABLE_SETS), default="both")
     ap.add_argument("--search-paging", choices=PAGING, default="get-token")
     ap.add_argument("--break", dest="brk", choices=BREAKS)
