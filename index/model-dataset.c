@@ -266,6 +266,7 @@ void model_read_dataset(const json_t *doc, const char *url, json_t *rec)
     if (!json_is_object(rec))
         return;
     model_reader_init(&r, doc, url);
+    model_reader_take_type(&r, rec);
     model_set_init(&s, model_fresh_array(rec, "versions"));
     json_array_foreach (list, i, e) {
         if (i >= MODEL_MAX_ENTRIES)

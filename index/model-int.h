@@ -53,6 +53,11 @@ struct model_set {
 /* Start a read of doc (borrowed) with url as the base of hrefs. */
 void model_reader_init(struct model_reader *r, const json_t *doc,
                        const char *url);
+/* Read the document as the kind record_new() recorded in rec's
+ * stac_type, which its caller may know better than the document's keys
+ * (a Collection of an API's /collections list may have no type, extent
+ * or license): the record and the read then agree. */
+void model_reader_take_type(struct model_reader *r, const json_t *rec);
 /* The issues (new reference), closed by a count of those past the cap. */
 json_t *model_reader_finish(struct model_reader *r);
 /* Record one problem in plain words, once. */

@@ -1247,6 +1247,18 @@ static void check_required(struct model_reader *r)
     }
 }
 
+void model_reader_take_type(struct model_reader *r, const json_t *rec)
+{
+    const char *type = json_string_value(json_object_get(rec, "stac_type"));
+    const json_t *v = json_object_get(r->doc, "summaries");
+
+    if (!type)
+        return;
+    r->is_item = strcmp(type, "Item") == 0;
+    r->is_collection = strcmp(type, "Collection") == 0;
+    r->summaries = json_is_object(v) && r->is_collection ? v : NULL;
+}
+
 void model_read(const json_t *doc, const char *url, unsigned exts, json_t *rec)
 {
     struct model_reader r;
@@ -1254,6 +1266,7 @@ void model_read(const json_t *doc, const char *url, unsigned exts, json_t *rec)
     if (!json_is_object(rec))
         return;
     model_reader_init(&r, doc, url);
+    model_reader_take_type(&r, rec);
     model_find_model_asset(&r);
 
     read_versions(&r, rec);

@@ -284,9 +284,19 @@ struct prepared {
     struct history_entry model_en, dataset_en; /* or encoded: enc != NULL */
 };
 
+/* A Collection the crawler knows for one where its keys do not say so:
+ * one of an API's /collections list, which may be abbreviated (no type,
+ * extent or license; EXTENSIONS.md 7.9, 18). */
+static void record_kind(json_t *rec, const struct crawler_doc *d)
+{
+    if (d->kind == STAC_KIND_COLLECTION)
+        json_object_set_new(rec, "stac_type", json_string("Collection"));
+}
+
 static json_t *build_model(const struct crawler_doc *d, unsigned exts)
 {
     json_t *rec = record_new(d->json, d->url, d->source, exts);
+    record_kind(rec, d);
     model_read(d->json, d->url, exts, rec);
     json_object_set_new(rec, "datasets", dataset_links(rec));
     return rec;
@@ -295,6 +305,7 @@ static json_t *build_model(const struct crawler_doc *d, unsigned exts)
 static json_t *build_dataset(const struct crawler_doc *d)
 {
     json_t *rec = record_new_dataset(d->json, d->url, d->source);
+    record_kind(rec, d);
     model_read_dataset(d->json, d->url, rec);
     return rec;
 }

@@ -230,6 +230,17 @@ start_api TW --world "$SMALL" --no-filter --collections-page 1 --faults "$T/twic
 check "collections listed twice: counted once" grep -q "strategy per-collection; 2 collections:" "$T/tw.err"
 check_eq "collections listed twice: sampled once" \
     "$(requests "$TW_LOG" '^/collections/deep/items$')" 1
+# Abbreviated, a model collection (no type, extent or license) is still
+# recorded as a Collection, with the model fields of its summaries.
+jq -n '[{path: "^/collections$", body: ({collections: [{id: "mlm-declared",
+    stac_extensions: ["https://stac-extensions.github.io/mlm/v1.5.2/schema.json"],
+    summaries: {"mlm:architecture": ["unet"]}, links: []}], links: []} | tojson)}]' \
+    >"$T/abbr.json"
+start_api AB --world "$SMALL" --no-filter --faults "$T/abbr.json"
+"$STACML" --db "$T/ab" -q harvest "$AB_URL"
+check_eq "an abbreviated collection is recorded as one, its summaries read" \
+    "$("$STACML" --db "$T/ab" export | jq -r 'select(.id == "mlm-declared") | "\(.stac_type) \(.architecture)"')" \
+    "Collection unet"
 # The same without a data link: the collections are still at /collections.
 start_api N --world "$SMALL" --no-data-link --child-collections
 "$STACML" --db "$T/n" -q harvest "$N_URL"
