@@ -542,6 +542,31 @@ static const json_t *find_next(const json_t *page)
     return first;
 }
 
+/* The records of a page in order, as 128 bits of hash of their ids
+ * (new), or NULL when it has none or one without an id: a page of
+ * features, collections or children. */
+static char *page_signature(const json_t *page)
+{
+    static const char *const lists[] = {"features", "collections", "children"};
+    const json_t *list = NULL;
+    for (size_t k = 0; k < 3 && !json_is_array(list); k++)
+        list = json_object_get(page, lists[k]);
+    if (json_array_size(list) == 0)
+        return NULL;
+    uint64_t h1 = 0xcbf29ce484222325ULL, h2 = 0x84222325cbf29ce4ULL;
+    size_t i;
+    const json_t *rec;
+    json_array_foreach (list, i, rec) {
+        char *id = stac_id(rec);
+        if (!id)
+            return NULL;
+        h1 = fnv1a("\n", fnv1a(id, h1));
+        h2 = fnv1a("\n", fnv1a(id, h2));
+        free(id);
+    }
+    return xasprintf("page %016" PRIx64 "%016" PRIx64, h1, h2);
+}
+
 /* Follow the next link of a page, if any, within the same chain. */
 static void follow_next(struct crawler *c, const struct request *cur,
                         const json_t *page, const char *base)
@@ -564,6 +589,22 @@ static void follow_next(struct crawler *c, const struct request *cur,
                  "pagination stopped: next link longer than %d bytes "
                  "(it grows with every page) after %s",
                  NEXT_HREF_MAX, base);
+        free(u);
+        chain_stopped(c, a, ch, base);
+        return;
+    }
+    /* A server that ignores its own page token (or a prev token put in
+     * next) sends the same records under ever new next links. */
+    char *sig = page_signature(page);
+    bool is_repeat = sig && json_object_get(ch->seen, sig);
+    if (sig)
+        json_object_set_new(ch->seen, sig, json_true());
+    free(sig);
+    if (is_repeat) {
+        api_warn(a,
+                 "pagination stopped: page %s repeats the records of an "
+                 "earlier page",
+                 base);
         free(u);
         chain_stopped(c, a, ch, base);
         return;

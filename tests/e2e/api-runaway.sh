@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: MIT
 # Pagination that cannot run away: a next link equal to the current page,
 # a prev token in next, an ever-growing href, empty pages with a next link,
-# and an endless server each end with a warning for the API, the harvest
-# succeeds, and the models found so far are kept.
+# an endless server, and one that ignores its own page token (the same
+# records under ever new next links) each end with a warning for the API,
+# the harvest succeeds, and the models found so far are kept.
 . "$top_srcdir/tests/e2e/lib.sh"
 cat >"$T/world.json" <<'JSON'
 {"collections": [{"id": "models", "items": 25, "declares": "item_assets"}]}
@@ -24,8 +25,11 @@ run() { # MODE EXPECTED-WARNING MIN-MODELS
     stop_apis
 }
 run next-self "next link repeats an earlier request" 11
-run prev-in-next "next link repeats an earlier request" 11
+run prev-in-next "page .* repeats the records of an earlier page" 11
 run growing-href "next link longer than" 21
 run empty-pages "empty page with a next link" 26
 run endless "--max-pages (40) reached" 26
+run ignored-token "page .* repeats the records of an earlier page" 6
+check "ignored-token: stopped at the first repeated page" \
+    test "$(requests "$T/api-R/log.jsonl" '^/collections/models/items$')" -eq 2
 e2e_finish

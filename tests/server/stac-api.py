@@ -35,7 +35,7 @@ COMMAND LINE
                           post-body | post-merge | post-header (PAGINATION)
   --break MODE            broken pagination on items pages and /search:
                           next-self | prev-in-next | growing-href |
-                          empty-pages | endless (PAGINATION)
+                          empty-pages | endless | ignored-token (PAGINATION)
   --delay-ms N            sleep N ms before every response (not /__stats)
   --faults FILE           JSON list of fault rules (FAULTS)
   --static DIR            serve files under DIR for paths the API does not
@@ -199,6 +199,9 @@ PAGINATION
     capped at 1 MiB) and never ends; beyond 64 KiB of request line the server
     answers 414.
   - empty-pages:  after the real items, empty pages with next links forever.
+  - ignored-token: every page holds the first page's items, its next
+    link a token for the page after it, forever (the server ignores the
+    token it issued).
   - endless:      after the real items, fresh plain items of the last
     collection in scope (indexes >= its count) forever.
 
@@ -315,7 +318,8 @@ QUERYABLES_REL = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
 JSON_T = "application/json"
 GEOJSON_T = "application/geo+json"
 DECLARES = (None, "item_assets", "stac_extensions", "summaries")
-BREAKS = ("next-self", "prev-in-next", "growing-href", "empty-pages", "endless")
+BREAKS = ("next-self", "prev-in-next", "growing-href", "empty-pages", "endless",
+          "ignored-token")
 PAGING = ("get-token", "post-body", "post-merge", "post-header")
 SEARCH_KEYS = ("collections", "ids", "limit", "bbox", "datetime", "filter",
                "filter-lang")
@@ -1393,7 +1397,8 @@ class Api:
         limit = q["limit"]
         offset = cursor["o"] if cursor else 0
         brk = self.opts.brk
-        pairs = listing.slice(offset, limit, endless=brk == "endless")
+        pairs = listing.slice(0 if brk == "ignored-token" else offset, limit,
+                              endless=brk == "endless")
         feats = [make_item(ctx, c, i) for c, i in pairs]
         links = [{"rel": "self", "type": GEOJSON_T, "href": self.self_href(ctx, req)},
                  {"rel": "root", "type": JSON_T, "href": f"{ctx.base}/"}]
