@@ -20,6 +20,7 @@
 #include "crawler/crawler-int.h"
 #include "crawler/links.h"
 #include "crawler/stac.h"
+#include "src/buf.h"
 #include "src/err.h"
 #include "src/log.h"
 #include "src/url.h"
@@ -306,20 +307,21 @@ static char *header_value(const json_t *v)
         return xstrdup(json_string_value(v));
     if (!json_is_array(v) || json_array_size(v) == 0)
         return NULL;
-    char *joined = NULL;
+    /* Appended in place: a page may hold a list of a million strings. */
+    struct buf joined;
+    buf_init(&joined, SIZE_MAX);
     size_t i;
     const json_t *e;
     json_array_foreach (v, i, e) {
         if (!json_is_string(e)) {
-            free(joined);
+            buf_cleanup(&joined);
             return NULL;
         }
-        char *more = xasprintf("%s%s%s", joined ? joined : "",
-                               joined ? ", " : "", json_string_value(e));
-        free(joined);
-        joined = more;
+        if (i > 0)
+            buf_puts(&joined, ", ");
+        buf_puts(&joined, json_string_value(e));
     }
-    return joined;
+    return buf_detach(&joined, NULL);
 }
 
 /* Headers of an object {name: value} as "Name: value" lines (new). */
