@@ -503,7 +503,8 @@ static bool reads_dataset_items(const struct crawler *c,
  * document hook (which has the prepare hook's result instead). */
 static bool needs_tree(const struct crawler *c, const struct doc_job *j)
 {
-    return j->kind == STAC_KIND_ITEM_COLLECTION || starts_api(j) ||
+    return j->kind == STAC_KIND_ITEM_COLLECTION ||
+           j->kind == STAC_KIND_COLLECTION_LIST || starts_api(j) ||
            reads_dataset_items(c, j);
 }
 
@@ -588,6 +589,59 @@ static void analyse(const struct crawler *c, struct doc_job *j)
     }
 }
 
+/* The href of doc's first link of rel, resolved against base (new), or
+ * NULL. */
+static char *rel_url(const json_t *doc, const char *rel, const char *base)
+{
+    size_t i;
+    const json_t *l;
+    json_array_foreach (json_object_get(doc, "links"), i, l) {
+        const char *r = json_string_value(json_object_get(l, "rel"));
+        const char *href = json_string_value(json_object_get(l, "href"));
+        char *u = NULL;
+        const char *why = NULL;
+        if (r && href && strcasecmp(r, rel) == 0 &&
+            links_check_href(base, href, &u, &why) == 0)
+            return u;
+    }
+    return NULL;
+}
+
+/* A list of collections met outside an API's walk (a seed that is an
+ * API's /collections, a data link of a static catalog): its collections
+ * come inline and no link of the walk leads to them. Its root, the API's
+ * landing page, is walked as a child, and the API walk then plans every
+ * collection as it should (sampling the plain ones); without a root, each
+ * collection's self link is. */
+static void walk_collection_list(struct crawler *c,
+                                 const struct frontier_entry *e,
+                                 const json_t *doc, const char *base)
+{
+    char *root = rel_url(doc, "root", base);
+    if (root) {
+        log_info("%s: a list of collections: its root %s is walked", e->url,
+                 root);
+        push_one(c, e, LINK_REL_CHILD, root, false);
+        free(root);
+        return;
+    }
+    size_t i, n = 0;
+    const json_t *coll;
+    json_array_foreach (json_object_get(doc, "collections"), i, coll) {
+        char *u = rel_url(coll, "self", base);
+        if (u)
+            push_one(c, e, LINK_REL_CHILD, u, false);
+        n += u != NULL;
+        free(u);
+    }
+    if (n < json_array_size(json_object_get(doc, "collections")))
+        log_warn("%s: a list of collections with no root link: %zu of its "
+                 "%zu collections have no self link and are not walked",
+                 e->url,
+                 json_array_size(json_object_get(doc, "collections")) - n,
+                 json_array_size(json_object_get(doc, "collections")));
+}
+
 /* A STAC document: delivered, then its links pushed and, for an API
  * landing page or a dataset, the walk that follows from it started. */
 static void apply_document(struct crawler *c, struct doc_job *j)
@@ -626,6 +680,8 @@ static void apply_document(struct crawler *c, struct doc_job *j)
             continue;
         push_one(c, e, j->ls.v[i].rel, j->ls.v[i].url, is_model);
     }
+    if (j->kind == STAC_KIND_COLLECTION_LIST && is_walked(e, NULL))
+        walk_collection_list(c, e, j->doc, j->base);
     if (starts_api(j))
         api_start(c, e, j->doc, j->base);
     else if (reads_dataset_items(c, j))

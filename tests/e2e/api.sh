@@ -303,4 +303,36 @@ check "many collections: about one page of them queued at a time" \
 check_eq "many collections: sampled while the list is read" \
     "$(requests "$M_LOG" '^/collections/c[0-9]+/items')" 35
 
+
+# A seed that is an API's /collections list: its collections come inline
+# and no link leads to them. Its root, the landing page, is walked, and the
+# API walk finds what a seed of the landing page finds (this used to be 0
+# records, exit 0, and no word of it).
+start_api CL --world "$SMALL"
+"$STACML" --db "$T/cl-root" -q harvest "$CL_URL"
+"$STACML" --db "$T/cl" harvest "${CL_URL}collections" 2>"$T/cl.err"
+check_eq "/collections seed: exit status" "$?" 0
+check_eq "/collections seed: the models of its API" "$(ids "$T/cl")" "$(ids "$T/cl-root")"
+check "/collections seed: walked as an API" grep -q "strategy filter" "$T/cl.err"
+check "/collections seed: the records are the seed's" \
+    sh -c "'$STACML' --db '$T/cl' export | jq -e -s 'length > 0 and all(.[]; .source == \"${CL_URL}collections\")'"
+# A static list of collections with no root link: each collection's self
+# link is walked.
+mkdir -p "$T/cl-static/c1" "$T/cl-static/c2"
+printf '%s' '{"collections":[
+  {"type":"Collection","id":"c1","links":[{"rel":"self","href":"./c1/collection.json"}]},
+  {"type":"Collection","id":"c2","links":[{"rel":"self","href":"./c2/collection.json"}]},
+  {"type":"Collection","id":"c3","links":[]}],"links":[]}' >"$T/cl-static/collections.json"
+for c in c1 c2; do
+    printf '{"type":"Collection","stac_version":"1.0.0","id":"%s","description":"d","license":"x","extent":{},"links":[{"rel":"item","href":"./m.json"}]}' \
+        "$c" >"$T/cl-static/$c/collection.json"
+    mlm_item "model-$c" >"$T/cl-static/$c/m.json"
+done
+start_api CS --static "$T/cl-static"
+"$STACML" --db "$T/cs" harvest "${CS_URL}collections.json" 2>"$T/cs.err"
+check_eq "static list of collections: each collection walked" \
+    "$(ids "$T/cs" | tr '\n' ' ')" "model-c1 model-c2 "
+check "static list of collections: the one without a self link named" \
+    grep -q "1 of its 3 collections have no self link" "$T/cs.err"
+
 e2e_finish
