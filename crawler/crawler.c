@@ -570,7 +570,12 @@ static void analyse(const struct crawler *c, struct doc_job *j)
     if (j->kind == STAC_KIND_NONE)
         return;
     j->is_landing = stac_is_landing(j->doc);
-    if (is_walked(e, j->doc)) {
+    /* The links of a document read but not walked (a dataset) are taken
+     * too, for its crawl state: a later run that reaches it as a child and
+     * gets a 304 walks on from the links stored, and a dataset read after
+     * its walk stores its state again. apply_document() pushes them only
+     * when it is walked. */
+    if (!j->is_landing) {
         j->links_rc = links_extract(
             j->doc, j->base, url_scheme_of(j->base) == URL_SCHEME_FILE, &j->ls);
         j->text = links_text(&j->ls);
@@ -647,7 +652,9 @@ static void walk_collection_list(struct crawler *c,
 static void apply_document(struct crawler *c, struct doc_job *j)
 {
     const struct frontier_entry *e = &j->e;
-    report_links(c, e, j->links_rc, &j->ls);
+    bool is_walk = is_walked(e, NULL);
+    if (is_walk)
+        report_links(c, e, j->links_rc, &j->ls);
     struct crawler_doc d = doc_of(e, &j->r, j->base, j->kind, j->doc);
     d.links = j->text;
     d.is_api = j->is_landing;
@@ -666,7 +673,7 @@ static void apply_document(struct crawler *c, struct doc_job *j)
         crawler_features(c, e, j->doc, j->base, &n);
     bool is_model = crawler_deliver(c, &d) != 0;
     size_t items = 0;
-    for (size_t i = 0; i < j->ls.n; i++) {
+    for (size_t i = 0; is_walk && i < j->ls.n; i++) {
         if (j->ls.v[i].rel == LINK_REL_NEXT && is_page && n == 0) {
             /* A page of nothing that points on: a server that pages
              * forever (EXTENSIONS.md §7.7), as the API walk reads it. */

@@ -197,4 +197,24 @@ check_eq "--task in dlm's words finds it" \
     "$("$STACML" --db "$T/dlmtaskdb" search --format ids --task 'object segmentation' | cut -f1)" objseg
 check_eq "--task in mlm's words finds it" \
     "$("$STACML" --db "$T/dlmtaskdb" search --format ids --task instance-segmentation | cut -f1)" objseg
+# A collection that is a child in the tree and also a model's training
+# data is walked, then read again as a dataset. Its links are kept with
+# its crawl state either way: a re-harvest where it answers 304 walks on
+# below it from them. The dataset read used to store it with no links,
+# and the model below it was missed by every later run, then marked gone.
+W="$T/www/intree"
+mkdir -p "$W/m" "$W/d"
+printf '%s' '{"type":"Catalog","stac_version":"1.0.0","id":"it","description":"d","links":[{"rel":"child","href":"./m/catalog.json"},{"rel":"child","href":"./d/collection.json"}]}' >"$W/catalog.json"
+printf '%s' '{"type":"Catalog","stac_version":"1.0.0","id":"itm","description":"d","links":[{"rel":"item","href":"./m.json"}]}' >"$W/m/catalog.json"
+mlm_item trained-on-d '[{"rel":"derived_from","href":"../d/collection.json","type":"application/json"}]' >"$W/m/m.json"
+printf '%s' '{"type":"Collection","stac_version":"1.0.0","id":"itd","description":"d","license":"x","extent":{},"links":[{"rel":"item","href":"./in-d.json"}]}' >"$W/d/collection.json"
+mlm_item model-in-d >"$W/d/in-d.json"
+for run in 1 2 3; do
+    "$STACML" --db "$T/intreedb" -q harvest --gone-after 1 "$BASE/intree/catalog.json"
+    check_eq "dataset in the tree, run $run: both models" \
+        "$("$STACML" --db "$T/intreedb" export | jq -r .id | sort | tr '\n' ' ')" \
+        "model-in-d trained-on-d "
+done
+check_eq "dataset in the tree: re-harvests answered by 304s" \
+    "$("$STACML" --db "$T/intreedb" runs --format json | jq -c '[.[] | .unchanged]')" "[0,5,5]"
 e2e_finish
