@@ -106,7 +106,8 @@ bool polite_admit(struct crawler *c, struct frontier_entry *e);
 bool polite_robots_done(struct crawler *c, struct frontier_entry *e,
                         const struct fetch_result *r);
 /* A failed fetch: true when e was scheduled for a retry (the caller must
- * not report or free it). */
+ * not report or free it). A 429, or a 503 with Retry-After, slows its host
+ * down whether e is tried again or not. */
 bool polite_retry(struct crawler *c, struct frontier_entry *e,
                   const struct fetch_result *r);
 /* Requeue the retries due at now; returns the earliest time still to wait

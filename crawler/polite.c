@@ -183,8 +183,7 @@ bool polite_retry(struct crawler *c, struct frontier_entry *e,
 {
     /* A file that cannot be read now will not be readable in a second:
      * only network failures are worth another try. */
-    if (c->stopping || e->attempts >= c->opt.retries || !is_retryable(r) ||
-        url_scheme_of(e->url) == URL_SCHEME_FILE)
+    if (!is_retryable(r) || url_scheme_of(e->url) == URL_SCHEME_FILE)
         return false;
     int64_t now = (int64_t)uv_now(&c->loop);
     long wait = retry_backoff_ms(e->attempts + 1, c->opt.retry_base_ms,
@@ -197,10 +196,14 @@ bool polite_retry(struct crawler *c, struct frontier_entry *e,
         wait = told;
     if (r->http_status == 429 || (r->http_status == 503 && r->retry_after)) {
         /* The server asked for less: wait as told, and for a 429 keep the
-         * host slower for the rest of the run. */
+         * host slower for the rest of the run. Its other documents wait
+         * too, also when this one is not tried again (--retries 0, or its
+         * last try). */
         long spacing = r->http_status == 429 ? 1000 : 0;
         frontier_host_slow(c->frontier, e, spacing, now + wait);
     }
+    if (c->stopping || e->attempts >= c->opt.retries)
+        return false;
     e->attempts++;
     e->due = now + wait;
     c->stats.retries++;

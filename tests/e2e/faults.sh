@@ -191,4 +191,21 @@ check "Retry-After past 64 bits: the wait is the cap" \
 check_eq "Retry-After past 64 bits: not asked again meanwhile" \
     "$(requests "$NR_LOG" '^/long.json$')" 1
 
+# --retries 0: a document answered 429 is not tried again, but its host
+# still waits as told and then gets one request a second, as after a 429
+# that is retried (the other documents used to go out at once).
+mkdir -p "$T/s429"
+printf '{"type":"Catalog","stac_version":"1.0.0","id":"c","description":"d","links":[%s]}' \
+    "$(for i in 0 1 2 3 4 5; do printf '{"rel":"item","href":"./i%d.json"}' $i; done | sed 's/}{/},{/g')" \
+    >"$T/s429/catalog.json"
+printf '[{"path": "^/i[0-9]\\\\.json$", "status": 429, "retry_after": "1"}]' >"$T/f429.json"
+start_api N9 --static "$T/s429" --faults "$T/f429.json"
+"$STACML" --db "$T/d429" -q harvest --retries 0 --per-host 1 --ignore-robots \
+    "${N9_URL}catalog.json"
+check_eq "--retries 0, 429: every item asked once" "$(requests "$N9_LOG" '^/i[0-9].json$')" 6
+span=$(jq -r 'select(.path | test("^/i[0-9].json$")) | .t' "$N9_LOG" | sort -n |
+    awk 'NR == 1 {a = $1} {b = $1} END {printf "%.0f\n", (b - a) * 1000}')
+check "--retries 0, 429: the host slowed down ($span ms for six requests)" \
+    test "$span" -ge 4500
+
 e2e_finish
