@@ -59,6 +59,9 @@ struct crawler {
     uv_timer_t tick;  /* the progress hook */
     uv_timer_t grace; /* after a signal: ends the transfers still running */
     json_t *spent;    /* source -> requests started, with a budget */
+    /* --max-depth only: URL -> the depth its links were pushed from, and
+     * URL -> the shortest link to it met before it was walked. */
+    json_t *walked, *nearer;
     uint64_t rand_state;
     uv_signal_t sig_int, sig_term;
     int signals_seen;

@@ -111,6 +111,8 @@ int crawler_new(const struct crawler_options *opt,
     frontier_set_data_free(c->frontier, request_free);
     frontier_set_host_data_free(c->frontier, polite_host_free);
     c->datasets = frontier_new(INT_MAX, 0);
+    c->walked = json_object();
+    c->nearer = json_object();
     uv_timer_init(&c->loop, &c->wake);
     c->wake.data = c;
     uv_timer_init(&c->loop, &c->tick);
@@ -324,10 +326,50 @@ static bool next_page_flags(struct crawler *c, const struct frontier_entry *e,
     return true;
 }
 
-static void push_one(struct crawler *c, const struct frontier_entry *e,
-                     enum link_rel rel, const char *url, bool is_model)
+/* --max-depth: the depth a document's links are pushed from, new_depth,
+ * is the shortest path to it known when it is walked (a link met while it
+ * was queued or in flight may be shorter than the one it was queued by),
+ * and is noted for a link to it met later. */
+static int walk_depth(struct crawler *c, const struct frontier_entry *e)
 {
-    bool deep_ok = c->opt.max_depth < 0 || e->depth < c->opt.max_depth;
+    if (c->opt.max_depth < 0)
+        return e->depth;
+    int depth = e->depth;
+    json_t *v = json_object_get(c->nearer, e->url);
+    if (v && json_integer_value(v) < depth)
+        depth = (int)json_integer_value(v);
+    json_object_del(c->nearer, e->url);
+    json_object_set_new(c->walked, e->url, json_integer(depth));
+    return depth;
+}
+
+/* A link at depth to url, seen already: with --max-depth, a path to it
+ * shorter than the one it was walked from may reach documents that were
+ * past the limit. A document walked already is read again (its links
+ * are not kept); one not walked yet takes the shorter depth when it is. */
+static void seen_nearer(struct crawler *c, const struct frontier_entry *e,
+                        const char *url, int depth, unsigned flags)
+{
+    if (c->opt.max_depth < 0)
+        return;
+    json_t *w = json_object_get(c->walked, url);
+    if (w) {
+        if (json_integer_value(w) <= depth)
+            return;
+        json_object_del(c->walked, url);
+        frontier_push_again(c->frontier, url, e->source, depth, flags, NULL);
+        return;
+    }
+    json_t *v = json_object_get(c->nearer, url);
+    if (!v || json_integer_value(v) > depth)
+        json_object_set_new(c->nearer, url, json_integer(depth));
+}
+
+static void push_one(struct crawler *c, const struct frontier_entry *e,
+                     int depth, enum link_rel rel, const char *url,
+                     bool is_model)
+{
+    bool deep_ok = c->opt.max_depth < 0 || depth < c->opt.max_depth;
     bool lateral = rel == LINK_REL_NEXT;
     unsigned flags = rel == LINK_REL_ITEM ? FRONTIER_F_ITEM : 0;
     if (!follow_rel(rel, is_model))
@@ -348,12 +390,14 @@ static void push_one(struct crawler *c, const struct frontier_entry *e,
         return;
     }
     if (rel == LINK_REL_TRAIN || rel == LINK_REL_VALIDATION ||
-        rel == LINK_REL_TEST)
-        frontier_push(c->datasets, url, e->source, e->depth + 1,
+        rel == LINK_REL_TEST) {
+        frontier_push(c->datasets, url, e->source, depth + 1,
                       FRONTIER_F_DATASET);
-    else
-        frontier_push(c->frontier, url, e->source,
-                      lateral ? e->depth : e->depth + 1, flags);
+        return;
+    }
+    int to = lateral ? depth : depth + 1;
+    if (frontier_push(c->frontier, url, e->source, to, flags) == 0)
+        seen_nearer(c, e, url, to, flags);
 }
 
 /* Count and log what links_extract() (rc) left out of a document at e. */
@@ -388,6 +432,7 @@ static char *links_text(const struct links *ls)
 static void replay_links(struct crawler *c, const struct frontier_entry *e,
                          const char *text, bool is_model)
 {
+    int depth = text && *text ? walk_depth(c, e) : e->depth;
     while (text && *text) {
         const char *tab = strchr(text, '\t');
         const char *nl = strchr(text, '\n');
@@ -396,7 +441,7 @@ static void replay_links(struct crawler *c, const struct frontier_entry *e,
         int rel = links_rel_parse(text, (size_t)(tab - text));
         char *url = xstrndup(tab + 1, (size_t)(nl - tab - 1));
         if (rel >= 0)
-            push_one(c, e, (enum link_rel)rel, url, is_model);
+            push_one(c, e, depth, (enum link_rel)rel, url, is_model);
         free(url);
         text = nl + 1;
     }
@@ -619,14 +664,14 @@ static char *rel_url(const json_t *doc, const char *rel, const char *base)
  * collection as it should (sampling the plain ones); without a root, each
  * collection's self link is. */
 static void walk_collection_list(struct crawler *c,
-                                 const struct frontier_entry *e,
+                                 const struct frontier_entry *e, int depth,
                                  const json_t *doc, const char *base)
 {
     char *root = rel_url(doc, "root", base);
     if (root) {
         log_info("%s: a list of collections: its root %s is walked", e->url,
                  root);
-        push_one(c, e, LINK_REL_CHILD, root, false);
+        push_one(c, e, depth, LINK_REL_CHILD, root, false);
         free(root);
         return;
     }
@@ -635,7 +680,7 @@ static void walk_collection_list(struct crawler *c,
     json_array_foreach (json_object_get(doc, "collections"), i, coll) {
         char *u = rel_url(coll, "self", base);
         if (u)
-            push_one(c, e, LINK_REL_CHILD, u, false);
+            push_one(c, e, depth, LINK_REL_CHILD, u, false);
         n += u != NULL;
         free(u);
     }
@@ -673,6 +718,7 @@ static void apply_document(struct crawler *c, struct doc_job *j)
         crawler_features(c, e, j->doc, j->base, &n);
     bool is_model = crawler_deliver(c, &d) != 0;
     size_t items = 0;
+    int depth = is_walk && j->ls.n > 0 ? walk_depth(c, e) : e->depth;
     for (size_t i = 0; is_walk && i < j->ls.n; i++) {
         if (j->ls.v[i].rel == LINK_REL_NEXT && is_page && n == 0) {
             /* A page of nothing that points on: a server that pages
@@ -685,10 +731,10 @@ static void apply_document(struct crawler *c, struct doc_job *j)
         if (j->ls.v[i].rel == LINK_REL_ITEM && c->opt.item_sample > 0 &&
             items++ >= (size_t)c->opt.item_sample)
             continue;
-        push_one(c, e, j->ls.v[i].rel, j->ls.v[i].url, is_model);
+        push_one(c, e, depth, j->ls.v[i].rel, j->ls.v[i].url, is_model);
     }
-    if (j->kind == STAC_KIND_COLLECTION_LIST && is_walked(e, NULL))
-        walk_collection_list(c, e, j->doc, j->base);
+    if (j->kind == STAC_KIND_COLLECTION_LIST && is_walk)
+        walk_collection_list(c, e, depth, j->doc, j->base);
     if (starts_api(j))
         api_start(c, e, j->doc, j->base);
     else if (reads_dataset_items(c, j))
@@ -1381,6 +1427,8 @@ void crawler_free(struct crawler *c)
     frontier_free(c->datasets);
     api_free_all(c);
     json_decref(c->spent);
+    json_decref(c->walked);
+    json_decref(c->nearer);
     prescan_links_cleanup(&c->scan);
     while (c->pool) {
         struct doc_job *j = c->pool;
