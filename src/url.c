@@ -425,7 +425,8 @@ out:
 
 int url_resolve(const char *base, const char *href, char **out)
 {
-    char *pbase = NULL, *phref = NULL, *joined = NULL;
+    char *pbase = NULL, *phref = NULL, *joined = NULL, *path = NULL;
+    char *full = NULL;
     CURLU *u = NULL;
     int rc;
 
@@ -456,19 +457,31 @@ int url_resolve(const char *base, const char *href, char **out)
     rc = url_set_absolute(u, pbase);
     if (rc != 0)
         goto out;
+    /* libcurl joins a relative path whose dot segments a query follows
+     * without their last slash ("../?y" against /b/c/d gives /b?y, not
+     * /b/?y): it gets the path alone, and the query is put back after. */
+    const char *query = strchr(phref, '?');
+    if (query && query > phref && phref[0] != '/')
+        path = xstrndup(phref, (size_t)(query - phref));
+    else
+        query = NULL;
     /* With a URL already in u, libcurl resolves phref against it. */
-    rc = url_from_curlu_code(
-        curl_url_set(u, CURLUPART_URL, phref, CURLU_NON_SUPPORT_SCHEME));
+    rc = url_from_curlu_code(curl_url_set(u, CURLUPART_URL, path ? path : phref,
+                                          CURLU_NON_SUPPORT_SCHEME));
     if (rc != 0)
         goto out;
     rc = url_from_curlu_code(curl_url_get(u, CURLUPART_URL, &joined, 0));
     if (rc != 0)
         goto out;
+    if (query)
+        full = xasprintf("%s%s", joined, query);
     /* Parse the joined URL afresh: libcurl checks some things only when it
      * parses a whole URL (file:///c: is refused, but "/../c:" against a file
      * base is not), and the result must read back as itself. */
-    rc = url_normalize(joined, out);
+    rc = url_normalize(full ? full : joined, out);
 out:
+    free(path);
+    free(full);
     curl_free(joined);
     curl_url_cleanup(u);
     free(pbase);

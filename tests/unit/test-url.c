@@ -85,6 +85,15 @@ static const struct resolve_case resolve_cases[] = {
     {"rfc g;x=1/../y", RFC_BASE, "g;x=1/../y", 0, "http://a/b/c/y"},
     {"rfc g?y/./x", RFC_BASE, "g?y/./x", 0, "http://a/b/c/g?y/./x"},
     {"rfc g#s/../x", RFC_BASE, "g#s/../x", 0, "http://a/b/c/g"},
+    /* Dot segments that a query follows keep their slash (libcurl 7.88
+     * joined "../?y" as "http://a/b?y"). */
+    {"../?y", RFC_BASE, "../?y", 0, "http://a/b/?y"},
+    {"./?y", RFC_BASE, "./?y", 0, "http://a/b/c/?y"},
+    {"../../?y", RFC_BASE, "../../?y", 0, "http://a/?y"},
+    {".?y", RFC_BASE, ".?y", 0, "http://a/b/c/?y"},
+    {"..?y", RFC_BASE, "..?y", 0, "http://a/b/?y"},
+    {"g/../?y/../x", RFC_BASE, "g/../?y/../x", 0, "http://a/b/c/?y/../x"},
+    {"file ../?y", "file:///srv/a/b.json", "../?y", 0, "file:///srv/"},
 
     /* Static catalogs: ../ and ../../ up the tree, base is the file URL. */
     {"../ parent", "https://h.org/cat/zanzibar/collection.json",
