@@ -105,9 +105,11 @@ bool polite_admit(struct crawler *c, struct frontier_entry *e)
     return false;
 }
 
-/* RFC 9309 2.3.1: a 2xx file is parsed; 4xx (none) allows all; a server
- * or network error means "assume complete disallow", and *unreachable
- * (new string) then says why. */
+/* RFC 9309 2.3.1: a 2xx file is parsed; 4xx (none) allows all, and so
+ * do redirects that lead nowhere (2.3.1.2: a loop, too many, a target
+ * refused, read as unavailable, as Google does); a server or network
+ * error means "assume complete disallow", and *unreachable (new string)
+ * then says why. */
 static struct robots *robots_from(const struct fetch_result *r, long *delay,
                                   char **unreachable)
 {
@@ -120,6 +122,11 @@ static struct robots *robots_from(const struct fetch_result *r, long *delay,
     }
     if (r->http_status >= 400 && r->http_status < 500)
         return robots_new_allow_all();
+    if (r->rc == SM_E_HTTP && r->http_status >= 300 && r->http_status <= 399) {
+        log_warn("%s: %s: read as unavailable, which allows all (RFC 9309)",
+                 r->url, r->reason);
+        return robots_new_allow_all();
+    }
     log_warn("%s: %s: assuming the host disallows crawling (RFC 9309)", r->url,
              r->reason);
     *unreachable = r->rc == SM_E_HTTP && r->http_status

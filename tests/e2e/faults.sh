@@ -208,4 +208,14 @@ span=$(jq -r 'select(.path | test("^/i[0-9].json$")) | .t' "$N9_LOG" | sort -n |
 check "--retries 0, 429: the host slowed down ($span ms for six requests)" \
     test "$span" -ge 4500
 
+# A robots.txt that redirects in a loop is unavailable (RFC 9309
+# 2.3.1.2), which allows all, as a missing one does. It used to be read
+# as "disallow all", reported as "robots.txt unreachable (HTTP 301)".
+printf '[{"path": "^/robots\\\\.txt$", "redirect": "/robots.txt", "status": 301}]' >"$T/floop.json"
+start_api RL --static "$T/s429" --faults "$T/floop.json"
+"$STACML" --db "$T/dloop" harvest --retries 0 "${RL_URL}catalog.json" 2>"$T/loop.err"
+check_eq "robots.txt redirect loop: the catalog is read" "$(requests "$RL_LOG" '^/catalog.json$')" 1
+check "robots.txt redirect loop: said why" \
+    grep -q "robots.txt: too many redirects.*read as unavailable, which allows all" "$T/loop.err"
+
 e2e_finish
