@@ -229,7 +229,12 @@ static int seeds_read_file(struct seeds *s, const char *path)
             rc = SM_E_TOOBIG;
             break;
         }
-        char *p = trim(line);
+        char *p = line;
+        /* A byte order mark, as Windows editors write it, is no part of
+         * the first seed. */
+        if (lineno == 1 && strncmp(p, "\xEF\xBB\xBF", 3) == 0)
+            p += 3;
+        p = trim(p);
         if (*p == '\0' || *p == '#')
             continue;
         char where[512];

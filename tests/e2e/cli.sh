@@ -64,6 +64,12 @@ printf '# comment\n\n%s/catalog.json\n   # indented comment\nnot a url at all\n'
 check_eq "bad line in seeds file" \
     "$(status "$STACML" --db "$T/db" harvest --seeds "$T/seeds.txt")" 2
 check "seeds file line named" grep -q "seeds.txt:5" "$T/e"
+# Written by a Windows editor: a byte order mark and CRLF line ends. The
+# mark used to be read as part of the first seed, an invisible "no such
+# file".
+printf '\357\273\277%s/catalog.json\r\n# comment\r\n' "$EX" >"$T/seeds-bom.txt"
+check_eq "seeds file with a byte order mark and CRLF" \
+    "$(status "$STACML" --db "$T/dbbom" -q harvest --seeds "$T/seeds-bom.txt")" 0
 check_eq "missing seeds file" \
     "$(status "$STACML" --db "$T/db" harvest --seeds "$T/nope.txt")" 2
 check_eq "search without index" "$(status "$STACML" --db "$T/none" search)" 4
