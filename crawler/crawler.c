@@ -1262,6 +1262,8 @@ static void follow_redirect(struct crawler *c, const struct frontier_entry *e,
     }
     log_debug("%s: redirected (%ld) to %s", e->url, r->http_status,
               r->redirect_to);
+    if ((e->flags & FRONTIER_F_DATASET) && c->hooks.dataset_moved)
+        c->hooks.dataset_moved(c->hooks.ctx, e->url, r->redirect_to);
     unsigned flags =
         (e->flags & ~FRONTIER_HOPS_MASK) | ((hops + 1) << FRONTIER_HOPS_SHIFT);
     int rc;

@@ -163,6 +163,9 @@ struct crawler_hooks {
      * true to have it fetched again as a dataset (its dataset record could
      * not be made the first time). May be NULL. */
     bool (*refetch_dataset)(void *ctx, const char *url);
+    /* A training-data link's target answered with a redirect to to, which
+     * is fetched next (each hop of a chain in turn). May be NULL. */
+    void (*dataset_moved)(void *ctx, const char *from, const char *to);
 };
 
 struct crawler_stats {

@@ -125,6 +125,8 @@ struct harvest {
     struct urlset *models_done;   /* model records counted this run */
     int64_t run_started; /* when the run began (a resumed one, earlier) */
     json_t *unreachable; /* URL -> reason: dataset links that failed */
+    json_t *moved;       /* redirect target -> the training link it ends */
+    json_t *moved_via;   /* URL -> true: redirected on, no chain's end */
     json_t *apis;        /* how each STAC API was harvested */
     bool insecure;
     int64_t run;       /* this run's number */
@@ -832,6 +834,125 @@ static void flag_model(struct harvest *h, const char *url, const json_t *add)
     }
     history_put_plain(h->ix, INDEX_MODELS, url, rec);
     json_decref(rec);
+}
+
+static void on_dataset_moved(void *ctx, const char *from, const char *to)
+{
+    struct harvest *h = ctx;
+    const json_t *first = json_object_get(h->moved, from);
+    const char *link = first ? json_string_value(first) : from;
+    json_object_set_new(h->moved_via, from, json_true());
+    if (strcmp(link, to) != 0)
+        json_object_set_new(h->moved, to, json_string(link));
+}
+
+/* Replace link by to in the data lists of a model record (to once), and
+ * say so in its issues. Whether link was there. */
+static bool move_data_link(json_t *rec, const char *link, const char *to)
+{
+    static const char *const lists[] = {"train_data", "validation_data",
+                                        "test_data"};
+    bool found = false;
+    for (size_t i = 0; i < 3; i++) {
+        json_t *arr = json_object_get(rec, lists[i]);
+        bool has_to = false;
+        size_t j;
+        const json_t *u;
+        json_array_foreach (arr, j, u)
+            has_to = has_to || strcmp(json_string_value(u), to) == 0;
+        for (j = 0; j < json_array_size(arr);) {
+            if (strcmp(json_string_value(json_array_get(arr, j)), link) != 0) {
+                j++;
+                continue;
+            }
+            found = true;
+            if (has_to) {
+                json_array_remove(arr, j);
+                continue;
+            }
+            json_array_set_new(arr, j++, json_string(to));
+            has_to = true;
+        }
+    }
+    if (!found)
+        return false;
+    json_object_set_new(rec, "datasets", dataset_links(rec));
+    json_t *issues = json_object_get(rec, "issues");
+    if (!json_is_array(issues)) {
+        issues = json_array();
+        json_object_set_new(rec, "issues", issues);
+    }
+    json_array_append_new(issues,
+                          json_sprintf("training data %s redirects to %s; "
+                                       "recorded as the latter",
+                                       link, to));
+    return true;
+}
+
+/* Move the data links of the stored model record at url as moves
+ * ([[link, to], ...]) says, in one write: the index reads what is
+ * committed, and a second write would start again from that. */
+static void move_model_links(struct harvest *h, const char *url,
+                             const json_t *moves)
+{
+    char *json = NULL;
+    size_t len = 0;
+    if (index_get(h->ix, INDEX_MODELS, url, &json, &len) != 0)
+        return;
+    json_t *rec = record_decode(json, len);
+    free(json);
+    bool any = false;
+    size_t i;
+    const json_t *m;
+    json_array_foreach (moves, i, m)
+        any |=
+            rec && move_data_link(rec, json_string_value(json_array_get(m, 0)),
+                                  json_string_value(json_array_get(m, 1)));
+    if (any)
+        history_put_plain(h->ix, INDEX_MODELS, url, rec);
+    json_decref(rec);
+}
+
+/* A training-data link that redirects: its dataset record is made at the
+ * URL the chain ends at, so every model that names the link now names
+ * that URL (with an issue saying so), and the dataset's models, and
+ * --trained-on of it, find them. Runs after a commit, so the models are
+ * visible; a model unchanged since a run that did this names the end
+ * already. */
+static void point_moved_links(struct harvest *h)
+{
+    const char *to;
+    json_t *link;
+    bool any = false;
+    json_object_foreach (h->moved, to, link)
+        any = any || !json_object_get(h->moved_via, to);
+    if (!any || index_commit(h->ix) != 0)
+        return;
+    json_t *pending = json_object(); /* model URL -> [[link, to], ...] */
+    json_object_foreach (h->moved, to, link) {
+        if (json_object_get(h->moved_via, to))
+            continue; /* not the end of its chain */
+        json_t *urls = json_array();
+        char *key = xasprintf("trained_on=%s", json_string_value(link));
+        index_foreach_key(h->ix, INDEX_MODELS, key, collect_url, urls);
+        free(key);
+        size_t i;
+        const json_t *u;
+        json_array_foreach (urls, i, u) {
+            json_t *list = json_object_get(pending, json_string_value(u));
+            if (!list) {
+                list = json_array();
+                json_object_set_new(pending, json_string_value(u), list);
+            }
+            json_array_append_new(list, json_pack("[O, s]", link, to));
+        }
+        json_decref(urls);
+    }
+    const char *url;
+    json_t *moves;
+    json_object_foreach (pending, url, moves)
+        move_model_links(h, url, moves);
+    json_decref(pending);
 }
 
 /* Every model of a dead training-data link says so. All of a model's
@@ -1707,6 +1828,7 @@ static int run_crawl(struct harvest *h, const struct crawler_options *opt,
         .progress = h->progress ? on_progress : NULL,
         .budget = on_budget,
         .depth_limited = on_depth_limited,
+        .dataset_moved = on_dataset_moved,
         .interrupted = on_interrupted,
         .fetched = on_fetched,
     };
@@ -1826,6 +1948,8 @@ int cmd_harvest(struct cli *cli, int argc, char **argv)
     h->datasets_done = urlset_new();
     h->models_done = urlset_new();
     h->unreachable = json_object();
+    h->moved = json_object();
+    h->moved_via = json_object();
     h->apis = json_array();
     h->incomplete = json_object();
     h->sources = json_object();
@@ -1927,6 +2051,8 @@ int cmd_harvest(struct cli *cli, int argc, char **argv)
     if (h->progress_shown)
         fputs("\r\033[K", stderr);
     if (rc == 0 && !st.interrupted)
+        point_moved_links(h);
+    if (rc == 0 && !st.interrupted)
         flag_unreachable(h);
     if (rc == 0 && !st.interrupted && st.queued_left == 0)
         mark_gone(h, &seeds);
@@ -1957,6 +2083,8 @@ out:
     urlset_free(h->datasets_done);
     urlset_free(h->models_done);
     json_decref(h->unreachable);
+    json_decref(h->moved);
+    json_decref(h->moved_via);
     json_decref(h->apis);
     json_decref(h->incomplete);
     json_decref(h->sources);

@@ -217,4 +217,35 @@ for run in 1 2 3; do
 done
 check_eq "dataset in the tree: re-harvests answered by 304s" \
     "$("$STACML" --db "$T/intreedb" runs --format json | jq -c '[.[] | .unchanged]')" "[0,5,5]"
+# A training link that redirects (an http link to a dataset now served
+# elsewhere): the dataset record is made at the URL the redirects end at,
+# and the model names that URL, with an issue saying so, so that the
+# dataset's models, --trained-on and a second run agree. It used to keep
+# the old URL: the dataset listed no model and --trained-on found none.
+MV="$T/moved"
+mkdir -p "$MV/m" "$MV/new"
+printf '%s' '{"type":"Catalog","stac_version":"1.0.0","id":"mv","description":"d","links":[{"rel":"item","href":"./m/m.json"}]}' >"$MV/catalog.json"
+mlm_item moved-trained '[{"rel":"derived_from","href":"../old/collection.json","type":"application/json"},
+  {"rel":"derived_from","href":"../new/collection.json","ml-aoi:split":"test","type":"application/json"}]' >"$MV/m/m.json"
+printf '%s' '{"type":"Collection","stac_version":"1.0.0","id":"moved-ds","description":"d","license":"x","extent":{},"links":[]}' >"$MV/new/collection.json"
+printf '[{"path": "^/old/collection\\\\.json$", "redirect": "/mid/collection.json", "status": 301}, {"path": "^/mid/collection\\\\.json$", "redirect": "/new/collection.json", "status": 308}]' >"$T/moved.json"
+start_api MV --static "$MV" --faults "$T/moved.json"
+NEW="${MV_URL}new/collection.json"
+for run in 1 2 3; do
+    # The third run reads the model afresh, with the old link again.
+    [ "$run" = 3 ] && sleep 1 &&
+        jq -c '.properties.title = "Edited"' "$MV/m/m.json" >"$T/m3.json" && mv "$T/m3.json" "$MV/m/m.json"
+    "$STACML" --db "$T/mvdb" -q harvest "${MV_URL}catalog.json"
+    "$STACML" --db "$T/mvdb" export | jq -c 'select(.id == "moved-trained")' >"$T/mv.json"
+    check "moved training link, run $run: the model names where it ends" \
+        jq -e --arg n "$NEW" '.train_data == [$n] and .test_data == [$n] and
+            (.datasets | map(.url) | unique) == [$n]' "$T/mv.json"
+    check "moved training link, run $run: an issue says so" \
+        jq -e --arg n "$NEW" 'any(.issues[]; test("training data .*/old/collection.json redirects to " + $n))' "$T/mv.json"
+    check_eq "moved training link, run $run: --trained-on finds the model" \
+        "$("$STACML" --db "$T/mvdb" search --format ids --trained-on "$NEW" | cut -f1)" moved-trained
+    check "moved training link, run $run: the dataset lists the model" sh -c "
+        '$STACML' --db '$T/mvdb' show --format json '$NEW' | jq -e '.models | map(.id) | index(\"moved-trained\") != null'"
+done
+
 e2e_finish
