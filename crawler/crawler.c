@@ -1274,6 +1274,14 @@ static void follow_redirect(struct crawler *c, const struct frontier_entry *e,
          * its limit and be reported. */
         rc = frontier_push(c->frontier, r->redirect_to, e->source, e->depth,
                            flags);
+        /* A training link's end that the walk read already (as a child
+         * of the tree): read again as a dataset, as release_datasets()
+         * does for a link to it. */
+        if (rc == 0 && (e->flags & FRONTIER_F_DATASET) &&
+            c->hooks.refetch_dataset &&
+            c->hooks.refetch_dataset(c->hooks.ctx, r->redirect_to))
+            rc = frontier_push_again(c->frontier, r->redirect_to, e->source,
+                                     e->depth, flags, NULL);
     } else {
         void *data =
             e->data ? api_request_redirected(e->data, r->http_status) : NULL;

@@ -245,7 +245,22 @@ for run in 1 2 3; do
     check_eq "moved training link, run $run: --trained-on finds the model" \
         "$("$STACML" --db "$T/mvdb" search --format ids --trained-on "$NEW" | cut -f1)" moved-trained
     check "moved training link, run $run: the dataset lists the model" sh -c "
-        '$STACML' --db '$T/mvdb' show --format json '$NEW' | jq -e '.models | map(.id) | index(\"moved-trained\") != null'"
+        '$STACML' --db '$T/mvdb' show '$NEW' | jq -e -s --arg m '${MV_URL}m/m.json' 'length == 1 and (.[0].models | map(select(.role == \"train\") | .url)) == [\$m]'"
 done
+
+# The same, where the walk read the dataset already as a child of the
+# tree, and one redirect leads there: the redirect's end is read again as
+# a dataset, as a link to it would be (it used to get no dataset record).
+MV2="$T/moved2"
+mkdir -p "$MV2/m" "$MV2/new"
+printf '%s' '{"type":"Catalog","stac_version":"1.0.0","id":"mv2","description":"d","links":[{"rel":"child","href":"./new/collection.json"},{"rel":"item","href":"./m/m.json"}]}' >"$MV2/catalog.json"
+mlm_item moved-in-tree '[{"rel":"derived_from","href":"../old/collection.json","type":"application/json"}]' >"$MV2/m/m.json"
+cp "$MV/new/collection.json" "$MV2/new/collection.json"
+printf '[{"path": "^/old/collection\\\\.json$", "redirect": "/new/collection.json", "status": 301}]' >"$T/moved2.json"
+start_api MV2 --static "$MV2" --faults "$T/moved2.json"
+NEW2="${MV2_URL}new/collection.json"
+"$STACML" --db "$T/mv2db" -q harvest "${MV2_URL}catalog.json"
+check "moved link to a dataset in the tree: its dataset record lists the model" sh -c "
+    '$STACML' --db '$T/mv2db' show '$NEW2' | jq -e -s --arg m '${MV2_URL}m/m.json' 'length == 1 and (.[0].models | map(.url)) == [\$m]'"
 
 e2e_finish
