@@ -18,6 +18,15 @@ export all_proxy=http://127.0.0.1:9 no_proxy=127.0.0.0/8,localhost,::1
 unset HTTP_PROXY HTTPS_PROXY ALL_PROXY NO_PROXY
 mkdir -p "$top_builddir/tests/tmp"
 T=$(mktemp -d "$top_builddir/tests/tmp/$E2E_NAME.XXXXXX")
+# jq -e fails on empty input, as jq 1.7 does and Debian 12's jq 1.6 does
+# not (tests/lib/jq-strict): a check piping a command that printed
+# nothing into jq -e must not pass. Also inside the checks' sh -c.
+if STACML_REAL_JQ=$(command -v jq); then
+    export STACML_REAL_JQ
+    mkdir -p "$T/bin"
+    ln -s "$top_srcdir/tests/lib/jq-strict" "$T/bin/jq"
+    export PATH="$T/bin:$PATH"
+fi
 NGINX_PID=
 E2E_FAILS=0
 
