@@ -77,7 +77,7 @@ check "default User-Agent names stacml, its version and URL" \
 "$STACML" --db "$T/d3" -q harvest --max-docs 1 --user-agent "probe/1.0" "$A/i1.json"
 check "--user-agent sent" jq -e -s 'any(.[]; .headers["User-Agent"] == "probe/1.0")' "$A_LOG"
 check "User-Agent and Accept-Encoding sent once, gzip offered" \
-    jq -e -s 'all(.[]; (.headers["User-Agent"] | type == "string") and
+    jq -e -s 'length > 0 and all(.[]; (.headers["User-Agent"] | type == "string") and
         (.headers["Accept-Encoding"] | type == "string" and test("gzip")))' "$A_LOG"
 check_eq "--user-agent with a line break refused" \
     "$("$STACML" --db "$T/d3" harvest --user-agent "$(printf 'a\r\nX-Evil: 1')" "$A/i1.json" \

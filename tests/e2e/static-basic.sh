@@ -42,7 +42,7 @@ check_eq "robots.txt asked once, before anything else" \
 # The exported document is the one served, and the fields are all there.
 "$STACML" --db "$DB" export >"$T/export.jsonl"
 check "export lines carry url id stac_type extensions source stac" \
-    jq -e -s 'all(.[]; has("url") and (.id|type=="string") and
+    jq -e -s 'length > 0 and all(.[]; has("url") and (.id|type=="string") and
         (.stac_type=="Item" or .stac_type=="Collection") and
         (.extensions|type=="array") and (.source|type=="string") and
         (.stac|type=="object"))' "$T/export.jsonl"
