@@ -846,6 +846,11 @@ static void on_dataset_moved(void *ctx, const char *from, const char *to)
         json_object_set_new(h->moved, to, json_string(link));
 }
 
+static bool is_string_of(const json_t *v, const char *s)
+{
+    return json_is_string(v) && strcmp(json_string_value(v), s) == 0;
+}
+
 /* Replace link by to in the data lists of a model record (to once), and
  * say so in its issues. Whether link was there. */
 static bool move_data_link(json_t *rec, const char *link, const char *to)
@@ -859,9 +864,9 @@ static bool move_data_link(json_t *rec, const char *link, const char *to)
         size_t j;
         const json_t *u;
         json_array_foreach (arr, j, u)
-            has_to = has_to || strcmp(json_string_value(u), to) == 0;
+            has_to = has_to || is_string_of(u, to);
         for (j = 0; j < json_array_size(arr);) {
-            if (strcmp(json_string_value(json_array_get(arr, j)), link) != 0) {
+            if (!is_string_of(json_array_get(arr, j), link)) {
                 j++;
                 continue;
             }
