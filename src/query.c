@@ -178,6 +178,21 @@ static int parse_common(struct cli *cli, int argc, char **argv, const char *cmd,
     return EXIT_OK;
 }
 
+/* The exit status of a command that has written its output: status, or
+ * EXIT_PARTIAL with a message when standard output could not be written
+ * (a full disk, a closed pipe with SIGPIPE ignored), so that a script
+ * never takes a cut-off answer for a whole one. */
+static int output_status(const char *cmd, int status)
+{
+    bool is_bad = ferror(stdout) != 0;
+    if (fflush(stdout) != 0)
+        is_bad = true;
+    if (!is_bad)
+        return status;
+    fprintf(stderr, "stacml %s: write error: %s\n", cmd, strerror(errno));
+    return EXIT_PARTIAL;
+}
+
 /* ------------------------------------------------------------- search */
 
 static const json_t *props_of(const json_t *stac)
@@ -1175,17 +1190,22 @@ static int print_pretty(const char *json, size_t len)
     json_dumpf(rec, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
     putchar('\n');
     json_decref(rec);
-    return fflush(stdout) == 0 ? EXIT_OK : EXIT_PARTIAL;
+    return output_status("show", EXIT_OK);
 }
+
+/* show_url() found no record at that URL: distinct from EXIT_PARTIAL,
+ * which a write error returns, so that the output cut off by a full disk
+ * is not followed by a search under other names. */
+#define SHOW_NOT_FOUND (-1)
 
 /* Print the record of table at url (a dataset with its models). */
 static int show_url(struct index *ix, enum index_table t, const char *url)
 {
     char *json = NULL, *full = NULL;
     size_t len = 0;
-    int status = EXIT_PARTIAL;
+    int status;
     if (index_get(ix, t, url, &json, &len) != 0)
-        return status;
+        return SHOW_NOT_FOUND;
     if (t == INDEX_DATASETS) {
         full = dataset_with_models(ix, url, json, len, &len);
         status = full ? print_pretty(full, len) : EXIT_INDEX;
@@ -1234,6 +1254,8 @@ static int show_by_id(struct index *ix, const char *arg)
     } else {
         status = m.n ? show_url(ix, INDEX_MODELS, m.urls[0])
                      : show_url(ix, INDEX_DATASETS, d.urls[0]);
+        if (status == SHOW_NOT_FOUND) /* gone since the id was read */
+            status = EXIT_PARTIAL;
     }
     free(safe);
     id_matches_free(&m);
@@ -1257,13 +1279,13 @@ int cmd_show(struct cli *cli, int argc, char **argv)
     /* A URL (or an existing path) is looked up as a URL first, as a model
      * then as a dataset; anything else, or a URL that is no record, as a
      * STAC id. */
-    status = EXIT_PARTIAL;
+    status = SHOW_NOT_FOUND;
     if (url_from_arg(arg, &url) == 0) {
         status = show_url(ix, INDEX_MODELS, url);
-        if (status == EXIT_PARTIAL)
+        if (status == SHOW_NOT_FOUND)
             status = show_url(ix, INDEX_DATASETS, url);
     }
-    if (status == EXIT_PARTIAL)
+    if (status == SHOW_NOT_FOUND)
         status = show_by_id(ix, arg);
     free(url);
     index_close(ix);
@@ -1502,7 +1524,7 @@ int cmd_stats(struct cli *cli, int argc, char **argv)
     json_decref(s.by_ext);
     json_decref(s.by_source);
     json_decref(last);
-    return status;
+    return status == EXIT_OK ? output_status("stats", status) : status;
 }
 
 /* --------------------------------------------------------------- runs */
@@ -1594,7 +1616,7 @@ static int list_meta(struct cli *cli, int argc, char **argv, const char *cmd,
         fprintf(stderr, "stacml %s: %s\n", cmd, empty);
     if (rc < 0)
         return EXIT_INDEX;
-    return fflush(stdout) == 0 && rc == 0 ? EXIT_OK : EXIT_PARTIAL;
+    return output_status(cmd, EXIT_OK);
 }
 
 int cmd_runs(struct cli *cli, int argc, char **argv)

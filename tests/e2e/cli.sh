@@ -172,6 +172,19 @@ check_eq "show unknown" "$(status "$STACML" --db "$DB" show no-such-model)" 1
 check "unknown named" grep -q "no-such-model" "$T/e"
 check_eq "stats --format json" "$(status "$STACML" --db "$DB" stats --format json)" 0
 check "stats json" jq -e '.records == 3 and .by_extension.mlm == 2' "$T/o"
+# Output that cannot be written (a full disk; a closed pipe when SIGPIPE
+# is ignored) is a failure said as such, by every reading command: stats
+# used to exit 0, and show to go on looking the URL up as an id and say
+# there was no such record.
+if [ -w /dev/full ]; then
+    wfull() { "$@" >/dev/full 2>"$T/e"; echo $?; }
+    for c in "show file://$T/cat/a.json" stats "stats --format json" runs \
+        "sources --format json" search export; do
+        check_eq "$c to a full disk: exit 1" "$(wfull "$STACML" --db "$DB" $c)" 1
+        check "$c to a full disk: says write error, only" \
+            sh -c "grep -q 'write error' '$T/e' && ! grep -q 'no record' '$T/e'"
+    done
+fi
 
 # --bbox across the antimeridian (RFC 7946 section 5.2: west > east): a
 # record whose bbox crosses it (2D and 3D), one just east of it, one far
