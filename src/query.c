@@ -1116,7 +1116,8 @@ int cmd_search(struct cli *cli, int argc, char **argv)
     }
     if (s.damaged > 0)
         return damaged_status("search", s.damaged);
-    if (s.fmt == FORMAT_TABLE && s.matched == 0)
+    /* A note, not an error: -q (print errors only) silences it. */
+    if (s.fmt == FORMAT_TABLE && s.matched == 0 && cli->verbosity >= 0)
         fprintf(stderr, "stacml search: no matching model records\n");
     return EXIT_OK;
 }
@@ -1612,7 +1613,7 @@ static int list_meta(struct cli *cli, int argc, char **argv, const char *cmd,
     index_close(ix);
     if (r.fmt == FORMAT_JSON)
         fputs(r.n ? "\n]\n" : "[]\n", stdout);
-    else if (r.fmt == FORMAT_TABLE && r.n == 0)
+    else if (r.fmt == FORMAT_TABLE && r.n == 0 && cli->verbosity >= 0)
         fprintf(stderr, "stacml %s: %s\n", cmd, empty);
     if (rc < 0)
         return EXIT_INDEX;

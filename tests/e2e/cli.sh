@@ -133,6 +133,12 @@ check_eq "search --format json" \
     "$(status "$STACML" --db "$DB" search --format json unet)" 0
 check "json array of 2" jq -e 'length == 2' "$T/o"
 check_eq "search no match" "$(status "$STACML" --db "$DB" search nothing-like-it)" 0
+check "search no match: said on stderr" grep -q "no matching model records" "$T/e"
+# -q prints errors only: the notes of an empty answer are no errors.
+for c in "search nothing-like-it" sources; do
+    check_eq "-q $c: exit 0" "$(status "$STACML" --db "$DB" -q $c)" 0
+    check "-q $c: nothing on stderr" test ! -s "$T/e"
+done
 # Words are looked for in the stored text before a record is decoded:
 # the same answers for words the stored text escapes (a quote, a
 # backslash) and for words it keeps as they are, in any case.
