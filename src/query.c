@@ -43,6 +43,7 @@ static const char search_help[] =
     "                         W > E crosses the antimeridian)\n"
     "  --datetime TIME        RFC 3339 instant or START/END ('..' open)\n"
     "  --trained-on URL|ID    models trained, validated or tested on it\n"
+    "                         (also a dataset's file or directory)\n"
     "  --source URL           records found from this seed\n"
     "  --include-gone         also records gone upstream (\"gone\": true in\n"
     "                         json and jsonl, [gone] before the title)\n"
@@ -947,16 +948,24 @@ static int parse_datetime(const char *cmd, const char *arg, struct query *q)
     return EXIT_OK;
 }
 
-/* --trained-on: a dataset URL, or the id of dataset records. */
+/* --trained-on: a dataset URL, the id of dataset records, or a local file
+ * or directory (its catalog or collection), as harvest, --source and show
+ * take them. */
 static int parse_trained_on(struct index *ix, const char *arg, struct query *q)
 {
-    char *url = NULL;
+    char *url = NULL, *in_dir = NULL;
     q->trained_on = json_array();
     if (strstr(arg, "://") && url_normalize(arg, &url) == 0) {
         json_array_append_new(q->trained_on, json_string(url));
         free(url);
         return EXIT_OK;
     }
+    /* An existing path; it may also be an id, looked up below. */
+    url_seed_directory(arg, &in_dir);
+    if (url_from_arg(in_dir ? in_dir : arg, &url) == 0)
+        json_array_append_new(q->trained_on, json_string(url));
+    free(url);
+    free(in_dir);
     json_t *set = json_object();
     char *key = xasprintf("id=%s", arg);
     index_foreach_key(ix, INDEX_DATASETS, key, on_collect, set);

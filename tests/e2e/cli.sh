@@ -90,6 +90,16 @@ check "\$XDG_DATA_HOME/stacml used" test -f "$T/xdg/stacml/data.mdb"
 check_eq "harvest into ~/.local/share" "$(status env -u STACML_DB \
     -u XDG_DATA_HOME HOME="$T/home" "$STACML" -q harvest "$EX")" 0
 check "~/.local/share/stacml used" test -f "$T/home/.local/share/stacml/data.mdb"
+# --trained-on takes a dataset as harvest took it: a URL, an id, or a
+# local file or directory (a path used to be read as an id: no match).
+TD="$EX/datasets/building-footprints-tdml"
+tids() { "$STACML" --db "$T/dirseed" search --format ids --trained-on "$@" | cut -f1 | sort | tr '\n' ' '; }
+TRAINED="building-detector-faster-rcnn building-scene-classifier-resnet50 building-segmentation-unet-resnet34 "
+check_eq "--trained-on a dataset URL" "$(tids "file://$TD/collection.json")" "$TRAINED"
+check_eq "--trained-on a dataset id" "$(tids building-footprints-tdml)" "$TRAINED"
+check_eq "--trained-on a dataset file" "$(tids "$TD/collection.json")" "$TRAINED"
+check_eq "--trained-on a dataset directory" "$(tids "$TD")" "$TRAINED"
+check_eq "--trained-on a path to no dataset" "$(tids "$EX/catalog.json")" ""
 
 # A catalog written here: duplicate ids, hostile text in a title.
 mkdir -p "$T/cat"
