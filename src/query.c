@@ -505,6 +505,16 @@ static void print_table_header(void)
            "TITLE", "URL");
 }
 
+/* One column of a table row and the two spaces after it: s padded to
+ * width columns, counted as text_safe() cuts them (printf's "%-28s"
+ * counts bytes, and a row with an accented id came out short). */
+static void put_cell(const char *s, size_t width)
+{
+    fputs(s, stdout);
+    for (size_t n = text_columns(s); n < width + 2; n++)
+        putchar(' ');
+}
+
 static void print_table_row(const json_t *rec)
 {
     char exts[64] = "";
@@ -527,7 +537,11 @@ static void print_table_row(const json_t *rec)
     char *title = text_safe(t, 36);
     free(flagged);
     char *url = text_safe(json_string_value(json_object_get(rec, "url")), 0);
-    printf("%-28s  %-10s  %-16s  %-36s  %s\n", id, type, exts, title, url);
+    put_cell(id, 28);
+    put_cell(type, 10);
+    put_cell(exts, 16);
+    put_cell(title, 36);
+    printf("%s\n", url);
     free(id);
     free(type);
     free(title);

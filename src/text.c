@@ -106,6 +106,11 @@ char *text_safe(const char *s, size_t width)
     return out;
 }
 
+size_t text_columns(const char *s)
+{
+    return utf8_count(s);
+}
+
 bool text_contains_ci(const char *hay, const char *needle)
 {
     size_t n = strlen(needle);

@@ -15,6 +15,10 @@
  * as one column, a cut ends in "..."). */
 char *text_safe(const char *s, size_t width);
 
+/* The display columns of a string text_safe() returned, as text_safe()
+ * counts them: one per code point. */
+size_t text_columns(const char *s);
+
 /* Length (2-4) of the well-formed UTF-8 sequence of one non-ASCII code
  * point at p, of at most avail bytes (no overlong form, no surrogate,
  * nothing past U+10FFFF: RFC 3629, as jansson reads it), 0 when there is

@@ -132,6 +132,34 @@ check_eq "search all" "$(status "$STACML" --db "$DB" search)" 0
 check_eq "search lists 3 rows and a header" "$(wc -l <"$T/o")" 4
 check "no raw escape bytes in the table" sh -c "! grep -q $'\x1b' '$T/o'"
 check "escapes shown as text" grep -q 'x1b' "$T/o"
+# Table columns line up whatever the text: a cell is padded to its width
+# in code points (as it is cut), not in bytes, so an accented id or title
+# does not pull the columns after it to the left.
+mkdir -p "$T/ucat"
+cat >"$T/ucat/catalog.json" <<'JSON'
+{"type": "Catalog", "stac_version": "1.0.0", "id": "u", "description": "d",
+ "links": [{"rel": "item", "href": "u.json"}, {"rel": "item", "href": "v.json"}]}
+JSON
+for n in u v; do
+    [ $n = u ] && id="caf\u00e9-\u00fc-$n" || id="plain-$n"
+    cat >"$T/ucat/$n.json" <<JSON
+{"type": "Feature", "stac_version": "1.0.0", "id": "$id",
+ "stac_extensions": ["https://stac-extensions.github.io/mlm/v1.4.0/schema.json"],
+ "geometry": null, "properties": {"datetime": null, "mlm:name": "Mod\u00e8le $n"},
+ "links": [], "assets": {}}
+JSON
+done
+check_eq "harvest a catalog of UTF-8 ids" "$(status "$STACML" --db "$T/udb" -q harvest "$T/ucat")" 0
+check_eq "search its table" "$(status "$STACML" --db "$T/udb" search)" 0
+check "UTF-8 table: every column starts where its header does" \
+    "${PYTHON3:-python3}" -c '
+import sys
+rows = open(sys.argv[1], encoding="utf-8").read().splitlines()
+cols = [rows[0].index(h) for h in ("TYPE", "EXTENSIONS", "TITLE", "URL")]
+ok = len(rows) == 3 and "caf\u00e9" in rows[1]
+for r in rows[1:]:
+    ok = ok and all(r[c - 2:c] == "  " and r[c] != " " for c in cols)
+sys.exit(0 if ok else 1)' "$T/o"
 check_eq "search words are ANDed" \
     "$(status "$STACML" --db "$DB" search --format ids twin "TWIN B")" 0
 check_eq "one match" "$(wc -l <"$T/o")" 1
