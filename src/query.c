@@ -1287,6 +1287,32 @@ static int show_by_id(struct index *ix, const char *arg)
     return status;
 }
 
+/* The key of a record named by a URL with a fragment, or NULL: a feature
+ * of an item page is recorded as "{page}#{id}" (README, Harvest), and
+ * url_from_arg() drops fragments, which made show look up the page. */
+static char *url_with_fragment(const char *arg)
+{
+    const char *hash = strchr(arg, '#');
+    if (!hash || !hash[1])
+        return NULL;
+    char *page = xstrndup(arg, (size_t)(hash - arg)), *url = NULL;
+    char *out = NULL;
+    if (url_from_arg(page, &url) == 0)
+        out = xasprintf("%s%s", url, hash);
+    free(page);
+    free(url);
+    return out;
+}
+
+/* Look url up as a model, then as a dataset. */
+static int show_any(struct index *ix, const char *url)
+{
+    int status = show_url(ix, INDEX_MODELS, url);
+    if (status == SHOW_NOT_FOUND)
+        status = show_url(ix, INDEX_DATASETS, url);
+    return status;
+}
+
 int cmd_show(struct cli *cli, int argc, char **argv)
 {
     struct index *ix = NULL;
@@ -1304,13 +1330,14 @@ int cmd_show(struct cli *cli, int argc, char **argv)
      * then as a dataset; anything else, or a URL that is no record, as a
      * STAC id. */
     status = SHOW_NOT_FOUND;
-    if (url_from_arg(arg, &url) == 0) {
-        status = show_url(ix, INDEX_MODELS, url);
-        if (status == SHOW_NOT_FOUND)
-            status = show_url(ix, INDEX_DATASETS, url);
-    }
+    char *keyed = url_with_fragment(arg);
+    if (keyed)
+        status = show_any(ix, keyed);
+    if (status == SHOW_NOT_FOUND && url_from_arg(arg, &url) == 0)
+        status = show_any(ix, url);
     if (status == SHOW_NOT_FOUND)
         status = show_by_id(ix, arg);
+    free(keyed);
     free(url);
     index_close(ix);
     return status;

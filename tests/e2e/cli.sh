@@ -210,6 +210,34 @@ check_eq "words: a word found only outside the searched fields" "$(wids mlm)" ""
 check_eq "show by url" "$(status "$STACML" --db "$DB" show "file://$T/cat/a.json")" 0
 check "show prints the record" jq -e '.id == "twin" and .stac.properties["mlm:name"] == "Twin a"' "$T/o"
 check_eq "show by path" "$(status "$STACML" --db "$DB" show "$T/cat/b.json")" 0
+# A feature of a static item page, with no self link, is recorded as
+# "{page}#{id}": show takes that URL (as search prints it, or the page's
+# path with the fragment), where it used to look up the page and say
+# there was no record.
+mkdir -p "$T/pcat"
+cat >"$T/pcat/collection.json" <<'JSON'
+{"type": "Collection", "stac_version": "1.0.0", "id": "pc", "description": "d",
+ "license": "proprietary", "extent": {"spatial": {"bbox": [[0, 0, 1, 1]]},
+ "temporal": {"interval": [[null, null]]}},
+ "links": [{"rel": "items", "href": "items.json", "type": "application/geo+json"}]}
+JSON
+cat >"$T/pcat/items.json" <<'JSON'
+{"type": "FeatureCollection", "links": [], "features": [
+ {"type": "Feature", "stac_version": "1.0.0", "id": "paged",
+  "stac_extensions": ["https://stac-extensions.github.io/mlm/v1.4.0/schema.json"],
+  "geometry": null, "properties": {"datetime": null, "mlm:name": "Paged"},
+  "links": [], "assets": {}}]}
+JSON
+check_eq "harvest a page of features" "$(status "$STACML" --db "$T/pdb" -q harvest "$T/pcat")" 0
+PURL=$("$STACML" --db "$T/pdb" search --format ids paged | cut -f2)
+check_eq "a page's feature is keyed by its fragment" "$PURL" "file://$T/pcat/items.json#paged"
+check_eq "show by that URL" "$(status "$STACML" --db "$T/pdb" show "$PURL")" 0
+check "show by that URL: the feature" jq -e '.id == "paged"' "$T/o"
+check_eq "show by the page's path and fragment" \
+    "$(status "$STACML" --db "$T/pdb" show "$T/pcat/items.json#paged")" 0
+check "show by path and fragment: the feature" jq -e '.id == "paged"' "$T/o"
+check_eq "show by a fragment of nothing" \
+    "$(status "$STACML" --db "$T/pdb" show "$PURL-not")" 1
 check_eq "show ambiguous id" "$(status "$STACML" --db "$DB" show twin)" 1
 check "ambiguous lists candidates" grep -q "b.json" "$T/e"
 check_eq "show unknown" "$(status "$STACML" --db "$DB" show no-such-model)" 1
