@@ -1605,6 +1605,31 @@ size_t index_count_key(struct index *ix, enum index_table table,
     return (size_t)n;
 }
 
+/* The full text of a secondary key stored hashed (k), read from the keys
+ * of the record its first value names (v): a new string, or NULL when
+ * that record does not hold it. */
+static char *hashed_key_text(struct index *ix, enum index_table table,
+                             MDB_txn *txn, const MDB_val *k, MDB_val *v)
+{
+    MDB_val rec;
+    struct record_value rv;
+    const char *list, *key;
+    size_t len;
+    if (store_get(txn, records_dbi(ix, table), v, &rec) != 0 ||
+        record_value_parse(&ix->store, &rec, &rv) != 0)
+        return NULL;
+    for (list = rv.keys; keys_next(&list, &key, &len);) {
+        struct store_key sk;
+        if (len <= STORE_KEY_DIRECT_MAX)
+            continue;
+        store_key_init(&sk, key, len);
+        if (sk.val.mv_size == k->mv_size &&
+            memcmp(sk.val.mv_data, k->mv_data, k->mv_size) == 0)
+            return copy_out(key, len);
+    }
+    return NULL;
+}
+
 int index_foreach_key_count(struct index *ix, enum index_table table,
                             const char *prefix,
                             int (*cb)(void *ctx, const char *key, size_t n),
@@ -1633,7 +1658,13 @@ int index_foreach_key_count(struct index *ix, enum index_table table,
         size_t n = 0;
         if (mdb_cursor_count(cur, &n) != 0)
             n = 0;
-        char *key = copy_out(k.mv_data, k.mv_size);
+        /* A key longer than STORE_KEY_DIRECT_MAX is stored as its start
+         * and a hash: name it as it was written (a long source URL). */
+        char *key = k.mv_size > STORE_KEY_DIRECT_MAX
+                        ? hashed_key_text(ix, table, txn, &k, &v)
+                        : NULL;
+        if (!key)
+            key = copy_out(k.mv_data, k.mv_size);
         rc = cb(ctx, key, n);
         free(key);
         if (rc != 0)

@@ -218,7 +218,8 @@ size_t index_count_key(struct index *ix, enum index_table table,
 
 /* Call cb once per distinct secondary key of table that starts with
  * prefix (shorter than 400 bytes), with the number of records under it, in
- * key order. Returns 0, cb's non-zero value or SM_E_DB. */
+ * key order; a key stored hashed is given in full, as a record holding it
+ * has it. Returns 0, cb's non-zero value or SM_E_DB. */
 int index_foreach_key_count(struct index *ix, enum index_table table,
                             const char *prefix,
                             int (*cb)(void *ctx, const char *key, size_t n),

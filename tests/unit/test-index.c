@@ -312,6 +312,70 @@ out:
     free(dir);
 }
 
+struct key_counts {
+    char *keys[4];
+    size_t counts[4], n;
+};
+
+static int on_key_count(void *ctx, const char *key, size_t n)
+{
+    struct key_counts *kc = ctx;
+    if (kc->n < 4) {
+        kc->keys[kc->n] = xstrdup(key);
+        kc->counts[kc->n++] = n;
+    }
+    return 0;
+}
+
+/* index_foreach_key_count() names a key stored hashed (past 400 bytes) as
+ * it was written: stats lists such a long source by its URL, where it
+ * used to print the stored start of it, '#' and a hash. */
+static void test_key_counts_long(const char *root)
+{
+    struct index *ix = NULL;
+    struct key_counts kc = {0};
+    char *dir = path_join(root, "keycounts");
+    char *long1 = xmalloc(1001), *long2 = xmalloc(1001);
+    memcpy(long1, "source=https://s/", 17);
+    memset(long1 + 17, 'p', 1000 - 17);
+    long1[1000] = '\0';
+    memcpy(long2, long1, 1001);
+    long2[999] = 'q';
+    const char *k1[] = {"id=a", long1}, *k2[] = {"id=b", long2};
+    const char *k3[] = {"id=c", long1}, *k4[] = {"id=d", "source=https://t/"};
+
+    CHECK_INT_EQ(index_open(dir, INDEX_WRITE, &ix), 0);
+    if (!ix)
+        goto out;
+    CHECK_INT_EQ(index_put(ix, INDEX_MODELS, "https://e/a", k1, 2, "{}", 2), 0);
+    CHECK_INT_EQ(index_put(ix, INDEX_MODELS, "https://e/b", k2, 2, "{}", 2), 0);
+    CHECK_INT_EQ(index_put(ix, INDEX_MODELS, "https://e/c", k3, 2, "{}", 2), 0);
+    CHECK_INT_EQ(index_put(ix, INDEX_MODELS, "https://e/d", k4, 2, "{}", 2), 0);
+    CHECK_INT_EQ(index_commit(ix), 0);
+    CHECK_INT_EQ(
+        index_foreach_key_count(ix, INDEX_MODELS, "source=", on_key_count, &kc),
+        0);
+    CHECK_INT_EQ(kc.n, 3);
+    /* Order is that of the stored keys; look each one up. */
+    size_t found = 0;
+    for (size_t i = 0; i < kc.n; i++) {
+        if (strcmp(kc.keys[i], long1) == 0 && kc.counts[i] == 2)
+            found |= 1;
+        if (strcmp(kc.keys[i], long2) == 0 && kc.counts[i] == 1)
+            found |= 2;
+        if (strcmp(kc.keys[i], "source=https://t/") == 0 && kc.counts[i] == 1)
+            found |= 4;
+    }
+    CHECK_INT_EQ(found, 7);
+out:
+    for (size_t i = 0; i < kc.n; i++)
+        free(kc.keys[i]);
+    index_close(ix);
+    free(long1);
+    free(long2);
+    free(dir);
+}
+
 static void test_long_keys(const char *root)
 {
     struct index *ix = NULL;
@@ -1546,6 +1610,7 @@ int main(void)
     test_keys(root);
     test_keyids(root);
     test_long_keys(root);
+    test_key_counts_long(root);
     test_foreach(root);
     test_crawl(root);
     test_meta(root);
