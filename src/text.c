@@ -44,15 +44,25 @@ size_t text_utf8_seq(const unsigned char *p, size_t avail, uint32_t *cp)
     return n;
 }
 
+/* Whether cp is a bidirectional embedding, override or isolate control
+ * (U+202A-U+202E, U+2066-U+2069): on a terminal that reorders text, one
+ * in a title turns the rest of the table row around ("Trojan Source",
+ * CVE-2021-42574). */
+static bool is_bidi_control(uint32_t cp)
+{
+    return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
 /* Length of the valid, printable UTF-8 sequence at p (1-4) of the
- * NUL-terminated string, or 0 when invalid or a C1 control. */
+ * NUL-terminated string, or 0 when invalid, a C1 control or a bidi
+ * control. */
 static size_t utf8_len(const unsigned char *p)
 {
     if (p[0] < 0x80)
         return 1;
     uint32_t cp;
     size_t n = text_utf8_seq(p, strnlen((const char *)p, 4), &cp);
-    return n && !(cp >= 0x80 && cp <= 0x9f) ? n : 0;
+    return n && !(cp >= 0x80 && cp <= 0x9f) && !is_bidi_control(cp) ? n : 0;
 }
 
 /* Byte offset of code point number n (from 0) of a valid UTF-8 string, or

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Printing text from remote documents safely: control characters (C0, DEL,
- * C1) and invalid UTF-8 are escaped, so a title cannot inject terminal
- * escape sequences. */
+ * C1, and the bidi controls that reorder a line) and invalid UTF-8 are
+ * escaped, so a title cannot inject terminal escape sequences. */
 #ifndef SRC_TEXT_H
 #define SRC_TEXT_H
 

@@ -56,6 +56,20 @@ static void test_text(void)
          "a\xc2\x9b"
          "b",
          0, "a\\xc2\\x9bb"},
+        {"bidi override",
+         "a\xe2\x80\xae"
+         "b",
+         0, "a\\xe2\\x80\\xaeb"},
+        {"bidi isolate",
+         "a\xe2\x81\xa6"
+         "b",
+         0, "a\\xe2\\x81\\xa6b"},
+        {"other format characters kept",
+         "a\xe2\x80\x8d"
+         "b",
+         0,
+         "a\xe2\x80\x8d"
+         "b"},
         {"cut", "abcdefghij", 5, "ab..."},
         {"fits", "abcde", 5, "abcde"},
         {"cut utf8", "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", 5,
