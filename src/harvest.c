@@ -628,8 +628,9 @@ static void on_unchanged(void *ctx, const char *url, const char *source,
      * records say that this run saw them (a resumed run's did already).
      * Either way the source holds them this run, and counts them. */
     unsigned flags = h->prior.flags;
-    if (is_model && (is_resumed || history_touch(h->ix, INDEX_MODELS, url,
-                                                 h->run, h->now) == 0)) {
+    if (is_model &&
+        (is_resumed || history_touch(h->ix, INDEX_MODELS, url, source, h->run,
+                                     h->now) == 0)) {
         if (first_model(h, url)) {
             h->models_stored++;
             if (is_resumed)
@@ -639,8 +640,8 @@ static void on_unchanged(void *ctx, const char *url, const char *source,
             count_model(h, source, url, (flags & CRAWL_F_ITEM) != 0);
     }
     if ((flags & CRAWL_F_DATASET) &&
-        (is_resumed ||
-         history_touch(h->ix, INDEX_DATASETS, url, h->run, h->now) == 0)) {
+        (is_resumed || history_touch(h->ix, INDEX_DATASETS, url, source, h->run,
+                                     h->now) == 0)) {
         /* Counted like an unchanged model: the run holds it. */
         if (urlset_add(h->datasets_done, url))
             h->datasets_stored++;

@@ -109,12 +109,14 @@ int history_put(struct index *ix, enum index_table table, const char *url,
 }
 
 int history_touch(struct index *ix, enum index_table table, const char *url,
-                  int64_t run, int64_t now)
+                  const char *source, int64_t run, int64_t now)
 {
     json_t *rec = stored(ix, table, url);
     if (!rec)
         return SM_E_NOTFOUND;
     set_seen(rec, run, now);
+    if (source)
+        json_object_set_new(rec, "source", json_string(source));
     int rc = history_put_plain(ix, table, url, rec);
     json_decref(rec);
     return rc;

@@ -51,10 +51,12 @@ void history_entry_cleanup(struct history_entry *en);
 int history_put_plain(struct index *ix, enum index_table table, const char *url,
                       const json_t *rec);
 
-/* A record that is unchanged upstream (304): mark it seen by run at now.
+/* A record that is unchanged upstream (304): mark it seen by run at now,
+ * under source (the seed whose crawl reached it this run; NULL keeps the
+ * stored one), so that this source's complete crawls can mark it gone.
  * Returns 0, SM_E_NOTFOUND (no such record) or an SM_E_* code. */
 int history_touch(struct index *ix, enum index_table table, const char *url,
-                  int64_t run, int64_t now);
+                  const char *source, int64_t run, int64_t now);
 
 /* After a complete crawl of source by run: every record of that source not
  * seen by run misses one more run, and becomes gone once it has missed
