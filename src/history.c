@@ -63,6 +63,7 @@ static void set_seen(json_t *rec, int64_t run, int64_t now)
     json_object_set_new(rec, "run", json_integer(run));
     json_object_set_new(rec, "missed", json_integer(0));
     json_object_set_new(rec, "gone", json_false());
+    json_object_del(rec, "gone_since");
     json_object_del(rec, "missed_run");
 }
 

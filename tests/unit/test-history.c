@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit tests of the record history (src/history.c) on a real index in a
- * temporary directory: stamping, and gone-marking when a run that was
- * killed while marking is resumed and marks again. No network; removes its
+ * temporary directory: stamping, gone-marking when a run that was killed
+ * while marking is resumed and marks again, and a gone record found again
+ * unchanged. No network; removes its
  * directory at the end. */
 #include <config.h>
 
@@ -102,6 +103,30 @@ static void test_mark_gone_resumed(const char *dir)
     index_close(ix);
 }
 
+/* A gone record found again unchanged (its parent's link restored, the
+ * document itself answering 304) is touched, not rebuilt: it must come
+ * back whole, without the stamp of when it became gone. */
+static void test_touch_returns(const char *dir)
+{
+    struct index *ix = NULL;
+    CHECK_INT_EQ(index_open(dir, INDEX_WRITE, &ix), 0);
+    put_model(ix, URL_LOST, "lost", 1, 100);
+    CHECK_INT_EQ(history_mark_gone(ix, SOURCE, 2, 1, 200), 1);
+    CHECK_INT_EQ(index_commit(ix), 0);
+    CHECK(is_gone(ix, URL_LOST));
+    CHECK_INT_EQ(field_int(ix, URL_LOST, "gone_since"), 200);
+
+    CHECK_INT_EQ(history_touch(ix, INDEX_MODELS, URL_LOST, NULL, 3, 300), 0);
+    CHECK_INT_EQ(index_commit(ix), 0);
+    json_t *rec = get_model(ix, URL_LOST);
+    CHECK(rec && json_is_false(json_object_get(rec, "gone")));
+    CHECK(rec && !json_object_get(rec, "gone_since"));
+    CHECK(rec && !json_object_get(rec, "missed_run"));
+    CHECK_INT_EQ(json_integer_value(json_object_get(rec, "missed")), 0);
+    json_decref(rec);
+    index_close(ix);
+}
+
 int main(void)
 {
     const char *tmp = getenv("TMPDIR");
@@ -117,6 +142,9 @@ int main(void)
     }
     char *dir = xasprintf("%s/db", root);
     test_mark_gone_resumed(dir);
+    char *dir2 = xasprintf("%s/db2", root);
+    test_touch_returns(dir2);
+    free(dir2);
     char *cmd = xasprintf("rm -rf '%s'", root);
     CHECK_INT_EQ(system(cmd), 0);
     free(cmd);
