@@ -1809,14 +1809,20 @@ static void mark_gone(struct harvest *h, const struct seeds *seeds)
             json_object_set_new(h->incomplete,
                                 json_string_value(json_object_get(a, "source")),
                                 json_true());
+    /* A seed given twice is marked once: marking again in the same run
+     * counts the records it made gone a second time. */
+    json_t *marked = json_object();
     for (i = 0; i < seeds->n; i++) {
-        if (json_object_get(h->incomplete, seeds->v[i]))
+        if (json_object_get(h->incomplete, seeds->v[i]) ||
+            json_object_get(marked, seeds->v[i]))
             continue;
+        json_object_set_new(marked, seeds->v[i], json_true());
         h->gone += history_mark_gone(h->ix, seeds->v[i], h->run, h->gone_after,
                                      h->now);
         json_object_set_new(source_entry(h, seeds->v[i]), "complete",
                             json_true());
     }
+    json_decref(marked);
 }
 
 static int run_crawl(struct harvest *h, const struct crawler_options *opt,

@@ -4,7 +4,7 @@
 # command line: a run that finds a record unchanged (304) takes it under
 # the seed whose crawl reached it, so that the seed left can mark it gone
 # when it vanishes there; otherwise it kept the dropped seed as source and
-# was never marked gone.
+# was never marked gone. A seed given twice counts its gone records once.
 . "$top_srcdir/tests/e2e/lib.sh"
 serve_copy "$top_srcdir/seeds/examples"
 DB="$T/db"
@@ -49,5 +49,18 @@ check "search and export leave it out" \
     jq -e -s 'length == 4 and all(.[]; .id != "building-scene-classifier-resnet50")' "$T/run4v.jsonl"
 "$STACML" --db "$DB" runs --format json >"$T/runs"
 check "runs: the last run marked one gone" jq -e '.[-1].gone == 1' "$T/runs"
+
+# A seed given twice is one source: a model that vanishes is counted gone
+# once, not once per copy of the seed.
+jq '.links |= map(select(.href | test("building-detector") | not))' \
+    "$M/collection.json" >"$T/coll.json"
+mv "$T/coll.json" "$M/collection.json"
+"$STACML" --db "$DB" -q harvest --gone-after 1 "$A" "$A"
+check_eq "seed A twice, another model removed" "$?" 0
+"$STACML" --db "$DB" export --include-gone >"$T/run5.jsonl"
+check "two models gone in all" \
+    jq -e -s 'length == 5 and ([.[] | select(.gone)] | length) == 2' "$T/run5.jsonl"
+"$STACML" --db "$DB" runs --format json >"$T/runs5"
+check "runs: the run with the seed twice marked one gone" jq -e '.[-1].gone == 1' "$T/runs5"
 
 e2e_finish
