@@ -137,6 +137,7 @@ struct harvest {
     bool had_datasets; /* ... some dataset record */
     int gone_after;    /* complete runs a record may miss before gone */
     size_t models_new, models_changed, gone;
+    size_t datasets_gone; /* dataset records that became gone */
     /* A batch was dropped: the counts above are of records found, and
      * those past the last good commit are not in the index. */
     bool is_write_failed;
@@ -1066,6 +1067,8 @@ static void save_summary(struct harvest *h, const struct seeds *seeds,
     json_object_set_new(sum, "models_changed",
                         json_integer((json_int_t)h->models_changed));
     json_object_set_new(sum, "gone", json_integer((json_int_t)h->gone));
+    json_object_set_new(sum, "datasets_gone",
+                        json_integer((json_int_t)h->datasets_gone));
     json_object_set(sum, "sources", h->sources);
     json_object_set_new(sum, "retries", json_integer((json_int_t)st->retries));
     json_object_set_new(sum, "robots_blocked",
@@ -1259,9 +1262,12 @@ static void print_counts(const struct harvest *h,
                 "%zu new, %zu changed, %zu gone\n",
                 (long long)h->run, st->unchanged, st->resumed, h->models_new,
                 h->models_changed, h->gone);
-    if (h->datasets_stored || json_object_size(h->unreachable))
-        fprintf(stderr, "stacml: datasets: %zu recorded, %zu unreachable\n",
-                h->datasets_stored, json_object_size(h->unreachable));
+    if (h->datasets_stored || json_object_size(h->unreachable) ||
+        h->datasets_gone)
+        fprintf(stderr,
+                "stacml: datasets: %zu recorded, %zu unreachable, %zu gone\n",
+                h->datasets_stored, json_object_size(h->unreachable),
+                h->datasets_gone);
 }
 
 static void print_summary(const struct harvest *h,
@@ -1818,7 +1824,7 @@ static void mark_gone(struct harvest *h, const struct seeds *seeds)
             continue;
         json_object_set_new(marked, seeds->v[i], json_true());
         h->gone += history_mark_gone(h->ix, seeds->v[i], h->run, h->gone_after,
-                                     h->now);
+                                     h->now, &h->datasets_gone);
         json_object_set_new(source_entry(h, seeds->v[i]), "complete",
                             json_true());
     }

@@ -174,12 +174,14 @@ static size_t mark_table(struct index *ix, enum index_table table,
 }
 
 size_t history_mark_gone(struct index *ix, const char *source, int64_t run,
-                         int gone_after, int64_t now)
+                         int gone_after, int64_t now, size_t *datasets_gone)
 {
     if (index_commit(ix) != 0)
         return 0;
-    return mark_table(ix, INDEX_MODELS, source, run, gone_after, now) +
-           mark_table(ix, INDEX_DATASETS, source, run, gone_after, now);
+    size_t n = mark_table(ix, INDEX_DATASETS, source, run, gone_after, now);
+    if (datasets_gone)
+        *datasets_gone += n;
+    return mark_table(ix, INDEX_MODELS, source, run, gone_after, now);
 }
 
 int64_t history_run_begin(struct index *ix, const char *signature, int64_t now,

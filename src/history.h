@@ -60,10 +60,11 @@ int history_touch(struct index *ix, enum index_table table, const char *url,
 
 /* After a complete crawl of source by run: every record of that source not
  * seen by run misses one more run, and becomes gone once it has missed
- * gone_after runs. Returns how many became gone now. Commits first (the
- * records of this run must be visible). */
+ * gone_after runs. Returns how many model records became gone now, and
+ * adds the dataset records that did to *datasets_gone (when not NULL).
+ * Commits first (the records of this run must be visible). */
 size_t history_mark_gone(struct index *ix, const char *source, int64_t run,
-                         int gone_after, int64_t now);
+                         int gone_after, int64_t now, size_t *datasets_gone);
 
 /* Start a run: a run left unfinished with the same signature (the seeds
  * and options that decide what is fetched) is resumed; otherwise a new

@@ -76,9 +76,9 @@ static void test_mark_gone_resumed(const char *dir)
 
     /* Run 2 reaches only one of them, marks, and marks again (resumed). */
     put_model(ix, URL_KEPT, "kept", 2, 200);
-    CHECK_INT_EQ(history_mark_gone(ix, SOURCE, 2, 2, 200), 0);
+    CHECK_INT_EQ(history_mark_gone(ix, SOURCE, 2, 2, 200, NULL), 0);
     CHECK_INT_EQ(index_commit(ix), 0);
-    CHECK_INT_EQ(history_mark_gone(ix, SOURCE, 2, 2, 210), 0);
+    CHECK_INT_EQ(history_mark_gone(ix, SOURCE, 2, 2, 210, NULL), 0);
     CHECK_INT_EQ(index_commit(ix), 0);
     CHECK_INT_EQ(field_int(ix, URL_LOST, "missed"), 1);
     CHECK(!is_gone(ix, URL_LOST));
@@ -86,9 +86,9 @@ static void test_mark_gone_resumed(const char *dir)
 
     /* Run 3 misses it too: gone now, counted once even when resumed. */
     put_model(ix, URL_KEPT, "kept", 3, 300);
-    CHECK_INT_EQ(history_mark_gone(ix, SOURCE, 3, 2, 300), 1);
+    CHECK_INT_EQ(history_mark_gone(ix, SOURCE, 3, 2, 300, NULL), 1);
     CHECK_INT_EQ(index_commit(ix), 0);
-    CHECK_INT_EQ(history_mark_gone(ix, SOURCE, 3, 2, 310), 1);
+    CHECK_INT_EQ(history_mark_gone(ix, SOURCE, 3, 2, 310, NULL), 1);
     CHECK_INT_EQ(index_commit(ix), 0);
     CHECK_INT_EQ(field_int(ix, URL_LOST, "missed"), 2);
     CHECK(is_gone(ix, URL_LOST));
@@ -111,7 +111,7 @@ static void test_touch_returns(const char *dir)
     struct index *ix = NULL;
     CHECK_INT_EQ(index_open(dir, INDEX_WRITE, &ix), 0);
     put_model(ix, URL_LOST, "lost", 1, 100);
-    CHECK_INT_EQ(history_mark_gone(ix, SOURCE, 2, 1, 200), 1);
+    CHECK_INT_EQ(history_mark_gone(ix, SOURCE, 2, 1, 200, NULL), 1);
     CHECK_INT_EQ(index_commit(ix), 0);
     CHECK(is_gone(ix, URL_LOST));
     CHECK_INT_EQ(field_int(ix, URL_LOST, "gone_since"), 200);
