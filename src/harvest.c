@@ -197,6 +197,13 @@ static int seed_add_arg(struct seeds *s, const char *arg, const char *where)
         free(safe);
         return rc;
     }
+    /* A seed given twice (or as a path and as its URL) is one seed: one
+     * source to mark gone, one failure when every seed fails. */
+    for (size_t i = 0; i < s->n; i++)
+        if (strcmp(s->v[i], url) == 0) {
+            free(url);
+            return 0;
+        }
     seeds_add(s, url);
     return 0;
 }

@@ -63,4 +63,10 @@ check "two models gone in all" \
 "$STACML" --db "$DB" runs --format json >"$T/runs5"
 check "runs: the run with the seed twice marked one gone" jq -e '.[-1].gone == 1' "$T/runs5"
 
+# A seed given twice that fails is every seed failing: exit 3, not 1.
+"$STACML" --db "$DB" -q harvest --retries 0 "$BASE/missing.json" "$BASE/missing.json"
+check_eq "a missing seed given twice: nothing harvested" "$?" 3
+"$STACML" --db "$DB" runs --format json >"$T/runs6"
+check "runs: the seed is listed once" jq -e '.[-1].seeds | length == 1' "$T/runs6"
+
 e2e_finish
