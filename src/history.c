@@ -11,6 +11,7 @@
 #include "index/record.h"
 #include "src/err.h"
 #include "src/history.h"
+#include "src/log.h"
 #include "src/xalloc.h"
 
 void history_encode(const json_t *rec, struct history_entry *out)
@@ -184,6 +185,17 @@ size_t history_mark_gone(struct index *ix, const char *source, int64_t run,
     return mark_table(ix, INDEX_MODELS, source, run, gone_after, now);
 }
 
+static int last_run(void *ctx, const char *key, const char *json, size_t len)
+{
+    json_int_t *last = ctx;
+    long long id = strtoll(key + strlen(HISTORY_RUN_PREFIX), NULL, 10);
+    (void)json;
+    (void)len;
+    if (id > *last)
+        *last = id;
+    return 0;
+}
+
 int64_t history_run_begin(struct index *ix, const char *signature, int64_t now,
                           bool *is_resume, int64_t *started)
 {
@@ -193,6 +205,17 @@ int64_t history_run_begin(struct index *ix, const char *signature, int64_t now,
         cur = json_loads(text, 0, NULL);
     free(text);
     json_int_t id = json_integer_value(json_object_get(cur, "id"));
+    if (id <= 0) {
+        /* No current run (a new index), or its record is damaged: number
+         * on after the runs listed, never over them. */
+        json_int_t last = 0;
+        index_foreach_meta(ix, HISTORY_RUN_PREFIX, last_run, &last);
+        if (last > 0)
+            log_warn("the index's current run is unreadable: numbering runs "
+                     "on from run %lld",
+                     (long long)last);
+        id = last > id ? last : id;
+    }
     const char *sig = json_string_value(json_object_get(cur, "signature"));
     *is_resume = cur && id > 0 &&
                  !json_is_true(json_object_get(cur, "finished")) && sig &&

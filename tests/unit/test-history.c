@@ -127,6 +127,39 @@ static void test_touch_returns(const char *dir)
     index_close(ix);
 }
 
+/* The current run's meta record read back damaged (zeroed bytes): the
+ * next run is numbered after the runs listed, not 1 again over run 1's
+ * summary. */
+static void test_run_current_damaged(const char *dir)
+{
+    struct index *ix = NULL;
+    bool is_resume = true;
+    int64_t started = 0;
+    CHECK_INT_EQ(index_open(dir, INDEX_WRITE, &ix), 0);
+    for (int64_t i = 1; i <= 2; i++) {
+        int64_t run =
+            history_run_begin(ix, "sig", 100 * i, &is_resume, &started);
+        CHECK_INT_EQ(run, i);
+        CHECK(!is_resume);
+        json_t *sum = json_pack("{s:I}", "fetched", (json_int_t)i);
+        history_run_end(ix, run, sum);
+        json_decref(sum);
+        CHECK_INT_EQ(index_commit(ix), 0);
+    }
+    CHECK_INT_EQ(index_put_meta(ix, "run:current", "\0\0\0\0"), 0);
+    CHECK_INT_EQ(index_commit(ix), 0);
+    CHECK_INT_EQ(history_run_begin(ix, "sig", 300, &is_resume, &started), 3);
+    CHECK(!is_resume);
+    char *text = NULL;
+    CHECK_INT_EQ(index_get_meta(ix, HISTORY_RUN_PREFIX "000000000001", &text),
+                 0);
+    json_t *first = text ? json_loads(text, 0, NULL) : NULL;
+    CHECK_INT_EQ(json_integer_value(json_object_get(first, "fetched")), 1);
+    json_decref(first);
+    free(text);
+    index_close(ix);
+}
+
 int main(void)
 {
     const char *tmp = getenv("TMPDIR");
@@ -145,6 +178,9 @@ int main(void)
     char *dir2 = xasprintf("%s/db2", root);
     test_touch_returns(dir2);
     free(dir2);
+    char *dir3 = xasprintf("%s/db3", root);
+    test_run_current_damaged(dir3);
+    free(dir3);
     char *cmd = xasprintf("rm -rf '%s'", root);
     CHECK_INT_EQ(system(cmd), 0);
     free(cmd);
