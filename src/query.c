@@ -55,8 +55,9 @@ static const char show_help[] =
     "Usage: stacml [--db DIR] show URL|ID\n"
     "\n"
     "Print one record in full as pretty JSON, by its canonical URL or by its\n"
-    "STAC id. Exit status 1 when there is no such record or the id is\n"
-    "ambiguous (the candidates' URLs are listed).\n";
+    "STAC id. When every record of the id but one is gone upstream (a\n"
+    "model that moved), that one is shown. Exit status 1 when there is no\n"
+    "such record or the id is ambiguous (the candidates' URLs are listed).\n";
 
 static const char export_help[] =
     "Usage: stacml [--db DIR] export [--datasets] [FILTERS] [WORDS...]\n"
@@ -1192,7 +1193,9 @@ static char *dataset_with_models(struct index *ix, const char *url,
 
 struct id_matches {
     char **urls;
+    bool *is_gone; /* the record is gone upstream */
     size_t n, cap;
+    size_t n_live; /* records not gone */
 };
 
 static int on_id_match(void *ctx, const char *url, const char *json, size_t len)
@@ -1201,9 +1204,36 @@ static int on_id_match(void *ctx, const char *url, const char *json, size_t len)
     if (m->n == m->cap) {
         m->cap = m->cap ? m->cap * 2 : 4;
         m->urls = xrealloc(m->urls, m->cap * sizeof(*m->urls));
+        m->is_gone = xrealloc(m->is_gone, m->cap * sizeof(*m->is_gone));
     }
+    json_t *rec = record_decode(json, len);
+    bool is_gone = json_is_true(json_object_get(rec, "gone"));
+    json_decref(rec);
+    m->is_gone[m->n] = is_gone;
+    m->n_live += !is_gone;
     m->urls[m->n++] = xstrdup(url);
     return m->n >= 1000; /* enough to say it is ambiguous */
+}
+
+/* The one record of m (models) and d (datasets) not gone, when there is
+ * exactly one: a model that moved upstream leaves its old URL gone beside
+ * the new one. NULL otherwise; *is_model tells the table. */
+static const char *only_live(const struct id_matches *m,
+                             const struct id_matches *d, bool *is_model)
+{
+    if (m->n_live + d->n_live != 1)
+        return NULL;
+    for (size_t i = 0; i < m->n; i++)
+        if (!m->is_gone[i]) {
+            *is_model = true;
+            return m->urls[i];
+        }
+    for (size_t i = 0; i < d->n; i++)
+        if (!d->is_gone[i]) {
+            *is_model = false;
+            return d->urls[i];
+        }
+    return NULL;
 }
 
 static int print_pretty(const char *json, size_t len)
@@ -1254,6 +1284,7 @@ static void id_matches_free(struct id_matches *m)
     for (size_t i = 0; i < m->n; i++)
         free(m->urls[i]);
     free(m->urls);
+    free(m->is_gone);
 }
 
 static int show_by_id(struct index *ix, const char *arg)
@@ -1265,14 +1296,21 @@ static int show_by_id(struct index *ix, const char *arg)
     index_foreach_key(ix, INDEX_DATASETS, key, on_id_match, &d);
     free(key);
     char *safe = text_safe(arg, 200);
+    bool is_model = false;
+    const char *live = m.n + d.n > 1 ? only_live(&m, &d, &is_model) : NULL;
     if (m.n + d.n == 0) {
         fprintf(stderr, "stacml show: no record with URL or id '%s'\n", safe);
+    } else if (live) {
+        status = show_url(ix, is_model ? INDEX_MODELS : INDEX_DATASETS, live);
     } else if (m.n + d.n > 1) {
         fprintf(stderr, "stacml show: id '%s' is ambiguous; %zu records:\n",
                 safe, m.n + d.n);
         for (size_t i = 0; i < m.n + d.n; i++) {
-            char *u = text_safe(i < m.n ? m.urls[i] : d.urls[i - m.n], 0);
-            fprintf(stderr, "  %s%s\n", u, i < m.n ? "" : " (dataset)");
+            bool is_m = i < m.n;
+            char *u = text_safe(is_m ? m.urls[i] : d.urls[i - m.n], 0);
+            fprintf(stderr, "  %s%s%s\n", u, is_m ? "" : " (dataset)",
+                    (is_m ? m.is_gone[i] : d.is_gone[i - m.n]) ? " (gone)"
+                                                               : "");
             free(u);
         }
     } else {
