@@ -43,6 +43,9 @@ enum crawl_flag {
     CRAWL_F_API = 1u << 1,     /* the document is a STAC API landing page */
     CRAWL_F_DATASET = 1u << 2, /* a dataset record was made of it */
     CRAWL_F_ITEM = 1u << 3,    /* the document is a STAC Item */
+    /* A failure that was the same when an earlier run last fetched it
+     * (a link still broken): a resumed run that fetches it again knows. */
+    CRAWL_F_STILL_BROKEN = 1u << 4,
 };
 
 /* Free the strings of a crawl_state filled by index_get_crawl(). */

@@ -729,7 +729,11 @@ static bool is_still_broken(struct harvest *h, const struct crawler_failure *f)
     struct crawl_state old;
     if (index_get_crawl(h->ix, f->url, &old) != 0)
         return false;
-    bool same = old.run > 0 && old.run != h->run && old.error == SM_E_HTTP &&
+    /* Fetched by this run already when it was resumed after a kill: as
+     * that fetch found it. */
+    bool is_earlier = old.run > 0 &&
+                      (old.run != h->run || (old.flags & CRAWL_F_STILL_BROKEN));
+    bool same = is_earlier && old.error == SM_E_HTTP &&
                 old.http_status == f->http_status;
     crawl_state_cleanup(&old);
     return same;
@@ -746,6 +750,7 @@ static void on_failure(void *ctx, const struct crawler_failure *f)
         .reason = (char *)f->reason,
         .source = (char *)f->source,
         .run = h->run, /* for is_still_broken() in a later run */
+        .flags = still_broken ? CRAWL_F_STILL_BROKEN : 0,
     };
     index_put_crawl(h->ix, f->url, &st);
     if (f->dataset) {
