@@ -820,23 +820,37 @@ static void collect_flags(struct harvest *h, const char *dataset_url,
     json_decref(urls);
 }
 
-/* Add issues to the stored model record at url, each once (a model
- * unchanged since the last run, a 304, keeps last run's issues). */
-static void flag_model(struct harvest *h, const char *url, const json_t *add)
+/* The stored model record at url, decoded (new reference), or NULL. */
+static json_t *stored_model(struct harvest *h, const char *url)
 {
     char *json = NULL;
     size_t len = 0;
     if (index_get(h->ix, INDEX_MODELS, url, &json, &len) != 0)
-        return;
+        return NULL;
     json_t *rec = record_decode(json, len);
     free(json);
-    if (!rec)
-        return;
+    return rec;
+}
+
+/* The issues array of a record, made when it has none (borrowed). */
+static json_t *issues_of(json_t *rec)
+{
     json_t *issues = json_object_get(rec, "issues");
     if (!json_is_array(issues)) {
         issues = json_array();
         json_object_set_new(rec, "issues", issues);
     }
+    return issues;
+}
+
+/* Add issues to the stored model record at url, each once (a model
+ * unchanged since the last run, a 304, keeps last run's issues). */
+static void flag_model(struct harvest *h, const char *url, const json_t *add)
+{
+    json_t *rec = stored_model(h, url);
+    if (!rec)
+        return;
+    json_t *issues = issues_of(rec);
     size_t i, j;
     const json_t *issue, *old;
     json_array_foreach (add, i, issue) {
@@ -896,12 +910,7 @@ static bool move_data_link(json_t *rec, const char *link, const char *to)
     if (!found)
         return false;
     json_object_set_new(rec, "datasets", dataset_links(rec));
-    json_t *issues = json_object_get(rec, "issues");
-    if (!json_is_array(issues)) {
-        issues = json_array();
-        json_object_set_new(rec, "issues", issues);
-    }
-    json_array_append_new(issues,
+    json_array_append_new(issues_of(rec),
                           json_sprintf("training data %s redirects to %s; "
                                        "recorded as the latter",
                                        link, to));
@@ -914,12 +923,7 @@ static bool move_data_link(json_t *rec, const char *link, const char *to)
 static void move_model_links(struct harvest *h, const char *url,
                              const json_t *moves)
 {
-    char *json = NULL;
-    size_t len = 0;
-    if (index_get(h->ix, INDEX_MODELS, url, &json, &len) != 0)
-        return;
-    json_t *rec = record_decode(json, len);
-    free(json);
+    json_t *rec = stored_model(h, url);
     bool any = false;
     size_t i;
     const json_t *m;
