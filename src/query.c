@@ -1151,22 +1151,33 @@ int cmd_search(struct cli *cli, int argc, char **argv)
 struct model_links {
     json_t *arr;
     const char *role;
+    bool include_gone;
 };
 
+/* A gone model is left out, as search and export leave it out, unless
+ * include_gone; then it says so ("gone": true). */
 static int on_model_link(void *ctx, const char *url, const char *json,
                          size_t len)
 {
     struct model_links *ml = ctx;
-    json_array_append_new(
-        ml->arr, json_pack("{s:s, s:s}", "url", url, "role", ml->role));
+    json_t *rec = record_decode(json, len);
+    bool is_gone = json_is_true(json_object_get(rec, "gone"));
+    json_decref(rec);
+    if (is_gone && !ml->include_gone)
+        return 0;
+    json_t *link = json_pack("{s:s, s:s}", "url", url, "role", ml->role);
+    if (is_gone)
+        json_object_set_new(link, "gone", json_true());
+    json_array_append_new(ml->arr, link);
     return 0;
 }
 
 /* The models trained, validated or tested on dataset_url: [{url, role}]. */
-static json_t *models_of(struct index *ix, const char *dataset_url)
+static json_t *models_of(struct index *ix, const char *dataset_url,
+                         bool include_gone)
 {
     static const char *const roles[] = {"train", "validation", "test"};
-    struct model_links ml = {.arr = json_array()};
+    struct model_links ml = {.arr = json_array(), .include_gone = include_gone};
     for (size_t i = 0; i < 3; i++) {
         char *key = xasprintf("%s=%s", roles[i], dataset_url);
         ml.role = roles[i];
@@ -1178,12 +1189,13 @@ static json_t *models_of(struct index *ix, const char *dataset_url)
 
 /* A dataset record with its "models" added, as a new JSON text. */
 static char *dataset_with_models(struct index *ix, const char *url,
-                                 const char *json, size_t len, size_t *out)
+                                 const char *json, size_t len,
+                                 bool include_gone, size_t *out)
 {
     json_t *rec = record_decode(json, len);
     if (!rec)
         return NULL;
-    json_object_set_new(rec, "models", models_of(ix, url));
+    json_object_set_new(rec, "models", models_of(ix, url, include_gone));
     char *text = record_encode(rec, out);
     json_decref(rec);
     return text;
@@ -1261,7 +1273,7 @@ static int show_url(struct index *ix, enum index_table t, const char *url)
     if (index_get(ix, t, url, &json, &len) != 0)
         return SHOW_NOT_FOUND;
     if (t == INDEX_DATASETS) {
-        full = dataset_with_models(ix, url, json, len, &len);
+        full = dataset_with_models(ix, url, json, len, false, &len);
         status = full ? print_pretty(full, len) : EXIT_INDEX;
     } else {
         status = print_pretty(json, len);
@@ -1407,7 +1419,8 @@ static int on_export_dataset(void *ctx, const char *url, const char *json,
     json_decref(rec);
     if (!is_match)
         return 0;
-    char *full = dataset_with_models(e->ix, url, json, len, &n);
+    char *full =
+        dataset_with_models(e->ix, url, json, len, e->q->include_gone, &n);
     if (full) {
         fwrite(full, 1, n, stdout);
         putchar('\n');

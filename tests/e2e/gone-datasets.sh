@@ -29,4 +29,29 @@ check "runs: no model gone, one dataset gone" \
     jq -e '.[-1].gone == 0 and .[-1].datasets_gone == 1' "$T/runs"
 check "summary: no model gone" sh -c "! grep -q 'models .* [1-9][0-9]* gone' '$T/err'"
 check "summary: one dataset gone" grep -q "datasets: 1 recorded, 0 unreachable, 1 gone" "$T/err"
+
+# A model that vanishes upstream leaves the models of the dataset it was
+# trained on, as it leaves search --trained-on; --include-gone lists it,
+# saying so.
+DSU="$BASE/datasets/building-footprints-tdml/collection.json"
+M="$T/www/models/collection.json"
+jq '.links |= map(select(.href | test("faster-rcnn") | not))' "$M" >"$T/m.json"
+mv "$T/m.json" "$M"
+"$STACML" --db "$DB" -q harvest --gone-after 1 "$A"
+check_eq "harvest with the detector unlinked" "$?" 0
+check_eq "search --trained-on leaves the gone model out" \
+    "$("$STACML" --db "$DB" search --format ids --trained-on "$DSU" | cut -f1 | sort | tr '\n' ' ')" \
+    "building-scene-classifier-resnet50 building-segmentation-unet-resnet34 "
+"$STACML" --db "$DB" export --datasets >"$T/ds3.jsonl"
+check "export --datasets: the dataset's models leave the gone model out" \
+    jq -e -s --arg u "$DSU" '[.[] | select(.url == $u)] | length == 1 and
+     (.[0].models | length) == 2 and all(.[0].models[]; (.url | test("faster-rcnn")) | not)' "$T/ds3.jsonl"
+"$STACML" --db "$DB" show "$DSU" >"$T/show3"
+check "show: the dataset's models leave the gone model out" \
+    jq -e '(.models | length) == 2 and all(.models[]; .gone != true)' "$T/show3"
+"$STACML" --db "$DB" export --datasets --include-gone >"$T/ds4.jsonl"
+check "export --datasets --include-gone: the gone model listed, marked" \
+    jq -e -s --arg u "$DSU" '[.[] | select(.url == $u)] | length == 1 and
+     (.[0].models | length) == 3 and
+     ([.[0].models[] | select(.gone == true) | .url | test("faster-rcnn")] == [true])' "$T/ds4.jsonl"
 e2e_finish
