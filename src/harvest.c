@@ -125,9 +125,12 @@ struct harvest {
     struct urlset *models_done;   /* model records counted this run */
     int64_t run_started; /* when the run began (a resumed one, earlier) */
     json_t *unreachable; /* URL -> reason: dataset links that failed */
-    json_t *moved;       /* redirect target -> the training link it ends */
-    json_t *moved_via;   /* URL -> true: redirected on, no chain's end */
-    json_t *apis;        /* how each STAC API was harvested */
+    /* URL -> true: unchanged models whose stored issues say a training
+     * link was dead, to be looked at again once the datasets are read */
+    json_t *recheck;
+    json_t *moved;     /* redirect target -> the training link it ends */
+    json_t *moved_via; /* URL -> true: redirected on, no chain's end */
+    json_t *apis;      /* how each STAC API was harvested */
     bool insecure;
     int64_t run;       /* this run's number */
     int64_t now;       /* its start, Unix seconds (history stamps) */
@@ -628,6 +631,40 @@ static void count_resumed(struct harvest *h, const char *url)
         h->models_changed++;
 }
 
+/* The issue a model gets for a dead training link, and the dataset URL
+ * it names (up to the space after it), when issue is one. */
+#define DEAD_LINK_ISSUE "training data %s is unreachable: %s"
+static const char dead_link_prefix[] = "training data ";
+static const char dead_link_infix[] = " is unreachable: ";
+
+static bool dead_link_dataset(const char *issue, const char **url, size_t *n)
+{
+    const char *end;
+    if (!issue ||
+        strncmp(issue, dead_link_prefix, sizeof(dead_link_prefix) - 1) != 0)
+        return false;
+    *url = issue + sizeof(dead_link_prefix) - 1;
+    end = strchr(*url, ' ');
+    if (!end || strncmp(end, dead_link_infix, sizeof(dead_link_infix) - 1))
+        return false;
+    *n = (size_t)(end - *url);
+    return true;
+}
+
+/* Whether the stored model at url has a dead-training-link issue. */
+static bool has_dead_link_issue(struct harvest *h, const char *url)
+{
+    char *json = NULL;
+    size_t len = 0;
+    bool has;
+    if (index_get(h->ix, INDEX_MODELS, url, &json, &len) != 0)
+        return false;
+    has =
+        memmem(json, len, dead_link_infix, sizeof(dead_link_infix) - 1) != NULL;
+    free(json);
+    return has;
+}
+
 static void on_unchanged(void *ctx, const char *url, const char *source,
                          bool is_model, bool is_resumed)
 {
@@ -646,6 +683,8 @@ static void on_unchanged(void *ctx, const char *url, const char *source,
         }
         if (urlset_add(h->sourced_models, url))
             count_model(h, source, url, (flags & CRAWL_F_ITEM) != 0);
+        if (has_dead_link_issue(h, url))
+            json_object_set_new(h->recheck, url, json_true());
     }
     if ((flags & CRAWL_F_DATASET) &&
         (is_resumed || history_touch(h->ix, INDEX_DATASETS, url, source, h->run,
@@ -814,8 +853,7 @@ static void collect_flags(struct harvest *h, const char *dataset_url,
             json_object_set_new(pending, url, list);
         }
         json_array_append_new(
-            list, json_sprintf("training data %s is unreachable: %s",
-                               dataset_url, reason));
+            list, json_sprintf(DEAD_LINK_ISSUE, dataset_url, reason));
     }
     json_decref(urls);
 }
@@ -844,15 +882,28 @@ static json_t *issues_of(json_t *rec)
 }
 
 /* Add issues to the stored model record at url, each once (a model
- * unchanged since the last run, a 304, keeps last run's issues). */
+ * unchanged since the last run, a 304, keeps last run's issues). A kept
+ * dead-link issue of a dataset this run read, or found dead again (the
+ * reason may differ), is dropped first: add holds what is true now. */
 static void flag_model(struct harvest *h, const char *url, const json_t *add)
 {
     json_t *rec = stored_model(h, url);
     if (!rec)
         return;
     json_t *issues = issues_of(rec);
-    size_t i, j;
+    size_t i, j, n;
     const json_t *issue, *old;
+    const char *ds;
+    for (i = json_array_size(issues); i-- > 0;) {
+        if (!dead_link_dataset(json_string_value(json_array_get(issues, i)),
+                               &ds, &n))
+            continue;
+        char *d = xstrndup(ds, n);
+        if (urlset_has(h->datasets_done, d) ||
+            json_object_get(h->unreachable, d))
+            json_array_remove(issues, i);
+        free(d);
+    }
     json_array_foreach (add, i, issue) {
         bool is_known = false;
         json_array_foreach (issues, j, old)
@@ -985,11 +1036,17 @@ static void flag_unreachable(struct harvest *h)
 {
     const char *url;
     json_t *reason;
-    if (json_object_size(h->unreachable) == 0 || index_commit(h->ix) != 0)
+    if ((json_object_size(h->unreachable) == 0 &&
+         json_object_size(h->recheck) == 0) ||
+        index_commit(h->ix) != 0)
         return;
     json_t *pending = json_object();
     json_object_foreach (h->unreachable, url, reason)
         collect_flags(h, url, json_string_value(reason), pending);
+    /* Unchanged models whose dead links may have come back. */
+    json_object_foreach (h->recheck, url, reason)
+        if (!json_object_get(pending, url))
+            json_object_set_new(pending, url, json_array());
     json_t *add;
     json_object_foreach (pending, url, add)
         flag_model(h, url, add);
@@ -1982,6 +2039,7 @@ int cmd_harvest(struct cli *cli, int argc, char **argv)
     h->datasets_done = urlset_new();
     h->models_done = urlset_new();
     h->unreachable = json_object();
+    h->recheck = json_object();
     h->moved = json_object();
     h->moved_via = json_object();
     h->apis = json_array();
@@ -2117,6 +2175,7 @@ out:
     urlset_free(h->datasets_done);
     urlset_free(h->models_done);
     json_decref(h->unreachable);
+    json_decref(h->recheck);
     json_decref(h->moved);
     json_decref(h->moved_via);
     json_decref(h->apis);

@@ -131,6 +131,21 @@ check "re-harvest: dataset links unchanged" jq -e '(.models | length) == 2' \
 check_eq "re-harvest: one issue for the dead link" \
     "$("$STACML" --db "$DB" show det-beta | jq '[.issues[] | select(test("unreachable"))] | length')" 1
 
+# The dead link comes back: the model, unchanged upstream (a 304), loses
+# its issue; dead again, it gets it back, once.
+mkdir -p "$T/www/datasets/dead"
+jq '.id = "back-again"' "$T/www/datasets/plain/collection.json" >"$T/www/datasets/dead/collection.json"
+"$STACML" --db "$DB" -q harvest "$BASE/catalog.json"
+check_eq "harvest with the dead dataset back" "$?" 0
+check "the dataset is reachable again" jq -e '.reachable == true and .id == "back-again"' \
+    <<<"$("$STACML" --db "$DB" show "$BASE/datasets/dead/collection.json")"
+check_eq "its model, unchanged upstream, no longer says it is unreachable" \
+    "$("$STACML" --db "$DB" show det-beta | jq '[.issues[] | select(test("unreachable"))] | length')" 0
+rm "$T/www/datasets/dead/collection.json"
+"$STACML" --db "$DB" -q harvest "$BASE/catalog.json"
+check_eq "dead again: the model says so, once" \
+    "$("$STACML" --db "$DB" show det-beta | jq '[.issues[] | select(test("dead/collection.json is unreachable: HTTP 404"))] | length')" 1
+
 # --dataset-items: the remote dataset's items (its item link and the first
 # page of its items link) are read as datasets, and nothing below them.
 : >"$T/nginx/access.log"
