@@ -651,18 +651,22 @@ static bool dead_link_dataset(const char *issue, const char **url, size_t *n)
     return true;
 }
 
-/* Whether the stored model at url has a dead-training-link issue. */
+static int on_entry_dead_link(void *ctx, const char *url, const char *keys,
+                              const char *json, size_t len)
+{
+    (void)ctx;
+    (void)url;
+    (void)keys;
+    return memmem(json, len, dead_link_infix, sizeof(dead_link_infix) - 1) !=
+           NULL;
+}
+
+/* Whether the stored model at url has a dead-training-link issue. Asked
+ * of every model that answers 304: read in the map, not copied out. */
 static bool has_dead_link_issue(struct harvest *h, const char *url)
 {
-    char *json = NULL;
-    size_t len = 0;
-    bool has;
-    if (index_get(h->ix, INDEX_MODELS, url, &json, &len) != 0)
-        return false;
-    has =
-        memmem(json, len, dead_link_infix, sizeof(dead_link_infix) - 1) != NULL;
-    free(json);
-    return has;
+    return index_get_entry(h->ix, INDEX_MODELS, url, on_entry_dead_link,
+                           NULL) == 1;
 }
 
 static void on_unchanged(void *ctx, const char *url, const char *source,
