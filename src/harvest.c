@@ -2025,8 +2025,14 @@ static int discover(struct harvest *h, const struct cli *cli,
     }
     size_t i;
     const json_t *u;
-    json_array_foreach (h->registry_harvest, i, u)
-        seeds_add(seeds, xstrdup(json_string_value(u)));
+    json_array_foreach (h->registry_harvest, i, u) {
+        /* A source also given as a seed is harvested once. */
+        bool is_seed = false;
+        for (size_t k = 0; k < seeds->n && !is_seed; k++)
+            is_seed = strcmp(seeds->v[k], json_string_value(u)) == 0;
+        if (!is_seed)
+            seeds_add(seeds, xstrdup(json_string_value(u)));
+    }
     *n_sources = seeds->n + json_array_size(due);
     json_decref(due);
     sources_free(&l);

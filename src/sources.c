@@ -128,8 +128,34 @@ static void read_entry(const json_t *entry, const char *const *cred_hosts,
                             what);
 }
 
-static void list_add(struct source_list *l, const struct source *s)
+static void source_clear(struct source *s)
 {
+    free(s->url);
+    free(s->title);
+    free(s->id);
+    free(s->skip);
+}
+
+/* The same catalog listed twice (under two spellings of its URL, or by two
+ * registries) is one source, surveyed and harvested once: the first entry,
+ * unless only a later one may be harvested (public, or credentials given).
+ * seen maps the URLs in l to their place. */
+static void list_add(struct source_list *l, json_t *seen, struct source *s)
+{
+    const json_t *at = s->url ? json_object_get(seen, s->url) : NULL;
+    if (at) {
+        struct source *kept = &l->v[json_integer_value(at)];
+        if (kept->skip && !s->skip) {
+            struct source t = *kept;
+            *kept = *s;
+            *s = t;
+        }
+        source_clear(s);
+        return;
+    }
+    if (s->url)
+        json_object_set_new_nocheck(seen, s->url,
+                                    json_integer((json_int_t)l->n));
     if (l->n == l->cap) {
         l->cap = l->cap ? l->cap * 2 : 16;
         l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
@@ -148,6 +174,11 @@ int sources_read(const char *where, const char *user_agent,
                  ? fetch(where, user_agent, &b, err, errlen)
                  : read_file(where, &b, err, errlen);
     json_t *doc = NULL;
+    json_t *seen = json_object();
+    for (size_t k = 0; k < out->n; k++)
+        if (out->v[k].url)
+            json_object_set_new_nocheck(seen, out->v[k].url,
+                                        json_integer((json_int_t)k));
     if (rc == 0) {
         json_error_t jerr;
         doc = json_loadb(b.data ? b.data : "", b.len, 0, &jerr);
@@ -176,8 +207,9 @@ int sources_read(const char *where, const char *user_agent,
                      : s.title ? s.title
                                : "no id",
                      s.skip);
-        list_add(out, &s);
+        list_add(out, seen, &s);
     }
+    json_decref(seen);
     json_decref(doc);
     buf_cleanup(&b);
     return rc;
@@ -185,12 +217,8 @@ int sources_read(const char *where, const char *user_agent,
 
 void sources_free(struct source_list *l)
 {
-    for (size_t i = 0; i < l->n; i++) {
-        free(l->v[i].url);
-        free(l->v[i].title);
-        free(l->v[i].id);
-        free(l->v[i].skip);
-    }
+    for (size_t i = 0; i < l->n; i++)
+        source_clear(&l->v[i]);
     free(l->v);
     l->v = NULL;
     l->n = l->cap = 0;

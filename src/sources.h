@@ -29,7 +29,9 @@ struct source_list {
 };
 
 /* Read the registry at where (an http(s) URL, fetched with user_agent, or
- * a local file) and append its entries to out. Entries that are not
+ * a local file) and append its entries to out; an entry whose URL is in
+ * out already (listed twice, under another spelling or by another
+ * registry) is taken once, public over protected. Entries that are not
  * public are kept with skip set, unless their host is one of cred_hosts
  * (credentials were given for it). Returns 0, or an SM_E_* code with a
  * message in err. */

@@ -240,6 +240,30 @@ check_eq "credentials gone: not contacted" "$(requests "$S_LOG")" "$p1"
 check "credentials back (HOST:PORT form): surveyed again" test "$(requests "$S_LOG")" -gt "$p1"
 check_eq "credentials back: its verdict" "$(pv)" holds-models
 
+# The same catalog listed twice, under two spellings of its URL, is one
+# source: surveyed once, and when it is dead every source failed (exit 3).
+cat >"$T/reg/dup.json" <<JSON
+[{"id": 20, "url": "http://127.0.0.1:$dead/catalog.json", "access": "public"},
+ {"id": 21, "url": "HTTP://127.0.0.1:$dead/./catalog.json", "access": "public"}]
+JSON
+"$STACML" --db "$T/dup" harvest --registry "$T/reg/dup.json" --retries 0 2>"$T/dup.err"
+check_eq "duplicate entries, dead: every source failed (exit 3)" "$?" 3
+check "duplicate entries: surveyed once" grep -q "surveying 1 sources" "$T/dup.err"
+check_eq "duplicate entries: one source listed" \
+    "$("$STACML" --db "$T/dup" sources --format json | jq 'length')" 1
+# Listed as protected, then as public: the public listing is harvested; a
+# source also given as a seed is harvested once.
+cat >"$T/reg/dup2.json" <<JSON
+[{"id": 22, "url": "$S_CAT", "access": "protected", "isPrivate": true},
+ {"id": 23, "url": "$S_CAT", "access": "public"}]
+JSON
+"$STACML" --db "$T/dup2" -q harvest --registry "$T/reg/dup2.json" --registry "$T/reg/three.json"
+check_eq "protected and public listings: the public one wins" \
+    "$("$STACML" --db "$T/dup2" sources --format json | jq -r '[.[].verdict] | join(",")')" holds-models
+"$STACML" --db "$T/dup2" -q harvest --registry "$T/reg/dup2.json" "$S_CAT"
+check_eq "a registry source also given as a seed: harvested once" \
+    "$("$STACML" --db "$T/dup2" runs --format json | jq -c '.[-1].seeds')" "[\"$S_CAT\"]"
+
 check_eq "bad registry: clear error, usage status" \
     "$("$STACML" --db "$DB" harvest --registry "$T/nope.json" 2>"$T/bad.err"; echo $?)" 2
 check "bad registry named" grep -q "cannot read registry" "$T/bad.err"
