@@ -1236,8 +1236,9 @@ int index_foreach_meta(struct index *ix, const char *prefix, index_record_cb cb,
     k.mv_size = n;
     for (got = store_cursor_get(cur, &k, &v, MDB_SET_RANGE); got == 0;
          got = store_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        if (k.mv_size < n || memcmp(k.mv_data, prefix, n) != 0 ||
-            k.mv_size > STORE_KEY_DIRECT_MAX)
+        /* A key stored hashed is in the range too: its first 400 bytes
+         * are the key's. */
+        if (k.mv_size < n || memcmp(k.mv_data, prefix, n) != 0)
             break;
         char *key = copy_out(k.mv_data, k.mv_size);
         char *val = copy_out(v.mv_data, v.mv_size);

@@ -243,8 +243,9 @@ int index_foreach_id(struct index *ix, const char *id, index_record_cb cb,
 /* Visit every committed crawl state, in URL order. */
 int index_foreach_crawl(struct index *ix, index_crawl_cb cb, void *ctx);
 
-/* Visit the metadata values whose keys start with prefix (keys shorter
- * than 400 bytes), in key order; cb gets the key as url. Returns as
+/* Visit the metadata values whose keys start with prefix (of at most 400
+ * bytes), in key order; cb gets the key as url, as stored (a key longer
+ * than 400 bytes hashed: values that need it hold it). Returns as
  * index_foreach(). */
 int index_foreach_meta(struct index *ix, const char *prefix, index_record_cb cb,
                        void *ctx);

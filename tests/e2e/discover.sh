@@ -264,6 +264,22 @@ check_eq "protected and public listings: the public one wins" \
 check_eq "a registry source also given as a seed: harvested once" \
     "$("$STACML" --db "$T/dup2" runs --format json | jq -c '.[-1].seeds')" "[\"$S_CAT\"]"
 
+# A source whose URL is longer than 400 bytes (a query string) keeps its
+# verdict like any other: listed, and not surveyed again within a period;
+# the sources after it in key order are listed too.
+long="http://127.0.0.1:$dead/catalog.json?q=$(printf '%0600d' 0)"
+cat >"$T/reg/long.json" <<JSON
+[{"id": 24, "url": "$long", "access": "public"},
+ {"id": 25, "url": "http://127.0.0.1:$dead/z.json", "access": "public"}]
+JSON
+"$STACML" --db "$T/long" -q harvest --registry "$T/reg/long.json" --retries 0
+check_eq "long URL: its verdict listed" \
+    "$("$STACML" --db "$T/long" sources --format json | jq -r --arg u "$long" '.[] | select(.url == $u) | .verdict')" unreachable
+"$STACML" --db "$T/long" harvest --registry "$T/reg/long.json" --retries 0 2>"$T/long.err"
+check_eq "long URL: the source after it listed too" \
+    "$("$STACML" --db "$T/long" sources --format json | jq 'length')" 2
+check_eq "long URL: not surveyed again on the next run" "$(grep -c surveying "$T/long.err")" 0
+
 check_eq "bad registry: clear error, usage status" \
     "$("$STACML" --db "$DB" harvest --registry "$T/nope.json" 2>"$T/bad.err"; echo $?)" 2
 check "bad registry named" grep -q "cannot read registry" "$T/bad.err"
