@@ -49,6 +49,11 @@ static int fetch(const char *url, const char *agent, struct buf *b, char *err,
     CURLcode cc = curl_easy_perform(e);
     curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
     curl_easy_cleanup(e);
+    if (cc == CURLE_WRITE_ERROR) {
+        /* on_body() refuses only what would pass the bound. */
+        snprintf(err, errlen, "larger than %u bytes", REGISTRY_MAX);
+        return SM_E_TOOBIG;
+    }
     if (cc != CURLE_OK) {
         snprintf(err, errlen, "%s", curl_easy_strerror(cc));
         return SM_E_NET;

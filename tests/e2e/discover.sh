@@ -280,6 +280,15 @@ check_eq "long URL: the source after it listed too" \
     "$("$STACML" --db "$T/long" sources --format json | jq 'length')" 2
 check_eq "long URL: not surveyed again on the next run" "$(grep -c surveying "$T/long.err")" 0
 
+# A registry over its 32 MiB bound is refused as such, over the network
+# as from a file.
+head -c 33554500 /dev/zero | tr '\0' ' ' >"$T/reg/huge.json"
+"$STACML" --db "$T/huge" harvest --registry "http://127.0.0.1:$R_PORT/huge.json" 2>"$T/huge.err"
+check_eq "huge registry: usage status" "$?" 2
+check "huge registry over http: said too large" \
+    grep -q "cannot read registry .*/huge.json: larger than 33554432 bytes" "$T/huge.err"
+rm -f "$T/reg/huge.json"
+
 check_eq "bad registry: clear error, usage status" \
     "$("$STACML" --db "$DB" harvest --registry "$T/nope.json" 2>"$T/bad.err"; echo $?)" 2
 check "bad registry named" grep -q "cannot read registry" "$T/bad.err"
