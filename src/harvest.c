@@ -256,6 +256,12 @@ static int seeds_read_file(struct seeds *s, const char *path)
         if (rc != 0)
             break;
     }
+    /* A directory opens, and then reads as an error: not as no seeds. */
+    if (rc == 0 && ferror(f)) {
+        fprintf(stderr, "stacml harvest: cannot read seeds file %s: %s\n", path,
+                strerror(errno));
+        rc = SM_E_IO;
+    }
     free(line);
     if (f != stdin)
         fclose(f);

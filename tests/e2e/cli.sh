@@ -72,6 +72,12 @@ check_eq "seeds file with a byte order mark and CRLF" \
     "$(status "$STACML" --db "$T/dbbom" -q harvest --seeds "$T/seeds-bom.txt")" 0
 check_eq "missing seeds file" \
     "$(status "$STACML" --db "$T/db" harvest --seeds "$T/nope.txt")" 2
+# A directory given as the seeds file is an error, not an empty list
+# beside the other seeds.
+check_eq "seeds file that is a directory" \
+    "$(status "$STACML" --db "$T/dbdir" -q harvest --seeds "$T" "$EX")" 2
+check "seeds file that is a directory: said so" \
+    grep -q "cannot read seeds file .*: Is a directory" "$T/e"
 check_eq "search without index" "$(status "$STACML" --db "$T/none" search)" 4
 check "no index message" grep -q "no index in" "$T/e"
 check_eq "export without index" "$(status "$STACML" --db "$T/none" export)" 4
