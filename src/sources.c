@@ -77,9 +77,14 @@ static int read_file(const char *path, struct buf *b, char *err, size_t errlen)
     int rc = 0;
     while (rc == 0 && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
         rc = buf_append(b, chunk, n);
-    fclose(f);
     if (rc != 0)
         snprintf(err, errlen, "larger than %u bytes", REGISTRY_MAX);
+    else if (ferror(f)) {
+        /* A directory opens, and then reads as an error. */
+        snprintf(err, errlen, "%s", strerror(errno));
+        rc = SM_E_IO;
+    }
+    fclose(f);
     return rc;
 }
 

@@ -292,4 +292,8 @@ rm -f "$T/reg/huge.json"
 check_eq "bad registry: clear error, usage status" \
     "$("$STACML" --db "$DB" harvest --registry "$T/nope.json" 2>"$T/bad.err"; echo $?)" 2
 check "bad registry named" grep -q "cannot read registry" "$T/bad.err"
+check_eq "registry that is a directory: usage status" \
+    "$("$STACML" --db "$DB" harvest --registry "$T/reg" 2>"$T/dir.err"; echo $?)" 2
+check "registry that is a directory: said so, not invalid JSON" \
+    grep -q "cannot read registry .*/reg: Is a directory" "$T/dir.err"
 e2e_finish
