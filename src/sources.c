@@ -124,6 +124,13 @@ static void read_entry(const json_t *entry, const char *const *cred_hosts,
         s->skip = xstrdup("no usable http(s) URL");
         return;
     }
+    /* As a link that carries credentials itself: refused. */
+    if (url_has_userinfo(s->url)) {
+        free(s->url);
+        s->url = NULL;
+        s->skip = xstrdup("a URL with credentials (user@host)");
+        return;
+    }
     const char *access = json_string_value(json_object_get(entry, "access"));
     bool is_flagged = json_is_true(json_object_get(entry, "isPrivate"));
     bool is_private = is_flagged || (access && strcmp(access, "public") != 0);

@@ -187,6 +187,18 @@ cat >"$T/reg/odd.json" <<'JSON'
  {"id": 5, "url": "https://closed.invalid/c.json", "access": "public", "isPrivate": true}]
 JSON
 "$STACML" --db "$T/odd" harvest --registry "$T/reg/odd.json" 2>"$T/odd.err"
+# An entry whose URL carries credentials is refused like such a link: no
+# request with them, no secret in the index.
+cat >"$T/reg/userinfo.json" <<JSON
+[{"id": 26, "url": "http://user:secret@127.0.0.1:$S_PORT/catalog.json", "access": "public"}]
+JSON
+u0=$(requests "$S_LOG")
+"$STACML" --db "$T/ui" harvest --registry "$T/reg/userinfo.json" 2>"$T/ui.err"
+check "entry with credentials: reported" \
+    grep -q "entry 1 (26): a URL with credentials (user@host); ignored" "$T/ui.err"
+check_eq "entry with credentials: not contacted" "$(requests "$S_LOG")" "$u0"
+check "entry with credentials: no secret in the index" \
+    sh -c "! grep -rq secret '$T/ui'"
 check "unusable entries reported" sh -c "
     grep -q 'entry 1 (1): no usable http(s) URL; ignored' '$T/odd.err' &&
     grep -q 'entry 2 is not an object; ignored' '$T/odd.err' &&
