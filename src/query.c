@@ -1782,7 +1782,9 @@ static int on_source(void *ctx, const char *key, const char *json, size_t len)
         json_int_t datasets = json_object_get(st, "harvest")
                                   ? count_of(st, "harvest", "datasets")
                                   : count_of(st, "survey", "datasets");
-        json_int_t failed = count_of(st, "survey", "failed");
+        json_int_t failed = json_object_get(st, "harvest")
+                                ? count_of(st, "harvest", "failed")
+                                : count_of(st, "survey", "failed");
         if (r->n == 0)
             printf("%-8s  %-15s  %-20s  %-20s  %6s  %8s  %6s  %s\n", "KIND",
                    "VERDICT", "SURVEYED", "HARVESTED", "MODELS", "DATASETS",

@@ -301,6 +301,26 @@ check "huge registry over http: said too large" \
     grep -q "cannot read registry .*/huge.json: larger than 33554432 bytes" "$T/huge.err"
 rm -f "$T/reg/huge.json"
 
+# The sources table counts the failures of the last harvest, as it counts
+# its models: a survey samples two of the four items, the harvest fails on
+# all three missing ones.
+mkdir -p "$T/broken"
+cp "$T/three/c/m0.json" "$T/broken/m0.json"
+cat >"$T/broken/catalog.json" <<'JSON'
+{"type": "Catalog", "stac_version": "1.0.0", "id": "broken", "description": "three missing items",
+ "links": [{"rel": "item", "href": "./m0.json"}, {"rel": "item", "href": "./x1.json"},
+           {"rel": "item", "href": "./x2.json"}, {"rel": "item", "href": "./x3.json"}]}
+JSON
+start_api BR --static "$T/broken"
+cat >"$T/reg/broken.json" <<JSON
+[{"id": 27, "url": "http://127.0.0.1:$BR_PORT/catalog.json", "access": "public"}]
+JSON
+"$STACML" --db "$T/br" -q harvest --registry "$T/reg/broken.json" --retries 0
+check_eq "the last harvest failed on the three missing items" \
+    "$("$STACML" --db "$T/br" sources --format json | jq '.[0].harvest.failed')" 3
+check_eq "sources table: FAILED of the last harvest" \
+    "$("$STACML" --db "$T/br" sources | awk 'NR == 2 { print $7 }')" 3
+
 check_eq "bad registry: clear error, usage status" \
     "$("$STACML" --db "$DB" harvest --registry "$T/nope.json" 2>"$T/bad.err"; echo $?)" 2
 check "bad registry named" grep -q "cannot read registry" "$T/bad.err"
