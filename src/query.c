@@ -1134,10 +1134,10 @@ int cmd_search(struct cli *cli, int argc, char **argv)
                 sm_strerror(rc));
         return EXIT_INDEX;
     }
-    if (s.write_error || fflush(stdout) != 0) {
-        fprintf(stderr, "stacml search: write error: %s\n", strerror(errno));
-        return EXIT_PARTIAL;
-    }
+    /* s.write_error stopped the scan; ferror() still says so. */
+    status = output_status("search", EXIT_OK);
+    if (status != EXIT_OK)
+        return status;
     if (s.damaged > 0)
         return damaged_status("search", s.damaged);
     /* A note, not an error: -q (print errors only) silences it. */
@@ -1470,17 +1470,14 @@ int cmd_export(struct cli *cli, int argc, char **argv)
     q.words = argv + optind;
     q.n_words = argc - optind;
     int rc;
-    bool write_error;
     size_t damaged;
     if (a.datasets) {
         struct export_datasets e = {.ix = ix, .q = &q};
         rc = index_foreach(ix, INDEX_DATASETS, on_export_dataset, &e);
-        write_error = e.write_error;
         damaged = e.damaged;
     } else {
         struct search s = {.q = &q, .fmt = FORMAT_JSONL};
         rc = run_query(ix, &s);
-        write_error = s.write_error;
         damaged = s.damaged;
     }
     index_close(ix);
@@ -1490,10 +1487,10 @@ int cmd_export(struct cli *cli, int argc, char **argv)
                 sm_strerror(rc));
         return EXIT_INDEX;
     }
-    if (write_error || fflush(stdout) != 0) {
-        fprintf(stderr, "stacml export: write error: %s\n", strerror(errno));
-        return EXIT_PARTIAL;
-    }
+    /* A write error stopped the walk; ferror() still says so. */
+    status = output_status("export", EXIT_OK);
+    if (status != EXIT_OK)
+        return status;
     if (damaged > 0)
         return damaged_status("export", damaged);
     return EXIT_OK;
