@@ -46,9 +46,11 @@ spacing() {
 curl -s "$A/__stats?reset=1" >/dev/null
 "$STACML" --db "$T/d1" -q harvest --per-host 3 --concurrency 16 "$A/catalog.json"
 check_eq "harvest succeeds" "$?" 0
-max=$(curl -s "$A/__stats" | jq .max_concurrent)
+# Counted for host A alone: the same server answers host B (127.0.0.2),
+# whose requests may be in flight beside A's.
+max=$(curl -s "$A/__stats" | jq '.max_concurrent_by_addr["127.0.0.1"]')
 check "at most --per-host 3 in flight per host, and in parallel (max $max)" \
-    test "$max" -ge 2 -a "$max" -le 4
+    test "$max" -ge 2 -a "$max" -le 3
 check_eq "31 models" "$("$STACML" --db "$T/d1" export | wc -l)" 31
 
 # --rate: request starts on a host at least 1/R apart.

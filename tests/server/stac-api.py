@@ -148,8 +148,14 @@ API ENDPOINTS (links are absolute, built from the request's Host header)
   GET|POST /search      item search (below)
   GET /robots.txt       see --robots
   GET /__stats          {"requests": N, "max_concurrent": M, "in_flight": K,
-                        "by_path": {path: count}}; neither counted nor logged;
-                        /__stats?reset=1 returns the numbers then zeroes them
+                        "by_path": {path: count},
+                        "max_concurrent_by_addr": {local address: M}};
+                        neither counted nor logged; /__stats?reset=1 returns
+                        the numbers then zeroes them. A request counts as in
+                        flight from its arrival until just before its answer
+                        goes out (never after: the client may then send the
+                        next one); by local address, so with --host 0.0.0.0
+                        127.0.0.1 and 127.0.0.2 count as two hosts.
   Everything else: --static, else 404. Errors are JSON {"code", "description"}
   (400 BadRequest, 404 NotFound, 405 MethodNotAllowed, 413, 500).
   Every 200 answer to GET carries a strong ETag; a matching If-None-Match
@@ -1132,26 +1138,32 @@ class Stats:
     def reset(self):
         self.requests, self.in_flight, self.max_concurrent = 0, 0, 0
         self.by_path = {}
+        self.in_flight_by, self.max_by = {}, {}
 
-    def enter(self, path):
+    def enter(self, path, addr):
         with self.lock:
             self.requests += 1
             self.by_path[path] = self.by_path.get(path, 0) + 1
             self.in_flight += 1
             self.max_concurrent = max(self.max_concurrent, self.in_flight)
+            n = self.in_flight_by.get(addr, 0) + 1
+            self.in_flight_by[addr] = n
+            self.max_by[addr] = max(self.max_by.get(addr, 0), n)
 
-    def leave(self):
+    def leave(self, addr):
         with self.lock:
             self.in_flight -= 1
+            self.in_flight_by[addr] = self.in_flight_by.get(addr, 0) - 1
 
     def snapshot(self, reset):
         with self.lock:
             snap = {"requests": self.requests, "max_concurrent": self.max_concurrent,
-                    "in_flight": self.in_flight, "by_path": dict(self.by_path)}
+                    "in_flight": self.in_flight, "by_path": dict(self.by_path),
+                    "max_concurrent_by_addr": dict(self.max_by)}
             if reset:
-                in_flight = self.in_flight
+                in_flight, in_flight_by = self.in_flight, self.in_flight_by
                 self.reset()
-                self.in_flight = in_flight
+                self.in_flight, self.in_flight_by = in_flight, in_flight_by
             return snap
 
 
@@ -1503,11 +1515,21 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/__stats":
             reset = "reset=1" in urlsplit(self.path).query
             return self.send(json_response(app.stats.snapshot(reset)))
-        app.stats.enter(path)
+        self.counted = self.connection.getsockname()[0]
+        app.stats.enter(path, self.counted)
         try:
             self.serve(app, t)
         finally:
-            app.stats.leave()
+            self.uncount(app)
+
+    def uncount(self, app):
+        """Leave the in-flight count before the answer goes out: once the
+        client has the answer it may send its next request, and a handler
+        still counted then would make a client that keeps to N in flight
+        look like N + 1."""
+        if self.counted:
+            app.stats.leave(self.counted)
+            self.counted = None
 
     def read_body(self):
         length = self.headers.get("Content-Length")
@@ -1558,10 +1580,12 @@ class Handler(BaseHTTPRequestHandler):
             if rule.get("reset"):
                 rec["status"] = 0
                 app.log.write(rec)
+                self.uncount(app)
                 return self.reset()
         resp = self.answer(app, ctx, req, rule, body_err)
         rec["status"] = resp.status
         app.log.write(rec)
+        self.uncount(app)
         self.send(resp, rule or {})
 
     def answer(self, app, ctx, req, rule, body_err):
