@@ -6,6 +6,7 @@
 
 #include "src/discover.h"
 #include "src/log.h"
+#include "src/xalloc.h"
 
 static const struct source *find(const struct source_list *l, const char *url)
 {
@@ -32,6 +33,33 @@ static bool holds(const json_t *state)
 static bool is_unsettled(const json_t *state)
 {
     return verdict_is(state, "incomplete") || verdict_is(state, "skipped");
+}
+
+static int found_one(void *ctx, const char *url, const char *json, size_t len)
+{
+    (void)url;
+    (void)json;
+    (void)len;
+    *(bool *)ctx = true;
+    return 1;
+}
+
+/* Whether the index holds records of the source that are not gone, read
+ * from their keys. Such a source is harvested in full whatever its survey
+ * says, until a complete crawl finds them again or marks them gone: a
+ * survey samples, and one that no longer meets a model must not leave the
+ * records it did meet live for ever. */
+static bool has_live_records(struct index *ix, const char *url)
+{
+    char *key = xasprintf("source=%s", url);
+    bool found = false;
+    index_foreach_key_without(ix, INDEX_MODELS, key, "state=gone", found_one,
+                              &found);
+    if (!found)
+        index_foreach_key_without(ix, INDEX_DATASETS, key, "state=gone",
+                                  found_one, &found);
+    free(key);
+    return found;
 }
 
 /* The state of a source, new or stored, with the registry's facts. */
@@ -68,11 +96,15 @@ void discover_plan(struct index *ix, const struct source_list *l, int64_t now,
             sources_store(ix, s->url, st);
         } else {
             json_t *at = json_object_get(st, "surveyed_at");
+            bool lives = has_live_records(ix, s->url);
+            /* An outage on the night of the survey does not drop a source
+             * whose records are here for a whole survey period. */
             bool is_due = !json_is_integer(at) || is_unsettled(st) ||
+                          (lives && verdict_is(st, "unreachable")) ||
                           now - json_integer_value(at) >= survey_every;
             if (is_due)
                 json_array_append_new(survey, json_string(s->url));
-            else if (holds(st))
+            else if (holds(st) || lives)
                 json_array_append_new(harvest, json_string(s->url));
         }
         json_decref(st);
@@ -127,6 +159,8 @@ void discover_verdicts(struct index *ix, const struct source_list *l,
         json_object_set_new(st, "kind", json_string(kind));
         json_object_set_new(st, "surveyed_at", json_integer(now));
         json_object_set(st, "survey", c ? (json_t *)c : json_null());
+        bool lives = !holds(st) && strcmp(verdict, "unreachable") != 0 &&
+                     has_live_records(ix, url);
         if (strcmp(verdict, "incomplete") == 0) {
             json_object_set_new(
                 st, "reason",
@@ -136,6 +170,12 @@ void discover_verdicts(struct index *ix, const struct source_list *l,
             log_warn("%s: survey cut off by its budget before a verdict "
                      "(incomplete); it is surveyed again on the next run",
                      url);
+        } else if (lives) {
+            json_object_set_new(
+                st, "reason",
+                json_string("the survey met no model, but records of this "
+                            "source are in the index: harvested in full "
+                            "until they are found again or marked gone"));
         } else {
             json_object_del(st, "reason");
         }
@@ -148,7 +188,7 @@ void discover_verdicts(struct index *ix, const struct source_list *l,
                              s->is_api ? "true" : "false", kind));
         else
             json_object_del(st, "note");
-        if (holds(st))
+        if (holds(st) || lives)
             json_array_append_new(harvest, json_string(url));
         sources_store(ix, url, st);
         json_decref(st);

@@ -2,9 +2,11 @@
 /* Discovery across a registry: which sources to survey this run (never
  * surveyed, surveyed longer ago than --survey-every, left "incomplete" by a
  * survey cut off by its budget, or "skipped" before and no longer skipped
- * because this run has credentials for their host), which to harvest in
- * full (those that hold or declare models), and the verdict of a survey
- * from what it found per source. Lists are JSON arrays of URLs. */
+ * because this run has credentials for their host, or "unreachable" while
+ * the index holds live records of theirs), which to harvest in full (those
+ * that hold or declare models, and those whose records in the index are not
+ * all gone, until they are), and the verdict of a survey from what it found
+ * per source. Lists are JSON arrays of URLs. */
 #ifndef SRC_DISCOVER_H
 #define SRC_DISCOVER_H
 
@@ -27,7 +29,9 @@ void discover_plan(struct index *ix, const struct source_list *l, int64_t now,
  * registry's wrong isApi). A survey whose budget ran out before it found a
  * model is stored as "incomplete" with a reason, and warned about; it is
  * not a verdict, so discover_plan() makes it due again on the next run.
- * Appends to harvest the sources that hold or declare models. */
+ * Appends to harvest the sources that hold or declare models, and those
+ * surveyed as "none" or "incomplete" that have live records in the index
+ * (with a reason saying so). */
 void discover_verdicts(struct index *ix, const struct source_list *l,
                        const json_t *survey, const json_t *counters,
                        const json_t *apis, int64_t now, json_t *harvest);
