@@ -365,6 +365,22 @@ static void seen_nearer(struct crawler *c, const struct frontier_entry *e,
         json_object_set_new(c->nearer, url, json_integer(depth));
 }
 
+static bool is_data_rel(enum link_rel rel)
+{
+    return rel == LINK_REL_TRAIN || rel == LINK_REL_VALIDATION ||
+           rel == LINK_REL_TEST;
+}
+
+/* A model reached through a training link (a fine-tuned model's
+ * derived_from to its base model) is not walked, as no dataset is, but its
+ * own training links are followed, as any model's are: which records a
+ * model's datasets get must not depend on the path that reached it. */
+static bool follows_data_only(const struct frontier_entry *e, bool is_model)
+{
+    return is_model && (e->flags & FRONTIER_F_DATASET) &&
+           !(e->flags & FRONTIER_F_LEAF);
+}
+
 static void push_one(struct crawler *c, const struct frontier_entry *e,
                      int depth, enum link_rel rel, const char *url,
                      bool is_model)
@@ -389,8 +405,7 @@ static void push_one(struct crawler *c, const struct frontier_entry *e,
             c->hooks.depth_limited(c->hooks.ctx, e->source);
         return;
     }
-    if (rel == LINK_REL_TRAIN || rel == LINK_REL_VALIDATION ||
-        rel == LINK_REL_TEST) {
+    if (is_data_rel(rel)) {
         frontier_push(c->datasets, url, e->source, depth + 1,
                       FRONTIER_F_DATASET);
         return;
@@ -428,11 +443,12 @@ static char *links_text(const struct links *ls)
 }
 
 /* Walk on below a document that was not fetched again (304 or resumed),
- * from the links stored the last time it was. */
+ * from the links stored the last time it was; only its training links
+ * when data_only. */
 static void replay_links(struct crawler *c, const struct frontier_entry *e,
-                         const char *text, bool is_model)
+                         const char *text, bool is_model, bool data_only)
 {
-    int depth = text && *text ? walk_depth(c, e) : e->depth;
+    int depth = text && *text && !data_only ? walk_depth(c, e) : e->depth;
     while (text && *text) {
         const char *tab = strchr(text, '\t');
         const char *nl = strchr(text, '\n');
@@ -440,7 +456,7 @@ static void replay_links(struct crawler *c, const struct frontier_entry *e,
             break;
         int rel = links_rel_parse(text, (size_t)(tab - text));
         char *url = xstrndup(tab + 1, (size_t)(nl - tab - 1));
-        if (rel >= 0)
+        if (rel >= 0 && (!data_only || is_data_rel((enum link_rel)rel)))
             push_one(c, e, depth, (enum link_rel)rel, url, is_model);
         free(url);
         text = nl + 1;
@@ -733,6 +749,10 @@ static void apply_document(struct crawler *c, struct doc_job *j)
             continue;
         push_one(c, e, depth, j->ls.v[i].rel, j->ls.v[i].url, is_model);
     }
+    for (size_t i = 0;
+         !is_walk && follows_data_only(e, is_model) && i < j->ls.n; i++)
+        if (is_data_rel(j->ls.v[i].rel))
+            push_one(c, e, e->depth, j->ls.v[i].rel, j->ls.v[i].url, true);
     if (j->kind == STAC_KIND_COLLECTION_LIST && is_walk)
         walk_collection_list(c, e, depth, j->doc, j->base);
     if (starts_api(j))
@@ -1088,7 +1108,9 @@ static void reuse(struct crawler *c, struct frontier_entry *e,
         c->hooks.unchanged(c->hooks.ctx, e->url, e->source, p->is_model,
                            is_resumed);
     if (!(e->flags & (FRONTIER_F_LEAF | FRONTIER_F_DATASET)))
-        replay_links(c, e, p->links, p->is_model);
+        replay_links(c, e, p->links, p->is_model, false);
+    else if (follows_data_only(e, p->is_model))
+        replay_links(c, e, p->links, true, true);
 }
 
 /* Why a file:// URL names no document to read: not a regular file. NULL
