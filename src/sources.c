@@ -180,37 +180,30 @@ static void list_add(struct source_list *l, json_t *seen, struct source *s)
     l->v[l->n++] = *s;
 }
 
-int sources_read(const char *where, const char *user_agent,
-                 const char *const *cred_hosts, struct source_list *out,
-                 char *err, size_t errlen)
+int sources_parse(const char *where, const char *data, size_t len,
+                  const char *const *cred_hosts, struct source_list *out,
+                  char *err, size_t errlen)
 {
-    struct buf b;
-    buf_init(&b, REGISTRY_MAX);
-    enum url_scheme scheme = url_scheme_of(where);
-    int rc = scheme == URL_SCHEME_HTTP || scheme == URL_SCHEME_HTTPS
-                 ? fetch(where, user_agent, &b, err, errlen)
-                 : read_file(where, &b, err, errlen);
-    json_t *doc = NULL;
+    json_error_t jerr;
+    json_t *doc = json_loadb(data ? data : "", len, 0, &jerr);
+    if (!doc) {
+        snprintf(err, errlen, "invalid JSON at line %d column %d: %s",
+                 jerr.line, jerr.column, jerr.text);
+        return SM_E_PARSE;
+    }
+    if (!json_is_array(doc)) {
+        snprintf(err, errlen, "not a JSON array of catalog entries");
+        json_decref(doc);
+        return SM_E_PARSE;
+    }
     json_t *seen = json_object();
     for (size_t k = 0; k < out->n; k++)
         if (out->v[k].url)
             json_object_set_new_nocheck(seen, out->v[k].url,
                                         json_integer((json_int_t)k));
-    if (rc == 0) {
-        json_error_t jerr;
-        doc = json_loadb(b.data ? b.data : "", b.len, 0, &jerr);
-        if (!doc) {
-            snprintf(err, errlen, "invalid JSON at line %d column %d: %s",
-                     jerr.line, jerr.column, jerr.text);
-            rc = SM_E_PARSE;
-        } else if (!json_is_array(doc)) {
-            snprintf(err, errlen, "not a JSON array of catalog entries");
-            rc = SM_E_PARSE;
-        }
-    }
     size_t i;
     const json_t *entry;
-    json_array_foreach (rc == 0 ? doc : NULL, i, entry) {
+    json_array_foreach (doc, i, entry) {
         struct source s;
         if (!json_is_object(entry)) {
             log_warn("registry %s: entry %zu is not an object; ignored", where,
@@ -228,6 +221,21 @@ int sources_read(const char *where, const char *user_agent,
     }
     json_decref(seen);
     json_decref(doc);
+    return 0;
+}
+
+int sources_read(const char *where, const char *user_agent,
+                 const char *const *cred_hosts, struct source_list *out,
+                 char *err, size_t errlen)
+{
+    struct buf b;
+    buf_init(&b, REGISTRY_MAX);
+    enum url_scheme scheme = url_scheme_of(where);
+    int rc = scheme == URL_SCHEME_HTTP || scheme == URL_SCHEME_HTTPS
+                 ? fetch(where, user_agent, &b, err, errlen)
+                 : read_file(where, &b, err, errlen);
+    if (rc == 0)
+        rc = sources_parse(where, b.data, b.len, cred_hosts, out, err, errlen);
     buf_cleanup(&b);
     return rc;
 }

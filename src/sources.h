@@ -39,6 +39,12 @@ int sources_read(const char *where, const char *user_agent,
                  const char *const *cred_hosts, struct source_list *out,
                  char *err, size_t errlen);
 
+/* sources_read() of a registry document already read from where (named
+ * in messages): data, len bytes. */
+int sources_parse(const char *where, const char *data, size_t len,
+                  const char *const *cred_hosts, struct source_list *out,
+                  char *err, size_t errlen);
+
 void sources_free(struct source_list *l);
 
 /* The stored state of the source at url (a new reference), or NULL. */
