@@ -825,6 +825,11 @@ static void fetch_result_fill(struct fetch *x, CURLcode cc,
     } else if (x->redirect_to) {
         r->rc = 0;
         r->redirect_to = x->redirect_to;
+    } else if (cc == CURLE_OK && x->kept.in_headers) {
+        /* Cut short like a truncated body, and retried as one. */
+        r->rc = SM_E_NET;
+        snprintf(rbuf, n,
+                 "connection closed before the end of the response headers");
     } else if (cc != CURLE_OK) {
         r->rc = cc == CURLE_OPERATION_TIMEDOUT ? SM_E_TIMEOUT
                 : is_garbled(cc, x->errbuf)    ? SM_E_PARSE
@@ -862,7 +867,8 @@ static bool fetch_redirect(struct fetcher *f, struct fetch *x, CURLcode cc)
     char *location = NULL;
     curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
     curl_easy_getinfo(x->easy, CURLINFO_REDIRECT_URL, &location);
-    if (cc != CURLE_OK || status < 300 || status > 399 || !location)
+    if (cc != CURLE_OK || status < 300 || status > 399 || !location ||
+        x->kept.in_headers)
         return false;
     if (x->redirects >= f->opt.max_redirects) {
         snprintf(x->errbuf, sizeof(x->errbuf),

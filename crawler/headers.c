@@ -50,6 +50,11 @@ void headers_read_line(struct headers *h, const char *ptr, size_t len)
     /* Most header lines are none of those below: tell them by their first
      * letter (a libc call per name and line was a tenth of the loop's own
      * work per document). */
+    if ((len == 1 && ptr[0] == '\n') ||
+        (len == 2 && ptr[0] == '\r' && ptr[1] == '\n')) {
+        h->in_headers = false; /* the end of this reply's headers */
+        return;
+    }
     switch (len ? ptr[0] | 0x20 : 0) {
     case 'h': /* HTTP/ */
     case 'e': /* ETag */
@@ -63,6 +68,7 @@ void headers_read_line(struct headers *h, const char *ptr, size_t len)
      * the validators of the previous one. */
     if (len >= 5 && strncmp(ptr, "HTTP/", 5) == 0) {
         headers_cleanup(h);
+        h->in_headers = true;
     } else if (len > 5 && strncasecmp(ptr, "etag:", 5) == 0) {
         take_header(&h->etag, ptr + 5, len - 5);
     } else if (len > 14 && strncasecmp(ptr, "last-modified:", 14) == 0) {
@@ -78,4 +84,5 @@ void headers_cleanup(struct headers *h)
     free(h->last_modified);
     free(h->retry_after);
     h->etag = h->last_modified = h->retry_after = NULL;
+    h->in_headers = false;
 }

@@ -7,6 +7,7 @@
 #ifndef CRAWLER_HEADERS_H
 #define CRAWLER_HEADERS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* A value longer than this (after trimming) is not kept: no validator or
@@ -19,10 +20,15 @@ struct headers {
     char *etag;
     char *last_modified;
     char *retry_after;
+    /* From a status line to the blank line that ends its headers: a reply
+     * whose connection closed in between was cut short, which libcurl
+     * (7.88) lets pass as a complete reply with no body. */
+    bool in_headers;
 };
 
 /* Read one header line of len bytes (not NUL-terminated; its CR LF, if
- * any, included): a status line ("HTTP/...") forgets every value kept, a
+ * any, included): a status line ("HTTP/...") forgets every value kept and
+ * sets in_headers, an empty line (CR LF or LF) clears it, a
  * line of a kept header replaces its value (with surrounding blanks and
  * line ends trimmed; NULL when empty, longer than HEADERS_VALUE_MAX, or
  * holding a CR, LF or NUL),

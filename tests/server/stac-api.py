@@ -259,6 +259,9 @@ FAULTS (--faults FILE: JSON list of rules)
     "stall_after_bytes": N announce the full Content-Length, send N body
                            bytes, then stall without closing until the client
                            closes (or the server stops)
+    "raw": TEXT            send TEXT as the whole reply, status line and
+                           headers included, then close the connection (a
+                           reply cut in its headers, a lying chunk size...)
     "comment": ...         ignored
   A rule with only delay/headers/retry_after/truncate/stall modifies the
   normal answer. "{{port}}" and "{{base}}" are substituted in redirect, body
@@ -284,7 +287,8 @@ LOG FORMAT (--log FILE: one JSON object per line, written and flushed
                a header sent more than
                once as the list of its values,
    "host": [the Host header values received],
-   "status": 200 (0 for a "reset" fault),
+   "status": 200 (0 for a "reset" fault; a "raw" one's from its status
+              line, else 0),
    "t": time.monotonic() when the request was read,
    "conn": "CLIENT_IP:CLIENT_PORT>SERVER_IP", the connection it came on,
    "fault": index of the fault rule applied (only when one fired)}
@@ -1014,7 +1018,7 @@ def http_date_subst(text):
 FAULT_KEYS = {"path", "method", "query", "times", "every", "status", "retry_after",
               "delay_ms", "stall_after_bytes", "truncate", "reset", "gzip_bomb",
               "body", "body_base64", "content_type", "huge_json_depth",
-              "many_links", "redirect", "headers", "comment"}
+              "many_links", "redirect", "headers", "raw", "comment"}
 BOMB_HEAD = b'{"type":"Catalog","stac_version":"1.0.0","id":"gzip-bomb","description":"'
 BOMB_TAIL = b'","links":[]}'
 
@@ -1582,6 +1586,8 @@ class Handler(BaseHTTPRequestHandler):
                 app.log.write(rec)
                 self.uncount(app)
                 return self.reset()
+            if "raw" in rule:
+                return self.send_raw(app, ctx, rec, rule["raw"])
         resp = self.answer(app, ctx, req, rule, body_err)
         rec["status"] = resp.status
         app.log.write(rec)
@@ -1636,6 +1642,19 @@ class Handler(BaseHTTPRequestHandler):
                 self.stall()
         except (ConnectionError, TimeoutError):
             self.close_connection = True
+
+    def send_raw(self, app, ctx, rec, text):
+        """The "raw" fault: TEXT as the whole reply, then close."""
+        data = substitute(text, ctx.port, ctx.base).encode("utf-8", "surrogatepass")
+        m = re.match(rb"HTTP/[0-9.]+ ([0-9]{3})", data)
+        rec["status"] = int(m.group(1)) if m else 0
+        app.log.write(rec)
+        self.uncount(app)
+        self.close_connection = True
+        try:
+            self.wfile.write(data)
+        except (ConnectionError, TimeoutError):
+            pass
 
     def stall(self):
         """Hold the connection open, sending nothing, until the client closes

@@ -190,6 +190,31 @@ static void test_nul(void)
     headers_cleanup(&h);
 }
 
+/* in_headers: from a status line to the empty line that ends its
+ * headers, so that a reply cut off in between can be told. */
+static void test_in_headers(void)
+{
+    static const char *const steps[][2] = {
+        {"HTTP/1.1 200 OK\r\n", "1"},
+        {"ETag: a\r\n", "1"},
+        {" \r\n", "1"},
+        {"\r\r\n", "1"},
+        {"\r\n", "0"},
+        {"HTTP/1.1 301 Moved\r\n", "1"},
+        {"\n", "0"},
+        {"X-Trailer: t\r\n", "0"},
+        {"HTTP/2 200\r\n", "1"},
+    };
+    struct headers h = {0};
+    CHECK(!h.in_headers);
+    for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+        headers_read_line(&h, steps[i][0], strlen(steps[i][0]));
+        CHECK_CASE(steps[i][0], h.in_headers == (steps[i][1][0] == '1'));
+    }
+    headers_cleanup(&h);
+    CHECK(!h.in_headers);
+}
+
 int main(void)
 {
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
@@ -197,5 +222,6 @@ int main(void)
     test_cap();
     test_not_terminated();
     test_nul();
+    test_in_headers();
     return check_exit("test-headers");
 }
