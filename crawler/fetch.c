@@ -108,6 +108,18 @@ struct fetcher {
 };
 
 static void check_multi_info(struct fetcher *f);
+/* A reply that does not start as HTTP does, on a connection kept from an
+ * earlier reply: its first bytes may be that reply's, written past its end
+ * by a broken server, so a new connection may well bring the document. */
+static bool is_stray_on_kept(struct fetch *x, CURLcode cc)
+{
+    long connects = 1;
+    if (cc != CURLE_WEIRD_SERVER_REPLY && cc != CURLE_UNSUPPORTED_PROTOCOL)
+        return false;
+    curl_easy_getinfo(x->easy, CURLINFO_NUM_CONNECTS, &connects);
+    return connects == 0;
+}
+
 static void fetch_result_fill(struct fetch *x, CURLcode cc,
                               struct fetch_result *r, char *rbuf, size_t n);
 
@@ -832,6 +844,7 @@ static void fetch_result_fill(struct fetch *x, CURLcode cc,
                  "connection closed before the end of the response headers");
     } else if (cc != CURLE_OK) {
         r->rc = cc == CURLE_OPERATION_TIMEDOUT ? SM_E_TIMEOUT
+                : is_stray_on_kept(x, cc)      ? SM_E_NET
                 : is_garbled(cc, x->errbuf)    ? SM_E_PARSE
                                                : SM_E_NET;
         snprintf(rbuf, n, "%s",

@@ -3,9 +3,11 @@
 # Replies that break HTTP itself, written byte for byte by the fixture
 # server ("raw" faults): each is a failure named for its URL, retried when
 # another try may bring the document, and never costs another document.
-# Headers cut off by a closed connection, chunk sizes that are no numbers
-# or promise more than comes, a Content-Length that promises more than
-# comes, headers with no body after them, a reply that is no HTTP, a redirect to itself, Retry-After values
+# Headers cut off by a closed connection, bytes written past the end of a
+# reply on a kept connection (which the next reply on it starts with),
+# chunk sizes that are no numbers or promise more than comes, a
+# Content-Length that promises more than comes, headers with no body after
+# them, a reply that is no HTTP, a redirect to itself, Retry-After values
 # of 0, below 0 and not a number, and replies that are fine though unusual
 # (HTTP/1.0 without keep-alive, a 100 Continue first, a chunked body).
 . "$top_srcdir/tests/e2e/lib.sh"
@@ -28,6 +30,8 @@ two=$(mlm_item continue | jq -c .)
     echo '['
     raw cut-headers "HTTP/1.1 200 OK" "Content-Type: application/json" "" |
         jq -c '.raw |= rtrimstr("\r\n")'
+    echo ,
+    jq -cn '{path: "^/junk-after\\.json$", junk_after: "JUNK"}'
     echo ,
     raw bad-chunk "HTTP/1.1 200 OK" "Transfer-Encoding: chunked" "zz${crlf}${body}${crlf}0${crlf}${crlf}"
     echo ,
@@ -68,6 +72,9 @@ catalog() {
 }
 catalog catalog cut-headers bad-chunk short-chunk long-length headers-only \
     not-http self ra0 ra-5 rasoon http10 continue chunked
+# The victim is asked for right after junk-after, on its connection
+# (--per-host 1; a host's links are taken last first).
+catalog junk victim junk-after
 start_api H --static "$T/site" --faults "$T/faults.json"
 
 timeout 120 "$STACML" --db "$T/db" harvest --ignore-robots --per-host 1 \
@@ -100,5 +107,11 @@ for ra in 0 -5 soon; do
 done
 check_eq "every document that could be read is indexed" "$(models)" \
     "chunked continue http10 ra-5 ra0 rasoon "
+
+"$STACML" --db "$T/dj" harvest --ignore-robots --per-host 1 --retries 2 \
+    --retry-delay 10 "${H_URL}junk.json" 2>"$T/junk.err"
+check_eq "bytes past a reply: exit status 0" "$?" 0
+check_eq "bytes past a reply: the next document on that connection is read" \
+    "$("$STACML" --db "$T/dj" export | jq -r .id | sort | tr '\n' ' ')" "junk-after victim "
 
 e2e_finish

@@ -262,6 +262,9 @@ FAULTS (--faults FILE: JSON list of rules)
     "raw": TEXT            send TEXT as the whole reply, status line and
                            headers included, then close the connection (a
                            reply cut in its headers, a lying chunk size...)
+    "junk_after": TEXT     send TEXT 200 ms after the answer, on the
+                           connection kept alive (bytes past the end of the
+                           reply, which the next reply on it starts with)
     "comment": ...         ignored
   A rule with only delay/headers/retry_after/truncate/stall modifies the
   normal answer. "{{port}}" and "{{base}}" are substituted in redirect, body
@@ -1018,7 +1021,8 @@ def http_date_subst(text):
 FAULT_KEYS = {"path", "method", "query", "times", "every", "status", "retry_after",
               "delay_ms", "stall_after_bytes", "truncate", "reset", "gzip_bomb",
               "body", "body_base64", "content_type", "huge_json_depth",
-              "many_links", "redirect", "headers", "raw", "comment"}
+              "many_links", "redirect", "headers", "raw", "junk_after",
+              "comment"}
 BOMB_HEAD = b'{"type":"Catalog","stac_version":"1.0.0","id":"gzip-bomb","description":"'
 BOMB_TAIL = b'","links":[]}'
 
@@ -1640,6 +1644,9 @@ class Handler(BaseHTTPRequestHandler):
                 self.close_connection = True
             elif "stall_after_bytes" in rule:
                 self.stall()
+            elif "junk_after" in rule:
+                time.sleep(0.2)
+                self.wfile.write(rule["junk_after"].encode())
         except (ConnectionError, TimeoutError):
             self.close_connection = True
 
