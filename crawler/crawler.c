@@ -13,12 +13,14 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <uv.h>
 
 #include "crawler/crawler-int.h"
 #include "crawler/links.h"
 #include "crawler/prescan.h"
+#include "crawler/retry.h"
 #include "crawler/worker.h"
 #include "src/url.h"
 #include "src/err.h"
@@ -1093,6 +1095,17 @@ static bool lookup_prior(struct crawler *c, const struct frontier_entry *e,
            c->hooks.prior(c->hooks.ctx, e->url, p);
 }
 
+/* Whether a Last-Modified is later than now (a file dated in the future,
+ * a server's clock ahead). Sent back as If-Modified-Since, such a date
+ * would make a server that answers 304 to every date at or after the
+ * document's (RFC 9110 13.1.3) hide each change made before it: the
+ * document is asked for in full instead. */
+static bool is_future_date(const char *last_modified)
+{
+    int64_t now = (int64_t)time(NULL), t;
+    return retry_http_date(last_modified, now, &t) == 0 && t > now;
+}
+
 /* A document fetched already in the run being resumed, or one that
  * answered 304: walk on from its stored links. */
 static void reuse(struct crawler *c, struct frontier_entry *e,
@@ -1185,7 +1198,7 @@ static bool start(struct crawler *c, struct frontier_entry *e)
         size_t n = 0;
         if (prior.etag)
             cond[n++] = xasprintf("If-None-Match: %s", prior.etag);
-        if (prior.last_modified)
+        if (prior.last_modified && !is_future_date(prior.last_modified))
             cond[n++] = xasprintf("If-Modified-Since: %s", prior.last_modified);
         fr.headers = (const char *const *)cond;
     }

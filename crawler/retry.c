@@ -254,6 +254,27 @@ static long retry_seconds_to_ms(uint64_t secs, long cap_ms)
     return (long)secs * 1000;
 }
 
+/* [*p, *end) is value without the spaces and tabs around it. */
+static void retry_trim(const char *value, const char **p, const char **end)
+{
+    *p = value;
+    *end = value + strlen(value);
+    while (*p < *end && retry_is_space(**p))
+        (*p)++;
+    while (*end > *p && retry_is_space((*end)[-1]))
+        (*end)--;
+}
+
+int retry_http_date(const char *value, int64_t now, int64_t *t)
+{
+    const char *p, *end;
+
+    if (!value || !t)
+        return SM_E_INVAL;
+    retry_trim(value, &p, &end);
+    return retry_parse_date(p, end, now, t);
+}
+
 int retry_after_parse(const char *value, int64_t now, long cap_ms,
                       long *delay_ms)
 {
@@ -264,12 +285,7 @@ int retry_after_parse(const char *value, int64_t now, long cap_ms,
 
     if (!value || !delay_ms || cap_ms < 0)
         return SM_E_INVAL;
-    p = value;
-    end = value + strlen(value);
-    while (p < end && retry_is_space(*p))
-        p++;
-    while (end > p && retry_is_space(end[-1]))
-        end--;
+    retry_trim(value, &p, &end);
     if (p == end)
         return SM_E_PARSE;
     if (retry_is_digit(*p)) {

@@ -25,6 +25,12 @@
 int retry_after_parse(const char *value, int64_t now, long cap_ms,
                       long *delay_ms);
 
+/* Parse an HTTP-date as retry_after_parse() does (any of the three forms,
+ * blanks around it allowed; now places a two-digit year) into Unix
+ * seconds *t. Returns 0, SM_E_PARSE (not a date), or SM_E_INVAL (value or
+ * t NULL); *t is only written on success. */
+int retry_http_date(const char *value, int64_t now, int64_t *t);
+
 /* The delay in milliseconds before retry number attempt (1 is the first
  * retry; smaller values count as 1): exp = base_ms * 2^(attempt - 1), at
  * most cap_ms, then "equal jitter": exp / 2 + r * (exp - exp / 2), so the

@@ -10,6 +10,7 @@
 # them, a reply that is no HTTP, a redirect to itself, Retry-After values
 # of 0, below 0 and not a number, and replies that are fine though unusual
 # (HTTP/1.0 without keep-alive, a 100 Continue first, a chunked body).
+# And a Last-Modified in the future, which is no validator.
 . "$top_srcdir/tests/e2e/lib.sh"
 
 mkdir -p "$T/site"
@@ -113,5 +114,22 @@ check_eq "every document that could be read is indexed" "$(models)" \
 check_eq "bytes past a reply: exit status 0" "$?" 0
 check_eq "bytes past a reply: the next document on that connection is read" \
     "$("$STACML" --db "$T/dj" export | jq -r .id | sort | tr '\n' ' ')" "junk-after victim "
+
+# A Last-Modified in the future (files dated ahead, here ten years) from a
+# server without ETags that answers 304 to every If-Modified-Since at or
+# after the file's date: sent back, that date would hide an edit made
+# before it, for ten years.
+mkdir -p "$T/future"
+mlm_item ahead >"$T/future/ahead.json"
+touch -d '+10 years' "$T/future/ahead.json"
+start_api F --static "$T/future" --no-etag
+"$STACML" --db "$T/df" -q harvest --ignore-robots "${F_URL}ahead.json"
+jq -c '.properties["mlm:architecture"] = "ResNet"' "$T/future/ahead.json" >"$T/edit.json"
+cat "$T/edit.json" >"$T/future/ahead.json" # dated now
+"$STACML" --db "$T/df" -q harvest --ignore-robots "${F_URL}ahead.json"
+check_eq "Last-Modified in the future: the edit is seen" \
+    "$("$STACML" --db "$T/df" export | jq -r .architecture)" ResNet
+check "Last-Modified in the future: not sent back as If-Modified-Since" \
+    sh -c "! jq -e 'select(.headers[\"If-Modified-Since\"])' '$F_LOG' | grep -q ."
 
 e2e_finish

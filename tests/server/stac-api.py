@@ -40,6 +40,8 @@ COMMAND LINE
   --faults FILE           JSON list of fault rules (FAULTS)
   --static DIR            serve files under DIR for paths the API does not
                           handle (STATIC FILES)
+  --no-etag               answers carry no ETag: static files are
+                          validated by their Last-Modified alone
   --robots FILE           serve FILE as /robots.txt (else DIR/robots.txt of
                           --static if it exists, else 404)
   --child URL             add a `child` link to the landing page; repeatable;
@@ -158,8 +160,8 @@ API ENDPOINTS (links are absolute, built from the request's Host header)
                         127.0.0.1 and 127.0.0.2 count as two hosts.
   Everything else: --static, else 404. Errors are JSON {"code", "description"}
   (400 BadRequest, 404 NotFound, 405 MethodNotAllowed, 413, 500).
-  Every 200 answer to GET carries a strong ETag; a matching If-None-Match
-  gives 304.
+  Every 200 answer to GET carries a strong ETag (unless --no-etag); a
+  matching If-None-Match gives 304.
 
 ITEM PAGES (ItemCollection: type FeatureCollection, features, links,
   numberReturned, numberMatched (omitted with --break endless))
@@ -1611,8 +1613,9 @@ class Handler(BaseHTTPRequestHandler):
                 print(f"stac-api.py: {req.method} {req.target}: {err!r}", file=sys.stderr)
                 resp = error_response(ApiError(500, f"internal error: {err!r}"))
             if resp.status == 200 and req.method in ("GET", "HEAD"):
-                resp.headers.setdefault(
-                    "ETag", '"' + hashlib.sha1(resp.body).hexdigest()[:20] + '"')
+                if app.opts.etag:
+                    resp.headers.setdefault(
+                        "ETag", '"' + hashlib.sha1(resp.body).hexdigest()[:20] + '"')
                 if not_modified(self.headers, resp):
                     resp = Response(304, b"", resp.ctype, {
                         k: v for k, v in resp.headers.items()
@@ -1727,6 +1730,7 @@ def parse_args(argv):
     ap.add_argument("--faults")
     ap.add_argument("--static")
     ap.add_argument("--robots")
+    ap.add_argument("--no-etag", dest="etag", action="store_false")
     ap.add_argument("--child", action="append", default=[])
     ap.add_argument("--item", action="append", default=[])
     ap.add_argument("--child-collections", action="store_true")

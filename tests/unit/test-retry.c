@@ -189,6 +189,25 @@ static void test_after_args(void)
     CHECK_INT_EQ(ms, LONG_MAX);
 }
 
+/* retry_http_date(): a date alone, to Unix seconds; no delta-seconds. */
+static void test_http_date(void)
+{
+    int64_t t = -42;
+
+    CHECK_INT_EQ(retry_http_date(" Sun, 06 Nov 1994 08:49:37 GMT\t", 0, &t), 0);
+    CHECK(t == INT64_C(784111777));
+    CHECK_INT_EQ(retry_http_date("Sun Nov  6 08:49:37 1994", 0, &t), 0);
+    CHECK(t == INT64_C(784111777));
+    t = -42;
+    CHECK_INT_EQ(retry_http_date("120", 0, &t), SM_E_PARSE);
+    CHECK_INT_EQ(retry_http_date("", 0, &t), SM_E_PARSE);
+    CHECK_INT_EQ(retry_http_date("yesterday", 0, &t), SM_E_PARSE);
+    CHECK(t == -42);
+    CHECK_INT_EQ(retry_http_date(NULL, 0, &t), SM_E_INVAL);
+    CHECK_INT_EQ(retry_http_date("Sun Nov  6 08:49:37 1994", 0, NULL),
+                 SM_E_INVAL);
+}
+
 /* The RFC 850 form, by hand: gcc's -Wformat-y2k rejects "%y" even where
  * the two-digit year is the point. */
 static void rfc850_date(const struct tm *tm, char *text, size_t n)
@@ -338,6 +357,7 @@ int main(void)
 {
     test_after();
     test_after_args();
+    test_http_date();
     test_calendar();
     test_backoff();
     test_status();
