@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <jansson.h>
 
 #include "src/url.h"
@@ -576,6 +577,29 @@ static void put_id_line(const char *id, size_t id_len, const char *url)
     putchar('\n');
 }
 
+/* JSON text to stdout; on a terminal, with the controls that JSON keeps
+ * as they are escaped (text_put_json_inert()): titles and ids come from
+ * remote documents. */
+static void put_json(const char *json, size_t len)
+{
+    static int is_tty = -1;
+    if (is_tty < 0)
+        is_tty = isatty(STDOUT_FILENO);
+    if (is_tty)
+        text_put_json_inert(stdout, json, len);
+    else
+        fwrite(json, 1, len, stdout);
+}
+
+/* A JSON value to stdout, indented, as put_json() writes. */
+static void put_json_pretty(const json_t *v)
+{
+    char *text = json_dumps(v, JSON_INDENT(2) | JSON_SORT_KEYS);
+    if (text)
+        put_json(text, strlen(text));
+    free(text);
+}
+
 /* One stored JSON text as item i (from 0) of a --format json array, or
  * as a --format jsonl line. */
 static void put_json_item(enum out_format fmt, size_t i, const char *json,
@@ -583,7 +607,7 @@ static void put_json_item(enum out_format fmt, size_t i, const char *json,
 {
     if (fmt == FORMAT_JSON)
         fputs(i ? ",\n" : "[\n", stdout);
-    fwrite(json, 1, len, stdout);
+    put_json(json, len);
     if (fmt == FORMAT_JSONL)
         putchar('\n');
 }
@@ -1253,7 +1277,7 @@ static int print_pretty(const char *json, size_t len)
     json_t *rec = record_decode(json, len);
     if (!rec)
         return EXIT_INDEX;
-    json_dumpf(rec, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
+    put_json_pretty(rec);
     putchar('\n');
     json_decref(rec);
     return output_status("show", EXIT_OK);
@@ -1422,7 +1446,7 @@ static int on_export_dataset(void *ctx, const char *url, const char *json,
     char *full =
         dataset_with_models(e->ix, url, json, len, e->q->include_gone, &n);
     if (full) {
-        fwrite(full, 1, n, stdout);
+        put_json(full, n);
         putchar('\n');
     }
     free(full);
@@ -1605,7 +1629,7 @@ int cmd_stats(struct cli *cli, int argc, char **argv)
             s.by_source, "last_harvest", last ? last : json_null());
         json_object_set_new(out, "records_gone",
                             json_integer((json_int_t)s.gone));
-        json_dumpf(out, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
+        put_json_pretty(out);
         putchar('\n');
         json_decref(out);
     } else {

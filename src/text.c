@@ -65,6 +65,28 @@ static size_t utf8_len(const unsigned char *p)
     return n && !(cp >= 0x80 && cp <= 0x9f) && !is_bidi_control(cp) ? n : 0;
 }
 
+void text_put_json_inert(FILE *f, const char *p, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    size_t from = 0, i = 0;
+    while (i < n) {
+        /* C1 controls start with 0xc2, the bidi controls with 0xe2. */
+        if (u[i] != 0xc2 && u[i] != 0xe2) {
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        size_t len = text_utf8_seq(u + i, n - i, &cp);
+        if (len && ((cp >= 0x80 && cp <= 0x9f) || is_bidi_control(cp))) {
+            fwrite(p + from, 1, i - from, f);
+            fprintf(f, "\\u%04x", (unsigned)cp);
+            from = i + len;
+        }
+        i += len ? len : 1;
+    }
+    fwrite(p + from, 1, n - from, f);
+}
+
 /* Byte offset of code point number n (from 0) of a valid UTF-8 string, or
  * strlen(s) when it has no more than n code points. */
 static size_t utf8_offset(const char *s, size_t n)

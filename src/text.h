@@ -15,6 +15,11 @@
  * as one column, a cut ends in "..."). */
 char *text_safe(const char *s, size_t width);
 
+/* Write the JSON text (p, n) to f with each C1 control and bidi control,
+ * which JSON may hold as they are and a terminal acts on, written as a
+ * \uXXXX escape instead: the same JSON value, inert on a terminal. */
+void text_put_json_inert(FILE *f, const char *p, size_t n);
+
 /* The display columns of a string text_safe() returned, as text_safe()
  * counts them: one per code point. */
 size_t text_columns(const char *s);

@@ -136,10 +136,39 @@ static void test_time(void)
     free(f);
 }
 
+/* text_put_json_inert(): C1 and bidi controls become \u escapes, the
+ * rest (other non-ASCII text, invalid UTF-8, NULs) goes out as it is. */
+static void test_json_inert(void)
+{
+    static const struct {
+        const char *in, *want;
+    } cases[] = {
+        {"{\"a\":\"plain\"}", "{\"a\":\"plain\"}"},
+        {"\"x\xc2\x9by\"", "\"x\\u009by\""},
+        {"\"\xc2\x80\xc2\x9f\xc2\xa0\"", "\"\\u0080\\u009f\xc2\xa0\""},
+        {"\"\xe2\x80\xae\xe2\x81\xa9\xe2\x80\xa9\"",
+         "\"\\u202e\\u2069\xe2\x80\xa9\""},
+        {"\"\\\\\xc2\x9b\"", "\"\\\\\\u009b\""},
+        {"\"\xc2\"", "\"\xc2\""},
+        {"\xe2\x80", "\xe2\x80"},
+        {"\xc3\xa9\xe2\x82\xac", "\xc3\xa9\xe2\x82\xac"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char *out = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&out, &len);
+        text_put_json_inert(f, cases[i].in, strlen(cases[i].in));
+        fclose(f);
+        CHECK_STR_EQ(out, cases[i].want);
+        free(out);
+    }
+}
+
 int main(void)
 {
     test_buf();
     test_text();
     test_time();
+    test_json_inert();
     return check_exit("test-buf");
 }
