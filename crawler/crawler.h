@@ -47,11 +47,23 @@ struct crawler_options {
                             all */
     long source_budget;  /* requests per source, 0 = no limit */
     long source_time_ms; /* crawl time per source, 0 = no limit */
+    /* What earlier crawls of the same run learnt of their hosts, and what
+     * this one learns, for the next (a survey, then a harvest); NULL: the
+     * crawl starts from nothing. */
+    struct crawler_hosts *hosts;
     /* How to send the filtered search: 0 = as the conformance suggests
      * (GET with CQL2 text unless only CQL2 JSON is offered), 'G' = GET,
      * 'P' = POST with CQL2 JSON. */
     char search_method;
 };
+
+/* What one run knows of its hosts across its crawls: each host's
+ * robots.txt as read (so that it is read once a run) and whether it
+ * answered 429 (it stays slowed for the rest of the run). Owned by the
+ * caller; free it after the last crawl that uses it. */
+struct crawler_hosts;
+struct crawler_hosts *crawler_hosts_new(void);
+void crawler_hosts_free(struct crawler_hosts *hs);
 
 /* Extension bits a document hook returns; the same values as the index's
  * EXT_* flags, so main.c passes detect_document()'s result through. */

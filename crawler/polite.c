@@ -18,9 +18,13 @@
 #include "src/url.h"
 #include "src/xalloc.h"
 
+/* The spacing of a host that answered 429, for the rest of the run. */
+#define SLOWED_MS 1000
+
 /* What the crawler knows of one host. */
 struct host_rules {
     bool is_ready;         /* robots.txt read (or not to be read) */
+    bool is_borrowed;      /* robots belongs to the run's crawler_hosts */
     struct robots *robots; /* NULL: allow all */
     char *unreachable;     /* why robots.txt could not be read, or NULL */
 };
@@ -30,9 +34,83 @@ void polite_host_free(void *p)
     struct host_rules *hr = p;
     if (!hr)
         return;
-    robots_free(hr->robots);
+    if (!hr->is_borrowed)
+        robots_free(hr->robots);
     free(hr->unreachable);
     free(hr);
+}
+
+/* One host as the run knows it (crawler_hosts). */
+struct host_memo {
+    char *key;             /* frontier_host_key() */
+    bool has_robots;       /* robots.txt read: robots and unreachable */
+    struct robots *robots; /* owned */
+    char *unreachable;
+    bool is_slowed; /* answered 429 */
+};
+
+struct crawler_hosts {
+    struct host_memo *v;
+    size_t n, cap;
+};
+
+struct crawler_hosts *crawler_hosts_new(void)
+{
+    return xcalloc(1, sizeof(struct crawler_hosts));
+}
+
+void crawler_hosts_free(struct crawler_hosts *hs)
+{
+    if (!hs)
+        return;
+    for (size_t i = 0; i < hs->n; i++) {
+        free(hs->v[i].key);
+        robots_free(hs->v[i].robots);
+        free(hs->v[i].unreachable);
+    }
+    free(hs->v);
+    free(hs);
+}
+
+/* The run's memo of e's host; a new one when is_new and there is none;
+ * NULL without a crawler_hosts. A linear search, once per host and crawl:
+ * a run meets hundreds of hosts, not millions. */
+static struct host_memo *host_memo(struct crawler *c,
+                                   const struct frontier_entry *e, bool is_new)
+{
+    struct crawler_hosts *hs = c->opt.hosts;
+    if (!hs)
+        return NULL;
+    const char *key = frontier_host_key(e);
+    for (size_t i = 0; i < hs->n; i++)
+        if (strcmp(hs->v[i].key, key) == 0)
+            return &hs->v[i];
+    if (!is_new)
+        return NULL;
+    if (hs->n == hs->cap) {
+        hs->cap = hs->cap ? 2 * hs->cap : 16;
+        hs->v = xrealloc(hs->v, hs->cap * sizeof(*hs->v));
+    }
+    struct host_memo *m = &hs->v[hs->n++];
+    memset(m, 0, sizeof(*m));
+    m->key = xstrdup(key);
+    return m;
+}
+
+/* Hand the robots.txt just read for hr's host over to the run's memo, so
+ * that a later crawl of the run does not read it again. */
+static void remember_robots(struct crawler *c, const struct frontier_entry *e,
+                            struct host_rules *hr)
+{
+    struct host_memo *m = host_memo(c, e, true);
+    if (!m)
+        return;
+    robots_free(m->robots);
+    free(m->unreachable);
+    m->robots = hr->robots;
+    m->unreachable = hr->unreachable ? xstrdup(hr->unreachable) : NULL;
+    m->has_robots = true;
+    hr->is_borrowed = true;
 }
 
 static const char *agent_token(void)
@@ -75,15 +153,54 @@ static void fetch_robots(struct crawler *c, struct frontier_entry *e)
     free(norm);
 }
 
+/* Space a host as an earlier crawl of the run left it: the spacing of a
+ * 429 or of its Crawl-delay, counted from now (when that crawl's last
+ * request went out is not known here: at most one spacing is lost). */
+static void recall_spacing(struct crawler *c, struct frontier_entry *e,
+                           const struct host_memo *m)
+{
+    long spacing = robots_crawl_delay_ms(m->robots);
+    if (m->is_slowed && spacing < SLOWED_MS)
+        spacing = SLOWED_MS;
+    if (spacing > 0)
+        frontier_host_slow(c->frontier, e, spacing,
+                           (int64_t)uv_now(&c->loop) + spacing);
+}
+
+/* The first entry of its host in this crawl: what an earlier crawl of the
+ * run learnt of the host holds (a 429's slowdown, its robots.txt and
+ * Crawl-delay), else its robots.txt is read first. NULL when e must wait
+ * for that. */
+static struct host_rules *first_of_host(struct crawler *c,
+                                        struct frontier_entry *e)
+{
+    struct host_memo *m = host_memo(c, e, false);
+    if (m)
+        recall_spacing(c, e, m);
+    if (wants_robots(c, e) && !(m && m->has_robots)) {
+        fetch_robots(c, e);
+        return NULL;
+    }
+    struct host_rules *hr = xcalloc(1, sizeof(*hr));
+    hr->is_ready = true;
+    if (wants_robots(c, e)) {
+        hr->is_borrowed = true;
+        hr->robots = m->robots;
+        hr->unreachable = m->unreachable ? xstrdup(m->unreachable) : NULL;
+    }
+    frontier_set_host_data(e, hr);
+    return hr;
+}
+
 bool polite_admit(struct crawler *c, struct frontier_entry *e)
 {
-    if ((e->flags & FRONTIER_F_FIRST) || !wants_robots(c, e))
+    if (e->flags & FRONTIER_F_FIRST)
         return true;
     struct host_rules *hr = frontier_host_data(e);
-    if (!hr) {
-        fetch_robots(c, e);
+    if (!hr && !(hr = first_of_host(c, e)))
         return false;
-    }
+    if (!wants_robots(c, e))
+        return true;
     if (!hr->is_ready || !hr->robots ||
         robots_allowed(hr->robots, path_of(e->url)))
         return true;
@@ -144,12 +261,15 @@ bool polite_robots_done(struct crawler *c, struct frontier_entry *e,
     long delay;
     c->stats.robots_fetched++;
     if (hr) {
-        robots_free(hr->robots);
+        if (!hr->is_borrowed)
+            robots_free(hr->robots);
         free(hr->unreachable);
+        hr->is_borrowed = false;
         hr->robots = robots_from(r, &delay, &hr->unreachable);
         hr->is_ready = true;
         if (delay > 0)
             frontier_host_slow(c->frontier, e, delay, 0);
+        remember_robots(c, e, hr);
     }
     frontier_host_hold(c->frontier, e, false);
     frontier_done(c->frontier, e);
@@ -206,8 +326,12 @@ bool polite_retry(struct crawler *c, struct frontier_entry *e,
          * host slower for the rest of the run. Its other documents wait
          * too, also when this one is not tried again (--retries 0, or its
          * last try). */
-        long spacing = r->http_status == 429 ? 1000 : 0;
+        long spacing = r->http_status == 429 ? SLOWED_MS : 0;
         frontier_host_slow(c->frontier, e, spacing, now + wait);
+        struct host_memo *m =
+            r->http_status == 429 ? host_memo(c, e, true) : NULL;
+        if (m)
+            m->is_slowed = true;
     }
     if (c->stopping || e->attempts >= c->opt.retries)
         return false;

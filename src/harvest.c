@@ -2069,6 +2069,8 @@ int cmd_harvest(struct cli *cli, int argc, char **argv)
     struct timespec t0, t1;
     int status;
     crawler_options_default(&opt);
+    /* The survey and the harvest of a run share what they learn of hosts. */
+    opt.hosts = crawler_hosts_new();
     struct harvest_opts hopts = {.gone_after = 2, .survey_every = -1};
     status = parse_args(cli, argc, argv, &opt, &seeds, &cred, &hopts);
     h->gone_after = hopts.gone_after;
@@ -2187,6 +2189,7 @@ int cmd_harvest(struct cli *cli, int argc, char **argv)
         print_summary(h, &st, secs);
     log_run_summary(h, &st, status, secs);
 out:
+    crawler_hosts_free(opt.hosts);
     index_close(h->ix);
     urlset_free(h->datasets_done);
     urlset_free(h->models_done);
