@@ -117,7 +117,11 @@ static void read_entry(const json_t *entry, const char *const *cred_hosts,
                 ? xasprintf("%" JSON_INTEGER_FORMAT, json_integer_value(id))
                 : NULL;
     s->is_api = json_is_true(json_object_get(entry, "isApi"));
-    const char *href = json_string_value(json_object_get(entry, "url"));
+    const json_t *u = json_object_get(entry, "url");
+    const char *href = json_string_value(u);
+    /* A \u0000 would cut the URL short: another URL than the entry's. */
+    if (href && strlen(href) != json_string_length(u))
+        href = NULL;
     enum url_scheme scheme = href ? url_scheme_of(href) : URL_SCHEME_OTHER;
     if (!href || (scheme != URL_SCHEME_HTTP && scheme != URL_SCHEME_HTTPS) ||
         url_normalize(href, &s->url) != 0) {
@@ -185,7 +189,8 @@ int sources_parse(const char *where, const char *data, size_t len,
                   char *err, size_t errlen)
 {
     json_error_t jerr;
-    json_t *doc = json_loadb(data ? data : "", len, 0, &jerr);
+    /* A \u0000 is valid JSON: it does not make the registry unreadable. */
+    json_t *doc = json_loadb(data ? data : "", len, JSON_ALLOW_NUL, &jerr);
     if (!doc) {
         snprintf(err, errlen, "invalid JSON at line %d column %d: %s",
                  jerr.line, jerr.column, jerr.text);

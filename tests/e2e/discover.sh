@@ -199,6 +199,16 @@ check "entry with credentials: reported" \
 check_eq "entry with credentials: not contacted" "$(requests "$S_LOG")" "$u0"
 check "entry with credentials: no secret in the index" \
     sh -c "! grep -rq secret '$T/ui'"
+# A \u0000 is valid JSON: it does not make the registry unreadable, but
+# an entry's URL cut short at it would be another URL, and is refused.
+cat >"$T/reg/nul.json" <<JSON
+[{"id": 27, "title": "a\\u0000b", "url": "http://127.0.0.1:$S_PORT/catalog.json\\u0000.evil", "access": "public"}]
+JSON
+"$STACML" --db "$T/nul" harvest --registry "$T/reg/nul.json" 2>"$T/nul.err"
+check_eq "\\u0000 in a registry: read, nothing to harvest" "$?" 0
+check "\\u0000 in a URL: the entry is refused" \
+    grep -q "entry 1 (27): no usable http(s) URL; ignored" "$T/nul.err"
+check_eq "\\u0000 in a URL: not contacted" "$(requests "$S_LOG")" "$u0"
 check "unusable entries reported" sh -c "
     grep -q 'entry 1 (1): no usable http(s) URL; ignored' '$T/odd.err' &&
     grep -q 'entry 2 is not an object; ignored' '$T/odd.err' &&
