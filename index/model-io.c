@@ -678,6 +678,8 @@ static json_t *mlm_output(struct model_reader *r, const json_t *out, size_t idx)
     json_object_set_new(
         o, "tasks",
         model_task_array(r, json_object_get(out, "tasks"), sub, false));
+    snprintf(sub, sizeof(sub), "%s bands", what);
+    model_put(o, "bands", get_bands(r, json_object_get(out, "bands"), sub));
     snprintf(sub, sizeof(sub), "%s variables", what);
     model_put(o, "variables",
               get_bands(r, json_object_get(out, "variables"), sub));
@@ -689,6 +691,13 @@ static json_t *mlm_output(struct model_reader *r, const json_t *out, size_t idx)
         snprintf(sub, sizeof(sub), "%s result.shape", what);
         model_put(o, "shape",
                   model_integers(r, json_object_get(res, "shape"), sub));
+        snprintf(sub, sizeof(sub), "%s result.dim_order", what);
+        model_put(
+            o, "dim_order",
+            model_texts(r, json_object_get(res, "dim_order"), sub, false));
+        snprintf(sub, sizeof(sub), "%s result.data_type", what);
+        model_put(o, "data_type",
+                  model_text(r, json_object_get(res, "data_type"), sub));
     }
     cls = json_object_get(out, "classification:classes");
     if (!cls) {

@@ -40,4 +40,13 @@ check "every record has the contract fields" jq -e -s 'length > 20 and
     all(.[]; (.id|type) == "string" and (.url|startswith("file://")) and
     (.extensions|length) > 0 and (.stac|type) == "object")' "$T/export.jsonl"
 
+# Field by field against the documents themselves (.stac): each mlm
+# output keeps the shape, dimension order and data type of its result.
+check "mlm outputs: result shape, dim_order and data_type" jq -e -s '
+    [.[] | select(.stac.properties["mlm:output"] | type == "array")] |
+    length >= 20 and all(.[];
+    [.stac.properties["mlm:output"][] | .result | {shape, dim_order,
+        data_type}] == [.outputs[] | {shape, dim_order, data_type}])' \
+    "$T/export.jsonl"
+
 e2e_finish

@@ -281,6 +281,7 @@ static const char *const invalid_files[] = {
     "{'value':9,'name':'SeaLake'}]"
 #define CLASSIF_OUT                                                            \
     "{'name':'classification','tasks':['classification'],'shape':[-1,10],"     \
+    "'dim_order':['batch','class'],'data_type':'float32','bands':'$absent',"   \
     "'classes':" EUROSAT_CLASSES ",'post_processing_function':'$absent'}"
 #define RESNET18_HREF                                                          \
     "https://huggingface.co/torchgeo/resnet18_sentinel2_all_moco/resolve/"     \
@@ -302,9 +303,10 @@ static const char *const invalid_files[] = {
     "[{'value':0,'name':'NON_VEGETATION'},{'value':1,'name':'VEGETATION'}]"
 #define MULTI_OUTPUTS                                                          \
     "[{'name':'vegetation-segmentation','tasks':['semantic-segmentation'],"    \
-    "'shape':[-1,1],'classes':" VEG_CLASSES ","                                \
-    "'post_processing_function':'$absent'},{'name':'inverse-mask',"            \
-    "'tasks':['semantic-segmentation'],'shape':[-1,1],'classes':" VEG_CLASSES  \
+    "'shape':[-1,1],'dim_order':['batch','class'],'data_type':'uint8',"        \
+    "'classes':" VEG_CLASSES ",'post_processing_function':'$absent'},"         \
+    "{'name':'inverse-mask','tasks':['semantic-segmentation'],'shape':[-1,1]," \
+    "'dim_order':['batch','class'],'data_type':'uint8','classes':" VEG_CLASSES \
     ",'post_processing_function':{'format':'gdal-calc',"                       \
     "'expression':'logical_not(A)'}}]"
 #define RESNET50_HREF                                                          \
@@ -320,7 +322,8 @@ static const char *const invalid_files[] = {
     "band.','bands':[],'shape':[-1,3,64,64],'dim_order':" DIMS_CHANNEL         \
     ",'data_type':'float32','value_scaling':'$absent'}],"                      \
     "'outputs':[{'name':'classification','tasks':['classification'],"          \
-    "'shape':[-1,1],'classes':[{'value':0,'name':'BACKGROUND'},"               \
+    "'shape':[-1,1],'dim_order':['batch','class'],'data_type':'uint8',"        \
+    "'classes':[{'value':0,'name':'BACKGROUND'},"                              \
     "{'value':1,'name':'CITY'}]}],'artifacts':[{'key':'model','href':"         \
     "'https://huggingface.co/example/model-card','type':'text/html',"          \
     "'roles':['mlm:model'],'artifact_type':" atype "}]," NO_DATA               \
@@ -594,6 +597,7 @@ static const struct model_case corpus_cases[] = {
      "'dim_order':" DIMS_BANDS ",'data_type':'float32',"
      "'value_scaling':'$absent'}],'outputs':[{'name':'classification',"
      "'tasks':['segmentation','semantic-segmentation'],'shape':[-1,2],"
+     "'dim_order':['batch','class'],'data_type':'float32',"
      "'classes':[{'value':1,'name':'vegetation'},"
      "{'value':0,'name':'background'}]}],'artifacts':[" WEIGHTS(
          "https://example.com/model-rgb-ndvi.pth",
@@ -650,7 +654,8 @@ static const struct model_case corpus_cases[] = {
      "'outputs':[{'tasks':['regression','downscaling'],"
      "'variables':['temperature_2m','10m_u_component_of_wind',"
      "'10m_v_component_of_wind'],"
-     "'shape':[-1,3,128,256],'classes':'$absent'}],"
+     "'shape':[-1,3,128,256],'dim_order':['time','variables','lat','lon'],"
+     "'data_type':'float32','bands':'$absent','classes':'$absent'}],"
      "'artifacts':[{'key':'weights','href':'https://github.com/"
      "robbiewatt1/ClimateDiffuse/raw/refs/heads/main/Model_chpt/unet.pt',"
      "'type':'" PYTORCH_TYPE "','roles':['mlm:model','mlm:weights'],"
@@ -692,7 +697,8 @@ static const struct model_case corpus_cases[] = {
      "'value_scaling':[{'type':'z-score','mean':0,'stddev':3000}],"
      "'pre_processing_function':'$absent'}],"
      "'outputs':[{'name':'model_output','tasks':['semantic-segmentation'],"
-     "'shape':[-1,2],'classes':[{'value':0,'name':'class_0'},"
+     "'shape':[-1,2],'dim_order':['batch','classes'],'data_type':'float32',"
+     "'bands':[],'variables':[],'classes':[{'value':0,'name':'class_0'},"
      "{'value':1,'name':'class_1'}],'post_processing_function':'$absent'}],"
      "'artifacts':[{'key':'model','href':'https://huggingface.co/torchgeo/"
      "ftw/resolve/d2fdab6ea9d9cd38b491292cc9a5c8642533cef5/noncommercial/"
@@ -805,6 +811,7 @@ static const struct model_case corpus_cases[] = {
      "'dim_order':" DIMS_CHANNEL ",'data_type':'float32',"
      "'value_scaling':'$absent'}],'outputs':[{'name':'classification',"
      "'tasks':['segmentation','semantic-segmentation'],'shape':[-1,10],"
+     "'dim_order':['batch','class'],'data_type':'float32',"
      "'classes':[{'value':1,'name':'vegetation'},"
      "{'value':0,'name':'background'}]}],'artifacts':[" WEIGHTS(
          "https://example.com/model-rgb-ndvi.pth",
