@@ -49,6 +49,58 @@ static json_t *get_bands(struct model_reader *r, const json_t *v,
     return out;
 }
 
+/* The derived entries of an mlm bands or variables list: a Model Band
+ * Object that gives an expression ({name, format, expression}, mlm v1.3
+ * on) names a band computed from others (NDVI), which the plain list of
+ * names cannot say. A new array, or NULL when no entry has one. */
+static json_t *get_expressions(struct model_reader *r, const json_t *v,
+                               const char *what)
+{
+    json_t *out = NULL, *o;
+    const json_t *e, *name, *expr;
+    char sub[160];
+    size_t i;
+
+    json_array_foreach (v, i, e) {
+        if (i >= MODEL_MAX_ENTRIES)
+            break;
+        name = json_object_get(e, "name");
+        expr = json_object_get(e, "expression");
+        if (!json_is_string(name) || !expr || json_is_null(expr))
+            continue;
+        o = json_object();
+        json_object_set_new(o, "name", json_copy((json_t *)name));
+        snprintf(sub, sizeof(sub), "%s format", what);
+        model_put(o, "format",
+                  model_text(r, json_object_get(e, "format"), sub));
+        snprintf(sub, sizeof(sub), "%s expression", what);
+        model_put(o, "expression", model_copy(r, expr, sub));
+        if (!out)
+            out = json_array();
+        json_array_append_new(out, o);
+    }
+    return out;
+}
+
+/* bands and variables of an mlm input or output into o: the names, and
+ * the expressions of those derived from others. */
+static void mlm_bands(struct model_reader *r, const json_t *io, json_t *o,
+                      const char *what)
+{
+    static const char *const keys[][2] = {
+        {"bands", "band_expressions"},
+        {"variables", "variable_expressions"},
+    };
+    char sub[96];
+
+    for (size_t i = 0; i < 2; i++) {
+        const json_t *v = json_object_get(io, keys[i][0]);
+        snprintf(sub, sizeof(sub), "%s %s", what, keys[i][0]);
+        model_put(o, keys[i][0], get_bands(r, v, sub));
+        model_put(o, keys[i][1], get_expressions(r, v, sub));
+    }
+}
+
 /* mlm v1.4+ value_scaling: an array of objects, copied. */
 static json_t *copy_scaling(struct model_reader *r, const json_t *v,
                             const char *what)
@@ -222,11 +274,7 @@ static json_t *mlm_input(struct model_reader *r, const json_t *in, size_t idx)
     o = mlm_io_begin(r, in, "mlm:input", idx, what, sizeof(what));
     if (!o)
         return NULL;
-    snprintf(sub, sizeof(sub), "%s bands", what);
-    model_put(o, "bands", get_bands(r, json_object_get(in, "bands"), sub));
-    snprintf(sub, sizeof(sub), "%s variables", what);
-    model_put(o, "variables",
-              get_bands(r, json_object_get(in, "variables"), sub));
+    mlm_bands(r, in, o, what);
     st = json_object_get(in, "input");
     if (!json_is_object(st)) {
         model_issue(r, "%s has no input structure object, which mlm requires",
@@ -678,11 +726,7 @@ static json_t *mlm_output(struct model_reader *r, const json_t *out, size_t idx)
     json_object_set_new(
         o, "tasks",
         model_task_array(r, json_object_get(out, "tasks"), sub, false));
-    snprintf(sub, sizeof(sub), "%s bands", what);
-    model_put(o, "bands", get_bands(r, json_object_get(out, "bands"), sub));
-    snprintf(sub, sizeof(sub), "%s variables", what);
-    model_put(o, "variables",
-              get_bands(r, json_object_get(out, "variables"), sub));
+    mlm_bands(r, out, o, what);
     res = json_object_get(out, "result");
     if (!json_is_object(res)) {
         model_issue(r, "%s has no result structure object, which mlm requires",

@@ -48,5 +48,17 @@ check "mlm outputs: result shape, dim_order and data_type" jq -e -s '
     [.stac.properties["mlm:output"][] | .result | {shape, dim_order,
         data_type}] == [.outputs[] | {shape, dim_order, data_type}])' \
     "$T/export.jsonl"
+# Each mlm input lists its band names, and says how the derived ones
+# (a Model Band Object with an expression, as NDVI) are computed.
+check "mlm inputs: band names and band expressions" jq -e -s '
+    [.[] | select(.stac.properties["mlm:input"] | type == "array")] |
+    length >= 20 and all(.[];
+    [.stac.properties["mlm:input"][] | [(.bands // [])[] |
+        if type == "object" then .name else . end]] ==
+        [.inputs[] | .bands // []] and
+    [.stac.properties["mlm:input"][] | [(.bands // [])[] | objects |
+        select(.expression) | {name, format, expression}]] ==
+        [.inputs[] | .band_expressions // []]) and
+    any(.[]; .inputs[].band_expressions)' "$T/export.jsonl"
 
 e2e_finish

@@ -268,7 +268,8 @@ static const char *const invalid_files[] = {
     "{'type':'z-score','mean':1118.24399958,'stddev':333.00778264},'...13']"
 #define S2_INPUT(dims, vs)                                                     \
     "{'name':'13 Band Sentinel-2 Batch','bands':" S2_BANDS                     \
-    ",'shape':[-1,13,64,64],'dim_order':" dims ",'data_type':'float32',"       \
+    ",'band_expressions':'$absent','shape':[-1,13,64,64],'dim_order':" dims    \
+    ",'data_type':'float32',"                                                  \
     "'value_scaling':" vs ",'resize_type':'$absent',"                          \
     "'pre_processing_function':{'format':'python','expression':"               \
     "'torchgeo.datamodules.eurosat.EuroSATDataModule.collate_fn'}}"
@@ -593,7 +594,9 @@ static const struct model_case corpus_cases[] = {
      "stac-extensions__mlm/examples/item_bands_expression.json",
      -1,
      "{" RESNET ",'inputs':[{'name':'RBG+NDVI Bands Sentinel-2 Batch',"
-     "'bands':['B04','B03','B02','NDVI'],'shape':[-1,4,64,64],"
+     "'bands':['B04','B03','B02','NDVI'],'band_expressions':[{'name':'NDVI',"
+     "'format':'rio-calc','expression':'(B08 - B04) / (B08 + "
+     "B04)'}],'shape':[-1,4,64,64],"
      "'dim_order':" DIMS_BANDS ",'data_type':'float32',"
      "'value_scaling':'$absent'}],'outputs':[{'name':'classification',"
      "'tasks':['segmentation','semantic-segmentation'],'shape':[-1,2],"
@@ -807,7 +810,9 @@ static const struct model_case corpus_cases[] = {
      "crim-ca__mlm-extension/examples/item_bands_expression.json",
      -1,
      "{" RESNET ",'inputs':[{'name':'RBG+NDVI Bands Sentinel-2 Batch',"
-     "'bands':['B04','B03','B02','NDVI'],'shape':[-1,13,64,64],"
+     "'bands':['B04','B03','B02','NDVI'],'band_expressions':[{'name':'NDVI',"
+     "'format':'rio-calc','expression':'(B08 - B04) / (B08 + "
+     "B04)'}],'shape':[-1,13,64,64],"
      "'dim_order':" DIMS_CHANNEL ",'data_type':'float32',"
      "'value_scaling':'$absent'}],'outputs':[{'name':'classification',"
      "'tasks':['segmentation','semantic-segmentation'],'shape':[-1,10],"
@@ -1612,6 +1617,37 @@ static const struct model_case inline_cases[] = {
       "of objects, not a string; ignored",
       "mlm:output[1] post_processing_function should be an object or an "
       "array of objects, not a number; ignored"}},
+    {"mlm band and variable expressions (Model Band Objects)",
+     MODEL,
+     ITEM(MLM14,
+          "'mlm:name':'n','mlm:architecture':'a','mlm:tasks':['c'],"
+          "'mlm:input':[{'name':'a','input':{},'bands':['B04',{'name':'B08'},"
+          "{'name':'NDVI','format':'rio-calc','expression':'(B08-B04)'},"
+          "{'name':'X','format':'python','expression':{'f':'m:g'}},"
+          "{'name':'Y','format':3,'expression':'y'},"
+          "{'name':'Z','format':'python','expression':null}],"
+          "'variables':[{'name':'t2m','format':'uri','expression':'u'}]}],"
+          "'mlm:output':[{'name':'o','tasks':['classification'],"
+          "'result':{},'bands':[{'name':'M','format':'gdal-calc',"
+          "'expression':'A>0'}]},{'name':'p','tasks':['classification'],"
+          "'result':{},'bands':['B01']}]",
+          ",'assets':{" MODEL_ASSET "}"),
+     NULL,
+     -1,
+     "{'inputs':[{'name':'a','bands':['B04','B08','NDVI','X','Y','Z'],"
+     "'band_expressions':[{'name':'NDVI','format':'rio-calc',"
+     "'expression':'(B08-B04)'},{'name':'X','format':'python',"
+     "'expression':{'f':'m:g'}},{'name':'Y','format':'3',"
+     "'expression':'y'}],'variables':['t2m'],"
+     "'variable_expressions':[{'name':'t2m','format':'uri',"
+     "'expression':'u'}]}],"
+     "'outputs':[{'name':'o','bands':['M'],'band_expressions':[{'name':'M',"
+     "'format':'gdal-calc','expression':'A>0'}]},"
+     "{'name':'p','bands':['B01'],'band_expressions':'$absent',"
+     "'variable_expressions':'$absent'}]}",
+     1,
+     {"mlm:input[0] bands format should be a string, not a number; "
+      "read as text"}},
     {"mlm:entrypoint on the Item with no source-code asset",
      MODEL,
      ITEM(MLM14, MLM_OK ",'mlm:entrypoint':'pkg:run'",
