@@ -243,7 +243,8 @@ static json_t *legacy_scaling(struct model_reader *r, const json_t *in,
 
 /* The common start of an mlm:input or mlm:output entry: its label
  * ("mlm:input[2]") in what, an issue and NULL when it is not an object,
- * else a new object holding its name (which mlm requires). */
+ * else a new object holding its name (which mlm requires) and
+ * description. */
 static json_t *mlm_io_begin(struct model_reader *r, const json_t *v,
                             const char *list, size_t idx, char *what,
                             size_t what_size)
@@ -260,6 +261,9 @@ static json_t *mlm_io_begin(struct model_reader *r, const json_t *v,
     model_put(o, "name", model_text(r, json_object_get(v, "name"), sub));
     if (!json_object_get(o, "name"))
         model_issue(r, "%s has no name, which mlm requires", what);
+    snprintf(sub, sizeof(sub), "%s description", what);
+    model_put(o, "description",
+              model_text(r, json_object_get(v, "description"), sub));
     return o;
 }
 

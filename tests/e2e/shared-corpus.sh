@@ -60,5 +60,12 @@ check "mlm inputs: band names and band expressions" jq -e -s '
         select(.expression) | {name, format, expression}]] ==
         [.inputs[] | .band_expressions // []]) and
     any(.[]; .inputs[].band_expressions)' "$T/export.jsonl"
+check "mlm inputs and outputs keep their descriptions" jq -e -s '
+    [.[] | select(.stac.properties["mlm:input"] | type == "array")] |
+    all(.[]; [.stac.properties["mlm:input"][].description] ==
+        [.inputs[].description] and
+        [.stac.properties["mlm:output"][].description] ==
+        [.outputs[].description]) and
+    any(.[]; .inputs[].description)' "$T/export.jsonl"
 
 e2e_finish

@@ -1582,41 +1582,48 @@ static const struct model_case inline_cases[] = {
      "{'hyperparameters':{'top':1}}",
      1,
      {"mlm:hyperparameters nests deeper than 16 levels"}},
-    {"mlm input resize_type and processing functions",
+    {"mlm input resize_type, processing functions and descriptions",
      MODEL,
      ITEM(MLM14,
           "'mlm:name':'n','mlm:architecture':'a','mlm:tasks':['c'],"
           "'mlm:input':[{'name':'a','input':{},'resize_type':'crop',"
+          "'description':'RGB at 10 m',"
           "'pre_processing_function':[{'format':'python',"
           "'expression':'m:f'},{'format':'gdal-calc','expression':'A*2'}]},"
-          "{'name':'b','input':{},'resize_type':null,"
+          "{'name':'b','input':{},'resize_type':null,'description':null,"
           "'pre_processing_function':null},"
           "{'name':'c','input':{},'resize_type':['pad'],"
           "'pre_processing_function':'m.f'}],"
           "'mlm:output':[{'name':'o','tasks':['classification'],"
           "'result':{},'post_processing_function':{'format':'python',"
-          "'expression':'m:g','description':'argmax'}},"
+          "'expression':'m:g','description':'argmax'},"
+          "'description':'class scores'},"
           "{'name':'p','tasks':['classification'],'result':{},"
+          "'description':['x'],"
           "'post_processing_function':3}]",
           ",'assets':{" MODEL_ASSET "}"),
      NULL,
      -1,
-     "{'inputs':[{'name':'a','resize_type':'crop',"
+     "{'inputs':[{'name':'a','resize_type':'crop','description':'RGB at 10 m',"
      "'pre_processing_function':[{'format':'python','expression':'m:f'},"
      "{'format':'gdal-calc','expression':'A*2'}]},"
-     "{'name':'b','resize_type':'$absent',"
+     "{'name':'b','resize_type':'$absent','description':'$absent',"
      "'pre_processing_function':'$absent'},"
      "{'name':'c','resize_type':'$absent',"
      "'pre_processing_function':'$absent'}],"
      "'outputs':[{'name':'o','post_processing_function':{'format':'python',"
-     "'expression':'m:g','description':'argmax'}},"
-     "{'name':'p','post_processing_function':'$absent'}]}",
-     3,
+     "'expression':'m:g','description':'argmax'},"
+     "'description':'class scores'},"
+     "{'name':'p','post_processing_function':'$absent',"
+     "'description':'$absent'}]}",
+     4,
      {"mlm:input[2] resize_type should be a string, not an array; ignored",
       "mlm:input[2] pre_processing_function should be an object or an array "
       "of objects, not a string; ignored",
       "mlm:output[1] post_processing_function should be an object or an "
-      "array of objects, not a number; ignored"}},
+      "array of objects, not a number; ignored",
+      "mlm:output[1] description should be a string, not an array; "
+      "ignored"}},
     {"mlm band and variable expressions (Model Band Objects)",
      MODEL,
      ITEM(MLM14,
