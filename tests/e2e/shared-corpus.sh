@@ -4,7 +4,11 @@
 # given as a seed (file:// URLs, --max-depth 0). Each one that is valid JSON
 # and a model record must be indexed; each invalid one must be reported with
 # its URL and position; nothing crashes. The expected set comes from the
-# hand-written tests/unit/corpus.expected.
+# hand-written tests/unit/corpus.expected. Each exported record is then
+# compared with the document it came from (its "stac" member), and a
+# second harvest one level deeper checks the links between models and
+# their training data. Hermetic: the hosts the documents name are
+# unreachable (lib.sh).
 . "$top_srcdir/tests/e2e/lib.sh"
 SHARED=${STACML_SHARED:-$top_srcdir/../shared}
 EXAMPLES="$SHARED/stac-examples"
@@ -67,5 +71,68 @@ check "mlm inputs and outputs keep their descriptions" jq -e -s '
         [.stac.properties["mlm:output"][].description] ==
         [.outputs[].description]) and
     any(.[]; .inputs[].description)' "$T/export.jsonl"
+
+# The single-valued fields of every model Item, as its properties give
+# them (mlm, ml-model and core names; a null gives no field).
+check "model Items: scalar fields as the documents give them" jq -e -s '
+    {"mlm:name": "name", "mlm:architecture": "architecture",
+     "mlm:framework": "framework", "mlm:framework_version":
+     "framework_version", "mlm:accelerator": "accelerator",
+     "mlm:accelerator_constrained": "accelerator_constrained",
+     "mlm:accelerator_summary": "accelerator_summary",
+     "mlm:batch_size_suggestion": "batch_size_suggestion",
+     "mlm:pretrained": "pretrained", "mlm:pretrained_source":
+     "pretrained_source", "mlm:total_parameters": "total_parameters",
+     "mlm:memory_size": "memory_size", "ml-model:architecture":
+     "architecture", "ml-model:learning_approach": "learning_approach",
+     "ml-model:training-processor-type": "training_processor_type",
+     "ml-model:training-os": "training_os", "license": "license",
+     "start_datetime": "start_datetime", "end_datetime": "end_datetime",
+     "datetime": "datetime"} as $m |
+    [.[] | select(.stac_type == "Item")] | length >= 20 and all(.[];
+    . as $r | all(.stac.properties | to_entries[] |
+        select($m[.key] and .value != null);
+        $r[$m[.key]] == .value) and .bbox == .stac.bbox)' "$T/export.jsonl"
+check "model Items: tasks and training data links as the documents say" \
+    jq -e -s '[.[] | select(.stac_type == "Item")] | all(.[];
+    .tasks == (.stac.properties | if .["mlm:tasks"] then .["mlm:tasks"]
+        elif .["ml-model:prediction_type"] then [.["ml-model:prediction_type"]]
+        else [.["dlm:outputs"].task | gsub(" "; "-")] end) and
+    .train_data == [.stac.links[] | select(.rel == "derived_from" or
+        .rel == "ml-model:train-data") | .href] and
+    .test_data == [.stac.links[] | select(.rel == "ml-model:test-data") |
+        .href])' "$T/export.jsonl"
+check "mlm model assets: artifacts with their artifact type" jq -e -s '
+    [.[] | select(.stac.assets | type == "object")] | all(.[];
+    . as $r | all(.stac.assets | to_entries[] |
+        select(.value.roles | index("mlm:model"));
+        .key as $k | .value["mlm:artifact_type"] as $t |
+        any($r.artifacts[]; .key == $k and .artifact_type == $t)))' \
+    "$T/export.jsonl"
+
+# Datasets: every tdml document of the corpus is one.
+"$STACML" --db "$T/db" export --datasets >"$T/datasets.jsonl"
+check "tdml documents are dataset records" jq -e -s '
+    [.[] | select(.tdml)] | length == 4 and all(.[]; .reachable and
+    (.url | test("trainingdml-ai-extension/examples/")))' "$T/datasets.jsonl"
+
+# One level further, the training links of the models are followed (the
+# hosts they name are all off this machine: unreachable, see lib.sh),
+# and each dataset lists back the models trained on it.
+"$STACML" --db "$T/db1" harvest --max-depth 1 --retries 0 --seeds "$T/seeds" \
+    >/dev/null 2>&1
+"$STACML" --db "$T/db1" export >"$T/export1.jsonl"
+"$STACML" --db "$T/db1" export --datasets >"$T/datasets1.jsonl"
+check "each dataset lists the models trained on it" jq -e -s '
+    ($m | map(select(.datasets | length > 0))) as $models |
+    length > 4 and all(.[]; .url as $u | (.models | map(.url) | sort) ==
+        ([$models[] | select(any(.datasets[]; .url == $u)) | .url] |
+        sort)) and any(.[]; (.models | length) == 15)' \
+    --slurpfile m "$T/export1.jsonl" "$T/datasets1.jsonl"
+check "an unreachable training link is an issue of each of its models" \
+    jq -e -s '[.[] | select(.reachable == false)] | length > 0 and
+    all(.[]; .url as $u | all($m[] | select(any(.datasets[]; .url == $u));
+        any(.issues[]; startswith("training data \($u) is unreachable"))))' \
+    --slurpfile m "$T/export1.jsonl" "$T/datasets1.jsonl"
 
 e2e_finish
