@@ -200,6 +200,36 @@ check_eq "a base model of a derived_from link: no dataset record" \
 check_eq "both models recorded" \
     "$("$STACML" --db "$T/ftdb" export | jq -r .id | sort | tr '\n' ' ')" "base tuned "
 
+# A base model reached only through the derived_from link of the model
+# fine-tuned from it is still a model: its own training data is followed
+# and recorded, and a dead link of it is an issue of it.
+mkdir -p "$T/ft2"
+mlm_item base2 '[{"rel":"derived_from","href":"./base-data.json"},{"rel":"derived_from","href":"./gone.json","ml-aoi:split":"test"}]' >"$T/ft2/base.json"
+mlm_item tuned2 '[{"rel":"derived_from","href":"./base.json","type":"application/geo+json"}]' >"$T/ft2/tuned.json"
+printf '{"type":"Collection","stac_version":"1.0.0","id":"base-data","description":"d","license":"MIT","extent":{"spatial":{"bbox":[[0,0,1,1]]},"temporal":{"interval":[[null,null]]}},"links":[]}' >"$T/ft2/base-data.json"
+"$STACML" --db "$T/ft2db" -q harvest "$T/ft2/tuned.json"
+check_eq "the base model's training data is a dataset of the base" \
+    "$("$STACML" --db "$T/ft2db" export --datasets | jq -c '[.id, .reachable, [.models[] | (.url | sub(".*/"; "")), .role]]' | sort | tr '\n' ' ')" \
+    '["",false,["base.json","test"]] ["base-data",true,["base.json","train"]] '
+check "the base model's dead link is an issue of the base" \
+    jq -e 'any(.issues[]; test("gone.json is unreachable"))' \
+    <<<"$("$STACML" --db "$T/ft2db" show base2)"
+# Served, the base is not fetched again (304) in later runs: its data
+# links are followed from those stored, and nothing of it goes.
+cp -R "$T/ft2" "$T/www/ft2"
+for run in 1 2 3; do
+    "$STACML" --db "$T/ft3db" -q harvest "$BASE/ft2/tuned.json"
+done
+check_eq "unchanged base model: its datasets stay, reached" \
+    "$("$STACML" --db "$T/ft3db" export --datasets --include-gone | jq -c '[.id, .gone, .missed, (.models | length)]' | sort | tr '\n' ' ')" \
+    '["",false,0,1] ["base-data",false,0,1] '
+check "unchanged base model: its dead link stays an issue" \
+    jq -e 'any(.issues[]; test("gone.json is unreachable"))' \
+    <<<"$("$STACML" --db "$T/ft3db" show base2)"
+access_log_settle
+check "unchanged base model: asked for with a validator" \
+    grep -q "GET /ft2/base.json 304" "$LOG"
+
 # --task names tasks as the records do: dlm's schema task "object
 # segmentation" is recorded as instance-segmentation, and a search in the
 # document's own words finds it.
