@@ -119,10 +119,20 @@ check "tdml documents are dataset records" jq -e -s '
 # One level further, the training links of the models are followed (the
 # hosts they name are all off this machine: unreachable, see lib.sh),
 # and each dataset lists back the models trained on it.
-"$STACML" --db "$T/db1" harvest --max-depth 1 --retries 0 --seeds "$T/seeds" \
-    >/dev/null 2>&1
+"$STACML" --db "$T/db1" -v harvest --max-depth 1 --retries 0 \
+    --seeds "$T/seeds" >/dev/null 2>"$T/err1"
+# Container images named by scheme-less hrefs (EXTENSIONS.md 7.9.1) are
+# recorded as given and never fetched, not even as relative paths.
+check "docker image references are never fetched" \
+    bash -c '! grep -E "inferencing-model|training-model|torchgeo:1|thelper-geo" "$1"' \
+    _ "$T/err1"
 "$STACML" --db "$T/db1" export >"$T/export1.jsonl"
 "$STACML" --db "$T/db1" export --datasets >"$T/datasets1.jsonl"
+check "docker image references recorded verbatim" jq -e -s '
+    [.[].artifacts[] | select(.roles[0] | test("image|runtime")) | .href] |
+    index("registry.hub.docker.com/my-user/my-inferencing-model:v1") and
+    index("docker.io/radiantearth/cyclone-model-torchgeo:1") and
+    index("thelper-geo:latest")' "$T/export1.jsonl"
 check "each dataset lists the models trained on it" jq -e -s '
     ($m | map(select(.datasets | length > 0))) as $models |
     length > 4 and all(.[]; .url as $u | (.models | map(.url) | sort) ==
@@ -134,5 +144,15 @@ check "an unreachable training link is an issue of each of its models" \
     all(.[]; .url as $u | all($m[] | select(any(.datasets[]; .url == $u));
         any(.issues[]; startswith("training data \($u) is unreachable"))))' \
     --slurpfile m "$T/export1.jsonl" "$T/datasets1.jsonl"
+
+# A Collection whose absolute self is stale (example.com) and whose item
+# link is relative (EXTENSIONS.md 7.9.2): the item is found next to the
+# Collection as fetched, not at example.com.
+CYCLONE="$EXAMPLES/stac-extensions__ml-model/examples/cyclone-wind-speed"
+"$STACML" --db "$T/db2" -q harvest --max-depth 1 "$CYCLONE/collection.json" \
+    2>/dev/null
+check_eq "stale self: the item is read next to its Collection" \
+    "$("$STACML" --db "$T/db2" export | jq -r '.url' | sed "s|^file://$EXAMPLES/||" | sort | tr '\n' ' ')" \
+    "stac-extensions__ml-model/examples/cyclone-wind-speed/collection.json stac-extensions__ml-model/examples/cyclone-wind-speed/item.json "
 
 e2e_finish
