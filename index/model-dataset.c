@@ -281,6 +281,10 @@ void model_read_dataset(const json_t *doc, const char *url, json_t *rec)
     json_object_set_new(rec, "tdml", json_boolean(is_tdml));
 
     model_read_common(&r, rec, true);
+    /* The dataset's own version (Version extension; the tdml examples
+     * give one), which tdml changesets are identified by. */
+    c[0] = model_text(&r, model_scalar(&r, "version"), "version");
+    model_put_first(rec, "version", c, 1);
     c[0] = model_integer(&r, model_scalar(&r, "tdml:amount_of_training_data"),
                          "tdml:amount_of_training_data");
     if (!c[0] && (r.declared & EXT_TDML) && r.is_collection)

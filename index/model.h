@@ -33,7 +33,7 @@ void model_read(const json_t *doc, const char *url, unsigned exts, json_t *rec);
 
 /* Add the normalised dataset fields of doc to rec (modified in place):
  *   tdml (true when the document declares tdml or carries tdml: fields),
- *   title, description, license, keywords, bbox, start_datetime,
+ *   title, description, license, keywords, version, bbox, start_datetime,
  *   end_datetime, amount_of_training_data, classification_schema,
  *   image_sizes, data_sources, scope, quality, provenance, metrics,
  *   label_classes [{name, classes}], label_tasks [string], split, doi,

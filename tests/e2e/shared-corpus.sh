@@ -114,7 +114,8 @@ check "mlm model assets: artifacts with their artifact type" jq -e -s '
 "$STACML" --db "$T/db" export --datasets >"$T/datasets.jsonl"
 check "tdml documents are dataset records" jq -e -s '
     [.[] | select(.tdml)] | length == 4 and all(.[]; .reachable and
-    (.url | test("trainingdml-ai-extension/examples/")))' "$T/datasets.jsonl"
+    (.url | test("trainingdml-ai-extension/examples/")) and
+    .version == .stac.properties.version)' "$T/datasets.jsonl"
 
 # One level further, the training links of the models are followed (the
 # hosts they name are all off this machine: unreachable, see lib.sh),

@@ -944,7 +944,8 @@ static const struct model_case corpus_cases[] = {
      "labels'},{'type':'ThematicClassificationCorrectness'}]},"
      "'label_classes':[{'name':'building','classes':[1]}],"
      "'label_tasks':['change detection'],'split':'$absent',"
-     "'doi':'10.1109/TGRS.2018.2858817.','versions':['" TDML "','" LABEL "']}",
+     "'doi':'10.1109/TGRS.2018.2858817.','version':'1.0',"
+     "'versions':['" TDML "','" LABEL "']}",
      8,
      {"extent.spatial.bbox[0] is not in degrees of longitude and latitude",
       "\"tdml:image_size\" read as \"tdml:image_sizes\"",
@@ -960,7 +961,7 @@ static const struct model_case corpus_cases[] = {
      "openrsgis__trainingdml-ai-extension/examples/WHU-building_Dataset/"
      "item.json",
      -1,
-     "{'tdml':true,'title':'$absent',"
+     "{'tdml':true,'title':'$absent','version':'$absent',"
      "'bbox':[1560160,5176338.4,1566661.4,5179409.2],"
      "'start_datetime':'2012-01-01T00:00:00.000Z',"
      "'end_datetime':'2016-01-01T00:00:00.000Z',"
@@ -1040,7 +1041,7 @@ static const struct model_case corpus_cases[] = {
      NULL,
      "stac-extensions__label/examples/multidataset/zanzibar/znz001.json",
      -1,
-     "{'tdml':false,'license':'CC-BY-4.0',"
+     "{'tdml':false,'license':'CC-BY-4.0','version':'1',"
      "'start_datetime':'2019-04-23T00:00:00Z',"
      "'label_classes':[{'name':'building','classes':['yes']},"
      "{'name':'condition','classes':['Complete','Incomplete',"
@@ -1938,7 +1939,7 @@ static const struct model_case inline_cases[] = {
     {"tdml DOTA collection fields (the file itself is invalid JSON)",
      DATASET,
      "{'type':'Collection','id':'dota','stac_extensions':['" TDML "'],"
-     "'properties':{'label:tasks':'Object Detection',"
+     "'properties':{'version':'1.5','label:tasks':'Object Detection',"
      "'label:classes':[{'name':'plane','classes':3}],"
      "'sci:doi':'10.1109/TPAMI.2021.3117983',"
      "'tdml:scope':{'level':'dataset','levelDescription':"
@@ -1968,7 +1969,8 @@ static const struct model_case inline_cases[] = {
      "'scope':{'level':'dataset'}},"
      "'label_classes':[{'name':'plane','classes':[3]}],"
      "'label_tasks':['object-detection'],"
-     "'doi':'10.1109/TPAMI.2021.3117983','versions':['" TDML "']}",
+     "'doi':'10.1109/TPAMI.2021.3117983','version':'1.5',"
+     "'versions':['" TDML "']}",
      12,
      {"tdml:metrics_in_LIT should be an array, not an object",
       "\"algotithm\" read as \"algorithm\"",
@@ -1985,7 +1987,7 @@ static const struct model_case inline_cases[] = {
      "'ml-aoi:split':['test'],'sci:doi':['10.1/x']}}",
      NULL,
      -1,
-     "{'tdml':true,'amount_of_training_data':12,"
+     "{'tdml':true,'amount_of_training_data':12,'version':'$absent',"
      "'classification_schema':'s1','split':'test','doi':'10.1/x',"
      "'versions':[]}",
      1,
@@ -2000,12 +2002,14 @@ static const struct model_case inline_cases[] = {
      {"tdml:amount_of_training_data is required"}},
     {"tdml only in Item properties",
      DATASET,
-     "{'type':'Feature','properties':{'tdml:data_sources':'gf-2'}}",
+     "{'type':'Feature','properties':{'tdml:data_sources':'gf-2',"
+     "'version':2}}",
      NULL,
      -1,
-     "{'tdml':true,'data_sources':['gf-2']}",
-     1,
-     {"tdml:data_sources should be an array of strings"}},
+     "{'tdml':true,'data_sources':['gf-2'],'version':'2'}",
+     2,
+     {"tdml:data_sources should be an array of strings",
+      "version should be a string, not a number; read as text"}},
     {"no tdml: still a dataset",
      DATASET,
      "{'type':'Collection','title':'t','summaries':{'label:classes':"
