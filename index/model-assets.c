@@ -190,7 +190,8 @@ void model_find_model_asset(struct model_reader *r)
  * override Item values for that asset), as record keys. */
 static const struct {
     const char *mlm, *key;
-    char kind; /* 's' string, 'i' integer, 'b' boolean, 't' tasks */
+    char kind; /* 's' string, 'b' boolean, 't' tasks, '0' count of at
+                  least 0, '1' count of at least 1 (mlm's minimums) */
 } asset_overrides[] = {
     {"mlm:architecture", "architecture", 's'},
     {"mlm:tasks", "tasks", 't'},
@@ -199,12 +200,12 @@ static const struct {
     {"mlm:accelerator", "accelerator", 's'},
     {"mlm:accelerator_constrained", "accelerator_constrained", 'b'},
     {"mlm:accelerator_summary", "accelerator_summary", 's'},
-    {"mlm:accelerator_count", "accelerator_count", 'i'},
-    {"mlm:batch_size_suggestion", "batch_size_suggestion", 'i'},
+    {"mlm:accelerator_count", "accelerator_count", '1'},
+    {"mlm:batch_size_suggestion", "batch_size_suggestion", '0'},
     {"mlm:pretrained", "pretrained", 'b'},
     {"mlm:pretrained_source", "pretrained_source", 's'},
-    {"mlm:total_parameters", "total_parameters", 'i'},
-    {"mlm:memory_size", "memory_size", 'i'},
+    {"mlm:total_parameters", "total_parameters", '0'},
+    {"mlm:memory_size", "memory_size", '0'},
     /* fields of assets only */
     {"mlm:compile_method", "compile_method", 's'},
     {"mlm:entrypoint", "entrypoint", 's'},
@@ -289,8 +290,9 @@ static void on_asset_artifact(struct model_reader *r, const char *key,
         case 's':
             v = model_text(r, e, what);
             break;
-        case 'i':
-            v = model_integer(r, e, what);
+        case '0':
+        case '1':
+            v = model_count(r, e, what, asset_overrides[i].kind - '0');
             break;
         case 'b':
             v = model_bool(r, e, what);

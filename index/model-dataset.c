@@ -285,8 +285,8 @@ void model_read_dataset(const json_t *doc, const char *url, json_t *rec)
      * give one), which tdml changesets are identified by. */
     c[0] = model_text(&r, model_scalar(&r, "version"), "version");
     model_put_first(rec, "version", c, 1);
-    c[0] = model_integer(&r, model_scalar(&r, "tdml:amount_of_training_data"),
-                         "tdml:amount_of_training_data");
+    c[0] = model_count(&r, model_scalar(&r, "tdml:amount_of_training_data"),
+                       "tdml:amount_of_training_data", 0);
     if (!c[0] && (r.declared & EXT_TDML) && r.is_collection)
         model_issue(&r, "tdml:amount_of_training_data is required by tdml but "
                         "missing");

@@ -84,6 +84,9 @@ json_t *model_text_copy(const json_t *v); /* a non-empty string, or NULL */
 json_t *model_text(struct model_reader *r, const json_t *v, const char *what);
 json_t *model_integer(struct model_reader *r, const json_t *v,
                       const char *what);
+/* An integer of at least min (smaller: reported, NULL). */
+json_t *model_count(struct model_reader *r, const json_t *v, const char *what,
+                    json_int_t min);
 json_t *model_number(struct model_reader *r, const json_t *v, const char *what);
 json_t *model_bool(struct model_reader *r, const json_t *v, const char *what);
 /* An array of strings; a lone string is one (with an issue unless

@@ -345,6 +345,36 @@ json_t *model_integer(struct model_reader *r, const json_t *v, const char *what)
     return NULL;
 }
 
+/* A count: an integer, read as model_integer() reads one, of at least
+ * min; a smaller one (a negative byte or parameter count) names nothing,
+ * and is reported and ignored. */
+json_t *model_count(struct model_reader *r, const json_t *v, const char *what,
+                    json_int_t min)
+{
+    json_t *n = model_integer(r, v, what);
+
+    if (n && json_integer_value(n) < min) {
+        model_issue(r,
+                    "%s should be at least %" JSON_INTEGER_FORMAT
+                    ", not %" JSON_INTEGER_FORMAT "; ignored",
+                    what, min, json_integer_value(n));
+        json_decref(n);
+        return NULL;
+    }
+    return n;
+}
+
+/* The counts of mlm's schema: "minimum": 0, or 1 for accelerators. */
+static json_t *count0(struct model_reader *r, const json_t *v, const char *what)
+{
+    return model_count(r, v, what, 0);
+}
+
+static json_t *count1(struct model_reader *r, const json_t *v, const char *what)
+{
+    return model_count(r, v, what, 1);
+}
+
 /* A number; a numeric string is read, with an issue. */
 json_t *model_number(struct model_reader *r, const json_t *v, const char *what)
 {
@@ -1033,9 +1063,8 @@ static void read_scalars(struct model_reader *r, json_t *rec, unsigned exts)
             "mlm:accelerator_constrained");
     put_one(r, rec, "accelerator_summary", mlm, model_text,
             "mlm:accelerator_summary");
-    put_one(r, rec, "accelerator_count", mlm, model_integer,
-            "mlm:accelerator_count");
-    put_one(r, rec, "batch_size_suggestion", mlm, model_integer,
+    put_one(r, rec, "accelerator_count", mlm, count1, "mlm:accelerator_count");
+    put_one(r, rec, "batch_size_suggestion", mlm, count0,
             "mlm:batch_size_suggestion");
     put_one(r, rec, "learning_approach", mm, model_text,
             "ml-model:learning_approach");
@@ -1054,15 +1083,14 @@ static void read_scalars(struct model_reader *r, json_t *rec, unsigned exts)
     put_one(r, rec, "pretrained_source", mlm, model_text,
             "mlm:pretrained_source");
 
-    c[0] = mlm ? model_integer(r, mlm_scalar(r, "mlm:total_parameters"),
-                               "mlm:total_parameters")
+    c[0] = mlm ? count0(r, mlm_scalar(r, "mlm:total_parameters"),
+                        "mlm:total_parameters")
                : NULL;
-    c[1] = model_integer(r, json_object_get(arch, "total_nb_parameters"),
-                         "dlm:architecture total_nb_parameters");
+    c[1] = count0(r, json_object_get(arch, "total_nb_parameters"),
+                  "dlm:architecture total_nb_parameters");
     model_put_first(rec, "total_parameters", c, 2);
 
-    c[0] = mlm ? model_integer(r, mlm_scalar(r, "mlm:memory_size"),
-                               "mlm:memory_size")
+    c[0] = mlm ? count0(r, mlm_scalar(r, "mlm:memory_size"), "mlm:memory_size")
                : NULL;
     c[1] = arch ? dlm_memory(r, arch) : NULL;
     model_put_first(rec, "memory_size", c, 2);

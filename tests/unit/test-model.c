@@ -1522,6 +1522,38 @@ static const struct model_case inline_cases[] = {
       "text",
       "mlm:accelerator_count should be an integer, not a number; ignored",
       "mlm:pretrained_source should be a string, not an array; ignored"}},
+    {"mlm counts below the schema minimum are ignored",
+     MODEL,
+     ITEM(MLM14,
+          MLM_OK ",'mlm:memory_size':-1,'mlm:total_parameters':-42,"
+                 "'mlm:batch_size_suggestion':0,'mlm:accelerator_count':0",
+          ",'assets':{'model':{'href':'m.pt','roles':['mlm:model'],"
+          "'mlm:artifact_type':'torch.save','mlm:memory_size':-8,"
+          "'mlm:accelerator_count':2,'mlm:batch_size_suggestion':'-3'}}"),
+     NULL,
+     -1,
+     "{'memory_size':'$absent','total_parameters':'$absent',"
+     "'batch_size_suggestion':0,'accelerator_count':'$absent',"
+     "'artifacts':[{'key':'model','memory_size':'$absent',"
+     "'accelerator_count':2,'batch_size_suggestion':'$absent'}]}",
+     6,
+     {"mlm:memory_size should be at least 0, not -1; ignored",
+      "mlm:total_parameters should be at least 0, not -42; ignored",
+      "mlm:accelerator_count should be at least 1, not 0; ignored",
+      "asset \"model\" mlm:memory_size should be at least 0, not -8; "
+      "ignored",
+      "asset \"model\" mlm:batch_size_suggestion should be at least 0, not "
+      "-3; ignored"}},
+    {"dlm total_nb_parameters below zero is ignored",
+     MODEL,
+     "{'type':'Feature','stac_extensions':[" DLM3 "],'properties':{"
+     "'dlm:architecture':{'total_nb_parameters':-1,'type':'unet'}}}",
+     NULL,
+     -1,
+     "{'architecture':'unet','total_parameters':'$absent'}",
+     -1,
+     {"dlm:architecture total_nb_parameters should be at least 0, not -1; "
+      "ignored"}},
     {"mlm fields from the model asset, and asset-only fields",
      MODEL,
      ITEM(MLM14,
@@ -2000,6 +2032,14 @@ static const struct model_case inline_cases[] = {
      "{'tdml':true,'amount_of_training_data':'$absent'}",
      1,
      {"tdml:amount_of_training_data is required"}},
+    {"tdml amount_of_training_data below zero is ignored",
+     DATASET,
+     "{'type':'Feature','properties':{'tdml:amount_of_training_data':-3}}",
+     NULL,
+     -1,
+     "{'tdml':true,'amount_of_training_data':'$absent'}",
+     1,
+     {"tdml:amount_of_training_data should be at least 0, not -3; ignored"}},
     {"tdml only in Item properties",
      DATASET,
      "{'type':'Feature','properties':{'tdml:data_sources':'gf-2',"
