@@ -15,6 +15,7 @@
 #include "index/detect.h"
 #include "index/model-int.h"
 #include "src/url.h"
+#include "src/xalloc.h"
 
 /* ------------------------------------------------------------ assets */
 
@@ -148,40 +149,47 @@ static void for_each_asset(struct model_reader *r, const json_t *assets,
  * as asset_roles() reads them for the artifacts (dlm's singular "role", a
  * lone string), so that an asset listed as the model artifact is also
  * the one whose mlm fields count for the model. */
+static bool is_model_role(const json_t *roles)
+{
+    const json_t *e;
+    size_t i;
+
+    if (json_is_string(roles))
+        return strcmp(json_string_value(roles), "mlm:model") == 0;
+    json_array_foreach (roles, i, e) {
+        const char *s = json_string_value(e);
+        if (s && strcmp(s, "mlm:model") == 0)
+            return true;
+    }
+    return false;
+}
+
+/* arg points to whether the asset is an item asset (item_assets). */
 static void on_asset_find_model(struct model_reader *r, const char *key,
                                 const json_t *asset, void *arg)
 {
     const json_t *roles = json_object_get(asset, "roles");
-    const json_t *e;
-    size_t i;
 
-    (void)key;
-    (void)arg;
     if (r->model_asset)
         return;
     if (!roles)
         roles = json_object_get(asset, "role");
-    if (json_is_string(roles) &&
-        strcmp(json_string_value(roles), "mlm:model") == 0) {
-        r->model_asset = asset;
+    if (!is_model_role(roles))
         return;
-    }
-    json_array_foreach (roles, i, e) {
-        const char *s = json_string_value(e);
-        if (s && strcmp(s, "mlm:model") == 0) {
-            r->model_asset = asset;
-            return;
-        }
-    }
+    r->model_asset = asset;
+    /* The artifacts name the asset so (on_asset_artifact()). */
+    r->model_asset_label =
+        xasprintf("%s \"%.*s\"", *(bool *)arg ? "item asset" : "asset",
+                  model_quote_len(key), key);
 }
 
 void model_find_model_asset(struct model_reader *r)
 {
     for_each_asset(r, json_object_get(r->doc, "assets"), on_asset_find_model,
-                   NULL);
+                   &(bool){false});
     if (!r->model_asset && r->is_collection)
         for_each_asset(r, json_object_get(r->doc, "item_assets"),
-                       on_asset_find_model, NULL);
+                       on_asset_find_model, &(bool){true});
 }
 
 /* ------------------------------------------------------------ artifacts */

@@ -37,6 +37,7 @@ struct model_reader {
     unsigned declared;         /* EXT_* flags named in stac_extensions */
     int mlm_version;           /* highest declared, major*100+minor; or -1 */
     const json_t *model_asset; /* first asset with the role mlm:model */
+    char *model_asset_label;   /* 'asset "w"' or 'item asset "w"', new */
     json_t *issues;
     size_t dropped; /* issues past MODEL_MAX_ISSUES */
 };

@@ -165,6 +165,8 @@ json_t *model_reader_finish(struct model_reader *r)
         free(s);
     }
     r->issues = NULL;
+    free(r->model_asset_label);
+    r->model_asset_label = NULL;
     return out;
 }
 
@@ -227,16 +229,24 @@ const json_t *model_object(struct model_reader *r, const char *key)
     return json_is_null(v) ? NULL : v;
 }
 
-/* An mlm field: Item properties or Collection summaries first, else the
- * mlm:model asset, whose values count for the whole model when the Item
- * gives none (a null gives none, and does not hide the asset's value). */
-static const json_t *mlm_scalar(struct model_reader *r, const char *key)
+typedef json_t *read_fn(struct model_reader *r, const json_t *v,
+                        const char *what);
+
+/* An mlm field, read by read: Item properties or Collection summaries
+ * first, else the mlm:model asset, whose values count for the whole model
+ * when the Item gives none (a null gives none, and does not hide the
+ * asset's value). A value of the asset is named as the asset's own field
+ * ('asset "w" mlm:tasks'): a problem with it is reported where it is,
+ * and once, for the artifact read of that asset says the same. */
+static json_t *mlm_read(struct model_reader *r, const char *key, read_fn *read)
 {
     const json_t *v = model_scalar(r, key);
+    char what[160];
 
-    if ((!v || json_is_null(v)) && r->model_asset)
-        v = json_object_get(r->model_asset, key);
-    return v;
+    if ((v && !json_is_null(v)) || !r->model_asset)
+        return read(r, v, key);
+    snprintf(what, sizeof(what), "%s %s", r->model_asset_label, key);
+    return read(r, json_object_get(r->model_asset, key), what);
 }
 
 /* ------------------------------------------------------------ values */
@@ -1001,19 +1011,16 @@ static json_t *dlm_pretrained(struct model_reader *r, const json_t *arch)
 
 /* rec[name] from the one field key that gives it, read by read (when on:
  * the document has key's extension): mlm's from the Item or summaries,
- * else its model asset (mlm_scalar()), the others' from the Item or
+ * else its model asset (mlm_read()), the others' from the Item or
  * summaries. */
-static void
-put_one(struct model_reader *r, json_t *rec, const char *name, bool on,
-        json_t *(*read)(struct model_reader *, const json_t *, const char *),
-        const char *key)
+static void put_one(struct model_reader *r, json_t *rec, const char *name,
+                    bool on, read_fn *read, const char *key)
 {
     json_t *v = NULL;
-    if (on)
-        v = read(r,
-                 strncmp(key, "mlm:", 4) == 0 ? mlm_scalar(r, key)
-                                              : model_scalar(r, key),
-                 key);
+    if (on && strncmp(key, "mlm:", 4) == 0)
+        v = mlm_read(r, key, read);
+    else if (on)
+        v = read(r, model_scalar(r, key), key);
     model_put_first(rec, name, &v, 1);
 }
 
@@ -1034,9 +1041,7 @@ static void read_scalars(struct model_reader *r, json_t *rec, unsigned exts)
     if (rt && !json_is_object(rt))
         rt = NULL; /* reported with the artifacts */
 
-    c[0] = mlm ? model_text(r, mlm_scalar(r, "mlm:architecture"),
-                            "mlm:architecture")
-               : NULL;
+    c[0] = mlm ? mlm_read(r, "mlm:architecture", model_text) : NULL;
     c[1] =
         model_text(r, json_object_get(arch, "type"), "dlm:architecture type");
     c[2] = mm ? model_text(r, model_scalar(r, "ml-model:architecture"),
@@ -1044,15 +1049,12 @@ static void read_scalars(struct model_reader *r, json_t *rec, unsigned exts)
               : NULL;
     model_put_first(rec, "architecture", c, 3);
 
-    c[0] = mlm ? model_text(r, mlm_scalar(r, "mlm:framework"), "mlm:framework")
-               : NULL;
+    c[0] = mlm ? mlm_read(r, "mlm:framework", model_text) : NULL;
     c[1] = model_text(r, json_object_get(rt, "framework"),
                       "dlm:runtime framework");
     model_put_first(rec, "framework", c, 2);
 
-    c[0] = mlm ? model_text(r, mlm_scalar(r, "mlm:framework_version"),
-                            "mlm:framework_version")
-               : NULL;
+    c[0] = mlm ? mlm_read(r, "mlm:framework_version", model_text) : NULL;
     c[1] = model_text(r, json_object_get(rt, "framework_version"),
                       "dlm:runtime framework_version");
     c[2] = model_text(r, json_object_get(rt, "version"), "dlm:runtime version");
@@ -1072,9 +1074,7 @@ static void read_scalars(struct model_reader *r, json_t *rec, unsigned exts)
             "ml-model:training-processor-type");
     put_one(r, rec, "training_os", mm, model_text, "ml-model:training-os");
 
-    c[0] =
-        mlm ? model_bool(r, mlm_scalar(r, "mlm:pretrained"), "mlm:pretrained")
-            : NULL;
+    c[0] = mlm ? mlm_read(r, "mlm:pretrained", model_bool) : NULL;
     c[1] = arch ? dlm_pretrained(r, arch) : NULL;
     model_put_first(rec, "pretrained", c, 2);
 
@@ -1083,15 +1083,12 @@ static void read_scalars(struct model_reader *r, json_t *rec, unsigned exts)
     put_one(r, rec, "pretrained_source", mlm, model_text,
             "mlm:pretrained_source");
 
-    c[0] = mlm ? count0(r, mlm_scalar(r, "mlm:total_parameters"),
-                        "mlm:total_parameters")
-               : NULL;
+    c[0] = mlm ? mlm_read(r, "mlm:total_parameters", count0) : NULL;
     c[1] = count0(r, json_object_get(arch, "total_nb_parameters"),
                   "dlm:architecture total_nb_parameters");
     model_put_first(rec, "total_parameters", c, 2);
 
-    c[0] = mlm ? count0(r, mlm_scalar(r, "mlm:memory_size"), "mlm:memory_size")
-               : NULL;
+    c[0] = mlm ? mlm_read(r, "mlm:memory_size", count0) : NULL;
     c[1] = arch ? dlm_memory(r, arch) : NULL;
     model_put_first(rec, "memory_size", c, 2);
 
@@ -1147,10 +1144,14 @@ static void read_tasks(struct model_reader *r, json_t *rec, unsigned exts)
 
     model_set_init(&s, model_fresh_array(rec, "tasks"));
     if (exts & EXT_MLM) {
+        char what[160] = "mlm:tasks";
         v = model_field(r, "mlm:tasks");
-        if ((!v || json_is_null(v)) && r->model_asset)
+        if ((!v || json_is_null(v)) && r->model_asset) {
             v = json_object_get(r->model_asset, "mlm:tasks");
-        model_add_tasks(r, &s, v, "mlm:tasks", false);
+            /* named as the artifact read of the asset names it */
+            snprintf(what, sizeof(what), "%s mlm:tasks", r->model_asset_label);
+        }
+        model_add_tasks(r, &s, v, what, false);
         if (json_array_size(s.arr) == 0) {
             v = model_field(r, "mlm:output");
             json_array_foreach (v, i, e) {

@@ -1286,6 +1286,34 @@ static const struct model_case inline_cases[] = {
      "{'architecture':'UNet','tasks':['segmentation'],'total_parameters':7}",
      0,
      {NULL}},
+    {"a model asset value of the wrong type is reported once, on the asset",
+     MODEL,
+     ITEM(MLM14, "'mlm:name':'n','mlm:input':[],'mlm:output':[]",
+          ",'assets':{'w':{'href':'m.pt','roles':['mlm:model'],"
+          "'mlm:artifact_type':'torch.save','mlm:architecture':'UNet',"
+          "'mlm:tasks':'segmentation','mlm:accelerator_count':'2',"
+          "'mlm:memory_size':-1}}"),
+     NULL,
+     -1,
+     "{'architecture':'UNet','tasks':['segmentation'],'accelerator_count':2,"
+     "'memory_size':'$absent','artifacts':[{'key':'w','accelerator_count':2,"
+     "'tasks':['segmentation']}]}",
+     3,
+     {"asset \"w\" mlm:tasks should be an array of strings, not a string; "
+      "read as one",
+      "asset \"w\" mlm:accelerator_count should be an integer, not a "
+      "string; read as one",
+      "asset \"w\" mlm:memory_size should be at least 0, not -1; ignored"}},
+    {"a Collection's item_assets value is reported as an item asset's",
+     MODEL,
+     "{'type':'Collection','stac_extensions':[" MLM14 "],"
+     "'item_assets':{'w':{'roles':['mlm:model'],'mlm:total_parameters':'7'}}}",
+     NULL,
+     -1,
+     "{'total_parameters':7}",
+     1,
+     {"item asset \"w\" mlm:total_parameters should be an integer, not a "
+      "string; read as one"}},
     {"hrefs: registry reference verbatim, relative resolved, others kept",
      MODEL,
      ITEM(MLM14, MLM_OK,
