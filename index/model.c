@@ -1140,11 +1140,11 @@ static void read_tasks(struct model_reader *r, json_t *rec, unsigned exts)
 {
     struct model_set s;
     const json_t *v, *e;
+    char what[160] = "mlm:tasks";
     size_t i;
 
     model_set_init(&s, model_fresh_array(rec, "tasks"));
     if (exts & EXT_MLM) {
-        char what[160] = "mlm:tasks";
         v = model_field(r, "mlm:tasks");
         if ((!v || json_is_null(v)) && r->model_asset) {
             v = json_object_get(r->model_asset, "mlm:tasks");
@@ -1157,8 +1157,10 @@ static void read_tasks(struct model_reader *r, json_t *rec, unsigned exts)
             json_array_foreach (v, i, e) {
                 if (i >= MODEL_MAX_ENTRIES)
                     break;
-                model_add_tasks(r, &s, json_object_get(e, "tasks"),
-                                "mlm:output tasks", false);
+                /* named as model_read_outputs() names it: one issue */
+                snprintf(what, sizeof(what), "mlm:output[%zu] tasks", i);
+                model_add_tasks(r, &s, json_object_get(e, "tasks"), what,
+                                false);
             }
         }
     }

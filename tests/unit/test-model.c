@@ -1304,6 +1304,19 @@ static const struct model_case inline_cases[] = {
       "asset \"w\" mlm:accelerator_count should be an integer, not a "
       "string; read as one",
       "asset \"w\" mlm:memory_size should be at least 0, not -1; ignored"}},
+    {"an output's tasks of the wrong type are reported once",
+     MODEL,
+     ITEM(MLM14,
+          "'mlm:name':'n','mlm:architecture':'a','mlm:input':[],"
+          "'mlm:output':[{'name':'o','result':{},'tasks':'segmentation'}]",
+          ",'assets':{" MODEL_ASSET "}"),
+     NULL,
+     -1,
+     "{'tasks':['segmentation'],'outputs':[{'tasks':['segmentation']}]}",
+     2,
+     {"mlm:tasks is required by mlm but missing",
+      "mlm:output[0] tasks should be an array of strings, not a string; "
+      "read as one"}},
     {"a Collection's item_assets value is reported as an item asset's",
      MODEL,
      "{'type':'Collection','stac_extensions':[" MLM14 "],"
