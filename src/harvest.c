@@ -756,10 +756,16 @@ static void on_depth_limited(void *ctx, const char *source)
     json_object_set_new(h->incomplete, source, json_true());
 }
 
+/* Whether a training link's target, read already in the walk, is read
+ * again as a dataset: not when its dataset record is made, nor when it is
+ * unreachable, nor when it is a model read this run (a base model of a
+ * fine-tuned one), which stays a model record alone whatever links to
+ * it, so that a second read would only repeat the first. */
 static bool on_refetch_dataset(void *ctx, const char *url)
 {
     struct harvest *h = ctx;
     return !urlset_has(h->datasets_done, url) &&
+           !urlset_has(h->models_done, url) &&
            json_object_get(h->unreachable, url) == NULL;
 }
 

@@ -199,6 +199,10 @@ check_eq "a base model of a derived_from link: no dataset record" \
     "$("$STACML" --db "$T/ftdb" export --datasets | wc -l)" 0
 check_eq "both models recorded" \
     "$("$STACML" --db "$T/ftdb" export | jq -r .id | sort | tr '\n' ' ')" "base tuned "
+# The base, read as a model already, is not fetched again as a dataset.
+"$STACML" --db "$T/ftdb-once" harvest "$T/ft/catalog.json" 2>"$T/ft.err"
+check "a base model read in the walk is fetched once" \
+    grep -q "harvest: 3 documents fetched" "$T/ft.err"
 
 # A base model reached only through the derived_from link of the model
 # fine-tuned from it is still a model: its own training data is followed
