@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "crawler/links.h"
+#include "src/text.h"
 #include "src/url.h"
 #include "src/err.h"
 #include "src/xalloc.h"
@@ -61,28 +62,6 @@ const char *links_rel_name(enum link_rel rel)
         return "test";
     }
     return "unknown";
-}
-
-static unsigned char ascii_lower(unsigned char c)
-{
-    return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
-}
-
-/* Case-insensitive (ASCII) test for needle, given in lower case, within
- * the n bytes at s up to the first NUL (a C string's view of them). */
-static bool links_contains_nocase(const char *s, size_t n, const char *needle)
-{
-    size_t k = strlen(needle);
-    size_t len = strnlen(s, n);
-    for (size_t i = 0; i + k <= len; i++) {
-        size_t j = 0;
-        while (j < k &&
-               ascii_lower((unsigned char)s[i + j]) == (unsigned char)needle[j])
-            j++;
-        if (j == k)
-            return true;
-    }
-    return false;
 }
 
 /* Whether member m is the string lit, as a C string compares. */
@@ -168,23 +147,6 @@ static bool links_is_get(const struct link_fields *f)
            strcasecmp(f->method.s, "GET") == 0;
 }
 
-/* Why the link's media type rules it out, or NULL when it may be JSON:
- * missing, empty, or containing "json" (parameters allowed), but not an
- * OCI or docker image manifest, which is JSON about a container. */
-/* What is wrong with a link's media type (s, n) for following it; NULL
- * when nothing (no type, or a JSON one). */
-static const char *type_problem(const char *s, size_t n)
-{
-    if (s[strspn(s, " \t")] == '\0')
-        return NULL;
-    if (links_contains_nocase(s, n, "vnd.oci.") ||
-        links_contains_nocase(s, n, "docker"))
-        return "link type is a container image";
-    if (!links_contains_nocase(s, n, "json"))
-        return "link type is not JSON";
-    return NULL;
-}
-
 static const char *links_type_problem(const struct link_fields *f)
 {
     const struct link_member *t = &f->type;
@@ -192,7 +154,7 @@ static const char *links_type_problem(const struct link_fields *f)
         return NULL;
     if (t->kind != LINK_VALUE_STRING)
         return "link type is not a string";
-    return type_problem(t->s, t->n);
+    return text_media_type_problem(t->s, t->n);
 }
 
 /* Count a rejection and keep the first reason, with the href made printable
@@ -274,7 +236,8 @@ const char *links_json_type_problem(const json_t *type)
         return NULL;
     if (!json_is_string(type))
         return "link type is not a string";
-    return type_problem(json_string_value(type), json_string_length(type));
+    return text_media_type_problem(json_string_value(type),
+                                   json_string_length(type));
 }
 
 int links_check_href(const char *base, const char *href, char **url,

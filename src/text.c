@@ -262,3 +262,17 @@ char *text_fold(const char *s)
     *p = '\0';
     return out;
 }
+
+const char *text_media_type_problem(const char *s, size_t n)
+{
+    /* A C string's view of the bytes: up to the first NUL. */
+    size_t len = strnlen(s, n);
+    if (len == strspn(s, " \t"))
+        return NULL;
+    if (text_mem_contains_ci(s, len, "vnd.oci.") ||
+        text_mem_contains_ci(s, len, "docker"))
+        return "link type is a container image";
+    if (!text_mem_contains_ci(s, len, "json"))
+        return "link type is not JSON";
+    return NULL;
+}

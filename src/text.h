@@ -48,4 +48,11 @@ int text_parse_time(const char *s, int64_t *out);
  * both give "unet"). Returns a new string. */
 char *text_fold(const char *s);
 
+/* What rules out following a link whose media type is the n bytes at s
+ * (up to a NUL) by a crawler that reads JSON: "link type is not JSON", or
+ * "link type is a container image" (an OCI or docker manifest is JSON
+ * about a container); NULL when nothing does (blank, or a JSON type,
+ * parameters allowed). */
+const char *text_media_type_problem(const char *s, size_t n);
+
 #endif
