@@ -14,6 +14,7 @@
 
 #include "index/detect.h"
 #include "index/model-int.h"
+#include "src/text.h"
 #include "src/url.h"
 #include "src/xalloc.h"
 
@@ -576,6 +577,29 @@ static int link_split(struct model_reader *r, const json_t *v)
     return 0;
 }
 
+/* Why the crawler will not follow a training link l to href (resolved), or
+ * NULL: a media type that is not JSON (a GeoTIFF), a scheme it does not
+ * fetch (s3://), a local file named by a document on the web. Such a
+ * link stays in the model's data lists, but gets no dataset record. */
+static const char *unfollowed(struct model_reader *r, const json_t *l,
+                              const char *href)
+{
+    const json_t *type = json_object_get(l, "type");
+    if (type && !json_is_null(type))
+        return json_is_string(type)
+                   ? text_media_type_problem(json_string_value(type),
+                                             json_string_length(type))
+                   : "link type is not a string";
+    enum url_scheme scheme = url_scheme_of(href);
+    if (scheme == URL_SCHEME_HTTP || scheme == URL_SCHEME_HTTPS)
+        return NULL;
+    if (scheme == URL_SCHEME_FILE)
+        return r->url && url_scheme_of(r->url) == URL_SCHEME_FILE
+                   ? NULL
+                   : "a local file named by a document on the web";
+    return "not an http(s) URL";
+}
+
 void model_read_data_links(struct model_reader *r, json_t *rec, unsigned exts)
 {
     static const char *const keys[3] = {"train_data", "validation_data",
@@ -597,6 +621,7 @@ void model_read_data_links(struct model_reader *r, json_t *rec, unsigned exts)
                     model_type_name(links));
     json_array_foreach (links, i, l) {
         const char *rel = json_string_value(json_object_get(l, "rel"));
+        const char *why;
         json_t *href;
         int list;
 
@@ -615,6 +640,10 @@ void model_read_data_links(struct model_reader *r, json_t *rec, unsigned exts)
         if (href && !model_set_add(&sets[list], json_string_value(href)))
             model_issue(r, "more than %d %s links; the rest are ignored",
                         MODEL_MAX_ENTRIES, keys[list]);
+        else if (href && (why = unfollowed(r, l, json_string_value(href))))
+            model_issue(r, "training data %.*s is not followed: %s",
+                        model_quote_len(json_string_value(href)),
+                        json_string_value(href), why);
         json_decref(href);
     }
     for (int k = 0; k < 3; k++)

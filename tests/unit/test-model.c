@@ -1383,6 +1383,33 @@ static const struct model_case inline_cases[] = {
       "ml-aoi:split should be a string, not a number",
       "\"Test\" should be train, validate or test; read as test",
       "\"VALIDATION\" should be train, validate or test; read as validate"}},
+    {"training links the crawler does not follow say so, and stay listed",
+     MODEL,
+     ITEM(MLM14, MLM_OK,
+          ",'assets':{" MODEL_ASSET "},'links':["
+          "{'rel':'derived_from','href':'labels.tif',"
+          "'type':'image/tiff; application=geotiff'},"
+          "{'rel':'derived_from','href':'s3://bucket/train/'},"
+          "{'rel':'ml-model:test-data','href':'file:///data/t.json'},"
+          "{'rel':'ml-model:test-data','href':'m.json',"
+          "'type':'application/vnd.oci.image.manifest.v1+json'},"
+          "{'rel':'derived_from','href':'ok.json','type':'application/json'},"
+          "{'rel':'derived_from','href':'n.json','type':7}]"),
+     NULL,
+     -1,
+     "{'train_data':['https://x.test/a/labels.tif','s3://bucket/train/',"
+     "'https://x.test/a/ok.json','https://x.test/a/n.json'],"
+     "'test_data':['file:///data/t.json','https://x.test/a/m.json']}",
+     5,
+     {"training data https://x.test/a/labels.tif is not followed: link type "
+      "is not JSON",
+      "training data s3://bucket/train/ is not followed: not an http(s) URL",
+      "training data file:///data/t.json is not followed: a local file named "
+      "by a document on the web",
+      "training data https://x.test/a/m.json is not followed: link type is a "
+      "container image",
+      "training data https://x.test/a/n.json is not followed: link type is "
+      "not a string"}},
     {"derived_from of a document that is no model is ignored",
      MODEL,
      "{'type':'Feature','id':'product','properties':{},'links':["
