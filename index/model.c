@@ -912,6 +912,22 @@ static json_t *get_datetime(struct model_reader *r, const char *key,
 /* The fields every record has: title, description, keywords, license,
  * bbox and the time span. Models keep datetime; datasets have only a span,
  * an Item's datetime being both its ends. */
+/* The first of a Collection extent's list (of bboxes, or of intervals).
+ * Written flat, one bbox or one interval instead of a list of them (a
+ * common slip), it is read as that one, with an issue. */
+static const json_t *extent_first(struct model_reader *r, const json_t *list,
+                                  const char *where, const char *what)
+{
+    const json_t *first = json_array_get(list, 0);
+    if (!first || json_is_array(first))
+        return first;
+    if (!json_is_number(first) && !json_is_string(first) &&
+        !json_is_null(first))
+        return first;
+    model_issue(r, "%s should be a list of %s; read as one", where, what);
+    return list;
+}
+
 void model_read_common(struct model_reader *r, json_t *rec, bool dataset)
 {
     json_t *start = NULL, *end = NULL, *dt = NULL, *bbox = NULL;
@@ -928,12 +944,13 @@ void model_read_common(struct model_reader *r, json_t *rec, bool dataset)
     model_put_first(rec, "license", cand, 1);
 
     if (r->is_collection) {
-        const json_t *sp =
-            json_object_get(json_object_get(extent, "spatial"), "bbox");
-        const json_t *iv = json_array_get(
-            json_object_get(json_object_get(extent, "temporal"), "interval"),
-            0);
-        bbox = get_bbox(r, json_array_get(sp, 0), "extent.spatial.bbox[0]");
+        const json_t *sp = extent_first(
+            r, json_object_get(json_object_get(extent, "spatial"), "bbox"),
+            "extent.spatial.bbox", "bboxes");
+        const json_t *iv = extent_first(
+            r, json_object_get(json_object_get(extent, "temporal"), "interval"),
+            "extent.temporal.interval", "intervals");
+        bbox = get_bbox(r, sp, "extent.spatial.bbox[0]");
         start = get_date(r, json_array_get(iv, 0), "extent.temporal.interval");
         end = get_date(r, json_array_get(iv, 1), "extent.temporal.interval");
     } else {

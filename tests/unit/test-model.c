@@ -1410,6 +1410,27 @@ static const struct model_case inline_cases[] = {
       "container image",
       "training data https://x.test/a/n.json is not followed: link type is "
       "not a string"}},
+    {"a flat extent (one bbox, one interval) is read as the one",
+     DATASET,
+     "{'type':'Collection','id':'c','extent':{'spatial':{'bbox':[1,2,3,4]},"
+     "'temporal':{'interval':['2020-01-01T00:00:00Z',null]}}}",
+     NULL,
+     -1,
+     "{'bbox':[1,2,3,4],'start_datetime':'2020-01-01T00:00:00Z',"
+     "'end_datetime':'$absent'}",
+     2,
+     {"extent.spatial.bbox should be a list of bboxes; read as one",
+      "extent.temporal.interval should be a list of intervals; read as one"}},
+    {"a nested extent is read without an issue",
+     DATASET,
+     "{'type':'Collection','id':'c','extent':{'spatial':{'bbox':[[1,2,3,4]]},"
+     "'temporal':{'interval':[[null,'2021-01-01T00:00:00Z']]}}}",
+     NULL,
+     -1,
+     "{'bbox':[1,2,3,4],'start_datetime':'$absent',"
+     "'end_datetime':'2021-01-01T00:00:00Z'}",
+     0,
+     {NULL}},
     {"derived_from of a document that is no model is ignored",
      MODEL,
      "{'type':'Feature','id':'product','properties':{},'links':["
