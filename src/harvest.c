@@ -356,6 +356,18 @@ static bool is_model_doc(const struct crawler_doc *d, unsigned exts)
     return is_record(d) && (exts & EXT_MODEL_MASK) != 0;
 }
 
+/* The extensions found in d, without the model ones for a Catalog: a
+ * model record is an Item or a Collection (issue 2; the three model
+ * extensions apply to nothing else), and a Catalog that declares one
+ * speaks for its children (EXTENSIONS.md §1), which are read as ever. */
+static unsigned document_exts(const struct crawler_doc *d)
+{
+    unsigned exts = detect_document(d->json);
+    if (d->kind == STAC_KIND_CATALOG)
+        exts &= ~(unsigned)EXT_MODEL_MASK;
+    return exts;
+}
+
 /* A record built on the worker: kept as it is for a table that held
  * records (its stamps need the stored one), else stamped and encoded. */
 static void prepare_record(const struct harvest *h, json_t *rec, bool had,
@@ -375,7 +387,7 @@ static void *on_prepare(void *ctx, const struct crawler_doc *d)
 {
     const struct harvest *h = ctx;
     struct prepared *p = xcalloc(1, sizeof(*p));
-    p->exts = detect_document(d->json);
+    p->exts = document_exts(d);
     if (is_dataset_doc(d, p->exts))
         prepare_record(h, build_dataset(d), h->had_datasets, &p->dataset,
                        &p->dataset_en);
@@ -535,7 +547,7 @@ static int store_records(struct harvest *h, const struct crawler_doc *d,
 static int store_document(struct harvest *h, const struct crawler_doc *d,
                           const struct prepared *p)
 {
-    unsigned exts = p ? p->exts : detect_document(d->json);
+    unsigned exts = p ? p->exts : document_exts(d);
     int rc = store_records(h, d, p, exts);
     if (rc < 0 || d->embedded)
         return rc;

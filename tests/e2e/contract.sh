@@ -1,0 +1,52 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# The contracts of issues 2-4 that no other test holds: what an exported
+# model line may contain, and option values that used to be taken
+# silently (or hang a harvest) where they must be a usage error.
+. "$top_srcdir/tests/e2e/lib.sh"
+
+status() { "$@" >"$T/o" 2>"$T/e"; echo $?; }
+MLM='"https://stac-extensions.github.io/mlm/v1.4.0/schema.json"'
+
+# stac_type of a model line is "Item" or "Collection" (issue 2): the
+# model extensions apply to Items and Collections, and a Catalog that
+# declares one speaks for its children, which stay models as ever.
+mkdir -p "$T/cat"
+cat >"$T/cat/catalog.json" <<JSON
+{"type": "Catalog", "stac_version": "1.0.0", "id": "root", "description": "d",
+ "stac_extensions": [$MLM], "mlm:name": "not a model",
+ "links": [{"rel": "item", "href": "item.json"}, {"rel": "child", "href": "coll.json"}]}
+JSON
+cat >"$T/cat/item.json" <<JSON
+{"type": "Feature", "stac_version": "1.0.0", "id": "item-model",
+ "stac_extensions": [$MLM], "geometry": null,
+ "properties": {"datetime": null, "mlm:name": "item model"},
+ "links": [{"rel": "derived_from", "href": "data/catalog.json"}], "assets": {}}
+JSON
+cat >"$T/cat/coll.json" <<JSON
+{"type": "Collection", "stac_version": "1.0.0", "id": "coll-model",
+ "description": "d", "license": "MIT", "stac_extensions": [$MLM],
+ "extent": {"spatial": {"bbox": [[0, 0, 1, 1]]}, "temporal": {"interval": [[null, null]]}},
+ "mlm:name": "collection model", "links": []}
+JSON
+# A training link to a Catalog that declares mlm: a dataset, not a model.
+mkdir -p "$T/cat/data"
+cat >"$T/cat/data/catalog.json" <<JSON
+{"type": "Catalog", "stac_version": "1.0.0", "id": "data", "description": "d",
+ "stac_extensions": [$MLM], "links": []}
+JSON
+check_eq "harvest a catalog that declares mlm" \
+    "$(status "$STACML" --db "$T/db" -q harvest "$T/cat")" 0
+check_eq "models: the Item and the Collection, not the Catalogs" \
+    "$("$STACML" --db "$T/db" export | jq -r '"\(.id) \(.stac_type)"' | sort | tr '\n' ,)" \
+    "coll-model Collection,item-model Item,"
+check_eq "every model line's stac_type is Item or Collection" \
+    "$("$STACML" --db "$T/db" export | jq -r .stac_type | sort -u | tr '\n' ,)" \
+    "Collection,Item,"
+check_eq "the Catalog a model is trained on is a dataset" \
+    "$("$STACML" --db "$T/db" export --datasets | jq -r '"\(.id) \(.models[0].url)"')" \
+    "data file://$T/cat/item.json"
+check_eq "show of the root Catalog's id finds no model" \
+    "$(status "$STACML" --db "$T/db" show root)" 1
+
+e2e_finish
