@@ -1523,15 +1523,22 @@ static int add_header_host(struct credentials *cred, const char *arg)
     return 0;
 }
 
+/* The smallest --rate other than 0: one request an hour. Below it, a
+ * host's second request would wait past any sensible run (1e-9 is one in
+ * 31 years), and a spacing of 1/R past a long's range is no spacing. */
+#define RATE_MIN (1.0 / 3600)
+
 static int parse_rate(const char *arg, double *rate)
 {
     char *end = NULL;
     errno = 0;
     double v = strtod(arg, &end);
-    if (errno || end == arg || *end || !(v >= 0) || v > 100000) {
+    if (errno || end == arg || *end || !(v >= 0) || v > 100000 ||
+        (v > 0 && v < RATE_MIN)) {
         cli_usage_error("harvest",
                         "invalid --rate '%s' (requests per second "
-                        "per host, 0 for no limit)",
+                        "per host, 0 for no limit; at least one an hour, "
+                        "1/3600, at most 100000)",
                         arg);
         return SM_E_INVAL;
     }

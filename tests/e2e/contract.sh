@@ -49,4 +49,18 @@ check_eq "the Catalog a model is trained on is a dataset" \
 check_eq "show of the root Catalog's id finds no model" \
     "$(status "$STACML" --db "$T/db" show root)" 1
 
+# --rate R spaces a host's requests by 1/R seconds: a rate so small that
+# no second request would start in the run (1e-9: one in 31 years) hung
+# the harvest, and a still smaller one (1e-300) overflowed the spacing
+# into no limit at all. Both are usage errors now, as is anything under
+# one request an hour.
+EX="$top_srcdir/seeds/examples"
+for r in 1e-9 1e-300 0.0002; do
+    check_eq "--rate $r refused" \
+        "$(status timeout 20 "$STACML" --db "$T/rdb" harvest --rate "$r" "$EX")" 2
+    check "--rate $r: says the bound" grep -q "invalid --rate '$r'.*one an hour" "$T/e"
+done
+check_eq "--rate of one an hour taken" \
+    "$(status timeout 20 "$STACML" --db "$T/rdb" -q harvest --rate 0.0003 "$T/cat/coll.json")" 0
+
 e2e_finish
