@@ -35,7 +35,8 @@ static const char search_help[] =
     "their id, title, name, description, architecture or keywords. Without\n"
     "words, list every model.\n"
     "\n"
-    "Options (filters combine; each is answered from an index key):\n"
+    "Options (filters combine, each given once with a value; each is\n"
+    "answered from an index key):\n"
     "  --task TASK            e.g. semantic-segmentation, object-detection\n"
     "  --framework NAME       e.g. pytorch (case and punctuation ignored)\n"
     "  --architecture NAME    e.g. unet matches U-Net and UNet\n"
@@ -1037,6 +1038,41 @@ struct query_args {
     const char *trained_on;
 };
 
+/* Whether a value of --task, --framework or --architecture names
+ * anything: they are compared folded (case and punctuation dropped), and
+ * a value that folds to nothing matched nothing, silently. */
+static bool names_something(const char *arg)
+{
+    char *folded = text_fold(arg);
+    bool is_some = *folded != '\0';
+    free(folded);
+    return is_some;
+}
+
+/* A usage error for a filter given twice or with an empty value, else
+ * EXIT_OK. Filters combine, each taking one value: a second one used to
+ * replace the first without a word ("--task a --task b" found b alone),
+ * and an empty one to match nothing, as if the index held no such model.
+ * seen has a bit per filter (opt - OPT_TASK). */
+static int check_filter(const char *cmd, int opt, const char *name,
+                        const char *arg, unsigned *seen)
+{
+    unsigned bit = 1u << (opt - OPT_TASK);
+    if (*seen & bit)
+        return cli_usage_error(cmd,
+                               "--%s given twice (a filter takes one "
+                               "value; filters combine)",
+                               name);
+    *seen |= bit;
+    /* --extension, --bbox and --datetime say what is wrong themselves. */
+    bool is_folded =
+        opt == OPT_TASK || opt == OPT_FRAMEWORK || opt == OPT_ARCHITECTURE;
+    bool is_free = opt == OPT_TRAINED_ON || opt == OPT_SOURCE;
+    if ((is_free && !*arg) || (is_folded && !names_something(arg)))
+        return cli_usage_error(cmd, "--%s '%s' names nothing", name, arg);
+    return EXIT_OK;
+}
+
 /* Options shared by search and export. Returns EXIT_OK, an exit status,
  * or -1 after printing help. */
 static int parse_query(struct cli *cli, int argc, char **argv, const char *cmd,
@@ -1058,9 +1094,15 @@ static int parse_query(struct cli *cli, int argc, char **argv, const char *cmd,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    int c, rc = EXIT_OK;
+    int c, li = -1, rc = EXIT_OK;
+    unsigned seen = 0;
     while (rc == EXIT_OK &&
-           (c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+           (c = getopt_long(argc, argv, "h", longopts, &li)) != -1) {
+        if (c >= OPT_TASK && c <= OPT_SOURCE) {
+            rc = check_filter(cmd, c, longopts[li].name, optarg, &seen);
+            if (rc != EXIT_OK)
+                break;
+        }
         switch (c) {
         case OPT_DB:
             cli_set_db(cli, optarg);

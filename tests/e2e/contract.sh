@@ -49,6 +49,30 @@ check_eq "the Catalog a model is trained on is a dataset" \
 check_eq "show of the root Catalog's id finds no model" \
     "$(status "$STACML" --db "$T/db" show root)" 1
 
+# Filters combine, each with one value (issue 3): a filter given twice
+# kept the last value alone, without a word, and an empty one (or one
+# that folds to nothing) matched nothing, as if no model were indexed.
+for fv in task=x framework=x architecture=x extension=mlm bbox=0,0,1,1 \
+    datetime=2020-01-01T00:00:00Z trained-on=x source=x; do
+    f=${fv%%=*}
+    check_eq "search --$f given twice refused" \
+        "$(status "$STACML" --db "$T/db" search "--$fv" "--$fv")" 2
+    check "search --$f twice: said so" grep -q -- "--$f given twice" "$T/e"
+done
+check_eq "export --source given twice refused" \
+    "$(status "$STACML" --db "$T/db" export --datasets --source x --source y)" 2
+for f in task framework architecture trained-on source; do
+    for c in search export; do
+        check_eq "$c --$f '' refused" "$(status "$STACML" --db "$T/db" $c --$f '')" 2
+        check "$c --$f '': said so" grep -q -- "--$f '' names nothing" "$T/e"
+    done
+done
+check_eq "search --architecture '-' refused" \
+    "$(status "$STACML" --db "$T/db" search --architecture -)" 2
+check_eq "search --task ' _ ' refused" "$(status "$STACML" --db "$T/db" search --task ' _ ')" 2
+check_eq "search --task once still taken" \
+    "$(status "$STACML" --db "$T/db" search --task x --framework y --format ids)" 0
+
 # --rate R spaces a host's requests by 1/R seconds: a rate so small that
 # no second request would start in the run (1e-9: one in 31 years) hung
 # the harvest, and a still smaller one (1e-300) overflowed the spacing
