@@ -209,6 +209,15 @@ static int64_t days_from_civil(int64_t y, int m, int d)
     return era * 146097 + doe - 719468;
 }
 
+/* Days in month m of year y, proleptic Gregorian (RFC 3339 §5.7). */
+static int month_days(int y, int m)
+{
+    static const int days[12] = {31, 28, 31, 30, 31, 30,
+                                 31, 31, 30, 31, 30, 31};
+    bool is_leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return m == 2 && is_leap ? 29 : days[m - 1];
+}
+
 int text_parse_time(const char *s, int64_t *out)
 {
     int y, mo, d, h = 0, mi = 0, sec = 0, oh = 0, om = 0, sign = 0;
@@ -240,8 +249,10 @@ int text_parse_time(const char *s, int64_t *out)
         }
     }
     /* Leap seconds (60) are allowed by RFC 3339. */
-    if (*p || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
-        sec > 60 || oh > 23 || om > 59)
+    /* A day past its month's end (2021-02-29) is no date: days_from_civil()
+     * would make it the next month's. */
+    if (*p || mo < 1 || mo > 12 || d < 1 || d > month_days(y, mo) || h > 23 ||
+        mi > 59 || sec > 60 || oh > 23 || om > 59)
         return SM_E_PARSE;
     *out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec -
            sign * (oh * 3600 + om * 60);

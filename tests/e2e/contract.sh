@@ -73,6 +73,16 @@ check_eq "search --task ' _ ' refused" "$(status "$STACML" --db "$T/db" search -
 check_eq "search --task once still taken" \
     "$(status "$STACML" --db "$T/db" search --task x --framework y --format ids)" 0
 
+# --datetime is an RFC 3339 instant: a day past its month's end is no
+# date, where it used to be searched as a day of the next month.
+for d in 2020-02-30T00:00:00Z 2021-02-29 2020-04-31T12:00:00Z/..; do
+    check_eq "search --datetime $d refused" \
+        "$(status "$STACML" --db "$T/db" search --datetime "$d")" 2
+    check "search --datetime $d: said so" grep -q "invalid --datetime '$d'" "$T/e"
+done
+check_eq "search --datetime 2020-02-29 taken" \
+    "$(status "$STACML" --db "$T/db" search --datetime 2020-02-29T00:00:00Z)" 0
+
 # --rate R spaces a host's requests by 1/R seconds: a rate so small that
 # no second request would start in the run (1e-9: one in 31 years) hung
 # the harvest, and a still smaller one (1e-300) overflowed the spacing
