@@ -183,6 +183,29 @@ static void seeds_free(struct seeds *s)
     free(s->v);
 }
 
+/* Why the local file at path (a seed's) cannot be read, or NULL. */
+static const char *unreadable(const char *path)
+{
+    if (!path || access(path, R_OK) == 0)
+        return NULL;
+    return errno == ENOENT ? "no such file" : strerror(errno);
+}
+
+/* Why a local seed (a path, or a file:// URL once url is made) names no
+ * file to read, or NULL. Asked here, so that a path and its file:// URL
+ * fail alike, as a bad seed that says why: a missing file:// seed was
+ * only a failed harvest (exit 3), and a path we may not read, a loop of
+ * links or a file used as a directory were all "no such file". */
+static const char *local_seed_problem(const char *arg, const char *url)
+{
+    if (url && url_scheme_of(url) != URL_SCHEME_FILE)
+        return NULL;
+    char *path = url ? url_file_path(url) : xstrdup(arg);
+    const char *why = unreadable(path);
+    free(path);
+    return why;
+}
+
 static int seed_add_arg(struct seeds *s, const char *arg, const char *where)
 {
     char *url = NULL, *in_dir = NULL;
@@ -190,7 +213,16 @@ static int seed_add_arg(struct seeds *s, const char *arg, const char *where)
     const char *why = "a directory without catalog.json or collection.json";
     if (rc == 0) {
         rc = url_from_arg(in_dir ? in_dir : arg, &url);
-        why = rc == SM_E_NOTFOUND ? "no such file" : sm_strerror(rc);
+        why = rc == 0               ? local_seed_problem(NULL, url)
+              : rc == SM_E_NOTFOUND ? local_seed_problem(arg, NULL)
+                                    : sm_strerror(rc);
+        if (rc == SM_E_NOTFOUND && !why)
+            why = "no such file";
+        if (rc == 0 && why) {
+            free(url);
+            url = NULL;
+            rc = SM_E_NOTFOUND;
+        }
     }
     free(in_dir);
     if (rc != 0) {

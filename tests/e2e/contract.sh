@@ -83,6 +83,57 @@ done
 check_eq "search --datetime 2020-02-29 taken" \
     "$(status "$STACML" --db "$T/db" search --datetime 2020-02-29T00:00:00Z)" 0
 
+# A local seed that names no file to read is a bad seed (exit 2), said
+# with its reason, whether given as a path or as its file:// URL: the URL
+# of a missing file used to be a failed harvest (exit 3), and a loop of
+# links, a file taken for a directory or a file we may not read were all
+# "no such file" (or libcurl's "Couldn't open file").
+ln -s loop-b "$T/loop-a"
+ln -s loop-a "$T/loop-b"
+: >"$T/afile"
+for s in "$T/nothing.json" "$T/loop-a" "$T/afile/catalog.json"; do
+    for form in "$s" "file://$s"; do
+        check_eq "seed $form: exit 2" \
+            "$(status "$STACML" --db "$T/sdb" harvest "$form")" 2
+        case $s in
+        *nothing*) why="no such file" ;;
+        *loop*) why="Too many levels of symbolic links" ;;
+        *) why="Not a directory" ;;
+        esac
+        check "seed $form: says $why" grep -qF "bad seed '$form': $why" "$T/e"
+    done
+done
+printf '%s\n' "file://$T/nothing.json" >"$T/seeds.txt"
+check_eq "seeds file naming a missing file:// seed: exit 2" \
+    "$(status "$STACML" --db "$T/sdb" harvest --seeds "$T/seeds.txt")" 2
+check "and names its line" grep -qF "seeds.txt:1: bad seed" "$T/e"
+# A file we may not read: needs a user that permissions apply to.
+if [ "$(id -u)" -ne 0 ]; then
+    as_user() { "$@"; }
+elif command -v setpriv >/dev/null &&
+    setpriv --reuid=nobody --regid=nogroup --clear-groups "$STACML" --version \
+        >/dev/null 2>&1; then
+    as_user() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
+else
+    as_user=
+fi
+if [ -n "$(type -t as_user)" ]; then
+    chmod 755 "$T"
+    cp "$T/cat/coll.json" "$T/secret.json"
+    chmod 600 "$T/secret.json"
+    [ "$(id -u)" -ne 0 ] || chown root "$T/secret.json"
+    for form in "$T/secret.json" "file://$T/secret.json"; do
+        check_eq "unreadable seed $form: exit 2" \
+            "$(status as_user "$STACML" --db "$T/nodb" harvest "$form")" 2
+        check "unreadable seed $form: says so" \
+            grep -qF "bad seed '$form': Permission denied" "$T/e"
+    done
+else
+    echo "no user that file permissions apply to: unreadable seed not checked"
+fi
+check_eq "a readable file:// seed still taken" \
+    "$(status "$STACML" --db "$T/sdb" -q harvest "file://$T/cat/coll.json")" 0
+
 # --rate R spaces a host's requests by 1/R seconds: a rate so small that
 # no second request would start in the run (1e-9: one in 31 years) hung
 # the harvest, and a still smaller one (1e-300) overflowed the spacing
