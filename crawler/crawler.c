@@ -7,6 +7,7 @@
  * the loop thread is free for the transfers. */
 #include <config.h>
 
+#include <errno.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -1126,19 +1127,27 @@ static void reuse(struct crawler *c, struct frontier_entry *e,
         replay_links(c, e, p->links, true, true);
 }
 
-/* Why a file:// URL names no document to read: not a regular file. NULL
- * when it is one, or when it is missing (the fetch then says so). */
+/* Why a file:// URL names no document to read, or NULL when it names a
+ * regular file we may read. Asked before libcurl opens it: a FIFO would
+ * block the loop in open(), and libcurl says "Couldn't open file" of a
+ * missing file, one we may not read and a loop of links alike. */
 static const char *not_a_file(const char *url)
 {
     char *path = url_file_path(url);
     struct stat st;
-    bool is_other = path && stat(path, &st) == 0 && !S_ISREG(st.st_mode);
-    free(path);
-    if (!is_other)
+    const char *why = NULL;
+    if (!path)
         return NULL;
-    return S_ISDIR(st.st_mode) ? "a directory, not a document"
-                               : "not a regular file (a FIFO, device or "
-                                 "socket), not read";
+    if (stat(path, &st) != 0)
+        why = errno == ENOENT ? "no such file" : strerror(errno);
+    else if (S_ISDIR(st.st_mode))
+        why = "a directory, not a document";
+    else if (!S_ISREG(st.st_mode))
+        why = "not a regular file (a FIFO, device or socket), not read";
+    else if (access(path, R_OK) != 0)
+        why = strerror(errno);
+    free(path);
+    return why;
 }
 
 /* --max-docs counts documents: a robots.txt is the host's, not one. */

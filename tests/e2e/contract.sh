@@ -134,6 +134,38 @@ fi
 check_eq "a readable file:// seed still taken" \
     "$(status "$STACML" --db "$T/sdb" -q harvest "file://$T/cat/coll.json")" 0
 
+# A document of a local tree that cannot be read is a failure that says
+# why, where libcurl said "Couldn't open file" of every kind.
+mkdir -p "$T/tree"
+cat >"$T/tree/catalog.json" <<'JSON'
+{"type": "Catalog", "stac_version": "1.0.0", "id": "tree", "description": "d",
+ "links": [{"rel": "item", "href": "gone.json"}, {"rel": "item", "href": "loop.json"},
+           {"rel": "item", "href": "afile/x.json"}, {"rel": "item", "href": "secret.json"}]}
+JSON
+ln -s loop.json "$T/tree/loop.json"
+: >"$T/tree/afile"
+cp "$T/cat/item.json" "$T/tree/secret.json"
+chmod 600 "$T/tree/secret.json"
+mkdir -m 777 "$T/tree-db"
+failed_reason() {
+    "$STACML" --db "$T/tree-db" stats --format json |
+        jq -r --arg u "file://$T/tree/$1" '.last_harvest.failures[] | select(.url == $u) | .reason'
+}
+if [ -n "$(type -t as_user)" ]; then
+    [ "$(id -u)" -ne 0 ] || chown root "$T/tree/secret.json"
+    check_eq "a tree with unreadable documents: exit 1" \
+        "$(status as_user "$STACML" --db "$T/tree-db" harvest "$T/tree")" 1
+    check_eq "a file we may not read: said so" "$(failed_reason secret.json)" "Permission denied"
+else
+    rm "$T/tree/secret.json"
+    check_eq "a tree with unreadable documents: exit 1" \
+        "$(status "$STACML" --db "$T/tree-db" harvest "$T/tree")" 1
+fi
+check_eq "a missing file: said so" "$(failed_reason gone.json)" "no such file"
+check_eq "a loop of links: said so" "$(failed_reason loop.json)" "Too many levels of symbolic links"
+check_eq "a file taken for a directory: said so" "$(failed_reason afile/x.json)" "Not a directory"
+check "the summary names the reason" grep -qF "tree/gone.json: no such file" "$T/e"
+
 # --rate R spaces a host's requests by 1/R seconds: a rate so small that
 # no second request would start in the run (1e-9: one in 31 years) hung
 # the harvest, and a still smaller one (1e-300) overflowed the spacing
