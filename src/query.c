@@ -647,6 +647,33 @@ static bool is_stored_as_is(const char *word)
     return true;
 }
 
+/* Whether the stored text (json, len) may hold word, case ignored as
+ * text_contains_ci() ignores it: an ASCII word is looked for whole; a
+ * word with other characters, whose case the bytes do not show, by its
+ * runs of ASCII ("MODÈLE": "MOD" and "LE"), each of which the text must
+ * hold (a word without one, "été", passes every text). */
+static bool text_mem_holds_word(const char *json, size_t len, const char *word)
+{
+    if (text_is_ascii(word))
+        return text_mem_contains_ci(json, len, word);
+    bool holds = true;
+    const char *p = word;
+    while (holds && *p) {
+        size_t n = 0;
+        while (p[n] && (unsigned char)p[n] < 0x80)
+            n++;
+        if (n > 0) {
+            char *run = xstrndup(p, n);
+            holds = text_mem_contains_ci(json, len, run);
+            free(run);
+        }
+        p += n;
+        while ((unsigned char)*p >= 0x80)
+            p++;
+    }
+    return holds;
+}
+
 /* Whether the stored text of a record may match the words: a record whose
  * text lacks one of them cannot (word_matches() looks in its fields
  * only), and is passed over undecoded. A word search decodes the records
@@ -658,7 +685,7 @@ static bool may_hold_words(const struct query *q, const char *json, size_t len)
 {
     for (int i = 0; i < q->n_words; i++)
         if (is_stored_as_is(q->words[i]) &&
-            !text_mem_contains_ci(json, len, q->words[i]))
+            !text_mem_holds_word(json, len, q->words[i]))
             return memchr(json, '\0', len) != NULL;
     return true;
 }

@@ -3,7 +3,10 @@
 #include <config.h>
 
 #include <ctype.h>
+#include <locale.h>
+#include <stdlib.h>
 #include <string.h>
+#include <wctype.h>
 
 #include "src/buf.h"
 #include "src/err.h"
@@ -143,8 +146,86 @@ size_t text_columns(const char *s)
     return utf8_count(s);
 }
 
+bool text_is_ascii(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s >= 0x80)
+            return false;
+    return true;
+}
+
+/* cp in UTF-8 at out; returns its length. */
+static size_t utf8_put(char *out, uint32_t cp)
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xc0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3f));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xe0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+        out[2] = (char)(0x80 | (cp & 0x3f));
+        return 3;
+    }
+    out[0] = (char)(0xf0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+    out[3] = (char)(0x80 | (cp & 0x3f));
+    return 4;
+}
+
+/* The lower case of cp by Unicode's simple mappings: the C.UTF-8
+ * locale's, whatever the user's locale is (a cron job's is often "C",
+ * whose towlower() knows ASCII only). The locale is made on first use,
+ * by the query commands' one thread. */
+static uint32_t lower_cp(uint32_t cp)
+{
+    static locale_t utf8;
+    static bool tried;
+    if (cp < 0x80)
+        return (uint32_t)tolower((int)cp);
+    if (!tried) {
+        tried = true;
+        utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+    }
+    return utf8 ? (uint32_t)towlower_l((wint_t)cp, utf8) : cp;
+}
+
+char *text_lower(const char *s)
+{
+    size_t len = strlen(s);
+    /* A lower case takes at most 3 bytes for 2 (U+023A, U+2C65). */
+    char *out = xmalloc(len * 2 + 1), *o = out;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        uint32_t cp;
+        size_t n =
+            text_utf8_seq(p, len - (size_t)(p - (const unsigned char *)s), &cp);
+        if (n == 0) { /* not UTF-8: the byte as it is */
+            *o++ = (char)tolower(*p++);
+            continue;
+        }
+        o += utf8_put(o, lower_cp(cp));
+        p += n;
+    }
+    *o = '\0';
+    return out;
+}
+
 bool text_contains_ci(const char *hay, const char *needle)
 {
+    if (!text_is_ascii(needle)) {
+        char *h = text_lower(hay), *n = text_lower(needle);
+        bool is_in = strstr(h, n) != NULL;
+        free(h);
+        free(n);
+        return is_in;
+    }
     size_t n = strlen(needle);
     if (n == 0)
         return true;

@@ -30,8 +30,17 @@ size_t text_columns(const char *s);
  * none; the code point goes to *cp unless cp is NULL. */
 size_t text_utf8_seq(const unsigned char *p, size_t avail, uint32_t *cp);
 
-/* Case-insensitive (ASCII) substring search; true when needle is empty. */
+/* Case-insensitive substring search; true when needle is empty. Case is
+ * that of Unicode (simple mappings: "MODÈLE" finds "modèle") when needle
+ * has a non-ASCII character, of ASCII only otherwise. */
 bool text_contains_ci(const char *hay, const char *needle);
+
+/* Whether s is ASCII only. */
+bool text_is_ascii(const char *s);
+
+/* s (UTF-8) in lower case, by Unicode's simple mappings whatever the
+ * locale; bytes that are no UTF-8 are kept. New string. */
+char *text_lower(const char *s);
 
 /* text_contains_ci() over the first len bytes of hay (NULs included):
  * whether needle occurs there, ASCII case ignored. */

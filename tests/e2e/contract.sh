@@ -166,6 +166,36 @@ check_eq "a loop of links: said so" "$(failed_reason loop.json)" "Too many level
 check_eq "a file taken for a directory: said so" "$(failed_reason afile/x.json)" "Not a directory"
 check "the summary names the reason" grep -qF "tree/gone.json: no such file" "$T/e"
 
+# Search words are case-insensitive (issue 2), beyond ASCII too: an
+# upper-case accented word found nothing, whether the record was passed
+# over by the scan of its stored text or decoded and compared.
+mkdir -p "$T/ucat"
+cat >"$T/ucat/catalog.json" <<'JSON'
+{"type": "Catalog", "stac_version": "1.0.0", "id": "u", "description": "d",
+ "links": [{"rel": "item", "href": "fr.json"}, {"rel": "item", "href": "ru.json"}]}
+JSON
+u_item() {
+    cat >"$T/ucat/$1.json" <<JSON
+{"type": "Feature", "stac_version": "1.0.0", "id": "$1",
+ "stac_extensions": [$MLM], "geometry": null,
+ "properties": {"datetime": null, "mlm:name": "$1", "title": "$2"},
+ "links": [], "assets": {}}
+JSON
+}
+u_item fr "Modèle d'été pour les forêts"
+u_item ru "Модель леса"
+check_eq "harvest titles in French and Russian" \
+    "$(status "$STACML" --db "$T/udb" -q harvest "$T/ucat")" 0
+uids() { "$STACML" --db "$T/udb" search --format ids "$@" | cut -f1 | sort | tr '\n' ' '; }
+check_eq "words: MODÈLE finds modèle" "$(uids MODÈLE)" "fr "
+check_eq "words: ÉTÉ finds été" "$(uids ÉTÉ)" "fr "
+check_eq "words: FORÊTS and modèle, ANDed" "$(uids FORÊTS modèle)" "fr "
+check_eq "words: МОДЕЛЬ finds Модель" "$(uids МОДЕЛЬ)" "ru "
+check_eq "words: ÉTÉS is in no record" "$(uids ÉTÉS)" ""
+check_eq "words: the table too" \
+    "$("$STACML" --db "$T/udb" search ÉTÉ | tail -n +2 | awk '{ print $1 }')" "fr"
+check_eq "words: export too" "$("$STACML" --db "$T/udb" export МОДЕЛЬ | jq -r .id)" "ru"
+
 # --rate R spaces a host's requests by 1/R seconds: a rate so small that
 # no second request would start in the run (1e-9: one in 31 years) hung
 # the harvest, and a still smaller one (1e-300) overflowed the spacing

@@ -88,6 +88,19 @@ static void test_text(void)
     CHECK(text_contains_ci("U-Net Segmentation", "u-NET"));
     CHECK(text_contains_ci("abc", ""));
     CHECK(!text_contains_ci("", "a"));
+    /* Case beyond ASCII: issue 2's words are case-insensitive. */
+    CHECK(text_contains_ci("Mod\xc3\xa8le \xc3\xa9t\xc3\xa9", "MOD\xc3\x88LE"));
+    CHECK(text_contains_ci("\xc3\x89T\xc3\x89", "\xc3\xa9t\xc3\xa9"));
+    CHECK(text_contains_ci("\xd0\x9c\xd0\xbe\xd0\xb4\xd0\xb5\xd0\xbb\xd1\x8c",
+                           "\xd0\xbc\xd0\x9e\xd0\x94")); /* Модель, мОД */
+    CHECK(!text_contains_ci("Mod\xc3\xa8le", "MODE\xcc\x80X"));
+    CHECK(!text_contains_ci("\xc3\xa9t\xc3\xa9", "\xc3\x89T\xc3\x89X"));
+    /* Bytes that are no UTF-8 are compared as they are. */
+    CHECK(text_contains_ci("a\xff\xc3\x89", "\xff\xc3\xa9"));
+    char *low = text_lower("\xc3\x89T\xc3\x89 \xc8\xba \xc4\xb0 \xff");
+    /* été, U+023A -> U+2C65 (3 bytes for 2), U+0130 -> i, a stray byte */
+    CHECK_STR_EQ(low, "\xc3\xa9t\xc3\xa9 \xe2\xb1\xa5 i \xff");
+    free(low);
     static const char hay[] = "xx U-NET \0 unet Zz";
     size_t n = sizeof(hay) - 1;
     CHECK(text_mem_contains_ci(hay, n, "u-net"));
