@@ -4,6 +4,7 @@
  * its crawl state, and the run leaves a summary in the index metadata. */
 #include <config.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -1506,15 +1507,47 @@ struct credentials {
     struct seeds hosts;   /* host keys, from --header-host or the seeds */
 };
 
-static int add_header(struct credentials *cred, const char *arg)
+/* Whether s holds a control character, which no HTTP field value may
+ * (RFC 9110 §5.5; a tab may): a line break would start a header of the
+ * user's making, and the others make servers refuse the request. */
+static bool has_control(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if ((*p < 0x20 && *p != '\t') || *p == 0x7f)
+            return true;
+    return false;
+}
+
+/* Whether the n bytes at s are an HTTP field name: a token (RFC 9110
+ * §5.6.2). */
+static bool is_token(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isalnum((unsigned char)s[i]) && !strchr("!#$%&'*+-.^_`|~", s[i]))
+            return false;
+    return n > 0;
+}
+
+/* What is wrong with a --header value, or NULL. */
+static const char *header_problem(const char *arg)
 {
     const char *colon = strchr(arg, ':');
-    if (!colon || colon == arg || strpbrk(arg, "\r\n") ||
-        strcspn(arg, " \t") < (size_t)(colon - arg)) {
-        cli_usage_error("harvest",
-                        "invalid --header '%s' (want 'Name: "
-                        "value')",
-                        arg);
+    if (!colon)
+        return "want 'Name: value'";
+    if (!is_token(arg, (size_t)(colon - arg)))
+        return "the name is no HTTP token";
+    if (has_control(colon + 1))
+        return "the value holds a line break or another control character";
+    return NULL;
+}
+
+static int add_header(struct credentials *cred, const char *arg)
+{
+    const char *why = header_problem(arg);
+    if (why) {
+        char *safe = text_safe(arg, 200);
+        cli_usage_error("harvest", "invalid --header '%s' (%s)", safe, why);
+        free(safe);
         return SM_E_INVAL;
     }
     seeds_add(&cred->headers, xstrdup(arg));
@@ -1703,10 +1736,11 @@ static int parse_args(struct cli *cli, int argc, char **argv,
             opt->timeout_ms = (long)v * 1000;
             break;
         case OPT_USER_AGENT:
-            if (strpbrk(optarg, "\r\n"))
+            if (has_control(optarg))
                 return cli_usage_error("harvest",
                                        "invalid --user-agent: it holds a "
-                                       "line break");
+                                       "line break or another control "
+                                       "character");
             opt->user_agent = optarg;
             break;
         case OPT_DB:

@@ -196,6 +196,22 @@ check_eq "words: the table too" \
     "$("$STACML" --db "$T/udb" search ÉTÉ | tail -n +2 | awk '{ print $1 }')" "fr"
 check_eq "words: export too" "$("$STACML" --db "$T/udb" export МОДЕЛЬ | jq -r .id)" "ru"
 
+# --header and --user-agent become HTTP fields: a control character in a
+# value (an escape, DEL; line breaks were refused already) or a name that
+# is no token ("X(Y)", "X Y") is a usage error that says which, where it
+# used to go out in every request to the seed's hosts.
+for h in "$(printf 'X-Key: a\033b')" "$(printf 'X-Key: a\177')" "X(Y): a" "X Y: a"; do
+    check_eq "--header '$h' refused" \
+        "$(status "$STACML" --db "$T/hdb" harvest --header "$h" "$T/cat/coll.json")" 2
+    check "--header '$h': says why" grep -qE "invalid --header .*\((the name is no HTTP token|the value holds a line break or another control character)\)" "$T/e"
+done
+check_eq "--user-agent with an escape refused" \
+    "$(status "$STACML" --db "$T/hdb" harvest --user-agent "$(printf 'a\033[31mb')" "$T/cat/coll.json")" 2
+check "--user-agent with an escape: says why" grep -q "control character" "$T/e"
+check_eq "--header with a tab and UTF-8 in its value taken" \
+    "$(status "$STACML" --db "$T/hdb" -q harvest --header "$(printf 'X-Key: a\tb \303\251')" \
+        --header "Authorization: Bearer a:b" "$T/cat/coll.json")" 0
+
 # --rate R spaces a host's requests by 1/R seconds: a rate so small that
 # no second request would start in the run (1e-9: one in 31 years) hung
 # the harvest, and a still smaller one (1e-300) overflowed the spacing
