@@ -1874,6 +1874,11 @@ static int parse_args(struct cli *cli, int argc, char **argv,
     if (seeds->n == 0 && h_opts->registries.n == 0)
         return cli_usage_error("harvest", "no seeds: give URLs, paths, "
                                           "--seeds FILE or --registry");
+    /* It names where --header values go: without one, a forgotten token
+     * would leave a protected source skipped without a word. */
+    if (cred->hosts.n > 0 && cred->headers.n == 0)
+        return cli_usage_error("harvest", "--header-host without --header: "
+                                          "no header to send there");
     return EXIT_OK;
 }
 

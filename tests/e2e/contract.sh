@@ -212,6 +212,16 @@ check_eq "--header with a tab and UTF-8 in its value taken" \
     "$(status "$STACML" --db "$T/hdb" -q harvest --header "$(printf 'X-Key: a\tb \303\251')" \
         --header "Authorization: Bearer a:b" "$T/cat/coll.json")" 0
 
+# --header-host names the hosts that --header values go to: given alone
+# it did nothing, silently (a protected registry source then stayed
+# skipped as if the user had given no credentials on purpose).
+check_eq "--header-host without --header refused" \
+    "$(status "$STACML" --db "$T/hdb" harvest --header-host 127.0.0.1 "$T/cat/coll.json")" 2
+check "--header-host without --header: said so" grep -q -- "--header-host without --header" "$T/e"
+check_eq "--header-host with --header taken" \
+    "$(status "$STACML" --db "$T/hdb" -q harvest --header-host 127.0.0.1 \
+        --header "Authorization: Bearer x" "$T/cat/coll.json")" 0
+
 # --rate R spaces a host's requests by 1/R seconds: a rate so small that
 # no second request would start in the run (1e-9: one in 31 years) hung
 # the harvest, and a still smaller one (1e-300) overflowed the spacing
