@@ -207,31 +207,62 @@ static const char *local_seed_problem(const char *arg, const char *url)
     return why;
 }
 
+/* arg made safe to print: its user information, when it has some,
+ * replaced by "***" (a password has no place on a terminal or in a
+ * log). New string. */
+static char *seed_shown(const char *arg)
+{
+    char *safe = text_safe(arg, 200);
+    if (!url_has_userinfo(safe))
+        return safe;
+    char *start = strstr(safe, "://") + 3;
+    char *at = strchr(start, '@');
+    char *out = xasprintf("%.*s***%s", (int)(start - safe), safe, at);
+    free(safe);
+    return out;
+}
+
+/* The URL of seed arg in *url (new), or why arg is no seed; *url is
+ * NULL then. */
+static const char *seed_url(const char *arg, char **url)
+{
+    char *in_dir = NULL;
+    *url = NULL;
+    if (url_seed_directory(arg, &in_dir) != 0)
+        return "a directory without catalog.json or collection.json";
+    int rc = url_from_arg(in_dir ? in_dir : arg, url);
+    free(in_dir);
+    if (rc == SM_E_NOTFOUND) {
+        const char *why = local_seed_problem(arg, NULL);
+        return why ? why : "no such file";
+    }
+    if (rc != 0)
+        return sm_strerror(rc);
+    /* As a link or a registry entry that carries credentials: refused, or
+     * its password would be every record's source, in exports, stats and
+     * the summary. */
+    const char *why =
+        url_has_userinfo(*url)
+            ? "a URL with credentials (user@host); give them with --header "
+              "or --netrc, which the index does not keep"
+            : local_seed_problem(NULL, *url);
+    if (why) {
+        free(*url);
+        *url = NULL;
+    }
+    return why;
+}
+
 static int seed_add_arg(struct seeds *s, const char *arg, const char *where)
 {
-    char *url = NULL, *in_dir = NULL;
-    int rc = url_seed_directory(arg, &in_dir);
-    const char *why = "a directory without catalog.json or collection.json";
-    if (rc == 0) {
-        rc = url_from_arg(in_dir ? in_dir : arg, &url);
-        why = rc == 0               ? local_seed_problem(NULL, url)
-              : rc == SM_E_NOTFOUND ? local_seed_problem(arg, NULL)
-                                    : sm_strerror(rc);
-        if (rc == SM_E_NOTFOUND && !why)
-            why = "no such file";
-        if (rc == 0 && why) {
-            free(url);
-            url = NULL;
-            rc = SM_E_NOTFOUND;
-        }
-    }
-    free(in_dir);
-    if (rc != 0) {
-        char *safe = text_safe(arg, 200);
+    char *url = NULL;
+    const char *why = seed_url(arg, &url);
+    if (why) {
+        char *safe = seed_shown(arg);
         fprintf(stderr, "stacml harvest: %s%sbad seed '%s': %s\n",
                 where ? where : "", where ? ": " : "", safe, why);
         free(safe);
-        return rc;
+        return SM_E_INVAL;
     }
     /* A seed given twice (or as a path and as its URL) is one seed: one
      * source to mark gone, one failure when every seed fails. */

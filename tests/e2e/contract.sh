@@ -222,6 +222,21 @@ check_eq "--header-host with --header taken" \
     "$(status "$STACML" --db "$T/hdb" -q harvest --header-host 127.0.0.1 \
         --header "Authorization: Bearer x" "$T/cat/coll.json")" 0
 
+# A seed URL that carries credentials (user:pw@host) is refused, as such
+# a link and such a registry entry are: it was harvested with them as
+# Basic auth and its password kept as every record's source (export,
+# stats, runs) and printed in the summary. The message hides it too.
+for u in "http://user:sekrit@127.0.0.1:9/catalog.json" "HTTP://user:sekrit@127.0.0.1:9/"; do
+    check_eq "seed $u refused" "$(status "$STACML" --db "$T/udb2" harvest "$u")" 2
+    check "seed $u: said so, password hidden" \
+        grep -qF "bad seed '${u/user:sekrit/***}': a URL with credentials" "$T/e"
+    check "seed $u: no password on stderr" sh -c "! grep -q sekrit '$T/e'"
+done
+printf 'http://user:sekrit@127.0.0.1:9/\n' >"$T/cred-seeds.txt"
+check_eq "seeds file with credentials in a URL refused" \
+    "$(status "$STACML" --db "$T/udb2" harvest --seeds "$T/cred-seeds.txt")" 2
+check "and no index holds the password" sh -c "! grep -rqs sekrit '$T/udb2'"
+
 # --rate R spaces a host's requests by 1/R seconds: a rate so small that
 # no second request would start in the run (1e-9: one in 31 years) hung
 # the harvest, and a still smaller one (1e-300) overflowed the spacing
