@@ -1992,6 +1992,25 @@ static int lock_index(const char *db, bool wait, int *fd)
     return EXIT_OK;
 }
 
+/* Close the --log file. One that could not be written (a full disk) is
+ * said on stderr, even with -q, and a harvest that went well exits 1 (a
+ * command that could not write its output): the record of the run that
+ * a cron job keeps is lost, which a silent exit 0 hid. */
+static int close_log(FILE *f, const char *path, int status)
+{
+    bool is_bad = ferror(f) != 0;
+    int err = 0;
+    if (fclose(f) != 0) {
+        is_bad = true;
+        err = errno;
+    }
+    if (!is_bad)
+        return status;
+    fprintf(stderr, "stacml harvest: write error on log %s: %s\n", path,
+            err ? strerror(err) : "a write failed");
+    return status == EXIT_OK ? EXIT_PARTIAL : status;
+}
+
 /* What decides which documents a run fetches: a rerun with the same
  * signature resumes an unfinished run. New string. */
 static char *run_signature(const struct seeds *seeds,
@@ -2336,7 +2355,7 @@ out:
         close(lock_fd);
     if (log_file) {
         log_set_stream(NULL);
-        fclose(log_file);
+        status = close_log(log_file, hopts.log_path, status);
     }
     for (size_t i = 0; i < h->n_failures; i++) {
         free(h->failures[i].url);

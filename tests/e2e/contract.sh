@@ -237,6 +237,19 @@ check_eq "seeds file with credentials in a URL refused" \
     "$(status "$STACML" --db "$T/udb2" harvest --seeds "$T/cred-seeds.txt")" 2
 check "and no index holds the password" sh -c "! grep -rqs sekrit '$T/udb2'"
 
+# A --log that cannot be written (a full disk) loses the run's record a
+# cron job keeps: said on stderr, even with -q, and exit 1 (a command
+# that could not write its output), where the harvest exited 0 in
+# silence.
+if [ -w /dev/full ]; then
+    check_eq "--log to a full disk: exit 1" \
+        "$(status "$STACML" --db "$T/ldb" -q harvest --log /dev/full "$T/cat/coll.json")" 1
+    check "--log to a full disk: said so" grep -q "write error on log /dev/full" "$T/e"
+fi
+check_eq "--log to a file: exit 0" \
+    "$(status "$STACML" --db "$T/ldb" -q harvest --log "$T/h.log" "$T/cat/coll.json")" 0
+check "--log to a file: the summary is there" grep -q "summary: run" "$T/h.log"
+
 # --rate R spaces a host's requests by 1/R seconds: a rate so small that
 # no second request would start in the run (1e-9: one in 31 years) hung
 # the harvest, and a still smaller one (1e-300) overflowed the spacing
