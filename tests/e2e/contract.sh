@@ -1,8 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # The contracts of issues 2-4 that no other test holds: what an exported
-# model line may contain, and option values that used to be taken
-# silently (or hang a harvest) where they must be a usage error.
+# model line may contain, search words and filters, the reasons given for
+# seeds and local documents that cannot be read, and command lines that
+# used to be taken silently (or hang a harvest, or keep a password) where
+# they must be a clear error with its exit status.
 . "$top_srcdir/tests/e2e/lib.sh"
 
 status() { "$@" >"$T/o" 2>"$T/e"; echo $?; }
