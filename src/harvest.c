@@ -166,6 +166,7 @@ struct harvest {
 struct seeds {
     char **v;
     size_t n, cap;
+    struct urlset *set; /* hashes of v, for seeds_has() */
 };
 
 static void seeds_add(struct seeds *s, char *url)
@@ -175,6 +176,25 @@ static void seeds_add(struct seeds *s, char *url)
         s->v = xrealloc(s->v, s->cap * sizeof(*s->v));
     }
     s->v[s->n++] = url;
+    if (!url)
+        return;
+    if (!s->set)
+        s->set = urlset_new();
+    urlset_add(s->set, url);
+}
+
+/* Whether url is in s. The hashes answer most lookups at once: a scan of
+ * every seed for each one read made a seeds file of 50,000 URLs take half
+ * a minute before the harvest began. A hash found is confirmed by a scan
+ * (only a seed given twice, or a collision, gets there). */
+static bool seeds_has(const struct seeds *s, const char *url)
+{
+    if (!s->set || !urlset_has(s->set, url))
+        return false;
+    for (size_t i = 0; i < s->n; i++)
+        if (s->v[i] && strcmp(s->v[i], url) == 0)
+            return true;
+    return false;
 }
 
 static void seeds_free(struct seeds *s)
@@ -182,6 +202,7 @@ static void seeds_free(struct seeds *s)
     for (size_t i = 0; i < s->n; i++)
         free(s->v[i]);
     free(s->v);
+    urlset_free(s->set);
 }
 
 /* Why the local file at path (a seed's) cannot be read, or NULL. */
@@ -266,11 +287,10 @@ static int seed_add_arg(struct seeds *s, const char *arg, const char *where)
     }
     /* A seed given twice (or as a path and as its URL) is one seed: one
      * source to mark gone, one failure when every seed fails. */
-    for (size_t i = 0; i < s->n; i++)
-        if (strcmp(s->v[i], url) == 0) {
-            free(url);
-            return 0;
-        }
+    if (seeds_has(s, url)) {
+        free(url);
+        return 0;
+    }
     seeds_add(s, url);
     return 0;
 }
@@ -2179,10 +2199,7 @@ static int discover(struct harvest *h, const struct cli *cli,
     const json_t *u;
     json_array_foreach (h->registry_harvest, i, u) {
         /* A source also given as a seed is harvested once. */
-        bool is_seed = false;
-        for (size_t k = 0; k < seeds->n && !is_seed; k++)
-            is_seed = strcmp(seeds->v[k], json_string_value(u)) == 0;
-        if (!is_seed)
+        if (!seeds_has(seeds, json_string_value(u)))
             seeds_add(seeds, xstrdup(json_string_value(u)));
     }
     *n_sources = seeds->n + json_array_size(due);

@@ -252,6 +252,24 @@ check_eq "--log to a file: exit 0" \
     "$(status "$STACML" --db "$T/ldb" -q harvest --log "$T/h.log" "$T/cat/coll.json")" 0
 check "--log to a file: the summary is there" grep -q "summary: run" "$T/h.log"
 
+# A seeds file of 50,000 URLs: each seed read was compared with every
+# seed before it (to take a seed given twice once), half a minute here
+# before the harvest began. Read in well under the bound now (the option
+# after it is refused, so that nothing is fetched).
+"${PYTHON3:-python3}" -c '
+for i in range(50000):
+    print("http://127.0.0.1:9/c%d/catalog.json" % i)' >"$T/many-seeds.txt"
+check_eq "50,000 seeds read at once" \
+    "$(status timeout 15 "$STACML" --db "$T/mdb" harvest --seeds "$T/many-seeds.txt" --concurrency 0)" 2
+check "and the option after them refused" grep -q "invalid value '0' for --concurrency" "$T/e"
+head -3 "$T/many-seeds.txt" >"$T/dup-seeds.txt"
+# (Nothing listens on port 9: every seed fails, exit 3.)
+check_eq "three seeds given twice: harvested" \
+    "$(status "$STACML" --db "$T/mdb" -q harvest --max-docs 1 --retries 0 \
+        --seeds "$T/dup-seeds.txt" --seeds "$T/dup-seeds.txt")" 3
+check_eq "a seed given twice is still taken once" \
+    "$("$STACML" --db "$T/mdb" runs --format json | jq '.[0].seeds | length')" 3
+
 # --rate R spaces a host's requests by 1/R seconds: a rate so small that
 # no second request would start in the run (1e-9: one in 31 years) hung
 # the harvest, and a still smaller one (1e-300) overflowed the spacing
