@@ -122,8 +122,7 @@ fi
 if [ -n "$(type -t as_user)" ]; then
     chmod 755 "$T"
     cp "$T/cat/coll.json" "$T/secret.json"
-    chmod 600 "$T/secret.json"
-    [ "$(id -u)" -ne 0 ] || chown root "$T/secret.json"
+    chmod 000 "$T/secret.json" # nobody's to read, its owner's neither
     for form in "$T/secret.json" "file://$T/secret.json"; do
         check_eq "unreadable seed $form: exit 2" \
             "$(status as_user "$STACML" --db "$T/nodb" harvest "$form")" 2
@@ -147,14 +146,13 @@ JSON
 ln -s loop.json "$T/tree/loop.json"
 : >"$T/tree/afile"
 cp "$T/cat/item.json" "$T/tree/secret.json"
-chmod 600 "$T/tree/secret.json"
+chmod 000 "$T/tree/secret.json"
 mkdir -m 777 "$T/tree-db"
 failed_reason() {
     "$STACML" --db "$T/tree-db" stats --format json |
         jq -r --arg u "file://$T/tree/$1" '.last_harvest.failures[] | select(.url == $u) | .reason'
 }
 if [ -n "$(type -t as_user)" ]; then
-    [ "$(id -u)" -ne 0 ] || chown root "$T/tree/secret.json"
     check_eq "a tree with unreadable documents: exit 1" \
         "$(status as_user "$STACML" --db "$T/tree-db" harvest "$T/tree")" 1
     check_eq "a file we may not read: said so" "$(failed_reason secret.json)" "Permission denied"
