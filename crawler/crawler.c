@@ -711,6 +711,23 @@ static void walk_collection_list(struct crawler *c,
                  json_array_size(json_object_get(doc, "collections")));
 }
 
+/* Whether the API whose landing page e is, at depth, may be walked under
+ * --max-depth: its collections, items and search pages all lie below the
+ * landing page, as a catalog's children below it. Past the limit it is
+ * read alone, and its source is not complete (nothing marked gone), as
+ * for a catalog whose links are dropped there; within it, the API is
+ * walked as its strategy says, bounded by --max-pages and --max-docs. */
+static bool api_within_depth(struct crawler *c, const struct frontier_entry *e,
+                             int depth)
+{
+    if (c->opt.max_depth < 0 || depth < c->opt.max_depth)
+        return true;
+    c->stats.depth_dropped++;
+    if (c->hooks.depth_limited)
+        c->hooks.depth_limited(c->hooks.ctx, e->source);
+    return false;
+}
+
 /* A STAC document: delivered, then its links pushed and, for an API
  * landing page or a dataset, the walk that follows from it started. */
 static void apply_document(struct crawler *c, struct doc_job *j)
@@ -758,7 +775,7 @@ static void apply_document(struct crawler *c, struct doc_job *j)
             push_one(c, e, e->depth, j->ls.v[i].rel, j->ls.v[i].url, true);
     if (j->kind == STAC_KIND_COLLECTION_LIST && is_walk)
         walk_collection_list(c, e, depth, j->doc, j->base);
-    if (starts_api(j))
+    if (starts_api(j) && api_within_depth(c, e, depth))
         api_start(c, e, j->doc, j->base);
     else if (reads_dataset_items(c, j))
         push_dataset_items(c, e, j->doc, j->base);

@@ -268,6 +268,27 @@ check_eq "three seeds given twice: harvested" \
 check_eq "a seed given twice is still taken once" \
     "$("$STACML" --db "$T/mdb" runs --format json | jq '.[0].seeds | length')" 3
 
+# --max-depth bounds a crawl (issue 2), an API's too: its collections,
+# items and search pages lie below its landing page. 'harvest --max-depth
+# 0' of an API walked all of it; now it reads the landing page alone, and
+# says so, while --max-depth 1 walks the API as its strategy says.
+start_api MD --world "$top_srcdir/tests/fixtures/api/world.json" --no-filter
+check_eq "API, --max-depth 0: exit 0" \
+    "$(status "$STACML" --db "$T/md0" harvest --max-depth 0 "$MD_URL")" 0
+check_eq "API, --max-depth 0: no model (nothing below the landing page)" \
+    "$("$STACML" --db "$T/md0" search --format ids | wc -l)" 0
+check "API, --max-depth 0: said so" grep -q "past --max-depth not followed" "$T/e"
+check_eq "API, --max-depth 0: no request past /robots.txt and the landing page" \
+    "$(requests "$MD_LOG")" 2
+check_eq "API, --max-depth 1: walked" \
+    "$(status "$STACML" --db "$T/md1" -q harvest --max-depth 1 "$MD_URL")" 0
+"$STACML" --db "$T/md-all" -q harvest "$MD_URL"
+check_eq "API, --max-depth 1: the models of a harvest without it" \
+    "$("$STACML" --db "$T/md1" search --format ids | sort | md5sum)" \
+    "$("$STACML" --db "$T/md-all" search --format ids | sort | md5sum)"
+check "API, --max-depth 1: models found" \
+    test "$("$STACML" --db "$T/md1" search --format ids | wc -l)" -gt 0
+
 # --rate R spaces a host's requests by 1/R seconds: a rate so small that
 # no second request would start in the run (1e-9: one in 31 years) hung
 # the harvest, and a still smaller one (1e-300) overflowed the spacing
