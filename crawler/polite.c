@@ -27,6 +27,9 @@ struct host_rules {
     bool is_borrowed;      /* robots belongs to the run's crawler_hosts */
     struct robots *robots; /* NULL: allow all */
     char *unreachable;     /* why robots.txt could not be read, or NULL */
+    /* Whether --header goes to this host, once looked up: the list of
+     * hosts may be as long as a seeds file. */
+    bool is_creds_known, has_creds;
 };
 
 void polite_host_free(void *p)
@@ -379,9 +382,16 @@ const char *const *polite_credentials(const struct crawler *c,
 {
     if (!c->opt.headers || !c->opt.header_hosts)
         return NULL;
+    struct host_rules *hr = frontier_host_data(e);
+    if (hr && hr->is_creds_known)
+        return hr->has_creds ? c->opt.headers : NULL;
     const char *key = frontier_host_key(e);
-    for (size_t i = 0; c->opt.header_hosts[i]; i++)
-        if (strcmp(c->opt.header_hosts[i], key) == 0)
-            return c->opt.headers;
-    return NULL;
+    bool has = false;
+    for (size_t i = 0; c->opt.header_hosts[i] && !has; i++)
+        has = strcmp(c->opt.header_hosts[i], key) == 0;
+    if (hr) {
+        hr->is_creds_known = true;
+        hr->has_creds = has;
+    }
+    return has ? c->opt.headers : NULL;
 }

@@ -1672,8 +1672,13 @@ static void credentials_finish(struct credentials *cred,
     if (cred->hosts.n == 0) {
         for (size_t i = 0; i < seeds->n; i++) {
             char *key = NULL;
-            if (url_scheme_of(seeds->v[i]) != URL_SCHEME_FILE &&
-                url_host_key(seeds->v[i], &key) == 0)
+            if (url_scheme_of(seeds->v[i]) == URL_SCHEME_FILE ||
+                url_host_key(seeds->v[i], &key) != 0)
+                continue;
+            /* Once a host: many seeds share one. */
+            if (seeds_has(&cred->hosts, key))
+                free(key);
+            else
                 seeds_add(&cred->hosts, key);
         }
         /* Without --header-host the credentials go to the seeds' hosts:
