@@ -1465,6 +1465,8 @@ int cmd_show(struct cli *cli, int argc, char **argv)
     if (argc - optind != 1)
         return cli_usage_error("show", "expected one URL or id");
     const char *arg = argv[optind];
+    if (!*arg)
+        return cli_usage_error("show", "an empty URL or id");
     status = open_index(cli, "show", &ix);
     if (status != EXIT_OK)
         return status;

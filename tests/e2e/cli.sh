@@ -82,6 +82,7 @@ check_eq "search without index" "$(status "$STACML" --db "$T/none" search)" 4
 check "no index message" grep -q "no index in" "$T/e"
 check_eq "export without index" "$(status "$STACML" --db "$T/none" export)" 4
 check_eq "show needs an argument" "$(status "$STACML" --db "$T/db" show)" 2
+check_eq "show of an empty argument: a usage error" "$(status "$STACML" --db "$T/db" show '')" 2
 check_eq "unknown format" \
     "$(status "$STACML" --db "$T/db" search --format xml)" 2
 
