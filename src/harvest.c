@@ -96,7 +96,7 @@ static const char harvest_help[] =
     "                        each is surveyed cheaply, and harvested in full\n"
     "                        when it holds or declares models; repeatable\n"
     "  --survey-every DUR    survey a source again after DUR (default 7d;\n"
-    "                        s, m, h, d, w)\n"
+    "                        s, m, h, d, w; 0: every run)\n"
     "  --source-budget N     requests per source (surveys: 200 by default)\n"
     "  --source-time DUR     crawl time per source (surveys: 2m by default)\n"
     "  --dataset-items       also read the items (first page, no next) of\n"

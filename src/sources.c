@@ -291,6 +291,11 @@ int sources_parse_duration(const char *s, int64_t *out)
     for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
         if (*end == units[i].unit)
             mul = units[i].secs;
+    /* Zero needs no unit: "--survey-every 0" means every run. */
+    if (*end == '\0' && v == 0) {
+        *out = 0;
+        return 0;
+    }
     if (mul == 0 || end[1] != '\0' || v * mul > 1e11)
         return SM_E_INVAL;
     *out = (int64_t)(v * mul);

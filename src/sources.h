@@ -53,8 +53,8 @@ json_t *sources_load(struct index *ix, const char *url);
 /* Stage the state of a source (borrowed). */
 void sources_store(struct index *ix, const char *url, const json_t *state);
 
-/* Parse a duration: a number with s, m, h, d or w ("7d"); seconds in *out.
- * Returns 0 or SM_E_INVAL. */
+/* Parse a duration: a number with s, m, h, d or w ("7d"), or a bare 0;
+ * seconds in *out. Returns 0 or SM_E_INVAL. */
 int sources_parse_duration(const char *s, int64_t *out);
 
 #define SOURCES_META_PREFIX "source/"

@@ -39,7 +39,8 @@ check_eq "run 2: ... and kept, marked gone" \
 # With every record gone, a survey that meets nothing settles it: the
 # source is not harvested in full again.
 n0=$(wc -l <"$LOG")
-"$STACML" --db "$DB" -q harvest --registry "$T/reg.json" --survey-every 0s
+# A bare 0 needs no unit.
+"$STACML" --db "$DB" -q harvest --registry "$T/reg.json" --survey-every 0
 check_eq "run 3: succeeds" "$?" 0
 items=$(tail -n "+$((n0 + 1))" "$LOG" | grep -c ' /c[01]/i[0-9]*\.json ')
 check "run 3: surveyed only, not harvested in full ($items item requests)" test "$items" -le 4
