@@ -188,16 +188,24 @@ serve_copy() {
 # $NGINX_EXTRA, when set, is added to the server block.
 serve_dir() {
     [ -n "${NGINX:-}" ] && [ -x "$NGINX" ] || skip "nginx not installed"
-    local root=$1 try=0
+    local root=$1 try=0 names="$T/nginx/port-files"
+    local templates="$T/nginx/port-templates.tar"
+    # The files naming the port, kept as they are: a try on another port
+    # after a clash puts its own port in them, not on top of the last one.
+    mkdir -p "$T/nginx"
+    (cd "$root" && find . -type f \( -name '*.json' -o -name '*.geojson' \) \
+        -exec grep -lF '{{port}}' {} + >"$names")
+    tar -C "$root" -cf "$templates" -T "$names"
     while [ $try -lt 5 ]; do
         PORT=$(free_port)
-        find "$root" -type f \( -name '*.json' -o -name '*.geojson' \) \
-            -exec sed -i "s/{{port}}/$PORT/g" {} +
+        tar -C "$root" -xf "$templates"
+        (cd "$root" && xargs -r -d '\n' sed -i "s/{{port}}/$PORT/g" <"$names")
         write_nginx_conf "$root"
+        rm -f "$T/nginx/nginx.pid"
         "$NGINX" -p "$T/nginx" -c "$T/nginx/nginx.conf" -e "$T/nginx/error.log" \
             2>>"$T/nginx/stderr" &
         NGINX_PID=$!
-        if wait_port "$PORT" && kill -0 "$NGINX_PID" 2>/dev/null; then
+        if nginx_up; then
             BASE="http://127.0.0.1:$PORT"
             return 0
         fi
@@ -209,6 +217,23 @@ serve_dir() {
     cat "$T/nginx/error.log" "$T/nginx/stderr" 2>/dev/null
     fail "nginx did not start"
     exit 1
+}
+
+# nginx_up: wait up to 10 s for $NGINX_PID to listen on $PORT. Its pid
+# file is written once its sockets are bound. The port answering is not
+# enough: on a clash nginx tries bind() again for 2.5 s before it gives
+# up, while whoever holds the port answers.
+nginx_up() {
+    local i=0
+    while [ $i -lt 200 ] && kill -0 "$NGINX_PID" 2>/dev/null; do
+        if [ "$(cat "$T/nginx/nginx.pid" 2>/dev/null)" = "$NGINX_PID" ]; then
+            wait_port "$PORT"
+            return
+        fi
+        sleep 0.05
+        i=$((i + 1))
+    done
+    return 1
 }
 
 write_nginx_conf() {
