@@ -7,10 +7,16 @@
 serve_copy "$top_srcdir/seeds/examples"
 DB="$T/db"
 "$STACML" --db "$DB" -q harvest "$BASE/catalog.json"
-# A slow harvest: one request every 300 ms.
+# A slow harvest: one request every 300 ms. It holds the lock once a
+# request of it has been answered (a 304: the index has every document);
+# a second's sleep was too short for a slow start on a loaded machine.
 "$STACML" --db "$DB" -q harvest --rate 3 --per-host 1 "$BASE/catalog.json" &
 pid=$!
-sleep 1
+i=0
+while ! grep -q '^GET [^ ]* 304 ' "$T/nginx/access.log" && [ $i -lt 400 ]; do
+    sleep 0.05
+    i=$((i + 1))
+done
 "$STACML" --db "$DB" harvest "$BASE/catalog.json" 2>"$T/second.err"
 check_eq "a second harvest exits at once with status 5" "$?" 5
 check "and says why" grep -q "another harvest is writing to" "$T/second.err"
