@@ -39,9 +39,16 @@ check "stats too" as_user "$STACML" --db "$T/theirs" stats
 # Such a reader does not see a harvest's writes (it cannot use lock.mdb):
 # while one holds the harvest lock it must refuse, not read torn pages.
 if command -v flock >/dev/null; then
-    flock --no-fork "$T/theirs/harvest.lock" sleep 60 &
+    # Waited for by its mark, not for a time: a loaded machine can take
+    # longer than any sleep to start flock.
+    flock --no-fork "$T/theirs/harvest.lock" sh -c ': >"$1"; exec sleep 60' sh \
+        "$T/held" &
     holder=$!
-    sleep 0.5
+    i=0
+    while [ ! -e "$T/held" ] && [ $i -lt 400 ]; do
+        sleep 0.05
+        i=$((i + 1))
+    done
     for cmd in search export stats; do
         as_user "$STACML" --db "$T/theirs" $cmd >/dev/null 2>"$T/busy.err"
         check_eq "$cmd during a harvest, without lock.mdb: exit 4" "$?" 4
