@@ -151,11 +151,22 @@ read -r n span median <<<"$(spacing "$T/starts2")"
 check "Crawl-delay 0.3 s honoured for our group ($n requests over $span ms, median gap $median ms)" \
     test "$n" -eq 6 -a "$span" -ge $(((n - 1) * 285)) -a "$median" -ge 280
 
+# under_way BEFORE N: wait (up to 20 s) until A has logged N requests
+# after its first BEFORE: the harvest has started, however slowly.
+under_way() {
+    local i=0
+    while [ "$(wc -l <"$A_LOG")" -lt $(($1 + $2)) ] && [ $i -lt 400 ]; do
+        sleep 0.05
+        i=$((i + 1))
+    done
+}
+
 # SIGINT: stop taking work, finish, commit, summary, status 130; the index
 # is valid. A second signal exits at once.
+before=$(wc -l <"$A_LOG")
 "$STACML" --db "$T/d9" harvest --per-host 1 --rate 5 "$A/catalog.json" 2>"$T/int.err" &
 pid=$!
-sleep 1.5
+under_way "$before" 4
 kill -INT "$pid"
 wait "$pid"
 check_eq "SIGINT: exit status 130" "$?" 130
@@ -164,9 +175,10 @@ check "SIGINT: unfetched work reported" grep -q "left unfetched" "$T/int.err"
 check "SIGINT: index valid and readable" sh -c "'$STACML' --db '$T/d9' stats --format json | jq -e '.last_harvest.outcome == \"interrupted\"'"
 check "SIGINT: runs lists the run, interrupted, exit 130" \
     sh -c "'$STACML' --db '$T/d9' runs --format json | jq -e 'length == 1 and .[0].outcome == \"interrupted\" and .[0].exit_status == 130'"
+before=$(wc -l <"$A_LOG")
 "$STACML" --db "$T/d10" harvest --per-host 1 --rate 2 "$A/catalog.json" 2>/dev/null &
 pid=$!
-sleep 1
+under_way "$before" 2
 kill -TERM "$pid"
 sleep 0.2
 kill -TERM "$pid" 2>/dev/null
@@ -191,18 +203,21 @@ cat >"$T/sig-faults.json" <<'JSON'
 [{"path": "^/i5\\.json$", "stall_after_bytes": 10}]
 JSON
 start_api G --static "$T/sig" --faults "$T/sig-faults.json"
-settled() { # until the server has answered i0-i4 and is stalling i5
+# settled ERR: until the harvest (-v, its stderr in ERR) has stored the
+# models of i0-i4 and the server is stalling i5. The server logs a
+# request before it answers: the answers may still be on their way, and
+# a time to wait for them was too short on a loaded machine.
+settled() {
     local i=0
-    while [ $i -lt 200 ] && ! { grep -q '"/i5.json"' "$G_LOG" &&
-        [ "$(grep -c '"/i[0-4].json"' "$G_LOG")" -ge 5 ]; }; do
+    while [ $i -lt 400 ] && ! { grep -q '"/i5.json"' "$G_LOG" &&
+        [ "$(grep -c 'info: model: .*/i[0-4][.]json$' "$1")" -ge 5 ]; }; do
         sleep 0.05
         i=$((i + 1))
     done
-    sleep 0.5
 }
-"$STACML" --db "$T/d14" harvest --stall-timeout 300 "$G_URL/catalog.json" 2>"$T/grace.err" &
+"$STACML" --db "$T/d14" -v harvest --stall-timeout 300 "$G_URL/catalog.json" 2>"$T/grace.err" &
 pid=$!
-settled "$T/d14"
+settled "$T/grace.err"
 t0=$(date +%s)
 kill -INT "$pid"
 wait "$pid"
@@ -213,9 +228,9 @@ check "stalled transfer: aborted after the grace period ($((t1 - t0)) s)" test $
 check "stalled transfer: the abort is reported" grep -q "transfer(s) still running, aborted" "$T/grace.err"
 check_eq "stalled transfer: the five models fetched are kept" "$("$STACML" --db "$T/d14" export | wc -l)" 5
 : >"$G_LOG"
-"$STACML" --db "$T/d15" harvest --stall-timeout 300 "$G_URL/catalog.json" 2>/dev/null &
+"$STACML" --db "$T/d15" -v harvest --stall-timeout 300 "$G_URL/catalog.json" 2>"$T/grace2.err" &
 pid=$!
-settled "$T/d15"
+settled "$T/grace2.err"
 kill -INT "$pid"
 sleep 0.5
 kill -INT "$pid" 2>/dev/null
