@@ -566,6 +566,28 @@ def check_log(main, fs):
           resets and resets[0]["status"] == 0 and resets[0]["fault"] == 3)
 
 
+def check_arrival(main):
+    """A request's "t" is when it arrived, not when a server slow to get
+    to it (stopped here, descheduled on a loaded machine) read it."""
+    conn = http.client.HTTPConnection("127.0.0.1", main.port, timeout=5)
+    try:
+        conn.request("GET", "/")  # its thread now waits for the next one
+        conn.getresponse().read()
+        main.proc.send_signal(signal.SIGSTOP)
+        try:
+            sent = time.monotonic()
+            conn.request("GET", "/?arrival=1")
+            time.sleep(0.3)
+        finally:
+            main.proc.send_signal(signal.SIGCONT)
+        conn.getresponse().read()
+    finally:
+        conn.close()
+    t = [r["t"] for r in main.log() if r["query"].get("arrival") == "1"]
+    check("log: t is when the request arrived, not when it was read",
+          len(t) == 1 and sent - 0.01 <= t[0] < sent + 0.15, t and t[0] - sent)
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         fault_args = make_faults(tmp)
@@ -601,6 +623,7 @@ def main():
             check_faults(srv["faults"])
             check_static(srv["faults"], srv["main"])
             check_log(srv["main"], srv["faults"])
+            check_arrival(srv["main"])
         finally:
             for s in srv.values():
                 s.proc.send_signal(signal.SIGTERM)  # all at once: faster

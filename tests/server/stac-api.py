@@ -294,7 +294,9 @@ LOG FORMAT (--log FILE: one JSON object per line, written and flushed
    "host": [the Host header values received],
    "status": 200 (0 for a "reset" fault; a "raw" one's from its status
               line, else 0),
-   "t": time.monotonic() when the request was read,
+   "t": time.monotonic() when the request arrived (the kernel's receive
+        time where it has one: a loaded server reading it late does not
+        move it, nor bring the next request closer),
    "conn": "CLIENT_IP:CLIENT_PORT>SERVER_IP", the connection it came on,
    "fault": index of the fault rule applied (only when one fired)}
   Requests the HTTP layer rejects before routing (414 line too long, 400
@@ -306,6 +308,7 @@ import argparse
 import base64
 import email.utils
 import hashlib
+import io
 import json
 import os
 import re
@@ -1495,10 +1498,50 @@ class Request:
         self.headers, self.body = headers, body
 
 
+# Linux's, not in Python's socket module: the kernel's receive time of
+# the bytes each recvmsg() returns.
+SO_TIMESTAMPNS = getattr(socket, "SO_TIMESTAMPNS", 35)
+TIMESPEC = struct.Struct("@ll")
+
+
+class StampedReader(io.RawIOBase):
+    """A connection's reads, keeping when the kernel received the bytes
+    read last (None without SO_TIMESTAMPNS)."""
+
+    def __init__(self, sock):
+        super().__init__()
+        self.sock, self.arrived = sock, None
+
+    def readable(self):
+        return True
+
+    def readinto(self, b):
+        n, anc, _, _ = self.sock.recvmsg_into([b], socket.CMSG_SPACE(TIMESPEC.size))
+        self.arrived = None
+        for level, kind, data in anc:
+            if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS:
+                sec, nsec = TIMESPEC.unpack(data[:TIMESPEC.size])
+                self.arrived = sec + nsec / 1e9
+        return n
+
+
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"       # keep-alive; every answer has a length
     disable_nagle_algorithm = True      # else ~40 ms delayed-ACK stalls
     server_version = "stacml-fixture/1"
+
+    def setup(self):
+        super().setup()
+        self.rfile.close()
+        self.stamps = StampedReader(self.connection)
+        self.rfile = io.BufferedReader(self.stamps)
+
+    def arrival(self):
+        """time.monotonic() when the request read last arrived."""
+        mono, wall = time.monotonic(), time.time()
+        if self.stamps.arrived is None:
+            return mono
+        return mono - max(0.0, wall - self.stamps.arrived)
 
     def do_GET(self):
         self.dispatch()
@@ -1519,7 +1562,7 @@ class Handler(BaseHTTPRequestHandler):
         super().send_error(code, message, explain)
 
     def dispatch(self):
-        t = time.monotonic()
+        t = self.arrival()
         path = urlsplit(self.path).path
         app = self.server.app
         if path == "/__stats":
@@ -1694,6 +1737,14 @@ class FixtureServer(ThreadingHTTPServer):
     block_on_close = False
     request_queue_size = 128  # concurrency tests open many connections at once
     stopping = False
+
+    def server_bind(self):
+        # Inherited by the connections accepted: see StampedReader.
+        try:
+            self.socket.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+        except OSError:
+            pass
+        super().server_bind()
 
     def handle_error(self, request, client_address):
         exc = sys.exc_info()[1]
