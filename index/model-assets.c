@@ -241,6 +241,23 @@ static void art_append(struct model_reader *r, struct artifacts *arts,
     json_array_append_new(arts->arr, art);
 }
 
+/* The asset's title and its size in bytes (file extension, file:size).
+ * Its description, prose of any length, stays in "stac". */
+static void art_title_size(struct model_reader *r, const char *key,
+                           const json_t *asset, json_t *art)
+{
+    char what[160];
+
+    snprintf(what, sizeof(what), "asset \"%.*s\" title", model_quote_len(key),
+             key);
+    model_put(art, "title",
+              model_text(r, json_object_get(asset, "title"), what));
+    snprintf(what, sizeof(what), "asset \"%.*s\" file:size",
+             model_quote_len(key), key);
+    model_put(art, "file_size",
+              model_count(r, json_object_get(asset, "file:size"), what, 0));
+}
+
 /* One artifact from an asset whose roles say it is one. */
 static void on_asset_artifact(struct model_reader *r, const char *key,
                               const json_t *asset, void *arg)
@@ -279,6 +296,7 @@ static void on_asset_artifact(struct model_reader *r, const char *key,
              key);
     model_put(art, "type", model_text(r, json_object_get(asset, "type"), what));
     json_object_set_new(art, "roles", roles);
+    art_title_size(r, key, asset, art);
     snprintf(what, sizeof(what), "asset \"%.*s\" mlm:artifact_type",
              model_quote_len(key), key);
     v = model_text(r, json_object_get(asset, "mlm:artifact_type"), what);

@@ -399,10 +399,12 @@ static const struct model_case corpus_cases[] = {
      "'https://raw.githubusercontent.com/RadiantMLHub/"
      "cyclone-model-torchgeo/main/inferencing.yml',"
      "'type':'text/x-yaml; application=compose',"
+     "'title':'Model inferencing runtime',"
      "'roles':['ml-model:inference-runtime']},"
      "{'key':'inferencing-checkpoint','href':'https://zenodo.org/record/"
      "5773331/files/last.ckpt?download=1','type':"
-     "'application/octet-stream','roles':['ml-model:checkpoint']},"
+     "'application/octet-stream','title':'Final model checkpoint',"
+     "'file_size':'$absent','roles':['ml-model:checkpoint']},"
      "{'key':'ml-model:inferencing-image','href':'docker.io/radiantearth/"
      "cyclone-model-torchgeo:1','type':'docker-image',"
      "'roles':['ml-model:inferencing-image']}],"
@@ -461,7 +463,8 @@ static const struct model_case corpus_cases[] = {
      "{'value':5,'name':'Lake'}]}],"
      "'artifacts':[{'key':'model_archive','href':'https://drive.google.com/"
      "file/d/1PYyZVgH95454sb9LYHSfchbg8GuT__fR/view?usp=sharing',"
-     "'type':'application/zip','roles':['model artefact']},"
+     "'type':'application/zip','title':'model archive',"
+     "'description':'$absent','roles':['model artefact']},"
      "{'key':'config.yml','href':'$absent','roles':['config file']},"
      "{'key':'./test_pleiade/256/input_test.tif','roles':['test set']},"
      "{'key':'ckpt.best.pth','roles':['model weight']},"
@@ -662,7 +665,8 @@ static const struct model_case corpus_cases[] = {
      "'artifacts':[{'key':'weights','href':'https://github.com/"
      "robbiewatt1/ClimateDiffuse/raw/refs/heads/main/Model_chpt/unet.pt',"
      "'type':'" PYTORCH_TYPE "','roles':['mlm:model','mlm:weights'],"
-     "'artifact_type':'torch.save'},"
+     "'artifact_type':'torch.save',"
+     "'title':'U-Net Pytorch weights checkpoint','file_size':389657415},"
      "{'key':'model','href':'https://raw.githubusercontent.com/robbiewatt1/"
      "ClimateDiffuse/refs/heads/main/src/Network.py','type':'text/x-python',"
      "'roles':['mlm:source_code','code','metadata'],'entrypoint':'$absent'},"
@@ -1146,6 +1150,44 @@ static const struct model_case inline_cases[] = {
      "{'name':'n','title':'T'}",
      0,
      {NULL}},
+    {"artifact title and file:size",
+     MODEL,
+     ITEM(MLM14, MLM_OK,
+          ",'assets':{'model':{'href':'m.pt','roles':['mlm:model'],"
+          "'mlm:artifact_type':'torch.save','title':'Weights',"
+          "'description':'Long prose about the weights','file:size':1024},"
+          "'code':{'href':'c.py','roles':['mlm:source_code'],"
+          "'title':'   ','file:size':'2048'}}"),
+     NULL,
+     -1,
+     "{'artifacts':[{'key':'model','title':'Weights','file_size':1024,"
+     "'description':'$absent'},{'key':'code','title':'   ',"
+     "'file_size':2048}]}",
+     1,
+     {"asset \"code\" file:size should be an integer, not a string; read "
+      "as one"}},
+    {"artifact title and file:size of wrong types",
+     MODEL,
+     ITEM(MLM14, MLM_OK,
+          ",'assets':{'model':{'href':'m.pt','roles':['mlm:model'],"
+          "'mlm:artifact_type':'torch.save','title':['W'],'file:size':-5},"
+          "'code':{'href':'c.py','roles':['mlm:source_code'],'title':7,"
+          "'file:size':{'bytes':1}},"
+          "'more':{'href':'d.py','roles':['mlm:source_code'],"
+          "'file:size':1.5,'title':null}}"),
+     NULL,
+     -1,
+     "{'artifacts':[{'key':'model','title':'$absent','file_size':'$absent'},"
+     "{'key':'code','title':'7','file_size':'$absent'},"
+     "{'key':'more','title':'$absent','file_size':'$absent'}]}",
+     5,
+     {"asset \"model\" title should be a string, not an array; ignored",
+      "asset \"model\" file:size should be at least 0, not -5; ignored",
+      "asset \"code\" title should be a string, not a number; read as text",
+      "asset \"code\" file:size should be an integer, not an object; "
+      "ignored",
+      "asset \"more\" file:size should be an integer, not a number; "
+      "ignored"}},
     {"title when no mlm:name",
      MODEL,
      ITEM("", "'title':'T'", ""),
