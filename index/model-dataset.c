@@ -320,7 +320,6 @@ void model_read_dataset(const json_t *doc, const char *url, json_t *rec)
     model_set_cleanup(&s);
     c[0] = model_text(&r, model_scalar(&r, "ml-aoi:split"), "ml-aoi:split");
     model_put_first(rec, "split", c, 1);
-    c[0] = model_text(&r, model_scalar(&r, "sci:doi"), "sci:doi");
-    model_put_first(rec, "doi", c, 1);
+    model_read_credits(&r, rec);
     json_object_set_new(rec, "issues", model_reader_finish(&r));
 }

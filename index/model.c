@@ -1307,6 +1307,80 @@ void model_reader_take_type(struct model_reader *r, const json_t *rec)
     r->summaries = json_is_object(v) && r->is_collection ? v : NULL;
 }
 
+/* One STAC Provider Object as {name, roles, url}, or NULL (reported).
+ * Its description and email stay in "stac": prose and personal data are
+ * no part of a bounded record. */
+static json_t *read_provider(struct model_reader *r, const json_t *e)
+{
+    const json_t *name = json_object_get(e, "name");
+    json_t *p, *text;
+
+    if (!json_is_object(e)) {
+        model_issue(r, "providers should hold objects only; %s ignored",
+                    model_type_name(e));
+        return NULL;
+    }
+    text = model_text(r, name, "providers name");
+    if (!text) {
+        if (!name || json_is_null(name))
+            model_issue(r, "providers entries need a name; one ignored");
+        return NULL;
+    }
+    p = json_object();
+    json_object_set_new(p, "name", text);
+    model_put(
+        p, "roles",
+        model_texts(r, json_object_get(e, "roles"), "providers roles", false));
+    model_put(p, "url",
+              model_text(r, json_object_get(e, "url"), "providers url"));
+    return p;
+}
+
+/* STAC core "providers" (Item properties, Collection top level); a lone
+ * object is read as a one-element list. */
+static json_t *read_providers(struct model_reader *r)
+{
+    const json_t *v = model_field(r, "providers");
+    const json_t *e;
+    json_t *out;
+    size_t i;
+
+    if (!v || json_is_null(v))
+        return NULL;
+    out = json_array();
+    if (json_is_object(v)) {
+        model_issue(r, "providers should be an array, not an object; read "
+                       "as one");
+        model_append(out, read_provider(r, v));
+        return out;
+    }
+    if (!json_is_array(v)) {
+        model_issue(r, "providers should be an array, not %s; ignored",
+                    model_type_name(v));
+        json_decref(out);
+        return NULL;
+    }
+    model_check_cap(r, v, "providers");
+    json_array_foreach (v, i, e) {
+        if (i >= MODEL_MAX_ENTRIES)
+            break;
+        model_append(out, read_provider(r, e));
+    }
+    return out;
+}
+
+void model_read_credits(struct model_reader *r, json_t *rec)
+{
+    json_t *c[1];
+
+    c[0] = model_text(r, model_scalar(r, "sci:doi"), "sci:doi");
+    model_put_first(rec, "doi", c, 1);
+    c[0] = model_text(r, model_scalar(r, "sci:citation"), "sci:citation");
+    model_put_first(rec, "citation", c, 1);
+    c[0] = read_providers(r);
+    model_put_first(rec, "providers", c, 1);
+}
+
 void model_read(const json_t *doc, const char *url, unsigned exts, json_t *rec)
 {
     struct model_reader r;
@@ -1327,6 +1401,7 @@ void model_read(const json_t *doc, const char *url, unsigned exts, json_t *rec)
     model_read_outputs(&r, rec, exts);
     model_read_artifacts(&r, rec, exts);
     model_read_data_links(&r, rec, exts);
+    model_read_credits(&r, rec);
     check_required(&r);
     json_object_set_new(rec, "issues", model_reader_finish(&r));
 }

@@ -410,7 +410,13 @@ static const struct model_case corpus_cases[] = {
      "'roles':['ml-model:inferencing-image']}],"
      "'train_data':['https://api.radiant.earth/mlhub/v1/collections/"
      "nasa_tropical_storm_competition_train_source'],"
-     "'validation_data':[],'test_data':[],'versions':['" MLMODEL "']}",
+     "'validation_data':[],'test_data':[],'versions':['" MLMODEL "'],"
+     "'doi':'10.5281/zenodo.5773331','citation':'Caleb Robinson. (2021). "
+     "Tropical Cyclone Wind Estimation model (2.0). Zenodo. "
+     "https://doi.org/10.5281/zenodo.5773331.',"
+     "'providers':[{'name':'Microsoft AI for Good Research Lab (Caleb "
+     "Robinson)','roles':['producer'],'url':'https://www.microsoft.com/"
+     "en-us/ai/ai-for-good','email':'$absent'}]}",
      0,
      {NULL}},
     {"ml-model cyclone collection",
@@ -424,6 +430,7 @@ static const struct model_case corpus_cases[] = {
      "'start_datetime':'2000-01-01T00:00:00Z',"
      "'end_datetime':'2019-12-12T23:59:59Z','architecture':'resnet18',"
      "'tasks':['regression'],'learning_approach':'supervised',"
+     "'doi':'$absent','citation':'$absent','providers':'$absent',"
      "'artifacts':[]," NO_DATA ",'versions':['" MLMODEL "']}",
      0,
      {NULL}},
@@ -437,6 +444,10 @@ static const struct model_case corpus_cases[] = {
      "{'name':'resnet18+unet_scse','title':'resnet18+unet_scse',"
      "'description':'UNet architecture with a resnet18 backbone and a SCSE "
      "layer fine-tuned on Pleiade imagery','license':'MIT',"
+     "'providers':[{'name':'Effigis Inc.','roles':['image licensor'],"
+     "'url':'https://effigis.com/en/'},{'name':'Airbus Inc.',"
+     "'roles':['image provider'],"
+     "'url':'https://www.intelligence-airbusds.com/'}],'doi':'$absent',"
      "'bbox':[-180,-90,180,90],'datetime':'2016-05-03T13:22:30Z',"
      "'architecture':'unet-resnet-18-scse',"
      "'tasks':['semantic-segmentation'],'framework':'PyTorch',"
@@ -949,6 +960,9 @@ static const struct model_case corpus_cases[] = {
      "'label_classes':[{'name':'building','classes':[1]}],"
      "'label_tasks':['change detection'],'split':'$absent',"
      "'doi':'10.1109/TGRS.2018.2858817.','version':'1.0',"
+     "'providers':[{'name':'Wuhan University','roles':['licensor',"
+     "'producer'],'url':'http://gpcv.whu.edu.cn/data/'}],"
+     "'citation':'$absent',"
      "'versions':['" TDML "','" LABEL "']}",
      8,
      {"extent.spatial.bbox[0] is not in degrees of longitude and latitude",
@@ -1019,6 +1033,11 @@ static const struct model_case corpus_cases[] = {
      "'bbox':" EU_BBOX ",'start_datetime':'2015-06-27T10:25:31.456Z',"
      "'end_datetime':'2017-06-14T00:00:00Z','split':'train',"
      "'doi':'10.1109/JSTARS.2019.2918242','label_classes':[],"
+     "'citation':'Eurosat: A novel dataset and deep learning benchmark for "
+     "land use and land cover classification. Patrick Helber, Benjamin "
+     "Bischke, Andreas Dengel, Damian Borth. IEEE Journal of Selected Topics "
+     "in Applied Earth Observations and Remote Sensing, 2019.',"
+     "'providers':'$absent',"
      "'label_tasks':[],'versions':["
      "'https://stac-extensions.github.io/ml-aoi/v0.2.0/schema.json',"
      "'https://stac-extensions.github.io/scientific/v1.0.0/schema.json']}",
@@ -1188,6 +1207,59 @@ static const struct model_case inline_cases[] = {
       "ignored",
       "asset \"more\" file:size should be an integer, not a number; "
       "ignored"}},
+    {"doi, citation and providers of a model Item",
+     MODEL,
+     ITEM(MLM14,
+          MLM_OK ",'sci:doi':'10.1/x','sci:citation':'A. Author (2024).',"
+                 "'providers':[{'name':'Lab','roles':['producer','host'],"
+                 "'url':'https://lab.test/','description':'prose',"
+                 "'email':'a@lab.test'}]",
+          ",'assets':{" MODEL_ASSET "}"),
+     NULL,
+     -1,
+     "{'doi':'10.1/x','citation':'A. Author (2024).',"
+     "'providers':[{'name':'Lab','roles':['producer','host'],"
+     "'url':'https://lab.test/','description':'$absent',"
+     "'email':'$absent'}]}",
+     0,
+     {NULL}},
+    {"doi, citation and providers of wrong types",
+     MODEL,
+     ITEM(MLM14,
+          MLM_OK ",'sci:doi':1234,'sci:citation':['A.'],"
+                 "'providers':['Lab',{'roles':['producer']},{'name':null},"
+                 "{'name':'Org','roles':'host','url':5}]",
+          ",'assets':{" MODEL_ASSET "}"),
+     NULL,
+     -1,
+     "{'doi':'1234','citation':'$absent',"
+     "'providers':[{'name':'Org','roles':['host'],'url':'5'}]}",
+     6, /* the two entries without a name give one line */
+     {"sci:doi should be a string, not a number; read as text",
+      "sci:citation should be a string, not an array; ignored",
+      "providers should hold objects only; a string ignored",
+      "providers entries need a name; one ignored",
+      "providers roles should be an array of strings, not a string; read "
+      "as one",
+      "providers url should be a string, not a number; read as text"}},
+    {"providers as a lone object, and not a list at all",
+     MODEL,
+     ITEM(MLM14, MLM_OK ",'providers':{'name':'Lab'}",
+          ",'assets':{" MODEL_ASSET "}"),
+     NULL,
+     -1,
+     "{'providers':[{'name':'Lab','roles':'$absent','url':'$absent'}]}",
+     1,
+     {"providers should be an array, not an object; read as one"}},
+    {"providers of a Collection and sci fields in its summaries",
+     DATASET,
+     "{'type':'Collection','id':'d','providers':'Lab',"
+     "'summaries':{'sci:doi':['10.2/y'],'sci:citation':['B. Author.']}}",
+     NULL,
+     -1,
+     "{'doi':'10.2/y','citation':'B. Author.','providers':'$absent'}",
+     1,
+     {"providers should be an array, not a string; ignored"}},
     {"title when no mlm:name",
      MODEL,
      ITEM("", "'title':'T'", ""),
