@@ -230,6 +230,189 @@ static void label_classes(struct model_reader *r, json_t *out)
     }
 }
 
+/* An array of objects of the label extension (label:overviews counts
+ * and statistics): each entry {name, <val>}, val read by read_val. */
+typedef json_t *value_fn(struct model_reader *r, const json_t *v,
+                         const char *what);
+
+static json_t *named_values(struct model_reader *r, const json_t *v,
+                            const char *what, const char *val,
+                            value_fn *read_val)
+{
+    char sub[96], name[96];
+    const json_t *e;
+    json_t *out;
+    size_t i;
+
+    if (!v || json_is_null(v))
+        return NULL;
+    if (!json_is_array(v)) {
+        model_issue(r, "%s should be an array, not %s; ignored", what,
+                    model_type_name(v));
+        return NULL;
+    }
+    model_check_cap(r, v, what);
+    snprintf(sub, sizeof(sub), "%s %s", what, val);
+    snprintf(name, sizeof(name), "%s name", what);
+    out = json_array();
+    json_array_foreach (v, i, e) {
+        json_t *o;
+
+        if (i >= MODEL_MAX_ENTRIES)
+            break;
+        if (!json_is_object(e)) {
+            model_issue(r, "%s should hold objects only; %s ignored", what,
+                        model_type_name(e));
+            continue;
+        }
+        o = json_object();
+        model_put(o, "name", model_text(r, json_object_get(e, "name"), name));
+        model_put(o, val, read_val(r, json_object_get(e, val), sub));
+        json_array_append_new(out, o);
+    }
+    return out;
+}
+
+static json_t *count_of(struct model_reader *r, const json_t *v,
+                        const char *what)
+{
+    return model_count(r, v, what, 0);
+}
+
+/* label:overviews: per property, the count of each class or statistics
+ * of the values, as [{property_key, counts, statistics}]. */
+static json_t *label_overviews(struct model_reader *r)
+{
+    const json_t *v = model_field(r, "label:overviews");
+    const json_t *e;
+    json_t *out;
+    size_t i;
+
+    if (!v || json_is_null(v))
+        return NULL;
+    if (!json_is_array(v)) {
+        model_issue(r, "label:overviews should be an array, not %s; ignored",
+                    model_type_name(v));
+        return NULL;
+    }
+    model_check_cap(r, v, "label:overviews");
+    out = json_array();
+    json_array_foreach (v, i, e) {
+        json_t *o;
+
+        if (i >= MODEL_MAX_ENTRIES)
+            break;
+        if (!json_is_object(e)) {
+            model_issue(r,
+                        "label:overviews should hold objects only; %s "
+                        "ignored",
+                        model_type_name(e));
+            continue;
+        }
+        o = json_object();
+        model_put(o, "property_key",
+                  model_text(r, json_object_get(e, "property_key"),
+                             "label:overviews property_key"));
+        model_put(o, "counts",
+                  named_values(r, json_object_get(e, "counts"),
+                               "label:overviews counts", "count", count_of));
+        model_put(o, "statistics",
+                  named_values(r, json_object_get(e, "statistics"),
+                               "label:overviews statistics", "value",
+                               model_number));
+        json_array_append_new(out, o);
+    }
+    return out;
+}
+
+/* The label fields beside classes and tasks: type (vector or raster),
+ * methods, description, overviews. */
+static void label_fields(struct model_reader *r, json_t *rec)
+{
+    json_t *c[1];
+    const char *s;
+
+    c[0] = model_text(r, model_scalar(r, "label:type"), "label:type");
+    s = json_string_value(c[0]);
+    if (s && strcmp(s, "vector") != 0 && strcmp(s, "raster") != 0)
+        model_issue(r,
+                    "label:type \"%.*s\" should be vector or raster; kept as "
+                    "given",
+                    model_quote_len(s), s);
+    model_put_first(rec, "label_type", c, 1);
+    c[0] =
+        model_texts(r, model_field(r, "label:methods"), "label:methods", false);
+    model_put_first(rec, "label_methods", c, 1);
+    c[0] = model_text(r, model_scalar(r, "label:description"),
+                      "label:description");
+    model_put_first(rec, "label_description", c, 1);
+    c[0] = label_overviews(r);
+    model_put_first(rec, "label_overviews", c, 1);
+}
+
+/* One band as {name, common_name, center_wavelength}: eo:bands entries
+ * name those common_name and center_wavelength, STAC 1.1 "bands" entries
+ * eo:common_name and eo:center_wavelength. NULL when it gives none. */
+static json_t *read_band(struct model_reader *r, const json_t *e,
+                         const char *what, const char *prefix)
+{
+    char key[40], sub[96];
+    json_t *b;
+
+    if (!json_is_object(e)) {
+        model_issue(r, "%s should hold objects only; %s ignored", what,
+                    model_type_name(e));
+        return NULL;
+    }
+    b = json_object();
+    snprintf(sub, sizeof(sub), "%s name", what);
+    model_put(b, "name", model_text(r, json_object_get(e, "name"), sub));
+    snprintf(key, sizeof(key), "%scommon_name", prefix);
+    snprintf(sub, sizeof(sub), "%s %s", what, key);
+    model_put(b, "common_name", model_text(r, json_object_get(e, key), sub));
+    snprintf(key, sizeof(key), "%scenter_wavelength", prefix);
+    snprintf(sub, sizeof(sub), "%s %s", what, key);
+    model_put(b, "center_wavelength",
+              model_number(r, json_object_get(e, key), sub));
+    if (json_object_size(b) == 0) {
+        json_decref(b);
+        return NULL;
+    }
+    return b;
+}
+
+/* The spectral bands of the data: eo:bands (eo extension, STAC <= 1.0),
+ * else STAC 1.1 "bands". */
+static json_t *dataset_bands(struct model_reader *r)
+{
+    const char *what = "eo:bands", *prefix = "";
+    const json_t *v = model_field(r, what);
+    const json_t *e;
+    json_t *out;
+    size_t i;
+
+    if (!v || json_is_null(v)) {
+        what = "bands";
+        prefix = "eo:";
+        v = model_field(r, what);
+    }
+    if (!v || json_is_null(v))
+        return NULL;
+    if (!json_is_array(v)) {
+        model_issue(r, "%s should be an array, not %s; ignored", what,
+                    model_type_name(v));
+        return NULL;
+    }
+    model_check_cap(r, v, what);
+    out = json_array();
+    json_array_foreach (v, i, e) {
+        if (i >= MODEL_MAX_ENTRIES)
+            break;
+        model_append(out, read_band(r, e, what, prefix));
+    }
+    return out;
+}
+
 /* Whether an object has a "tdml:" key. */
 static bool has_tdml_key(const json_t *obj)
 {
@@ -321,5 +504,8 @@ void model_read_dataset(const json_t *doc, const char *url, json_t *rec)
     c[0] = model_text(&r, model_scalar(&r, "ml-aoi:split"), "ml-aoi:split");
     model_put_first(rec, "split", c, 1);
     model_read_credits(&r, rec);
+    label_fields(&r, rec);
+    c[0] = dataset_bands(&r);
+    model_put_first(rec, "bands", c, 1);
     json_object_set_new(rec, "issues", model_reader_finish(&r));
 }

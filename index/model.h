@@ -37,8 +37,9 @@ void model_read(const json_t *doc, const char *url, unsigned exts, json_t *rec);
  *   end_datetime, amount_of_training_data, classification_schema,
  *   image_sizes, data_sources, scope, quality, provenance, metrics,
  *   label_classes [{name, classes}], label_tasks [string], split, doi,
- *   citation, providers, versions, issues.
- * tdml, label, ml-aoi and sci fields are read wherever they sit: Collection
+ *   citation, providers, label_type, label_methods, label_description,
+ *   label_overviews, bands, versions, issues.
+ * tdml, label, ml-aoi, sci and eo fields are read wherever they sit: Collection
  * top level, a non-standard Collection "properties" object, summaries,
  * Item properties. Fields absent from the document are omitted, except
  * tdml, label_classes, label_tasks, versions and issues. */

@@ -960,6 +960,11 @@ static const struct model_case corpus_cases[] = {
      "'label_classes':[{'name':'building','classes':[1]}],"
      "'label_tasks':['change detection'],'split':'$absent',"
      "'doi':'10.1109/TGRS.2018.2858817.','version':'1.0',"
+     "'bands':[{'name':'band1','common_name':'red',"
+     "'center_wavelength':'$absent'},{'name':'band2','common_name':"
+     "'green'},{'name':'band3','common_name':'blue'}],"
+     "'label_type':'$absent','label_methods':'$absent',"
+     "'label_overviews':'$absent',"
      "'providers':[{'name':'Wuhan University','roles':['licensor',"
      "'producer'],'url':'http://gpcv.whu.edu.cn/data/'}],"
      "'citation':'$absent',"
@@ -1038,6 +1043,9 @@ static const struct model_case corpus_cases[] = {
      "Bischke, Andreas Dengel, Damian Borth. IEEE Journal of Selected Topics "
      "in Applied Earth Observations and Remote Sensing, 2019.',"
      "'providers':'$absent',"
+     "'bands':[{'name':'B01','common_name':'coastal','center_wavelength':"
+     "0.4439,'full_width_half_max':'$absent'},{'name':'B02',"
+     "'common_name':'blue','center_wavelength':0.4966},'...13'],"
      "'label_tasks':[],'versions':["
      "'https://stac-extensions.github.io/ml-aoi/v0.2.0/schema.json',"
      "'https://stac-extensions.github.io/scientific/v1.0.0/schema.json']}",
@@ -1055,6 +1063,13 @@ static const struct model_case corpus_cases[] = {
      "'end_datetime':'2023-12-19T16:11:19.208953+00:00',"
      "'label_classes':[{'name':'class','classes':['Residential','7']}],"
      "'label_tasks':['segmentation','classification'],'split':'train',"
+     "'label_type':'vector','label_methods':['manual'],"
+     "'label_description':'Land-cover area classification on Sentinel-2 "
+     "image.','label_overviews':[{'property_key':'class','counts':["
+     "{'name':'Residential','count':1}],'statistics':'$absent'}],"
+     "'bands':[{'name':'B01','common_name':'coastal','center_wavelength':"
+     "0.4439,'full_width_half_max':'$absent'},{'name':'B02',"
+     "'common_name':'blue','center_wavelength':0.4966},'...13'],"
      "'versions':['" LABEL "',"
      "'https://stac-extensions.github.io/ml-aoi/v0.2.0/schema.json']}",
      0,
@@ -1065,6 +1080,11 @@ static const struct model_case corpus_cases[] = {
      "stac-extensions__label/examples/multidataset/zanzibar/znz001.json",
      -1,
      "{'tdml':false,'license':'CC-BY-4.0','version':'1',"
+     "'label_type':'vector','label_methods':['manual'],"
+     "'label_description':'building footprints manually  labeled and "
+     "classified according to building completion status',"
+     "'label_overviews':[{'property_key':'building','counts':[{'name':"
+     "'yes','count':4440}]}],'bands':'$absent',"
      "'start_datetime':'2019-04-23T00:00:00Z',"
      "'label_classes':[{'name':'building','classes':['yes']},"
      "{'name':'condition','classes':['Complete','Incomplete',"
@@ -1260,6 +1280,72 @@ static const struct model_case inline_cases[] = {
      "{'doi':'10.2/y','citation':'B. Author.','providers':'$absent'}",
      1,
      {"providers should be an array, not a string; ignored"}},
+    {"label type, methods, description and overviews",
+     DATASET,
+     "{'type':'Feature','id':'l','properties':{'label:type':'raster',"
+     "'label:methods':['manual','automated'],'label:description':'roads',"
+     "'label:overviews':[{'property_key':'kind','counts':["
+     "{'name':'a','count':3},{'name':'b','count':0}]},"
+     "{'property_key':'height','statistics':[{'name':'mean',"
+     "'value':2.5}]}]}}",
+     NULL,
+     -1,
+     "{'label_type':'raster','label_methods':['manual','automated'],"
+     "'label_description':'roads','label_overviews':["
+     "{'property_key':'kind','counts':[{'name':'a','count':3},"
+     "{'name':'b','count':0}],'statistics':'$absent'},"
+     "{'property_key':'height','counts':'$absent','statistics':["
+     "{'name':'mean','value':2.5}]}]}",
+     0,
+     {NULL}},
+    {"label fields of wrong types",
+     DATASET,
+     "{'type':'Feature','id':'l','properties':{'label:type':'polygon',"
+     "'label:methods':'manual','label:description':7,"
+     "'label:overviews':[3,{'property_key':1,'counts':[{'name':'a',"
+     "'count':'5'},{'name':'b','count':-1},'c'],'statistics':{'mean':1}},"
+     "{'statistics':[{'name':'max','value':'x'}]}]}}",
+     NULL,
+     -1,
+     "{'label_type':'polygon','label_methods':['manual'],"
+     "'label_description':'7','label_overviews':["
+     "{'property_key':'1','counts':[{'name':'a','count':5},{'name':'b'}],"
+     "'statistics':'$absent'},{'statistics':[{'name':'max'}]}]}",
+     10,
+     {"label:type \"polygon\" should be vector or raster; kept as given",
+      "label:methods should be an array of strings, not a string; read as "
+      "one",
+      "label:description should be a string, not a number; read as text",
+      "label:overviews should hold objects only; a number ignored",
+      "label:overviews property_key should be a string, not a number",
+      "label:overviews counts count should be an integer, not a string; "
+      "read as one",
+      "label:overviews counts count should be at least 0, not -1",
+      "label:overviews counts should hold objects only; a string ignored"}},
+    {"label:overviews and eo:bands that are no arrays",
+     DATASET,
+     "{'type':'Feature','id':'l','properties':{'label:overviews':{'a':1},"
+     "'eo:bands':'B01'}}",
+     NULL,
+     -1,
+     "{'label_overviews':'$absent','bands':'$absent'}",
+     2,
+     {"label:overviews should be an array, not an object; ignored",
+      "eo:bands should be an array, not a string; ignored"}},
+    {"STAC 1.1 bands of a dataset, and bad band entries",
+     DATASET,
+     "{'type':'Feature','id':'l','properties':{'bands':[{'name':'B04',"
+     "'eo:common_name':'red','eo:center_wavelength':0.665},'B05',{},"
+     "{'name':'B08','eo:center_wavelength':'0.842','common_name':'x'}]}}",
+     NULL,
+     -1,
+     "{'bands':[{'name':'B04','common_name':'red',"
+     "'center_wavelength':0.665},{'name':'B08','common_name':'$absent',"
+     "'center_wavelength':0.842}]}",
+     2,
+     {"bands should hold objects only; a string ignored",
+      "bands eo:center_wavelength should be a number, not a string; read "
+      "as one"}},
     {"title when no mlm:name",
      MODEL,
      ITEM("", "'title':'T'", ""),
