@@ -117,6 +117,23 @@ check "tdml documents are dataset records" jq -e -s '
     (.url | test("trainingdml-ai-extension/examples/")) and
     .version == .stac.properties.version)' "$T/datasets.jsonl"
 
+# How to cite and credit a model or dataset, and what an artifact costs
+# to download, as the documents give them.
+check "models keep doi, citation, providers and artifact sizes" jq -e -s '
+    ([.[] | select(.stac.properties["sci:doi"] != null)] | length > 0 and
+     all(.[]; .doi == .stac.properties["sci:doi"] and
+         .citation == .stac.properties["sci:citation"])) and
+    ([.[] | select(.stac.properties.providers != null)] | length > 0 and
+     all(.[]; [.providers[].name] == [.stac.properties.providers[].name])) and
+    ([.[] | .stac.assets as $a | .artifacts[] | .key as $k |
+      select(($a | type) == "object" and $a[$k]["file:size"] != null) |
+      .file_size == $a[$k]["file:size"] and .title == $a[$k].title] |
+     length > 0 and all)' "$T/export.jsonl"
+check "datasets keep providers and eo:bands" jq -e -s '
+    [.[] | select(.stac.properties["eo:bands"] != null)] | length > 0 and
+    all(.[]; [.bands[].name] == [.stac.properties["eo:bands"][].name] and
+        [.providers[].name] == [.stac.providers[].name])' "$T/datasets.jsonl"
+
 # One level further, the training links of the models are followed (the
 # hosts they name are all off this machine: unreachable, see lib.sh),
 # and each dataset lists back the models trained on it.
