@@ -17,7 +17,7 @@ check_eq "uninterrupted harvest" "$?" 0
 export_ref "$T/ref" >"$T/ref.jsonl"
 check_eq "150 models" "$(wc -l <"$T/ref.jsonl")" 150
 
-: >"$LOG"
+access_log_clear
 # Kill points by progress, not by time (a loaded machine is slower): after
 # this many more requests reached the server. Batches of 1000 writes, so
 # that each kill point comes after some commits.
@@ -60,7 +60,7 @@ check "far fewer requests than a restart from zero each time ($total)" test "$to
 # The same in an incremental run, where every document answers 304: killed
 # mid-run, the resumed run does not ask again for what the killed one had
 # asked already.
-: >"$LOG"
+access_log_clear
 "$STACML" --db "$T/db" -q harvest --rate 800 --commit-every 500 "$BASE/catalog.json" &
 pid=$!
 i=0

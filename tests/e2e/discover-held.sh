@@ -38,6 +38,7 @@ check_eq "run 2: ... and kept, marked gone" \
 
 # With every record gone, a survey that meets nothing settles it: the
 # source is not harvested in full again.
+access_log_settle
 n0=$(wc -l <"$LOG")
 # A bare 0 needs no unit.
 "$STACML" --db "$DB" -q harvest --registry "$T/reg.json" --survey-every 0
@@ -56,6 +57,7 @@ mv "$T/www/catalog.json" "$T/www/away.json"
 "$STACML" --db "$DB2" -q harvest --registry "$T/reg.json" --survey-every 0s 2>/dev/null
 check_eq "outage: the source is unreachable" "$(verdict "$DB2")" unreachable
 mv "$T/www/away.json" "$T/www/catalog.json"
+access_log_settle
 n0=$(wc -l <"$LOG")
 "$STACML" --db "$DB2" -q harvest --registry "$T/reg.json"
 check_eq "after the outage: succeeds" "$?" 0

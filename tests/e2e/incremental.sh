@@ -20,6 +20,7 @@ lines() { wc -l <"$LOG"; }
 check_eq "first harvest" "$?" 0
 stable >"$T/run1"
 
+access_log_settle
 n0=$(lines)
 "$STACML" --db "$DB" -q harvest "$BASE/catalog.json"
 check_eq "second harvest" "$?" 0

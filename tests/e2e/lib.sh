@@ -207,6 +207,7 @@ serve_dir() {
         NGINX_PID=$!
         if nginx_up; then
             BASE="http://127.0.0.1:$PORT"
+            NGINX_PORT=$PORT
             return 0
         fi
         kill "$NGINX_PID" 2>/dev/null
@@ -265,6 +266,12 @@ http {
         listen 127.0.0.2:$PORT; # a second host name on loopback
         root $1;
         etag on;
+        # access_log_settle's markers, logged apart so that they count in
+        # no test's access.log.
+        location ^~ /__settle- {
+            access_log $T/nginx/settle.log e2e;
+            return 204;
+        }
         ${NGINX_EXTRA:-}
     }
 }
@@ -280,18 +287,42 @@ export_tsv() {
         sed "s/127\.0\.0\.1:${PORT:-0}/127.0.0.1:{{port}}/g" | LC_ALL=C sort
 }
 
-# access_log_settle: nginx logs a request after it has sent the response, so
-# the client can finish first; wait until the access log stops growing.
+# access_log_settle: wait until nginx has logged every request it answered
+# before now, so that the access log can be counted. The client may have
+# its whole answer before nginx writes the log line, so the log may still
+# be growing after stacml exited, and a pause in its growth proves nothing
+# on a loaded machine. Instead, ask for a marker URL on a new connection
+# and wait for its line. Why every earlier request is logged by then:
+# nginx here is one single-threaded process (master_process off,
+# worker_processes 1) and writes a request's log line (write(2), access_log
+# has no buffer) in the same pass of its event loop that sends the last of
+# the answer, or that notices the client closed the connection first (a
+# transfer stacml cut short). Each of those passes began before the marker
+# connection existed: stacml had every answer it waited for, or had closed
+# the connection (the kernel flags that at once on loopback), before it
+# exited. The marker is read in a later pass than the one accepting its
+# connection, so its line, in settle.log, comes after all of theirs.
 access_log_settle() {
-    local log="$T/nginx/access.log" i=0 before after
-    after=$(wc -l <"$log")
-    while [ $i -lt 40 ]; do
+    local marker="/__settle-$$-$RANDOM$RANDOM" i=0
+    (
+        exec 3<>"/dev/tcp/127.0.0.1/$NGINX_PORT" &&
+            printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' "$marker" >&3 &&
+            cat <&3 >/dev/null
+    ) 2>/dev/null
+    while ! grep -qF " $marker " "$T/nginx/settle.log" 2>/dev/null; do
+        if [ $i -ge 600 ]; then
+            fail "access_log_settle: nginx did not log $marker within 30 s"
+            return 1
+        fi
         sleep 0.05
-        before=$after
-        after=$(wc -l <"$log")
-        [ "$before" = "$after" ] && [ $i -ge 2 ] && return 0
         i=$((i + 1))
     done
+}
+
+# access_log_clear: empty the access log, once the requests answered so far
+# are in it (none of them can land in the emptied log).
+access_log_clear() {
+    access_log_settle && : >"$T/nginx/access.log"
 }
 
 # start_api NAME ARGS...: start the STAC API fixture server

@@ -145,7 +145,7 @@ check "an API's file:// data link refused" grep -q "file URL in a network docume
 "$STACML" --db "$T/a2" harvest "$BASE/api/creds.json" 2>"$T/ea2"
 check_eq "an API's user@host data link: not followed" "$(ids "$T/a2")" ""
 check "an API's user@host data link refused" grep -q "credentials" "$T/ea2"
-: >"$LOG"
+access_log_clear
 "$STACML" --db "$T/a3" -q harvest "$BASE/api/html.json"
 check_eq "a text/html data link listed first: the JSON one taken" "$(ids "$T/a3")" "via-json "
 access_log_settle
@@ -153,7 +153,7 @@ check "the text/html link never requested" sh -c "! grep -qF 'colls.html' '$LOG'
 "$STACML" --db "$T/a4" -q harvest "$BASE/api/noconf.json"
 check_eq "a landing page without conformsTo: read through /conformance" \
     "$(ids "$T/a4")" "no-conformsto "
-: >"$LOG"
+access_log_clear
 "$STACML" --db "$T/a5" -q harvest "$BASE/api/core.json"
 check_eq "a core-only API: exit status" "$?" 0
 access_log_settle

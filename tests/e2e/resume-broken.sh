@@ -27,6 +27,7 @@ check "run 2: the dead link is still broken, which holds nothing back" \
 # some documents, then resumed.
 jq '.links |= map(select(.href != "i0.json"))' "$T/www/c1/collection.json" >"$T/c.json"
 mv "$T/c.json" "$T/www/c1/collection.json"
+access_log_settle
 n0=$(wc -l <"$LOG")
 "$STACML" --db "$DB" -q harvest --gone-after 1 --rate 100 --commit-every 5 "$C" &
 pid=$!

@@ -23,7 +23,7 @@ access_log_settle
 check "--max-depth: depth-3 items never requested" \
     sh -c "! grep -q 'mlm-new.json' '$LOG'"
 
-: >"$LOG"
+access_log_clear
 "$STACML" --db "$T/d2" harvest --max-docs 3 --concurrency 1 "$BASE/catalog.json" 2>"$T/e2"
 access_log_settle
 check_eq "--max-docs 3: three documents requested" "$(grep -vc ' /robots.txt ' "$LOG")" 3
@@ -127,7 +127,7 @@ dead=$(free_port)
 check_eq "unreachable seed: nothing harvested" "$?" 3
 check "unreachable seed reported" grep -q "127.0.0.1:$dead/catalog.json: " "$T/e4"
 
-: >"$LOG"
+access_log_clear
 "$STACML" --db "$T/d5" harvest --max-depth 1 "$BASE/moved.json" 2>"$T/e5"
 check_eq "redirect followed" "$?" 0
 access_log_settle
@@ -136,7 +136,7 @@ check "relative links resolve against the redirect target" \
 check "models found below the redirect" \
     sh -c "'$STACML' --db '$T/d5' export | jq -e -s 'any(.[]; .id == \"cyclone-wind-estimator\" and (.url | endswith(\"/models/mlmodel-item.json\")))'"
 
-: >"$LOG"
+access_log_clear
 "$STACML" --db "$T/d5b" -q harvest --max-depth 1 "$BASE/moved.json" "$BASE/alias.json"
 access_log_settle
 check_eq "two redirects to one document: it is fetched once" \

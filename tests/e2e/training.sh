@@ -148,7 +148,7 @@ check_eq "dead again: the model says so, once" \
 
 # --dataset-items: the remote dataset's items (its item link and the first
 # page of its items link) are read as datasets, and nothing below them.
-: >"$T/nginx/access.log"
+access_log_clear
 "$STACML" --db "$T/db2" -q harvest --dataset-items "$BASE/catalog.json"
 access_log_settle
 check "--dataset-items reads a dataset's item links" \
