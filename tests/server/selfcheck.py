@@ -451,11 +451,13 @@ def make_faults(tmp):
         {"path": r"^/loop$", "redirect": "{{base}}/loop"},
         {"path": r"^/hdr\.json$", "headers": {"X-Test": "yes"}},
         {"path": r"^/slow\.json$", "delay_ms": 200},
-        {"path": r"^/collections$", "method": "GET", "status": 503, "times": 1}]
+        {"path": r"^/collections$", "method": "GET", "status": 503, "times": 1},
+        {"path": r"^/held$", "after": r"^/go$", "body": "{}"}]
     fpath = os.path.join(tmp, "faults.json")
     with open(fpath, "w") as f:
         json.dump(rules, f)
-    return ["--faults", fpath, "--static", static, "--robots", robots]
+    return ["--faults", fpath, "--static", static, "--robots", robots,
+            "--arrivals", os.path.join(tmp, "arrivals")]
 
 
 def check_faults(fs):
@@ -566,6 +568,25 @@ def check_log(main, fs):
           resets and resets[0]["status"] == 0 and resets[0]["fault"] == 3)
 
 
+def check_hold(fs, arrivals):
+    """"after" holds an answer until the request it waits for is logged;
+    --arrivals lists a request when it is read, before it is answered."""
+    got = []
+    th = threading.Thread(target=lambda: got.append(fs.request("GET", "/held")[0]))
+    th.start()
+    deadline = time.monotonic() + 5
+    while "GET /held\n" not in open(arrivals).read() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    check("--arrivals: a held request is listed", "GET /held\n" in open(arrivals).read())
+    time.sleep(0.2)
+    held = th.is_alive() and not any(r["path"] == "/held" for r in fs.log())
+    fs.request("GET", "/go")
+    th.join(5)
+    order = [r["path"] for r in fs.log() if r["path"] in ("/held", "/go")]
+    check("fault after: held until the request it waits for is answered",
+          held and got == [200] and order == ["/go", "/held"], (held, got, order))
+
+
 def check_arrival(main):
     """A request's "t" is when it arrived, not when a server slow to get
     to it (stopped here, descheduled on a loaded machine) read it."""
@@ -624,6 +645,7 @@ def main():
             check_static(srv["faults"], srv["main"])
             check_log(srv["main"], srv["faults"])
             check_arrival(srv["main"])
+            check_hold(srv["faults"], os.path.join(tmp, "arrivals"))
         finally:
             for s in srv.values():
                 s.proc.send_signal(signal.SIGTERM)  # all at once: faster

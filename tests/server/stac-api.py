@@ -19,6 +19,10 @@ COMMAND LINE
                           server accepts connections; written to a temp
                           name and renamed, so a reader never sees half.
   --log FILE              append one JSON line per request (LOG FORMAT)
+  --arrivals FILE         append "METHOD path" (without query) per request
+                          as soon as it has been read, before any delay or
+                          fault (not /__stats): a test can act while the
+                          answer is held (the LOG line comes after delays)
   --verbose               print "METHOD path status" per request to stdout
                           (otherwise nothing is ever printed to stdout)
   --conformance-version V version segment of https://api.stacspec.org/V/...
@@ -234,6 +238,9 @@ FAULTS (--faults FILE: JSON list of rules)
   query string) match. A matching rule fires unless it has fired "times"
   times already; with "every": K it fires on its 1st, K+1th, 2K+1th ...
   match. Actions (combine freely; precedence as listed):
+    "after": REGEX         hold the answer until a request whose path
+                           matches REGEX has been logged (answered), at most
+                           30 s; then go on as "delay_ms" does (first)
     "delay_ms": N          sleep N ms, then go on with the rest/normal answer
     "reset": true          close the connection with a TCP RST, no response
     "redirect": URL        302 (or "status" if 3xx) with Location: URL
@@ -1023,7 +1030,7 @@ def http_date_subst(text):
                                                    usegmt=True), text)
 
 
-FAULT_KEYS = {"path", "method", "query", "times", "every", "status", "retry_after",
+FAULT_KEYS = {"path", "after", "method", "query", "times", "every", "status", "retry_after",
               "delay_ms", "stall_after_bytes", "truncate", "reset", "gzip_bomb",
               "body", "body_base64", "content_type", "huge_json_depth",
               "many_links", "redirect", "headers", "raw", "junk_after",
@@ -1072,6 +1079,8 @@ class Faults:
                 raise ValueError(f"fault rule {idx}: unknown keys {sorted(unknown)}")
             rule = dict(rule, _path=re.compile(rule["path"]), _seen=0, _fired=0,
                         _query=re.compile(rule.get("query", "")))
+            if "after" in rule:
+                rule["_after"] = re.compile(rule["after"])
             if "gzip_bomb" in rule and rule["gzip_bomb"] not in self.bombs:
                 self.bombs[rule["gzip_bomb"]] = build_gzip_bomb(rule["gzip_bomb"])
             self.rules.append(rule)
@@ -1181,13 +1190,31 @@ class Stats:
 
 
 class RequestLog:
-    def __init__(self, path, verbose):
+    def __init__(self, path, verbose, arrivals=None):
         self.file = open(path, "a", encoding="utf-8") if path else None
+        self.arrivals = open(arrivals, "a", encoding="utf-8") if arrivals else None
         self.verbose = verbose
         self.lock = threading.Lock()
+        self.logged = threading.Condition(self.lock)
+        self.paths = []  # of the requests logged, for wait_for
+
+    def wait_for(self, regex, timeout):
+        """Wait until a request to a path matching regex has been logged."""
+        with self.logged:
+            self.logged.wait_for(
+                lambda: any(regex.search(p) for p in self.paths), timeout)
+
+    def arrived(self, method, path):
+        """The --arrivals line of a request read just now."""
+        with self.lock:
+            if self.arrivals:
+                self.arrivals.write(f"{method} {path}\n")
+                self.arrivals.flush()
 
     def write(self, rec):
         with self.lock:
+            self.paths.append(rec["path"] or "")
+            self.logged.notify_all()
             if self.file:
                 self.file.write(json.dumps(rec, separators=(",", ":")) + "\n")
                 self.file.flush()
@@ -1568,6 +1595,7 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/__stats":
             reset = "reset=1" in urlsplit(self.path).query
             return self.send(json_response(app.stats.snapshot(reset)))
+        app.log.arrived(self.command, path)
         self.counted = self.connection.getsockname()[0]
         app.stats.enter(path, self.counted)
         try:
@@ -1628,6 +1656,8 @@ class Handler(BaseHTTPRequestHandler):
                                      self.connection.getsockname()[0])}
         if idx is not None:
             rec["fault"] = idx
+            if "_after" in rule:
+                app.log.wait_for(rule["_after"], 30)
             if rule.get("delay_ms"):
                 time.sleep(rule["delay_ms"] / 1000.0)
             if rule.get("reset"):
@@ -1757,7 +1787,7 @@ class App:
         self.opts, self.port, self.faults = opts, port, faults
         self.api = Api(opts, world, port)
         self.stats = Stats()
-        self.log = RequestLog(opts.log, opts.verbose)
+        self.log = RequestLog(opts.log, opts.verbose, opts.arrivals)
 
 
 # ------------------------------------------------------------------ main
@@ -1770,6 +1800,7 @@ def parse_args(argv):
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--port-file")
     ap.add_argument("--log")
+    ap.add_argument("--arrivals")
     ap.add_argument("--verbose", action="store_true")
     ap.add_argument("--conformance-version", default="v1.0.0")
     ap.add_argument("--no-filter", dest="filter", action="store_false")
