@@ -287,6 +287,16 @@ export_tsv() {
         sed "s/127\.0\.0\.1:${PORT:-0}/127.0.0.1:{{port}}/g" | LC_ALL=C sort
 }
 
+# http_get PORT PATH: GET http://127.0.0.1:PORT/PATH and wait for the
+# whole answer, thrown away (HTTP/1.0: the server closes after it).
+http_get() {
+    (
+        exec 3<>"/dev/tcp/127.0.0.1/$1" &&
+            printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' "$2" >&3 &&
+            cat <&3 >/dev/null
+    ) 2>/dev/null
+}
+
 # access_log_settle: wait until nginx has logged every request it answered
 # before now, so that the access log can be counted. The client may have
 # its whole answer before nginx writes the log line, so the log may still
@@ -304,11 +314,7 @@ export_tsv() {
 # connection, so its line, in settle.log, comes after all of theirs.
 access_log_settle() {
     local marker="/__settle-$$-$RANDOM$RANDOM" i=0
-    (
-        exec 3<>"/dev/tcp/127.0.0.1/$NGINX_PORT" &&
-            printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' "$marker" >&3 &&
-            cat <&3 >/dev/null
-    ) 2>/dev/null
+    http_get "$NGINX_PORT" "$marker"
     while ! grep -qF " $marker " "$T/nginx/settle.log" 2>/dev/null; do
         if [ $i -ge 600 ]; then
             fail "access_log_settle: nginx did not log $marker within 30 s"
