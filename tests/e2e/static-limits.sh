@@ -150,10 +150,12 @@ check_eq "redirect loop ends" "$?" 3
 check "redirect loop reported" grep -qi "redirect" "$T/e7"
 
 # --max-depth counts the shortest path to a document, whatever order the
-# answers come in: x.json is 2 links from the seed through p.json (slow
-# to answer) and 4 through a, b and c; its model, at depth 3, is harvested
-# with --max-depth 4. It used to be left out: x.json was walked from the
-# long path first, and the short one found it seen already.
+# answers come in: x.json is 2 links from the seed through p.json and 4
+# through a, b and c; its model, at depth 3, is harvested with --max-depth
+# 4. It used to be left out: x.json was walked from the long path first,
+# and the short one found it seen already. p.json is answered only once
+# stacml has walked x.json from the long path: its rule waits for y.json,
+# which x.json's next link (followed at the same depth) leads to.
 mkdir -p "$T/sd"
 cat_of() { printf '{"type":"Catalog","stac_version":"1.0.0","id":"%s","description":"d","links":[{"rel":"child","href":"./%s"}%s]}' "$@"; }
 cat_of r p.json ',{"rel":"child","href":"./a.json"}' >"$T/sd/catalog.json"
@@ -161,9 +163,10 @@ cat_of p x.json "" >"$T/sd/p.json"
 cat_of a b.json "" >"$T/sd/a.json"
 cat_of b c.json "" >"$T/sd/b.json"
 cat_of c x.json "" >"$T/sd/c.json"
-printf '{"type":"Collection","stac_version":"1.0.0","id":"x","description":"d","license":"x","extent":{},"links":[{"rel":"item","href":"./m.json"}]}' >"$T/sd/x.json"
+printf '{"type":"Collection","stac_version":"1.0.0","id":"x","description":"d","license":"x","extent":{},"links":[{"rel":"item","href":"./m.json"},{"rel":"next","href":"./y.json"}]}' >"$T/sd/x.json"
+printf '{"type":"Catalog","stac_version":"1.0.0","id":"y","description":"d","links":[]}' >"$T/sd/y.json"
 mlm_item shortest-path >"$T/sd/m.json"
-printf '[{"path": "^/p\\\\.json$", "delay_ms": 2000}]' >"$T/sd.faults"
+printf '[{"path": "^/p\\\\.json$", "after": "^/y\\\\.json$"}]' >"$T/sd.faults"
 start_api SD --static "$T/sd" --faults "$T/sd.faults"
 "$STACML" --db "$T/dsd" -q harvest --max-depth 4 "${SD_URL}catalog.json"
 check_eq "--max-depth by the shortest path: exit 0" "$?" 0
@@ -171,5 +174,7 @@ check_eq "--max-depth by the shortest path: the model at depth 3 harvested" \
     "$("$STACML" --db "$T/dsd" export | jq -r .id)" shortest-path
 check_eq "--max-depth by the shortest path: x.json read again, once" \
     "$(requests "$SD_LOG" '^/x.json$')" 2
+check "--max-depth by the shortest path: p.json answered after x.json was walked" \
+    jq -e -s '[.[].path] | index("/y.json") < index("/p.json")' "$SD_LOG"
 
 e2e_finish
