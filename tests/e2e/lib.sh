@@ -331,6 +331,23 @@ access_log_clear() {
     access_log_settle && : >"$T/nginx/access.log"
 }
 
+# wchan_shown: whether /proc/PID/wchan names what a sleeping process waits
+# in (some kernels say 0 for all; every kernel says 0 for one running).
+wchan_shown() {
+    local s w='' i=0
+    sleep 10 &
+    s=$!
+    while [ $i -lt 40 ]; do
+        read -r w <"/proc/$s/wchan" 2>/dev/null
+        case $w in 0 | "") ;; *) break ;; esac
+        sleep 0.05
+        i=$((i + 1))
+    done
+    kill "$s"
+    wait "$s" 2>/dev/null
+    case $w in 0 | "") return 1 ;; esac
+}
+
 # start_api NAME ARGS...: start the STAC API fixture server
 # (tests/server/stac-api.py) on a free port of 127.0.0.1 with ARGS. Sets
 # <NAME>_PORT, <NAME>_URL (its landing page) and <NAME>_LOG (its request

@@ -14,13 +14,35 @@ DB="$T/db"
 "$STACML" --db "$DB" -q harvest "$EXAMPLES"
 
 mkfifo "$T/input"
-flock "$DB/harvest.lock" mdb_load -s meta -f "$T/input" "$DB" &
+flock --no-fork "$DB/harvest.lock" mdb_load -s meta -f "$T/input" "$DB" &
 holder=$!
 # Keep the FIFO open with a header and no data: mdb_load then begins its
-# write transaction and waits for the first record.
+# write transaction and waits for the first record. Waited for by what
+# mdb_load does, not for a time (a loaded machine can take longer than
+# any sleep to start it): the header read from the FIFO, mdb_load asleep
+# reading it again. A kernel that hides wchan gets a second more instead.
 exec 3>"$T/input"
 printf 'VERSION=3\nformat=print\ntype=btree\nHEADER=END\n' >&3
-sleep 1
+unread() { # bytes written to the FIFO (fd 3) and not read yet
+    "${PYTHON3:-python3}" -c 'import fcntl, struct, termios
+print(struct.unpack("i", fcntl.ioctl(3, termios.FIONREAD, bytes(4)))[0])'
+}
+shown=false
+wchan_shown && shown=true
+waits_for_input() {
+    [ "$(unread)" = 0 ] || return 1
+    $shown || { sleep 1 && return 0; }
+    case $(cat "/proc/$holder/wchan" 2>/dev/null) in
+    *pipe*) return 0 ;; # pipe_read, anon_pipe_read, pipe_wait...
+    esac
+    return 1
+}
+i=0
+while ! waits_for_input && [ $i -lt 400 ]; do
+    sleep 0.05
+    i=$((i + 1))
+done
+check "mdb_load holds the lock and waits for its first record" waits_for_input
 
 timeout 20 "$STACML" --db "$DB" harvest "$EXAMPLES" 2>"$T/second.err"
 check_eq "a second harvest exits with 5, without waiting" "$?" 5
