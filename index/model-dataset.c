@@ -177,14 +177,8 @@ static void label_classes(struct model_reader *r, json_t *out)
         if (v)
             model_issue(r, "\"label:class\" read as \"label:classes\"");
     }
-    if (!v || json_is_null(v))
+    if (!model_is_list(r, v, "label:classes"))
         return;
-    if (!json_is_array(v)) {
-        model_issue(r, "label:classes should be an array, not %s; ignored",
-                    model_type_name(v));
-        return;
-    }
-    model_check_cap(r, v, "label:classes");
     json_array_foreach (v, i, e) {
         json_t *o, *list;
 
@@ -244,14 +238,8 @@ static json_t *named_values(struct model_reader *r, const json_t *v,
     json_t *out;
     size_t i;
 
-    if (!v || json_is_null(v))
+    if (!model_is_list(r, v, what))
         return NULL;
-    if (!json_is_array(v)) {
-        model_issue(r, "%s should be an array, not %s; ignored", what,
-                    model_type_name(v));
-        return NULL;
-    }
-    model_check_cap(r, v, what);
     snprintf(sub, sizeof(sub), "%s %s", what, val);
     snprintf(name, sizeof(name), "%s name", what);
     out = json_array();
@@ -288,14 +276,8 @@ static json_t *label_overviews(struct model_reader *r)
     json_t *out;
     size_t i;
 
-    if (!v || json_is_null(v))
+    if (!model_is_list(r, v, "label:overviews"))
         return NULL;
-    if (!json_is_array(v)) {
-        model_issue(r, "label:overviews should be an array, not %s; ignored",
-                    model_type_name(v));
-        return NULL;
-    }
-    model_check_cap(r, v, "label:overviews");
     out = json_array();
     json_array_foreach (v, i, e) {
         json_t *o;
@@ -396,14 +378,8 @@ static json_t *dataset_bands(struct model_reader *r)
         prefix = "eo:";
         v = model_field(r, what);
     }
-    if (!v || json_is_null(v))
+    if (!model_is_list(r, v, what))
         return NULL;
-    if (!json_is_array(v)) {
-        model_issue(r, "%s should be an array, not %s; ignored", what,
-                    model_type_name(v));
-        return NULL;
-    }
-    model_check_cap(r, v, what);
     out = json_array();
     json_array_foreach (v, i, e) {
         if (i >= MODEL_MAX_ENTRIES)

@@ -104,6 +104,10 @@ void model_shortest(double v, char *buf, size_t n);
 /* Report an array or object longer than MODEL_MAX_ENTRIES before reading
  * it. */
 void model_check_cap(struct model_reader *r, const json_t *v, const char *what);
+/* Whether v is an array to read, entries past MODEL_MAX_ENTRIES reported
+ * (model_check_cap()): not when it is absent or null, nor when it is no
+ * array ("<what> should be an array, not <type>; ignored"). */
+bool model_is_list(struct model_reader *r, const json_t *v, const char *what);
 
 /* How model_copy_tree() copies: object keys renamed (from -> to, each
  * rename reported; the right spelling, when also there, wins), and

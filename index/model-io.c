@@ -27,14 +27,8 @@ static json_t *get_bands(struct model_reader *r, const json_t *v,
     const json_t *e, *name;
     size_t i;
 
-    if (!v || json_is_null(v))
+    if (!model_is_list(r, v, what))
         return NULL;
-    if (!json_is_array(v)) {
-        model_issue(r, "%s should be an array, not %s; ignored", what,
-                    model_type_name(v));
-        return NULL;
-    }
-    model_check_cap(r, v, what);
     out = json_array();
     json_array_foreach (v, i, e) {
         if (i >= MODEL_MAX_ENTRIES)
@@ -120,12 +114,8 @@ static json_t *copy_scaling(struct model_reader *r, const json_t *v,
         json_array_append_new(out, json_deep_copy(v));
         return out;
     }
-    if (!json_is_array(v)) {
-        model_issue(r, "%s should be an array, not %s; ignored", what,
-                    model_type_name(v));
+    if (!model_is_list(r, v, what))
         return NULL;
-    }
-    model_check_cap(r, v, what);
     out = json_array();
     json_array_foreach (v, i, e) {
         if (i >= MODEL_MAX_ENTRIES)

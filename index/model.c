@@ -436,6 +436,19 @@ void model_check_cap(struct model_reader *r, const json_t *v, const char *what)
                     what, MODEL_MAX_ENTRIES);
 }
 
+bool model_is_list(struct model_reader *r, const json_t *v, const char *what)
+{
+    if (!v || json_is_null(v))
+        return false;
+    if (!json_is_array(v)) {
+        model_issue(r, "%s should be an array, not %s; ignored", what,
+                    model_type_name(v));
+        return false;
+    }
+    model_check_cap(r, v, what);
+    return true;
+}
+
 /* An array of non-empty strings; a lone string becomes a one-element
  * array, with an issue unless one_ok (fields the spec makes a string). */
 json_t *model_texts(struct model_reader *r, const json_t *v, const char *what,
@@ -1354,13 +1367,10 @@ static json_t *read_providers(struct model_reader *r)
         model_append(out, read_provider(r, v));
         return out;
     }
-    if (!json_is_array(v)) {
-        model_issue(r, "providers should be an array, not %s; ignored",
-                    model_type_name(v));
+    if (!model_is_list(r, v, "providers")) {
         json_decref(out);
         return NULL;
     }
-    model_check_cap(r, v, "providers");
     json_array_foreach (v, i, e) {
         if (i >= MODEL_MAX_ENTRIES)
             break;
