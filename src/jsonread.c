@@ -104,30 +104,6 @@ static int32_t read_u_escape(struct reader *r)
     return cp;
 }
 
-static size_t put_utf8(char *out, int32_t cp)
-{
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xC0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xE0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | (cp >> 18));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    out[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
 /* One escape at r->p (just past the backslash), decoded to out; the
  * number of bytes written, 0 where jansson would refuse it. */
 static size_t read_escape(struct reader *r, char *out, bool *nul)
@@ -161,7 +137,7 @@ static size_t read_escape(struct reader *r, char *out, bool *nul)
         if (cp < 0 || (cp == 0 && !r->allow_nul))
             return 0;
         *nul |= cp == 0;
-        return put_utf8(out, cp);
+        return text_utf8_put(out, (uint32_t)cp);
     }
     default:
         return 0;

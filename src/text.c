@@ -154,8 +154,7 @@ bool text_is_ascii(const char *s)
     return true;
 }
 
-/* cp in UTF-8 at out; returns its length. */
-static size_t utf8_put(char *out, uint32_t cp)
+size_t text_utf8_put(char *out, uint32_t cp)
 {
     if (cp < 0x80) {
         out[0] = (char)cp;
@@ -210,7 +209,7 @@ char *text_lower(const char *s)
             *o++ = (char)tolower(*p++);
             continue;
         }
-        o += utf8_put(o, lower_cp(cp));
+        o += text_utf8_put(o, lower_cp(cp));
         p += n;
     }
     *o = '\0';

@@ -30,6 +30,10 @@ size_t text_columns(const char *s);
  * none; the code point goes to *cp unless cp is NULL. */
 size_t text_utf8_seq(const unsigned char *p, size_t avail, uint32_t *cp);
 
+/* Code point cp (at most U+10FFFF) in UTF-8 at out, which has room for
+ * 4 bytes; returns its length. */
+size_t text_utf8_put(char *out, uint32_t cp);
+
 /* Case-insensitive substring search; true when needle is empty. Case is
  * that of Unicode (simple mappings: "MODÈLE" finds "modèle") when needle
  * has a non-ASCII character, of ASCII only otherwise. */
