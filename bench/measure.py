@@ -10,6 +10,10 @@ cores that was busy, and optional extras:
   --stdout-json     the child's standard output is one JSON object: keep it
                     under "result" (the fetch-ceiling summary)
   --count-lines     count the lines of the child's standard output
+  --curl-writeout   the child is curl with -w '%{http_code} %{size_download}\n':
+                    keep under "result" the documents it got (status 200),
+                    their bytes on the wire and how many failed, as
+                    fetch-ceiling does
   --stats DB        afterwards run STACML --db DB stats --format json and
                     keep its last_harvest and record count (needs --stacml)
   --du DIR          afterwards record the disk space DIR takes
@@ -27,6 +31,20 @@ import sys
 import tempfile
 
 
+def curl_result(data):
+    """What curl's "%{http_code} %{size_download}" lines add up to."""
+    docs = failed = size = 0
+    for line in data.decode("ascii", "replace").splitlines():
+        f = line.split()
+        if len(f) == 2 and f[0] == "200" and f[1].isdigit():
+            docs += 1
+            size += int(f[1])
+        else:
+            failed += 1
+    # size_download counts the body as received, before decoding
+    return {"documents": docs, "wire_bytes": size, "failed": failed}
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--runstat", required=True)
@@ -38,6 +56,7 @@ def main():
     p.add_argument("--stdout", help="write the child's stdout here")
     p.add_argument("--stdout-json", action="store_true")
     p.add_argument("--count-lines", action="store_true")
+    p.add_argument("--curl-writeout", action="store_true")
     p.add_argument("--stats")
     p.add_argument("--stacml")
     p.add_argument("--du", help="afterwards record the allocated size of DIR")
@@ -48,7 +67,7 @@ def main():
     if not cmd:
         p.error("no command")
 
-    keep_out = a.stdout_json or a.count_lines or a.stdout
+    keep_out = a.stdout_json or a.count_lines or a.curl_writeout or a.stdout
     out_f = None
     if a.stdout:
         out_f = open(a.stdout, "wb+")
@@ -100,6 +119,8 @@ def main():
                 rec["result"] = None
         if a.count_lines:
             rec["lines"] = data.count(b"\n")
+        if a.curl_writeout:
+            rec["result"] = curl_result(data)
         out_f.close()
     err_f.seek(0)
     err = err_f.read().decode("utf-8", "replace").splitlines()

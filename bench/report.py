@@ -147,9 +147,11 @@ def main():
     expected_docs = (ctx.get("catalog") or {}).get("documents")
 
     ceil = fetch_summary(ph.get("ceiling"))
+    ceil_curl = fetch_summary(ph.get("ceiling-curl"))
     harv = fetch_summary(ph.get("harvest"))
     reh = fetch_summary(ph.get("reharvest"))
     summary["ceiling"] = ceil
+    summary["ceiling_curl"] = ceil_curl
     summary["harvest"] = harv
     summary["reharvest"] = reh
     notes = []
@@ -161,6 +163,8 @@ def main():
             if s["server_cpu_s"] and ceil["server_cpu_s"]:
                 s["server_cpu_ratio_to_ceiling"] = rnd(
                     s["server_cpu_s"] / ceil["server_cpu_s"], 2)
+        if s and ceil_curl and ceil_curl["wall_s"]:
+            s["ratio_to_curl_ceiling"] = rnd(s["wall_s"] / ceil_curl["wall_s"])
         if s and expected_docs and s["documents"] != expected_docs:
             notes.append("%s fetched %s documents, the catalog has %s"
                          % (name, s["documents"], expected_docs))
@@ -172,9 +176,16 @@ def main():
         if pairs and harv:
             harv["ratio_paired"] = [rnd(x) for x in pairs]
             harv["ratio_paired_median"] = rnd(median(pairs))
-    if ceil and expected_docs and ceil["documents"] != expected_docs:
-        notes.append("ceiling fetched %s documents, the catalog has %s"
-                     % (ceil["documents"], expected_docs))
+    if ph.get("ceiling-curl") and ph.get("harvest"):
+        cw = {r["rep"]: r["wall"] for r in ph["ceiling-curl"]}
+        pairs = [r["wall"] / cw[r["rep"]] for r in ph["harvest"]
+                 if cw.get(r["rep"])]
+        if pairs and harv:
+            harv["ratio_paired_curl"] = [rnd(x) for x in pairs]
+    for name, s in (("ceiling", ceil), ("curl --parallel", ceil_curl)):
+        if s and expected_docs and s["documents"] != expected_docs:
+            notes.append("%s fetched %s documents, the catalog has %s"
+                         % (name, s["documents"], expected_docs))
 
     for r in runs:
         if r.get("exit"):
@@ -229,6 +240,10 @@ def main():
     if harv and ceil:
         target("harvest time / ceiling time", harv.get("ratio_to_ceiling"),
                RATIO_MAX, lambda v: v <= RATIO_MAX)
+    if harv and ceil_curl:
+        target("harvest time / curl --parallel time",
+               harv.get("ratio_to_curl_ceiling"), RATIO_MAX,
+               lambda v: v <= RATIO_MAX)
     if harv:
         target("peak RSS of a harvest of %d items" % params.get("items", 0),
                harv["peak_rss_mb"], RSS_MAX_MB, lambda v: v <= RSS_MAX_MB, "MB")
@@ -276,22 +291,23 @@ def main():
                                     params.get("repeat")))
     w("machine: %s, %s cores, %s\n" % (mach.get("cpu"), mach.get("nproc"),
                                         ctx.get("versions", {}).get("stacml")))
-    w("\n%-22s %8s %7s %7s %6s %9s %7s %7s %7s %6s\n" % (
+    w("\n%-22s %8s %7s %7s %6s %9s %7s %7s %7s %6s %7s\n" % (
         "phase (medians)", "wall s", "docs", "docs/s", "MB/s", "cpu s/1k",
-        "RSS MB", "anon MB", "index MB", "ratio"))
-    rows = [("ceiling (curl multi)", ceil), ("harvest (fresh index)", harv),
-            ("reharvest (unchanged)", reh)]
+        "RSS MB", "anon MB", "index MB", "ratio", "/curl"))
+    rows = [("ceiling (curl multi)", ceil), ("curl --parallel", ceil_curl),
+            ("harvest (fresh index)", harv), ("reharvest (unchanged)", reh)]
     if m:
         rows.append(("harvest, models only", m["harvest"]))
     for label, s in rows:
         if not s:
             continue
-        w("%-22s %8s %7s %7s %6s %9s %7s %7s %7s %6s\n" % (
+        w("%-22s %8s %7s %7s %6s %9s %7s %7s %7s %6s %7s\n" % (
             label, fmt(s["wall_s"], "%.2f"), fmt(s["documents"], "%d"),
             fmt(s["docs_per_s"], "%.0f"), fmt(s["mb_per_s"], "%.1f"),
             fmt(s["cpu_s_per_1000_docs"], "%.4f"), fmt(s["peak_rss_mb"], "%.1f"),
             fmt(s["peak_rss_anon_mb"], "%.1f"), fmt(s.get("index_mb"), "%.1f"),
-            fmt(s.get("ratio_to_ceiling"), "%.2f")))
+            fmt(s.get("ratio_to_ceiling"), "%.2f"),
+            fmt(s.get("ratio_to_curl_ceiling"), "%.2f")))
     w("\n%-22s %8s %12s %12s\n" % ("where the time went", "cpu s",
                                      "server cpu s", "cores busy"))
     for label, s in rows:

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # The stacml benchmark: generate (or reuse) a synthetic static catalog, serve
 # it with nginx on 127.0.0.1, and measure in one run, side by side, the fetch
-# ceiling (a minimal libcurl multi fetcher), stacml harvest into a fresh
+# ceiling (a minimal libcurl multi fetcher, and curl --parallel when the curl
+# tool has it), stacml harvest into a fresh
 # index, an unchanged re-harvest, search and export; then a search index of
 # model records only, and a latency mode behind a delaying server. Prints a
 # table and writes one JSON file to bench/results/. See bench/README.md.
@@ -13,7 +14,8 @@
 #          [--search-items N] [--quick]
 # Environment: STACML (the binary; default ./src/stacml), BENCH_BUILD (scratch
 # directory; default $PWD/bench-work), BENCH_RESULTS (default
-# <srcdir>/bench/results), CC, PYTHON3, NGINX.
+# <srcdir>/bench/results), CC, PYTHON3, NGINX, CURL (the curl tool; CURL=
+# leaves its ceiling out).
 
 set -u
 set -o pipefail
@@ -93,6 +95,7 @@ STACML=${STACML:-$PWD/src/stacml}
 BENCH_BUILD=${BENCH_BUILD:-$PWD/bench-work}
 BENCH_RESULTS=${BENCH_RESULTS:-$SRCDIR/bench/results}
 NGINX=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
+CURL=${CURL-$(command -v curl || true)}
 
 die() {
     echo "run.sh: $*" >&2
@@ -286,6 +289,34 @@ harvest() { # PHASE REP DB BASE [C P]
         "$4/catalog.json"
 }
 
+# curl --parallel (with --no-progress-meter: 7.67 and later) as the second
+# ceiling; none without it.
+if [ -n "$CURL" ]; then
+    case $("$CURL" --help all 2>/dev/null) in
+    *--parallel-max*--no-progress-meter* | *--no-progress-meter*--parallel-max*) ;;
+    *) echo "run.sh: $CURL has no --parallel: its ceiling is left out" >&2
+       CURL= ;;
+    esac
+fi
+
+curl_config() { # BASE URLS OUT: a curl -K file fetching each URL to /dev/null
+    # (the generated catalogs' paths hold no quote or backslash to escape)
+    grep -q '["\\]' "$2" && die "$2: a path with a quote or backslash"
+    awk -v base="$1" '{
+        printf "url = \"%s/%s\"\noutput = \"/dev/null\"\n", base, $0
+    }' "$2" >"$3"
+}
+
+curl_ceiling() { # PHASE REP CONFIG: curl --parallel over one host, so at
+    # most min(C, P) transfers in flight, as for the other two
+    local n=$CONC
+    [ "$PER_HOST" -lt "$n" ] && n=$PER_HOST
+    measure "$1" "$2" --curl-writeout --set concurrency="$CONC" \
+        --set per_host="$PER_HOST" -- "$CURL" -sS --no-progress-meter --parallel \
+        --parallel-max "$n" --compressed -w '%{http_code} %{size_download}\n' \
+        -K "$3"
+}
+
 ceiling() { # PHASE REP BASE URLS [C P]
     local c=${5:-$CONC} p=${6:-$PER_HOST}
     measure "$1" "$2" --stdout-json --set concurrency="$c" --set per_host="$p" \
@@ -396,9 +427,11 @@ log "nginx on $BASE (pid $NGINX_PID), $(wc -l <"$CAT/urls.txt") documents, $REPE
 "$BENCH_BUILD/fetch-ceiling" -c "$CONC" -p "$PER_HOST" "$BASE" "$CAT/urls.txt" >/dev/null ||
     die "the catalog cannot be fetched from nginx (see $RUN/nginx/error.log)"
 
-log "ceiling and harvest, interleaved"
+[ -n "$CURL" ] && curl_config "$BASE" "$CAT/urls.txt" "$RUN/curl.cfg"
+log "ceilings and harvest, interleaved"
 for i in $(seq 1 "$REPEAT"); do
     ceiling ceiling "$i" "$BASE" "$CAT/urls.txt"
+    [ -n "$CURL" ] && curl_ceiling ceiling-curl "$i" "$RUN/curl.cfg"
     rm -rf "$RUN/db-main"
     harvest harvest "$i" "$RUN/db-main" "$BASE"
 done
