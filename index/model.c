@@ -234,17 +234,19 @@ typedef json_t *read_fn(struct model_reader *r, const json_t *v,
 
 /* An mlm field, read by read: Item properties or Collection summaries
  * first, else the mlm:model asset, whose values count for the whole model
- * when the Item gives none (a null gives none, and does not hide the
- * asset's value). A value of the asset is named as the asset's own field
+ * when the Item gives none. mlm allows these fields in both places
+ * (EXTENSIONS.md 4.2), so a null, or an Item value refused (wrong type,
+ * below its minimum; reported), gives none and does not hide the asset's
+ * value. A value of the asset is named as the asset's own field
  * ('asset "w" mlm:tasks'): a problem with it is reported where it is,
  * and once, for the artifact read of that asset says the same. */
 static json_t *mlm_read(struct model_reader *r, const char *key, read_fn *read)
 {
-    const json_t *v = model_scalar(r, key);
+    json_t *out = read(r, model_scalar(r, key), key);
     char what[160];
 
-    if ((v && !json_is_null(v)) || !r->model_asset)
-        return read(r, v, key);
+    if (out || !r->model_asset)
+        return out;
     snprintf(what, sizeof(what), "%s %s", r->model_asset_label, key);
     return read(r, json_object_get(r->model_asset, key), what);
 }
@@ -1175,13 +1177,14 @@ static void read_tasks(struct model_reader *r, json_t *rec, unsigned exts)
 
     model_set_init(&s, model_fresh_array(rec, "tasks"));
     if (exts & EXT_MLM) {
-        v = model_field(r, "mlm:tasks");
-        if ((!v || json_is_null(v)) && r->model_asset) {
-            v = json_object_get(r->model_asset, "mlm:tasks");
+        model_add_tasks(r, &s, model_field(r, "mlm:tasks"), what, false);
+        /* none given, or none readable: the model asset's, as mlm_read() */
+        if (json_array_size(s.arr) == 0 && r->model_asset) {
             /* named as the artifact read of the asset names it */
             snprintf(what, sizeof(what), "%s mlm:tasks", r->model_asset_label);
+            model_add_tasks(r, &s, json_object_get(r->model_asset, "mlm:tasks"),
+                            what, false);
         }
-        model_add_tasks(r, &s, v, what, false);
         if (json_array_size(s.arr) == 0) {
             v = model_field(r, "mlm:output");
             json_array_foreach (v, i, e) {

@@ -1486,6 +1486,39 @@ static const struct model_case inline_cases[] = {
      "{'architecture':'UNet','tasks':['segmentation'],'total_parameters':7}",
      0,
      {NULL}},
+    {"an Item value refused falls back to the model asset's",
+     MODEL,
+     ITEM(MLM14,
+          "'mlm:name':'n','mlm:input':[],'mlm:output':[],"
+          "'mlm:architecture':['UNet'],'mlm:tasks':7,'mlm:framework':{},"
+          "'mlm:total_parameters':-3,'mlm:accelerator_constrained':'yes',"
+          "'mlm:accelerator_count':0",
+          ",'assets':{'w':{'href':'m.pt','roles':['mlm:model'],"
+          "'mlm:artifact_type':'torch.save','mlm:architecture':'UNet',"
+          "'mlm:tasks':['segmentation'],'mlm:framework':'PyTorch',"
+          "'mlm:total_parameters':7,'mlm:accelerator_constrained':true,"
+          "'mlm:accelerator_count':2}}"),
+     NULL,
+     -1,
+     "{'architecture':'UNet','tasks':['segmentation'],'framework':'PyTorch',"
+     "'total_parameters':7,'accelerator_constrained':true,"
+     "'accelerator_count':2}",
+     6,
+     {"mlm:architecture should be a string, not an array; ignored",
+      "mlm:tasks should be an array of strings, not a number; ignored",
+      "mlm:framework should be a string, not an object; ignored",
+      "mlm:total_parameters should be at least 0, not -3; ignored",
+      "mlm:accelerator_constrained should be a boolean, not a string; "
+      "ignored",
+      "mlm:accelerator_count should be at least 1, not 0; ignored"}},
+    {"an Item value refused, no asset value: no field",
+     MODEL,
+     ITEM(MLM14, MLM_OK ",'mlm:memory_size':-1", ",'assets':{" MODEL_ASSET "}"),
+     NULL,
+     -1,
+     "{'memory_size':'$absent','architecture':'a'}",
+     -1,
+     {"mlm:memory_size should be at least 0, not -1; ignored"}},
     {"a model asset value of the wrong type is reported once, on the asset",
      MODEL,
      ITEM(MLM14, "'mlm:name':'n','mlm:input':[],'mlm:output':[]",
@@ -1822,7 +1855,7 @@ static const struct model_case inline_cases[] = {
      NULL,
      -1,
      "{'memory_size':'$absent','total_parameters':'$absent',"
-     "'batch_size_suggestion':0,'accelerator_count':'$absent',"
+     "'batch_size_suggestion':0,'accelerator_count':2,"
      "'artifacts':[{'key':'model','memory_size':'$absent',"
      "'accelerator_count':2,'batch_size_suggestion':'$absent'}]}",
      6,
