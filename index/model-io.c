@@ -231,6 +231,30 @@ static json_t *legacy_scaling(struct model_reader *r, const json_t *in,
     return out;
 }
 
+/* An mlm shape (the schema's DimensionShape: integers of at least -1,
+ * -1 meaning any size). A size below -1 names no dimension, and dropping
+ * it alone would shift the others against dim_order: the whole shape is
+ * refused, with an issue. */
+static json_t *mlm_shape(struct model_reader *r, const json_t *v,
+                         const char *what)
+{
+    json_t *shape = model_integers(r, v, what);
+    const json_t *e;
+    size_t i;
+
+    json_array_foreach (shape, i, e) {
+        if (json_integer_value(e) >= -1)
+            continue;
+        model_issue(r,
+                    "%s should hold sizes of at least -1 (any size), not "
+                    "%" JSON_INTEGER_FORMAT "; ignored",
+                    what, json_integer_value(e));
+        json_decref(shape);
+        return NULL;
+    }
+    return shape;
+}
+
 /* The common start of an mlm:input or mlm:output entry: its label
  * ("mlm:input[2]") in what, an issue and NULL when it is not an object,
  * else a new object holding its name (which mlm requires) and
@@ -275,8 +299,7 @@ static json_t *mlm_input(struct model_reader *r, const json_t *in, size_t idx)
                     what);
     } else {
         snprintf(sub, sizeof(sub), "%s input.shape", what);
-        model_put(o, "shape",
-                  model_integers(r, json_object_get(st, "shape"), sub));
+        model_put(o, "shape", mlm_shape(r, json_object_get(st, "shape"), sub));
         snprintf(sub, sizeof(sub), "%s input.dim_order", what);
         model_put(o, "dim_order",
                   model_texts(r, json_object_get(st, "dim_order"), sub, false));
@@ -727,8 +750,7 @@ static json_t *mlm_output(struct model_reader *r, const json_t *out, size_t idx)
                     what);
     } else {
         snprintf(sub, sizeof(sub), "%s result.shape", what);
-        model_put(o, "shape",
-                  model_integers(r, json_object_get(res, "shape"), sub));
+        model_put(o, "shape", mlm_shape(r, json_object_get(res, "shape"), sub));
         snprintf(sub, sizeof(sub), "%s result.dim_order", what);
         model_put(
             o, "dim_order",

@@ -1407,6 +1407,28 @@ static const struct model_case inline_cases[] = {
      "{'value':1,'name':'b'}]}]}",
      -1,
      {NULL}},
+    {"mlm shapes: -1 and 0 kept, a size below -1 refuses the shape",
+     MODEL,
+     ITEM(MLM14,
+          "'mlm:name':'n','mlm:architecture':'a','mlm:tasks':['regression'],"
+          "'mlm:input':[{'name':'i','input':{'shape':[-1,0,64],"
+          "'dim_order':['batch','bands','width'],'data_type':'uint8'}},"
+          "{'name':'j','input':{'shape':[-1,-3,64],"
+          "'dim_order':['batch','bands','width'],'data_type':'uint8'}}],"
+          "'mlm:output':[{'name':'o','tasks':['regression'],"
+          "'result':{'shape':[-2,1],'dim_order':['batch','value'],"
+          "'data_type':'float32'}}]",
+          ",'assets':{" MODEL_ASSET "}"),
+     NULL,
+     -1,
+     "{'inputs':[{'name':'i','shape':[-1,0,64]},"
+     "{'name':'j','shape':'$absent','dim_order':['batch','bands','width']}],"
+     "'outputs':[{'name':'o','shape':'$absent','data_type':'float32'}]}",
+     2,
+     {"mlm:input[1] input.shape should hold sizes of at least -1 (any "
+      "size), not -3; ignored",
+      "mlm:output[0] result.shape should hold sizes of at least -1 (any "
+      "size), not -2; ignored"}},
     {"mlm 1.2 norm_type min-max with statistics",
      MODEL,
      ITEM(MLM12,
