@@ -307,9 +307,67 @@ static json_t *label_overviews(struct model_reader *r)
     return out;
 }
 
+/* The links of a label document to the imagery its labels were made
+ * from (rel "source"), as [{url, assets}]: assets the keys its
+ * label:assets names, as given. */
+static json_t *label_sources(struct model_reader *r)
+{
+    const json_t *links = json_object_get(r->doc, "links");
+    const json_t *l;
+    json_t *out = json_array();
+    size_t i;
+
+    json_array_foreach (links, i, l) {
+        const char *rel = json_string_value(json_object_get(l, "rel"));
+        json_t *o, *url;
+
+        if (!rel || strcmp(rel, "source") != 0)
+            continue;
+        if (json_array_size(out) >= MODEL_MAX_ENTRIES) {
+            model_issue(r, "more than %d source links; the rest are ignored",
+                        MODEL_MAX_ENTRIES);
+            break;
+        }
+        url = model_resolve_href(r, json_object_get(l, "href"), false, false,
+                                 "source link");
+        if (!url)
+            continue;
+        o = json_object();
+        json_object_set_new(o, "url", url);
+        model_put(o, "assets",
+                  model_texts(r, json_object_get(l, "label:assets"),
+                              "source link label:assets", false));
+        json_array_append_new(out, o);
+    }
+    if (json_array_size(out) == 0) {
+        json_decref(out);
+        return NULL;
+    }
+    return out;
+}
+
+/* Whether the record has label fields (classes, tasks, or those of
+ * label_fields()). */
+static bool has_label_fields(const json_t *rec)
+{
+    static const char *const keys[] = {"label_type", "label_methods",
+                                       "label_description", "label_overviews",
+                                       "label_properties"};
+
+    if (json_array_size(json_object_get(rec, "label_classes")) ||
+        json_array_size(json_object_get(rec, "label_tasks")))
+        return true;
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+        if (json_object_get(rec, keys[i]))
+            return true;
+    }
+    return false;
+}
+
 /* The label fields beside classes and tasks: type (vector or raster),
- * methods, description, overviews. */
-static void label_fields(struct model_reader *r, json_t *rec)
+ * properties, methods, description, overviews; and, for a document that
+ * declares label or has label fields, its source links. */
+static void label_fields(struct model_reader *r, json_t *rec, bool declared)
 {
     json_t *c[1];
     const char *s;
@@ -330,6 +388,12 @@ static void label_fields(struct model_reader *r, json_t *rec)
     model_put_first(rec, "label_description", c, 1);
     c[0] = label_overviews(r);
     model_put_first(rec, "label_overviews", c, 1);
+    /* [string] or null (raster labels of no property) */
+    c[0] = model_texts(r, model_field(r, "label:properties"),
+                       "label:properties", false);
+    model_put_first(rec, "label_properties", c, 1);
+    c[0] = declared || has_label_fields(rec) ? label_sources(r) : NULL;
+    model_put_first(rec, "label_sources", c, 1);
 }
 
 /* One band as {name, common_name, center_wavelength}: eo:bands entries
@@ -402,14 +466,20 @@ static bool has_tdml_key(const json_t *obj)
     return false;
 }
 
+/* Whether uri names the label extension (path segment, or the pre-1.0
+ * short id). */
+static bool label_uri(const char *uri)
+{
+    return strcmp(uri, "label") == 0 || strstr(uri, "/label/v");
+}
+
 /* The extensions a dataset relies on: tdml, and the label, ml-aoi and
  * scientific extensions by path segment or pre-1.0 short id. */
 static bool dataset_uri(const char *uri)
 {
-    return (detect_uri(uri) & EXT_TDML) || strcmp(uri, "label") == 0 ||
+    return (detect_uri(uri) & EXT_TDML) || label_uri(uri) ||
            strcmp(uri, "ml-aoi") == 0 || strcmp(uri, "scientific") == 0 ||
-           strstr(uri, "/label/v") || strstr(uri, "/ml-aoi/v") ||
-           strstr(uri, "/scientific/v");
+           strstr(uri, "/ml-aoi/v") || strstr(uri, "/scientific/v");
 }
 
 void model_read_dataset(const json_t *doc, const char *url, json_t *rec)
@@ -419,7 +489,7 @@ void model_read_dataset(const json_t *doc, const char *url, json_t *rec)
     struct model_set s;
     const json_t *e, *v;
     json_t *c[1];
-    bool is_tdml;
+    bool is_tdml, label = false;
     size_t i;
 
     if (!json_is_object(rec))
@@ -432,6 +502,8 @@ void model_read_dataset(const json_t *doc, const char *url, json_t *rec)
             break;
         if (json_is_string(e) && dataset_uri(json_string_value(e)))
             model_set_add(&s, json_string_value(e));
+        if (json_is_string(e) && label_uri(json_string_value(e)))
+            label = true;
     }
     model_set_cleanup(&s);
     is_tdml = (r.declared & EXT_TDML) || has_tdml_key(doc) ||
@@ -480,7 +552,7 @@ void model_read_dataset(const json_t *doc, const char *url, json_t *rec)
     c[0] = model_text(&r, model_scalar(&r, "ml-aoi:split"), "ml-aoi:split");
     model_put_first(rec, "split", c, 1);
     model_read_credits(&r, rec);
-    label_fields(&r, rec);
+    label_fields(&r, rec, label);
     c[0] = dataset_bands(&r);
     model_put_first(rec, "bands", c, 1);
     json_object_set_new(rec, "issues", model_reader_finish(&r));

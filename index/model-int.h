@@ -167,7 +167,8 @@ json_t *model_task_array(struct model_reader *r, const json_t *v,
  * datetime is both ends of its span. */
 void model_read_common(struct model_reader *r, json_t *rec, bool dataset);
 /* How to cite and credit the document, models and datasets alike: doi
- * (sci:doi), citation (sci:citation), providers (STAC core). */
+ * (sci:doi), citation (sci:citation), publications (sci:publications),
+ * providers (STAC core). */
 void model_read_credits(struct model_reader *r, json_t *rec);
 
 /* ---- model-io.c */

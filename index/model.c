@@ -1125,6 +1125,10 @@ static void read_scalars(struct model_reader *r, json_t *rec, unsigned exts)
     model_put_first(rec, "memory_size", c, 2);
 
     put_one(r, rec, "version", true, model_text, "version");
+    /* The mlm examples give the model file's size in the Item properties
+     * (File extension field, any version); an asset's own is its
+     * artifact's file_size. */
+    put_one(r, rec, "file_size", true, count0, "file:size");
 }
 
 /* hyperparameters: mlm:hyperparameters, an open object copied as given.
@@ -1382,6 +1386,69 @@ static json_t *read_providers(struct model_reader *r)
     return out;
 }
 
+/* One Publication Object of sci:publications as {doi, citation}, or NULL
+ * (reported). The keys are "doi" and "citation"; the ml-model example
+ * writes "sci:citation" inside the entry, read as "citation". */
+static json_t *read_publication(struct model_reader *r, const json_t *e)
+{
+    static const char *const keys[] = {"doi", "citation"};
+    json_t *p;
+
+    if (!json_is_object(e)) {
+        model_issue(r, "sci:publications should hold objects only; %s ignored",
+                    model_type_name(e));
+        return NULL;
+    }
+    p = json_object();
+    for (size_t k = 0; k < 2; k++) {
+        char what[40], alt[40];
+        const json_t *v = json_object_get(e, keys[k]);
+
+        snprintf(alt, sizeof(alt), "sci:%s", keys[k]);
+        if (!v && (v = json_object_get(e, alt)))
+            model_issue(r, "sci:publications entry: \"%s\" read as \"%s\"", alt,
+                        keys[k]);
+        snprintf(what, sizeof(what), "sci:publications %s", keys[k]);
+        model_put(p, keys[k], model_text(r, v, what));
+    }
+    if (json_object_size(p) == 0) {
+        model_issue(r, "sci:publications entries need a doi or a citation; "
+                       "one ignored");
+        json_decref(p);
+        return NULL;
+    }
+    return p;
+}
+
+/* sci:publications (Scientific Citation extension): the publications
+ * that describe the model or data, beside the one of sci:doi. From
+ * summaries, the list of values is the list; a lone object is read as a
+ * one-element list. */
+static json_t *read_publications(struct model_reader *r)
+{
+    const json_t *v = model_field(r, "sci:publications");
+    const json_t *e;
+    json_t *out;
+    size_t i;
+
+    if (json_is_object(v)) {
+        model_issue(r, "sci:publications should be an array, not an object; "
+                       "read as one");
+        out = json_array();
+        model_append(out, read_publication(r, v));
+        return out;
+    }
+    if (!model_is_list(r, v, "sci:publications"))
+        return NULL;
+    out = json_array();
+    json_array_foreach (v, i, e) {
+        if (i >= MODEL_MAX_ENTRIES)
+            break;
+        model_append(out, read_publication(r, e));
+    }
+    return out;
+}
+
 void model_read_credits(struct model_reader *r, json_t *rec)
 {
     json_t *c[1];
@@ -1390,6 +1457,8 @@ void model_read_credits(struct model_reader *r, json_t *rec)
     model_put_first(rec, "doi", c, 1);
     c[0] = model_text(r, model_scalar(r, "sci:citation"), "sci:citation");
     model_put_first(rec, "citation", c, 1);
+    c[0] = read_publications(r);
+    model_put_first(rec, "publications", c, 1);
     c[0] = read_providers(r);
     model_put_first(rec, "providers", c, 1);
 }

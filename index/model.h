@@ -19,7 +19,7 @@
  *   learning_approach, training_processor_type, training_os, pretrained,
  *   pretrained_source, total_parameters, memory_size, hyperparameters,
  *   inputs, outputs, artifacts, train_data, validation_data, test_data,
- *   doi, citation, providers, versions, issues.
+ *   doi, citation, publications, providers, file_size, versions, issues.
  * A field that no extension gives is omitted, except the arrays tasks,
  * inputs, outputs, artifacts, train_data, validation_data, test_data,
  * versions and issues, which are always present (possibly empty).
@@ -37,8 +37,9 @@ void model_read(const json_t *doc, const char *url, unsigned exts, json_t *rec);
  *   end_datetime, amount_of_training_data, classification_schema,
  *   image_sizes, data_sources, scope, quality, provenance, metrics,
  *   label_classes [{name, classes}], label_tasks [string], split, doi,
- *   citation, providers, label_type, label_methods, label_description,
- *   label_overviews, bands, versions, issues.
+ *   citation, publications, providers, label_type, label_methods,
+ *   label_description, label_properties, label_sources, label_overviews,
+ *   bands, versions, issues.
  * tdml, label, ml-aoi, sci and eo fields are read wherever they sit: Collection
  * top level, a non-standard Collection "properties" object, summaries,
  * Item properties. Fields absent from the document are omitted, except

@@ -129,6 +129,20 @@ check "models keep doi, citation, providers and artifact sizes" jq -e -s '
       select(($a | type) == "object" and $a[$k]["file:size"] != null) |
       .file_size == $a[$k]["file:size"] and .title == $a[$k].title] |
      length > 0 and all)' "$T/export.jsonl"
+# Publications beside the main DOI (the ml-model example writes
+# "sci:citation" inside an entry), and the model file size that the mlm
+# examples give in the Item properties.
+check "models keep sci:publications and the Item file:size" jq -e -s '
+    ([.[] | select(.stac.properties["sci:publications"] != null)] |
+     length >= 3 and all(.[]; .publications ==
+        [.stac.properties["sci:publications"][] |
+         {doi: (.doi // .["sci:doi"]), citation: (.citation //
+          .["sci:citation"])} | with_entries(select(.value != null))])) and
+    ([.[] | select(.stac.properties["file:size"] != null)] |
+     length >= 10 and all(.[]; .file_size ==
+        .stac.properties["file:size"])) and
+    all(.[]; (.stac.properties["file:size"] == null) == (.file_size == null))' \
+    "$T/export.jsonl"
 check "datasets keep providers and eo:bands" jq -e -s '
     [.[] | select(.stac.properties["eo:bands"] != null)] | length > 0 and
     all(.[]; [.bands[].name] == [.stac.properties["eo:bands"][].name] and

@@ -257,7 +257,7 @@ static const char *const invalid_files[] = {
     "'accelerator_constrained':false,'accelerator_summary':'Unknown',"         \
     "'accelerator_count':'$absent','batch_size_suggestion':256,"               \
     "'hyperparameters':'$absent','training_processor_type':'$absent',"         \
-    "'training_os':'$absent'"
+    "'training_os':'$absent','file_size':43000000,'publications':'$absent'"
 #define S2_BANDS                                                               \
     "['B01','B02','B03','B04','B05','B06','B07','B08','B8A','B09','B10',"      \
     "'B11','B12']"
@@ -416,9 +416,13 @@ static const struct model_case corpus_cases[] = {
      "https://doi.org/10.5281/zenodo.5773331.',"
      "'providers':[{'name':'Microsoft AI for Good Research Lab (Caleb "
      "Robinson)','roles':['producer'],'url':'https://www.microsoft.com/"
-     "en-us/ai/ai-for-good','email':'$absent'}]}",
-     0,
-     {NULL}},
+     "en-us/ai/ai-for-good','email':'$absent'}],'file_size':'$absent',"
+     "'publications':[{'doi':'$absent','citation':'Stewart, A., Robinson, "
+     "C. and Corley, I., 2021. TorchGeo: deep learning with geospatial "
+     "data. arXiv preprint arXiv:2111.08872, [online] (11). Available at: "
+     "<https://arxiv.org/abs/2111.08872> [Date Accessed].'}]}",
+     1,
+     {"sci:publications entry: \"sci:citation\" read as \"citation\""}},
     {"ml-model cyclone collection",
      MODEL,
      NULL,
@@ -448,6 +452,10 @@ static const struct model_case corpus_cases[] = {
      "'url':'https://effigis.com/en/'},{'name':'Airbus Inc.',"
      "'roles':['image provider'],"
      "'url':'https://www.intelligence-airbusds.com/'}],'doi':'$absent',"
+     "'publications':[{'doi':'10.1007/978-3-030-00928-1_48',"
+     "'citation':'Abhijit Guha Roy and Nassir Navab and Christian "
+     "Wachinger (2018). Concurrent Spatial and Channel Squeeze & "
+     "Excitation in Fully Convolutional Networks, arXiv 1803.02579'}],"
      "'bbox':[-180,-90,180,90],'datetime':'2016-05-03T13:22:30Z',"
      "'architecture':'unet-resnet-18-scse',"
      "'tasks':['semantic-segmentation'],'framework':'PyTorch',"
@@ -650,6 +658,9 @@ static const struct model_case corpus_cases[] = {
      "stac-extensions__mlm/examples/item_datacube_variables.json",
      -1,
      "{'name':'UNet ClimateDiffuse ERA5 Downscaling','architecture':'U-Net',"
+     "'file_size':'$absent','publications':[{'doi':"
+     "'10.48550/arXiv.2404.17752','citation':'Robbie A. Watt, Laura A. "
+     "Mansfield, Generative Diffusion-based Downscaling for Climate'}],"
      "'tasks':['regression','downscaling'],'framework':'pytorch',"
      "'framework_version':'2.1.2+cu118','accelerator':'cuda',"
      "'accelerator_constrained':false,'accelerator_summary':'$absent',"
@@ -1042,7 +1053,13 @@ static const struct model_case corpus_cases[] = {
      "land use and land cover classification. Patrick Helber, Benjamin "
      "Bischke, Andreas Dengel, Damian Borth. IEEE Journal of Selected Topics "
      "in Applied Earth Observations and Remote Sensing, 2019.',"
-     "'providers':'$absent',"
+     "'providers':'$absent','label_properties':'$absent',"
+     "'label_sources':'$absent','publications':[{'doi':"
+     "'10.1109/IGARSS.2018.8519248','citation':'Introducing EuroSAT: A "
+     "Novel Dataset and Deep Learning Benchmark for Land Use and Land Cover "
+     "Classification. Patrick Helber, Benjamin Bischke, Andreas Dengel. "
+     "2018 IEEE International Geoscience and Remote Sensing Symposium, "
+     "2018.'}],"
      "'bands':[{'name':'B01','common_name':'coastal','center_wavelength':"
      "0.4439,'full_width_half_max':'$absent'},{'name':'B02',"
      "'common_name':'blue','center_wavelength':0.4966},'...13'],"
@@ -1065,7 +1082,12 @@ static const struct model_case corpus_cases[] = {
      "'label_tasks':['segmentation','classification'],'split':'train',"
      "'label_type':'vector','label_methods':['manual'],"
      "'label_description':'Land-cover area classification on Sentinel-2 "
-     "image.','label_overviews':[{'property_key':'class','counts':["
+     "image.','label_properties':['class'],'label_sources':[{'url':"
+     "'https://raw.githubusercontent.com/ai-extensions/stac-data-loader/"
+     "0.5.0/data/EuroSAT/data/subset/ds/images/remote_sensing/"
+     "otherDatasets/sentinel_2/tif/Residential/Residential_1331.tif',"
+     "'assets':['labels','raster']}],"
+     "'label_overviews':[{'property_key':'class','counts':["
      "{'name':'Residential','count':1}],'statistics':'$absent'}],"
      "'bands':[{'name':'B01','common_name':'coastal','center_wavelength':"
      "0.4439,'full_width_half_max':'$absent'},{'name':'B02',"
@@ -1085,6 +1107,9 @@ static const struct model_case corpus_cases[] = {
      "classified according to building completion status',"
      "'label_overviews':[{'property_key':'building','counts':[{'name':"
      "'yes','count':4440}]}],'bands':'$absent',"
+     "'label_properties':['building','condition'],'label_sources':[{"
+     "'url':'https://oin-hotosm.s3.amazonaws.com/5afeda152b6a08001185f11a/"
+     "0/5afeda152b6a08001185f11b.tif','assets':['building']}],"
      "'start_datetime':'2019-04-23T00:00:00Z',"
      "'label_classes':[{'name':'building','classes':['yes']},"
      "{'name':'condition','classes':['Complete','Incomplete',"
@@ -1280,6 +1305,88 @@ static const struct model_case inline_cases[] = {
      "{'doi':'10.2/y','citation':'B. Author.','providers':'$absent'}",
      1,
      {"providers should be an array, not a string; ignored"}},
+    {"sci:publications and file:size of a model Item",
+     MODEL,
+     ITEM(MLM14,
+          MLM_OK ",'file:size':'4096','sci:publications':[{'doi':'10.3/z',"
+                 "'citation':'C. Author.'},{'sci:doi':'10.4/w'},{},7]",
+          ",'assets':{" MODEL_ASSET "}"),
+     NULL,
+     -1,
+     "{'file_size':4096,'publications':[{'doi':'10.3/z','citation':"
+     "'C. Author.'},{'doi':'10.4/w','citation':'$absent'}],"
+     "'artifacts':[{'key':'model','file_size':'$absent'}]}",
+     4,
+     {"file:size should be an integer, not a string; read as one",
+      "sci:publications entry: \"sci:doi\" read as \"doi\"",
+      "sci:publications entries need a doi or a citation; one ignored",
+      "sci:publications should hold objects only; a number ignored"}},
+    {"sci:publications as a lone object; a negative file:size",
+     MODEL,
+     ITEM(MLM14, MLM_OK ",'file:size':-1,'sci:publications':{'citation':'D.'}",
+          ",'assets':{" MODEL_ASSET "}"),
+     NULL,
+     -1,
+     "{'file_size':'$absent','publications':[{'citation':'D.'}]}",
+     2,
+     {"file:size should be at least 0, not -1; ignored",
+      "sci:publications should be an array, not an object; read as one"}},
+    {"sci:publications of a dataset Collection, from summaries",
+     DATASET,
+     "{'type':'Collection','id':'d','summaries':{'sci:publications':["
+     "{'doi':'10.5/a'},{'doi':'10.6/b','citation':'E.'}]}}",
+     NULL,
+     -1,
+     "{'publications':[{'doi':'10.5/a'},{'doi':'10.6/b','citation':'E.'}],"
+     "'file_size':'$absent'}",
+     0,
+     {NULL}},
+    {"label properties and source links",
+     DATASET,
+     "{'type':'Feature','id':'l','stac_extensions':['" LABEL "'],"
+     "'properties':{'label:properties':['road_type','paved']},"
+     "'links':[{'rel':'source','href':'../img/s.json','label:assets':"
+     "['labels']},{'rel':'source','href':'t.json'},"
+     "{'rel':'derived_from','href':'u.json'}]}",
+     NULL,
+     -1,
+     "{'label_properties':['road_type','paved'],'label_sources':["
+     "{'url':'https://x.test/img/s.json','assets':['labels']},"
+     "{'url':'https://x.test/a/t.json','assets':'$absent'}]}",
+     0,
+     {NULL}},
+    {"label properties null; label:assets of a wrong type",
+     DATASET,
+     "{'type':'Feature','id':'l','properties':{'label:properties':null,"
+     "'label:type':'raster'},'links':[{'rel':'source','href':'s.json',"
+     "'label:assets':'labels'}]}",
+     NULL,
+     -1,
+     "{'label_properties':'$absent','label_sources':[{'url':"
+     "'https://x.test/a/s.json','assets':['labels']}]}",
+     1,
+     {"source link label:assets should be an array of strings, not a "
+      "string; read as one"}},
+    {"label:properties as a lone string",
+     DATASET,
+     "{'type':'Feature','id':'d','properties':{'label:properties':"
+     "'class'},'links':[{'rel':'source','href':'s.json'}]}",
+     NULL,
+     -1,
+     "{'label_properties':['class'],'label_sources':[{'url':"
+     "'https://x.test/a/s.json'}]}",
+     1,
+     {"label:properties should be an array of strings, not a string; "
+      "read as one"}},
+    {"a dataset without label: no label_sources",
+     DATASET,
+     "{'type':'Feature','id':'d','properties':{'ml-aoi:split':'train'},"
+     "'links':[{'rel':'source','href':'s.json'}]}",
+     NULL,
+     -1,
+     "{'label_properties':'$absent','label_sources':'$absent'}",
+     0,
+     {NULL}},
     {"label type, methods, description and overviews",
      DATASET,
      "{'type':'Feature','id':'l','properties':{'label:type':'raster',"
