@@ -383,8 +383,8 @@ static void label_fields(struct model_reader *r, json_t *rec, bool declared)
     c[0] =
         model_texts(r, model_field(r, "label:methods"), "label:methods", false);
     model_put_first(rec, "label_methods", c, 1);
-    c[0] = model_text(r, model_scalar(r, "label:description"),
-                      "label:description");
+    c[0] = model_prose(r, model_scalar(r, "label:description"),
+                       "label:description");
     model_put_first(rec, "label_description", c, 1);
     c[0] = label_overviews(r);
     model_put_first(rec, "label_overviews", c, 1);

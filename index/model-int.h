@@ -21,6 +21,10 @@
 /* Nesting kept when copying free-form objects (tdml objects, mlm
  * hyperparameters and processing expressions). */
 #define MODEL_MAX_DEPTH 16
+/* Bytes of prose (a description) kept in a record: pages of text, far
+ * above any published description, while a document may hold up to
+ * --max-doc-size (8 MiB) of it; the whole text stays in "stac". */
+#define MODEL_MAX_PROSE 16384
 /* Longest tdml:image_size string parsed as JSON. */
 #define MODEL_MAX_EMBEDDED 4096
 
@@ -83,6 +87,8 @@ const json_t *model_object(struct model_reader *r, const char *key);
 
 json_t *model_text_copy(const json_t *v); /* a non-empty string, or NULL */
 json_t *model_text(struct model_reader *r, const json_t *v, const char *what);
+/* Prose read as model_text(), cut at MODEL_MAX_PROSE bytes (reported). */
+json_t *model_prose(struct model_reader *r, const json_t *v, const char *what);
 json_t *model_integer(struct model_reader *r, const json_t *v,
                       const char *what);
 /* An integer of at least min (smaller: reported, NULL). */

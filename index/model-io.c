@@ -277,7 +277,7 @@ static json_t *mlm_io_begin(struct model_reader *r, const json_t *v,
         model_issue(r, "%s has no name, which mlm requires", what);
     snprintf(sub, sizeof(sub), "%s description", what);
     model_put(o, "description",
-              model_text(r, json_object_get(v, "description"), sub));
+              model_prose(r, json_object_get(v, "description"), sub));
     return o;
 }
 

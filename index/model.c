@@ -23,18 +23,22 @@
 
 /* ------------------------------------------------------------ issues */
 
-/* How many bytes of s an issue quotes: at most MODEL_QUOTE_MAX, cut before
- * a UTF-8 sequence rather than inside it, so the line stays valid text. */
-int model_quote_len(const char *s)
+/* How many of the n bytes of s to keep for at most max: cut before a
+ * UTF-8 sequence rather than inside it, so the text stays valid. */
+static size_t utf8_cut(const char *s, size_t n, size_t max)
 {
-    size_t n = strlen(s);
-
-    if (n <= MODEL_QUOTE_MAX)
-        return (int)n;
-    n = MODEL_QUOTE_MAX;
+    if (n <= max)
+        return n;
+    n = max;
     while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
         n--;
-    return (int)n;
+    return n;
+}
+
+/* How many bytes of s an issue quotes: at most MODEL_QUOTE_MAX. */
+int model_quote_len(const char *s)
+{
+    return (int)utf8_cut(s, strlen(s), MODEL_QUOTE_MAX);
 }
 
 /* Record one problem, once: the same text twice (one per class, say) would
@@ -306,6 +310,23 @@ json_t *model_text(struct model_reader *r, const json_t *v, const char *what)
     model_issue(r, "%s should be a string, not %s; ignored", what,
                 model_type_name(v));
     return NULL;
+}
+
+/* Prose (a description): kept to MODEL_MAX_PROSE bytes, for a record is
+ * read and sent whole by every search and export, while the document may
+ * hold megabytes of it. The whole text stays in "stac". */
+json_t *model_prose(struct model_reader *r, const json_t *v, const char *what)
+{
+    size_t n = json_string_length(v);
+    size_t keep = utf8_cut(json_string_value(v), n, MODEL_MAX_PROSE);
+
+    if (!json_is_string(v) || keep == n)
+        return model_text(r, v, what);
+    model_issue(r,
+                "%s is %zu bytes long; cut at %zu bytes (the whole text "
+                "stays in stac)",
+                what, n, keep);
+    return json_stringn(json_string_value(v), keep);
 }
 
 /* The whole of s as a number, or false. */
@@ -951,7 +972,7 @@ void model_read_common(struct model_reader *r, json_t *rec, bool dataset)
 
     cand[0] = model_text(r, model_scalar(r, "title"), "title");
     model_put_first(rec, "title", cand, 1);
-    cand[0] = model_text(r, model_scalar(r, "description"), "description");
+    cand[0] = model_prose(r, model_scalar(r, "description"), "description");
     model_put_first(rec, "description", cand, 1);
     cand[0] = model_texts(r, model_field(r, "keywords"), "keywords", false);
     model_put_first(rec, "keywords", cand, 1);

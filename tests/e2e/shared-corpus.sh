@@ -87,6 +87,7 @@ check "model Items: scalar fields as the documents give them" jq -e -s '
      "architecture", "ml-model:learning_approach": "learning_approach",
      "ml-model:training-processor-type": "training_processor_type",
      "ml-model:training-os": "training_os", "license": "license",
+     "description": "description",
      "start_datetime": "start_datetime", "end_datetime": "end_datetime",
      "datetime": "datetime"} as $m |
     [.[] | select(.stac_type == "Item")] | length >= 20 and all(.[];

@@ -2613,6 +2613,66 @@ static void test_entry_cap(void)
     json_decref(doc);
 }
 
+/* A string of n bytes: 'a', then "\xc3\xa9" (e acute) repeated, so that
+ * a cut at an even length falls inside a two-byte sequence. */
+static json_t *long_text(size_t n)
+{
+    char *buf = malloc(n + 1);
+    json_t *v;
+
+    buf[0] = 'a';
+    for (size_t i = 1; i + 1 < n; i += 2) {
+        buf[i] = (char)0xc3;
+        buf[i + 1] = (char)0xa9;
+    }
+    buf[n - 1] = n % 2 ? (char)0xa9 : 'z';
+    buf[n] = '\0';
+    v = json_stringn(buf, n);
+    free(buf);
+    return v;
+}
+
+/* Prose past MODEL_MAX_PROSE (16384 bytes) is cut before the UTF-8
+ * sequence it would split, and the cut reported; prose of exactly the
+ * bound is kept whole. */
+static void test_prose_cap(void)
+{
+    json_t *doc = json_object(), *props = json_object(), *in = json_array();
+    json_t *e = json_object(), *rec = json_object(), *ds = json_object();
+    json_t *full = long_text(2000001);
+    const json_t *d;
+
+    json_object_set(props, "description", full);
+    json_object_set(props, "label:description", full);
+    json_object_set_new(e, "name", json_string("i"));
+    json_object_set_new(e, "description", long_text(16384));
+    json_array_append_new(in, e);
+    json_object_set_new(props, "mlm:input", in);
+    json_object_set_new(doc, "type", json_string("Feature"));
+    json_object_set_new(doc, "properties", props);
+    model_read(doc, BASE, EXT_MLM, rec);
+    d = json_object_get(rec, "description");
+    CHECK_INT_EQ(json_string_length(d), 16383);
+    CHECK(d &&
+          memcmp(json_string_value(d), json_string_value(full), 16383) == 0);
+    CHECK(has_issue(rec, "description is 2000001 bytes long; cut at 16383 "
+                         "bytes (the whole text stays in stac)"));
+    d = json_object_get(json_array_get(json_object_get(rec, "inputs"), 0),
+                        "description");
+    CHECK_INT_EQ(json_string_length(d), 16384);
+    CHECK(!has_issue(rec, "mlm:input[0] description is"));
+
+    model_read_dataset(doc, BASE, ds);
+    CHECK_INT_EQ(json_string_length(json_object_get(ds, "description")), 16383);
+    CHECK_INT_EQ(json_string_length(json_object_get(ds, "label_description")),
+                 16383);
+    CHECK(has_issue(ds, "label:description is 2000001 bytes long"));
+    json_decref(full);
+    json_decref(ds);
+    json_decref(rec);
+    json_decref(doc);
+}
+
 /* ------------------------------------------------------------ tasks */
 
 static const struct {
@@ -2656,6 +2716,7 @@ int main(void)
     test_inline();
     test_issue_cap();
     test_entry_cap();
+    test_prose_cap();
     test_corpus();
     return check_exit("test-model");
 }
