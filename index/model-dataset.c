@@ -466,20 +466,37 @@ static bool has_tdml_key(const json_t *obj)
     return false;
 }
 
-/* Whether uri names the label extension (path segment, or the pre-1.0
- * short id). */
-static bool label_uri(const char *uri)
+/* Whether uri names the extension name: its pre-1.0 short id, or a
+ * "/<name>/v<version>/" path segment. */
+static bool names_extension(const char *uri, const char *name)
 {
-    return strcmp(uri, "label") == 0 || strstr(uri, "/label/v");
+    char seg[32];
+
+    snprintf(seg, sizeof(seg), "/%s/v", name);
+    return strcmp(uri, name) == 0 || strstr(uri, seg) != NULL;
 }
 
-/* The extensions a dataset relies on: tdml, and the label, ml-aoi and
- * scientific extensions by path segment or pre-1.0 short id. */
+static bool label_uri(const char *uri)
+{
+    return names_extension(uri, "label");
+}
+
+/* The extensions whose fields the dataset record reads: tdml, label,
+ * ml-aoi, scientific (doi, citation, publications), eo (bands) and
+ * version (version). The others a document declares (file, raster,
+ * view, ...) give no field of the record. */
 static bool dataset_uri(const char *uri)
 {
-    return (detect_uri(uri) & EXT_TDML) || label_uri(uri) ||
-           strcmp(uri, "ml-aoi") == 0 || strcmp(uri, "scientific") == 0 ||
-           strstr(uri, "/ml-aoi/v") || strstr(uri, "/scientific/v");
+    static const char *const names[] = {"label", "ml-aoi", "scientific", "eo",
+                                        "version"};
+
+    if (detect_uri(uri) & EXT_TDML)
+        return true;
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (names_extension(uri, names[i]))
+            return true;
+    }
+    return false;
 }
 
 void model_read_dataset(const json_t *doc, const char *url, json_t *rec)

@@ -144,6 +144,13 @@ check "models keep sci:publications and the Item file:size" jq -e -s '
         .stac.properties["file:size"])) and
     all(.[]; (.stac.properties["file:size"] == null) == (.file_size == null))' \
     "$T/export.jsonl"
+# A dataset's versions: the extensions whose fields it reads, verbatim, in
+# document order (the WHU Collection declares eo for its eo:bands).
+check "datasets list the extensions of their fields in versions" jq -e -s '
+    any(.[]; .versions | any(test("/eo/v"))) and all(.[]; .versions ==
+    [.stac.stac_extensions[] |
+     select(test("/(trainingdml-ai|label|ml-aoi|scientific|eo|version)/v"))])' \
+    "$T/datasets.jsonl"
 check "datasets keep providers and eo:bands" jq -e -s '
     [.[] | select(.stac.properties["eo:bands"] != null)] | length > 0 and
     all(.[]; [.bands[].name] == [.stac.properties["eo:bands"][].name] and

@@ -232,6 +232,9 @@ static const char *const invalid_files[] = {
     "https://stac-extensions.github.io/trainingdml-ai/v1.0.0/schema.json"
 #define LABEL "https://stac-extensions.github.io/label/v1.0.1/schema.json"
 #define MLAOI "https://stac-extensions.github.io/ml-aoi/v1.0.1/schema.json"
+#define EO110 "https://stac-extensions.github.io/eo/v1.1.0/schema.json"
+#define VERSION100                                                             \
+    "https://stac-extensions.github.io/version/v1.0.0/schema.json"
 
 #define EU_BBOX                                                                \
     "[-7.882190080512502,37.13739173208318,27.911651652899923,"                \
@@ -979,7 +982,7 @@ static const struct model_case corpus_cases[] = {
      "'providers':[{'name':'Wuhan University','roles':['licensor',"
      "'producer'],'url':'http://gpcv.whu.edu.cn/data/'}],"
      "'citation':'$absent',"
-     "'versions':['" TDML "','" LABEL "']}",
+     "'versions':['" TDML "','" LABEL "','" EO110 "']}",
      8,
      {"extent.spatial.bbox[0] is not in degrees of longitude and latitude",
       "\"tdml:image_size\" read as \"tdml:image_sizes\"",
@@ -1063,9 +1066,10 @@ static const struct model_case corpus_cases[] = {
      "'bands':[{'name':'B01','common_name':'coastal','center_wavelength':"
      "0.4439,'full_width_half_max':'$absent'},{'name':'B02',"
      "'common_name':'blue','center_wavelength':0.4966},'...13'],"
-     "'label_tasks':[],'versions':["
+     "'label_tasks':[],'versions':['" EO110 "',"
      "'https://stac-extensions.github.io/ml-aoi/v0.2.0/schema.json',"
-     "'https://stac-extensions.github.io/scientific/v1.0.0/schema.json']}",
+     "'https://stac-extensions.github.io/scientific/v1.0.0/schema.json',"
+     "'" VERSION100 "']}",
      0,
      {NULL}},
     {"ml-aoi EuroSAT sample item",
@@ -1092,8 +1096,9 @@ static const struct model_case corpus_cases[] = {
      "'bands':[{'name':'B01','common_name':'coastal','center_wavelength':"
      "0.4439,'full_width_half_max':'$absent'},{'name':'B02',"
      "'common_name':'blue','center_wavelength':0.4966},'...13'],"
-     "'versions':['" LABEL "',"
-     "'https://stac-extensions.github.io/ml-aoi/v0.2.0/schema.json']}",
+     "'versions':['" EO110 "','" LABEL "',"
+     "'https://stac-extensions.github.io/ml-aoi/v0.2.0/"
+     "schema.json','" VERSION100 "']}",
      0,
      {NULL}},
     {"label zanzibar item",
@@ -1114,7 +1119,7 @@ static const struct model_case corpus_cases[] = {
      "'label_classes':[{'name':'building','classes':['yes']},"
      "{'name':'condition','classes':['Complete','Incomplete',"
      "'Foundation']}],'label_tasks':['segmentation'],'split':'$absent',"
-     "'versions':['" LABEL "']}",
+     "'versions':['" LABEL "','" VERSION100 "']}",
      0,
      {NULL}},
 };
@@ -1385,6 +1390,20 @@ static const struct model_case inline_cases[] = {
      NULL,
      -1,
      "{'label_properties':'$absent','label_sources':'$absent'}",
+     0,
+     {NULL}},
+    {"dataset versions: the extensions of its fields, not file or raster",
+     DATASET,
+     "{'type':'Feature','id':'d','stac_extensions':['eo','file',"
+     "'https://stac-extensions.github.io/file/v2.1.0/schema.json',"
+     "'https://stac-extensions.github.io/raster/v1.1.0/schema.json',"
+     "'https://x.test/geo/v1.0.0/schema.json','version','scientific',"
+     "'https://stac-extensions.github.io/eo/v2.0.0/schema.json'],"
+     "'properties':{}}",
+     NULL,
+     -1,
+     "{'versions':['eo','version','scientific',"
+     "'https://stac-extensions.github.io/eo/v2.0.0/schema.json']}",
      0,
      {NULL}},
     {"label type, methods, description and overviews",
