@@ -100,8 +100,17 @@ json_t *model_bool(struct model_reader *r, const json_t *v, const char *what);
  * one_ok). */
 json_t *model_texts(struct model_reader *r, const json_t *v, const char *what,
                     bool one_ok);
-json_t *model_integers(struct model_reader *r, const json_t *v,
-                       const char *what);
+/* A shape: an array of integers read as model_integer() reads each. An
+ * entry that is none names no dimension, and dropping it alone would shift
+ * the other sizes against the dimension names: the whole shape is refused,
+ * with one issue naming the entry. */
+json_t *model_shape(struct model_reader *r, const json_t *v, const char *what);
+/* Whether model_integer() reads v, and as what (*out); quiet. */
+bool model_integral(const json_t *v, json_int_t *out);
+/* v as issues name it: a number as written, a string quoted (cut at
+ * MODEL_QUOTE_MAX bytes), else its type; n of MODEL_QUOTE_MAX + 8 holds
+ * any. */
+void model_describe(const json_t *v, char *buf, size_t n);
 /* The whole of s as a finite number. */
 bool model_parse_number(const char *s, double *out);
 /* The shortest text of v that reads back as v, without exponent if it

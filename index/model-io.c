@@ -238,7 +238,7 @@ static json_t *legacy_scaling(struct model_reader *r, const json_t *in,
 static json_t *mlm_shape(struct model_reader *r, const json_t *v,
                          const char *what)
 {
-    json_t *shape = model_integers(r, v, what);
+    json_t *shape = model_shape(r, v, what);
     const json_t *e;
     size_t i;
 
@@ -422,27 +422,67 @@ static const struct {
     {"width", NULL, "width"},
 };
 
+/* The value of dimension i of a dlm input tensor, or NULL when absent. */
+static const json_t *dlm_dim(struct model_reader *r, const json_t *t, size_t i)
+{
+    const json_t *v = json_object_get(t, dlm_dims[i].key);
+
+    if (!v && dlm_dims[i].alt) {
+        v = json_object_get(t, dlm_dims[i].alt);
+        if (v)
+            model_issue(r, "dlm:inputs input_tensors \"%s\" read as \"%s\"",
+                        dlm_dims[i].alt, dlm_dims[i].key);
+    }
+    return json_is_null(v) ? NULL : v;
+}
+
+/* Whether v, dimension key of a dlm input tensor, is a size to keep; if
+ * not, one issue. */
+static bool dlm_size_ok(struct model_reader *r, const json_t *v,
+                        const char *key)
+{
+    char desc[MODEL_QUOTE_MAX + 8];
+    json_int_t n;
+
+    if (model_integral(v, &n))
+        return true;
+    model_describe(v, desc, sizeof(desc));
+    model_issue(r,
+                "dlm:inputs input_tensors %s should be an integer size, not "
+                "%s; the shape of that tensor is ignored",
+                key, desc);
+    return false;
+}
+
 /* One dlm input tensor ({batch, dim, height, width}) as shape and
- * dim_order in o. */
+ * dim_order in o: the dimensions present, in that order. A size that
+ * cannot be kept would leave the shape describing a tensor other than the
+ * document's: the shape is then refused whole (dim_order kept, as for
+ * mlm), with one issue. */
 static void dlm_tensor(struct model_reader *r, const json_t *t, json_t *o)
 {
-    json_t *shape = json_array(), *order = json_array(), *n;
+    enum { N_DIMS = sizeof(dlm_dims) / sizeof(dlm_dims[0]) };
+    const json_t *v[N_DIMS];
+    json_t *shape = json_array(), *order = json_array();
+    char what[64];
+    bool ok = true;
 
-    for (size_t i = 0; i < sizeof(dlm_dims) / sizeof(dlm_dims[0]); i++) {
-        const json_t *v = json_object_get(t, dlm_dims[i].key);
-        if (!v && dlm_dims[i].alt) {
-            v = json_object_get(t, dlm_dims[i].alt);
-            if (v)
-                model_issue(r, "dlm:inputs input_tensors \"%s\" read as \"%s\"",
-                            dlm_dims[i].alt, dlm_dims[i].key);
-        }
-        n = model_integer(r, v, "dlm:inputs input_tensors dimension");
-        if (!n)
+    for (size_t i = 0; i < N_DIMS; i++) {
+        v[i] = dlm_dim(r, t, i);
+        if (!v[i])
             continue;
-        json_array_append_new(shape, n);
         json_array_append_new(order, json_string(dlm_dims[i].dim));
+        ok = ok && dlm_size_ok(r, v[i], dlm_dims[i].key);
     }
-    json_object_set_new(o, "shape", shape);
+    for (size_t i = 0; i < N_DIMS && ok; i++) {
+        snprintf(what, sizeof(what), "dlm:inputs input_tensors %s",
+                 dlm_dims[i].key);
+        model_append(shape, model_integer(r, v[i], what));
+    }
+    if (ok)
+        json_object_set_new(o, "shape", shape);
+    else
+        json_decref(shape);
     json_object_set_new(o, "dim_order", order);
 }
 
@@ -787,8 +827,8 @@ static json_t *dlm_output(struct model_reader *r, const json_t *out)
                         model_task_array(r, json_object_get(out, "task"),
                                          "dlm:outputs task", true));
     model_put(o, "shape",
-              model_integers(r, json_object_get(out, "final_layer_size"),
-                             "dlm:outputs final_layer_size"));
+              model_shape(r, json_object_get(out, "final_layer_size"),
+                          "dlm:outputs final_layer_size"));
     model_put(o, "classes",
               dlm_classes(r, json_object_get(out, "class_name_mapping")));
     return o;

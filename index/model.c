@@ -352,30 +352,47 @@ static bool fits_integer(double d)
            (double)(json_int_t)d == d;
 }
 
+/* Whether model_integer() reads v (an integer, an integral number, a
+ * numeric string of one), and as what; quiet. */
+bool model_integral(const json_t *v, json_int_t *out)
+{
+    double d;
+
+    if (json_is_integer(v)) {
+        *out = json_integer_value(v);
+        return true;
+    }
+    if (json_is_real(v))
+        d = json_real_value(v);
+    else if (!json_is_string(v) ||
+             !model_parse_number(json_string_value(v), &d))
+        return false;
+    if (!fits_integer(d))
+        return false;
+    *out = (json_int_t)d;
+    return true;
+}
+
 /* An integer; an integral number or a numeric string is read, with an
  * issue. */
 json_t *model_integer(struct model_reader *r, const json_t *v, const char *what)
 {
-    double d;
+    json_int_t n;
 
     if (!v || json_is_null(v))
         return NULL;
-    if (json_is_integer(v))
-        return json_integer(json_integer_value(v));
-    if (json_is_real(v) && fits_integer(json_real_value(v))) {
+    if (!model_integral(v, &n)) {
+        model_issue(r, "%s should be an integer, not %s; ignored", what,
+                    model_type_name(v));
+        return NULL;
+    }
+    if (json_is_real(v))
         model_issue(r, "%s should be an integer; read %.17g as one", what,
                     json_real_value(v));
-        return json_integer((json_int_t)json_real_value(v));
-    }
-    if (json_is_string(v) && model_parse_number(json_string_value(v), &d) &&
-        fits_integer(d)) {
+    else if (json_is_string(v))
         model_issue(r, "%s should be an integer, not a string; read as one",
                     what);
-        return json_integer((json_int_t)d);
-    }
-    model_issue(r, "%s should be an integer, not %s; ignored", what,
-                model_type_name(v));
-    return NULL;
+    return json_integer(n);
 }
 
 /* A count: an integer, read as model_integer() reads one, of at least
@@ -518,13 +535,28 @@ json_t *model_texts(struct model_reader *r, const json_t *v, const char *what,
     return out;
 }
 
-/* An array of integers (shapes); integral reals are read, with an
- * issue. */
-json_t *model_integers(struct model_reader *r, const json_t *v,
-                       const char *what)
+/* v as an issue names it: a number as written, a string quoted (cut), else
+ * its type. */
+void model_describe(const json_t *v, char *buf, size_t n)
 {
-    json_t *out, *n;
+    const char *s = json_string_value(v);
+
+    if (json_is_integer(v))
+        snprintf(buf, n, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+    else if (json_is_real(v))
+        model_shortest(json_real_value(v), buf, n);
+    else if (s)
+        snprintf(buf, n, "\"%.*s\"", model_quote_len(s), s);
+    else
+        snprintf(buf, n, "%s", model_type_name(v));
+}
+
+json_t *model_shape(struct model_reader *r, const json_t *v, const char *what)
+{
+    json_t *out;
     const json_t *e;
+    json_int_t n;
+    char desc[MODEL_QUOTE_MAX + 8];
     size_t i;
 
     if (!v || json_is_null(v))
@@ -535,13 +567,22 @@ json_t *model_integers(struct model_reader *r, const json_t *v,
         return NULL;
     }
     model_check_cap(r, v, what);
+    /* every entry first, so a refused shape gives one issue */
+    json_array_foreach (v, i, e) {
+        if (i >= MODEL_MAX_ENTRIES)
+            break;
+        if (model_integral(e, &n))
+            continue;
+        model_describe(e, desc, sizeof(desc));
+        model_issue(r, "%s should hold integer sizes, not %s; ignored", what,
+                    desc);
+        return NULL;
+    }
     out = json_array();
     json_array_foreach (v, i, e) {
         if (i >= MODEL_MAX_ENTRIES)
             break;
-        n = model_integer(r, e, what);
-        if (n)
-            json_array_append_new(out, n);
+        json_array_append_new(out, model_integer(r, e, what));
     }
     return out;
 }

@@ -1555,6 +1555,38 @@ static const struct model_case inline_cases[] = {
       "size), not -3; ignored",
       "mlm:output[0] result.shape should hold sizes of at least -1 (any "
       "size), not -2; ignored"}},
+    {"mlm shapes: an entry that is no integer refuses the whole shape",
+     MODEL,
+     ITEM(MLM14,
+          "'mlm:name':'n','mlm:architecture':'a','mlm:tasks':['regression'],"
+          "'mlm:input':[{'name':'i','input':{'shape':[-1,'x',64],"
+          "'dim_order':['batch','bands','width'],'data_type':'uint8'}},"
+          "{'name':'j','input':{'shape':[-1,2.5,64],"
+          "'dim_order':['batch','bands','width'],'data_type':'uint8'}},"
+          "{'name':'k','input':{'shape':['4',2.0,null],"
+          "'dim_order':['batch','bands','width'],'data_type':'uint8'}},"
+          "{'name':'l','input':{'shape':['4',2.0,8],"
+          "'dim_order':['batch','bands','width'],'data_type':'uint8'}}],"
+          "'mlm:output':[{'name':'o','tasks':['regression'],"
+          "'result':{'shape':[1,{'n':1}],'dim_order':['batch','value'],"
+          "'data_type':'float32'}}]",
+          ",'assets':{" MODEL_ASSET "}"),
+     NULL,
+     -1,
+     "{'inputs':[{'name':'i','shape':'$absent',"
+     "'dim_order':['batch','bands','width']},"
+     "{'name':'j','shape':'$absent'},{'name':'k','shape':'$absent'},"
+     "{'name':'l','shape':[4,2,8]}],"
+     "'outputs':[{'name':'o','shape':'$absent','data_type':'float32'}]}",
+     6,
+     {"mlm:input[0] input.shape should hold integer sizes, not \"x\"; "
+      "ignored",
+      "mlm:input[1] input.shape should hold integer sizes, not 2.5; ignored",
+      "mlm:input[2] input.shape should hold integer sizes, not null; ignored",
+      "mlm:input[3] input.shape should be an integer, not a string; read",
+      "mlm:input[3] input.shape should be an integer; read 2 as one",
+      "mlm:output[0] result.shape should hold integer sizes, not an object; "
+      "ignored"}},
     {"mlm 1.2 norm_type min-max with statistics",
      MODEL,
      ITEM(MLM12,
@@ -1918,6 +1950,39 @@ static const struct model_case inline_cases[] = {
      {"\"selected_band\" read as \"selected_bands\"",
       "\"process_ level\" read as \"process_level\"",
       "\"dtype\" read as \"data_type\"", "\"channels\" read as \"dim\""}},
+    {"dlm shapes: a dimension that is no integer refuses the whole shape",
+     MODEL,
+     ITEM(DLM3,
+          "'dlm:inputs':{'name':'x','input_tensors':["
+          "{'batch':1,'dim':'x','height':8,'width':8},"
+          "{'batch':1,'dim':3,'height':null,'width':8},"
+          "{'batch':1,'dim':'3','width':8}]},"
+          "'dlm:outputs':[{'task':'classification',"
+          "'final_layer_size':[1,'x',64]},{'task':'classification',"
+          "'final_layer_size':[1,null]},{'task':'classification',"
+          "'final_layer_size':[1,'5']}],"
+          "'dlm:runtime':{},'dlm:archive':[],'dlm:data':{}",
+          ""),
+     NULL,
+     EXT_DLM,
+     "{'inputs':[{'name':'x','shape':'$absent',"
+     "'dim_order':['batch','channel','height','width']},"
+     "{'name':'x','shape':[1,3,8],"
+     "'dim_order':['batch','channel','width']},"
+     "{'name':'x','shape':[1,3,8],"
+     "'dim_order':['batch','channel','width']}],"
+     "'outputs':[{'shape':'$absent'},{'shape':'$absent'},"
+     "{'shape':[1,5]}]}",
+     5,
+     {"dlm:inputs input_tensors dim should be an integer size, not \"x\"; "
+      "the shape of that tensor is ignored",
+      "dlm:inputs input_tensors dim should be an integer, not a string; read",
+      "dlm:outputs final_layer_size should hold integer sizes, not \"x\"; "
+      "ignored",
+      "dlm:outputs final_layer_size should hold integer sizes, not null; "
+      "ignored",
+      "dlm:outputs final_layer_size should be an integer, not a string; "
+      "read"}},
     {"dlm inputs yield to mlm inputs",
      MODEL,
      ITEM(MLM14 "," DLM3,
