@@ -100,11 +100,12 @@ json_t *model_bool(struct model_reader *r, const json_t *v, const char *what);
  * one_ok). */
 json_t *model_texts(struct model_reader *r, const json_t *v, const char *what,
                     bool one_ok);
-/* A shape: an array of integers read as model_integer() reads each. An
- * entry that is none names no dimension, and dropping it alone would shift
- * the other sizes against the dimension names: the whole shape is refused,
- * with one issue naming the entry. */
-json_t *model_shape(struct model_reader *r, const json_t *v, const char *what);
+/* A shape: an array of sizes, integers of at least min read as
+ * model_integer() reads each. An entry that is none names no dimension,
+ * and dropping it alone would shift the other sizes against the dimension
+ * names: the whole shape is refused, with one issue naming the entry. */
+json_t *model_shape(struct model_reader *r, const json_t *v, const char *what,
+                    json_int_t min);
 /* Whether model_integer() reads v, and as what (*out); quiet. */
 bool model_integral(const json_t *v, json_int_t *out);
 /* v as issues name it: a number as written, a string quoted (cut at

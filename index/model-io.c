@@ -231,28 +231,12 @@ static json_t *legacy_scaling(struct model_reader *r, const json_t *in,
     return out;
 }
 
-/* An mlm shape (the schema's DimensionShape: integers of at least -1,
- * -1 meaning any size). A size below -1 names no dimension, and dropping
- * it alone would shift the others against dim_order: the whole shape is
- * refused, with an issue. */
+/* An mlm shape: the schema's DimensionShape, integers of at least -1, -1
+ * meaning any size; 0 is allowed too. */
 static json_t *mlm_shape(struct model_reader *r, const json_t *v,
                          const char *what)
 {
-    json_t *shape = model_shape(r, v, what);
-    const json_t *e;
-    size_t i;
-
-    json_array_foreach (shape, i, e) {
-        if (json_integer_value(e) >= -1)
-            continue;
-        model_issue(r,
-                    "%s should hold sizes of at least -1 (any size), not "
-                    "%" JSON_INTEGER_FORMAT "; ignored",
-                    what, json_integer_value(e));
-        json_decref(shape);
-        return NULL;
-    }
-    return shape;
+    return model_shape(r, v, what, -1);
 }
 
 /* The common start of an mlm:input or mlm:output entry: its label
@@ -436,21 +420,23 @@ static const json_t *dlm_dim(struct model_reader *r, const json_t *t, size_t i)
     return json_is_null(v) ? NULL : v;
 }
 
-/* Whether v, dimension key of a dlm input tensor, is a size to keep; if
- * not, one issue. */
+/* Whether v, dimension key of a dlm input tensor, is a size to keep: an
+ * integer of at least 1 (the dlm schemas' "minimum": 1, beta2 and beta.3;
+ * dlm has no -1 for any size); if not, one issue. */
 static bool dlm_size_ok(struct model_reader *r, const json_t *v,
                         const char *key)
 {
     char desc[MODEL_QUOTE_MAX + 8];
     json_int_t n;
 
-    if (model_integral(v, &n))
+    if (model_integral(v, &n) && n >= 1)
         return true;
     model_describe(v, desc, sizeof(desc));
     model_issue(r,
-                "dlm:inputs input_tensors %s should be an integer size, not "
-                "%s; the shape of that tensor is ignored",
-                key, desc);
+                "dlm:inputs input_tensors %s should be %s, not %s; the "
+                "shape of that tensor is ignored",
+                key, model_integral(v, &n) ? "at least 1" : "an integer size",
+                desc);
     return false;
 }
 
@@ -826,9 +812,10 @@ static json_t *dlm_output(struct model_reader *r, const json_t *out)
     json_object_set_new(o, "tasks",
                         model_task_array(r, json_object_get(out, "task"),
                                          "dlm:outputs task", true));
+    /* sizes > 0: the dlm schemas' "exclusiveMinimum": 0 */
     model_put(o, "shape",
               model_shape(r, json_object_get(out, "final_layer_size"),
-                          "dlm:outputs final_layer_size"));
+                          "dlm:outputs final_layer_size", 1));
     model_put(o, "classes",
               dlm_classes(r, json_object_get(out, "class_name_mapping")));
     return o;

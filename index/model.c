@@ -551,12 +551,33 @@ void model_describe(const json_t *v, char *buf, size_t n)
         snprintf(buf, n, "%s", model_type_name(v));
 }
 
-json_t *model_shape(struct model_reader *r, const json_t *v, const char *what)
+/* Whether entry e of a shape is a size of at least min; if not, one issue
+ * naming it. */
+static bool shape_size_ok(struct model_reader *r, const json_t *e,
+                          const char *what, json_int_t min)
+{
+    char desc[MODEL_QUOTE_MAX + 8];
+    json_int_t n;
+
+    if (model_integral(e, &n) && n >= min)
+        return true;
+    model_describe(e, desc, sizeof(desc));
+    if (model_integral(e, &n))
+        model_issue(r,
+                    "%s should hold sizes of at least %" JSON_INTEGER_FORMAT
+                    "%s, not %s; ignored",
+                    what, min, min == -1 ? " (any size)" : "", desc);
+    else
+        model_issue(r, "%s should hold integer sizes, not %s; ignored", what,
+                    desc);
+    return false;
+}
+
+json_t *model_shape(struct model_reader *r, const json_t *v, const char *what,
+                    json_int_t min)
 {
     json_t *out;
     const json_t *e;
-    json_int_t n;
-    char desc[MODEL_QUOTE_MAX + 8];
     size_t i;
 
     if (!v || json_is_null(v))
@@ -571,12 +592,8 @@ json_t *model_shape(struct model_reader *r, const json_t *v, const char *what)
     json_array_foreach (v, i, e) {
         if (i >= MODEL_MAX_ENTRIES)
             break;
-        if (model_integral(e, &n))
-            continue;
-        model_describe(e, desc, sizeof(desc));
-        model_issue(r, "%s should hold integer sizes, not %s; ignored", what,
-                    desc);
-        return NULL;
+        if (!shape_size_ok(r, e, what, min))
+            return NULL;
     }
     out = json_array();
     json_array_foreach (v, i, e) {

@@ -52,6 +52,21 @@ check "mlm outputs: result shape, dim_order and data_type" jq -e -s '
     [.stac.properties["mlm:output"][] | .result | {shape, dim_order,
         data_type}] == [.outputs[] | {shape, dim_order, data_type}])' \
     "$T/export.jsonl"
+# No published shape falls foul of the size rules (mlm: at least -1; dlm:
+# at least 1): every input shape is kept as given, and the dlm Item's
+# tensor and final layer size too.
+check "mlm and dlm shapes kept as the documents give them" jq -e -s '
+    ([.[] | select(.stac.properties["mlm:input"] | type == "array")] |
+     length >= 20 and all(.[];
+     [.stac.properties["mlm:input"][] | .input.shape] ==
+     [.inputs[] | .shape])) and
+    ([.[] | select(.stac.properties["dlm:inputs"] != null and
+        .stac.properties["mlm:input"] == null)] | length >= 1 and all(.[];
+     .stac.properties["dlm:inputs"].input_tensors as $t |
+     .inputs[0].shape == [$t.batch, ($t.dim // $t.channels), $t.height,
+        $t.width] and
+     .outputs[0].shape == .stac.properties["dlm:outputs"].final_layer_size))' \
+    "$T/export.jsonl"
 # Each mlm input lists its band names, and says how the derived ones
 # (a Model Band Object with an expression, as NDVI) are computed.
 check "mlm inputs: band names and band expressions" jq -e -s '

@@ -1555,6 +1555,20 @@ static const struct model_case inline_cases[] = {
       "size), not -3; ignored",
       "mlm:output[0] result.shape should hold sizes of at least -1 (any "
       "size), not -2; ignored"}},
+    {"mlm shapes: a size below -1 given as text gives one issue",
+     MODEL,
+     ITEM(MLM14,
+          "'mlm:name':'n','mlm:architecture':'a','mlm:tasks':['regression'],"
+          "'mlm:input':[{'name':'i','input':{'shape':['-2',1.0],"
+          "'dim_order':['batch','bands'],'data_type':'uint8'}}],"
+          "'mlm:output':[]",
+          ",'assets':{" MODEL_ASSET "}"),
+     NULL,
+     -1,
+     "{'inputs':[{'name':'i','shape':'$absent'}]}",
+     1,
+     {"mlm:input[0] input.shape should hold sizes of at least -1 (any "
+      "size), not \"-2\"; ignored"}},
     {"mlm shapes: an entry that is no integer refuses the whole shape",
      MODEL,
      ITEM(MLM14,
@@ -1983,6 +1997,38 @@ static const struct model_case inline_cases[] = {
       "ignored",
       "dlm:outputs final_layer_size should be an integer, not a string; "
       "read"}},
+    {"dlm shapes: sizes below 1 refuse the whole shape (dlm schema)",
+     MODEL,
+     ITEM(DLM3,
+          "'dlm:inputs':{'name':'x','input_tensors':["
+          "{'batch':-1,'dim':3,'height':8,'width':8},"
+          "{'batch':1,'dim':3,'height':0,'width':8},"
+          "{'batch':1,'dim':'0','height':8,'width':8},"
+          "{'batch':1,'dim':3,'height':8,'width':8}]},"
+          "'dlm:outputs':[{'task':'classification',"
+          "'final_layer_size':[1,0,64]},{'task':'classification',"
+          "'final_layer_size':[-1,5]},{'task':'classification',"
+          "'final_layer_size':[1,5]}],"
+          "'dlm:runtime':{},'dlm:archive':[],'dlm:data':{}",
+          ""),
+     NULL,
+     EXT_DLM,
+     "{'inputs':[{'shape':'$absent',"
+     "'dim_order':['batch','channel','height','width']},"
+     "{'shape':'$absent'},{'shape':'$absent'},{'shape':[1,3,8,8]}],"
+     "'outputs':[{'shape':'$absent'},{'shape':'$absent'},"
+     "{'shape':[1,5]}]}",
+     5,
+     {"dlm:inputs input_tensors batch should be at least 1, not -1; the "
+      "shape of that tensor is ignored",
+      "dlm:inputs input_tensors height should be at least 1, not 0; the "
+      "shape of that tensor is ignored",
+      "dlm:inputs input_tensors dim should be at least 1, not \"0\"; the "
+      "shape of that tensor is ignored",
+      "dlm:outputs final_layer_size should hold sizes of at least 1, not 0; "
+      "ignored",
+      "dlm:outputs final_layer_size should hold sizes of at least 1, not -1; "
+      "ignored"}},
     {"dlm inputs yield to mlm inputs",
      MODEL,
      ITEM(MLM14 "," DLM3,
