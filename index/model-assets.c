@@ -220,10 +220,13 @@ static const struct {
     {"mlm:entrypoint", "entrypoint", 's'},
 };
 
-/* The artifacts being collected. */
+/* The artifacts being collected, and the Item's file:size (the record's
+ * file_size; borrowed, or NULL), the model file's size unless the model
+ * asset gives its own. */
 struct artifacts {
     json_t *arr;
     bool full;
+    const json_t *model_size;
 };
 
 /* Append art (taken) unless the cap is reached. */
@@ -256,6 +259,24 @@ static void art_title_size(struct model_reader *r, const char *key,
              model_quote_len(key), key);
     model_put(art, "file_size",
               model_count(r, json_object_get(asset, "file:size"), what, 0));
+}
+
+/* The size of the model asset when it gives none (no file:size, or null):
+ * item_size, the Item's file:size. The File extension defines file:size
+ * for assets only, and mlm recommends it on the model asset; but the mlm
+ * examples up to v1.5.2 give it in the Item properties and on no asset:
+ * 43000000 bytes, the order of the ResNet-18 weights file they describe
+ * (11.7 million float32 parameters), while the newest example gives it on
+ * its weights asset instead. Only the first model asset, the one read as the
+ * model, takes it: the older examples also give the role mlm:model to the
+ * Python source file beside the weights. */
+static void model_asset_size(const json_t *asset, json_t *art,
+                             const json_t *item_size)
+{
+    const json_t *own = json_object_get(asset, "file:size");
+
+    if (item_size && (!own || json_is_null(own)))
+        json_object_set_new(art, "file_size", json_copy((json_t *)item_size));
 }
 
 /* One artifact from an asset whose roles say it is one. */
@@ -297,6 +318,8 @@ static void on_asset_artifact(struct model_reader *r, const char *key,
     model_put(art, "type", model_text(r, json_object_get(asset, "type"), what));
     json_object_set_new(art, "roles", roles);
     art_title_size(r, key, asset, art);
+    if (asset == r->model_asset)
+        model_asset_size(asset, art, arts->model_size);
     snprintf(what, sizeof(what), "asset \"%.*s\" mlm:artifact_type",
              model_quote_len(key), key);
     v = model_text(r, json_object_get(asset, "mlm:artifact_type"), what);
@@ -536,7 +559,13 @@ static void item_entrypoint(struct model_reader *r, struct artifacts *arts)
 
 void model_read_artifacts(struct model_reader *r, json_t *rec, unsigned exts)
 {
-    struct artifacts arts = {model_fresh_array(rec, "artifacts"), false};
+    struct artifacts arts = {model_fresh_array(rec, "artifacts"), false, NULL};
+
+    /* rec's file_size, read before the artifacts. A Collection's, maybe
+     * one of its Items' (summaries), is not said to be its model asset's;
+     * the examples are all Items. */
+    if (r->is_item)
+        arts.model_size = json_object_get(rec, "file_size");
 
     for_each_asset(r, json_object_get(r->doc, "assets"), on_asset_artifact,
                    &arts);

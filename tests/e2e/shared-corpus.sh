@@ -159,6 +159,16 @@ check "models keep sci:publications and the Item file:size" jq -e -s '
         .stac.properties["file:size"])) and
     all(.[]; (.stac.properties["file:size"] == null) == (.file_size == null))' \
     "$T/export.jsonl"
+# The Item's file:size is the size of its model file: the first asset with
+# the role mlm:model takes it when it gives none; no other asset does.
+# (Artifacts keep the document's order of assets; .stac may not.)
+check "the Item file:size is the model artifact's, and only its" jq -e -s '
+    [.[] | select(.stac.properties["file:size"] != null)] |
+    length >= 10 and all(.[]; .stac.assets as $a | .file_size as $s |
+    ([.artifacts[] | select(.roles | index("mlm:model"))][0].key) as $m |
+    all(.artifacts[] | select($a[.key] != null);
+        .file_size == ($a[.key]["file:size"] //
+            (if .key == $m then $s else null end))))' "$T/export.jsonl"
 # A dataset's versions: the extensions whose fields it reads, verbatim, in
 # document order (the WHU Collection declares eo for its eo:bands).
 check "datasets list the extensions of their fields in versions" jq -e -s '

@@ -291,14 +291,17 @@ static const char *const invalid_files[] = {
     "https://huggingface.co/torchgeo/resnet18_sentinel2_all_moco/resolve/"     \
     "main/resnet18_sentinel2_all_moco-59bfdff9.pth"
 #define PYTORCH_TYPE "application/octet-stream; application=pytorch"
+/* The model file, whose size these examples give as the Item's
+ * file:size. */
 #define WEIGHTS(href, atype)                                                   \
     "{'key':'weights','href':'" href "','type':'" PYTORCH_TYPE "',"            \
-    "'roles':['mlm:model','mlm:weights'],'artifact_type':" atype "}"
+    "'roles':['mlm:model','mlm:weights'],'artifact_type':" atype               \
+    ",'file_size':43000000}"
 #define SOURCE(roles)                                                          \
     "{'key':'source_code','href':'https://github.com/microsoft/torchgeo/"      \
     "blob/61efd2e2c4df7ebe3bd03002ebbaeaa3cfe9885a/torchgeo/models/"           \
     "resnet.py#L207','type':'text/x-python','roles':" roles                    \
-    ",'artifact_type':'$absent'}"
+    ",'artifact_type':'$absent','file_size':'$absent'}"
 #define S2L2A                                                                  \
     "'train_data':['https://earth-search.aws.element84.com/v1/collections/"    \
     "sentinel-2-l2a'],'validation_data':[],'test_data':[]"
@@ -1320,12 +1323,57 @@ static const struct model_case inline_cases[] = {
      -1,
      "{'file_size':4096,'publications':[{'doi':'10.3/z','citation':"
      "'C. Author.'},{'doi':'10.4/w','citation':'$absent'}],"
-     "'artifacts':[{'key':'model','file_size':'$absent'}]}",
+     "'artifacts':[{'key':'model','file_size':4096}]}",
      4,
      {"file:size should be an integer, not a string; read as one",
       "sci:publications entry: \"sci:doi\" read as \"doi\"",
       "sci:publications entries need a doi or a citation; one ignored",
       "sci:publications should hold objects only; a number ignored"}},
+    {"the Item file:size is the size of the first mlm:model asset only",
+     MODEL,
+     ITEM(MLM14, MLM_OK ",'file:size':4096",
+          ",'assets':{'code':{'href':'c.py','roles':['code']},"
+          "'model':{'href':'m.pt','roles':['mlm:model'],"
+          "'mlm:artifact_type':'torch.save'},"
+          "'model2':{'href':'n.py','roles':['mlm:model','code'],"
+          "'mlm:artifact_type':'torch.save'}}"),
+     NULL,
+     -1,
+     "{'file_size':4096,'artifacts':[{'key':'code','file_size':'$absent'},"
+     "{'key':'model','file_size':4096},{'key':'model2','file_size':'$absent'}]"
+     "}",
+     0,
+     {NULL}},
+    {"the model asset's own file:size wins over the Item's, even a bad one",
+     MODEL,
+     ITEM(MLM14, MLM_OK ",'file:size':4096",
+          ",'assets':{'model':{'href':'m.pt','roles':['mlm:model'],"
+          "'mlm:artifact_type':'torch.save','file:size':10}}"),
+     NULL,
+     -1,
+     "{'file_size':4096,'artifacts':[{'key':'model','file_size':10}]}",
+     0,
+     {NULL}},
+    {"a bad file:size of the model asset is not replaced by the Item's",
+     MODEL,
+     ITEM(MLM14, MLM_OK ",'file:size':4096",
+          ",'assets':{'model':{'href':'m.pt','roles':['mlm:model'],"
+          "'mlm:artifact_type':'torch.save','file:size':-5}}"),
+     NULL,
+     -1,
+     "{'file_size':4096,'artifacts':[{'key':'model','file_size':'$absent'}]}",
+     1,
+     {"asset \"model\" file:size should be at least 0, not -5; ignored"}},
+    {"a Collection's file:size is not given to its model asset",
+     MODEL,
+     "{'type':'Collection','stac_version':'1.0.0','id':'c','stac_extensions':"
+     "[" MLM14 "],'description':'d','license':'MIT','extent':{},"
+     "'file:size':4096," MLM_OK ",'assets':{" MODEL_ASSET "}}",
+     NULL,
+     -1,
+     "{'file_size':4096,'artifacts':[{'key':'model','file_size':'$absent'}]}",
+     -1,
+     {NULL}},
     {"sci:publications as a lone object; a negative file:size",
      MODEL,
      ITEM(MLM14, MLM_OK ",'file:size':-1,'sci:publications':{'citation':'D.'}",
