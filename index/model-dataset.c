@@ -307,9 +307,26 @@ static json_t *label_overviews(struct model_reader *r)
     return out;
 }
 
+/* The ml-aoi:role of a link (label or feature: EXTENSIONS.md §6, the
+ * ml-aoi schema's enum), kept as given, other text reported. */
+static json_t *link_role(struct model_reader *r, const json_t *link)
+{
+    json_t *role = model_text(r, json_object_get(link, "ml-aoi:role"),
+                              "source link ml-aoi:role");
+    const char *s = json_string_value(role);
+
+    if (s && strcmp(s, "label") != 0 && strcmp(s, "feature") != 0)
+        model_issue(r,
+                    "source link ml-aoi:role \"%.*s\" should be label or "
+                    "feature; kept as given",
+                    model_quote_len(s), s);
+    return role;
+}
+
 /* The links of a label document to the imagery its labels were made
- * from (rel "source"), as [{url, assets}]: assets the keys its
- * label:assets names, as given. */
+ * from (rel "source"), as [{url, assets, role}]: assets the keys its
+ * label:assets names, as given; role its ml-aoi:role (the ml-aoi EuroSAT
+ * example gives one). */
 static json_t *label_sources(struct model_reader *r)
 {
     const json_t *links = json_object_get(r->doc, "links");
@@ -337,6 +354,7 @@ static json_t *label_sources(struct model_reader *r)
         model_put(o, "assets",
                   model_texts(r, json_object_get(l, "label:assets"),
                               "source link label:assets", false));
+        model_put(o, "role", link_role(r, l));
         json_array_append_new(out, o);
     }
     if (json_array_size(out) == 0) {

@@ -210,6 +210,29 @@ check "an unreachable training link is an issue of each of its models" \
         any(.issues[]; startswith("training data \($u) is unreachable"))))' \
     --slurpfile m "$T/export1.jsonl" "$T/datasets1.jsonl"
 
+# A label document becomes a dataset as the training data of a model: a
+# model Item trained on the ml-aoi EuroSAT Item, harvested one level deep.
+# Its source links are kept with their label:assets and ml-aoi:role.
+EUROSAT="$EXAMPLES/stac-extensions__ml-aoi/examples/item_EuroSAT-subset-train-sample-42-class-Residential.geojson"
+cat >"$T/eurosat-model.json" <<EOF
+{"type": "Feature", "stac_version": "1.0.0", "id": "eurosat-model",
+ "stac_extensions": ["https://stac-extensions.github.io/mlm/v1.4.0/schema.json"],
+ "geometry": null, "properties": {"datetime": "2024-01-01T00:00:00Z",
+  "mlm:name": "m", "mlm:architecture": "ResNet", "mlm:tasks": ["classification"],
+  "mlm:input": [], "mlm:output": []},
+ "links": [{"rel": "derived_from", "href": "file://$EUROSAT"}],
+ "assets": {"model": {"href": "m.pt", "roles": ["mlm:model"],
+  "mlm:artifact_type": "torch.save"}}}
+EOF
+"$STACML" --db "$T/db3" -q harvest --max-depth 1 "$T/eurosat-model.json" \
+    2>/dev/null
+"$STACML" --db "$T/db3" export --datasets >"$T/datasets3.jsonl"
+check "label datasets keep source links with label:assets and ml-aoi:role" \
+    jq -e -s 'length == 1 and .[0].label_sources[0].role == "label" and
+    all(.[]; .label_sources == [.stac.links[] | select(.rel == "source") |
+     {url: .href, assets: .["label:assets"], role: .["ml-aoi:role"]} |
+     with_entries(select(.value != null))])' "$T/datasets3.jsonl"
+
 # A Collection whose absolute self is stale (example.com) and whose item
 # link is relative (EXTENSIONS.md 7.9.2): the item is found next to the
 # Collection as fetched, not at example.com.

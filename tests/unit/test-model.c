@@ -1093,7 +1093,7 @@ static const struct model_case corpus_cases[] = {
      "'https://raw.githubusercontent.com/ai-extensions/stac-data-loader/"
      "0.5.0/data/EuroSAT/data/subset/ds/images/remote_sensing/"
      "otherDatasets/sentinel_2/tif/Residential/Residential_1331.tif',"
-     "'assets':['labels','raster']}],"
+     "'assets':['labels','raster'],'role':'label'}],"
      "'label_overviews':[{'property_key':'class','counts':["
      "{'name':'Residential','count':1}],'statistics':'$absent'}],"
      "'bands':[{'name':'B01','common_name':'coastal','center_wavelength':"
@@ -1117,7 +1117,8 @@ static const struct model_case corpus_cases[] = {
      "'yes','count':4440}]}],'bands':'$absent',"
      "'label_properties':['building','condition'],'label_sources':[{"
      "'url':'https://oin-hotosm.s3.amazonaws.com/5afeda152b6a08001185f11a/"
-     "0/5afeda152b6a08001185f11b.tif','assets':['building']}],"
+     "0/5afeda152b6a08001185f11b.tif','assets':['building'],"
+     "'role':'$absent'}],"
      "'start_datetime':'2019-04-23T00:00:00Z',"
      "'label_classes':[{'name':'building','classes':['yes']},"
      "{'name':'condition','classes':['Complete','Incomplete',"
@@ -1408,6 +1409,27 @@ static const struct model_case inline_cases[] = {
      "{'url':'https://x.test/a/t.json','assets':'$absent'}]}",
      0,
      {NULL}},
+    {"ml-aoi:role of source links: label, feature, other text, wrong type",
+     DATASET,
+     "{'type':'Feature','id':'l','stac_extensions':['" LABEL "'],"
+     "'properties':{'label:properties':['class']},"
+     "'links':[{'rel':'source','href':'a.tif','ml-aoi:role':'label'},"
+     "{'rel':'source','href':'b.tif','ml-aoi:role':'feature'},"
+     "{'rel':'source','href':'c.tif','ml-aoi:role':'Label'},"
+     "{'rel':'source','href':'d.tif','ml-aoi:role':['label']},"
+     "{'rel':'source','href':'e.tif','ml-aoi:role':null},"
+     "{'rel':'derived_from','href':'f.tif','ml-aoi:role':'feature'}]}",
+     NULL,
+     -1,
+     "{'label_sources':[{'url':'https://x.test/a/a.tif','role':'label'},"
+     "{'url':'https://x.test/a/b.tif','role':'feature'},"
+     "{'url':'https://x.test/a/c.tif','role':'Label'},"
+     "{'url':'https://x.test/a/d.tif','role':'$absent'},"
+     "{'url':'https://x.test/a/e.tif','role':'$absent'},'...5']}",
+     2,
+     {"source link ml-aoi:role \"Label\" should be label or feature; kept "
+      "as given",
+      "source link ml-aoi:role should be a string, not an array; ignored"}},
     {"label properties null; label:assets of a wrong type",
      DATASET,
      "{'type':'Feature','id':'l','properties':{'label:properties':null,"
