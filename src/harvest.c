@@ -2036,6 +2036,19 @@ static int close_log(FILE *f, const char *path, int status)
     return status == EXIT_OK ? EXIT_PARTIAL : status;
 }
 
+/* The run's record when closing the log changed the exit status: it was
+ * written before, and must say what the process says. */
+static void record_log_status(struct harvest *h, int status)
+{
+    json_object_set_new(h->summary, "exit_status", json_integer(status));
+    json_object_set_new(h->summary, "outcome",
+                        json_string(outcome_name(status)));
+    history_run_record(h->ix, h->run, h->summary);
+    if (index_commit(h->ix) != 0)
+        fprintf(stderr, "stacml harvest: cannot write the run's exit status "
+                        "to the index\n");
+}
+
 /* What decides which documents a run fetches: a rerun with the same
  * signature resumes an unfinished run. New string. */
 static char *run_signature(const struct seeds *seeds,
@@ -2356,6 +2369,16 @@ int cmd_harvest(struct cli *cli, int argc, char **argv)
     if (cli->verbosity >= 0)
         print_summary(h, &st, secs);
     log_run_summary(h, &st, status, secs);
+    /* Closed before the index, so that a log that could not be written
+     * reaches the run's record too. */
+    if (log_file) {
+        log_set_stream(NULL);
+        int closed = close_log(log_file, hopts.log_path, status);
+        log_file = NULL;
+        if (closed != status && !h->is_write_failed)
+            record_log_status(h, closed);
+        status = closed;
+    }
 out:
     crawler_hosts_free(opt.hosts);
     index_close(h->ix);

@@ -245,6 +245,11 @@ if [ -w /dev/full ]; then
     check_eq "--log to a full disk: exit 1" \
         "$(status "$STACML" --db "$T/ldb" -q harvest --log /dev/full "$T/cat/coll.json")" 1
     check "--log to a full disk: said so" grep -q "write error on log /dev/full" "$T/e"
+    # The run's record says what the process said: it was written before
+    # the log was closed, and kept exit 0 and outcome "ok".
+    "$STACML" --db "$T/ldb" runs --format json >"$T/o"
+    check "--log to a full disk: the run's record says exit 1" \
+        grep -q '"exit_status":1,.*"outcome":"partial"' "$T/o"
 fi
 check_eq "--log to a file: exit 0" \
     "$(status "$STACML" --db "$T/ldb" -q harvest --log "$T/h.log" "$T/cat/coll.json")" 0
