@@ -1124,13 +1124,16 @@ static bool is_future_date(const char *last_modified)
     return retry_http_date(last_modified, now, &t) == 0 && t > now;
 }
 
-/* A document fetched already in the run being resumed, or one that
- * answered 304: walk on from its stored links. */
+/* A document fetched already in the run being resumed, one read moments
+ * ago by an earlier crawl, or one that answered 304: walk on from its
+ * stored links. */
 static void reuse(struct crawler *c, struct frontier_entry *e,
                   const struct crawler_prior *p, bool is_resumed)
 {
     if (is_resumed)
         c->stats.resumed++;
+    else if (p->is_fresh)
+        c->stats.reused++;
     else
         c->stats.unchanged++;
     if (c->hooks.fetched)
@@ -1216,8 +1219,8 @@ static bool start(struct crawler *c, struct frontier_entry *e)
     struct crawler_prior prior;
     char *cond[3] = {NULL, NULL, NULL};
     if (lookup_prior(c, e, &prior)) {
-        if (prior.is_done) {
-            reuse(c, e, &prior, true);
+        if (prior.is_done || prior.is_fresh) {
+            reuse(c, e, &prior, prior.is_done);
             crawler_drop(c, e);
             return false;
         }

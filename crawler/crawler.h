@@ -111,6 +111,9 @@ struct crawler_prior {
     const char *links;         /* crawler_doc.links as stored, or NULL */
     bool is_model;
     bool is_done; /* fetched already in the run being resumed */
+    /* Read moments ago by an earlier crawl of this run (a registry's
+     * survey): not asked for again, walked on from as after a 304. */
+    bool is_fresh;
 };
 
 struct crawler_failure {
@@ -148,9 +151,10 @@ struct crawler_hooks {
      * it the crawler sends conditional requests and resumes runs. May be
      * NULL. */
     bool (*prior)(void *ctx, const char *url, struct crawler_prior *p);
-    /* A document that answered 304 Not Modified (is_resumed false), or one
-     * fetched already in the run being resumed (is_resumed true): what was
-     * recorded for it still holds. May be NULL. */
+    /* A document that answered 304 Not Modified or was not asked for
+     * again being fresh (is_resumed false), or one fetched already in the
+     * run being resumed (is_resumed true): what was recorded for it still
+     * holds. May be NULL. */
     void (*unchanged)(void *ctx, const char *url, const char *source,
                       bool is_model, bool is_resumed);
     /* A document of source came in: fetched with a body, answered 304,
@@ -184,6 +188,7 @@ struct crawler_stats {
     size_t fetched;         /* transfers finished with a body */
     size_t unchanged;       /* 304 Not Modified */
     size_t resumed;         /* not fetched again: done in the run resumed */
+    size_t reused;          /* not fetched again: fresh (crawler_prior) */
     size_t failed;          /* failures reported (dataset links not counted) */
     size_t datasets_failed; /* training-data links that failed */
     size_t documents;       /* STAC documents handed to the document hook */

@@ -136,6 +136,10 @@ struct harvest {
     int64_t run;       /* this run's number */
     int64_t now;       /* its start, Unix seconds (history stamps) */
     bool is_resume;    /* continuing a run that was killed */
+    bool is_surveying; /* the crawl under way is a registry's survey */
+    /* Documents this run's survey read: its harvest, minutes later, does
+     * not ask for them again. */
+    struct urlset *surveyed;
     bool has_priors;   /* the index knew some URL when the run began */
     bool had_models;   /* ... some model record */
     bool had_datasets; /* ... some dataset record */
@@ -653,6 +657,8 @@ static int store_document(struct harvest *h, const struct crawler_doc *d,
         .links = (char *)d->links,
     };
     int crc = index_put_crawl(h->ix, d->url, &st);
+    if (crc == 0 && h->is_surveying)
+        urlset_add(h->surveyed, d->url);
     return crc != 0 ? crc : rc;
 }
 
@@ -716,6 +722,12 @@ static bool on_prior(void *ctx, const char *url, struct crawler_prior *p)
                  url);
         return false;
     }
+    /* Read by the survey minutes ago: the conditional request it would
+     * get (it has a validator) would be answered 304. One without is
+     * fetched again, as ever: an item page's features, for one, come
+     * only with its body. */
+    p->is_fresh = !p->is_done && (st->etag || st->last_modified) &&
+                  urlset_has(h->surveyed, url);
     return true;
 }
 
@@ -821,7 +833,7 @@ static void on_progress(void *ctx, const struct crawler_stats *st,
     clock_gettime(CLOCK_MONOTONIC, &t);
     double secs = (double)(t.tv_sec - h->t0.tv_sec) +
                   (double)(t.tv_nsec - h->t0.tv_nsec) / 1e9;
-    size_t done = st->fetched + st->unchanged + st->failed;
+    size_t done = st->fetched + st->unchanged + st->reused + st->failed;
     fprintf(stderr, "\r\033[K%zu done, %zu queued, %.0f docs/s, %zu models",
             done, queued, secs > 0 ? (double)done / secs : 0.0,
             h->models_stored);
@@ -1247,6 +1259,8 @@ static void save_summary(struct harvest *h, const struct seeds *seeds,
                         json_integer((json_int_t)st->unchanged));
     json_object_set_new(sum, "skipped_resumed",
                         json_integer((json_int_t)st->resumed));
+    json_object_set_new(sum, "skipped_surveyed",
+                        json_integer((json_int_t)st->reused));
     json_object_set_new(sum, "models_new",
                         json_integer((json_int_t)h->models_new));
     json_object_set_new(sum, "models_changed",
@@ -1397,10 +1411,10 @@ static void log_run_summary(const struct harvest *h,
                  h->models_stored, h->models_new, h->models_changed, h->gone,
                  h->datasets_stored);
     log_summary("run %lld: %s (exit %d): %zu documents fetched, %zu "
-                "unchanged (304), %zu resumed, %zu STAC documents, %s, %zu "
-                "failed, %zu left unfetched (%.1f s)",
+                "unchanged (304), %zu resumed, %zu read by the survey, %zu "
+                "STAC documents, %s, %zu failed, %zu left unfetched (%.1f s)",
                 (long long)h->run, outcome_name(status), status, st->fetched,
-                st->unchanged, st->resumed, st->documents, records,
+                st->unchanged, st->resumed, st->reused, st->documents, records,
                 h->n_failures_total, st->queued_left, secs);
     report_gone_held(h, log_summary);
     for (size_t i = 0; i < h->n_failures; i++)
@@ -1440,13 +1454,13 @@ static void print_counts(const struct harvest *h,
             "%zu model records, %zu failed (%.1f s)\n",
             st->fetched, st->documents, h->models_stored, h->n_failures_total,
             secs);
-    if (st->unchanged || st->resumed || h->models_new || h->models_changed ||
-        h->gone)
+    if (st->unchanged || st->resumed || st->reused || h->models_new ||
+        h->models_changed || h->gone)
         fprintf(stderr,
-                "stacml: run %lld: %zu unchanged (304), %zu resumed; models "
-                "%zu new, %zu changed, %zu gone\n",
-                (long long)h->run, st->unchanged, st->resumed, h->models_new,
-                h->models_changed, h->gone);
+                "stacml: run %lld: %zu unchanged (304), %zu resumed, %zu read "
+                "by the survey; models %zu new, %zu changed, %zu gone\n",
+                (long long)h->run, st->unchanged, st->resumed, st->reused,
+                h->models_new, h->models_changed, h->gone);
     if (h->datasets_stored || json_object_size(h->unreachable) ||
         h->datasets_gone)
         fprintf(stderr,
@@ -2149,6 +2163,7 @@ static bool survey(struct harvest *h, const struct crawler_options *opt,
     struct seeds list = {0};
     struct crawler_stats st = {0};
     so.survey = true;
+    h->is_surveying = true;
     so.max_depth = 4;
     so.item_sample = 2;
     so.max_docs = 0;
@@ -2161,6 +2176,7 @@ static bool survey(struct harvest *h, const struct crawler_options *opt,
     json_array_foreach (due, i, u)
         seeds_add(&list, xstrdup(json_string_value(u)));
     run_crawl(h, &so, &list, &st);
+    h->is_surveying = false;
     seeds_free(&list);
     return st.interrupted;
 }
@@ -2244,6 +2260,7 @@ int cmd_harvest(struct cli *cli, int argc, char **argv)
     h->sources = json_object();
     h->sourced_models = urlset_new();
     h->sourced_datasets = urlset_new();
+    h->surveyed = urlset_new();
     struct crawler_stats st = {0};
     int lock_fd = -1;
     FILE *log_file = NULL;
@@ -2393,6 +2410,7 @@ out:
     json_decref(h->sources);
     urlset_free(h->sourced_models);
     urlset_free(h->sourced_datasets);
+    urlset_free(h->surveyed);
     json_decref(h->summary);
     json_decref(h->registry_harvest);
     crawl_state_cleanup(&h->prior);

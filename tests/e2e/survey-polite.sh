@@ -7,14 +7,14 @@
 . "$top_srcdir/tests/e2e/lib.sh"
 
 mkdir -p "$T/site/c"
-for i in 0 1 2; do
+for i in 0 1 2 3 4; do
     mlm_item "m$i" >"$T/site/c/m$i.json"
 done
 mlm_item hidden >"$T/site/c/hidden.json"
 jq -cn '{type: "Collection", stac_version: "1.0.0", id: "c", description: "d",
     license: "x", extent: {},
     links: [{rel: "item", href: "./hidden.json"},
-            ({rel: "item", href: ("./m" + ("0", "1", "2") + ".json")})]}' \
+            ({rel: "item", href: ("./m" + ("0", "1", "2", "3", "4") + ".json")})]}' \
     >"$T/site/c/collection.json"
 jq -cn '{type: "Catalog", stac_version: "1.0.0", id: "s", description: "d",
     links: [{rel: "child", href: "./c/collection.json"}]}' >"$T/site/catalog.json"
@@ -31,7 +31,7 @@ check_eq "exit status 1: the item robots.txt keeps out counts as failed" "$?" 1
 check_eq "the source holds models" \
     "$("$STACML" --db "$T/db" sources --format json | jq -r '.[0].verdict')" holds-models
 check_eq "its models harvested, the one robots.txt keeps out left alone" \
-    "$("$STACML" --db "$T/db" export | jq -r .id | sort | tr '\n' ' ')" "m0 m1 m2 "
+    "$("$STACML" --db "$T/db" export | jq -r .id | sort | tr '\n' ' ')" "m0 m1 m2 m3 m4 "
 check_eq "robots.txt read once in the run" "$(requests "$S_LOG" '^/robots\.txt$')" 1
 check_eq "the disallowed item never asked for" "$(requests "$S_LOG" '^/c/hidden\.json$')" 0
 # Every request after the 429, survey and harvest alike, a second apart.
@@ -43,4 +43,8 @@ gaps=$(jq -r 'select(.path != "/robots.txt") | .t' "$S_LOG" | sort -n |
 check "after the 429, one request a second, in the harvest too (gaps: $(echo $gaps))" \
     test "$(echo "$gaps" | sort -n | head -1)" -ge 500
 check "the harvest did ask for documents" test "$(echo "$gaps" | wc -l)" -ge 6
+# The survey samples two item links (hidden and m0); the harvest does not
+# ask again for what it read, and asks for the other four items.
+check_eq "the harvest asked for the items the survey did not read" \
+    "$(requests "$S_LOG" '^/c/m[1-4]\.json$')" 4
 e2e_finish
