@@ -30,6 +30,7 @@
 #include "src/history.h"
 #include "src/sources.h"
 #include "src/log.h"
+#include "src/numfmt.h"
 #include "src/text.h"
 #include "src/urlset.h"
 #include "src/xalloc.h"
@@ -1661,10 +1662,9 @@ static int add_header_host(struct credentials *cred, const char *arg)
 static int parse_rate(const char *arg, double *rate)
 {
     char *end = NULL;
-    errno = 0;
-    double v = strtod(arg, &end);
-    if (errno || end == arg || *end || !(v >= 0) || v > 100000 ||
-        (v > 0 && v < RATE_MIN)) {
+    double v;
+    if (numfmt_read(arg, &v, &end) != 0 || errno || *end || !(v >= 0) ||
+        v > 100000 || (v > 0 && v < RATE_MIN)) {
         cli_usage_error("harvest",
                         "invalid --rate '%s' (requests per second "
                         "per host, 0 for no limit; at least one an hour, "

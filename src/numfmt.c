@@ -9,7 +9,10 @@
  * -4 <= X < 17, without trailing zeros. */
 #include <config.h>
 
+#include <ctype.h>
+#include <errno.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -138,4 +141,52 @@ size_t numfmt_g17(double v, char buf[NUMFMT_G17_MAX])
     if (x < -4 || x >= DIGITS)
         return fallback(v, buf);
     return write_fixed(buf, neg, q, x);
+}
+
+static size_t digits_at(const char *s)
+{
+    size_t n = 0;
+    while (isdigit((unsigned char)s[n]))
+        n++;
+    return n;
+}
+
+/* The length of the decimal number s starts with, 0 if none. */
+static size_t decimal_len(const char *s)
+{
+    size_t n = (*s == '+' || *s == '-') ? 1 : 0;
+    size_t whole = digits_at(s + n);
+    n += whole;
+    size_t frac = 0;
+    if (s[n] == '.') {
+        frac = digits_at(s + n + 1);
+        n += 1 + frac;
+    }
+    if (whole + frac == 0)
+        return 0;
+    if (s[n] == 'e' || s[n] == 'E') {
+        size_t e = (s[n + 1] == '+' || s[n + 1] == '-') ? 2 : 1;
+        size_t exp = digits_at(s + n + e);
+        if (exp > 0)
+            n += e + exp;
+    }
+    return n;
+}
+
+int numfmt_read(const char *s, double *v, char **end)
+{
+    size_t n = decimal_len(s);
+    *end = (char *)s;
+    *v = 0;
+    if (n == 0)
+        return -1;
+    errno = 0;
+    *v = strtod(s, end);
+    if (*end != s + n) {
+        /* "0x1A", which strtod() reads as hexadecimal: the decimal number
+         * is its "0" alone. */
+        *v = *s == '-' ? -0.0 : 0.0;
+        *end = (char *)s + n;
+    }
+    return 0;
 }

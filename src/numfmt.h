@@ -17,4 +17,13 @@
  * snprintf. */
 size_t numfmt_g17(double v, char buf[NUMFMT_G17_MAX]);
 
+/* Read the decimal number that s starts with, as strtod() would: an
+ * optional sign, digits with an optional point (a digit at least), an
+ * optional exponent. Nothing else that strtod() takes (a leading blank,
+ * hexadecimal, inf, nan): a command line's "0x10" is a typo, not 16.
+ * Sets *v, *end just past the number, and errno as strtod() does (ERANGE
+ * for a number out of a double's range). Returns 0, or -1 when s starts
+ * with no such number (*end is s then). */
+int numfmt_read(const char *s, double *v, char **end);
+
 #endif

@@ -22,6 +22,7 @@
 #include "src/cli.h"
 #include "src/err.h"
 #include "src/history.h"
+#include "src/numfmt.h"
 #include "src/sources.h"
 #include "src/text.h"
 #include "src/xalloc.h"
@@ -41,8 +42,8 @@ static const char search_help[] =
     "  --framework NAME       e.g. pytorch (case and punctuation ignored)\n"
     "  --architecture NAME    e.g. unet matches U-Net and UNet\n"
     "  --extension EXT        ml-model, dlm or mlm\n"
-    "  --bbox W,S,E,N         records whose bbox intersects (degrees;\n"
-    "                         W > E crosses the antimeridian)\n"
+    "  --bbox W,S,E,N         records whose bbox intersects (degrees, in\n"
+    "                         decimal; W > E crosses the antimeridian)\n"
     "  --datetime TIME        RFC 3339 instant or START/END ('..' open)\n"
     "  --trained-on URL|ID    models trained, validated or tested on it\n"
     "                         (also a dataset's file or directory)\n"
@@ -957,10 +958,8 @@ static int parse_bbox(const char *cmd, const char *arg, struct query *q)
     char *end;
     const char *p = arg;
     for (int i = 0; i < 4; i++) {
-        errno = 0;
-        q->bbox[i] = strtod(p, &end);
-        if (end == p || errno || !isfinite(q->bbox[i]) ||
-            *end != (i < 3 ? ',' : '\0'))
+        if (numfmt_read(p, &q->bbox[i], &end) != 0 || errno ||
+            !isfinite(q->bbox[i]) || *end != (i < 3 ? ',' : '\0'))
             return cli_usage_error(cmd, "invalid --bbox '%s' (want W,S,E,N)",
                                    arg);
         p = end + 1;

@@ -14,6 +14,7 @@
 #include "src/buf.h"
 #include "src/err.h"
 #include "src/log.h"
+#include "src/numfmt.h"
 #include "src/sources.h"
 #include "src/url.h"
 #include "src/xalloc.h"
@@ -279,9 +280,8 @@ void sources_store(struct index *ix, const char *url, const json_t *state)
 int sources_parse_duration(const char *s, int64_t *out)
 {
     char *end = NULL;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno || end == s || !(v >= 0))
+    double v;
+    if (numfmt_read(s, &v, &end) != 0 || errno || !(v >= 0))
         return SM_E_INVAL;
     static const struct {
         char unit;

@@ -307,6 +307,14 @@ check "--bbox latitude past a pole named" grep -q "latitude outside \[-90, 90\]"
 check_eq "--bbox poles themselves taken" "$(status "$STACML" --db "$GDB" search --bbox -180,-90,180,90)" 0
 check_eq "--bbox longitude past 180 refused" "$(status "$STACML" --db "$GDB" search --bbox 170,0,190,10)" 2
 check "--bbox longitude past 180 named" grep -q "longitude outside \[-180, 180\]" "$T/e"
+# Decimal numbers only: strtod took hexadecimal ("0x10" is 16), and
+# leading blanks, silently.
+for b in "0x10,0,20,10" "0,0,0X1p3,10" " 1,0,2,1" "1,0,2, 1" "1,0,2,+ 1"; do
+    check_eq "--bbox '$b' refused" "$(status "$STACML" --db "$GDB" search --bbox "$b")" 2
+    check "--bbox '$b': says why" grep -qF "invalid --bbox '$b' (want W,S,E,N" "$T/e"
+done
+check_eq "--bbox with signs, points and an exponent taken" \
+    "$(status "$STACML" --db "$GDB" search --bbox=-1.5e1,+0,.5,1.)" 0
 check_eq "--bbox longitude past -180 refused" "$(status "$STACML" --db "$GDB" search --bbox -181,0,10,10)" 2
 check_eq "--bbox W > E out of degrees refused" \
     "$(status "$STACML" --db "$GDB" search --bbox 200,0,-170,1)" 2

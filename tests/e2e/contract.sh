@@ -307,5 +307,19 @@ for r in 1e-9 1e-300 0.0002; do
 done
 check_eq "--rate of one an hour taken" \
     "$(status timeout 20 "$STACML" --db "$T/rdb" -q harvest --rate 0.0003 "$T/cat/coll.json")" 0
+# Numbers are decimal: strtod read "0x10" as 16, and took leading blanks.
+for r in 0x10 " 5"; do
+    check_eq "--rate '$r' refused" \
+        "$(status "$STACML" --db "$T/rdb" harvest --rate "$r" "$T/cat/coll.json")" 2
+done
+echo '[]' >"$T/empty-registry.json"
+check_eq "--survey-every 16s taken" "$(status "$STACML" --db "$T/rdb" harvest \
+    --registry "$T/empty-registry.json" --survey-every 16s)" 0
+for o in "--survey-every 0x10s" "--source-time 0x1Am"; do
+    # shellcheck disable=SC2086
+    check_eq "$o refused" "$(status "$STACML" --db "$T/rdb" harvest \
+        --registry "$T/empty-registry.json" $o)" 2
+    check "$o: says why" grep -q "invalid ${o% *}" "$T/e"
+done
 
 e2e_finish

@@ -4,6 +4,7 @@
  * that glibc rounds to even. */
 #include <config.h>
 
+#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -101,9 +102,42 @@ static void test_against_printf(void)
     CHECK_INT_EQ(mismatches, 0);
 }
 
+/* numfmt_read(): decimal numbers as strtod() reads them, and nothing
+ * else it takes. */
+static void test_read(void)
+{
+    static const struct {
+        const char *s;
+        int rc;
+        double v;
+        size_t len; /* of the number read */
+    } cases[] = {
+        {"10", 0, 10, 2},  {"-1.5e1,", 0, -15, 6}, {"+0", 0, 0, 2},
+        {".5", 0, 0.5, 2}, {"1.", 0, 1, 2},        {"2E-2", 0, 0.02, 4},
+        {"1e", 0, 1, 1},   {"1e+", 0, 1, 1},       {"7s", 0, 7, 1},
+        {"0x10", 0, 0, 1}, {"-0X1p3", 0, -0.0, 2}, {"0x", 0, 0, 1},
+        {" 1", -1, 0, 0},  {"+ 1", -1, 0, 0},      {"inf", -1, 0, 0},
+        {"nan", -1, 0, 0}, {".", -1, 0, 0},        {"-", -1, 0, 0},
+        {"", -1, 0, 0},    {"e5", -1, 0, 0},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        double v = 99;
+        char *end = NULL;
+        int rc = numfmt_read(cases[i].s, &v, &end);
+        CHECK_INT_EQ(rc, cases[i].rc);
+        CHECK(v == cases[i].v);
+        CHECK_INT_EQ((long)(end - cases[i].s), (long)cases[i].len);
+    }
+    double v;
+    char *end;
+    CHECK_INT_EQ(numfmt_read("1e999", &v, &end), 0);
+    CHECK_INT_EQ(errno, ERANGE);
+}
+
 int main(void)
 {
     test_known();
     test_against_printf();
+    test_read();
     return check_exit("test-numfmt");
 }
