@@ -262,6 +262,9 @@ static const char *seed_url(const char *arg, char **url)
         const char *why = local_seed_problem(arg, NULL);
         return why ? why : "no such file";
     }
+    if (rc == SM_E_URL && url_is_remote_file(arg))
+        return "a file URL for another host: only local files are read "
+               "(file:///path or file://localhost/path)";
     if (rc != 0)
         return sm_strerror(rc);
     /* As a link or a registry entry that carries credentials: refused, or
@@ -271,7 +274,8 @@ static const char *seed_url(const char *arg, char **url)
         url_has_userinfo(*url)
             ? "a URL with credentials (user@host); give them with --header "
               "or --netrc, which the index does not keep"
-            : local_seed_problem(NULL, *url);
+        : url_has_port_zero(*url) ? "port 0, where no server can listen"
+                                  : local_seed_problem(NULL, *url);
     if (why) {
         free(*url);
         *url = NULL;

@@ -674,6 +674,26 @@ bool url_has_userinfo(const char *url)
     return memchr(a, '@', n) != NULL;
 }
 
+bool url_is_remote_file(const char *url)
+{
+    if (!url || strncasecmp(url, "file://", 7) != 0)
+        return false;
+    const char *host = url + 7;
+    size_t n = strcspn(host, "/?#");
+    return n > 0 && !(n == 9 && strncasecmp(host, "localhost", 9) == 0);
+}
+
+bool url_has_port_zero(const char *url)
+{
+    char *key = NULL;
+    if (url_scheme_of(url) == URL_SCHEME_FILE || url_host_key(url, &key) != 0)
+        return false;
+    size_t n = strlen(key);
+    bool is_zero = n > 2 && strcmp(key + n - 2, ":0") == 0;
+    free(key);
+    return is_zero;
+}
+
 bool url_is_registry_ref(const char *href)
 {
     size_t n, host_len, port_len = 0;

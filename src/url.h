@@ -63,6 +63,14 @@ bool url_is_registry_ref(const char *href);
  * host: "scheme://user:pw@host/...". An @ in the path or query is not. */
 bool url_has_userinfo(const char *url);
 
+/* Whether url is a file URL that names a host other than this one,
+ * "file://HOST/path" with HOST neither empty nor localhost: such a file
+ * cannot be read here (url_normalize() refuses it as malformed). */
+bool url_is_remote_file(const char *url);
+
+/* Whether url, an http(s) URL, gives port 0, where nothing can listen. */
+bool url_has_port_zero(const char *url);
+
 /* The politeness key of an absolute URL: "scheme://host:port" with the port
  * always present (80/443 filled in), or "file://" for file URLs. *out is
  * new. Returns 0 or SM_E_URL. */

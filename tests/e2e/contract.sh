@@ -109,6 +109,25 @@ printf '%s\n' "file://$T/nothing.json" >"$T/seeds.txt"
 check_eq "seeds file naming a missing file:// seed: exit 2" \
     "$(status "$STACML" --db "$T/sdb" harvest --seeds "$T/seeds.txt")" 2
 check "and names its line" grep -qF "seeds.txt:1: bad seed" "$T/e"
+# A file:// URL naming another host was "malformed URL": it is well
+# formed, and only local files can be read. localhost is this host.
+for form in "file://otherhost$T/cat/coll.json" "FILE://Other.Host$T/cat/coll.json"; do
+    check_eq "seed $form: exit 2" "$(status "$STACML" --db "$T/sdb" harvest "$form")" 2
+    check "seed $form: says another host's file is not read" \
+        grep -qF "bad seed '$form': a file URL for another host" "$T/e"
+done
+check_eq "seed file://localhost/...: taken" \
+    "$(status "$STACML" --db "$T/sdb" -q harvest "file://localhost$T/cat/coll.json")" 0
+# Port 0 is no port to connect to: it was taken, and the harvest failed
+# on it (exit 3), robots.txt and all.
+for form in "http://127.0.0.1:0/catalog.json" "https://example.org:00/c.json"; do
+    check_eq "seed $form: exit 2" "$(status "$STACML" --db "$T/sdb" harvest "$form")" 2
+    check "seed $form: says port 0" grep -qF "bad seed '$form': port 0" "$T/e"
+done
+printf 'http://127.0.0.1:0/catalog.json\n' >"$T/seeds0.txt"
+check_eq "seeds file with port 0: exit 2" \
+    "$(status "$STACML" --db "$T/sdb" harvest --seeds "$T/seeds0.txt")" 2
+check "and names its line" grep -qF "seeds0.txt:1: bad seed" "$T/e"
 # A file we may not read: needs a user that permissions apply to.
 if [ "$(id -u)" -ne 0 ]; then
     as_user() { "$@"; }
