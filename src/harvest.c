@@ -58,7 +58,8 @@ static const char harvest_help[] =
     "  --connect-timeout S   seconds to connect (default 10)\n"
     "  --stall-timeout S     abort a transfer idle for S seconds (default 30)\n"
     "  --timeout S           abort a transfer after S seconds (default 600)\n"
-    "  --user-agent STRING   User-Agent header to send\n"
+    "  --user-agent STRING   User-Agent header to send (not empty: every\n"
+    "                        request names its sender)\n"
     "  --sample N            STAC APIs: items sampled from a collection that\n"
     "                        declares no model extension (default 10); the\n"
     "                        rest is walked only if the sample holds a model\n"
@@ -1815,6 +1816,13 @@ static int parse_args(struct cli *cli, int argc, char **argv,
                                        "invalid --user-agent: it holds a "
                                        "line break or another control "
                                        "character");
+            /* curl's -A '' sends none; a crawler must say who it is,
+             * and robots.txt groups are chosen by this name. */
+            if (optarg[strspn(optarg, " \t")] == '\0')
+                return cli_usage_error("harvest",
+                                       "invalid --user-agent: it is empty; "
+                                       "every request names its sender "
+                                       "(the default names stacml)");
             opt->user_agent = optarg;
             break;
         case OPT_DB:

@@ -227,6 +227,13 @@ done
 check_eq "--user-agent with an escape refused" \
     "$(status "$STACML" --db "$T/hdb" harvest --user-agent "$(printf 'a\033[31mb')" "$T/cat/coll.json")" 2
 check "--user-agent with an escape: says why" grep -q "control character" "$T/e"
+# An empty --user-agent sent no User-Agent at all: a crawler that does
+# not say who it is, to every host. Refused, blank alike.
+for ua in "" "   "; do
+    check_eq "--user-agent '$ua' refused" \
+        "$(status "$STACML" --db "$T/hdb" harvest --user-agent "$ua" "$T/cat/coll.json")" 2
+    check "--user-agent '$ua': says why" grep -q "invalid --user-agent: it is empty" "$T/e"
+done
 check_eq "--header with a tab and UTF-8 in its value taken" \
     "$(status "$STACML" --db "$T/hdb" -q harvest --header "$(printf 'X-Key: a\tb \303\251')" \
         --header "Authorization: Bearer a:b" "$T/cat/coll.json")" 0
