@@ -52,6 +52,9 @@ struct crawler {
      * that is also part of the tree is always walked, whatever order the
      * responses came in. Unique per URL, like the frontier. */
     struct frontier *datasets;
+    /* URLs that answered with a redirect: a chain that comes back to one
+     * may be going round a loop. */
+    struct urlset *redirected;
     struct api *apis; /* every API met, for the report */
     /* Entries waiting for a retry, sorted by due time (linked by next). */
     struct frontier_entry *retry_head;

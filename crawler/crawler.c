@@ -27,6 +27,7 @@
 #include "src/err.h"
 #include "src/jsonread.h"
 #include "src/log.h"
+#include "src/urlset.h"
 #include "src/xalloc.h"
 
 void crawler_options_default(struct crawler_options *opt)
@@ -114,6 +115,7 @@ int crawler_new(const struct crawler_options *opt,
     frontier_set_data_free(c->frontier, request_free);
     frontier_set_host_data_free(c->frontier, polite_host_free);
     c->datasets = frontier_new(INT_MAX, 0);
+    c->redirected = urlset_new();
     c->walked = json_object();
     c->nearer = json_object();
     uv_timer_init(&c->loop, &c->wake);
@@ -1331,11 +1333,14 @@ static void follow_redirect(struct crawler *c, const struct frontier_entry *e,
     unsigned flags =
         (e->flags & ~FRONTIER_HOPS_MASK) | ((hops + 1) << FRONTIER_HOPS_SHIFT);
     int rc;
-    if (!e->data && hops == 0 && strcmp(r->redirect_to, e->url) != 0) {
+    urlset_add(c->redirected, e->url);
+    bool may_loop = hops > 0 && urlset_has(c->redirected, r->redirect_to);
+    if (!e->data && !may_loop && strcmp(r->redirect_to, e->url) != 0) {
         /* Two aliases of one document (/old and /latest, both moved to
-         * /v2/catalog.json) fetch it once, like two links to it. Further
-         * hops go through whatever was seen: a loop must come round to
-         * its limit and be reported. */
+         * /v2/catalog.json) fetch it once, like two links to it, and so
+         * does a longer chain to a document seen already. A later hop to
+         * a URL that answered a redirect goes through whatever was seen:
+         * a loop must come round to its limit and be reported. */
         rc = frontier_push(c->frontier, r->redirect_to, e->source, e->depth,
                            flags);
         /* A training link's end that the walk read already (as a child
@@ -1499,6 +1504,7 @@ void crawler_free(struct crawler *c)
     }
     frontier_free(c->frontier);
     frontier_free(c->datasets);
+    urlset_free(c->redirected);
     api_free_all(c);
     json_decref(c->spent);
     json_decref(c->walked);

@@ -177,4 +177,33 @@ check_eq "--max-depth by the shortest path: x.json read again, once" \
 check "--max-depth by the shortest path: p.json answered after x.json was walked" \
     jq -e -s '[.[].path] | index("/y.json") < index("/p.json")' "$SD_LOG"
 
+# A chain of two redirects (or more) to a document read already through
+# another path: it ends there, as a chain of one does, instead of asking
+# for the document again. /old.json leads to /target.json through
+# /mid.json, whose answer waits until the link to /target.json was
+# followed. A loop (/loop-a.json and /loop-b.json) still goes round to
+# the redirect limit and is reported.
+mkdir -p "$T/ch"
+printf '{"type":"Catalog","stac_version":"1.0.0","id":"ch","description":"d","links":[{"rel":"child","href":"./old.json"},{"rel":"child","href":"./target.json"},{"rel":"child","href":"./loop-a.json"}]}' >"$T/ch/catalog.json"
+printf '{"type":"Catalog","stac_version":"1.0.0","id":"target","description":"d","links":[{"rel":"item","href":"./m.json"}]}' >"$T/ch/target.json"
+mlm_item chain-end >"$T/ch/m.json"
+cat >"$T/ch.faults" <<'JSON'
+[{"path": "^/old\\.json$", "redirect": "/mid.json", "status": 301},
+ {"path": "^/mid\\.json$", "redirect": "/target.json", "status": 301,
+  "after": "^/target\\.json$"},
+ {"path": "^/loop-a\\.json$", "redirect": "/loop-b.json", "status": 302},
+ {"path": "^/loop-b\\.json$", "redirect": "/loop-a.json", "status": 302}]
+JSON
+start_api CH --static "$T/ch" --faults "$T/ch.faults"
+"$STACML" --db "$T/dch" harvest --retries 0 "${CH_URL}catalog.json" 2>"$T/ch.err"
+check_eq "a chain to a document read already: exit 1 (the loop)" "$?" 1
+check_eq "a chain to a document read already: its model" \
+    "$("$STACML" --db "$T/dch" export | jq -r .id)" chain-end
+check_eq "a chain to a document read already: each hop asked for once" \
+    "$(requests "$CH_LOG" '^/(old|mid|target)\.json$') $(requests "$CH_LOG" '^/target\.json$')" "3 1"
+check "a loop of two redirects: reported" \
+    grep -q "loop-a.json: too many redirects (more than 10)" "$T/ch.err"
+check_eq "a loop of two redirects: 11 requests" \
+    "$(requests "$CH_LOG" '^/loop-[ab]\.json$')" 11
+
 e2e_finish
