@@ -364,6 +364,10 @@ void record_keys(const json_t *rec, char ***keys, size_t *n)
         keys_add_strings(keys, n, role_keys[i], arr, NULL, false);
         keys_add_strings(keys, n, "trained_on", arr, NULL, false);
     }
+    /* A data link that redirected is in the lists as where it led: the
+     * link as the document gives it finds the model too. */
+    keys_add_strings(keys, n, "trained_on",
+                     json_object_get(rec, "data_redirects"), "from", false);
 }
 
 void record_keys_free(char **keys, size_t n)

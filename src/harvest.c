@@ -1060,6 +1060,25 @@ static bool is_string_of(const json_t *v, const char *s)
     return json_is_string(v) && strcmp(json_string_value(v), s) == 0;
 }
 
+/* Keep in the record that its data link link led to to: the link as its
+ * document gives it still finds the model (--trained-on, record_keys()). */
+static void note_redirect(json_t *rec, const char *link, const char *to)
+{
+    json_t *arr = json_object_get(rec, "data_redirects");
+    if (!json_is_array(arr)) {
+        arr = json_array();
+        json_object_set_new(rec, "data_redirects", arr);
+    }
+    size_t i;
+    const json_t *r;
+    json_array_foreach (arr, i, r)
+        if (is_string_of(json_object_get(r, "from"), link)) {
+            json_object_set_new((json_t *)r, "to", json_string(to));
+            return;
+        }
+    json_array_append_new(arr, json_pack("{s:s, s:s}", "from", link, "to", to));
+}
+
 /* Replace link by to in the data lists of a model record (to once), and
  * say so in its issues. Whether link was there. */
 static bool move_data_link(json_t *rec, const char *link, const char *to)
@@ -1091,6 +1110,7 @@ static bool move_data_link(json_t *rec, const char *link, const char *to)
     if (!found)
         return false;
     json_object_set_new(rec, "datasets", dataset_links(rec));
+    note_redirect(rec, link, to);
     json_array_append_new(issues_of(rec),
                           json_sprintf("training data %s redirects to %s; "
                                        "recorded as the latter",

@@ -314,17 +314,34 @@ static bool array_has(const json_t *arr, const char *want, bool fold)
     return false;
 }
 
+/* Whether one of a record's data links that redirected was url (the
+ * lists hold where it led). */
+static bool has_redirect_from(const json_t *rec, const char *url)
+{
+    size_t i;
+    const json_t *r;
+    json_array_foreach (json_object_get(rec, "data_redirects"), i, r) {
+        const char *from = json_string_value(json_object_get(r, "from"));
+        if (from && strcmp(from, url) == 0)
+            return true;
+    }
+    return false;
+}
+
 static bool matches_trained_on(const json_t *rec, const json_t *urls)
 {
     static const char *const fields[] = {"train_data", "validation_data",
                                          "test_data"};
     size_t i;
     const json_t *u;
-    json_array_foreach (urls, i, u)
+    json_array_foreach (urls, i, u) {
         for (size_t f = 0; f < 3; f++)
             if (array_has(json_object_get(rec, fields[f]), json_string_value(u),
                           false))
                 return true;
+        if (has_redirect_from(rec, json_string_value(u)))
+            return true;
+    }
     return false;
 }
 

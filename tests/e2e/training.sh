@@ -293,6 +293,14 @@ for run in 1 2 3; do
         jq -e --arg n "$NEW" 'any(.issues[]; test("training data .*/old/collection.json redirects to " + $n))' "$T/mv.json"
     check_eq "moved training link, run $run: --trained-on finds the model" \
         "$("$STACML" --db "$T/mvdb" search --format ids --trained-on "$NEW" | cut -f1)" moved-trained
+    # The link as the model's document gives it finds the model too: the
+    # record keeps where it led. It found nothing.
+    check_eq "moved training link, run $run: --trained-on the link as given finds it" \
+        "$("$STACML" --db "$T/mvdb" search --format ids --trained-on "${MV_URL}old/collection.json" | cut -f1)" \
+        moved-trained
+    check "moved training link, run $run: the record says where the link led" \
+        jq -e --arg o "${MV_URL}old/collection.json" --arg n "$NEW" \
+        '.data_redirects == [{from: $o, to: $n}]' "$T/mv.json"
     check "moved training link, run $run: the dataset lists the model" sh -c "
         '$STACML' --db '$T/mvdb' show '$NEW' | jq -e -s --arg m '${MV_URL}m/m.json' 'length == 1 and (.[0].models | map(select(.role == \"train\") | .url)) == [\$m]'"
 done

@@ -419,6 +419,20 @@ static void test_keys(void)
     record_keys_free(keys, n);
     json_decref(rec);
 
+    /* A data link that redirected: the link as given is a trained_on key
+     * too, beside where it led (no train= key: the role is the list's). */
+    rec = json_pack("{s:s, s:[s], s:[{s:s, s:s}]}", "id", "r", "train_data",
+                    "https://new/d.json", "data_redirects", "from",
+                    "http://old/d.json", "to", "https://new/d.json");
+    keys = NULL;
+    n = 0;
+    record_keys(rec, &keys, &n);
+    CHECK(keys_have(keys, n, "trained_on=https://new/d.json"));
+    CHECK(keys_have(keys, n, "trained_on=http://old/d.json"));
+    CHECK(!keys_have(keys, n, "train=http://old/d.json"));
+    record_keys_free(keys, n);
+    json_decref(rec);
+
     /* Too wide to place, open intervals: the "*" keys. */
     rec = json_pack("{s:s, s:[i,i,i,i], s:s}", "id", "w", "bbox", -180, -90,
                     180, 90, "start_datetime", "2020-01-01T00:00:00Z");
