@@ -1106,13 +1106,17 @@ static void on_wake(uv_timer_t *t)
 }
 
 /* A plain document (not an API call, not robots.txt) may be known from an
- * earlier run: look it up. */
+ * earlier run: look it up. One read as a dataset that was no dataset when
+ * it was stored (a child of the tree, now a training link's target) is
+ * not: what is stored of it makes no dataset record. */
 static bool lookup_prior(struct crawler *c, const struct frontier_entry *e,
                          struct crawler_prior *p)
 {
     memset(p, 0, sizeof(*p));
-    return !e->data && !(e->flags & FRONTIER_F_FIRST) && c->hooks.prior &&
-           c->hooks.prior(c->hooks.ctx, e->url, p);
+    if (e->data || (e->flags & FRONTIER_F_FIRST) || !c->hooks.prior ||
+        !c->hooks.prior(c->hooks.ctx, e->url, p))
+        return false;
+    return !(e->flags & FRONTIER_F_DATASET) || p->is_dataset || p->is_model;
 }
 
 /* Whether a Last-Modified is later than now (a file dated in the future,

@@ -110,7 +110,8 @@ struct crawler_prior {
     const char *last_modified; /* for If-Modified-Since, or NULL */
     const char *links;         /* crawler_doc.links as stored, or NULL */
     bool is_model;
-    bool is_done; /* fetched already in the run being resumed */
+    bool is_dataset; /* a dataset record was made of it */
+    bool is_done;    /* fetched already in the run being resumed */
     /* Read moments ago by an earlier crawl of this run (a registry's
      * survey): not asked for again, walked on from as after a 304. */
     bool is_fresh;

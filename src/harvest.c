@@ -721,6 +721,7 @@ static bool on_prior(void *ctx, const char *url, struct crawler_prior *p)
     p->last_modified = st->last_modified;
     p->links = st->links;
     p->is_model = (st->flags & CRAWL_F_MODEL) != 0;
+    p->is_dataset = (st->flags & CRAWL_F_DATASET) != 0;
     p->is_done = h->is_resume && st->run == h->run;
     if (!p->is_done && has_damaged_record(h, url, st)) {
         log_warn("the record of %s in the index is damaged: asked for in "

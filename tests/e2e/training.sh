@@ -320,4 +320,26 @@ NEW2="${MV2_URL}new/collection.json"
 check "moved link to a dataset in the tree: its dataset record lists the model" sh -c "
     '$STACML' --db '$T/mv2db' show '$NEW2' | jq -e -s --arg m '${MV2_URL}m/m.json' 'length == 1 and (.[0].models | map(.url)) == [\$m]'"
 
+# A collection of the tree that a model starts naming as its training
+# data in a later run: read again as a dataset, it answered 304 to the
+# conditional request its crawl state (a plain child's) gave, and no
+# dataset record was made of it, run after run.
+LT="$T/later"
+mkdir -p "$LT/d"
+printf '%s' '{"type":"Catalog","stac_version":"1.0.0","id":"lt","description":"d","links":[{"rel":"child","href":"./d/collection.json"},{"rel":"item","href":"./m.json"}]}' >"$LT/catalog.json"
+printf '%s' '{"type":"Collection","stac_version":"1.0.0","id":"later-ds","description":"d","license":"x","extent":{},"links":[]}' >"$LT/d/collection.json"
+mlm_item later-trained >"$LT/m.json"
+start_api LT --static "$LT"
+"$STACML" --db "$T/ltdb" -q harvest "${LT_URL}catalog.json"
+check_eq "a collection of the tree, run 1: no dataset" \
+    "$("$STACML" --db "$T/ltdb" export --datasets | wc -l)" 0
+sleep 1 # a new Last-Modified second for the model's document
+mlm_item later-trained '[{"rel":"derived_from","href":"./d/collection.json","type":"application/json"}]' >"$LT/m.json"
+for run in 2 3; do
+    "$STACML" --db "$T/ltdb" -q harvest "${LT_URL}catalog.json"
+    check_eq "named as training data from run 2, run $run: its dataset record lists the model" \
+        "$("$STACML" --db "$T/ltdb" export --datasets | jq -c '[.id, [.models[].url]]')" \
+        "[\"later-ds\",[\"${LT_URL}m.json\"]]"
+done
+
 e2e_finish
