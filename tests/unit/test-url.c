@@ -778,6 +778,24 @@ static void test_file_path(void)
     }
 }
 
+/* Seeds refused for what they name: another host's file, port 0. */
+static void test_seed_checks(void)
+{
+    CHECK(url_is_remote_file("file://otherhost/a.json"));
+    CHECK(url_is_remote_file("FILE://Other.Host/a.json"));
+    CHECK(url_is_remote_file("file://h"));
+    CHECK(!url_is_remote_file("file:///a.json"));
+    CHECK(!url_is_remote_file("file://localhost/a.json"));
+    CHECK(!url_is_remote_file("file://LOCALHOST/a.json"));
+    CHECK(!url_is_remote_file("http://otherhost/a.json"));
+    CHECK(url_has_port_zero("http://127.0.0.1:0/c.json"));
+    CHECK(url_has_port_zero("https://h:0/"));
+    CHECK(!url_has_port_zero("http://h:80/"));
+    CHECK(!url_has_port_zero("http://h:10/"));
+    CHECK(!url_has_port_zero("http://h/0"));
+    CHECK(!url_has_port_zero("file:///a:0"));
+}
+
 /* One path segment, whatever the id: dots that would be path steps too. */
 static void test_escape_segment(void)
 {
@@ -802,6 +820,7 @@ int main(void)
 {
     test_escape_segment();
     test_file_path();
+    test_seed_checks();
     test_resolve();
     test_resolve_normal();
     test_normalize();
