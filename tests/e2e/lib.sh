@@ -32,10 +32,7 @@ E2E_FAILS=0
 
 e2e_cleanup() {
     stop_apis
-    if [ -n "$NGINX_PID" ]; then
-        kill "$NGINX_PID" 2>/dev/null
-        wait "$NGINX_PID" 2>/dev/null
-    fi
+    stop_nginx
     if [ "$E2E_FAILS" -eq 0 ] || [ -z "${KEEP_TMP:-}" ]; then
         rm -rf "$T"
     fi
@@ -185,7 +182,9 @@ serve_copy() {
 }
 
 # serve_dir DIR: serve DIR (its JSON files get {{port}} replaced in place).
-# $NGINX_EXTRA, when set, is added to the server block.
+# $NGINX_EXTRA, when set, is added to the server block. $NGINX_TLS, when
+# set to "CERT KEY" (PEM files), makes it HTTPS, TLS with HTTP/2 as the
+# public STAC servers speak, and BASE an https URL.
 serve_dir() {
     [ -n "${NGINX:-}" ] && [ -x "$NGINX" ] || skip "nginx not installed"
     local root=$1 try=0 names="$T/nginx/port-files"
@@ -206,7 +205,7 @@ serve_dir() {
             2>>"$T/nginx/stderr" &
         NGINX_PID=$!
         if nginx_up; then
-            BASE="http://127.0.0.1:$PORT"
+            BASE="http${NGINX_TLS:+s}://127.0.0.1:$PORT"
             NGINX_PORT=$PORT
             return 0
         fi
@@ -218,6 +217,15 @@ serve_dir() {
     cat "$T/nginx/error.log" "$T/nginx/stderr" 2>/dev/null
     fail "nginx did not start"
     exit 1
+}
+
+# stop_nginx: stop the nginx of serve_dir, if one runs.
+stop_nginx() {
+    if [ -n "$NGINX_PID" ]; then
+        kill "$NGINX_PID" 2>/dev/null
+        wait "$NGINX_PID" 2>/dev/null
+    fi
+    NGINX_PID=
 }
 
 # nginx_up: wait up to 10 s for $NGINX_PID to listen on $PORT. Its pid
@@ -238,6 +246,13 @@ nginx_up() {
 }
 
 write_nginx_conf() {
+    local listen=$PORT tls=''
+    if [ -n "${NGINX_TLS:-}" ]; then
+        local cert key
+        read -r cert key <<<"$NGINX_TLS"
+        listen="$PORT ssl http2"
+        tls="ssl_certificate $cert; ssl_certificate_key $key;"
+    fi
     mkdir -p "$T/nginx/tmp"
     cat >"$T/nginx/nginx.conf" <<CONF
 daemon off;
@@ -251,7 +266,14 @@ http {
     default_type application/octet-stream;
     log_format e2e '\$request_method \$uri \$status \$body_bytes_sent '
                    '\$http_accept_encoding|\$gzip_ratio|\$http_user_agent';
+    # The same requests, with how they travelled and when: the protocol,
+    # the connection (its number, and its request count so far), and the
+    # time the answer was done (seconds.ms) and how long it took.
+    log_format wire '\$server_protocol \$connection \$connection_requests '
+                    '\$msec \$request_time \$status \$request_method \$uri '
+                    '\$body_bytes_sent';
     access_log $T/nginx/access.log e2e;
+    access_log $T/nginx/wire.log wire;
     client_body_temp_path $T/nginx/tmp/body;
     proxy_temp_path $T/nginx/tmp/proxy;
     fastcgi_temp_path $T/nginx/tmp/fastcgi;
@@ -262,14 +284,15 @@ http {
     gzip_min_length 64;
     gzip_types application/json application/geo+json;
     server {
-        listen 127.0.0.1:$PORT;
-        listen 127.0.0.2:$PORT; # a second host name on loopback
+        listen 127.0.0.1:$listen;
+        listen 127.0.0.2:$listen; # a second host name on loopback
+        $tls
         root $1;
         etag on;
         # access_log_settle's markers, logged apart so that they count in
         # no test's access.log.
         location ^~ /__settle- {
-            access_log $T/nginx/settle.log e2e;
+            access_log $T/nginx/settle.log wire;
             return 204;
         }
         ${NGINX_EXTRA:-}
@@ -314,7 +337,12 @@ http_get() {
 # connection, so its line, in settle.log, comes after all of theirs.
 access_log_settle() {
     local marker="/__settle-$$-$RANDOM$RANDOM" i=0
-    http_get "$NGINX_PORT" "$marker"
+    if [ -n "${NGINX_TLS:-}" ]; then
+        # The marker's certificate is of no interest: -k.
+        curl -sk --noproxy '*' -o /dev/null "https://127.0.0.1:$NGINX_PORT$marker"
+    else
+        http_get "$NGINX_PORT" "$marker"
+    fi
     while ! grep -qF " $marker " "$T/nginx/settle.log" 2>/dev/null; do
         if [ $i -ge 600 ]; then
             fail "access_log_settle: nginx did not log $marker within 30 s"

@@ -1,0 +1,135 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# HTTPS, as nearly every public STAC catalog and API is served: nginx with
+# TLS and HTTP/2 (ETag, gzip), certificates made at test time by a
+# throwaway CA. A harvest over HTTP/2, its 304s, a certificate not trusted,
+# --insecure, and --per-host with several transfers on one connection.
+. "$top_srcdir/tests/e2e/lib.sh"
+command -v openssl >/dev/null || skip "openssl not installed"
+
+# A CA, and two server certificates it signs: good.pem for IP 127.0.0.1,
+# other.pem for the name other.test only.
+PKI="$T/pki"
+mkdir -p "$PKI"
+ec() { # ec KEY: a new P-256 key (quick to make, unlike RSA)
+    openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1"
+}
+server_cert() { # server_cert NAME SAN
+    ec "$PKI/$1.key"
+    openssl req -new -key "$PKI/$1.key" -subj "/CN=$1" -out "$PKI/$1.csr" &&
+        printf 'subjectAltName=%s\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' \
+            "$2" >"$PKI/$1.ext" &&
+        openssl x509 -req -in "$PKI/$1.csr" -CA "$PKI/ca.pem" -CAkey "$PKI/ca.key" \
+            -CAcreateserial -days 2 -extfile "$PKI/$1.ext" -out "$PKI/$1.pem"
+}
+{
+    ec "$PKI/ca.key" &&
+        openssl req -x509 -new -key "$PKI/ca.key" -subj "/CN=stacml test CA" \
+            -days 2 -out "$PKI/ca.pem" &&
+        server_cert good IP:127.0.0.1 && server_cert other DNS:other.test
+} >"$T/openssl.out" 2>&1 || {
+    cat "$T/openssl.out"
+    fail "openssl could not make the certificates"
+    exit 1
+}
+
+# A delay server behind nginx for --per-host: /slow/ is proxied to it.
+mkdir -p "$T/slow"
+{
+    printf '{"type":"Catalog","stac_version":"1.0.0","id":"slow","description":"d","links":['
+    for i in $(seq 0 11); do
+        [ "$i" -gt 0 ] && printf ','
+        printf '{"rel":"item","href":"./i%d.json"}' "$i"
+    done
+    printf ']}\n'
+} >"$T/slow/catalog.json"
+for i in $(seq 0 11); do
+    mlm_item "s$i" >"$T/slow/i$i.json"
+done
+printf '[{"path": "^/i[0-9]+\\\\.json$", "delay_ms": 200}]\n' >"$T/slow.json"
+start_api S --static "$T/slow" --faults "$T/slow.json"
+
+NGINX_TLS="$PKI/good.pem $PKI/good.key"
+NGINX_EXTRA="location /slow/ { proxy_pass http://127.0.0.1:$S_PORT/; }"
+serve_copy "$top_srcdir/seeds/examples"
+WIRE="$T/nginx/wire.log"
+SEED="$BASE/catalog.json"
+# The models of the same tree read from disk: what a harvest over HTTPS
+# must find.
+"$STACML" --db "$T/local" -q harvest "$T/www/catalog.json"
+"$STACML" --db "$T/local" export | jq -r .id | LC_ALL=C sort >"$T/want.ids"
+check "the tree holds models" test -s "$T/want.ids"
+
+# handshakes: connections nginx accepted since the last call. Each
+# access_log_settle marker comes on a connection of its own, and nginx
+# numbers its connections in order ($connection, one process), those that
+# failed their handshake and logged nothing too.
+LAST_CONN=
+handshakes() {
+    access_log_settle
+    local now
+    now=$(awk '{n = $2} END {print n + 0}' "$T/nginx/settle.log")
+    [ -n "$LAST_CONN" ] && echo $((now - LAST_CONN - 1))
+    LAST_CONN=$now
+}
+
+# ids DB: the model ids of the index, sorted.
+ids() { "$STACML" --db "$1" export | jq -r .id | LC_ALL=C sort; }
+
+# Not trusted: the seed fails, nothing harvested (3), and the message says
+# why and where.
+handshakes
+"$STACML" --db "$T/no" harvest --ignore-robots -v "$SEED" >"$T/no.out" 2>"$T/no.err"
+check_eq "untrusted certificate: exit 3 (nothing harvested)" "$?" 3
+check "untrusted certificate: named, with the URL" \
+    grep -q "failed: $SEED: SSL certificate problem: unable to get local issuer certificate" "$T/no.err"
+check_eq "untrusted certificate: nothing indexed" "$(ids "$T/no")" ""
+
+# --insecure: harvested, and said.
+: >"$WIRE"
+"$STACML" --db "$T/k" harvest --insecure "$SEED" >"$T/k.out" 2>"$T/k.err"
+check_eq "--insecure: exit 0" "$?" 0
+check "--insecure: the warning" \
+    grep -q "^stacml: warning: TLS certificates were not verified (--insecure)" "$T/k.err"
+check_diff "--insecure: the models of the tree" <(ids "$T/k") "$T/want.ids"
+check "--insecure: https URLs" sh -c "'$STACML' --db '$T/k' export |
+    jq -e -s --arg b '$BASE/' 'length > 0 and all(.[]; .url | startswith(\$b))'"
+check "summary records insecure" sh -c "'$STACML' --db '$T/k' stats --format json |
+    jq -e '.last_harvest.insecure == true'"
+access_log_settle
+n_wire=$(wc -l <"$WIRE")
+check "--insecure: documents fetched ($n_wire)" test "$n_wire" -ge 12
+check_eq "every request over HTTP/2" "$(awk '{print $1}' "$WIRE" | sort -u)" "HTTP/2.0"
+check "gzip negotiated over HTTP/2" \
+    sh -c "grep ' /catalog.json ' '$T/nginx/access.log' | grep -q gzip"
+
+# Unchanged: 304s over TLS, and the records kept.
+: >"$WIRE"
+"$STACML" --db "$T/k" -q harvest --insecure "$SEED"
+check_eq "re-harvest: exit 0" "$?" 0
+access_log_settle
+check_eq "re-harvest: only 304s, over HTTP/2" \
+    "$(grep -v ' /robots.txt ' "$WIRE" | awk '{print $1, $6}' | sort -u)" "HTTP/2.0 304"
+check_eq "re-harvest: every document asked" "$(grep -vc ' /robots.txt ' "$WIRE")" \
+    "$((n_wire - 1))"
+check_diff "re-harvest: the records kept" <(ids "$T/k") "$T/want.ids"
+
+# --per-host 2 over HTTP/2: transfers share a connection, and the host
+# still has at most two in flight. Counted where they arrive, at the delay
+# server (nginx opens one upstream connection a request), each taking
+# 200 ms: one at a time would not overlap, three at once would show.
+curl -s "http://127.0.0.1:$S_PORT/__stats?reset=1" >/dev/null
+: >"$WIRE"
+"$STACML" --db "$T/slow-db" -q harvest --insecure --per-host 2 --concurrency 16 \
+    "$BASE/slow/catalog.json"
+check_eq "--per-host 2: exit 0" "$?" 0
+check_eq "--per-host 2: every model" "$(ids "$T/slow-db" | wc -l)" 12
+max=$(curl -s "http://127.0.0.1:$S_PORT/__stats" | jq .max_concurrent)
+check "--per-host 2: at most 2 in flight, and in parallel (max $max)" \
+    test "$max" -eq 2
+access_log_settle
+conns=$(awk '$8 ~ /^\/slow\/i/ {print $2}' "$WIRE" | sort -u | wc -l)
+check "--per-host 2: the items came over one HTTP/2 connection ($conns)" \
+    test "$conns" -eq 1
+
+e2e_finish
