@@ -798,6 +798,39 @@ static bool is_garbled(CURLcode cc, const char *errbuf)
            strstr(errbuf, "Too large response headers") != NULL;
 }
 
+/* A TLS failure that the next try would meet again: the certificate (not
+ * trusted, expired, for another name), our own TLS settings (a CA file
+ * that cannot be read), or a handshake the server refuses (no protocol
+ * version or cipher in common, not TLS at all). A handshake cut short, by
+ * a reset, a close or a timeout, is a transport error like any other. */
+static bool is_tls_permanent(CURLcode cc, const char *errbuf)
+{
+    static const char *const cut[] = {
+        "SSL_ERROR_SYSCALL", "reset", "eof", "EOF", "Broken pipe", "timed out"};
+    switch (cc) {
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_ENGINE_NOTFOUND:
+    case CURLE_SSL_ENGINE_SETFAILED:
+    case CURLE_SSL_ENGINE_INITFAILED:
+    case CURLE_SSL_CRL_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+    case CURLE_SSL_CLIENTCERT:
+        return true;
+    case CURLE_SSL_CONNECT_ERROR:
+        for (size_t i = 0; i < sizeof(cut) / sizeof(cut[0]); i++)
+            if (strstr(errbuf, cut[i]))
+                return false;
+        return true;
+    default:
+        return false;
+    }
+}
+
 static void fetch_result_fill(struct fetch *x, CURLcode cc,
                               struct fetch_result *r, char *rbuf, size_t n)
 {
@@ -843,10 +876,11 @@ static void fetch_result_fill(struct fetch *x, CURLcode cc,
         snprintf(rbuf, n,
                  "connection closed before the end of the response headers");
     } else if (cc != CURLE_OK) {
-        r->rc = cc == CURLE_OPERATION_TIMEDOUT ? SM_E_TIMEOUT
-                : is_stray_on_kept(x, cc)      ? SM_E_NET
-                : is_garbled(cc, x->errbuf)    ? SM_E_PARSE
-                                               : SM_E_NET;
+        r->rc = cc == CURLE_OPERATION_TIMEDOUT    ? SM_E_TIMEOUT
+                : is_stray_on_kept(x, cc)         ? SM_E_NET
+                : is_garbled(cc, x->errbuf)       ? SM_E_PARSE
+                : is_tls_permanent(cc, x->errbuf) ? SM_E_TLS
+                                                  : SM_E_NET;
         snprintf(rbuf, n, "%s",
                  strstr(x->errbuf, "select/poll returned error")
                      ? "connection error: reset or closed by the server"

@@ -47,6 +47,8 @@ const char *sm_strerror(int rc)
         return "index map full";
     case SM_E_DENIED:
         return "refused by policy";
+    case SM_E_TLS:
+        return "TLS error";
     }
     return "unknown error";
 }

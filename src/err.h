@@ -25,6 +25,7 @@ enum sm_err {
     SM_E_LOOP = -17,    /* event loop failure */
     SM_E_MAPFULL = -18, /* LMDB map full (handled internally by growing) */
     SM_E_DENIED = -19,  /* refused by policy (robots.txt, --no-private) */
+    SM_E_TLS = -20,     /* TLS: certificate not trusted, settings refused */
 };
 
 /* Return a static, human-readable description of rc (0 or an SM_E_* code).

@@ -60,17 +60,16 @@ SEED="$BASE/catalog.json"
 "$STACML" --db "$T/local" export | jq -r .id | LC_ALL=C sort >"$T/want.ids"
 check "the tree holds models" test -s "$T/want.ids"
 
-# handshakes: connections nginx accepted since the last call. Each
-# access_log_settle marker comes on a connection of its own, and nginx
-# numbers its connections in order ($connection, one process), those that
-# failed their handshake and logged nothing too.
-LAST_CONN=
+# handshakes: connections nginx accepted since the last call (the first
+# prints nothing). Each access_log_settle marker comes on a connection of
+# its own, and nginx numbers its connections in order ($connection, one
+# process), those that failed their handshake and logged nothing too.
 handshakes() {
     access_log_settle
     local now
     now=$(awk '{n = $2} END {print n + 0}' "$T/nginx/settle.log")
-    [ -n "$LAST_CONN" ] && echo $((now - LAST_CONN - 1))
-    LAST_CONN=$now
+    [ -s "$T/last-conn" ] && echo $((now - $(cat "$T/last-conn") - 1))
+    echo "$now" >"$T/last-conn"
 }
 
 # ids DB: the model ids of the index, sorted.
@@ -84,6 +83,50 @@ check_eq "untrusted certificate: exit 3 (nothing harvested)" "$?" 3
 check "untrusted certificate: named, with the URL" \
     grep -q "failed: $SEED: SSL certificate problem: unable to get local issuer certificate" "$T/no.err"
 check_eq "untrusted certificate: nothing indexed" "$(ids "$T/no")" ""
+# A certificate the next try would meet again is not tried again (with
+# the default --retries 3, four handshakes).
+check_eq "untrusted certificate: one handshake, no retry" "$(handshakes)" 1
+check "untrusted certificate: no retry said" sh -c "! grep -qi retr '$T/no.err'"
+# Nor is robots.txt's, which comes first.
+"$STACML" --db "$T/no2" harvest "$SEED" >"$T/no2.out" 2>"$T/no2.err"
+check_eq "untrusted certificate, robots.txt first: exit 3" "$?" 3
+check_eq "untrusted certificate, robots.txt first: one handshake" "$(handshakes)" 1
+
+# A handshake cut short is a transport error, tried again: a server that
+# answers each ClientHello by closing the connection, in turn with a FIN
+# (libcurl: an SSL connect error) and a TCP RST (a receive error),
+# counting them.
+"${PYTHON3:-python3}" - "$T/reset" <<'PY' &
+import socket, struct, sys, os
+base = sys.argv[1]
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(16)
+with open(base + ".tmp", "w") as f:
+    f.write(str(s.getsockname()[1]))
+os.rename(base + ".tmp", base + ".port")
+n = 0
+while True:
+    c, _ = s.accept()
+    c.recv(4096)  # the ClientHello
+    n += 1
+    with open(base + ".count", "w") as f:
+        f.write(str(n))
+    if n % 2 == 0:
+        c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    c.close()
+PY
+API_PIDS="$API_PIDS $!" # stopped with the API servers
+i=0
+while [ ! -s "$T/reset.port" ] && [ $i -lt 200 ]; do
+    sleep 0.05
+    i=$((i + 1))
+done
+"$STACML" --db "$T/rst" harvest --ignore-robots --retries 2 --retry-delay 1 \
+    "https://127.0.0.1:$(cat "$T/reset.port")/catalog.json" >/dev/null 2>"$T/rst.err"
+check_eq "handshake cut: exit 3" "$?" 3
+check_eq "handshake cut by a close, then a reset: tried again, --retries 2" \
+    "$(cat "$T/reset.count")" 3
 
 # --insecure: harvested, and said.
 : >"$WIRE"
