@@ -27,6 +27,9 @@ struct host_rules {
     bool is_borrowed;      /* robots belongs to the run's crawler_hosts */
     struct robots *robots; /* NULL: allow all */
     char *unreachable;     /* why robots.txt could not be read, or NULL */
+    /* robots.txt failed for TLS (SM_E_TLS): every document of the host
+     * would, with the same reason. */
+    bool is_tls;
     /* Whether --header goes to this host, once looked up: the list of
      * hosts may be as long as a seeds file. */
     bool is_creds_known, has_creds;
@@ -49,6 +52,7 @@ struct host_memo {
     bool has_robots;       /* robots.txt read: robots and unreachable */
     struct robots *robots; /* owned */
     char *unreachable;
+    bool is_tls;    /* host_rules.is_tls */
     bool is_slowed; /* answered 429 */
 };
 
@@ -112,6 +116,7 @@ static void remember_robots(struct crawler *c, const struct frontier_entry *e,
     free(m->unreachable);
     m->robots = hr->robots;
     m->unreachable = hr->unreachable ? xstrdup(hr->unreachable) : NULL;
+    m->is_tls = hr->is_tls;
     m->has_robots = true;
     hr->is_borrowed = true;
 }
@@ -190,6 +195,7 @@ static struct host_rules *first_of_host(struct crawler *c,
         hr->is_borrowed = true;
         hr->robots = m->robots;
         hr->unreachable = m->unreachable ? xstrdup(m->unreachable) : NULL;
+        hr->is_tls = m->is_tls;
     }
     frontier_set_host_data(e, hr);
     return hr;
@@ -204,6 +210,13 @@ bool polite_admit(struct crawler *c, struct frontier_entry *e)
         return false;
     if (!wants_robots(c, e))
         return true;
+    if (hr->is_tls) {
+        /* Not a matter of robots.txt: the host's certificate (or our TLS
+         * settings) failed, and the document would fail the same way. */
+        crawler_report_failure(c, e, SM_E_TLS, 0, hr->unreachable);
+        crawler_drop(c, e);
+        return false;
+    }
     if (!hr->is_ready || !hr->robots ||
         robots_allowed(hr->robots, path_of(e->url)))
         return true;
@@ -247,8 +260,10 @@ static struct robots *robots_from(const struct fetch_result *r, long *delay,
                  r->url, r->reason);
         return robots_new_allow_all();
     }
-    log_warn("%s: %s: assuming the host disallows crawling (RFC 9309)", r->url,
-             r->reason);
+    /* A TLS failure is said by every document of the host instead. */
+    if (r->rc != SM_E_TLS)
+        log_warn("%s: %s: assuming the host disallows crawling (RFC 9309)",
+                 r->url, r->reason);
     *unreachable = r->rc == SM_E_HTTP && r->http_status
                        ? xasprintf("HTTP %ld", r->http_status)
                        : xstrdup(r->reason && *r->reason ? r->reason : "error");
@@ -269,6 +284,7 @@ bool polite_robots_done(struct crawler *c, struct frontier_entry *e,
         free(hr->unreachable);
         hr->is_borrowed = false;
         hr->robots = robots_from(r, &delay, &hr->unreachable);
+        hr->is_tls = r->rc == SM_E_TLS;
         hr->is_ready = true;
         if (delay > 0)
             frontier_host_slow(c->frontier, e, delay, 0);

@@ -90,6 +90,13 @@ check "untrusted certificate: no retry said" sh -c "! grep -qi retr '$T/no.err'"
 # Nor is robots.txt's, which comes first.
 "$STACML" --db "$T/no2" harvest "$SEED" >"$T/no2.out" 2>"$T/no2.err"
 check_eq "untrusted certificate, robots.txt first: exit 3" "$?" 3
+# robots.txt failed the same way, which is no matter of robots.txt: the
+# seed says the certificate problem, not a block by robots.txt.
+check "untrusted certificate, robots.txt first: the seed names the certificate problem" \
+    grep -qx "  failed: $SEED: SSL certificate problem: unable to get local issuer certificate" \
+    "$T/no2.err"
+check "untrusted certificate, robots.txt first: not blamed on robots.txt" \
+    sh -c "! grep -Eq 'ignore-robots|refused by robots|disallow' '$T/no2.err'"
 check_eq "untrusted certificate, robots.txt first: one handshake" "$(handshakes)" 1
 
 # A handshake cut short is a transport error, tried again: a server that
