@@ -2224,9 +2224,13 @@ static int discover(struct harvest *h, const struct cli *cli,
 {
     struct source_list l = {0};
     char err[512];
+    const struct sources_fetch how = {
+        .user_agent = opt->user_agent,
+        .insecure = opt->insecure,
+    };
     for (size_t i = 0; i < hopts->registries.n; i++) {
         const char *where = hopts->registries.v[i];
-        if (sources_read(where, opt->user_agent,
+        if (sources_read(where, &how,
                          cred->headers.n ? opt->header_hosts : NULL, &l, err,
                          sizeof(err)) != 0) {
             char *safe = text_safe(where, 0);

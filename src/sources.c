@@ -28,8 +28,8 @@ static size_t on_body(char *p, size_t size, size_t n, void *userp)
 }
 
 /* The registry document at an http(s) URL. */
-static int fetch(const char *url, const char *agent, struct buf *b, char *err,
-                 size_t errlen)
+static int fetch(const char *url, const struct sources_fetch *how,
+                 struct buf *b, char *err, size_t errlen)
 {
     CURL *e = curl_easy_init();
     if (!e)
@@ -38,7 +38,7 @@ static int fetch(const char *url, const char *agent, struct buf *b, char *err,
     curl_easy_setopt(e, CURLOPT_URL, url);
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, b);
-    curl_easy_setopt(e, CURLOPT_USERAGENT, agent);
+    curl_easy_setopt(e, CURLOPT_USERAGENT, how->user_agent);
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
     curl_easy_setopt(e, CURLOPT_MAXREDIRS, 5L);
@@ -47,6 +47,10 @@ static int fetch(const char *url, const char *agent, struct buf *b, char *err,
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, 15L);
     curl_easy_setopt(e, CURLOPT_TIMEOUT, 120L);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    if (how->insecure) {
+        curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
+        curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+    }
     CURLcode cc = curl_easy_perform(e);
     curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
     curl_easy_cleanup(e);
@@ -230,7 +234,7 @@ int sources_parse(const char *where, const char *data, size_t len,
     return 0;
 }
 
-int sources_read(const char *where, const char *user_agent,
+int sources_read(const char *where, const struct sources_fetch *how,
                  const char *const *cred_hosts, struct source_list *out,
                  char *err, size_t errlen)
 {
@@ -238,7 +242,7 @@ int sources_read(const char *where, const char *user_agent,
     buf_init(&b, REGISTRY_MAX);
     enum url_scheme scheme = url_scheme_of(where);
     int rc = scheme == URL_SCHEME_HTTP || scheme == URL_SCHEME_HTTPS
-                 ? fetch(where, user_agent, &b, err, errlen)
+                 ? fetch(where, how, &b, err, errlen)
                  : read_file(where, &b, err, errlen);
     if (rc == 0)
         rc = sources_parse(where, b.data, b.len, cred_hosts, out, err, errlen);

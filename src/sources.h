@@ -28,14 +28,20 @@ struct source_list {
     size_t n, cap;
 };
 
-/* Read the registry at where (an http(s) URL, fetched with user_agent, or
- * a local file) and append its entries to out; an entry whose URL is in
+/* How a registry is fetched: the settings of the harvest's own requests. */
+struct sources_fetch {
+    const char *user_agent;
+    bool insecure; /* no TLS verification */
+};
+
+/* Read the registry at where (an http(s) URL, fetched as how says, or a
+ * local file) and append its entries to out; an entry whose URL is in
  * out already (listed twice, under another spelling or by another
  * registry) is taken once, public over protected. Entries that are not
  * public are kept with skip set, unless their host is one of cred_hosts
  * (credentials were given for it). Returns 0, or an SM_E_* code with a
  * message in err. */
-int sources_read(const char *where, const char *user_agent,
+int sources_read(const char *where, const struct sources_fetch *how,
                  const char *const *cred_hosts, struct source_list *out,
                  char *err, size_t errlen);
 

@@ -164,6 +164,15 @@ check_eq "re-harvest: every document asked" "$(grep -vc ' /robots.txt ' "$WIRE")
     "$((n_wire - 1))"
 check_diff "re-harvest: the records kept" <(ids "$T/k") "$T/want.ids"
 
+# A registry over HTTPS, read with --insecure like everything else: then
+# its source surveyed and harvested.
+printf '[{"id": 1, "url": "%s", "access": "public", "isApi": false}]\n' "$SEED" \
+    >"$T/www/registry.json"
+"$STACML" --db "$T/reg-k" harvest --insecure --registry "$BASE/registry.json" \
+    >"$T/reg-k.out" 2>"$T/reg-k.err"
+check_eq "registry, --insecure: exit 0" "$?" 0
+check_diff "registry, --insecure: the source's models" <(ids "$T/reg-k") "$T/want.ids"
+
 # --per-host 2 over HTTP/2: transfers share a connection, and the host
 # still has at most two in flight. Counted where they arrive, at the delay
 # server (nginx opens one upstream connection a request), each taking
