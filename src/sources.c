@@ -35,6 +35,11 @@ static int fetch(const char *url, const struct sources_fetch *how,
     if (!e)
         return SM_E_NET;
     long status = 0;
+    /* libcurl's own words for what failed: its code's text alone says
+     * "SSL peer certificate or SSH remote key was not OK" for a
+     * certificate not trusted, expired or for another name alike. */
+    char errbuf[CURL_ERROR_SIZE] = "";
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, errbuf);
     curl_easy_setopt(e, CURLOPT_URL, url);
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, b);
@@ -60,7 +65,8 @@ static int fetch(const char *url, const struct sources_fetch *how,
         return SM_E_TOOBIG;
     }
     if (cc != CURLE_OK) {
-        snprintf(err, errlen, "%s", curl_easy_strerror(cc));
+        snprintf(err, errlen, "%s",
+                 errbuf[0] ? errbuf : curl_easy_strerror(cc));
         return SM_E_NET;
     }
     if (status < 200 || status > 299) {

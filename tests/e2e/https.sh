@@ -165,9 +165,16 @@ check_eq "re-harvest: every document asked" "$(grep -vc ' /robots.txt ' "$WIRE")
 check_diff "re-harvest: the records kept" <(ids "$T/k") "$T/want.ids"
 
 # A registry over HTTPS, read with --insecure like everything else: then
-# its source surveyed and harvested.
+# its source surveyed and harvested. Not trusted, it is a usage error (2)
+# that says why, as a seed's failure does.
 printf '[{"id": 1, "url": "%s", "access": "public", "isApi": false}]\n' "$SEED" \
     >"$T/www/registry.json"
+"$STACML" --db "$T/reg-no" harvest --registry "$BASE/registry.json" \
+    >"$T/reg-no.out" 2>"$T/reg-no.err"
+check_eq "registry, untrusted certificate: exit 2" "$?" 2
+check "registry, untrusted certificate: named, with the URL" grep -q \
+    "cannot read registry $BASE/registry.json: SSL certificate problem: unable to get local issuer certificate" \
+    "$T/reg-no.err"
 "$STACML" --db "$T/reg-k" harvest --insecure --registry "$BASE/registry.json" \
     >"$T/reg-k.out" 2>"$T/reg-k.err"
 check_eq "registry, --insecure: exit 0" "$?" 0
