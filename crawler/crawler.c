@@ -100,6 +100,8 @@ int crawler_new(const struct crawler_options *opt,
         .max_redirects = opt->max_redirects,
         .max_connections = c->opt.concurrency,
         .insecure = opt->insecure,
+        .cacert = opt->cacert,
+        .capath = opt->capath,
         .netrc = opt->netrc,
         .no_private = opt->no_private,
     };

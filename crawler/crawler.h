@@ -41,6 +41,8 @@ struct crawler_options {
     const char *const *headers; /* credentials, "Name: value" */
     const char *const *header_hosts; /* host keys they go to */
     bool insecure, netrc, no_private;
+    /* TLS trust as curl's --cacert and --capath: NULL for the default */
+    const char *cacert, *capath;
     /* Surveys (discovery): read a source cheaply, without walking it. */
     bool survey;         /* APIs: sample every collection, walk none */
     int item_sample;     /* static: item links followed per document, 0 =

@@ -93,6 +93,7 @@ struct fetcher {
     int open_handles;     /* closed by fetcher_free() before freeing */
     struct fetch_options opt;
     char *user_agent;
+    char *cacert, *capath;  /* copies of the options' */
     struct proxy_env proxy; /* the environment's proxy settings */
     fetch_done_cb cb;
     void *ctx;
@@ -399,6 +400,13 @@ static struct curl_slist *shared_headers(const char *user_agent)
     return h;
 }
 
+static void fetcher_free_strings(struct fetcher *f)
+{
+    free(f->user_agent);
+    free(f->cacert);
+    free(f->capath);
+}
+
 int fetcher_new(uv_loop_t *loop, const struct fetch_options *opt,
                 fetch_done_cb cb, void *ctx, struct fetcher **out)
 {
@@ -407,11 +415,15 @@ int fetcher_new(uv_loop_t *loop, const struct fetch_options *opt,
     f->opt = *opt;
     f->user_agent = xstrdup(opt->user_agent ? opt->user_agent : "stacml");
     f->opt.user_agent = f->user_agent;
+    f->cacert = opt->cacert ? xstrdup(opt->cacert) : NULL;
+    f->opt.cacert = f->cacert;
+    f->capath = opt->capath ? xstrdup(opt->capath) : NULL;
+    f->opt.capath = f->capath;
     f->cb = cb;
     f->ctx = ctx;
     f->multi = curl_multi_init();
     if (!f->multi) {
-        free(f->user_agent);
+        fetcher_free_strings(f);
         free(f);
         return SM_E_NET;
     }
@@ -419,7 +431,7 @@ int fetcher_new(uv_loop_t *loop, const struct fetch_options *opt,
     if (rc != 0) {
         log_error("uv_timer_init: %s", uv_strerror(rc));
         curl_multi_cleanup(f->multi);
-        free(f->user_agent);
+        fetcher_free_strings(f);
         free(f);
         return SM_E_LOOP;
     }
@@ -557,6 +569,10 @@ static void fetch_setopts(struct fetcher *f, struct fetch *x)
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
     }
+    if (f->opt.cacert)
+        curl_easy_setopt(e, CURLOPT_CAINFO, f->opt.cacert);
+    if (f->opt.capath)
+        curl_easy_setopt(e, CURLOPT_CAPATH, f->opt.capath);
     if (f->opt.netrc)
         curl_easy_setopt(e, CURLOPT_NETRC, (long)CURL_NETRC_OPTIONAL);
     if (f->opt.no_private) {
@@ -999,7 +1015,7 @@ static void on_timer_closed(uv_handle_t *h)
     free(f->socks);
     curl_slist_free_all(f->headers);
     proxy_env_free(&f->proxy);
-    free(f->user_agent);
+    fetcher_free_strings(f);
     free(f);
 }
 

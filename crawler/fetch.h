@@ -21,6 +21,8 @@ struct fetch_options {
     long max_redirects;
     int max_connections; /* transfers at once: sizes the idle cache */
     bool insecure;       /* no TLS verification */
+    const char *cacert;  /* CA certificates to trust (PEM file), or NULL */
+    const char *capath;  /* directory of CA certificates, or NULL */
     bool netrc;          /* credentials from ~/.netrc, where listed */
     bool no_private;     /* refuse loopback, private, link-local addresses */
 };

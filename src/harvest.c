@@ -84,6 +84,10 @@ static const char harvest_help[] =
     "  --netrc               use credentials from ~/.netrc\n"
     "  --no-private          refuse loopback, private and link-local hosts\n"
     "  --insecure            do not verify TLS certificates\n"
+    "  --cacert FILE         verify TLS certificates with the CA certificates\n"
+    "                        in FILE (PEM) instead of the default bundle\n"
+    "  --capath DIR          also trust the CA certificates in DIR (PEM,\n"
+    "                        named by hash, as 'openssl rehash' does)\n"
     "  --gone-after N        mark a record gone after N complete runs that\n"
     "                        no longer reach it (default 2)\n"
     "  --commit-every N      commit the index every N writes (default 4000;\n"
@@ -135,9 +139,10 @@ struct harvest {
     json_t *moved_via; /* URL -> true: redirected on, no chain's end */
     json_t *apis;      /* how each STAC API was harvested */
     bool insecure;
-    int64_t run;       /* this run's number */
-    int64_t now;       /* its start, Unix seconds (history stamps) */
-    bool is_resume;    /* continuing a run that was killed */
+    const char *cacert, *capath; /* --cacert, --capath, or NULL */
+    int64_t run;                 /* this run's number */
+    int64_t now;                 /* its start, Unix seconds (history stamps) */
+    bool is_resume;              /* continuing a run that was killed */
     bool is_surveying; /* the crawl under way is a registry's survey */
     /* Documents this run's survey read: its harvest, minutes later, does
      * not ask for them again. */
@@ -1308,6 +1313,10 @@ static void save_summary(struct harvest *h, const struct seeds *seeds,
     json_object_set_new(sum, "links_rejected",
                         json_integer((json_int_t)st->links_rejected));
     json_object_set_new(sum, "insecure", json_boolean(h->insecure));
+    json_object_set_new(sum, "cacert",
+                        h->cacert ? json_string(h->cacert) : json_null());
+    json_object_set_new(sum, "capath",
+                        h->capath ? json_string(h->capath) : json_null());
     char *text = json_dumps(sum, JSON_COMPACT);
     index_put_meta(h->ix, "last_harvest", text);
     free(text);
@@ -1568,6 +1577,8 @@ enum {
     OPT_NETRC,
     OPT_NO_PRIVATE,
     OPT_INSECURE,
+    OPT_CACERT,
+    OPT_CAPATH,
     OPT_RETRY_DELAY,
     OPT_GONE_AFTER,
     OPT_COMMIT_EVERY,
@@ -1702,6 +1713,29 @@ static int parse_rate(const char *arg, double *rate)
     return 0;
 }
 
+/* --cacert FILE, --capath DIR: checked now, for libcurl would only say
+ * at the first TLS handshake, and then fail every document of the run
+ * the same way. */
+static int check_tls_path(const char *name, const char *path, bool is_dir)
+{
+    struct stat sb;
+    const char *why = NULL;
+    if (stat(path, &sb) != 0)
+        why = strerror(errno);
+    else if (is_dir && !S_ISDIR(sb.st_mode))
+        why = "not a directory";
+    else if (!is_dir && !S_ISREG(sb.st_mode))
+        why = S_ISDIR(sb.st_mode) ? "a directory" : "not a regular file";
+    else if (access(path, is_dir ? R_OK | X_OK : R_OK) != 0)
+        why = strerror(errno);
+    if (!why)
+        return 0;
+    char *safe = text_safe(path, 200);
+    cli_usage_error("harvest", "cannot use --%s %s: %s", name, safe, why);
+    free(safe);
+    return SM_E_INVAL;
+}
+
 /* Without --header-host, credentials go to the hosts of the seeds. */
 static void credentials_finish(struct credentials *cred,
                                const struct seeds *seeds,
@@ -1775,6 +1809,8 @@ static int parse_args(struct cli *cli, int argc, char **argv,
         {"netrc", no_argument, NULL, OPT_NETRC},
         {"no-private", no_argument, NULL, OPT_NO_PRIVATE},
         {"insecure", no_argument, NULL, OPT_INSECURE},
+        {"cacert", required_argument, NULL, OPT_CACERT},
+        {"capath", required_argument, NULL, OPT_CAPATH},
         {"retry-delay", required_argument, NULL, OPT_RETRY_DELAY},
         {"gone-after", required_argument, NULL, OPT_GONE_AFTER},
         {"commit-every", required_argument, NULL, OPT_COMMIT_EVERY},
@@ -1891,6 +1927,14 @@ static int parse_args(struct cli *cli, int argc, char **argv,
             break;
         case OPT_INSECURE:
             opt->insecure = true;
+            break;
+        case OPT_CACERT:
+            rc = check_tls_path("cacert", optarg, false);
+            opt->cacert = optarg;
+            break;
+        case OPT_CAPATH:
+            rc = check_tls_path("capath", optarg, true);
+            opt->capath = optarg;
             break;
         case OPT_GONE_AFTER:
             rc = parse_int_opt("gone-after", optarg, 1, 1000, 0, &v);
@@ -2227,6 +2271,8 @@ static int discover(struct harvest *h, const struct cli *cli,
     const struct sources_fetch how = {
         .user_agent = opt->user_agent,
         .insecure = opt->insecure,
+        .cacert = opt->cacert,
+        .capath = opt->capath,
     };
     for (size_t i = 0; i < hopts->registries.n; i++) {
         const char *where = hopts->registries.v[i];
@@ -2312,6 +2358,8 @@ int cmd_harvest(struct cli *cli, int argc, char **argv)
     if (status == EXIT_OK)
         credentials_finish(&cred, &seeds, &opt);
     h->insecure = opt.insecure;
+    h->cacert = opt.cacert;
+    h->capath = opt.capath;
     if (status != EXIT_OK) {
         status = status < 0 ? EXIT_OK : status;
         goto out;

@@ -56,6 +56,10 @@ static int fetch(const char *url, const struct sources_fetch *how,
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
     }
+    if (how->cacert)
+        curl_easy_setopt(e, CURLOPT_CAINFO, how->cacert);
+    if (how->capath)
+        curl_easy_setopt(e, CURLOPT_CAPATH, how->capath);
     CURLcode cc = curl_easy_perform(e);
     curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
     curl_easy_cleanup(e);

@@ -31,7 +31,9 @@ struct source_list {
 /* How a registry is fetched: the settings of the harvest's own requests. */
 struct sources_fetch {
     const char *user_agent;
-    bool insecure; /* no TLS verification */
+    bool insecure;      /* no TLS verification */
+    const char *cacert; /* CA certificates to trust (PEM file), or NULL */
+    const char *capath; /* directory of CA certificates, or NULL */
 };
 
 /* Read the registry at where (an http(s) URL, fetched as how says, or a

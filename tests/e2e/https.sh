@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: MIT
 # HTTPS, as nearly every public STAC catalog and API is served: nginx with
 # TLS and HTTP/2 (ETag, gzip), certificates made at test time by a
-# throwaway CA. A harvest over HTTP/2, its 304s, a certificate not trusted,
-# --insecure, and --per-host with several transfers on one connection.
+# throwaway CA. A harvest trusting it (--cacert, --capath) over HTTP/2,
+# its 304s, a certificate not trusted or for another name (not retried),
+# --insecure, a registry over HTTPS, and --per-host with several transfers
+# on one connection.
 . "$top_srcdir/tests/e2e/lib.sh"
 command -v openssl >/dev/null || skip "openssl not installed"
 
@@ -54,11 +56,14 @@ NGINX_EXTRA="location /slow/ { proxy_pass http://127.0.0.1:$S_PORT/; }"
 serve_copy "$top_srcdir/seeds/examples"
 WIRE="$T/nginx/wire.log"
 SEED="$BASE/catalog.json"
-# The models of the same tree read from disk: what a harvest over HTTPS
-# must find.
+# The models and training datasets of the same tree read from disk: what
+# a harvest over HTTPS must find.
 "$STACML" --db "$T/local" -q harvest "$T/www/catalog.json"
 "$STACML" --db "$T/local" export | jq -r .id | LC_ALL=C sort >"$T/want.ids"
+"$STACML" --db "$T/local" export --datasets | jq -r .url |
+    sed "s|^file://$T/www/|/|" | LC_ALL=C sort >"$T/want.datasets"
 check "the tree holds models" test -s "$T/want.ids"
+check "the tree holds training datasets" test -s "$T/want.datasets"
 
 # handshakes: connections nginx accepted since the last call (the first
 # prints nothing). Each access_log_settle marker comes on a connection of
@@ -74,6 +79,69 @@ handshakes() {
 
 # ids DB: the model ids of the index, sorted.
 ids() { "$STACML" --db "$1" export | jq -r .id | LC_ALL=C sort; }
+# datasets DB: the paths of the training datasets of the index, sorted.
+datasets() {
+    "$STACML" --db "$1" export --datasets | jq -r .url | sed "s|^$BASE/|/|" |
+        LC_ALL=C sort
+}
+
+# --cacert: the certificate verified, every model and training dataset
+# (the models' follow-up links) harvested, with https URLs, over HTTP/2.
+: >"$WIRE"
+"$STACML" --db "$T/ca" harvest --cacert "$PKI/ca.pem" "$SEED" >"$T/ca.out" 2>"$T/ca.err"
+check_eq "--cacert: exit 0" "$?" 0
+check_diff "--cacert: the models of the tree" <(ids "$T/ca") "$T/want.ids"
+check_diff "--cacert: its training datasets" <(datasets "$T/ca") "$T/want.datasets"
+check "--cacert: https URLs" sh -c "'$STACML' --db '$T/ca' export |
+    jq -e -s --arg b '$BASE/' 'length > 0 and all(.[]; .url | startswith(\$b))'"
+check "--cacert: no --insecure warning" sh -c "! grep -q insecure '$T/ca.err'"
+check "--cacert: the summary names it" sh -c "'$STACML' --db '$T/ca' stats --format json |
+    jq -e --arg f '$PKI/ca.pem' '.last_harvest | .cacert == \$f and .capath == null and .insecure == false'"
+access_log_settle
+n_wire=$(wc -l <"$WIRE")
+check "--cacert: documents fetched ($n_wire)" test "$n_wire" -ge 12
+check_eq "--cacert: every request over HTTP/2" "$(awk '{print $1}' "$WIRE" | sort -u)" "HTTP/2.0"
+check "--cacert: gzip negotiated over HTTP/2" \
+    sh -c "grep ' /catalog.json ' '$T/nginx/access.log' | grep -q gzip"
+
+# Unchanged: 304s over TLS, and the records kept.
+: >"$WIRE"
+"$STACML" --db "$T/ca" -q harvest --cacert "$PKI/ca.pem" "$SEED"
+check_eq "re-harvest: exit 0" "$?" 0
+access_log_settle
+check_eq "re-harvest: only 304s, over HTTP/2" \
+    "$(grep -v ' /robots.txt ' "$WIRE" | awk '{print $1, $6}' | sort -u)" "HTTP/2.0 304"
+check_eq "re-harvest: every document asked" "$(grep -vc ' /robots.txt ' "$WIRE")" \
+    "$((n_wire - 1))"
+check_diff "re-harvest: the records kept" <(ids "$T/ca") "$T/want.ids"
+
+# --capath: a directory of CA certificates named by their hash.
+mkdir -p "$T/capath"
+cp "$PKI/ca.pem" "$T/capath/$(openssl x509 -hash -noout -in "$PKI/ca.pem").0"
+"$STACML" --db "$T/cp" -q harvest --capath "$T/capath" "$SEED"
+check_eq "--capath: exit 0" "$?" 0
+check_diff "--capath: the models of the tree" <(ids "$T/cp") "$T/want.ids"
+
+# A bad --cacert or --capath is a usage error, said with the option and
+# the path, before anything is fetched.
+bad_path() { # bad_path WHAT OPTION PATH REASON
+    "$STACML" --db "$T/bad" harvest "--$2" "$3" "$SEED" >/dev/null 2>"$T/bad.err"
+    check_eq "$1: exit 2" "$?" 2
+    check "$1: said" grep -qF "stacml harvest: cannot use --$2 $3: $4" "$T/bad.err"
+}
+bad_path "--cacert missing" cacert "$T/nope.pem" "No such file or directory"
+bad_path "--cacert a directory" cacert "$T/capath" "a directory"
+bad_path "--capath missing" capath "$T/nope" "No such file or directory"
+bad_path "--capath a file" capath "$PKI/ca.pem" "not a directory"
+if [ "$(id -u)" -ne 0 ]; then # root reads any file
+    cp "$PKI/ca.pem" "$T/locked.pem"
+    chmod 000 "$T/locked.pem"
+    bad_path "--cacert unreadable" cacert "$T/locked.pem" "Permission denied"
+fi
+check "bad paths: no index made" test ! -e "$T/bad/data.mdb"
+check "harvest --help names --cacert and --capath" sh -c "
+    '$STACML' harvest --help | grep -q '^  --cacert FILE ' &&
+    '$STACML' harvest --help | grep -q '^  --capath DIR '"
 
 # Not trusted: the seed fails, nothing harvested (3), and the message says
 # why and where.
@@ -135,37 +203,8 @@ check_eq "handshake cut: exit 3" "$?" 3
 check_eq "handshake cut by a close, then a reset: tried again, --retries 2" \
     "$(cat "$T/reset.count")" 3
 
-# --insecure: harvested, and said.
-: >"$WIRE"
-"$STACML" --db "$T/k" harvest --insecure "$SEED" >"$T/k.out" 2>"$T/k.err"
-check_eq "--insecure: exit 0" "$?" 0
-check "--insecure: the warning" \
-    grep -q "^stacml: warning: TLS certificates were not verified (--insecure)" "$T/k.err"
-check_diff "--insecure: the models of the tree" <(ids "$T/k") "$T/want.ids"
-check "--insecure: https URLs" sh -c "'$STACML' --db '$T/k' export |
-    jq -e -s --arg b '$BASE/' 'length > 0 and all(.[]; .url | startswith(\$b))'"
-check "summary records insecure" sh -c "'$STACML' --db '$T/k' stats --format json |
-    jq -e '.last_harvest.insecure == true'"
-access_log_settle
-n_wire=$(wc -l <"$WIRE")
-check "--insecure: documents fetched ($n_wire)" test "$n_wire" -ge 12
-check_eq "every request over HTTP/2" "$(awk '{print $1}' "$WIRE" | sort -u)" "HTTP/2.0"
-check "gzip negotiated over HTTP/2" \
-    sh -c "grep ' /catalog.json ' '$T/nginx/access.log' | grep -q gzip"
-
-# Unchanged: 304s over TLS, and the records kept.
-: >"$WIRE"
-"$STACML" --db "$T/k" -q harvest --insecure "$SEED"
-check_eq "re-harvest: exit 0" "$?" 0
-access_log_settle
-check_eq "re-harvest: only 304s, over HTTP/2" \
-    "$(grep -v ' /robots.txt ' "$WIRE" | awk '{print $1, $6}' | sort -u)" "HTTP/2.0 304"
-check_eq "re-harvest: every document asked" "$(grep -vc ' /robots.txt ' "$WIRE")" \
-    "$((n_wire - 1))"
-check_diff "re-harvest: the records kept" <(ids "$T/k") "$T/want.ids"
-
-# A registry over HTTPS, read with --insecure like everything else: then
-# its source surveyed and harvested. Not trusted, it is a usage error (2)
+# A registry over HTTPS, read with --cacert or --insecure like everything
+# else: then its source surveyed and harvested. Not trusted, it is a usage error (2)
 # that says why, as a seed's failure does.
 printf '[{"id": 1, "url": "%s", "access": "public", "isApi": false}]\n' "$SEED" \
     >"$T/www/registry.json"
@@ -175,6 +214,10 @@ check_eq "registry, untrusted certificate: exit 2" "$?" 2
 check "registry, untrusted certificate: named, with the URL" grep -q \
     "cannot read registry $BASE/registry.json: SSL certificate problem: unable to get local issuer certificate" \
     "$T/reg-no.err"
+"$STACML" --db "$T/reg-ca" harvest --cacert "$PKI/ca.pem" --registry "$BASE/registry.json" \
+    >"$T/reg-ca.out" 2>"$T/reg-ca.err"
+check_eq "registry, --cacert: exit 0" "$?" 0
+check_diff "registry, --cacert: the source's models" <(ids "$T/reg-ca") "$T/want.ids"
 "$STACML" --db "$T/reg-k" harvest --insecure --registry "$BASE/registry.json" \
     >"$T/reg-k.out" 2>"$T/reg-k.err"
 check_eq "registry, --insecure: exit 0" "$?" 0
@@ -186,7 +229,7 @@ check_diff "registry, --insecure: the source's models" <(ids "$T/reg-k") "$T/wan
 # 200 ms: one at a time would not overlap, three at once would show.
 curl -s "http://127.0.0.1:$S_PORT/__stats?reset=1" >/dev/null
 : >"$WIRE"
-"$STACML" --db "$T/slow-db" -q harvest --insecure --per-host 2 --concurrency 16 \
+"$STACML" --db "$T/slow-db" -q harvest --cacert "$PKI/ca.pem" --per-host 2 --concurrency 16 \
     "$BASE/slow/catalog.json"
 check_eq "--per-host 2: exit 0" "$?" 0
 check_eq "--per-host 2: every model" "$(ids "$T/slow-db" | wc -l)" 12
@@ -197,5 +240,31 @@ access_log_settle
 conns=$(awk '$8 ~ /^\/slow\/i/ {print $2}' "$WIRE" | sort -u | wc -l)
 check "--per-host 2: the items came over one HTTP/2 connection ($conns)" \
     test "$conns" -eq 1
+
+# A certificate for another name, other.test: the CA trusted, the name
+# not, which the failure says, once (not retried).
+stop_nginx
+rm -f "$T/last-conn"
+NGINX_TLS="$PKI/other.pem $PKI/other.key"
+NGINX_EXTRA=
+serve_dir "$T/www"
+SEED="$BASE/catalog.json"
+handshakes
+"$STACML" --db "$T/name" harvest --cacert "$PKI/ca.pem" "$SEED" >"$T/name.out" 2>"$T/name.err"
+check_eq "name mismatch: exit 3" "$?" 3
+check "name mismatch: the name said, with the URL" grep -qE \
+    "failed: $SEED: .*(subject name|host name).*'127.0.0.1'" "$T/name.err"
+check_eq "name mismatch: one handshake, no retry" "$(handshakes)" 1
+
+# --insecure: harvested all the same, and said.
+"$STACML" --db "$T/k" harvest --insecure "$SEED" >"$T/k.out" 2>"$T/k.err"
+check_eq "--insecure: exit 0" "$?" 0
+check "--insecure: the warning" \
+    grep -q "^stacml: warning: TLS certificates were not verified (--insecure)" "$T/k.err"
+check_diff "--insecure: the models of the tree" <(ids "$T/k") "$T/want.ids"
+check "--insecure: https URLs" sh -c "'$STACML' --db '$T/k' export |
+    jq -e -s --arg b '$BASE/' 'length > 0 and all(.[]; .url | startswith(\$b))'"
+check "--insecure: the summary says so" sh -c "'$STACML' --db '$T/k' stats --format json |
+    jq -e '.last_harvest.insecure == true'"
 
 e2e_finish
