@@ -139,6 +139,14 @@ if [ "$(id -u)" -ne 0 ]; then # root reads any file
     bad_path "--cacert unreadable" cacert "$T/locked.pem" "Permission denied"
 fi
 check "bad paths: no index made" test ! -e "$T/bad/data.mdb"
+# A CA file that reads but holds no certificate: libcurl's words for it,
+# for every document alike, and not retried.
+echo "no certificate here" >"$T/junk.pem"
+"$STACML" --db "$T/junk" harvest -v --cacert "$T/junk.pem" "$SEED" >/dev/null 2>"$T/junk.err"
+check_eq "--cacert of no PEM: exit 3" "$?" 3
+check "--cacert of no PEM: the file named" \
+    grep -q "failed: $SEED: error setting certificate file: $T/junk.pem" "$T/junk.err"
+check "--cacert of no PEM: not retried" sh -c "! grep -qi retr '$T/junk.err'"
 check "harvest --help names --cacert and --capath" sh -c "
     '$STACML' harvest --help | grep -q '^  --cacert FILE ' &&
     '$STACML' harvest --help | grep -q '^  --capath DIR '"
