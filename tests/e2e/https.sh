@@ -4,8 +4,8 @@
 # TLS and HTTP/2 (ETag, gzip), certificates made at test time by a
 # throwaway CA. A harvest trusting it (--cacert, --capath) over HTTP/2,
 # its 304s, a certificate not trusted or for another name (not retried),
-# --insecure, a registry over HTTPS, and --per-host with several transfers
-# on one connection.
+# --insecure, a registry and a STAC API over HTTPS, and --per-host with
+# several transfers on one connection.
 . "$top_srcdir/tests/e2e/lib.sh"
 command -v openssl >/dev/null || skip "openssl not installed"
 
@@ -248,6 +248,28 @@ access_log_settle
 conns=$(awk '$8 ~ /^\/slow\/i/ {print $2}' "$WIRE" | sort -u | wc -l)
 check "--per-host 2: the items came over one HTTP/2 connection ($conns)" \
     test "$conns" -eq 1
+
+# A STAC API over HTTPS: the fixture API behind nginx, which speaks TLS
+# and HTTP/2 to stacml and tells the API so (its links are then https).
+# Its pages, searches and items are fetched trusting --cacert.
+start_api A --world "$top_srcdir/tests/fixtures/api/small.json"
+stop_nginx
+NGINX_EXTRA="location / { proxy_pass http://127.0.0.1:$A_PORT;
+    proxy_set_header Host \$http_host; proxy_set_header X-Forwarded-Proto https; }"
+mkdir -p "$T/api-www"
+serve_dir "$T/api-www"
+: >"$WIRE"
+"$STACML" --db "$T/api-plain" -q harvest "$A_URL"
+"$STACML" --db "$T/api-ca" harvest --cacert "$PKI/ca.pem" "$BASE/" >/dev/null 2>"$T/api-ca.err"
+check_eq "API over HTTPS, --cacert: exit 0" "$?" 0
+check "API over HTTPS: models found" test "$(ids "$T/api-ca" | wc -l)" -gt 0
+check_diff "API over HTTPS: the models it serves over HTTP" <(ids "$T/api-ca") <(ids "$T/api-plain")
+check "API over HTTPS: https URLs" sh -c "'$STACML' --db '$T/api-ca' export |
+    jq -e -s --arg b '$BASE/' 'length > 0 and all(.[]; .url | startswith(\$b))'"
+access_log_settle
+check "API over HTTPS: pages and searches over HTTP/2" sh -c "
+    grep -Eq '^HTTP/2.0 [0-9]+ [0-9]+ [0-9.]+ [0-9.]+ 200 (GET|POST) /(search|collections)' '$WIRE' &&
+    ! grep -v '^HTTP/2.0 ' '$WIRE' | grep -q ."
 
 # A certificate for another name, other.test: the CA trusted, the name
 # not, which the failure says, once (not retried).

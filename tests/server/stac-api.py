@@ -123,7 +123,8 @@ WORLD FILE (JSON)
     dl-model/json-schema/schema.json", dlm:data, dlm:inputs, dlm:outputs,
     dlm:runtime, dlm:archive, dlm:architecture. No filter can select dlm.
 
-API ENDPOINTS (links are absolute, built from the request's Host header)
+API ENDPOINTS (links are absolute, built from the request's Host header, https
+               when X-Forwarded-Proto says so)
   GET /                 landing Catalog: conformsTo; links self, root, data,
                         conformance, search (GET, application/geo+json),
                         search (method POST), service-desc (/api), queryables
@@ -1632,7 +1633,10 @@ class Handler(BaseHTTPRequestHandler):
         host = self.headers.get("Host", "")
         if not re.fullmatch(r"[A-Za-z0-9.\-]+(:[0-9]+)?|\[[0-9A-Fa-f:.]+\](:[0-9]+)?", host):
             host = f"127.0.0.1:{app.port}"
-        return f"http://{host}"
+        # Behind a proxy that speaks TLS to the client (https.sh's nginx),
+        # the links are the client's: https.
+        proto = self.headers.get("X-Forwarded-Proto")
+        return f"{'https' if proto == 'https' else 'http'}://{host}"
 
     def serve(self, app, t):
         body_err, body = None, None
