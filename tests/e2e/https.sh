@@ -122,6 +122,22 @@ cp "$PKI/ca.pem" "$T/capath/$(openssl x509 -hash -noout -in "$PKI/ca.pem").0"
 check_eq "--capath: exit 0" "$?" 0
 check_diff "--capath: the models of the tree" <(ids "$T/cp") "$T/want.ids"
 
+# The commonest way onto HTTPS: an http seed that redirects there. The
+# records are of the https URLs; untrusted, the target's failure is said.
+mkdir -p "$T/empty"
+printf '[{"path": "^/catalog.json$", "status": 301, "redirect": "%s"}]\n' "$SEED" \
+    >"$T/up.json"
+start_api U --static "$T/empty" --faults "$T/up.json"
+"$STACML" --db "$T/up" -q harvest --cacert "$PKI/ca.pem" "${U_URL}catalog.json"
+check_eq "http seed redirected to https: exit 0" "$?" 0
+check_diff "http seed redirected to https: the models" <(ids "$T/up") "$T/want.ids"
+check "http seed redirected to https: https URLs" sh -c "'$STACML' --db '$T/up' export |
+    jq -e -s --arg b '$BASE/' 'length > 0 and all(.[]; .url | startswith(\$b))'"
+"$STACML" --db "$T/up-no" harvest "${U_URL}catalog.json" >/dev/null 2>"$T/up-no.err"
+check_eq "http seed redirected to an untrusted https: exit 3" "$?" 3
+check "http seed redirected to an untrusted https: the target's failure said" \
+    grep -q "failed: $SEED: SSL certificate problem" "$T/up-no.err"
+
 # A bad --cacert or --capath is a usage error, said with the option and
 # the path, before anything is fetched.
 bad_path() { # bad_path WHAT OPTION PATH REASON
