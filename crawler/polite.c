@@ -284,7 +284,9 @@ bool polite_robots_done(struct crawler *c, struct frontier_entry *e,
         free(hr->unreachable);
         hr->is_borrowed = false;
         hr->robots = robots_from(r, &delay, &hr->unreachable);
-        hr->is_tls = r->rc == SM_E_TLS;
+        /* Only the host's own TLS: one robots.txt redirected to (another
+         * host's, another port's) says nothing of this host's. */
+        hr->is_tls = r->rc == SM_E_TLS && r->redirects == 0;
         hr->is_ready = true;
         if (delay > 0)
             frontier_host_slow(c->frontier, e, delay, 0);

@@ -138,6 +138,20 @@ check_eq "http seed redirected to an untrusted https: exit 3" "$?" 3
 check "http seed redirected to an untrusted https: the target's failure said" \
     grep -q "failed: $SEED: SSL certificate problem" "$T/up-no.err"
 
+# A robots.txt that redirects to an untrusted https host: the failure
+# is the other host's, and robots.txt is then unreachable (RFC 9309:
+# disallow all), which is what the documents of its own host say.
+mkdir -p "$T/site-r"
+cp "$T/www/catalog.json" "$T/site-r/"
+printf '[{"path": "^/robots.txt$", "status": 301, "redirect": "%s/robots.txt"}]\n' "$BASE" \
+    >"$T/rr.json"
+start_api RR --static "$T/site-r" --faults "$T/rr.json"
+"$STACML" --db "$T/rr" harvest "${RR_URL}catalog.json" >/dev/null 2>"$T/rr.err"
+check_eq "robots.txt redirected to an untrusted host: exit 3" "$?" 3
+check "robots.txt redirected to an untrusted host: a robots.txt matter" grep -q \
+    "failed: ${RR_URL}catalog.json: not fetched: robots.txt unreachable (SSL certificate problem" \
+    "$T/rr.err"
+
 # A bad --cacert or --capath is a usage error, said with the option and
 # the path, before anything is fetched.
 bad_path() { # bad_path WHAT OPTION PATH REASON
