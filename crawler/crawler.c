@@ -449,6 +449,15 @@ static char *links_text(const struct links *ls)
     return out;
 }
 
+/* A survey samples a few items of each collection or catalog: whether
+ * a link of rel, after *items item links of its document, is left out. */
+static bool is_unsampled(const struct crawler *c, enum link_rel rel,
+                         size_t *items)
+{
+    return rel == LINK_REL_ITEM && c->opt.item_sample > 0 &&
+           (*items)++ >= (size_t)c->opt.item_sample;
+}
+
 /* Walk on below a document that was not fetched again (304 or resumed),
  * from the links stored the last time it was; only its training links
  * when data_only. */
@@ -456,6 +465,7 @@ static void replay_links(struct crawler *c, const struct frontier_entry *e,
                          const char *text, bool is_model, bool data_only)
 {
     int depth = text && *text && !data_only ? walk_depth(c, e) : e->depth;
+    size_t items = 0;
     while (text && *text) {
         const char *tab = strchr(text, '\t');
         const char *nl = strchr(text, '\n');
@@ -463,7 +473,8 @@ static void replay_links(struct crawler *c, const struct frontier_entry *e,
             break;
         int rel = links_rel_parse(text, (size_t)(tab - text));
         char *url = xstrndup(tab + 1, (size_t)(nl - tab - 1));
-        if (rel >= 0 && (!data_only || is_data_rel((enum link_rel)rel)))
+        if (rel >= 0 && (!data_only || is_data_rel((enum link_rel)rel)) &&
+            !is_unsampled(c, (enum link_rel)rel, &items))
             push_one(c, e, depth, (enum link_rel)rel, url, is_model);
         free(url);
         text = nl + 1;
@@ -767,9 +778,7 @@ static void apply_document(struct crawler *c, struct doc_job *j)
                      e->url);
             continue;
         }
-        /* A survey samples a few items of each collection or catalog. */
-        if (j->ls.v[i].rel == LINK_REL_ITEM && c->opt.item_sample > 0 &&
-            items++ >= (size_t)c->opt.item_sample)
+        if (is_unsampled(c, j->ls.v[i].rel, &items))
             continue;
         push_one(c, e, depth, j->ls.v[i].rel, j->ls.v[i].url, is_model);
     }

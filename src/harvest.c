@@ -829,6 +829,9 @@ static void on_unchanged(void *ctx, const char *url, const char *source,
      * run: a run killed later and resumed must not ask for it again. Set
      * after the records' touches, so that no commit holds it without them
      * (a resumed run does not touch them again). */
+    /* A 304 to the survey minutes ago is as fresh as a body. */
+    if (h->is_surveying)
+        urlset_add(h->surveyed, url);
     if (!is_resumed && h->prior.run != h->run) {
         h->prior.run = h->run;
         index_put_crawl(h->ix, url, &h->prior);
@@ -2411,6 +2414,9 @@ int cmd_harvest(struct cli *cli, int argc, char **argv)
     int64_t started = now_seconds();
     h->now = started;
     size_t n_sources = seeds.n;
+    /* The survey asks for what the index knows conditionally, as the
+     * harvest does. */
+    h->has_priors = index_count_crawl(h->ix) > 0;
     if (hopts.registries.n > 0) {
         rc = discover(h, cli, &hopts, &opt, &cred, &seeds, &n_sources);
         if (rc == SM_E_INTR) {
@@ -2428,6 +2434,7 @@ int cmd_harvest(struct cli *cli, int argc, char **argv)
                             "due for a survey: nothing to harvest\n");
     }
     char *sig = run_signature(&seeds, &opt);
+    /* Again: a first survey into a new index knows documents now. */
     h->has_priors = index_count_crawl(h->ix) > 0;
     h->run =
         history_run_begin(h->ix, sig, started, &h->is_resume, &h->run_started);
