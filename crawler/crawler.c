@@ -23,6 +23,7 @@
 #include "crawler/prescan.h"
 #include "crawler/retry.h"
 #include "crawler/worker.h"
+#include "src/buf.h"
 #include "src/url.h"
 #include "src/err.h"
 #include "src/jsonread.h"
@@ -458,13 +459,12 @@ static bool is_unsampled(const struct crawler *c, enum link_rel rel,
            (*items)++ >= (size_t)c->opt.item_sample;
 }
 
-/* Walk on below a document that was not fetched again (304 or resumed),
- * from the links stored the last time it was; only its training links
- * when data_only. */
-static void replay_links(struct crawler *c, const struct frontier_entry *e,
-                         const char *text, bool is_model, bool data_only)
+/* Push the links of text, "rel\tURL\n" lines, as met in a document at e
+ * walked from depth; only the training links when data_only. */
+static void push_lines(struct crawler *c, const struct frontier_entry *e,
+                       int depth, const char *text, bool is_model,
+                       bool data_only)
 {
-    int depth = text && *text && !data_only ? walk_depth(c, e) : e->depth;
     size_t items = 0;
     while (text && *text) {
         const char *tab = strchr(text, '\t');
@@ -479,6 +479,16 @@ static void replay_links(struct crawler *c, const struct frontier_entry *e,
         free(url);
         text = nl + 1;
     }
+}
+
+/* Walk on below a document that was not fetched again (304 or resumed),
+ * from the links stored the last time it was; only its training links
+ * when data_only. */
+static void replay_links(struct crawler *c, const struct frontier_entry *e,
+                         const char *text, bool is_model, bool data_only)
+{
+    int depth = text && *text && !data_only ? walk_depth(c, e) : e->depth;
+    push_lines(c, e, depth, text, is_model, data_only);
 }
 
 /* --dataset-items: the item links of a dataset document, and the first
@@ -696,34 +706,40 @@ static char *rel_url(const json_t *doc, const char *rel, const char *base)
  * come inline and no link of the walk leads to them. Its root, the API's
  * landing page, is walked as a child, and the API walk then plans every
  * collection as it should (sampling the plain ones); without a root, each
- * collection's self link is. */
-static void walk_collection_list(struct crawler *c,
-                                 const struct frontier_entry *e, int depth,
-                                 const json_t *doc, const char *base)
+ * collection's self link is. Returns what is walked as "child\tURL\n"
+ * lines after the document's own links, text (new): stored as its links,
+ * so that a 304 to it walks them again. */
+static char *collection_list_links(const struct frontier_entry *e,
+                                   const json_t *doc, const char *base,
+                                   const char *text)
 {
+    const char *child = links_rel_name(LINK_REL_CHILD);
+    struct buf b;
+    buf_init(&b, SIZE_MAX);
+    buf_puts(&b, text ? text : "");
     char *root = rel_url(doc, "root", base);
     if (root) {
         log_info("%s: a list of collections: its root %s is walked", e->url,
                  root);
-        push_one(c, e, depth, LINK_REL_CHILD, root, false);
+        buf_printf(&b, "%s\t%s\n", child, root);
         free(root);
-        return;
+        return buf_detach(&b, NULL);
     }
+    const json_t *list = json_object_get(doc, "collections");
     size_t i, n = 0;
     const json_t *coll;
-    json_array_foreach (json_object_get(doc, "collections"), i, coll) {
+    json_array_foreach (list, i, coll) {
         char *u = rel_url(coll, "self", base);
         if (u)
-            push_one(c, e, depth, LINK_REL_CHILD, u, false);
+            buf_printf(&b, "%s\t%s\n", child, u);
         n += u != NULL;
         free(u);
     }
-    if (n < json_array_size(json_object_get(doc, "collections")))
+    if (n < json_array_size(list))
         log_warn("%s: a list of collections with no root link: %zu of its "
                  "%zu collections have no self link and are not walked",
-                 e->url,
-                 json_array_size(json_object_get(doc, "collections")) - n,
-                 json_array_size(json_object_get(doc, "collections")));
+                 e->url, json_array_size(list) - n, json_array_size(list));
+    return buf_detach(&b, NULL);
 }
 
 /* Whether the API whose landing page e is, at depth, may be walked under
@@ -751,6 +767,15 @@ static void apply_document(struct crawler *c, struct doc_job *j)
     bool is_walk = is_walked(e, NULL);
     if (is_walk)
         report_links(c, e, j->links_rc, &j->ls);
+    /* Where a list of collections leads is not among its links. */
+    const char *own_end = NULL;
+    if (j->kind == STAC_KIND_COLLECTION_LIST && is_walk) {
+        char *text = collection_list_links(e, j->doc, j->base, j->text);
+        size_t own = j->text ? strlen(j->text) : 0;
+        free(j->text);
+        j->text = text;
+        own_end = text + own;
+    }
     struct crawler_doc d = doc_of(e, &j->r, j->base, j->kind, j->doc);
     d.links = j->text;
     d.is_api = j->is_landing;
@@ -769,7 +794,9 @@ static void apply_document(struct crawler *c, struct doc_job *j)
         crawler_features(c, e, j->doc, j->base, &n);
     bool is_model = crawler_deliver(c, &d) != 0;
     size_t items = 0;
-    int depth = is_walk && j->ls.n > 0 ? walk_depth(c, e) : e->depth;
+    int depth = is_walk && (j->ls.n > 0 || (own_end && *own_end))
+                    ? walk_depth(c, e)
+                    : e->depth;
     for (size_t i = 0; is_walk && i < j->ls.n; i++) {
         if (j->ls.v[i].rel == LINK_REL_NEXT && is_page && n == 0) {
             /* A page of nothing that points on: a server that pages
@@ -786,8 +813,8 @@ static void apply_document(struct crawler *c, struct doc_job *j)
          !is_walk && follows_data_only(e, is_model) && i < j->ls.n; i++)
         if (is_data_rel(j->ls.v[i].rel))
             push_one(c, e, e->depth, j->ls.v[i].rel, j->ls.v[i].url, true);
-    if (j->kind == STAC_KIND_COLLECTION_LIST && is_walk)
-        walk_collection_list(c, e, depth, j->doc, j->base);
+    if (own_end)
+        push_lines(c, e, depth, own_end, false, false);
     if (starts_api(j) && api_within_depth(c, e, depth))
         api_start(c, e, j->doc, j->base);
     else if (reads_dataset_items(c, j))

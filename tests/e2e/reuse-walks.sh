@@ -1,0 +1,67 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# A document answered 304 is walked on from what is stored of it, as far
+# as its full read would have taken the walk: a list of collections met
+# outside an API (its collections come inline, not as links; with a root
+# link, the root is walked instead). Without that, the second run of an
+# unchanged site reads none of what lies below it, and the third marks it
+# all gone. Counted at the server (nginx).
+. "$top_srcdir/tests/e2e/lib.sh"
+
+W="$T/www"
+mkdir -p "$W/a" "$W/b" "$W/r/c"
+collection() { # ID ITEM...: a Collection of the items ./ITEM.json
+    local id=$1
+    shift
+    jq -cn --arg id "$id" --args '{type: "Collection", stac_version: "1.0.0",
+        id: $id, description: "d", license: "x", extent: {},
+        links: [$ARGS.positional[] | {rel: "item", href: "./\(.).json"}]}' "$@"
+}
+collection a ma >"$W/a/collection.json"
+collection b mb >"$W/b/collection.json"
+mlm_item ma >"$W/a/ma.json"
+mlm_item mb >"$W/b/mb.json"
+# A list of collections (an API's /collections, met as a plain document)
+# with no root link: each collection's self link is walked.
+jq -cn --arg base "http://127.0.0.1:{{port}}" '{collections: [
+    {type: "Collection", stac_version: "1.0.0", id: "a", description: "d",
+     license: "x", extent: {}, links: [{rel: "self", href: "\($base)/a/collection.json"}]},
+    {type: "Collection", stac_version: "1.0.0", id: "b", description: "d",
+     license: "x", extent: {}, links: [{rel: "self", href: "\($base)/b/collection.json"}]}],
+    links: []}' >"$W/list.json"
+# One with a root link: the root is walked.
+jq -cn '{collections: [], links: [{rel: "root", href: "./r/catalog.json"}]}' >"$W/rooted.json"
+jq -cn '{type: "Catalog", stac_version: "1.0.0", id: "r", description: "d",
+    links: [{rel: "child", href: "./c/collection.json"}]}' >"$W/r/catalog.json"
+collection c mr >"$W/r/c/collection.json"
+mlm_item mr >"$W/r/c/mr.json"
+serve_dir "$W"
+
+harvest() {
+    access_log_clear
+    "$STACML" --db "$T/db" -q harvest "$BASE/list.json" "$BASE/rooted.json"
+    check_eq "run $1: exit 0" "$?" 0
+    access_log_settle
+}
+# The documents asked for, as "PATH STATUS", sorted.
+asked() { awk '$2 != "/robots.txt" {print $2, $3}' "$T/nginx/access.log" | sort; }
+
+harvest 1
+asked >"$T/run1"
+check_eq "run 1: the 9 documents, each in full" \
+    "$(awk '$2 == 200' "$T/run1" | wc -l) $(wc -l <"$T/run1")" "9 9"
+check_eq "run 1: the models" \
+    "$("$STACML" --db "$T/db" export | jq -r .id | sort | tr '\n' ' ')" "ma mb mr "
+for run in 2 3; do
+    harvest $run
+    asked >"$T/run$run"
+    check_eq "run $run: the same 9 documents, each answered 304" \
+        "$(tr '\n' ' ' <"$T/run$run")" "$(awk '{print $1, 304}' "$T/run1" | tr '\n' ' ')"
+    check_eq "run $run: the collections of the list (no root) still walked" \
+        "$(grep -c '^/[ab]/' "$T/run$run")" 4
+    check_eq "run $run: the root of the rooted list still walked" \
+        "$(grep -c '^/r/' "$T/run$run")" 3
+done
+check_eq "after three runs: no model gone" \
+    "$("$STACML" --db "$T/db" export | jq -r .id | sort | tr '\n' ' ')" "ma mb mr "
+e2e_finish
