@@ -459,6 +459,21 @@ static bool is_unsampled(const struct crawler *c, enum link_rel rel,
            (*items)++ >= (size_t)c->opt.item_sample;
 }
 
+/* The link of the first "rel\tURL\n" line of *text, which moves on: its
+ * rel (-1 for one not known) and its URL (new). False at the end. */
+static bool next_line(const char **text, int *rel, char **url)
+{
+    const char *t = *text;
+    const char *tab = t ? strchr(t, '\t') : NULL;
+    const char *nl = t ? strchr(t, '\n') : NULL;
+    if (!tab || !nl || tab > nl)
+        return false;
+    *rel = links_rel_parse(t, (size_t)(tab - t));
+    *url = xstrndup(tab + 1, (size_t)(nl - tab - 1));
+    *text = nl + 1;
+    return true;
+}
+
 /* Push the links of text, "rel\tURL\n" lines, as met in a document at e
  * walked from depth; only the training links when data_only. */
 static void push_lines(struct crawler *c, const struct frontier_entry *e,
@@ -466,18 +481,13 @@ static void push_lines(struct crawler *c, const struct frontier_entry *e,
                        bool data_only)
 {
     size_t items = 0;
-    while (text && *text) {
-        const char *tab = strchr(text, '\t');
-        const char *nl = strchr(text, '\n');
-        if (!tab || !nl || tab > nl)
-            break;
-        int rel = links_rel_parse(text, (size_t)(tab - text));
-        char *url = xstrndup(tab + 1, (size_t)(nl - tab - 1));
+    int rel;
+    char *url;
+    while (next_line(&text, &rel, &url)) {
         if (rel >= 0 && (!data_only || is_data_rel((enum link_rel)rel)) &&
             !is_unsampled(c, (enum link_rel)rel, &items))
             push_one(c, e, depth, (enum link_rel)rel, url, is_model);
         free(url);
-        text = nl + 1;
     }
 }
 
@@ -494,6 +504,14 @@ static void replay_links(struct crawler *c, const struct frontier_entry *e,
 /* --dataset-items: the item links of a dataset document, and the first
  * page of its items link, read as dataset documents but never walked (no
  * next page: a training collection may hold millions of items). */
+static void push_dataset_item(struct crawler *c, const struct frontier_entry *e,
+                              int rel, const char *url)
+{
+    if (rel == LINK_REL_ITEM || rel == LINK_REL_ITEMS)
+        frontier_push(c->frontier, url, e->source, e->depth + 1,
+                      FRONTIER_F_DATASET | FRONTIER_F_LEAF);
+}
+
 static void push_dataset_items(struct crawler *c,
                                const struct frontier_entry *e,
                                const json_t *doc, const char *base)
@@ -502,10 +520,21 @@ static void push_dataset_items(struct crawler *c,
     links_init(&ls);
     links_extract(doc, base, url_scheme_of(base) == URL_SCHEME_FILE, &ls);
     for (size_t i = 0; i < ls.n; i++)
-        if (ls.v[i].rel == LINK_REL_ITEM || ls.v[i].rel == LINK_REL_ITEMS)
-            frontier_push(c->frontier, ls.v[i].url, e->source, e->depth + 1,
-                          FRONTIER_F_DATASET | FRONTIER_F_LEAF);
+        push_dataset_item(c, e, (int)ls.v[i].rel, ls.v[i].url);
     links_cleanup(&ls);
+}
+
+/* The same from the links stored of a dataset not fetched again. */
+static void replay_dataset_items(struct crawler *c,
+                                 const struct frontier_entry *e,
+                                 const char *text)
+{
+    int rel;
+    char *url;
+    while (next_line(&text, &rel, &url)) {
+        push_dataset_item(c, e, rel, url);
+        free(url);
+    }
 }
 
 /* Whether the links of a document are walked: not for a dataset reached
@@ -581,9 +610,9 @@ static bool starts_api(const struct doc_job *j)
 }
 
 static bool reads_dataset_items(const struct crawler *c,
-                                const struct doc_job *j)
+                                const struct frontier_entry *e)
 {
-    unsigned f = j->e.flags;
+    unsigned f = e->flags;
     return !(f & FRONTIER_F_LEAF) && (f & FRONTIER_F_DATASET) &&
            c->opt.dataset_items;
 }
@@ -594,7 +623,7 @@ static bool needs_tree(const struct crawler *c, const struct doc_job *j)
 {
     return j->kind == STAC_KIND_ITEM_COLLECTION ||
            j->kind == STAC_KIND_COLLECTION_LIST || starts_api(j) ||
-           reads_dataset_items(c, j);
+           reads_dataset_items(c, &j->e);
 }
 
 /* Whether a body may be a plain document: API responses are read by the
@@ -817,7 +846,7 @@ static void apply_document(struct crawler *c, struct doc_job *j)
         push_lines(c, e, depth, own_end, false, false);
     if (starts_api(j) && api_within_depth(c, e, depth))
         api_start(c, e, j->doc, j->base);
-    else if (reads_dataset_items(c, j))
+    else if (reads_dataset_items(c, &j->e))
         push_dataset_items(c, e, j->doc, j->base);
 }
 
@@ -1189,6 +1218,8 @@ static void reuse(struct crawler *c, struct frontier_entry *e,
         replay_links(c, e, p->links, p->is_model, false);
     else if (follows_data_only(e, p->is_model))
         replay_links(c, e, p->links, true, true);
+    if (reads_dataset_items(c, e))
+        replay_dataset_items(c, e, p->links);
 }
 
 /* Why a file:// URL names no document to read, or NULL when it names a
