@@ -143,11 +143,17 @@ static void read_entry(const json_t *entry, const char *const *cred_hosts,
         s->skip = xstrdup("no usable http(s) URL");
         return;
     }
-    /* As a link that carries credentials itself: refused. */
-    if (url_has_userinfo(s->url)) {
+    /* As a link that carries credentials itself: refused. Port 0 is
+     * refused as it is in a seed: no server listens there, and a survey
+     * would only call the source unreachable. */
+    const char *why =
+        url_has_userinfo(s->url)    ? "a URL with credentials (user@host)"
+        : url_has_port_zero(s->url) ? "port 0, where no server can listen"
+                                    : NULL;
+    if (why) {
         free(s->url);
         s->url = NULL;
-        s->skip = xstrdup("a URL with credentials (user@host)");
+        s->skip = xstrdup(why);
         return;
     }
     const char *access = json_string_value(json_object_get(entry, "access"));

@@ -209,6 +209,17 @@ check_eq "\\u0000 in a registry: read, nothing to harvest" "$?" 0
 check "\\u0000 in a URL: the entry is refused" \
     grep -q "entry 1 (27): no usable http(s) URL; ignored" "$T/nul.err"
 check_eq "\\u0000 in a URL: not contacted" "$(requests "$S_LOG")" "$u0"
+# An entry on port 0 names no server: refused as a seed on port 0 is, not
+# surveyed to end "unreachable".
+cat >"$T/reg/port0.json" <<JSON
+[{"id": 28, "url": "http://127.0.0.1:0/catalog.json", "access": "public"}]
+JSON
+"$STACML" --db "$T/p0" harvest --registry "$T/reg/port0.json" 2>"$T/p0.err"
+check_eq "port 0 entry: exit 0, nothing to harvest" "$?" 0
+check "port 0 entry: refused with its reason" \
+    grep -q "entry 1 (28): port 0, where no server can listen; ignored" "$T/p0.err"
+check_eq "port 0 entry: no source surveyed, none unreachable" \
+    "$("$STACML" --db "$T/p0" sources --format json | jq -c '[.[] | .verdict]')" "[]"
 check "unusable entries reported" sh -c "
     grep -q 'entry 1 (1): no usable http(s) URL; ignored' '$T/odd.err' &&
     grep -q 'entry 2 is not an object; ignored' '$T/odd.err' &&
