@@ -271,6 +271,9 @@ static const char *seed_url(const char *arg, char **url)
     if (rc == SM_E_URL && url_is_remote_file(arg))
         return "a file URL for another host: only local files are read "
                "(file:///path or file://localhost/path)";
+    if (rc == SM_E_URL && url_file_has_port(arg))
+        return "a file URL with a port, which file URLs do not have "
+               "(file:///path or file://localhost/path)";
     if (rc != 0)
         return sm_strerror(rc);
     /* As a link or a registry entry that carries credentials: refused, or

@@ -674,13 +674,37 @@ bool url_has_userinfo(const char *url)
     return memchr(a, '@', n) != NULL;
 }
 
-bool url_is_remote_file(const char *url)
+/* The authority of a file URL, "file://AUTHORITY/...": its start and its
+ * length in *n, or NULL for a URL of another scheme. */
+static const char *file_authority(const char *url, size_t *n)
 {
     if (!url || strncasecmp(url, "file://", 7) != 0)
+        return NULL;
+    *n = strcspn(url + 7, "/?#");
+    return url + 7;
+}
+
+bool url_is_remote_file(const char *url)
+{
+    size_t n;
+    const char *host = file_authority(url, &n);
+    if (!host)
         return false;
-    const char *host = url + 7;
-    size_t n = strcspn(host, "/?#");
-    return n > 0 && !(n == 9 && strncasecmp(host, "localhost", 9) == 0);
+    /* Its name, without the port that no file URL has
+     * (url_file_has_port()). */
+    const char *colon = memchr(host, ':', n);
+    if (colon)
+        n = (size_t)(colon - host);
+    /* The two names libcurl reads as this host's. */
+    return n > 0 && !(n == 9 && strncasecmp(host, "localhost", 9) == 0) &&
+           !(n == 9 && strncmp(host, "127.0.0.1", 9) == 0);
+}
+
+bool url_file_has_port(const char *url)
+{
+    size_t n;
+    const char *host = file_authority(url, &n);
+    return host && memchr(host, ':', n) != NULL;
 }
 
 bool url_has_port_zero(const char *url)

@@ -64,9 +64,15 @@ bool url_is_registry_ref(const char *href);
 bool url_has_userinfo(const char *url);
 
 /* Whether url is a file URL that names a host other than this one,
- * "file://HOST/path" with HOST neither empty nor localhost: such a file
- * cannot be read here (url_normalize() refuses it as malformed). */
+ * "file://HOST/path" with HOST (its port aside) neither empty, localhost
+ * nor 127.0.0.1, the names libcurl reads as this host: such a file cannot
+ * be read here (url_normalize() refuses it as malformed). */
 bool url_is_remote_file(const char *url);
+
+/* Whether url is a file URL with a port, "file://HOST:PORT/path" (PORT
+ * maybe empty): RFC 8089 gives a file URL none, and libcurl refuses it as
+ * a bad file URL (url_normalize() as malformed). */
+bool url_file_has_port(const char *url);
 
 /* Whether url, an http(s) URL, gives port 0, where nothing can listen. */
 bool url_has_port_zero(const char *url);

@@ -116,6 +116,15 @@ for form in "file://otherhost$T/cat/coll.json" "FILE://Other.Host$T/cat/coll.jso
     check "seed $form: says another host's file is not read" \
         grep -qF "bad seed '$form': a file URL for another host" "$T/e"
 done
+# A file URL has no port: file://localhost:80/ is no other host, and
+# libcurl refuses it as a bad file URL; the seed says what is wrong.
+for form in "file://localhost:80$T/cat/coll.json" "file://127.0.0.1:$T/cat/coll.json"; do
+    check_eq "seed $form: exit 2" "$(status "$STACML" --db "$T/sdb" harvest "$form")" 2
+    check "seed $form: says a file URL has no port" \
+        grep -qF "bad seed '$form': a file URL with a port" "$T/e"
+done
+check_eq "seed file://127.0.0.1/...: taken, as libcurl reads it" \
+    "$(status "$STACML" --db "$T/sdb" -q harvest "file://127.0.0.1$T/cat/coll.json")" 0
 check_eq "seed file://localhost/...: taken" \
     "$(status "$STACML" --db "$T/sdb" -q harvest "file://localhost$T/cat/coll.json")" 0
 # Port 0 is no port to connect to: it was taken, and the harvest failed

@@ -788,6 +788,21 @@ static void test_seed_checks(void)
     CHECK(!url_is_remote_file("file://localhost/a.json"));
     CHECK(!url_is_remote_file("file://LOCALHOST/a.json"));
     CHECK(!url_is_remote_file("http://otherhost/a.json"));
+    /* libcurl reads file://127.0.0.1/ as this host's, as localhost. */
+    CHECK(!url_is_remote_file("file://127.0.0.1/a.json"));
+    CHECK(url_is_remote_file("file://127.0.0.2/a.json"));
+    CHECK(url_is_remote_file("file://localhost.example/a.json"));
+    /* A port on this host's name: no other host, but no file URL either
+     * (libcurl: "Bad file:// URL"). */
+    CHECK(!url_is_remote_file("file://localhost:80/a.json"));
+    CHECK(!url_is_remote_file("file://127.0.0.1:/a.json"));
+    CHECK(url_is_remote_file("file://other:80/a.json"));
+    CHECK(url_file_has_port("file://localhost:80/a.json"));
+    CHECK(url_file_has_port("FILE://LOCALHOST:/a.json"));
+    CHECK(url_file_has_port("file://127.0.0.1:8080"));
+    CHECK(!url_file_has_port("file:///a:80/b.json"));
+    CHECK(!url_file_has_port("file://localhost/a:80"));
+    CHECK(!url_file_has_port("http://localhost:80/a.json"));
     CHECK(url_has_port_zero("http://127.0.0.1:0/c.json"));
     CHECK(url_has_port_zero("https://h:0/"));
     CHECK(!url_has_port_zero("http://h:80/"));
