@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -1647,6 +1648,13 @@ static const char *header_problem(const char *arg)
         return "the name is no HTTP token";
     if (has_control(colon + 1))
         return "the value holds a line break or another control character";
+    /* libcurl sends no header given with an empty value: this one would
+     * take the User-Agent away from every request to the seeds' hosts,
+     * which an empty --user-agent may not do either. */
+    if (colon - arg == 10 && strncasecmp(arg, "User-Agent", 10) == 0 &&
+        colon[1 + strspn(colon + 1, " \t")] == '\0')
+        return "an empty User-Agent: every request names its sender (the "
+               "default names stacml)";
     return NULL;
 }
 

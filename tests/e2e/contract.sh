@@ -243,6 +243,13 @@ for ua in "" "   "; do
         "$(status "$STACML" --db "$T/hdb" harvest --user-agent "$ua" "$T/cat/coll.json")" 2
     check "--user-agent '$ua': says why" grep -q "invalid --user-agent: it is empty" "$T/e"
 done
+# Nor does an empty --header User-Agent, which libcurl takes as "send
+# none" (to the seeds' hosts).
+for h in "User-Agent:" "USER-AGENT: " "$(printf 'User-Agent:\t')"; do
+    check_eq "--header '$h' refused" \
+        "$(status "$STACML" --db "$T/hdb" harvest --header "$h" "$T/cat/coll.json")" 2
+    check "--header '$h': says why" grep -q "invalid --header .*(an empty User-Agent" "$T/e"
+done
 check_eq "--header with a tab and UTF-8 in its value taken" \
     "$(status "$STACML" --db "$T/hdb" -q harvest --header "$(printf 'X-Key: a\tb \303\251')" \
         --header "Authorization: Bearer a:b" "$T/cat/coll.json")" 0

@@ -93,6 +93,17 @@ check "and another host hears the default User-Agent" \
 check "and so does the host a redirect leads to" \
     jq -e -s '[.[] | select(.path == "/imoved.json")][0].headers["User-Agent"] | test("^stacml/")' "$T/ua.jsonl"
 
+# An empty --header User-Agent: libcurl sends no header given with an
+# empty value, so it took the User-Agent away from every request to the
+# seed's hosts, which an empty --user-agent may not do. Refused alike.
+for ua in "User-Agent:" "user-agent:  "; do
+    logged_run "$T/noua.jsonl" --db "$T/d3c" -q harvest --header "$ua" \
+        "$A/catalog.json" 2>"$T/noua.err"
+    check "--header '$ua': a usage error" grep -q "an empty User-Agent" "$T/noua.err"
+    check "--header '$ua': no request without a User-Agent" \
+        jq -e -s 'all(.[]; .headers["User-Agent"] | type == "string")' "$T/noua.jsonl"
+done
+
 # Credentials: only to the seed's host, never to B, never across the
 # redirect from A to B; --header-host chooses the host instead.
 logged_run "$T/creds.jsonl" --db "$T/d4" -q harvest \
