@@ -56,6 +56,25 @@ void crawler_options_default(struct crawler_options *opt)
     opt->max_pages = 10000;
 }
 
+void crawler_fetch_options(const struct crawler_options *opt,
+                           struct fetch_options *fo)
+{
+    *fo = (struct fetch_options){
+        .user_agent = opt->user_agent,
+        .max_doc_size = opt->max_doc_size,
+        .connect_timeout_ms = opt->connect_timeout_ms,
+        .stall_timeout_s = opt->stall_timeout_s,
+        .timeout_ms = opt->timeout_ms,
+        .max_redirects = opt->max_redirects,
+        .max_connections = 1,
+        .insecure = opt->insecure,
+        .cacert = opt->cacert,
+        .capath = opt->capath,
+        .netrc = opt->netrc,
+        .no_private = opt->no_private,
+    };
+}
+
 static void on_fetch_done(void *ctx, void *data, const struct fetch_result *r);
 static void pump(struct crawler *c);
 
@@ -92,20 +111,9 @@ int crawler_new(const struct crawler_options *opt,
     }
     c->loop_ready = true;
     uv_mutex_init(&c->pool_lock);
-    struct fetch_options fo = {
-        .user_agent = opt->user_agent,
-        .max_doc_size = opt->max_doc_size,
-        .connect_timeout_ms = opt->connect_timeout_ms,
-        .stall_timeout_s = opt->stall_timeout_s,
-        .timeout_ms = opt->timeout_ms,
-        .max_redirects = opt->max_redirects,
-        .max_connections = c->opt.concurrency,
-        .insecure = opt->insecure,
-        .cacert = opt->cacert,
-        .capath = opt->capath,
-        .netrc = opt->netrc,
-        .no_private = opt->no_private,
-    };
+    struct fetch_options fo;
+    crawler_fetch_options(opt, &fo);
+    fo.max_connections = c->opt.concurrency;
     rc = fetcher_new(&c->loop, &fo, on_fetch_done, c, &c->fetcher);
     if (rc != 0) {
         uv_mutex_destroy(&c->pool_lock);

@@ -80,6 +80,13 @@ enum crawler_ext {
 /* Fill opt with the defaults (concurrency 32, per-host 4, ...). */
 void crawler_options_default(struct crawler_options *opt);
 
+struct fetch_options;
+/* The fetcher's options that opt gives (timeouts, sizes, TLS, --netrc,
+ * --no-private...): those of every request of a crawl, and of a request
+ * made beside one (a registry), for one transfer at a time. */
+void crawler_fetch_options(const struct crawler_options *opt,
+                           struct fetch_options *fo);
+
 /* One document that was fetched and parsed. Valid during the hook only. */
 struct crawler_doc {
     const char *url;    /* canonical URL (the one requested, normalised) */

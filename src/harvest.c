@@ -1790,6 +1790,7 @@ struct harvest_opts {
     bool wait;
     const char *log_path;
     struct seeds registries; /* --registry */
+    size_t registry_max;     /* --max-doc-size if given, else 0 */
     int64_t survey_every;    /* seconds */
 };
 
@@ -1868,6 +1869,7 @@ static int parse_args(struct cli *cli, int argc, char **argv,
         case OPT_MAX_DOC_SIZE:
             rc = parse_int_opt("max-doc-size", optarg, 1024, 1LL << 32, 1, &v);
             opt->max_doc_size = (size_t)v;
+            h_opts->registry_max = opt->max_doc_size;
             break;
         case OPT_CONNECT_TIMEOUT:
             rc = parse_int_opt("connect-timeout", optarg, 1, 3600, 0, &v);
@@ -2282,12 +2284,9 @@ static int discover(struct harvest *h, const struct cli *cli,
 {
     struct source_list l = {0};
     char err[512];
-    const struct sources_fetch how = {
-        .user_agent = opt->user_agent,
-        .insecure = opt->insecure,
-        .cacert = opt->cacert,
-        .capath = opt->capath,
-    };
+    struct sources_fetch how = {.headers = opt->headers};
+    crawler_fetch_options(opt, &how.fetch);
+    how.fetch.max_doc_size = hopts->registry_max;
     for (size_t i = 0; i < hopts->registries.n; i++) {
         const char *where = hopts->registries.v[i];
         if (sources_read(where, &how,

@@ -9,8 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <curl/curl.h>
+#include <uv.h>
 
+#include "crawler/fetch.h"
 #include "src/buf.h"
 #include "src/err.h"
 #include "src/log.h"
@@ -19,65 +20,66 @@
 #include "src/url.h"
 #include "src/xalloc.h"
 
-/* A registry larger than this is refused. */
+/* A registry larger than this is refused, unless --max-doc-size says
+ * otherwise: it lists every catalog, and is no model document. */
 #define REGISTRY_MAX (32u << 20)
 
-static size_t on_body(char *p, size_t size, size_t n, void *userp)
+struct fetched {
+    uv_loop_t *loop;
+    struct buf *b;
+    int rc;
+    char *err;
+    size_t errlen;
+};
+
+static void on_fetched(void *ctx, void *data, const struct fetch_result *r)
 {
-    return buf_append(userp, p, size * n) == 0 ? size * n : 0;
+    struct fetched *got = ctx;
+    (void)data;
+    got->rc = r->rc;
+    if (r->rc == 0)
+        got->rc = buf_append(got->b, r->body, r->body_len);
+    /* Said as of a registry file. */
+    if (got->rc == SM_E_TOOBIG)
+        snprintf(got->err, got->errlen, "larger than %zu bytes", got->b->max);
+    else if (got->rc != 0)
+        snprintf(got->err, got->errlen, "%s", r->reason);
+    /* The fetcher keeps its idle connection polled: the loop would not end
+     * by itself. */
+    uv_stop(got->loop);
 }
 
-/* The registry document at an http(s) URL. */
-static int fetch(const char *url, const struct sources_fetch *how,
-                 struct buf *b, char *err, size_t errlen)
+/* The registry document at an http(s) URL, fetched by the crawler's own
+ * fetcher, so that it honours every option the harvest's requests do
+ * (timeouts, --max-doc-size, --netrc, --no-private at every hop) and
+ * follows redirects the same way: creds, when not NULL, go only to the
+ * URL's own host, never across a redirect to another. */
+static int fetch(const char *url, const struct fetch_options *opt,
+                 const char *const *creds, struct buf *b, char *err,
+                 size_t errlen)
 {
-    CURL *e = curl_easy_init();
-    if (!e)
-        return SM_E_NET;
-    long status = 0;
-    /* libcurl's own words for what failed: its code's text alone says
-     * "SSL peer certificate or SSH remote key was not OK" for a
-     * certificate not trusted, expired or for another name alike. */
-    char errbuf[CURL_ERROR_SIZE] = "";
-    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, errbuf);
-    curl_easy_setopt(e, CURLOPT_URL, url);
-    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(e, CURLOPT_WRITEDATA, b);
-    curl_easy_setopt(e, CURLOPT_USERAGENT, how->user_agent);
-    curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
-    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(e, CURLOPT_MAXREDIRS, 5L);
-    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, 15L);
-    curl_easy_setopt(e, CURLOPT_TIMEOUT, 120L);
-    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    if (how->insecure) {
-        curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
-        curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+    uv_loop_t loop;
+    struct fetcher *f = NULL;
+    struct fetched got = {&loop, b, SM_E_NET, err, errlen};
+    const struct fetch_request req = {.credentials = creds};
+    int rc = uv_loop_init(&loop);
+    if (rc != 0) {
+        snprintf(err, errlen, "%s", uv_strerror(rc));
+        return SM_E_LOOP;
     }
-    if (how->cacert)
-        curl_easy_setopt(e, CURLOPT_CAINFO, how->cacert);
-    if (how->capath)
-        curl_easy_setopt(e, CURLOPT_CAPATH, how->capath);
-    CURLcode cc = curl_easy_perform(e);
-    curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
-    curl_easy_cleanup(e);
-    if (cc == CURLE_WRITE_ERROR) {
-        /* on_body() refuses only what would pass the bound. */
-        snprintf(err, errlen, "larger than %u bytes", REGISTRY_MAX);
-        return SM_E_TOOBIG;
+    rc = fetcher_new(&loop, opt, on_fetched, &got, &f);
+    if (rc == 0)
+        rc = fetcher_start(f, url, &req, false, NULL);
+    if (rc == 0) {
+        uv_run(&loop, UV_RUN_DEFAULT);
+        rc = got.rc;
+    } else {
+        snprintf(err, errlen, "%s", sm_strerror(rc));
     }
-    if (cc != CURLE_OK) {
-        snprintf(err, errlen, "%s",
-                 errbuf[0] ? errbuf : curl_easy_strerror(cc));
-        return SM_E_NET;
-    }
-    if (status < 200 || status > 299) {
-        snprintf(err, errlen, "HTTP %ld", status);
-        return SM_E_HTTP;
-    }
-    return 0;
+    fetcher_free(f);
+    uv_run(&loop, UV_RUN_DEFAULT); /* the fetcher's handles close */
+    uv_loop_close(&loop);
+    return rc;
 }
 
 static int read_file(const char *path, struct buf *b, char *err, size_t errlen)
@@ -93,7 +95,7 @@ static int read_file(const char *path, struct buf *b, char *err, size_t errlen)
     while (rc == 0 && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
         rc = buf_append(b, chunk, n);
     if (rc != 0)
-        snprintf(err, errlen, "larger than %u bytes", REGISTRY_MAX);
+        snprintf(err, errlen, "larger than %zu bytes", b->max);
     else if (ferror(f)) {
         /* A directory opens, and then reads as an error. */
         snprintf(err, errlen, "%s", strerror(errno));
@@ -254,11 +256,17 @@ int sources_read(const char *where, const struct sources_fetch *how,
                  const char *const *cred_hosts, struct source_list *out,
                  char *err, size_t errlen)
 {
+    struct fetch_options opt = how->fetch;
+    if (opt.max_doc_size == 0)
+        opt.max_doc_size = REGISTRY_MAX;
+    /* The registry's own host gets the credentials given for it. */
+    const char *const *creds =
+        host_listed(where, cred_hosts) ? how->headers : NULL;
     struct buf b;
-    buf_init(&b, REGISTRY_MAX);
+    buf_init(&b, opt.max_doc_size);
     enum url_scheme scheme = url_scheme_of(where);
     int rc = scheme == URL_SCHEME_HTTP || scheme == URL_SCHEME_HTTPS
-                 ? fetch(where, how, &b, err, errlen)
+                 ? fetch(where, &opt, creds, &b, err, errlen)
                  : read_file(where, &b, err, errlen);
     if (rc == 0)
         rc = sources_parse(where, b.data, b.len, cred_hosts, out, err, errlen);

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <jansson.h>
 
+#include "crawler/fetch.h"
 #include "index/index.h"
 
 /* One entry of a registry. */
@@ -28,12 +29,12 @@ struct source_list {
     size_t n, cap;
 };
 
-/* How a registry is fetched: the settings of the harvest's own requests. */
+/* How a registry is fetched: with the settings of the harvest's own
+ * requests, a max_doc_size of 0 meaning the registry's own bound (32 MiB),
+ * which also bounds a registry file. */
 struct sources_fetch {
-    const char *user_agent;
-    bool insecure;      /* no TLS verification */
-    const char *cacert; /* CA certificates to trust (PEM file), or NULL */
-    const char *capath; /* directory of CA certificates, or NULL */
+    struct fetch_options fetch;
+    const char *const *headers; /* credentials, "Name: value", or NULL */
 };
 
 /* Read the registry at where (an http(s) URL, fetched as how says, or a
@@ -41,7 +42,8 @@ struct sources_fetch {
  * out already (listed twice, under another spelling or by another
  * registry) is taken once, public over protected. Entries that are not
  * public are kept with skip set, unless their host is one of cred_hosts
- * (credentials were given for it). Returns 0, or an SM_E_* code with a
+ * (credentials were given for it); a registry fetched from one of
+ * cred_hosts is sent how->headers. Returns 0, or an SM_E_* code with a
  * message in err. */
 int sources_read(const char *where, const struct sources_fetch *how,
                  const char *const *cred_hosts, struct source_list *out,
