@@ -310,13 +310,6 @@ static double next_random(struct crawler *c)
     return (double)((x * 0x2545f4914f6cdd1dULL) >> 11) / 9007199254740992.0;
 }
 
-static bool is_retryable(const struct fetch_result *r)
-{
-    if (r->rc == SM_E_NET || r->rc == SM_E_TIMEOUT)
-        return r->http_status < 300 || r->http_status > 399;
-    return r->rc == SM_E_HTTP && retry_status_retryable(r->http_status);
-}
-
 static void retry_insert(struct crawler *c, struct frontier_entry *e)
 {
     struct frontier_entry **p = &c->retry_head;
@@ -331,7 +324,8 @@ bool polite_retry(struct crawler *c, struct frontier_entry *e,
 {
     /* A file that cannot be read now will not be readable in a second:
      * only network failures are worth another try. */
-    if (!is_retryable(r) || url_scheme_of(e->url) == URL_SCHEME_FILE)
+    if (!retry_is_retryable(r->rc, r->http_status) ||
+        url_scheme_of(e->url) == URL_SCHEME_FILE)
         return false;
     int64_t now = (int64_t)uv_now(&c->loop);
     long wait = retry_backoff_ms(e->attempts + 1, c->opt.retry_base_ms,

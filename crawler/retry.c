@@ -341,7 +341,9 @@ bool retry_status_retryable(long http_status)
     }
 }
 
-bool retry_is_retryable(long http_status, bool is_transport_error)
+bool retry_is_retryable(int rc, long http_status)
 {
-    return is_transport_error || retry_status_retryable(http_status);
+    if (rc == SM_E_NET || rc == SM_E_TIMEOUT)
+        return http_status < 300 || http_status > 399;
+    return rc == SM_E_HTTP && retry_status_retryable(http_status);
 }

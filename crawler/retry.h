@@ -46,9 +46,14 @@ long retry_backoff_ms(int attempt, long base_ms, long cap_ms, double r);
  * 504 are; every other status is not. */
 bool retry_status_retryable(long http_status);
 
-/* Whether an outcome is worth retrying: always for a transport error
- * (is_transport_error: no HTTP response at all, e.g. reset, timeout, DNS
- * failure), else retry_status_retryable(http_status). */
-bool retry_is_retryable(long http_status, bool is_transport_error);
+/* Whether a failed request is worth another try, from its outcome rc (0
+ * or an SM_E_* code) and the HTTP status it received (0 if none). A
+ * transport failure (SM_E_NET: refused, reset, cut short; SM_E_TIMEOUT,
+ * also a stall) is, unless the status received was a redirect's (3xx):
+ * the server did answer, and would answer the same way again. An HTTP
+ * error (SM_E_HTTP) is when retry_status_retryable() says so. Nothing else
+ * is: a TLS failure, a garbled reply, a size bound, a refusal
+ * (--no-private) would all fail the same way again. */
+bool retry_is_retryable(int rc, long http_status);
 
 #endif

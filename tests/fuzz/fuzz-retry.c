@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "crawler/retry.h"
+#include "src/err.h"
 #include "src/xalloc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -36,7 +37,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (ms < 0 || ms > cap)
             abort();
     }
-    (void)retry_is_retryable(size > 0 ? data[0] * 4L : 0, size % 2);
+    /* Only a transport failure or an HTTP error is ever tried again. */
+    int rc = size > 1 ? -(int)(data[1] % 32) : 0;
+    if (retry_is_retryable(rc, size > 0 ? data[0] * 4L : 0) && rc != SM_E_NET &&
+        rc != SM_E_TIMEOUT && rc != SM_E_HTTP)
+        abort();
     free(value);
     return 0;
 }

@@ -341,16 +341,30 @@ static void test_status(void)
     for (long s = 100; s < 600; s++) {
         bool expected = s == 408 || s == 429 || s == 500 || s == 502 ||
                         s == 503 || s == 504;
+        bool is_redirect = s >= 300 && s <= 399;
 
         CHECK(retry_status_retryable(s) == expected);
-        CHECK(retry_is_retryable(s, false) == expected);
-        CHECK(retry_is_retryable(s, true));
+        CHECK(retry_is_retryable(SM_E_HTTP, s) == expected);
+        /* A transport failure after a status line: retried, unless the
+         * answer was a redirect (its body cut short, say). */
+        CHECK(retry_is_retryable(SM_E_NET, s) == !is_redirect);
+        CHECK(retry_is_retryable(SM_E_TIMEOUT, s) == !is_redirect);
     }
     CHECK(!retry_status_retryable(0));
     CHECK(!retry_status_retryable(-1));
     CHECK(!retry_status_retryable(1503));
-    CHECK(retry_is_retryable(0, true));
-    CHECK(!retry_is_retryable(0, false));
+    /* No answer at all: refused, reset, timed out, stalled. */
+    CHECK(retry_is_retryable(SM_E_NET, 0));
+    CHECK(retry_is_retryable(SM_E_TIMEOUT, 0));
+    /* What would fail the same way again, whatever the status. */
+    static const int never[] = {0,           SM_E_TLS,    SM_E_PARSE,
+                                SM_E_TOOBIG, SM_E_DENIED, SM_E_IO,
+                                SM_E_INTR,   SM_E_NOTSTAC};
+    for (size_t i = 0; i < sizeof(never) / sizeof(never[0]); i++) {
+        CHECK(!retry_is_retryable(never[i], 0));
+        CHECK(!retry_is_retryable(never[i], 503));
+        CHECK(!retry_is_retryable(never[i], 200));
+    }
 }
 
 int main(void)
