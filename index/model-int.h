@@ -106,6 +106,12 @@ json_t *model_texts(struct model_reader *r, const json_t *v, const char *what,
  * names: the whole shape is refused, with one issue naming the entry. */
 json_t *model_shape(struct model_reader *r, const json_t *v, const char *what,
                     json_int_t min);
+/* A dim_order: the names of a shape's dimensions, in its order, read as
+ * model_texts() reads them. For the same reason as a shape, an entry that
+ * is no name (not a string, or empty) refuses the whole dim_order, with
+ * one issue naming the entry. */
+json_t *model_dim_order(struct model_reader *r, const json_t *v,
+                        const char *what);
 /* Whether model_integer() reads v, and as what (*out); quiet. */
 bool model_integral(const json_t *v, json_int_t *out);
 /* v as issues name it: a number as written, a string quoted (cut at

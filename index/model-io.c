@@ -286,7 +286,7 @@ static json_t *mlm_input(struct model_reader *r, const json_t *in, size_t idx)
         model_put(o, "shape", mlm_shape(r, json_object_get(st, "shape"), sub));
         snprintf(sub, sizeof(sub), "%s input.dim_order", what);
         model_put(o, "dim_order",
-                  model_texts(r, json_object_get(st, "dim_order"), sub, false));
+                  model_dim_order(r, json_object_get(st, "dim_order"), sub));
         snprintf(sub, sizeof(sub), "%s input.data_type", what);
         model_put(o, "data_type",
                   model_text(r, json_object_get(st, "data_type"), sub));
@@ -778,9 +778,8 @@ static json_t *mlm_output(struct model_reader *r, const json_t *out, size_t idx)
         snprintf(sub, sizeof(sub), "%s result.shape", what);
         model_put(o, "shape", mlm_shape(r, json_object_get(res, "shape"), sub));
         snprintf(sub, sizeof(sub), "%s result.dim_order", what);
-        model_put(
-            o, "dim_order",
-            model_texts(r, json_object_get(res, "dim_order"), sub, false));
+        model_put(o, "dim_order",
+                  model_dim_order(r, json_object_get(res, "dim_order"), sub));
         snprintf(sub, sizeof(sub), "%s result.data_type", what);
         model_put(o, "data_type",
                   model_text(r, json_object_get(res, "data_type"), sub));

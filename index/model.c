@@ -604,6 +604,30 @@ json_t *model_shape(struct model_reader *r, const json_t *v, const char *what,
     return out;
 }
 
+json_t *model_dim_order(struct model_reader *r, const json_t *v,
+                        const char *what)
+{
+    char desc[MODEL_QUOTE_MAX + 8];
+    const json_t *e;
+    size_t i;
+
+    /* A lone string or another type: as any list of names. */
+    if (!json_is_array(v))
+        return model_texts(r, v, what, false);
+    /* every entry first, so a refused dim_order gives one issue */
+    json_array_foreach (v, i, e) {
+        if (i >= MODEL_MAX_ENTRIES)
+            break;
+        if (json_is_string(e) && json_string_length(e) > 0)
+            continue;
+        model_describe(e, desc, sizeof(desc));
+        model_issue(r, "%s should hold dimension names, not %s; ignored", what,
+                    desc);
+        return NULL;
+    }
+    return model_texts(r, v, what, false);
+}
+
 /* The key an object member of a free-form copy goes under: its own, or
  * the right spelling of a known misspelling (reported); NULL when the
  * right spelling is also there, and wins. */

@@ -1671,6 +1671,38 @@ static const struct model_case inline_cases[] = {
       "mlm:input[3] input.shape should be an integer; read 2 as one",
       "mlm:output[0] result.shape should hold integer sizes, not an object; "
       "ignored"}},
+    {"mlm dim_order: an entry that is no name refuses the whole dim_order",
+     MODEL,
+     ITEM(MLM14,
+          "'mlm:name':'n','mlm:architecture':'a','mlm:tasks':['regression'],"
+          "'mlm:input':[{'name':'i','input':{'shape':[-1,3,64],"
+          "'dim_order':['batch',3,'width'],'data_type':'uint8'}},"
+          "{'name':'j','input':{'shape':[-1,3,64],"
+          "'dim_order':['batch','','width'],'data_type':'uint8'}},"
+          "{'name':'k','input':{'shape':[-1,3,64],"
+          "'dim_order':['batch',null,7],'data_type':'uint8'}},"
+          "{'name':'l','input':{'shape':[-1,3,64],"
+          "'dim_order':['batch','bands','width'],'data_type':'uint8'}}],"
+          "'mlm:output':[{'name':'o','tasks':['regression'],"
+          "'result':{'shape':[1,1],'dim_order':[{'n':1},'value'],"
+          "'data_type':'float32'}}]",
+          ",'assets':{" MODEL_ASSET "}"),
+     NULL,
+     -1,
+     "{'inputs':[{'name':'i','shape':[-1,3,64],'dim_order':'$absent'},"
+     "{'name':'j','shape':[-1,3,64],'dim_order':'$absent'},"
+     "{'name':'k','shape':[-1,3,64],'dim_order':'$absent'},"
+     "{'name':'l','dim_order':['batch','bands','width']}],"
+     "'outputs':[{'name':'o','shape':[1,1],'dim_order':'$absent'}]}",
+     4,
+     {"mlm:input[0] input.dim_order should hold dimension names, not 3; "
+      "ignored",
+      "mlm:input[1] input.dim_order should hold dimension names, not \"\"; "
+      "ignored",
+      "mlm:input[2] input.dim_order should hold dimension names, not null; "
+      "ignored",
+      "mlm:output[0] result.dim_order should hold dimension names, not an "
+      "object; ignored"}},
     {"mlm 1.2 norm_type min-max with statistics",
      MODEL,
      ITEM(MLM12,
