@@ -52,6 +52,7 @@ struct api {
     char *data_url;
     char *search_get;
     char *search_post;
+    bool search_post_only; /* its one search link says POST */
     char *queryables;
     char *conformance;
     char *children;   /* the children extension's list */
@@ -432,6 +433,13 @@ static char *with_limit(const char *url, int n)
     return url_set_param(url, "limit", num, &out) == 0 ? out : NULL;
 }
 
+/* Whether items_url is a search the API takes by POST alone: its one
+ * search link says POST, and a GET there may answer 405. */
+static bool is_post_search(const struct api *a, const char *items_url)
+{
+    return a->search_post_only && strcmp(items_url, a->search_post) == 0;
+}
+
 /* Start walking the items at items_url (sampling or not). */
 static void walk_items(struct crawler *c, struct api *a, const char *items_url,
                        bool is_sampling)
@@ -439,10 +447,22 @@ static void walk_items(struct crawler *c, struct api *a, const char *items_url,
     struct chain *ch = chain_new();
     ch->is_sampling = is_sampling;
     ch->items_url = xstrdup(items_url);
-    char *u =
-        with_limit(items_url, is_sampling ? c->opt.sample : c->opt.page_size);
+    int n = is_sampling ? c->opt.sample : c->opt.page_size;
+    struct request *r = request_new(REQ_ITEMS, a, ch);
+    char *u;
+    if (is_post_search(a, items_url)) {
+        /* The base of a next link's merge: true. */
+        ch->base_body = json_pack("{s:i}", "limit", n);
+        r->method = xstrdup("POST");
+        r->body = json_dumps(ch->base_body, JSON_COMPACT | JSON_SORT_KEYS);
+        u = xstrdup(items_url);
+    } else {
+        u = with_limit(items_url, n);
+    }
     if (u)
-        push(c, a, u, request_new(REQ_ITEMS, a, ch));
+        push(c, a, u, r);
+    else
+        request_free(r);
     free(u);
     chain_unref(ch);
 }
@@ -755,11 +775,15 @@ static void plan_collection(struct crawler *c, struct api *a,
     free(coll_url);
 }
 
-/* The GET search endpoint (new): the search link, else {landing}/search. */
+/* The search endpoint (new): the GET search link, else the POST one
+ * when it is the only one, else {landing}/search. */
 static char *search_endpoint(const struct api *a)
 {
-    return a->search_get ? xstrdup(a->search_get)
-                         : url_add_segment(a->url, "search");
+    if (a->search_get)
+        return xstrdup(a->search_get);
+    if (a->search_post_only)
+        return xstrdup(a->search_post);
+    return url_add_segment(a->url, "search");
 }
 
 /* What the API lists, once its strategy is chosen: its collections. An
@@ -1036,6 +1060,7 @@ void api_start(struct crawler *c, const struct frontier_entry *e,
     a->strategy = c->opt.survey ? "survey" : "per-collection";
     a->conf = conf_read(json_object_get(doc, "conformsTo"));
     read_landing_links(a, doc);
+    a->search_post_only = a->search_post && !a->search_get;
     a->next = c->apis;
     c->apis = a;
     push_landing_children(c, a, doc);

@@ -289,6 +289,23 @@ check "search only, filter failing: strategy sampled search" \
 check_eq "search only, filter failing: every model found" "$(count "$T/sg")" 3
 check_eq "search only, filter failing: /collections never asked for" "$(requests "$SG_LOG" '^/collections')" 0
 
+# An API whose only search link says POST (GET /search answers 405, as
+# the link allows): its /search is sampled and paged by POST, with the
+# filter and without, and GET is never tried.
+for how in no-filter filter; do
+    opts=--no-filter
+    [ "$how" = filter ] && opts="--queryables both"
+    # shellcheck disable=SC2086 # $opts is one or two words
+    start_api SP --world "$T/search-only.json" --search-only $opts \
+        --search-post-only --search-paging post-merge
+    "$STACML" --db "$T/sp-$how" harvest "$SP_URL" 2>"$T/sp-$how.err"
+    check_eq "POST-only search ($how): exit status" "$?" 0
+    check_eq "POST-only search ($how): every model found" "$(count "$T/sp-$how")" 3
+    check_eq "POST-only search ($how): no GET of /search" \
+        "$(jq -s '[.[] | select(.path == "/search" and .method != "POST")] | length' "$SP_LOG")" 0
+    stop_apis
+done
+
 # Many collections: each /collections page's collections are sampled
 # before the next page is read, so the queue holds about one page of them,
 # not the whole list (the frontier is a stack: a next page pushed after

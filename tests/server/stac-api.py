@@ -57,6 +57,10 @@ COMMAND LINE
   --search-only           an API of core and item search alone: conformsTo
                           without the Collections and Features classes, no
                           data link, /collections and below answer 404
+  --search-post-only      item search by POST alone: the landing page's
+                          only search link says method POST, and GET /search
+                          answers 405; needs a post-* --search-paging (its
+                          next links must be POST requests too)
   --collections-page N    default page size of /collections (default 10)
   --max-limit N           largest honoured `limit` (default 10000); a larger
                           limit behaves as N, limit < 1 or non-integer -> 400
@@ -1297,6 +1301,8 @@ class Api:
                  {"rel": "search", "type": GEOJSON_T, "href": f"{b}/search", "method": "POST"},
                  {"rel": "service-desc", "href": f"{b}/api",
                   "type": "application/vnd.oai.openapi+json;version=3.0"}]
+        if self.opts.search_post_only:
+            links = [l for l in links if l.get("method") != "GET"]
         if self.opts.data_link and not self.opts.search_only:
             links.append({"rel": "data", "type": JSON_T, "href": f"{b}/collections"})
         if self.opts.filter and self.opts.queryables_link:
@@ -1376,6 +1382,9 @@ class Api:
         return self.page(ctx, req, listing, q, cursor, endpoint)
 
     def search(self, ctx, req):
+        if req.method in ("GET", "HEAD") and self.opts.search_post_only:
+            raise ApiError(405, "GET not allowed on /search: POST only",
+                           {"Allow": "POST"})
         if req.method == "GET" or req.method == "HEAD":
             src, token = req.params, req.params.get("token")
         elif req.method == "POST":
@@ -1829,6 +1838,8 @@ def parse_args(argv):
                     help="an API of core and item search alone: no data "
                          "link, no Collections or Features class, "
                          "/collections* answer 404")
+    ap.add_argument("--search-post-only", action="store_true",
+                    help="only a POST search link; GET /search answers 405")
     ap.add_argument("--collections-page", type=int, default=10)
     ap.add_argument("--max-limit", type=int, default=10000)
     ap.add_argument("--next-headers", type=json.loads, default=None,
@@ -1838,6 +1849,8 @@ def parse_args(argv):
         ap.error("--conformance-version must look like v1.0.0 or v1.0.0-rc.2")
     if opts.collections_page < 1 or opts.max_limit < 1 or opts.delay_ms < 0:
         ap.error("page sizes must be >= 1 and --delay-ms >= 0")
+    if opts.search_post_only and opts.search_paging == "get-token":
+        ap.error("--search-post-only needs a post-* --search-paging")
     if opts.static:
         opts.static = os.path.realpath(opts.static)
     return opts
