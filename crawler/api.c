@@ -907,7 +907,8 @@ static char *search_url_get(const struct crawler *c, const struct api *a,
 /* Strategy "filter": one paged search for the model records. The filter
  * goes in CQL2 JSON wherever the API takes it (POST when it has a POST
  * search link, else GET): in CQL2 text a name such as ml-model:type must
- * be quoted (a bare '-' is a minus), which some parsers refuse. */
+ * be quoted (a bare '-' is a minus), which some parsers refuse. An API
+ * that searches by POST alone gets it by POST in either language. */
 static void search_models(struct crawler *c, struct api *a,
                           const struct queryable *q)
 {
@@ -915,15 +916,17 @@ static void search_models(struct crawler *c, struct api *a,
     ch->is_filter = true;
     char m = c->opt.search_method;
     bool json = m == 'P' || (m == 0 && (a->conf & CONF_CQL2_JSON));
-    bool use_post = m == 'P' || (m == 0 && json && a->search_post);
+    bool use_post =
+        m == 'P' || (m == 0 && a->search_post && (json || a->search_post_only));
     if (use_post && !a->search_post)
         a->search_post = url_add_segment(a->url, "search");
     a->filter = filter_text(q);
     json_t *filter = filter_json(q);
     if (use_post) {
-        ch->base_body =
-            json_pack("{s:O, s:s, s:i}", "filter", filter, "filter-lang",
-                      "cql2-json", "limit", c->opt.page_size);
+        ch->base_body = json_pack(
+            "{s:o, s:s, s:i}", "filter",
+            json ? json_incref(filter) : json_string(a->filter), "filter-lang",
+            json ? "cql2-json" : "cql2-text", "limit", c->opt.page_size);
         struct request *r = request_new(REQ_ITEMS, a, ch);
         r->method = xstrdup("POST");
         r->body = json_dumps(ch->base_body, JSON_COMPACT | JSON_SORT_KEYS);

@@ -306,6 +306,20 @@ for how in no-filter filter; do
     stop_apis
 done
 
+# ... and when it takes CQL2 text alone, the filter goes in a POST body
+# as text, not to a GET that answers 405.
+start_api ST --world "$T/search-only.json" --search-only --cql2 text \
+    --search-post-only --search-paging post-merge
+"$STACML" --db "$T/st" harvest "$ST_URL" 2>"$T/st.err"
+check_eq "POST-only search, CQL2 text: exit status" "$?" 0
+check "POST-only search, CQL2 text: strategy filter, no failure" sh -c "
+    grep -q 'strategy filter' '$T/st.err' && ! grep -q 'search failed' '$T/st.err'"
+check "POST-only search, CQL2 text: the filter POSTed as text" \
+    jq -e -s 'any(.[]; .method == "POST" and .body."filter-lang" == "cql2-text" and
+        (.body.filter | type) == "string")' "$ST_LOG"
+check_eq "POST-only search, CQL2 text: every model found" "$(count "$T/st")" 3
+stop_apis
+
 # Many collections: each /collections page's collections are sampled
 # before the next page is read, so the queue holds about one page of them,
 # not the whole list (the frontier is a stack: a next page pushed after

@@ -33,6 +33,9 @@ COMMAND LINE
   --ignore-filter         declare the Filter extension and check filters as
                           usual, but answer as if none was given (a server
                           that does not apply them): every item matches
+  --cql2 LANG             the filter language declared and taken: text |
+                          json | both (default); a filter in the other one
+                          -> 400 "<lang> not supported"
   --queryables SET        model fields exposed as queryables and usable in
                           filters: mlm | ml-model | both (default) | none
   --search-paging MODE    next links of /search: get-token (default) |
@@ -139,7 +142,7 @@ API ENDPOINTS (links are absolute, built from the request's Host header, https
                         ogcapi-features, item-search, OGC features core/
                         geojson/oas30; with filter also item-search#filter,
                         ogcapi-features-3 filter + features-filter, cql2-text,
-                        cql2-json, basic-cql2
+                        cql2-json (those of --cql2), basic-cql2
   GET /api              a minimal OpenAPI 3.0 document
   GET /collections      {"collections", "links", "numberMatched",
                         "numberReturned"}, no "type"; ?limit=N&page=K (K from
@@ -717,7 +720,9 @@ def conformance(opts):
         f3 = "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/"
         cql = "http://www.opengis.net/spec/cql2/1.0/conf/"
         classes += [stac + "item-search#filter", f3 + "filter", f3 + "features-filter",
-                    cql + "cql2-text", cql + "cql2-json", cql + "basic-cql2"]
+                    cql + "basic-cql2"]
+        classes += [cql + "cql2-" + lang for lang in ("text", "json")
+                    if opts.cql2 in (lang, "both")]
     return classes
 
 
@@ -865,6 +870,9 @@ def compile_filter(opts, q):
     if "filter" not in q or opts.ignore_filter:
         return None
     flt = q["filter"]
+    lang = "text" if isinstance(flt, str) else "json"
+    if opts.cql2 not in (lang, "both"):
+        raise ApiError(400, f"cql2-{lang} not supported")
     node = cql_text_to_json(flt) if isinstance(flt, str) else flt
     return filter_exts(node, model_queryables(opts))
 
@@ -1818,6 +1826,7 @@ def parse_args(argv):
     ap.add_argument("--conformance-version", default="v1.0.0")
     ap.add_argument("--no-filter", dest="filter", action="store_false")
     ap.add_argument("--ignore-filter", action="store_true")
+    ap.add_argument("--cql2", choices=("text", "json", "both"), default="both")
     ap.add_argument("--queryables", choices=sorted(QUERYABLE_SETS), default="both")
     ap.add_argument("--search-paging", choices=PAGING, default="get-token")
     ap.add_argument("--break", dest="brk", choices=BREAKS)
