@@ -1108,6 +1108,13 @@ static void on_collections(struct crawler *c, const struct request *r,
             plan_collection(c, r->api, coll, base);
 }
 
+/* A page of no records ("features" empty, null or missing) that points
+ * on: a server that pages forever (EXTENSIONS.md 7.7). */
+static void warn_empty_page(struct api *a, const char *url)
+{
+    api_warn(a, "pagination stopped: empty page with a next link at %s", url);
+}
+
 /* A sample that held a model of an extension the search does not cover:
  * walk the collection from its first page with the full page size. */
 static void restart_sample(struct crawler *c, const struct request *r)
@@ -1138,6 +1145,10 @@ static void on_items(struct crawler *c, const struct frontier_entry *e,
              * for (EXTENSIONS.md 7.7): a sample is --sample items. */
             follow_next(c, r, doc, base);
         } else {
+            /* Said, as in a walk: such a collection was sampled on
+             * nothing, its models unseen. */
+            if (n == 0)
+                warn_empty_page(a, url);
             a->skipped_sampled++;
             if (found && a->covered && !c->opt.survey) {
                 /* Models the filtered search is to find: should it fail,
@@ -1165,10 +1176,7 @@ static void on_items(struct crawler *c, const struct frontier_entry *e,
     }
     if (n == 0) {
         if (has_next) {
-            api_warn(a,
-                     "pagination stopped: empty page with a next link at "
-                     "%s",
-                     url);
+            warn_empty_page(a, url);
             chain_stopped(c, a, r->chain, url);
         }
         return;

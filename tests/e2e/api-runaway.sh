@@ -32,4 +32,24 @@ run endless "--max-pages (40) reached" 26
 run ignored-token "page .* repeats the records of an earlier page" 6
 check "ignored-token: stopped at the first repeated page" \
     test "$(requests "$T/api-R/log.jsonl" '^/collections/models/items$')" -eq 2
+# A sample whose page holds nothing ([] or null) yet points on: the
+# collection is not called sampled on nothing without a word.
+cat >"$T/plain.json" <<'JSON'
+{"collections": [{"id": "plain", "items": 25, "declares": null}]}
+JSON
+for feats in '[]' null; do
+    jq -n --argjson f "$feats" '[{path: "^/collections/plain/items$",
+        body: ({type: "FeatureCollection", features: $f, links: [{rel: "next",
+            href: "{{base}}/collections/plain/items?token=x"}]} | tojson)}]' \
+        >"$T/empty-sample.json"
+    start_api S --world "$T/plain.json" --no-filter --faults "$T/empty-sample.json"
+    "$STACML" --db "$T/es-$feats" harvest "$S_URL" 2>"$T/es-$feats.err"
+    check_eq "empty sample page ($feats): harvest succeeds" "$?" 0
+    check "empty sample page ($feats): reported" \
+        grep -q "warning: pagination stopped: empty page with a next link at ${S_URL}collections/plain/items" \
+        "$T/es-$feats.err"
+    check_eq "empty sample page ($feats): its next link not followed" \
+        "$(requests "$S_LOG" '^/collections/plain/items$')" 1
+    stop_apis
+done
 e2e_finish
