@@ -715,9 +715,14 @@ static char *collection_url(const struct api *a, const json_t *coll,
     char *id = stac_id(coll);
     if (!id)
         return NULL;
+    /* Below the list, not below this page of it: a page's query (offset=,
+     * page=, token=) is no part of a collection's URL. The data link's
+     * query is kept (an f=json the API needs). */
+    char *list = a->data_url ? xstrdup(a->data_url)
+                             : xstrndup(page_url, strcspn(page_url, "?#"));
     char *esc = url_escape_segment(id);
-    char *raw =
-        url_add_segment(a->data_url ? a->data_url : page_url, esc ? esc : "");
+    char *raw = url_add_segment(list, esc ? esc : "");
+    free(list);
     free(esc);
     free(id);
     char *u = NULL;

@@ -247,6 +247,24 @@ start_api N --world "$SMALL" --no-data-link --child-collections
 check_eq "no data link: collection child links do not walk the items again" \
     "$(requests "$N_LOG" '^/collections/deep/items')" 1
 
+# ... and when its collections have no self link either and /collections
+# pages by offset: a collection's URL is /collections/{id}, not one that
+# carries the offset of the page it was listed on (its items would be
+# asked from that offset on, its record keyed by the page).
+jq -n '[{path: "^/collections$", query: "^$", body: ({collections: [{id: "deep",
+    links: []}], links: [{rel: "next", href: "{{base}}/collections?offset=1"}]} | tojson)},
+  {path: "^/collections$", query: "offset=1", body: ({collections: [{id:
+    "mlm-declared", stac_extensions: ["https://stac-extensions.github.io/mlm/v1.5.2/schema.json"],
+    links: []}], links: []} | tojson)}]' >"$T/offset.json"
+start_api NO --world "$SMALL" --no-data-link --no-filter --faults "$T/offset.json"
+"$STACML" --db "$T/no" -q harvest "$NO_URL"
+check "collections without self links: items asked without the list's offset" \
+    jq -e -s '[.[] | select(.path == "/collections/mlm-declared/items")] |
+        length > 0 and all(.[]; .query.offset == null)' "$NO_LOG"
+check_eq "collections without self links: the collection's URL" \
+    "$("$STACML" --db "$T/no" export | jq -r 'select(.id == "mlm-declared") | .url')" \
+    "${NO_URL}collections/mlm-declared"
+
 # An API of item search alone (no Collections class, no data link,
 # /collections answers 404): its /search is one collection that declares
 # nothing. Sampled (the sample holds a2: paged in full), skipped (a sample
