@@ -78,6 +78,7 @@ struct chain {
     bool is_filter; /* the strategy filter's search */
     long sampled;   /* items seen by a sample so far */
     long pages;
+    int limit;       /* of the first page, 0 once asked again without */
     char *items_url; /* items endpoint without limit, to restart a sample */
     json_t *seen;    /* request signature -> true */
     json_t *base_body;
@@ -448,6 +449,7 @@ static void walk_items(struct crawler *c, struct api *a, const char *items_url,
     ch->is_sampling = is_sampling;
     ch->items_url = xstrdup(items_url);
     int n = is_sampling ? c->opt.sample : c->opt.page_size;
+    ch->limit = n;
     struct request *r = request_new(REQ_ITEMS, a, ch);
     char *u;
     if (is_post_search(a, items_url)) {
@@ -1111,6 +1113,31 @@ static void on_collections(struct crawler *c, const struct request *r,
     json_array_foreach (list, i, coll)
         if (json_is_object(coll))
             plan_collection(c, r->api, coll, base);
+}
+
+bool api_retry_without_limit(struct crawler *c, const struct frontier_entry *e,
+                             long status)
+{
+    const struct request *r = e->data;
+    struct chain *ch = r->chain;
+    if ((status != 400 && status != 422) || r->kind != REQ_ITEMS || !ch ||
+        ch->pages > 0 || ch->limit <= 0 || !ch->items_url)
+        return false;
+    api_warn(r->api,
+             "HTTP %ld to limit=%d at %s: asked again without a limit (the "
+             "server's own page size)",
+             status, ch->limit, e->url);
+    ch->limit = 0;
+    struct request *again = request_new(REQ_ITEMS, r->api, ch);
+    if (r->method) {
+        /* The search by POST alone: its body without the limit, also as
+         * the base of a merge: true next link. */
+        json_object_del(ch->base_body, "limit");
+        again->method = xstrdup(r->method);
+        again->body = json_dumps(ch->base_body, JSON_COMPACT | JSON_SORT_KEYS);
+    }
+    push(c, r->api, ch->items_url, again);
+    return true;
 }
 
 /* A page of no records ("features" empty, null or missing) that points

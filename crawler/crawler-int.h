@@ -134,6 +134,12 @@ void api_start(struct crawler *c, const struct frontier_entry *e,
 /* The response to an API request. */
 void api_handle(struct crawler *c, const struct frontier_entry *e,
                 const json_t *doc, const char *base);
+/* A first page of items refused for its limit (HTTP 400 or 422: a
+ * server whose maximum page size is below the one asked for, that refuses
+ * it instead of answering as if given its maximum, EXTENSIONS.md 7.7):
+ * asked again without a limit, once. True when it was (no failure). */
+bool api_retry_without_limit(struct crawler *c, const struct frontier_entry *e,
+                             long status);
 /* An API request that failed (after the failure was reported). */
 void api_failed(struct crawler *c, const struct frontier_entry *e);
 void api_free_all(struct crawler *c);

@@ -1477,6 +1477,10 @@ static void on_fetch_done(void *ctx, void *data, const struct fetch_result *r)
                                "HTTP 304 Not Modified, but nothing was "
                                "stored to reuse (the request was not "
                                "conditional)");
+    } else if (r->rc != 0 && e->data &&
+               api_retry_without_limit(c, e, r->http_status)) {
+        /* Asked again: the new request counts when it starts. */
+        crawler_uncount(c, e);
     } else if (r->rc != 0) {
         crawler_report_failure(c, e, r->rc, r->http_status, r->reason);
         if (e->data)

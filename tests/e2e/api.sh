@@ -180,6 +180,26 @@ n_all=$("$STACML" --db "$T/nx" export | wc -l)
 "$STACML" --db "$T/nx" -q harvest --gone-after 1 "$N_URL"
 check_eq "sampling runs after an exhaustive one: nothing gone" "$("$STACML" --db "$T/nx" export | wc -l)" "$n_all"
 
+# A server that refuses a page size above its own maximum (400 or 422,
+# as stac-fastapi's validation once did, instead of answering as if given
+# its maximum): the first page is asked again without a limit, said once
+# per collection, and nothing fails.
+for status in 400 422; do
+    echo "[{\"path\": \"/items\$\", \"query\": \"limit=[0-9]{3,}\", \"status\": $status}]" \
+        >"$T/limit$status.json"
+    start_api L --world "$SMALL" --no-filter --faults "$T/limit$status.json"
+    "$STACML" --db "$T/l$status" harvest --page-size 500 "$L_URL" 2>"$T/l$status.err"
+    check_eq "limit refused ($status): exit status" "$?" 0
+    check_eq "limit refused ($status): the walk's models found" \
+        "$("$STACML" --db "$T/l$status" export | grep -c mlm-declared-)" 25
+    check "limit refused ($status): said" \
+        grep -q "HTTP $status to limit=500 at ${L_URL}collections/mlm-declared/items?limit=500: asked again without a limit" \
+        "$T/l$status.err"
+    check_eq "limit refused ($status): asked again once" \
+        "$(jq -s '[.[] | select(.path == "/collections/mlm-declared/items" and .query.limit == null)] | length' "$L_LOG")" 1
+    stop_apis
+done
+
 # 4. Queryables without model fields: filter conformance alone is not
 # enough.
 start_api Q --world "$WORLD" --queryables none --conformance-version v1.0.0-rc.2
@@ -323,6 +343,19 @@ for how in no-filter filter; do
         "$(jq -s '[.[] | select(.path == "/search" and .method != "POST")] | length' "$SP_LOG")" 0
     stop_apis
 done
+
+# A first page refused for its limit (as above) where the search goes by
+# POST alone: asked again with the body without a limit.
+echo '[{"path": "^/search$", "method": "POST", "times": 1, "status": 400}]' >"$T/limit-post.json"
+start_api LP --world "$T/search-only.json" --search-only --no-filter --search-post-only \
+    --search-paging post-merge --faults "$T/limit-post.json"
+"$STACML" --db "$T/lp" harvest "$LP_URL" 2>"$T/lp.err"
+check_eq "limit refused, POST search: exit status" "$?" 0
+check_eq "limit refused, POST search: every model found" "$(count "$T/lp")" 3
+check "limit refused, POST search: asked again without one" \
+    jq -e -s '[.[] | select(.method == "POST")] | (.[0].body.limit == 10) and
+        (.[1].body == {})' "$LP_LOG"
+stop_apis
 
 # ... and when it takes CQL2 text alone, the filter goes in a POST body
 # as text, not to a GET that answers 405.
