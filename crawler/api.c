@@ -566,9 +566,10 @@ static const json_t *find_next(const json_t *page)
     return first;
 }
 
-/* The records of a page in order, as 128 bits of hash of their ids
- * (new), or NULL when it has none or one without an id: a page of
- * features, collections or children. */
+/* The records of a page in order, as 128 bits of hash of their ids and
+ * collections (new), or NULL when it has none or one without an id: a
+ * page of features, collections or children. An Item's id is unique
+ * within its collection only: a search may list the same ids in two. */
 static char *page_signature(const json_t *page)
 {
     static const char *const lists[] = {"features", "collections", "children"};
@@ -584,8 +585,10 @@ static char *page_signature(const json_t *page)
         char *id = stac_id(rec);
         if (!id)
             return NULL;
-        h1 = fnv1a("\n", fnv1a(id, h1));
-        h2 = fnv1a("\n", fnv1a(id, h2));
+        const char *coll =
+            json_string_value(json_object_get(rec, "collection"));
+        h1 = fnv1a("\n", fnv1a(coll ? coll : "", fnv1a("\n", fnv1a(id, h1))));
+        h2 = fnv1a("\n", fnv1a(coll ? coll : "", fnv1a("\n", fnv1a(id, h2))));
         free(id);
     }
     return xasprintf("page %016" PRIx64 "%016" PRIx64, h1, h2);
