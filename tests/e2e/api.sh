@@ -285,6 +285,38 @@ check_eq "collections without self links: the collection's URL" \
     "$("$STACML" --db "$T/no" export | jq -r 'select(.id == "mlm-declared") | .url')" \
     "${NO_URL}collections/mlm-declared"
 
+# POST next links outside /search: a /collections page (pgstac pages its
+# collections) and an items page, each with a body, merge: true and a
+# header. Neither chain has a body of its own to merge into: the link's
+# body is sent, with its header.
+curl -s "${N_URL}collections" | sed -E 's#http://127\.0\.0\.1:[0-9]+#{{base}}#g' >"$T/colls.json"
+curl -s "${N_URL}collections/mlm-declared/items?limit=4" |
+    sed -E 's#http://127\.0\.0\.1:[0-9]+#{{base}}#g' >"$T/items4.json"
+jq -n --slurpfile c "$T/colls.json" --slurpfile p "$T/items4.json" '
+    def next(b; h): {rel: "next", method: "POST", merge: true, body: b,
+        headers: {"Search-After": h}};
+    [{path: "^/collections$", method: "GET", body: ({collections: $c[0].collections[0:1],
+        links: [next({page: 2}; "c2") + {href: "{{base}}/collections"}]} | tojson)},
+     {path: "^/collections$", method: "POST", body: ({collections: $c[0].collections[1:2],
+        links: []} | tojson)},
+     {path: "^/collections/mlm-declared/items$", method: "GET", body: ({type: "FeatureCollection",
+        features: $p[0].features[0:2], links: [next({token: "p2"}; "i2") +
+            {href: "{{base}}/collections/mlm-declared/items"}]} | tojson)},
+     {path: "^/collections/mlm-declared/items$", method: "POST", body: ({type: "FeatureCollection",
+        features: $p[0].features[2:4], links: []} | tojson)}]' >"$T/post-next.json"
+start_api PN --world "$SMALL" --no-filter --faults "$T/post-next.json"
+"$STACML" --db "$T/pn" harvest "$PN_URL" 2>"$T/pn.err"
+check_eq "POST next links outside /search: exit status" "$?" 0
+check "POST next links outside /search: /collections page 2 by POST, body and header" \
+    jq -e -s 'any(.[]; .method == "POST" and .path == "/collections" and
+        .body == {page: 2} and .headers["Search-After"] == "c2")' "$PN_LOG"
+check "POST next links outside /search: items page 2 by POST, body and header" \
+    jq -e -s 'any(.[]; .method == "POST" and .path == "/collections/mlm-declared/items" and
+        .body == {token: "p2"} and .headers["Search-After"] == "i2")' "$PN_LOG"
+check_eq "POST next links outside /search: both pages' items" \
+    "$("$STACML" --db "$T/pn" export | grep -c '"mlm-declared-00000[0-3]"')" 4
+stop_apis
+
 # An API of item search alone (no Collections class, no data link,
 # /collections answers 404): its /search is one collection that declares
 # nothing. Sampled (the sample holds a2: paged in full), skipped (a sample
