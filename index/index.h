@@ -46,6 +46,14 @@ enum crawl_flag {
     /* A failure that was the same when an earlier run last fetched it
      * (a link still broken): a resumed run that fetches it again knows. */
     CRAWL_F_STILL_BROKEN = 1u << 4,
+    /* Stored by a full read by a stacml that keeps among the links of a
+     * list of collections the collections it leads to, and makes no
+     * model record of a Catalog (or found sound by one, on a 304): what
+     * is stored of the document is what a full read makes of it now.
+     * States without it come from an older stacml (src/harvest.c,
+     * is_outdated()). A flag, not a new format, so that an older stacml
+     * still reads the index. */
+    CRAWL_F_SOUND = 1u << 5,
 };
 
 /* Free the strings of a crawl_state filled by index_get_crawl(). */

@@ -668,7 +668,8 @@ static int store_document(struct harvest *h, const struct crawler_doc *d,
         .flags = ((exts & EXT_MODEL_MASK) ? CRAWL_F_MODEL : 0) |
                  (d->is_api ? CRAWL_F_API : 0) |
                  (d->kind == STAC_KIND_ITEM ? CRAWL_F_ITEM : 0) |
-                 (is_dataset_doc(d, exts) ? CRAWL_F_DATASET : 0),
+                 (is_dataset_doc(d, exts) ? CRAWL_F_DATASET : 0) |
+                 CRAWL_F_SOUND,
         .links = (char *)d->links,
     };
     int crc = index_put_crawl(h->ix, d->url, &st);
@@ -712,6 +713,60 @@ static bool has_damaged_record(struct harvest *h, const char *url,
             is_damaged(h->ix, INDEX_DATASETS, url));
 }
 
+/* Whether a stored model record is a Catalog's. */
+static int on_entry_catalog(void *ctx, const char *url, const char *keys,
+                            const char *json, size_t len)
+{
+    (void)ctx;
+    (void)url;
+    (void)keys;
+    json_t *rec = record_decode(json, len);
+    const char *type = json_string_value(json_object_get(rec, "stac_type"));
+    int is_catalog = type && strcmp(type, "Catalog") == 0;
+    json_decref(rec);
+    return is_catalog;
+}
+
+/* Whether the stored links lead below the document: a child, item or
+ * items line. */
+static bool has_links_down(const char *links)
+{
+    const char *p = links;
+    while (p && *p) {
+        if (strncmp(p, "child\t", 6) == 0 || strncmp(p, "item\t", 5) == 0 ||
+            strncmp(p, "items\t", 6) == 0)
+            return true;
+        p = strchr(p, '\n');
+        if (p)
+            p++;
+    }
+    return false;
+}
+
+/* Whether the crawl state st of url, stored by an older stacml (no
+ * CRAWL_F_SOUND), may be wrong where that stacml worked otherwise: a 304
+ * would keep it as it is for as long as the document does not change.
+ * A list of collections stored none of the collections it leads to (only
+ * its own links: a next page, if any), so a 304 walked none of them; a
+ * Catalog declaring a model extension was a model record (stac_type
+ * "Catalog"), which each 304 kept. The first stacml kept no flags nor
+ * links: a 304 walked nothing and touched no record. Items and datasets
+ * are none of these, and a state with links down is no such list; the
+ * rest (a list, an empty catalog, an item page: nothing stored tells
+ * them apart) is fetched in full once, with the Catalogs. */
+static bool is_outdated(struct harvest *h, const char *url,
+                        const struct crawl_state *st)
+{
+    if (st->flags & CRAWL_F_SOUND)
+        return false;
+    if (st->flags & CRAWL_F_ITEM)
+        return false;
+    if (st->flags & CRAWL_F_MODEL)
+        return index_get_entry(h->ix, INDEX_MODELS, url, on_entry_catalog,
+                               NULL) == 1;
+    return !(st->flags & CRAWL_F_DATASET) && !has_links_down(st->links);
+}
+
 static bool on_prior(void *ctx, const char *url, struct crawler_prior *p)
 {
     struct harvest *h = ctx;
@@ -726,6 +781,11 @@ static bool on_prior(void *ctx, const char *url, struct crawler_prior *p)
     /* An API landing page is always read again: its walk needs it. */
     if (!is_ok || (st->flags & CRAWL_F_API))
         return false;
+    /* Asked for in full, once: its new state is this stacml's. */
+    if (is_outdated(h, url, st)) {
+        log_info("%s: stored by an older stacml: asked for in full", url);
+        return false;
+    }
     p->etag = st->etag;
     p->last_modified = st->last_modified;
     p->links = st->links;
@@ -838,6 +898,9 @@ static void on_unchanged(void *ctx, const char *url, const char *source,
         urlset_add(h->surveyed, url);
     if (!is_resumed && h->prior.run != h->run) {
         h->prior.run = h->run;
+        /* on_prior() found it sound (an older stacml's state is checked
+         * once). */
+        h->prior.flags |= CRAWL_F_SOUND;
         index_put_crawl(h->ix, url, &h->prior);
     }
 }

@@ -272,8 +272,11 @@ http {
     log_format wire '\$server_protocol \$connection \$connection_requests '
                     '\$msec \$request_time \$status \$request_method \$uri '
                     '\$body_bytes_sent';
+    # Whether each request was conditional: the ETag it sent back, or -.
+    log_format cond '\$request_method \$uri \$status \$http_if_none_match';
     access_log $T/nginx/access.log e2e;
     access_log $T/nginx/wire.log wire;
+    access_log $T/nginx/cond.log cond;
     client_body_temp_path $T/nginx/tmp/body;
     proxy_temp_path $T/nginx/tmp/proxy;
     fastcgi_temp_path $T/nginx/tmp/fastcgi;
@@ -353,10 +356,10 @@ access_log_settle() {
     done
 }
 
-# access_log_clear: empty the access log, once the requests answered so far
-# are in it (none of them can land in the emptied log).
+# access_log_clear: empty the access log (and cond.log), once the requests
+# answered so far are in it (none of them can land in the emptied log).
 access_log_clear() {
-    access_log_settle && : >"$T/nginx/access.log"
+    access_log_settle && : >"$T/nginx/access.log" && : >"$T/nginx/cond.log"
 }
 
 # wchan_shown: whether /proc/PID/wchan names what a sleeping process waits
