@@ -2381,7 +2381,12 @@ static int discover(struct harvest *h, const struct cli *cli,
         }
         discover_verdicts(h->ix, &l, due, h->sources, h->apis, h->now,
                           h->registry_harvest);
-        /* The harvest's own counters start afresh. */
+        /* The harvest's own counters start afresh, and so does what it
+         * tells of its sources' completeness: a survey reads to a depth
+         * of 4 and 200 documents a source, and a source it cut short
+         * would not be marked gone this run, however complete its
+         * harvest. */
+        json_object_clear(h->incomplete);
         json_decref(h->sources);
         h->sources = json_object();
         urlset_clear(h->sourced_models);
