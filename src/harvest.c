@@ -974,10 +974,11 @@ static bool is_still_broken(struct harvest *h, const struct crawler_failure *f)
     struct crawl_state old;
     if (index_get_crawl(h->ix, f->url, &old) != 0)
         return false;
-    /* Fetched by this run already when it was resumed after a kill: as
-     * that fetch found it. */
-    bool is_earlier = old.run > 0 &&
-                      (old.run != h->run || (old.flags & CRAWL_F_STILL_BROKEN));
+    /* Fetched by this run already (before a kill it resumes, or by the
+     * registry survey before it, whose states have no run: 0): as that
+     * fetch found it. */
+    bool is_earlier = (old.flags & CRAWL_F_STILL_BROKEN) ||
+                      (old.run > 0 && old.run != h->run);
     bool same = is_earlier && old.error == SM_E_HTTP &&
                 old.http_status == f->http_status;
     crawl_state_cleanup(&old);
