@@ -1459,32 +1459,31 @@ static json_t *read_provider(struct model_reader *r, const json_t *e)
     return p;
 }
 
-/* STAC core "providers" (Item properties, Collection top level); a lone
- * object is read as a one-element list. */
-static json_t *read_providers(struct model_reader *r)
+/* A list of objects read one by one by read_one, capped at
+ * MODEL_MAX_ENTRIES; a lone object is read as a one-element list. NULL
+ * when absent, null or no list (reported). */
+static json_t *
+read_object_list(struct model_reader *r, const json_t *v, const char *what,
+                 json_t *(*read_one)(struct model_reader *, const json_t *))
 {
-    const json_t *v = model_field(r, "providers");
     const json_t *e;
     json_t *out;
     size_t i;
 
-    if (!v || json_is_null(v))
-        return NULL;
-    out = json_array();
     if (json_is_object(v)) {
-        model_issue(r, "providers should be an array, not an object; read "
-                       "as one");
-        model_append(out, read_provider(r, v));
+        model_issue(r, "%s should be an array, not an object; read as one",
+                    what);
+        out = json_array();
+        model_append(out, read_one(r, v));
         return out;
     }
-    if (!model_is_list(r, v, "providers")) {
-        json_decref(out);
+    if (!model_is_list(r, v, what))
         return NULL;
-    }
+    out = json_array();
     json_array_foreach (v, i, e) {
         if (i >= MODEL_MAX_ENTRIES)
             break;
-        model_append(out, read_provider(r, e));
+        model_append(out, read_one(r, e));
     }
     return out;
 }
@@ -1523,35 +1522,6 @@ static json_t *read_publication(struct model_reader *r, const json_t *e)
     return p;
 }
 
-/* sci:publications (Scientific Citation extension): the publications
- * that describe the model or data, beside the one of sci:doi. From
- * summaries, the list of values is the list; a lone object is read as a
- * one-element list. */
-static json_t *read_publications(struct model_reader *r)
-{
-    const json_t *v = model_field(r, "sci:publications");
-    const json_t *e;
-    json_t *out;
-    size_t i;
-
-    if (json_is_object(v)) {
-        model_issue(r, "sci:publications should be an array, not an object; "
-                       "read as one");
-        out = json_array();
-        model_append(out, read_publication(r, v));
-        return out;
-    }
-    if (!model_is_list(r, v, "sci:publications"))
-        return NULL;
-    out = json_array();
-    json_array_foreach (v, i, e) {
-        if (i >= MODEL_MAX_ENTRIES)
-            break;
-        model_append(out, read_publication(r, e));
-    }
-    return out;
-}
-
 void model_read_credits(struct model_reader *r, json_t *rec)
 {
     json_t *c[1];
@@ -1560,9 +1530,15 @@ void model_read_credits(struct model_reader *r, json_t *rec)
     model_put_first(rec, "doi", c, 1);
     c[0] = model_text(r, model_scalar(r, "sci:citation"), "sci:citation");
     model_put_first(rec, "citation", c, 1);
-    c[0] = read_publications(r);
+    /* sci:publications (Scientific Citation extension): the publications
+     * that describe the model or data, beside the one of sci:doi; from
+     * summaries, the list of values is the list. */
+    c[0] = read_object_list(r, model_field(r, "sci:publications"),
+                            "sci:publications", read_publication);
     model_put_first(rec, "publications", c, 1);
-    c[0] = read_providers(r);
+    /* STAC core (Item properties, Collection top level) */
+    c[0] = read_object_list(r, model_field(r, "providers"), "providers",
+                            read_provider);
     model_put_first(rec, "providers", c, 1);
 }
 

@@ -123,6 +123,16 @@ mlm_item() {
 JSON
 }
 
+# item_collection ID ITEM...: a minimal Collection on one line, with an
+# item link to ./ITEM.json for each ITEM.
+item_collection() {
+    local id=$1
+    shift
+    jq -cn --arg id "$id" --args '{type: "Collection", stac_version: "1.0.0",
+        id: $id, description: "d", license: "x", extent: {},
+        links: [$ARGS.positional[] | {rel: "item", href: "./\(.).json"}]}' "$@"
+}
+
 # flat_catalog DIR COLLECTIONS ITEMS EVERY: a Catalog in DIR of COLLECTIONS
 # Collections of ITEMS Items each, every EVERY-th Item (counted across the
 # catalog from 0) an mlm model, the others plain.

@@ -11,15 +11,8 @@
 
 W="$T/www"
 mkdir -p "$W/a" "$W/b" "$W/r/c" "$W/ds"
-collection() { # ID ITEM...: a Collection of the items ./ITEM.json
-    local id=$1
-    shift
-    jq -cn --arg id "$id" --args '{type: "Collection", stac_version: "1.0.0",
-        id: $id, description: "d", license: "x", extent: {},
-        links: [$ARGS.positional[] | {rel: "item", href: "./\(.).json"}]}' "$@"
-}
-collection a ma >"$W/a/collection.json"
-collection b mb >"$W/b/collection.json"
+item_collection a ma >"$W/a/collection.json"
+item_collection b mb >"$W/b/collection.json"
 mlm_item ma >"$W/a/ma.json"
 mlm_item mb >"$W/b/mb.json"
 # A list of collections (an API's /collections, met as a plain document)
@@ -34,7 +27,7 @@ jq -cn --arg base "http://127.0.0.1:{{port}}" '{collections: [
 jq -cn '{collections: [], links: [{rel: "root", href: "./r/catalog.json"}]}' >"$W/rooted.json"
 jq -cn '{type: "Catalog", stac_version: "1.0.0", id: "r", description: "d",
     links: [{rel: "child", href: "./c/collection.json"}]}' >"$W/r/catalog.json"
-collection c mr >"$W/r/c/collection.json"
+item_collection c mr >"$W/r/c/collection.json"
 # A model trained on a dataset with an item: read with --dataset-items.
 mlm_item mr '[{"rel": "ml-model:train-data", "href": "../../ds/collection.json"}]' >"$W/r/c/mr.json"
 jq -cn '{type: "Collection", stac_version: "1.0.0", id: "ds", description: "d",

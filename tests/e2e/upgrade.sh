@@ -21,15 +21,8 @@ OLD="$top_builddir/tests/lib/old-index"
 
 W="$T/www"
 mkdir -p "$W/a" "$W/b" "$W/cat/c" "$W/flat"
-collection() { # ID ITEM...: a Collection of the items ./ITEM.json
-    local id=$1
-    shift
-    jq -cn --arg id "$id" --args '{type: "Collection", stac_version: "1.0.0",
-        id: $id, description: "d", license: "x", extent: {},
-        links: [$ARGS.positional[] | {rel: "item", href: "./\(.).json"}]}' "$@"
-}
-collection a ma >"$W/a/collection.json"
-collection b mb >"$W/b/collection.json"
+item_collection a ma >"$W/a/collection.json"
+item_collection b mb >"$W/b/collection.json"
 mlm_item ma >"$W/a/ma.json"
 mlm_item mb >"$W/b/mb.json"
 # A list of collections (an API's /collections, met as a plain document):
@@ -44,7 +37,7 @@ jq -cn --arg base "http://127.0.0.1:{{port}}" '{collections: [
 jq -cn '{type: "Catalog", stac_version: "1.0.0", id: "root", description: "d",
     stac_extensions: ["https://stac-extensions.github.io/mlm/v1.5.2/schema.json"],
     links: [{rel: "child", href: "./c/collection.json"}]}' >"$W/cat/catalog.json"
-collection c mc >"$W/cat/c/collection.json"
+item_collection c mc >"$W/cat/c/collection.json"
 mlm_item mc >"$W/cat/c/mc.json"
 # A catalog whose state the first stacml wrote: no flags, no links.
 jq -cn '{type: "Catalog", stac_version: "1.0.0", id: "flat", description: "d",
