@@ -597,6 +597,7 @@ struct doc_job {
     char *base;
     enum stac_kind kind;
     bool is_landing;
+    const char *landing_rel; /* stac_landing_rel_alone() */
     int links_rc;
     struct links ls;
     char *text; /* ls as links_text() */
@@ -696,6 +697,7 @@ static void analyse(const struct crawler *c, struct doc_job *j)
     if (j->kind == STAC_KIND_NONE)
         return;
     j->is_landing = stac_is_landing(j->doc);
+    j->landing_rel = stac_landing_rel_alone(j->doc);
     /* The links of a document read but not walked (a dataset) are taken
      * too, for its crawl state: a later run that reaches it as a child and
      * gets a 304 walks on from the links stored, and a dataset read after
@@ -796,6 +798,19 @@ static bool api_within_depth(struct crawler *c, const struct frontier_entry *e,
     return false;
 }
 
+/* A document with one of an API landing page's links (rel) but not taken
+ * for one: walked as a static catalog, the API it may be is not read (a
+ * list of collections behind its data link names it as their root, and
+ * a root read already is not walked again). Said, not left to silence. */
+static void warn_landing_alone(const struct frontier_entry *e, const char *rel)
+{
+    log_warn("%s: has a %s link, as a STAC API landing page does, but neither "
+             "conformsTo, a conformance link nor both data and search links: "
+             "walked as a static catalog, not as an API (what an API holds "
+             "may be missed)",
+             e->url, rel);
+}
+
 /* A STAC document: delivered, then its links pushed and, for an API
  * landing page or a dataset, the walk that follows from it started. */
 static void apply_document(struct crawler *c, struct doc_job *j)
@@ -804,6 +819,8 @@ static void apply_document(struct crawler *c, struct doc_job *j)
     bool is_walk = is_walked(e, NULL);
     if (is_walk)
         report_links(c, e, j->links_rc, &j->ls);
+    if (is_walk && j->landing_rel)
+        warn_landing_alone(e, j->landing_rel);
     /* Where a list of collections leads is not among its links. */
     const char *own_end = NULL;
     if (j->kind == STAC_KIND_COLLECTION_LIST && is_walk) {

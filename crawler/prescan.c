@@ -482,20 +482,23 @@ static void links_own_strings(struct prescan_links *l)
     }
 }
 
-/* What the scan found at the top level makes of the document. */
-/* A Catalog with a conformance link may be an API landing page that left
- * conformsTo out (stac_is_landing()): the full reading decides. */
-static bool has_conformance_link(const struct prescan_links *l)
+/* A Catalog with a conformance, data or search link may be an API landing
+ * page that left conformsTo out, or one that looks like it
+ * (stac_is_landing(), stac_landing_rel_alone()): the full reading
+ * decides. */
+static bool has_landing_link(const struct prescan_links *l)
 {
+    static const char *const rels[] = {"conformance", "data", "search"};
     for (size_t i = 0; i < l->n; i++) {
         const struct link_member *r = &l->v[i].rel;
-        if (r->kind == LINK_VALUE_STRING && r->n == 11 &&
-            memcmp(r->s, "conformance", 11) == 0)
-            return true;
+        for (size_t k = 0; r->kind == LINK_VALUE_STRING && k < 3; k++)
+            if (r->n == strlen(rels[k]) && memcmp(r->s, rels[k], r->n) == 0)
+                return true;
     }
     return false;
 }
 
+/* What the scan found at the top level makes of the document. */
 static enum prescan_kind verdict(const struct top *top,
                                  const struct prescan_links *links)
 {
@@ -510,7 +513,7 @@ static enum prescan_kind verdict(const struct top *top,
     if (!links || links->has_escape)
         return PRESCAN_UNSURE;
     if (top->is_catalog)
-        return has_conformance_link(links) ? PRESCAN_UNSURE : PRESCAN_CATALOG;
+        return has_landing_link(links) ? PRESCAN_UNSURE : PRESCAN_CATALOG;
     return top->is_collection ? PRESCAN_COLLECTION : PRESCAN_UNSURE;
 }
 

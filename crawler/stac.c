@@ -101,9 +101,23 @@ bool stac_is_landing(const json_t *doc)
         return true;
     /* Some APIs leave conformsTo out and list their classes only at
      * /conformance (EXTENSIONS.md §7.5); a static catalog has no such
-     * link, nor one to an API's collections or search. */
-    return stac_has_rel(doc, "conformance") &&
-           (stac_has_rel(doc, "data") || stac_has_rel(doc, "search"));
+     * link. The data (-> /collections) and search (-> /search) links are
+     * a landing page's own (§7.2): with both, a page is an API's even
+     * without a word on conformance (STAC API 0.9 servers). One of them
+     * alone may be a static catalog's own use of the name. */
+    bool data = stac_has_rel(doc, "data"), search = stac_has_rel(doc, "search");
+    if (stac_has_rel(doc, "conformance"))
+        return data || search;
+    return data && search;
+}
+
+const char *stac_landing_rel_alone(const json_t *doc)
+{
+    if (!json_is_object(doc) || stac_is_landing(doc))
+        return NULL;
+    if (stac_has_rel(doc, "data"))
+        return "data";
+    return stac_has_rel(doc, "search") ? "search" : NULL;
 }
 
 /* The shortest decimal that reads back as v, like jansson's own dump, so

@@ -30,8 +30,14 @@ enum stac_kind stac_classify(const json_t *doc);
 const char *stac_kind_name(enum stac_kind kind);
 
 /* True when doc is an API landing page: an object with a conformsTo
- * array, or with a conformance link and a data or search link. */
+ * array, or with a conformance link and a data or search link, or with
+ * both a data and a search link. */
 bool stac_is_landing(const json_t *doc);
+
+/* The rel ("data" or "search", static) of a landing page's link that doc
+ * has without being taken for a landing page, or NULL: a document that
+ * looks like an API's but is walked as a static catalog. */
+const char *stac_landing_rel_alone(const json_t *doc);
 
 /* The document's "id" as a new string (caller frees with free()): strings
  * as they are, integers and reals printed in decimal (the dlm beta example

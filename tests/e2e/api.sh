@@ -449,4 +449,27 @@ check_eq "static list of collections: each collection walked" \
 check "static list of collections: the one without a self link named" \
     grep -q "1 of its 3 collections have no self link" "$T/cs.err"
 
+# A landing page with neither conformsTo nor a conformance link, but data
+# and search links (a STAC API 0.9 server): an API all the same, read
+# without asking for /conformance. Taken for a static catalog, its walk
+# went to /collections, whose root (the landing page, read already) was
+# not walked again: 0 records, exit 0, no word of it.
+start_api OLDREF --world "$SMALL" --no-filter
+"$STACML" --db "$T/old-ref" -q harvest "$OLDREF_URL"
+start_api OLD --world "$SMALL" --no-conformance --no-filter
+"$STACML" --db "$T/old" harvest "$OLD_URL" 2>"$T/old.err"
+check_eq "no conformance, data and search links: exit status" "$?" 0
+check "no conformance, data and search links: walked as an API" \
+    grep -q "api $OLD_URL: strategy per-collection; 2 collections" "$T/old.err"
+check_eq "no conformance, data and search links: the models of the API" \
+    "$(ids "$T/old")" "$(ids "$T/old-ref")"
+check_eq "no conformance, data and search links: /conformance not asked" \
+    "$(requests "$OLD_LOG" '^/conformance$')" 0
+# A search link alone (no data link) is not enough to tell an API from a
+# static catalog that uses the name: walked as one, and said.
+start_api OS --world "$SMALL" --no-conformance --no-filter --no-data-link
+"$STACML" --db "$T/os" harvest "$OS_URL" 2>"$T/os.err"
+check "a search link alone: the page named, not read as an API" \
+    grep -q "$OS_URL: has a search link, as a STAC API landing page does, but neither conformsTo" "$T/os.err"
+
 e2e_finish

@@ -57,6 +57,9 @@ COMMAND LINE
                           "{{port}}" and "{{base}}" are substituted
   --child-collections     also add a `child` link per collection (so each
                           Collection is reachable both via `data` and `child`)
+  --no-conformance        a landing page with neither conformsTo nor a
+                          conformance link (a STAC API 0.9 or OGC API
+                          Features server's); GET /conformance still answers
   --search-only           an API of core and item search alone: conformsTo
                           without the Collections and Features classes, no
                           data link, /collections and below answer 404
@@ -1304,13 +1307,14 @@ class Api:
         b = ctx.base
         links = [{"rel": "self", "type": JSON_T, "href": f"{b}/"},
                  {"rel": "root", "type": JSON_T, "href": f"{b}/"},
-                 {"rel": "conformance", "type": JSON_T, "href": f"{b}/conformance"},
                  {"rel": "search", "type": GEOJSON_T, "href": f"{b}/search", "method": "GET"},
                  {"rel": "search", "type": GEOJSON_T, "href": f"{b}/search", "method": "POST"},
                  {"rel": "service-desc", "href": f"{b}/api",
                   "type": "application/vnd.oai.openapi+json;version=3.0"}]
         if self.opts.search_post_only:
             links = [l for l in links if l.get("method") != "GET"]
+        if self.opts.conformance:
+            links.insert(2, {"rel": "conformance", "type": JSON_T, "href": f"{b}/conformance"})
         if self.opts.data_link and not self.opts.search_only:
             links.append({"rel": "data", "type": JSON_T, "href": f"{b}/collections"})
         if self.opts.filter and self.opts.queryables_link:
@@ -1323,10 +1327,12 @@ class Api:
         if self.opts.child_collections:
             links += [{"rel": "child", "type": JSON_T, "title": c.title,
                        "href": f"{b}/collections/{c.id}"} for c in self.world.colls]
-        return json_response({
-            "type": "Catalog", "stac_version": STAC_VERSION, "id": self.world.id,
-            "title": self.world.title, "description": self.world.description,
-            "conformsTo": conformance(self.opts), "links": links})
+        doc = {"type": "Catalog", "stac_version": STAC_VERSION, "id": self.world.id,
+               "title": self.world.title, "description": self.world.description,
+               "conformsTo": conformance(self.opts), "links": links}
+        if not self.opts.conformance:
+            del doc["conformsTo"]
+        return json_response(doc)
 
     def conformance(self, ctx, req):
         return json_response({"conformsTo": conformance(self.opts)})
@@ -1843,6 +1849,8 @@ def parse_args(argv):
                     help="leave the landing page's queryables link out")
     ap.add_argument("--no-data-link", dest="data_link", action="store_false",
                     help="leave the landing page's data link out")
+    ap.add_argument("--no-conformance", dest="conformance", action="store_false",
+                    help="no conformsTo and no conformance link on the landing page")
     ap.add_argument("--search-only", action="store_true",
                     help="an API of core and item search alone: no data "
                          "link, no Collections or Features class, "

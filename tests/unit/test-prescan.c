@@ -149,6 +149,15 @@ static void check_containers(void)
                     "{\"type\":\"Catalog\",\"id\":\"x\","
                     "\"links\":[{\"rel\":\"conformance\",\"href\":\"c\"}]}",
                     PRESCAN_UNSURE);
+    check_container("data and search links: maybe a landing page",
+                    "{\"type\":\"Catalog\",\"id\":\"x\","
+                    "\"links\":[{\"rel\":\"data\",\"href\":\"d\"},"
+                    "{\"rel\":\"search\",\"href\":\"s\"}]}",
+                    PRESCAN_UNSURE);
+    check_container("a data link: maybe one that looks like it",
+                    "{\"type\":\"Catalog\",\"id\":\"x\","
+                    "\"links\":[{\"rel\":\"data\",\"href\":\"d\"}]}",
+                    PRESCAN_UNSURE);
     check_container("no links", COLL("[]"), PRESCAN_COLLECTION);
     check_container("links not an array", COLL("{\"rel\":\"item\"}"),
                     PRESCAN_COLLECTION);

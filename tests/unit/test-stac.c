@@ -133,6 +133,12 @@ static void test_landing(void)
          "{\"links\":[{\"rel\":\"conformance\",\"href\":\"c\"}]}", false},
         {"data link alone", "{\"links\":[{\"rel\":\"data\",\"href\":\"d\"}]}",
          false},
+        {"search link alone",
+         "{\"links\":[{\"rel\":\"search\",\"href\":\"s\"}]}", false},
+        {"data and search links, no conformance (STAC API 0.9)",
+         "{\"links\":[{\"rel\":\"data\",\"href\":\"d\"},"
+         "{\"rel\":\"search\",\"href\":\"s\"}]}",
+         true},
     };
 
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -141,6 +147,25 @@ static void test_landing(void)
         json_decref(doc);
     }
     CHECK(!stac_is_landing(NULL));
+}
+
+/* A landing page's link on a page not taken for one. */
+static void test_landing_rel_alone(void)
+{
+    json_t *data = load("{\"links\":[{\"rel\":\"data\",\"href\":\"d\"}]}");
+    json_t *search = load("{\"links\":[{\"rel\":\"search\",\"href\":\"s\"}]}");
+    json_t *both = load("{\"links\":[{\"rel\":\"data\",\"href\":\"d\"},"
+                        "{\"rel\":\"search\",\"href\":\"s\"}]}");
+    json_t *plain = load("{\"links\":[{\"rel\":\"child\",\"href\":\"c\"}]}");
+    CHECK_STR_EQ(stac_landing_rel_alone(data), "data");
+    CHECK_STR_EQ(stac_landing_rel_alone(search), "search");
+    CHECK(stac_landing_rel_alone(both) == NULL);
+    CHECK(stac_landing_rel_alone(plain) == NULL);
+    CHECK(stac_landing_rel_alone(NULL) == NULL);
+    json_decref(data);
+    json_decref(search);
+    json_decref(both);
+    json_decref(plain);
 }
 
 static void test_id(void)
@@ -252,6 +277,7 @@ int main(void)
     test_classify();
     test_kind_name();
     test_landing();
+    test_landing_rel_alone();
     test_id();
     if (shared)
         test_examples(shared);
