@@ -65,7 +65,7 @@ struct api {
     char *filter;    /* the filter sent, for the report */
     const char *strategy;
     size_t collections, walked_declared, walked_sampled, skipped_sampled;
-    size_t covered_n, walked_all, pages;
+    size_t sampled_whole, sample_failed, covered_n, walked_all, pages;
     json_t *warnings;
     struct api *next;
 };
@@ -75,8 +75,9 @@ struct api {
 struct chain {
     int refs;
     bool is_sampling;
-    bool is_filter; /* the strategy filter's search */
-    long sampled;   /* items seen by a sample so far */
+    bool is_filter;  /* the strategy filter's search */
+    bool is_counted; /* a sample: its collection's category counted */
+    long sampled;    /* items seen by a sample so far */
     long pages;
     int limit;       /* of the first page, 0 once asked again without */
     char *items_url; /* items endpoint without limit, to restart a sample */
@@ -381,12 +382,23 @@ static char *signature(const char *method, const char *url, const char *body,
 static void filter_failed(struct crawler *c, struct api *a, const char *url,
                           const char *what);
 
+/* A sample's verdict on its collection, counted once in one of the
+ * summary's categories (*n), so that they add up to the collections. */
+static void count_sample(struct chain *ch, size_t *n)
+{
+    if (!ch || !ch->is_sampling || ch->is_counted)
+        return;
+    ch->is_counted = true;
+    (*n)++;
+}
+
 /* A chain stopped short of its last page (the warning said why): when it
  * was the filtered search, what it was to find is looked for per
  * collection, as when the search fails. */
-static void chain_stopped(struct crawler *c, struct api *a,
-                          const struct chain *ch, const char *url)
+static void chain_stopped(struct crawler *c, struct api *a, struct chain *ch,
+                          const char *url)
 {
+    count_sample(ch, &a->sample_failed);
     if (ch && ch->is_filter && a->covered)
         filter_failed(c, a, url, "stopped short");
 }
@@ -1154,7 +1166,7 @@ static void warn_empty_page(struct api *a, const char *url)
  * walk the collection from its first page with the full page size. */
 static void restart_sample(struct crawler *c, const struct request *r)
 {
-    r->api->walked_sampled++;
+    count_sample(r->chain, &r->api->walked_sampled);
     walk_items(c, r->api, r->chain->items_url, false);
 }
 
@@ -1171,8 +1183,11 @@ static void on_items(struct crawler *c, const struct frontier_entry *e,
     bool has_next = find_next(doc) != NULL;
     if (r->chain->is_sampling) {
         r->chain->sampled += (long)n;
-        if (!has_next)
-            return; /* the sample was the whole collection */
+        if (!has_next) {
+            /* The sample was the whole collection. */
+            count_sample(r->chain, &a->sampled_whole);
+            return;
+        }
         if ((found & ~a->covered) && !c->opt.survey) {
             restart_sample(c, r);
         } else if (n > 0 && r->chain->sampled < c->opt.sample) {
@@ -1184,7 +1199,7 @@ static void on_items(struct crawler *c, const struct frontier_entry *e,
              * nothing, its models unseen. */
             if (n == 0)
                 warn_empty_page(a, url);
-            a->skipped_sampled++;
+            count_sample(r->chain, &a->skipped_sampled);
             if (found && a->covered && !c->opt.survey) {
                 /* Models the filtered search is to find: should it fail,
                  * this collection is walked after all. */
@@ -1326,6 +1341,7 @@ void api_failed(struct crawler *c, const struct frontier_entry *e)
             break;
         }
         api_warn(r->api, "pagination stopped: %s failed", e->url);
+        count_sample(r->chain, &r->api->sample_failed);
         break;
     }
 }
@@ -1345,6 +1361,8 @@ void crawler_foreach_api(const struct crawler *c,
             .walked_declared = a->walked_declared,
             .walked_sampled = a->walked_sampled,
             .skipped_sampled = a->skipped_sampled,
+            .sampled_whole = a->sampled_whole,
+            .sample_failed = a->sample_failed,
             .covered = a->covered_n,
             .walked_all = a->walked_all,
             .pages = a->pages,

@@ -227,6 +227,8 @@ struct crawler_api_report {
     size_t walked_declared; /* walked because they declare a model ext */
     size_t walked_sampled;  /* walked because their sample held a model */
     size_t skipped_sampled; /* sampled, no model, not walked */
+    size_t sampled_whole;   /* read whole by their sample (no page after) */
+    size_t sample_failed;   /* their sample failed or stopped short */
     size_t covered;         /* not walked: the filtered search covers them */
     size_t walked_all;      /* walked by --exhaustive */
     size_t pages;           /* item and search pages fetched */

@@ -1429,14 +1429,15 @@ static void print_apis(const struct harvest *h)
     size_t i;
     const json_t *a;
     json_array_foreach (h->apis, i, a) {
-        json_int_t n[7] = {0};
+        json_int_t n[9] = {0};
         const char *url = "", *strategy = "";
         json_unpack((json_t *)a,
-                    "{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "url",
-                    &url, "strategy", &strategy, "collections", &n[0],
+                    "{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+                    "url", &url, "strategy", &strategy, "collections", &n[0],
                     "walked_declared", &n[1], "walked_sampled", &n[2],
-                    "skipped_sampled", &n[3], "covered_by_search", &n[4],
-                    "walked_all", &n[5], "pages", &n[6]);
+                    "skipped_sampled", &n[3], "sampled_whole", &n[4],
+                    "sample_failed", &n[5], "covered_by_search", &n[6],
+                    "walked_all", &n[7], "pages", &n[8]);
         char *safe = text_safe(url, 0);
         fprintf(stderr,
                 "stacml: api %s: strategy %s; %" JSON_INTEGER_FORMAT
@@ -1444,9 +1445,12 @@ static void print_apis(const struct harvest *h)
                 " walked (declared), %" JSON_INTEGER_FORMAT
                 " walked (sample held a model), %" JSON_INTEGER_FORMAT
                 " sampled and skipped, %" JSON_INTEGER_FORMAT
+                " read whole by their sample, %" JSON_INTEGER_FORMAT
+                " whose sample failed, %" JSON_INTEGER_FORMAT
                 " covered by the search, %" JSON_INTEGER_FORMAT
                 " walked (--exhaustive); %" JSON_INTEGER_FORMAT " item pages\n",
-                safe, strategy, n[0], n[1], n[2], n[3], n[4], n[5], n[6]);
+                safe, strategy, n[0], n[1], n[2], n[3], n[4], n[5], n[6], n[7],
+                n[8]);
         free(safe);
         const json_t *w;
         size_t j;
@@ -2113,12 +2117,14 @@ static void on_api_report(void *ctx, const struct crawler_api_report *r)
 {
     struct harvest *h = ctx;
     json_t *o = json_pack(
-        "{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:O}", "url",
-        r->url, "source", r->source, "strategy", r->strategy, "collections",
-        (json_int_t)r->collections, "walked_declared",
+        "{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:O}",
+        "url", r->url, "source", r->source, "strategy", r->strategy,
+        "collections", (json_int_t)r->collections, "walked_declared",
         (json_int_t)r->walked_declared, "walked_sampled",
         (json_int_t)r->walked_sampled, "skipped_sampled",
-        (json_int_t)r->skipped_sampled, "covered_by_search",
+        (json_int_t)r->skipped_sampled, "sampled_whole",
+        (json_int_t)r->sampled_whole, "sample_failed",
+        (json_int_t)r->sample_failed, "covered_by_search",
         (json_int_t)r->covered, "walked_all", (json_int_t)r->walked_all,
         "pages", (json_int_t)r->pages, "warnings", r->warnings);
     if (o && r->filter)

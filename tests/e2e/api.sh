@@ -472,4 +472,28 @@ start_api OS --world "$SMALL" --no-conformance --no-filter --no-data-link
 check "a search link alone: the page named, not read as an API" \
     grep -q "$OS_URL: has a search link, as a STAC API landing page does, but neither conformsTo" "$T/os.err"
 
+# Every listed collection is counted in one category of the summary: one
+# whose sample was the whole collection (no page after it) and one whose
+# sample failed were counted in none, and "N collections: a + b + ..."
+# fell short of N.
+jq -n '{id: "sum", collections: [
+    {id: "tiny", items: 3, declares: null},
+    {id: "big", items: 50, declares: null},
+    {id: "hid", items: 40, declares: null, models_at: [2]},
+    {id: "decl", items: 4, declares: "item_assets"},
+    {id: "broken", items: 30, declares: null}]}' >"$T/sum.json"
+echo '[{"path": "^/collections/broken/items$", "status": 500}]' >"$T/sum-faults.json"
+start_api SUM --world "$T/sum.json" --no-filter --faults "$T/sum-faults.json"
+"$STACML" --db "$T/sum" harvest --retries 0 "$SUM_URL" 2>"$T/sum.err"
+check "categories: the summary names each" grep -q "5 collections: 1 walked (declared), 1 walked (sample held a model), 1 sampled and skipped, 1 read whole by their sample, 1 whose sample failed, 0 covered" "$T/sum.err"
+check "categories: they add up to the collections (stats)" \
+    sh -c "'$STACML' --db '$T/sum' stats --format json | jq -e '.last_harvest.apis[0] |
+        .collections == 5 and .sampled_whole == 1 and .sample_failed == 1 and
+        .walked_declared + .walked_sampled + .skipped_sampled + .sampled_whole +
+        .sample_failed + .covered_by_search + .walked_all == .collections'"
+check "categories: they add up to the collections (runs)" \
+    sh -c "'$STACML' --db '$T/sum' runs --format json | jq -e '.[0].apis[0] |
+        .walked_declared + .walked_sampled + .skipped_sampled + .sampled_whole +
+        .sample_failed + .covered_by_search + .walked_all == .collections'"
+
 e2e_finish
