@@ -81,6 +81,7 @@ struct chain {
     long pages;
     int limit;       /* of the first page, 0 once asked again without */
     char *items_url; /* items endpoint without limit, to restart a sample */
+    char *name;      /* of the collection whose items these are, or NULL */
     json_t *seen;    /* request signature -> true */
     json_t *base_body;
     json_t *base_headers;
@@ -129,6 +130,7 @@ static void chain_unref(struct chain *ch)
     if (!ch || --ch->refs > 0)
         return;
     free(ch->items_url);
+    free(ch->name);
     json_decref(ch->seen);
     json_decref(ch->base_body);
     json_decref(ch->base_headers);
@@ -453,13 +455,15 @@ static bool is_post_search(const struct api *a, const char *items_url)
     return a->search_post_only && strcmp(items_url, a->search_post) == 0;
 }
 
-/* Start walking the items at items_url (sampling or not). */
+/* Start walking the items at items_url (sampling or not), those of the
+ * collection name (NULL: the search's). */
 static void walk_items(struct crawler *c, struct api *a, const char *items_url,
-                       bool is_sampling)
+                       const char *name, bool is_sampling)
 {
     struct chain *ch = chain_new();
     ch->is_sampling = is_sampling;
     ch->items_url = xstrdup(items_url);
+    ch->name = name ? xstrdup(name) : NULL;
     int n = is_sampling ? c->opt.sample : c->opt.page_size;
     ch->limit = n;
     struct request *r = request_new(REQ_ITEMS, a, ch);
@@ -748,30 +752,45 @@ static char *collection_url(const struct api *a, const json_t *coll,
     return u;
 }
 
-/* Strategy for the items at items, of a collection that declares the
- * extensions declared. */
+/* Leave the items at items, of the collection name, to the filtered
+ * search, walked as how says should it fail: "walk" (declared), "sample"
+ * (declared nothing), "resample" (a sample held models it is to find). */
+static void leave_to_search(struct api *a, const char *items, const char *name,
+                            const char *how)
+{
+    if (!a->left_to_search)
+        a->left_to_search = json_array();
+    json_array_append_new(a->left_to_search,
+                          json_pack("[s, s, s?]", items, how, name));
+}
+
+/* Strategy for the items at items, of the collection name (NULL: the
+ * search's) that declares the extensions declared. */
 static void plan_items(struct crawler *c, struct api *a, const char *items,
-                       unsigned declared)
+                       const char *name, unsigned declared)
 {
     if (c->opt.survey) {
         /* A survey samples every collection and walks none. */
-        walk_items(c, a, items, true);
+        walk_items(c, a, items, name, true);
     } else if (c->opt.exhaustive) {
         a->walked_all++;
-        walk_items(c, a, items, false);
+        walk_items(c, a, items, name, false);
     } else if (declared & ~a->covered) {
         a->walked_declared++;
-        walk_items(c, a, items, false);
+        walk_items(c, a, items, name, false);
     } else if (declared || a->covered == CRAWLER_EXT_ALL) {
         a->covered_n++;
-        if (!a->left_to_search)
-            a->left_to_search = json_array();
-        json_array_append_new(
-            a->left_to_search,
-            json_pack("[s, s]", items, declared ? "walk" : "sample"));
+        leave_to_search(a, items, name, declared ? "walk" : "sample");
     } else {
-        walk_items(c, a, items, true);
+        walk_items(c, a, items, name, true);
     }
+}
+
+/* How a warning names a collection (new): its id, else its URL. */
+static char *collection_name(const json_t *coll, const char *coll_url)
+{
+    char *id = stac_id(coll);
+    return id ? id : xstrdup(coll_url);
 }
 
 /* Strategy for one collection of the list. */
@@ -792,7 +811,9 @@ static void plan_collection(struct crawler *c, struct api *a,
     a->collections++;
     unsigned declared = declared_exts(c, a, coll, coll_url);
     char *items = items_url_of(coll, coll_url);
-    plan_items(c, a, items, declared);
+    char *name = collection_name(coll, coll_url);
+    plan_items(c, a, items, name, declared);
+    free(name);
     free(items);
     free(coll_url);
 }
@@ -829,7 +850,7 @@ static void walk_listed(struct crawler *c, struct api *a)
     if (strcmp(a->strategy, "per-collection") == 0)
         a->strategy = "sampled search";
     char *search = search_endpoint(a);
-    plan_items(c, a, search, 0);
+    plan_items(c, a, search, NULL, 0);
     free(search);
 }
 
@@ -1167,7 +1188,7 @@ static void warn_empty_page(struct api *a, const char *url)
 static void restart_sample(struct crawler *c, const struct request *r)
 {
     count_sample(r->chain, &r->api->walked_sampled);
-    walk_items(c, r->api, r->chain->items_url, false);
+    walk_items(c, r->api, r->chain->items_url, r->chain->name, false);
 }
 
 static void on_items(struct crawler *c, const struct frontier_entry *e,
@@ -1203,11 +1224,8 @@ static void on_items(struct crawler *c, const struct frontier_entry *e,
             if (found && a->covered && !c->opt.survey) {
                 /* Models the filtered search is to find: should it fail,
                  * this collection is walked after all. */
-                if (!a->left_to_search)
-                    a->left_to_search = json_array();
-                json_array_append_new(
-                    a->left_to_search,
-                    json_pack("[s, s]", r->chain->items_url, "resample"));
+                leave_to_search(a, r->chain->items_url, r->chain->name,
+                                "resample");
             }
         }
         return;
@@ -1309,23 +1327,50 @@ static void filter_failed(struct crawler *c, struct api *a, const char *url,
     json_array_foreach (a->left_to_search, i, left) {
         const char *items = json_string_value(json_array_get(left, 0));
         const char *how = json_string_value(json_array_get(left, 1));
+        const char *name = json_string_value(json_array_get(left, 2));
         if (strcmp(how, "resample") == 0) {
             a->skipped_sampled--;
             a->walked_sampled++;
-            walk_items(c, a, items, false);
+            walk_items(c, a, items, name, false);
             continue;
         }
         a->covered_n--;
         bool declared = strcmp(how, "walk") == 0;
         if (declared)
             a->walked_declared++;
-        walk_items(c, a, items, !declared);
+        walk_items(c, a, items, name, !declared);
     }
     json_array_clear(a->left_to_search);
 }
 
-void api_failed(struct crawler *c, const struct frontier_entry *e)
+/* What a chain's failed request (at url, for reason) stopped: past its
+ * first page, the pagination; at its first, the reading of what it
+ * lists. */
+static void warn_chain_failed(const struct request *r, const char *url,
+                              const char *reason)
 {
+    const struct chain *ch = r->chain;
+    if (ch && ch->pages > 0)
+        api_warn(r->api, "pagination stopped: %s failed: %s", url, reason);
+    else if (r->kind == REQ_COLLECTIONS)
+        api_warn(r->api, "the list of collections could not be read: %s (%s)",
+                 reason, url);
+    else if (r->kind == REQ_CHILDREN)
+        api_warn(r->api, "the list of children could not be read: %s (%s)",
+                 reason, url);
+    else if (ch && ch->name)
+        api_warn(r->api,
+                 "the items of collection %s could not be read: %s (%s)",
+                 ch->name, reason, url);
+    else
+        api_warn(r->api, "the search could not be read: %s (%s)", reason, url);
+}
+
+void api_failed(struct crawler *c, const struct frontier_entry *e,
+                const char *reason)
+{
+    if (!reason || !*reason)
+        reason = "failed";
     const struct request *r = e->data;
     switch (r->kind) {
     case REQ_CONFORMANCE:
@@ -1340,7 +1385,7 @@ void api_failed(struct crawler *c, const struct frontier_entry *e)
             filter_failed(c, r->api, e->url, "failed");
             break;
         }
-        api_warn(r->api, "pagination stopped: %s failed", e->url);
+        warn_chain_failed(r, e->url, reason);
         count_sample(r->chain, &r->api->sample_failed);
         break;
     }

@@ -140,8 +140,10 @@ void api_handle(struct crawler *c, const struct frontier_entry *e,
  * asked again without a limit, once. True when it was (no failure). */
 bool api_retry_without_limit(struct crawler *c, const struct frontier_entry *e,
                              long status);
-/* An API request that failed (after the failure was reported). */
-void api_failed(struct crawler *c, const struct frontier_entry *e);
+/* An API request that failed for reason (after the failure was
+ * reported). */
+void api_failed(struct crawler *c, const struct frontier_entry *e,
+                const char *reason);
 void api_free_all(struct crawler *c);
 
 #endif

@@ -895,7 +895,7 @@ static void apply(struct crawler *c, struct doc_job *j)
     } else if (!j->is_json) {
         crawler_report_failure(c, e, SM_E_PARSE, j->r.http_status, j->reason);
         if (e->data)
-            api_failed(c, e);
+            api_failed(c, e, j->reason);
     } else if (e->data) {
         api_handle(c, e, j->doc, j->base);
     } else if (j->kind == STAC_KIND_NONE) {
@@ -1501,7 +1501,7 @@ static void on_fetch_done(void *ctx, void *data, const struct fetch_result *r)
     } else if (r->rc != 0) {
         crawler_report_failure(c, e, r->rc, r->http_status, r->reason);
         if (e->data)
-            api_failed(c, e);
+            api_failed(c, e, r->reason);
     } else {
         c->stats.fetched++;
         c->stats.bytes += r->body_len;

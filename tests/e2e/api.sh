@@ -482,9 +482,10 @@ jq -n '{id: "sum", collections: [
     {id: "hid", items: 40, declares: null, models_at: [2]},
     {id: "decl", items: 4, declares: "item_assets"},
     {id: "broken", items: 30, declares: null}]}' >"$T/sum.json"
-echo '[{"path": "^/collections/broken/items$", "status": 500}]' >"$T/sum-faults.json"
+echo '[{"path": "^/collections/broken/items$", "status": 500},
+  {"path": "^/collections/decl/items$", "query": "token=", "status": 500}]' >"$T/sum-faults.json"
 start_api SUM --world "$T/sum.json" --no-filter --faults "$T/sum-faults.json"
-"$STACML" --db "$T/sum" harvest --retries 0 "$SUM_URL" 2>"$T/sum.err"
+"$STACML" --db "$T/sum" harvest --retries 0 --page-size 2 "$SUM_URL" 2>"$T/sum.err"
 check "categories: the summary names each" grep -q "5 collections: 1 walked (declared), 1 walked (sample held a model), 1 sampled and skipped, 1 read whole by their sample, 1 whose sample failed, 0 covered" "$T/sum.err"
 check "categories: they add up to the collections (stats)" \
     sh -c "'$STACML' --db '$T/sum' stats --format json | jq -e '.last_harvest.apis[0] |
@@ -495,5 +496,18 @@ check "categories: they add up to the collections (runs)" \
     sh -c "'$STACML' --db '$T/sum' runs --format json | jq -e '.[0].apis[0] |
         .walked_declared + .walked_sampled + .skipped_sampled + .sampled_whole +
         .sample_failed + .covered_by_search + .walked_all == .collections'"
+# A chain's first page failing is no pagination stopped: what could not be
+# read is said, and why; a later page's failure says why too.
+check "a first items page failing: the collection named, with the reason" \
+    grep -q "warning: the items of collection broken could not be read: HTTP 500 (${SUM_URL}collections/broken/items?limit=10)" "$T/sum.err"
+check "a first items page failing: not called pagination" \
+    sh -c "! grep -q 'pagination stopped: ${SUM_URL}collections/broken' '$T/sum.err'"
+check "a later items page failing: pagination stopped, with the reason" \
+    grep -q "warning: pagination stopped: ${SUM_URL}collections/decl/items?limit=2&token=[^ ]* failed: HTTP 500" "$T/sum.err"
+echo '[{"path": "^/collections$", "status": 503}]' >"$T/coll503.json"
+start_api C503 --world "$SMALL" --no-filter --faults "$T/coll503.json"
+"$STACML" --db "$T/c503" harvest --retries 0 "$C503_URL" 2>"$T/c503.err"
+check "the list of collections failing: said so, with the reason" \
+    grep -q "warning: the list of collections could not be read: HTTP 503 (${C503_URL}collections)" "$T/c503.err"
 
 e2e_finish

@@ -217,7 +217,7 @@ static void answer(struct run *run, struct frontier_entry *e)
     const struct request *r = e->data;
     int n = run->answers++;
     if (((run->hash >> (n % 29)) & 7) == 0) {
-        api_failed(run->c, e);
+        api_failed(run->c, e, "HTTP 500 (fuzz)");
         return;
     }
     const json_t *doc = run->doc;
