@@ -61,8 +61,9 @@ struct api {
      * (declared), "sample" (declared nothing), "resample" (a sample held
      * models the search was to find) */
     json_t *left_to_search;
-    json_t *planned; /* collection URL -> true: each is planned once */
-    char *filter;    /* the filter sent, for the report */
+    json_t *planned;   /* collection URL -> true: each is planned once */
+    char *filter;      /* the filter sent, for the report */
+    int refused_limit; /* the smallest limit the items pages refused, or 0 */
     const char *strategy;
     size_t collections, walked_declared, walked_sampled, skipped_sampled;
     size_t sampled_whole, sample_failed, covered_n, walked_all, pages;
@@ -455,6 +456,13 @@ static bool is_post_search(const struct api *a, const char *items_url)
     return a->search_post_only && strcmp(items_url, a->search_post) == 0;
 }
 
+/* The limit to ask n items with: none (0) when the API refused one as
+ * large (api_retry_without_limit()). */
+static int limit_for(const struct api *a, int n)
+{
+    return a->refused_limit > 0 && n >= a->refused_limit ? 0 : n;
+}
+
 /* Start walking the items at items_url (sampling or not), those of the
  * collection name (NULL: the search's). */
 static void walk_items(struct crawler *c, struct api *a, const char *items_url,
@@ -464,18 +472,18 @@ static void walk_items(struct crawler *c, struct api *a, const char *items_url,
     ch->is_sampling = is_sampling;
     ch->items_url = xstrdup(items_url);
     ch->name = name ? xstrdup(name) : NULL;
-    int n = is_sampling ? c->opt.sample : c->opt.page_size;
+    int n = limit_for(a, is_sampling ? c->opt.sample : c->opt.page_size);
     ch->limit = n;
     struct request *r = request_new(REQ_ITEMS, a, ch);
     char *u;
     if (is_post_search(a, items_url)) {
         /* The base of a next link's merge: true. */
-        ch->base_body = json_pack("{s:i}", "limit", n);
+        ch->base_body = n > 0 ? json_pack("{s:i}", "limit", n) : json_object();
         r->method = xstrdup("POST");
         r->body = json_dumps(ch->base_body, JSON_COMPACT | JSON_SORT_KEYS);
         u = xstrdup(items_url);
     } else {
-        u = with_limit(items_url, n);
+        u = n > 0 ? with_limit(items_url, n) : xstrdup(items_url);
     }
     if (u)
         push(c, a, u, r);
@@ -1151,18 +1159,19 @@ static void on_collections(struct crawler *c, const struct request *r,
             plan_collection(c, r->api, coll, base);
 }
 
-bool api_retry_without_limit(struct crawler *c, const struct frontier_entry *e,
-                             long status)
+/* Whether r asks for a first page of items with a limit that could be
+ * left out (the page asked again without it). */
+static bool has_first_limit(const struct request *r)
 {
-    const struct request *r = e->data;
+    const struct chain *ch = r->chain;
+    return r->kind == REQ_ITEMS && ch && ch->pages == 0 && ch->limit > 0 &&
+           ch->items_url;
+}
+
+/* Ask the first page of r's chain again, without a limit. */
+static void ask_without_limit(struct crawler *c, const struct request *r)
+{
     struct chain *ch = r->chain;
-    if ((status != 400 && status != 422) || r->kind != REQ_ITEMS || !ch ||
-        ch->pages > 0 || ch->limit <= 0 || !ch->items_url)
-        return false;
-    api_warn(r->api,
-             "HTTP %ld to limit=%d at %s: asked again without a limit (the "
-             "server's own page size)",
-             status, ch->limit, e->url);
     ch->limit = 0;
     struct request *again = request_new(REQ_ITEMS, r->api, ch);
     if (r->method) {
@@ -1173,6 +1182,38 @@ bool api_retry_without_limit(struct crawler *c, const struct frontier_entry *e,
         again->body = json_dumps(ch->base_body, JSON_COMPACT | JSON_SORT_KEYS);
     }
     push(c, r->api, ch->items_url, again);
+}
+
+bool api_retry_without_limit(struct crawler *c, const struct frontier_entry *e,
+                             long status)
+{
+    const struct request *r = e->data;
+    struct api *a = r->api;
+    if ((status != 400 && status != 422) || !has_first_limit(r))
+        return false;
+    /* Said once per API: the limit is the API's to refuse, not each
+     * collection's. The collections planned after it are asked without
+     * one from the start, and those queued already before they are sent
+     * (api_queued_without_limit()). */
+    if (a->refused_limit == 0)
+        api_warn(a,
+                 "HTTP %ld to limit=%d at %s: asked again without a limit "
+                 "(the server's own page size), as is every later first "
+                 "page of items of this API asked for %d or more",
+                 status, r->chain->limit, e->url, r->chain->limit);
+    if (a->refused_limit == 0 || r->chain->limit < a->refused_limit)
+        a->refused_limit = r->chain->limit;
+    ask_without_limit(c, r);
+    return true;
+}
+
+bool api_queued_without_limit(struct crawler *c, const struct frontier_entry *e)
+{
+    const struct request *r = e->data;
+    if (!has_first_limit(r) ||
+        limit_for(r->api, r->chain->limit) == r->chain->limit)
+        return false;
+    ask_without_limit(c, r);
     return true;
 }
 

@@ -140,6 +140,12 @@ void api_handle(struct crawler *c, const struct frontier_entry *e,
  * asked again without a limit, once. True when it was (no failure). */
 bool api_retry_without_limit(struct crawler *c, const struct frontier_entry *e,
                              long status);
+/* An API request about to be sent that asks for a first page of items
+ * with a limit the API refused already (queued before the refusal came):
+ * queued again without the limit. True when it was (e is then dropped
+ * unsent). */
+bool api_queued_without_limit(struct crawler *c,
+                              const struct frontier_entry *e);
 /* An API request that failed for reason (after the failure was
  * reported). */
 void api_failed(struct crawler *c, const struct frontier_entry *e,

@@ -1309,6 +1309,10 @@ static bool start(struct crawler *c, struct frontier_entry *e)
         return false;
     }
     const struct request *req = e->data;
+    if (req && api_queued_without_limit(c, e)) {
+        crawler_drop(c, e);
+        return false;
+    }
     /* robots.txt follows its redirects in the fetcher (RFC 9309): the
      * rules are its first host's. Everything else hands them back. */
     struct fetch_request fr = {

@@ -199,6 +199,24 @@ for status in 400 422; do
         "$(jq -s '[.[] | select(.path == "/collections/mlm-declared/items" and .query.limit == null)] | length' "$L_LOG")" 1
     stop_apis
 done
+# ... and with several collections to walk, the API is remembered to
+# refuse it: said once, not once per collection, and the collections
+# queued already (a /collections page's) or planned later (the next
+# page's) are asked without a limit from the start, not refused first.
+jq -n '{id: "lim", collections: [range(4) | {id: "d\(.)", items: 3,
+    declares: "item_assets"}]}' >"$T/lim.json"
+start_api LM --world "$T/lim.json" --no-filter --collections-page 2 \
+    --faults "$T/limit400.json"
+"$STACML" --db "$T/lm" harvest --concurrency 1 --page-size 500 "$LM_URL" 2>"$T/lm.err"
+check_eq "limit refused, 4 collections: every model found" \
+    "$("$STACML" --db "$T/lm" export | grep -c -- '-00000')" 12
+check_eq "limit refused, 4 collections: said once" \
+    "$(grep -c 'warning: HTTP 400 to limit=500' "$T/lm.err")" 1
+check_eq "limit refused, 4 collections: refused once" \
+    "$(jq -s '[.[] | select(.status == 400)] | length' "$LM_LOG")" 1
+check_eq "limit refused, 4 collections: each asked once without a limit" \
+    "$(jq -s '[.[] | select((.path | test("^/collections/d[0-9]/items$")) and .query.limit == null)] | length' "$LM_LOG")" 4
+stop_apis
 
 # 4. Queryables without model fields: filter conformance alone is not
 # enough.
