@@ -121,6 +121,7 @@ static const char harvest_help[] =
 struct failure {
     char *url;
     char *reason;
+    char *source;
 };
 
 struct harvest {
@@ -1029,6 +1030,7 @@ static void on_failure(void *ctx, const struct crawler_failure *f)
     if (h->n_failures < FAILURES_KEPT) {
         h->failures[h->n_failures].url = xstrdup(f->url);
         h->failures[h->n_failures].reason = xstrdup(f->reason);
+        h->failures[h->n_failures].source = xstrdup(f->source);
         h->n_failures++;
     }
 }
@@ -2344,6 +2346,46 @@ static bool survey(struct harvest *h, const struct crawler_options *opt,
     return st.interrupted;
 }
 
+/* Whether the array of strings arr holds s. */
+static bool strings_have(const json_t *arr, const char *s)
+{
+    size_t i;
+    const json_t *u;
+    json_array_foreach (arr, i, u)
+        if (s && is_string_of(u, s))
+            return true;
+    return false;
+}
+
+/* Forget the failures the survey met in the sources harvested next: the
+ * harvest asks for those URLs again (the survey read them to no crawl
+ * state it could reuse) and reports its own, so that a link broken in
+ * both was counted, and listed, twice. The failures of sources the
+ * harvest leaves alone are this run's only word on them, and stay. */
+static void drop_survey_failures(struct harvest *h)
+{
+    size_t i, kept = 0;
+    const json_t *u;
+    json_array_foreach (h->registry_harvest, i, u) {
+        const json_t *e = json_object_get(h->sources, json_string_value(u));
+        h->n_failures_total -=
+            (size_t)json_integer_value(json_object_get(e, "failed"));
+        if (json_is_true(json_object_get(e, "seed_failed")))
+            h->seed_failures--;
+    }
+    for (i = 0; i < h->n_failures; i++) {
+        struct failure *f = &h->failures[i];
+        if (!strings_have(h->registry_harvest, f->source)) {
+            h->failures[kept++] = *f;
+            continue;
+        }
+        free(f->url);
+        free(f->reason);
+        free(f->source);
+    }
+    h->n_failures = kept;
+}
+
 /* harvest --registry: read the registries, survey the sources that are
  * due, and add to seeds the ones that hold or declare models. */
 static int discover(struct harvest *h, const struct cli *cli,
@@ -2388,6 +2430,7 @@ static int discover(struct harvest *h, const struct cli *cli,
         }
         discover_verdicts(h->ix, &l, due, h->sources, h->apis, h->now,
                           h->registry_harvest);
+        drop_survey_failures(h);
         /* The harvest's own counters start afresh, and so does what it
          * tells of its sources' completeness: a survey reads to a depth
          * of 4 and 200 documents a source, and a source it cut short
@@ -2600,6 +2643,7 @@ out:
     for (size_t i = 0; i < h->n_failures; i++) {
         free(h->failures[i].url);
         free(h->failures[i].reason);
+        free(h->failures[i].source);
     }
     free(h);
     seeds_free(&seeds);
