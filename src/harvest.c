@@ -573,6 +573,9 @@ static int store_dataset(struct harvest *h, const struct crawler_doc *d,
     if (rc == 0) {
         h->datasets_stored += is_first;
         urlset_add(h->datasets_done, d->url);
+        /* Dead to the registry's survey minutes ago, read by the harvest:
+         * no model of it is flagged, nor is it counted unreachable. */
+        json_object_del(h->unreachable, d->url);
         log_info("dataset: %s", d->url);
     }
     return rc;

@@ -26,4 +26,30 @@ check_eq "dead link and dead source: each listed once" \
     "$(last '[.failures[].url | sub(".*/"; "")] | sort')" '["catalog.json","dead.json"]'
 check_eq "dead link: the source's failure, once" \
     "$(last --arg u "${B_URL}catalog.json" '.sources[$u].failed')" 1
+
+# A training link dead to the survey (a 404 once) that the harvest reads:
+# the model trained on it has no issue saying it is unreachable, and the
+# run counts no dataset unreachable.
+R="$T/revived"
+mkdir -p "$R"
+jq -cn '{type: "Catalog", stac_version: "1.0.0", id: "r", description: "d",
+    links: [{rel: "item", href: "./m0.json"}]}' >"$R/catalog.json"
+mlm_item m0 '[{"rel": "derived_from", "href": "./ds.json"}]' >"$R/m0.json"
+jq -cn '{type: "Feature", stac_version: "1.0.0", id: "ds", geometry: null,
+    bbox: null, properties: {datetime: "2024-01-01T00:00:00Z"}, assets: {},
+    links: []}' >"$R/ds.json"
+echo '[{"path": "^/ds\\.json$", "times": 1, "status": 404}]' >"$T/faults.json"
+start_api R --static "$R" --faults "$T/faults.json"
+jq -cn --arg u "${R_URL}catalog.json" \
+    '[{id: "r", title: "R", url: $u, access: "public", isApi: false}]' >"$T/rreg.json"
+"$STACML" --db "$T/rdb" -q harvest --registry "$T/rreg.json" --survey-every 0s
+check_eq "revived link: exit 0" "$?" 0
+check_eq "revived link: read twice, by the survey and by the harvest" \
+    "$(requests "$R_LOG" '^/ds\.json$')" 2
+check_eq "revived link: no dataset unreachable in the run" \
+    "$("$STACML" --db "$T/rdb" runs --format json | jq '.[-1].datasets_unreachable')" 0
+check_eq "revived link: one dataset record" \
+    "$("$STACML" --db "$T/rdb" runs --format json | jq '.[-1].datasets')" 1
+check_eq "revived link: the model has no issue" \
+    "$("$STACML" --db "$T/rdb" export | jq -c .issues)" "[]"
 e2e_finish
