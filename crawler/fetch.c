@@ -5,6 +5,7 @@
  * more than a small document takes to fetch from a nearby server. */
 #include <config.h>
 
+#include <arpa/inet.h>
 #include <sys/socket.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +58,10 @@ struct fetch {
     struct headers kept;            /* ETag, Last-Modified, Retry-After */
     struct curl_slist *req_headers; /* this request's own headers */
     const char *proxy; /* CURLOPT_PROXY as last set (the fetcher's) */
+    /* --no-private, this hop: its host is a private address, or it goes
+     * for certain through a proxy (whose address is the user's choice). */
+    bool is_private_host;
+    bool is_proxied;
     char errbuf[CURL_ERROR_SIZE];
     struct fetch *next; /* pool link, or active list link */
     struct fetch *prev; /* active list link */
@@ -521,12 +526,15 @@ static void fetch_release(struct fetcher *f, struct fetch *x)
 }
 
 /* --no-private: refuse a connection to a loopback, private or link-local
- * address, after DNS and before any byte of the request is sent. */
+ * address, after DNS and before any byte of the request is sent. Through
+ * a proxy, ip is the proxy's, which the user chose (a corporate proxy on
+ * 10.x is common): the target is judged by its host alone, an address or
+ * localhost (fetch_check_host()); a name is resolved by the proxy. */
 static int on_curl_prereq(void *userp, char *ip, char *local_ip, int port,
                           int local_port)
 {
     struct fetch *x = userp;
-    if (url_ip_is_private(ip)) {
+    if (x->is_private_host || (!x->is_proxied && url_ip_is_private(ip))) {
         x->is_private = true;
         return CURL_PREREQFUNC_ABORT;
     }
@@ -613,6 +621,81 @@ static bool strv_has_header(char *const *v, const char *line)
     return false;
 }
 
+/* Whether the entry of no_proxy that starts at e (n bytes) may exempt
+ * host from the proxy. Looser than libcurl's own match, never stricter:
+ * a host it might exempt is connected to directly, and its address is
+ * checked then. */
+static bool no_proxy_may_match(const char *e, size_t n, const char *host,
+                               bool host_is_ip)
+{
+    while (n > 0 && *e == '.') {
+        e++;
+        n--;
+    }
+    if (n == 0)
+        return false;
+    if ((n == 1 && *e == '*') || (host_is_ip && memchr(e, '/', n)))
+        return true;
+    size_t h = strlen(host);
+    if (h > 0 && host[h - 1] == '.')
+        h--; /* "example.org." is example.org */
+    return h >= n && strncasecmp(host + h - n, e, n) == 0 &&
+           (h == n || host[h - n - 1] == '.');
+}
+
+/* Whether host may be exempt from the proxy by no_proxy. */
+static bool no_proxy_may_exempt(const char *no_proxy, const char *host,
+                                bool host_is_ip)
+{
+    const char *p = no_proxy;
+    while (*p) {
+        size_t n = strcspn(p, ", \t");
+        if (no_proxy_may_match(p, n, host, host_is_ip))
+            return true;
+        p += n;
+        p += strspn(p, ", \t");
+    }
+    return false;
+}
+
+/* --no-private, at every hop: whether the host of x->cur_url is a private
+ * address or localhost, and whether the request goes through a proxy for
+ * certain (proxy is the one set for it). A host that cannot be read is
+ * private: refused. */
+static void fetch_check_host(struct fetcher *f, struct fetch *x,
+                             const char *proxy)
+{
+    char *host = NULL;
+    CURLU *u = curl_url();
+    x->is_private_host = true;
+    x->is_proxied = false;
+    if (!u || curl_url_set(u, CURLUPART_URL, x->cur_url, 0) != CURLUE_OK ||
+        curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
+        curl_url_cleanup(u);
+        return;
+    }
+    curl_url_cleanup(u);
+    size_t n = strlen(host);
+    /* An IPv6 literal comes in brackets. */
+    char *bare =
+        n > 2 && host[0] == '[' ? xstrndup(host + 1, n - 2) : xstrdup(host);
+    curl_free(host);
+    n = strlen(bare);
+    if (n > 1 && bare[n - 1] == '.')
+        bare[n - 1] = '\0'; /* "localhost." and "127.0.0.1." are the same */
+    struct in6_addr a;
+    bool is_ip =
+        inet_pton(AF_INET, bare, &a) == 1 || inet_pton(AF_INET6, bare, &a) == 1;
+    n = strlen(bare);
+    bool is_localhost =
+        strcasecmp(bare, "localhost") == 0 ||
+        (n > 10 && strcasecmp(bare + n - 10, ".localhost") == 0);
+    x->is_private_host = is_localhost || (is_ip && url_ip_is_private(bare));
+    x->is_proxied =
+        proxy && *proxy && !no_proxy_may_exempt(f->proxy.no_proxy, bare, is_ip);
+    free(bare);
+}
+
 /* The options of one hop: URL, method and the headers for its host. */
 static void fetch_set_hop(struct fetcher *f, struct fetch *x)
 {
@@ -625,6 +708,8 @@ static void fetch_set_hop(struct fetcher *f, struct fetch *x)
         curl_easy_setopt(e, CURLOPT_PROXY, proxy);
         x->proxy = proxy;
     }
+    if (f->opt.no_private)
+        fetch_check_host(f, x, proxy);
     curl_slist_free_all(x->req_headers);
     x->req_headers = NULL;
     if (!x->is_post && !x->extra && !x->creds) {

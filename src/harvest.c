@@ -84,6 +84,8 @@ static const char harvest_help[] =
     "  --header-host HOST    send --header values to HOST (or URL) instead\n"
     "  --netrc               use credentials from ~/.netrc\n"
     "  --no-private          refuse loopback, private and link-local hosts\n"
+    "                        (through a proxy: address and localhost hosts\n"
+    "                        only; the proxy resolves names)\n"
     "  --insecure            do not verify TLS certificates\n"
     "  --cacert FILE         verify TLS certificates with the CA certificates\n"
     "                        in FILE (PEM) instead of the default bundle\n"
