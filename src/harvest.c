@@ -1573,12 +1573,18 @@ static void print_counts(const struct harvest *h,
             st->fetched, st->documents, h->models_stored, h->n_failures_total,
             secs);
     if (st->unchanged || st->resumed || st->reused || h->models_new ||
-        h->models_changed || h->gone)
+        h->models_changed || h->gone) {
+        /* Only a --registry run's survey reads for its harvest. */
+        char survey[48] = "";
+        if (st->reused)
+            snprintf(survey, sizeof(survey), ", %zu read by the survey",
+                     st->reused);
         fprintf(stderr,
-                "stacml: run %lld: %zu unchanged (304), %zu resumed, %zu read "
-                "by the survey; models %zu new, %zu changed, %zu gone\n",
-                (long long)h->run, st->unchanged, st->resumed, st->reused,
+                "stacml: run %lld: %zu unchanged (304), %zu resumed%s; models "
+                "%zu new, %zu changed, %zu gone\n",
+                (long long)h->run, st->unchanged, st->resumed, survey,
                 h->models_new, h->models_changed, h->gone);
+    }
     if (h->datasets_stored || json_object_size(h->unreachable) ||
         h->datasets_gone)
         fprintf(stderr,
