@@ -113,12 +113,13 @@ static const char harvest_help[] =
     "                        document itself is read\n"
     "  --db DIR              index directory\n"
     "  -q, --quiet           print errors only\n"
-    "  -v, --verbose         print each failure as it happens\n"
+    "  -v, --verbose         print each failure and model as it is found\n"
     "  -h, --help            show this help\n"
     "\n"
-    "Exit status: 0 all documents harvested; 1 some documents failed; 2 usage\n"
-    "error; 3 nothing harvested (every seed failed); 4 index error; 5\n"
-    "another harvest holds the index; 130 interrupted.\n";
+    "Exit status: 0 all documents harvested; 1 some documents failed, or\n"
+    "the --log could not be written; 2 usage error; 3 nothing harvested\n"
+    "(every seed failed); 4 index error; 5 another harvest holds the\n"
+    "index; 130 interrupted.\n";
 
 struct failure {
     char *url;

@@ -46,9 +46,10 @@ static const char usage_text[] =
     "  -h, --help      show this help (stacml COMMAND --help for a command)\n"
     "  -V, --version   show the version\n"
     "\n"
-    "Exit status: 0 success; 1 harvest finished with failed documents (or\n"
-    "show found nothing); 2 usage error; 3 nothing harvested; 4 index\n"
-    "error; 5 another harvest holds the index; 130 interrupted.\n";
+    "Exit status: 0 success; 1 harvest finished with failed documents,\n"
+    "show found nothing, or the output or --log could not be written; 2\n"
+    "usage error; 3 nothing harvested; 4 index error; 5 another harvest\n"
+    "holds the index; 130 interrupted.\n";
 
 void cli_set_db(struct cli *cli, const char *dir)
 {
