@@ -114,6 +114,7 @@ static const char harvest_help[] =
     "  --db DIR              index directory\n"
     "  -q, --quiet           print errors only\n"
     "  -v, --verbose         print each failure and model as it is found\n"
+    "                        (twice: debug messages too)\n"
     "  -h, --help            show this help\n"
     "\n"
     "Exit status: 0 all documents harvested; 1 some documents failed, or\n"
@@ -2101,8 +2102,10 @@ static int parse_args(struct cli *cli, int argc, char **argv,
             cli->verbosity = -1;
             break;
         case 'v':
-            log_set_level(LOG_LEVEL_INFO);
-            cli->verbosity = 1;
+            /* Counted as before the command name: twice, debug too. */
+            cli->verbosity = cli->verbosity < 0 ? 1 : cli->verbosity + 1;
+            log_set_level(cli->verbosity == 1 ? LOG_LEVEL_INFO
+                                              : LOG_LEVEL_DEBUG);
             break;
         case 'h':
             fputs(harvest_help, stdout);

@@ -136,6 +136,11 @@ check "relative links resolve against the redirect target" \
 check "models found below the redirect" \
     sh -c "'$STACML' --db '$T/d5' export | jq -e -s 'any(.[]; .id == \"cyclone-wind-estimator\" and (.url | endswith(\"/models/mlmodel-item.json\")))'"
 
+# -v twice after the command name, as before it: debug messages too.
+"$STACML" --db "$T/d5v" harvest -v -v --max-depth 0 "$BASE/moved.json" 2>"$T/e5v"
+check "harvest -v -v: the redirect said in a debug message" \
+    grep -q "debug: .*moved.json: redirected (301)" "$T/e5v"
+
 access_log_clear
 "$STACML" --db "$T/d5b" -q harvest --max-depth 1 "$BASE/moved.json" "$BASE/alias.json"
 access_log_settle
