@@ -798,12 +798,27 @@ static bool api_within_depth(struct crawler *c, const struct frontier_entry *e,
     return false;
 }
 
+/* Part of the document at e left unread (why): nothing of its source may
+ * be called gone on the strength of this run, as below a depth limit. */
+static void hold_source(struct crawler *c, const struct frontier_entry *e,
+                        const char *why)
+{
+    if (c->hooks.held)
+        c->hooks.held(c->hooks.ctx, e->source, why);
+}
+
 /* A document with one of an API landing page's links (rel) but not taken
  * for one: walked as a static catalog, the API it may be is not read (a
  * list of collections behind its data link names it as their root, and
- * a root read already is not walked again). Said, not left to silence. */
-static void warn_landing_alone(const struct frontier_entry *e, const char *rel)
+ * a root read already is not walked again). Said, not left to silence,
+ * and its source is not complete: the records of what is missed would
+ * otherwise be marked gone. */
+static void warn_landing_alone(struct crawler *c,
+                               const struct frontier_entry *e, const char *rel)
 {
+    hold_source(c, e,
+                "a page with a data or search link alone, walked as a "
+                "static catalog");
     log_warn("%s: has a %s link, as a STAC API landing page does, but neither "
              "conformsTo, a conformance link nor both data and search links: "
              "walked as a static catalog, not as an API (what an API holds "
@@ -820,7 +835,7 @@ static void apply_document(struct crawler *c, struct doc_job *j)
     if (is_walk)
         report_links(c, e, j->links_rc, &j->ls);
     if (is_walk && j->landing_rel)
-        warn_landing_alone(e, j->landing_rel);
+        warn_landing_alone(c, e, j->landing_rel);
     /* Where a list of collections leads is not among its links. */
     const char *own_end = NULL;
     if (j->kind == STAC_KIND_COLLECTION_LIST && is_walk) {

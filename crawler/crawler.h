@@ -185,6 +185,10 @@ struct crawler_hooks {
      * --max-depth: the source was not crawled completely. Called for every
      * such link. May be NULL. */
     void (*depth_limited)(void *ctx, const char *source);
+    /* Part of a document of source was left unread (why says what): what
+     * it holds is unknown, so the source was not crawled completely.
+     * Called for every such document. May be NULL. */
+    void (*held)(void *ctx, const char *source, const char *why);
     /* A training-data link whose target the walk already fetched: return
      * true to have it fetched again as a dataset (its dataset record could
      * not be made the first time). May be NULL. */

@@ -163,6 +163,7 @@ struct harvest {
      * those past the last good commit are not in the index. */
     bool is_write_failed;
     json_t *incomplete; /* source -> true: not fully crawled this run */
+    json_t *held;       /* source -> why part of it was left unread */
     json_t *sources;    /* source -> {documents, models, failed, reasons} */
     /* Counted in sources. Apart from models_done and datasets_done, since
      * a survey's counts are dropped when the harvest starts, but not the
@@ -954,6 +955,16 @@ static void on_depth_limited(void *ctx, const char *source)
     json_object_set_new(h->incomplete, source, json_true());
 }
 
+/* Part of a document of source left unread: the first reason is kept for
+ * the summary. */
+static void on_held(void *ctx, const char *source, const char *why)
+{
+    struct harvest *h = ctx;
+    json_object_set_new(h->incomplete, source, json_true());
+    if (!json_object_get(h->held, source))
+        json_object_set_new(h->held, source, json_string(why));
+}
+
 /* Whether a training link's target, read already in the walk, is read
  * again as a dataset: not when its dataset record is made, nor when it is
  * unreachable, nor when it is a model read this run (a base model of a
@@ -1472,8 +1483,8 @@ static void print_apis(const struct harvest *h)
 }
 
 /* Per source, through out (stderr or the log's summary): whether its
- * failures kept this run from marking records gone, and how many links
- * broken since an earlier run did not. */
+ * failures, or a part of it left unread, kept this run from marking
+ * records gone, and how many links broken since an earlier run did not. */
 static void report_gone_held(const struct harvest *h,
                              void (*out)(const char *fmt, ...))
 {
@@ -1494,6 +1505,16 @@ static void report_gone_held(const struct harvest *h,
                 "fetched them) do not keep records from being marked gone",
                 safe, still);
         free(safe);
+    }
+    const json_t *why;
+    json_object_foreach (h->held, src, why) {
+        char *safe = text_safe(src, 0);
+        char *text = text_safe(json_string_value(why), 0);
+        out("%s: part of it was left unread (%s); nothing of it is marked "
+            "gone this run",
+            safe, text);
+        free(safe);
+        free(text);
     }
 }
 
@@ -2262,7 +2283,8 @@ static char *run_signature(const struct seeds *seeds,
 }
 
 /* Sources crawled completely this run (no failure, no warning from one of
- * their APIs, no collection only sampled) may have records gone upstream. */
+ * their APIs, no collection only sampled, no part of a document left
+ * unread) may have records gone upstream. */
 static void mark_gone(struct harvest *h, const struct seeds *seeds)
 {
     size_t i;
@@ -2307,6 +2329,7 @@ static int run_crawl(struct harvest *h, const struct crawler_options *opt,
         .progress = h->progress ? on_progress : NULL,
         .budget = on_budget,
         .depth_limited = on_depth_limited,
+        .held = on_held,
         .dataset_moved = on_dataset_moved,
         .interrupted = on_interrupted,
         .fetched = on_fetched,
@@ -2452,6 +2475,7 @@ static int discover(struct harvest *h, const struct cli *cli,
          * would not be marked gone this run, however complete its
          * harvest. */
         json_object_clear(h->incomplete);
+        json_object_clear(h->held);
         json_decref(h->sources);
         h->sources = json_object();
         urlset_clear(h->sourced_models);
@@ -2486,6 +2510,7 @@ int cmd_harvest(struct cli *cli, int argc, char **argv)
     h->moved_via = json_object();
     h->apis = json_array();
     h->incomplete = json_object();
+    h->held = json_object();
     h->sources = json_object();
     h->sourced_models = urlset_new();
     h->sourced_datasets = urlset_new();
@@ -2642,6 +2667,7 @@ out:
     json_decref(h->moved_via);
     json_decref(h->apis);
     json_decref(h->incomplete);
+    json_decref(h->held);
     json_decref(h->sources);
     urlset_free(h->sourced_models);
     urlset_free(h->sourced_datasets);

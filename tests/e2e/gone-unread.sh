@@ -1,0 +1,44 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# What the walk leaves unread of a source keeps its records from being
+# marked gone: a record it did not reach may still be there upstream
+# ("never silently lost"). Each case: a first harvest reads the model,
+# then the catalog changes so that the model is still held but the walk
+# no longer reaches it, and a --gone-after 1 harvest must keep it live
+# and say why in its summary.
+. "$top_srcdir/tests/e2e/lib.sh"
+
+# gone_kept NAME DIR: the model m of DIR is live after the second
+# harvest, whose summary (in $T/NAME.err) says the source was held.
+gone_kept() {
+    "$STACML" --db "$T/$1.db" harvest --gone-after 1 "$2/catalog.json" \
+        2>"$T/$1.err"
+    check_eq "$1: second harvest" "$?" 0
+    "$STACML" --db "$T/$1.db" export --include-gone >"$T/$1.jsonl"
+    check "$1: the model is not marked gone" \
+        jq -e -s 'map(select(.id == "m")) | length == 1 and
+            (.[0].gone | not)' "$T/$1.jsonl"
+    check "$1: the summary says the source was left partly unread" \
+        grep -q "part of it was left unread" "$T/$1.err"
+}
+
+# A catalog whose data link leads to a list of collections that names it
+# as root: walked as a static catalog, the collections of the list are
+# not walked. The model's collection was a child too, and is no longer.
+D="$T/landing"
+mkdir -p "$D/c"
+mlm_item m >"$D/c/m.json"
+item_collection c m >"$D/c/collection.json"
+jq -n '{type: "Catalog", stac_version: "1.0.0", id: "root", description: "d",
+    links: [{rel: "child", href: "./c/collection.json"},
+            {rel: "data", href: "./collections.json"}]}' >"$D/catalog.json"
+jq -n --slurpfile c "$D/c/collection.json" '{collections: [$c[0] |
+        .links += [{rel: "self", href: "./c/collection.json"}]],
+    links: [{rel: "root", href: "./catalog.json"}]}' >"$D/collections.json"
+"$STACML" --db "$T/landing.db" -q harvest "$D/catalog.json"
+check_eq "landing: first harvest" "$?" 0
+jq '.links |= map(select(.rel != "child"))' "$D/catalog.json" >"$T/cat.json"
+mv "$T/cat.json" "$D/catalog.json"
+gone_kept landing "$D"
+
+e2e_finish
