@@ -740,6 +740,15 @@ static char *rel_url(const json_t *doc, const char *rel, const char *base)
     return NULL;
 }
 
+/* Part of the document at e left unread (why): nothing of its source may
+ * be called gone on the strength of this run, as below a depth limit. */
+static void hold_source(struct crawler *c, const struct frontier_entry *e,
+                        const char *why)
+{
+    if (c->hooks.held)
+        c->hooks.held(c->hooks.ctx, e->source, why);
+}
+
 /* A list of collections met outside an API's walk (a seed that is an
  * API's /collections, a data link of a static catalog): its collections
  * come inline and no link of the walk leads to them. Its root, the API's
@@ -748,7 +757,8 @@ static char *rel_url(const json_t *doc, const char *rel, const char *base)
  * collection's self link is. Returns what is walked as "child\tURL\n"
  * lines after the document's own links, text (new): stored as its links,
  * so that a 304 to it walks them again. */
-static char *collection_list_links(const struct frontier_entry *e,
+static char *collection_list_links(struct crawler *c,
+                                   const struct frontier_entry *e,
                                    const json_t *doc, const char *base,
                                    const char *text)
 {
@@ -774,10 +784,15 @@ static char *collection_list_links(const struct frontier_entry *e,
         n += u != NULL;
         free(u);
     }
-    if (n < json_array_size(list))
+    if (n < json_array_size(list)) {
+        /* What the collections left out hold is unknown. */
+        hold_source(c, e,
+                    "collections with no self link in a list of "
+                    "collections with no root link");
         log_warn("%s: a list of collections with no root link: %zu of its "
                  "%zu collections have no self link and are not walked",
                  e->url, json_array_size(list) - n, json_array_size(list));
+    }
     return buf_detach(&b, NULL);
 }
 
@@ -796,15 +811,6 @@ static bool api_within_depth(struct crawler *c, const struct frontier_entry *e,
     if (c->hooks.depth_limited)
         c->hooks.depth_limited(c->hooks.ctx, e->source);
     return false;
-}
-
-/* Part of the document at e left unread (why): nothing of its source may
- * be called gone on the strength of this run, as below a depth limit. */
-static void hold_source(struct crawler *c, const struct frontier_entry *e,
-                        const char *why)
-{
-    if (c->hooks.held)
-        c->hooks.held(c->hooks.ctx, e->source, why);
 }
 
 /* A document with one of an API landing page's links (rel) but not taken
@@ -839,7 +845,7 @@ static void apply_document(struct crawler *c, struct doc_job *j)
     /* Where a list of collections leads is not among its links. */
     const char *own_end = NULL;
     if (j->kind == STAC_KIND_COLLECTION_LIST && is_walk) {
-        char *text = collection_list_links(e, j->doc, j->base, j->text);
+        char *text = collection_list_links(c, e, j->doc, j->base, j->text);
         size_t own = j->text ? strlen(j->text) : 0;
         free(j->text);
         j->text = text;

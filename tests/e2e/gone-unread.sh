@@ -8,10 +8,10 @@
 # and say why in its summary.
 . "$top_srcdir/tests/e2e/lib.sh"
 
-# gone_kept NAME DIR: the model m of DIR is live after the second
-# harvest, whose summary (in $T/NAME.err) says the source was held.
+# gone_kept NAME SEED: the model m is live after the second harvest of
+# SEED, whose summary (in $T/NAME.err) says the source was held.
 gone_kept() {
-    "$STACML" --db "$T/$1.db" harvest --gone-after 1 "$2/catalog.json" \
+    "$STACML" --db "$T/$1.db" harvest --gone-after 1 "$2" \
         2>"$T/$1.err"
     check_eq "$1: second harvest" "$?" 0
     "$STACML" --db "$T/$1.db" export --include-gone >"$T/$1.jsonl"
@@ -39,6 +39,22 @@ jq -n --slurpfile c "$D/c/collection.json" '{collections: [$c[0] |
 check_eq "landing: first harvest" "$?" 0
 jq '.links |= map(select(.rel != "child"))' "$D/catalog.json" >"$T/cat.json"
 mv "$T/cat.json" "$D/catalog.json"
-gone_kept landing "$D"
+gone_kept landing "$D/catalog.json"
+
+# A list of collections with no root link: each collection is walked by
+# its self link, and the model's collection has lost its own.
+D="$T/noself"
+mkdir -p "$D/c"
+mlm_item m >"$D/c/m.json"
+item_collection c m >"$D/c/collection.json"
+jq -n --slurpfile c "$D/c/collection.json" '{collections: [$c[0] |
+    .links += [{rel: "self", href: "./c/collection.json"}]]}' \
+    >"$D/collections.json"
+"$STACML" --db "$T/noself.db" -q harvest "$D/collections.json"
+check_eq "noself: first harvest" "$?" 0
+jq '.collections[0].links |= map(select(.rel != "self"))' \
+    "$D/collections.json" >"$T/list.json"
+mv "$T/list.json" "$D/collections.json"
+gone_kept noself "$D/collections.json"
 
 e2e_finish
