@@ -878,6 +878,8 @@ static void apply_document(struct crawler *c, struct doc_job *j)
              * forever (EXTENSIONS.md §7.7), as the API walk reads it. */
             log_warn("%s: pagination stopped: empty page with a next link",
                      e->url);
+            /* The pages after it may hold what the source still has. */
+            hold_source(c, e, "pagination stopped at an empty page");
             continue;
         }
         if (is_unsampled(c, j->ls.v[i].rel, &items))

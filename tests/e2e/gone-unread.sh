@@ -57,4 +57,24 @@ jq '.collections[0].links |= map(select(.rel != "self"))' \
 mv "$T/list.json" "$D/collections.json"
 gone_kept noself "$D/collections.json"
 
+# A static page of features (an ItemCollection) that is empty but points
+# on: the pages after it are not read, as in an API's walk (a server that
+# pages forever), and the model has moved to the next page.
+D="$T/empty"
+mkdir -p "$D"
+page() {
+    jq -n --argjson f "$1" --argjson l "$2" \
+        '{type: "FeatureCollection", features: $f, links: $l}'
+}
+M=$(mlm_item m '[{"rel": "self", "href": "./m.json"}]')
+jq -n '{type: "Catalog", stac_version: "1.0.0", id: "root", description: "d",
+    links: [{rel: "child", href: "./page1.json"}]}' >"$D/catalog.json"
+page "[$M]" '[{"rel": "next", "href": "./page2.json"}]' >"$D/page1.json"
+page '[]' '[]' >"$D/page2.json"
+"$STACML" --db "$T/empty.db" -q harvest "$D/catalog.json"
+check_eq "empty: first harvest" "$?" 0
+page '[]' '[{"rel": "next", "href": "./page2.json"}]' >"$D/page1.json"
+page "[$M]" '[]' >"$D/page2.json"
+gone_kept empty "$D/catalog.json"
+
 e2e_finish
