@@ -65,6 +65,7 @@ struct crawler {
     /* --max-depth only: URL -> the depth its links were pushed from, and
      * URL -> the shortest link to it met before it was walked. */
     json_t *walked, *nearer;
+    size_t n_held; /* documents left partly unread (hold_source()) */
     uint64_t rand_state;
     uv_signal_t sig_int, sig_term;
     int signals_seen;

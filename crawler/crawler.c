@@ -745,6 +745,7 @@ static char *rel_url(const json_t *doc, const char *rel, const char *base)
 static void hold_source(struct crawler *c, const struct frontier_entry *e,
                         const char *why)
 {
+    c->n_held++;
     if (c->hooks.held)
         c->hooks.held(c->hooks.ctx, e->source, why);
 }
@@ -838,6 +839,7 @@ static void apply_document(struct crawler *c, struct doc_job *j)
 {
     const struct frontier_entry *e = &j->e;
     bool is_walk = is_walked(e, NULL);
+    size_t held = c->n_held;
     if (is_walk)
         report_links(c, e, j->links_rc, &j->ls);
     if (is_walk && j->landing_rel)
@@ -859,6 +861,11 @@ static void apply_document(struct crawler *c, struct doc_job *j)
         /* Its features come inside it and are kept only as they are
          * delivered: a 304 would deliver none, and they would go missing,
          * then gone. Like an API's pages, it is asked for in full. */
+        d.etag = d.last_modified = NULL;
+    }
+    if (c->n_held != held) {
+        /* Left partly unread: a 304 next time would walk its stored links
+         * and not say so, and its source would count as complete. */
         d.etag = d.last_modified = NULL;
     }
     /* Its features before the page itself: the page's crawl state tells a

@@ -7,6 +7,9 @@
 # no longer reaches it, and a --gone-after 1 harvest must keep it live
 # and say why in its summary.
 . "$top_srcdir/tests/e2e/lib.sh"
+# Over HTTP, so that a document unchanged since is a 304.
+mkdir -p "$T/www"
+serve_dir "$T/www"
 
 # gone_kept NAME SEED: the model m is live after the second harvest of
 # SEED, whose summary (in $T/NAME.err) says the source was held.
@@ -20,12 +23,20 @@ gone_kept() {
             (.[0].gone | not)' "$T/$1.jsonl"
     check "$1: the summary says the source was left partly unread" \
         grep -q "part of it was left unread" "$T/$1.err"
+    # Unchanged since: what was left unread is still unread, though the
+    # document may not be fetched again (a 304).
+    "$STACML" --db "$T/$1.db" -q harvest --gone-after 1 "$2"
+    check_eq "$1: third harvest" "$?" 0
+    "$STACML" --db "$T/$1.db" export --include-gone >"$T/$1.jsonl"
+    check "$1: the model is still not marked gone" \
+        jq -e -s 'map(select(.id == "m")) | length == 1 and
+            (.[0].gone | not)' "$T/$1.jsonl"
 }
 
 # A catalog whose data link leads to a list of collections that names it
 # as root: walked as a static catalog, the collections of the list are
 # not walked. The model's collection was a child too, and is no longer.
-D="$T/landing"
+D="$T/www/landing"
 mkdir -p "$D/c"
 mlm_item m >"$D/c/m.json"
 item_collection c m >"$D/c/collection.json"
@@ -35,32 +46,32 @@ jq -n '{type: "Catalog", stac_version: "1.0.0", id: "root", description: "d",
 jq -n --slurpfile c "$D/c/collection.json" '{collections: [$c[0] |
         .links += [{rel: "self", href: "./c/collection.json"}]],
     links: [{rel: "root", href: "./catalog.json"}]}' >"$D/collections.json"
-"$STACML" --db "$T/landing.db" -q harvest "$D/catalog.json"
+"$STACML" --db "$T/landing.db" -q harvest "$BASE/landing/catalog.json"
 check_eq "landing: first harvest" "$?" 0
 jq '.links |= map(select(.rel != "child"))' "$D/catalog.json" >"$T/cat.json"
 mv "$T/cat.json" "$D/catalog.json"
-gone_kept landing "$D/catalog.json"
+gone_kept landing "$BASE/landing/catalog.json"
 
 # A list of collections with no root link: each collection is walked by
 # its self link, and the model's collection has lost its own.
-D="$T/noself"
+D="$T/www/noself"
 mkdir -p "$D/c"
 mlm_item m >"$D/c/m.json"
 item_collection c m >"$D/c/collection.json"
 jq -n --slurpfile c "$D/c/collection.json" '{collections: [$c[0] |
     .links += [{rel: "self", href: "./c/collection.json"}]]}' \
     >"$D/collections.json"
-"$STACML" --db "$T/noself.db" -q harvest "$D/collections.json"
+"$STACML" --db "$T/noself.db" -q harvest "$BASE/noself/collections.json"
 check_eq "noself: first harvest" "$?" 0
 jq '.collections[0].links |= map(select(.rel != "self"))' \
     "$D/collections.json" >"$T/list.json"
 mv "$T/list.json" "$D/collections.json"
-gone_kept noself "$D/collections.json"
+gone_kept noself "$BASE/noself/collections.json"
 
 # A static page of features (an ItemCollection) that is empty but points
 # on: the pages after it are not read, as in an API's walk (a server that
 # pages forever), and the model has moved to the next page.
-D="$T/empty"
+D="$T/www/empty"
 mkdir -p "$D"
 page() {
     jq -n --argjson f "$1" --argjson l "$2" \
@@ -71,10 +82,10 @@ jq -n '{type: "Catalog", stac_version: "1.0.0", id: "root", description: "d",
     links: [{rel: "child", href: "./page1.json"}]}' >"$D/catalog.json"
 page "[$M]" '[{"rel": "next", "href": "./page2.json"}]' >"$D/page1.json"
 page '[]' '[]' >"$D/page2.json"
-"$STACML" --db "$T/empty.db" -q harvest "$D/catalog.json"
+"$STACML" --db "$T/empty.db" -q harvest "$BASE/empty/catalog.json"
 check_eq "empty: first harvest" "$?" 0
 page '[]' '[{"rel": "next", "href": "./page2.json"}]' >"$D/page1.json"
 page "[$M]" '[]' >"$D/page2.json"
-gone_kept empty "$D/catalog.json"
+gone_kept empty "$BASE/empty/catalog.json"
 
 e2e_finish
