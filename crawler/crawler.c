@@ -431,12 +431,24 @@ static void push_one(struct crawler *c, const struct frontier_entry *e,
         seen_nearer(c, e, url, to, flags);
 }
 
+/* Part of the document at e left unread (why): nothing of its source may
+ * be called gone on the strength of this run, as below a depth limit. */
+static void hold_source(struct crawler *c, const struct frontier_entry *e,
+                        const char *why)
+{
+    c->n_held++;
+    if (c->hooks.held)
+        c->hooks.held(c->hooks.ctx, e->source, why);
+}
+
 /* Count and log what links_extract() (rc) left out of a document at e. */
 static void report_links(struct crawler *c, const struct frontier_entry *e,
                          int rc, const struct links *ls)
 {
-    if (rc == SM_E_TOOBIG)
+    if (rc == SM_E_TOOBIG) {
         log_warn("%s: more than %d links, the rest ignored", e->url, LINKS_MAX);
+        hold_source(c, e, "a document of more links than are followed");
+    }
     if (ls->n_rejected) {
         c->stats.links_rejected += ls->n_rejected;
         log_info("%s: %zu link(s) rejected, first: %s", e->url, ls->n_rejected,
@@ -738,16 +750,6 @@ static char *rel_url(const json_t *doc, const char *rel, const char *base)
             return u;
     }
     return NULL;
-}
-
-/* Part of the document at e left unread (why): nothing of its source may
- * be called gone on the strength of this run, as below a depth limit. */
-static void hold_source(struct crawler *c, const struct frontier_entry *e,
-                        const char *why)
-{
-    c->n_held++;
-    if (c->hooks.held)
-        c->hooks.held(c->hooks.ctx, e->source, why);
 }
 
 /* A list of collections met outside an API's walk (a seed that is an

@@ -88,4 +88,26 @@ page '[]' '[{"rel": "next", "href": "./page2.json"}]' >"$D/page1.json"
 page "[$M]" '[]' >"$D/page2.json"
 gone_kept empty "$BASE/empty/catalog.json"
 
+# A catalog of more links than are taken (links.h, LINKS_MAX: 100000):
+# the rest are not followed, and the model's collection has moved past
+# them.
+D="$T/www/many"
+mkdir -p "$D/c"
+mlm_item m >"$D/c/m.json"
+item_collection c m >"$D/c/collection.json"
+jq -n '{type: "Feature", stac_version: "1.0.0", id: "x", geometry: null,
+    properties: {datetime: "2020-01-01T00:00:00Z"}, links: [], assets: {}}' \
+    >"$D/x.json"
+catalog() {
+    jq -nc --argjson n "$1" '{type: "Catalog", stac_version: "1.0.0",
+        id: "root", description: "d",
+        links: ([range($n) | {rel: "item", href: "./x.json"}] +
+            [{rel: "child", href: "./c/collection.json"}])}' >"$D/catalog.json"
+}
+catalog 0
+"$STACML" --db "$T/many.db" -q harvest "$BASE/many/catalog.json"
+check_eq "many: first harvest" "$?" 0
+catalog 100000
+gone_kept many "$BASE/many/catalog.json"
+
 e2e_finish
