@@ -68,6 +68,7 @@ struct api {
     size_t collections, walked_declared, walked_sampled, skipped_sampled;
     size_t sampled_whole, sample_failed, covered_n, walked_all, pages;
     json_t *warnings;
+    size_t n_held; /* warnings of something left unread (api_warn()) */
     struct api *next;
 };
 
@@ -179,19 +180,41 @@ void api_free_all(struct crawler *c)
     }
 }
 
-static void api_warn(struct api *a, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void api_warn(struct api *a, const char *fmt, ...)
+static void api_say(struct api *a, const char *fmt, va_list ap)
 {
     char text[512];
-    va_list ap;
-    va_start(ap, fmt);
     vsnprintf(text, sizeof(text), fmt, ap);
-    va_end(ap);
     log_warn("%s: %s", a->url, text);
     if (json_array_size(a->warnings) < WARNINGS_MAX)
         json_array_append_new(a->warnings, json_string(text));
+}
+
+static void api_warn(struct api *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* A warning of something the walk left unread: the API's source is not
+ * complete this run (nothing of it is marked gone). */
+static void api_warn(struct api *a, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    api_say(a, fmt, ap);
+    va_end(ap);
+    a->n_held++;
+}
+
+static void api_note(struct api *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* A warning of something worked around, with nothing left unread: one of
+ * the summary's warnings, but no reason to keep records from being marked
+ * gone. */
+static void api_note(struct api *a, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    api_say(a, fmt, ap);
+    va_end(ap);
 }
 
 /* --------------------------------------------------------- conformance */
@@ -1196,7 +1219,7 @@ bool api_retry_without_limit(struct crawler *c, const struct frontier_entry *e,
      * one from the start, and those queued already before they are sent
      * (api_queued_without_limit()). */
     if (a->refused_limit == 0)
-        api_warn(a,
+        api_note(a,
                  "HTTP %ld to limit=%d at %s: asked again without a limit "
                  "(the server's own page size), as is every later first "
                  "page of items of this API asked for %d or more",
@@ -1453,6 +1476,7 @@ void crawler_foreach_api(const struct crawler *c,
             .walked_all = a->walked_all,
             .pages = a->pages,
             .warnings = a->warnings,
+            .held = a->n_held,
         };
         cb(ctx, &r);
     }

@@ -237,6 +237,7 @@ struct crawler_api_report {
     size_t walked_all;      /* walked by --exhaustive */
     size_t pages;           /* item and search pages fetched */
     const json_t *warnings; /* array of strings */
+    size_t held;            /* how many of them left part of the API unread */
 };
 
 /* Call cb for every STAC API the crawl met, after crawler_run(). */

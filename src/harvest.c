@@ -2169,6 +2169,10 @@ static void on_api_report(void *ctx, const struct crawler_api_report *r)
         json_object_set_new(o, "filter", json_string(r->filter));
     if (o)
         json_array_append_new(h->apis, o);
+    /* Not every warning: one of something worked around (a page size
+     * refused, asked again without one) left nothing unread. */
+    if (r->held > 0)
+        json_object_set_new(h->incomplete, r->source, json_true());
 }
 
 /* Tries of a lock found held, LOCK_RETRY_MS apart, before another harvest
@@ -2283,18 +2287,17 @@ static char *run_signature(const struct seeds *seeds,
 }
 
 /* Sources crawled completely this run (no failure, no warning from one of
- * their APIs, no collection only sampled, no part of a document left
- * unread) may have records gone upstream. */
+ * their APIs of something left unread, no collection only sampled, no part of a
+ * document left unread) may have records gone upstream. */
 static void mark_gone(struct harvest *h, const struct seeds *seeds)
 {
     size_t i;
     const json_t *a;
-    /* An API with warnings, or with collections that were only sampled
-     * (their items past the sample were not seen), was not crawled
-     * completely. */
+    /* An API with collections that were only sampled (their items past
+     * the sample were not seen) was not crawled completely, nor was one
+     * whose warnings tell of something left unread (on_api_report()). */
     json_array_foreach (h->apis, i, a)
-        if (json_array_size(json_object_get(a, "warnings")) > 0 ||
-            json_integer_value(json_object_get(a, "skipped_sampled")) > 0)
+        if (json_integer_value(json_object_get(a, "skipped_sampled")) > 0)
             json_object_set_new(h->incomplete,
                                 json_string_value(json_object_get(a, "source")),
                                 json_true());

@@ -110,4 +110,29 @@ check_eq "many: first harvest" "$?" 0
 catalog 100000
 gone_kept many "$BASE/many/catalog.json"
 
+# ... and what leaves nothing unread holds nothing: an API that refuses a
+# page size above its own (a 400, as stac-fastapi's validation once did)
+# is asked again without one and read whole, so a model gone from it is
+# marked gone.
+echo '[{"path": "/items$", "query": "limit=[0-9]{3,}", "status": 400}]' \
+    >"$T/limit.json"
+jq -n '{id: "lim", collections: [{id: "d", items: 3,
+    declares: "item_assets"}]}' >"$T/w3.json"
+jq '.collections[0].items = 2' "$T/w3.json" >"$T/w2.json"
+start_api L --world "$T/w3.json" --no-filter --faults "$T/limit.json"
+"$STACML" --db "$T/limit.db" -q harvest --page-size 500 "$L_URL"
+check_eq "limit: first harvest" "$?" 0
+stop_apis
+start_api L --port "$L_PORT" --world "$T/w2.json" --no-filter \
+    --faults "$T/limit.json"
+"$STACML" --db "$T/limit.db" harvest --page-size 500 --gone-after 1 \
+    "$L_URL" 2>"$T/limit.err"
+check_eq "limit: second harvest" "$?" 0
+check "limit: the limit refused is said" \
+    grep -q "asked again without a limit" "$T/limit.err"
+check_eq "limit: the model the API no longer holds is gone" \
+    "$("$STACML" --db "$T/limit.db" export --include-gone |
+        jq -s '[.[] | select(.gone)] | length')" 1
+stop_apis
+
 e2e_finish
