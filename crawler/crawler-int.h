@@ -65,7 +65,8 @@ struct crawler {
     /* --max-depth only: URL -> the depth its links were pushed from, and
      * URL -> the shortest link to it met before it was walked. */
     json_t *walked, *nearer;
-    size_t n_held; /* documents left partly unread (hold_source()) */
+    size_t n_held;        /* documents left partly unread (hold_source()) */
+    const char *held_why; /* the last one's reason, while it is applied */
     uint64_t rand_state;
     uv_signal_t sig_int, sig_term;
     int signals_seen;

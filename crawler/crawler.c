@@ -437,6 +437,7 @@ static void hold_source(struct crawler *c, const struct frontier_entry *e,
                         const char *why)
 {
     c->n_held++;
+    c->held_why = why;
     if (c->hooks.held)
         c->hooks.held(c->hooks.ctx, e->source, why);
 }
@@ -511,14 +512,36 @@ static void push_lines(struct crawler *c, const struct frontier_entry *e,
     }
 }
 
+/* The line "held\tWHY\n" that ends the stored links of a document left
+ * partly unread (no rel of a link: push_lines() passes over it), so that
+ * walking on from them without the document holds its source again. */
+static const char held_line[] = "held\t";
+
+/* The reason of text's held line, new, or NULL. */
+static char *held_reason(const char *text)
+{
+    for (const char *t = text; t && *t; t = strchr(t, '\n'), t = t ? t + 1 : t)
+        if (strncmp(t, held_line, sizeof(held_line) - 1) == 0)
+            return xstrndup(t + sizeof(held_line) - 1,
+                            strcspn(t + sizeof(held_line) - 1, "\n"));
+    return NULL;
+}
+
 /* Walk on below a document that was not fetched again (304 or resumed),
  * from the links stored the last time it was; only its training links
- * when data_only. */
+ * when data_only. What was left unread of it then still is. */
 static void replay_links(struct crawler *c, const struct frontier_entry *e,
                          const char *text, bool is_model, bool data_only)
 {
     int depth = text && *text && !data_only ? walk_depth(c, e) : e->depth;
+    char *why = data_only ? NULL : held_reason(text);
+    if (why) {
+        log_warn("%s: unchanged, and part of it left unread as before (%s)",
+                 e->url, why);
+        hold_source(c, e, why);
+    }
     push_lines(c, e, depth, text, is_model, data_only);
+    free(why);
 }
 
 /* --dataset-items: the item links of a dataset document, and the first
@@ -855,6 +878,16 @@ static void apply_document(struct crawler *c, struct doc_job *j)
         j->text = text;
         own_end = text + own;
     }
+    if (c->n_held != held) {
+        /* Left partly unread: said in its stored links, for a 304 or a
+         * resumed run that walks on from them. */
+        size_t off = own_end ? (size_t)(own_end - j->text) : 0;
+        char *text = xasprintf("%s%s%s\n", j->text ? j->text : "", held_line,
+                               c->held_why);
+        free(j->text);
+        j->text = text;
+        own_end = own_end ? text + off : NULL;
+    }
     struct crawler_doc d = doc_of(e, &j->r, j->base, j->kind, j->doc);
     d.links = j->text;
     d.is_api = j->is_landing;
@@ -863,11 +896,6 @@ static void apply_document(struct crawler *c, struct doc_job *j)
         /* Its features come inside it and are kept only as they are
          * delivered: a 304 would deliver none, and they would go missing,
          * then gone. Like an API's pages, it is asked for in full. */
-        d.etag = d.last_modified = NULL;
-    }
-    if (c->n_held != held) {
-        /* Left partly unread: a 304 next time would walk its stored links
-         * and not say so, and its source would count as complete. */
         d.etag = d.last_modified = NULL;
     }
     /* Its features before the page itself: the page's crawl state tells a

@@ -110,6 +110,51 @@ check_eq "many: first harvest" "$?" 0
 catalog 100000
 gone_kept many "$BASE/many/catalog.json"
 
+# A run killed after reading such a page, then resumed: the resumed run
+# walks on from the links it stored, and the page still holds the source.
+D="$T/www/resume"
+flat_catalog "$D" 3 150 10 || fail "generate the catalog"
+mkdir -p "$D/h"
+mlm_item m >"$D/h/m.json"
+item_collection h m >"$D/h/collection.json"
+jq '.links += [{rel: "data", href: "./collections.json"},
+    {rel: "child", href: "./h/collection.json"}]' "$D/catalog.json" >"$T/c.json"
+mv "$T/c.json" "$D/catalog.json"
+jq -n --slurpfile c "$D/h/collection.json" '{collections: [$c[0] |
+        .links += [{rel: "self", href: "./h/collection.json"}]],
+    links: [{rel: "root", href: "./catalog.json"}]}' >"$D/collections.json"
+"$STACML" --db "$T/resume.db" -q harvest "$BASE/resume/catalog.json"
+check_eq "resume: first harvest" "$?" 0
+jq '.links |= map(select(.href != "./h/collection.json"))' "$D/catalog.json" \
+    >"$T/c.json"
+mv "$T/c.json" "$D/catalog.json"
+LOG="$T/nginx/access.log"
+access_log_settle
+n0=$(wc -l <"$LOG")
+"$STACML" --db "$T/resume.db" -q harvest --gone-after 1 --rate 100 \
+    --commit-every 5 "$BASE/resume/catalog.json" &
+pid=$!
+i=0
+while [ "$(wc -l <"$LOG")" -lt $((n0 + 60)) ] && kill -0 "$pid" 2>/dev/null &&
+    [ $i -lt 600 ]; do
+    sleep 0.05
+    i=$((i + 1))
+done
+check "resume: second harvest killed mid-run" kill -9 "$pid"
+wait "$pid" 2>/dev/null
+"$STACML" --db "$T/resume.db" harvest --gone-after 1 \
+    "$BASE/resume/catalog.json" 2>"$T/resume.err"
+check_eq "resume: resumed harvest" "$?" 0
+check "resume: it was resumed" grep -q "resuming run 2" "$T/resume.err"
+check "resume: the catalog was not fetched again" \
+    sh -c "tail -n +$((n0 + 1)) '$LOG' | grep -c ' /resume/catalog.json ' | grep -qx 1"
+"$STACML" --db "$T/resume.db" export --include-gone >"$T/resume.jsonl"
+check "resume: the model is not marked gone" \
+    jq -e -s 'map(select(.id == "m")) | length == 1 and (.[0].gone | not)' \
+    "$T/resume.jsonl"
+check "resume: the summary says the source was left partly unread" \
+    grep -q "part of it was left unread" "$T/resume.err"
+
 # ... and what leaves nothing unread holds nothing: an API that refuses a
 # page size above its own (a 400, as stac-fastapi's validation once did)
 # is asked again without one and read whole, so a model gone from it is
