@@ -308,6 +308,17 @@ unsigned crawler_features(struct crawler *c, const struct frontier_entry *e,
     return found;
 }
 
+/* Part of the document at e left unread (why): nothing of its source may
+ * be called gone on the strength of this run, as below a depth limit. */
+static void hold_source(struct crawler *c, const struct frontier_entry *e,
+                        const char *why)
+{
+    c->n_held++;
+    c->held_why = why;
+    if (c->hooks.held)
+        c->hooks.held(c->hooks.ctx, e->source, why);
+}
+
 /* Whether a link of this rel is followed from this document. */
 static bool follow_rel(enum link_rel rel, bool is_model)
 {
@@ -409,8 +420,7 @@ static void push_one(struct crawler *c, const struct frontier_entry *e,
     if (lateral && !next_page_flags(c, e, &flags)) {
         /* What the rest of the chain holds is unknown, as below a depth
          * limit. */
-        if (c->hooks.depth_limited)
-            c->hooks.depth_limited(c->hooks.ctx, e->source);
+        hold_source(c, e, "pagination stopped: --max-pages");
         return;
     }
     if (!lateral && !deep_ok) {
@@ -429,17 +439,6 @@ static void push_one(struct crawler *c, const struct frontier_entry *e,
     int to = lateral ? depth : depth + 1;
     if (frontier_push(c->frontier, url, e->source, to, flags) == 0)
         seen_nearer(c, e, url, to, flags);
-}
-
-/* Part of the document at e left unread (why): nothing of its source may
- * be called gone on the strength of this run, as below a depth limit. */
-static void hold_source(struct crawler *c, const struct frontier_entry *e,
-                        const char *why)
-{
-    c->n_held++;
-    c->held_why = why;
-    if (c->hooks.held)
-        c->hooks.held(c->hooks.ctx, e->source, why);
 }
 
 /* Count and log what links_extract() (rc) left out of a document at e. */

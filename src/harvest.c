@@ -955,14 +955,24 @@ static void on_depth_limited(void *ctx, const char *source)
     json_object_set_new(h->incomplete, source, json_true());
 }
 
-/* Part of a document of source left unread: the first reason is kept for
- * the summary. */
+/* Part of a document of source left unread: the first few reasons, each
+ * once, are kept for the summary. */
 static void on_held(void *ctx, const char *source, const char *why)
 {
     struct harvest *h = ctx;
     json_object_set_new(h->incomplete, source, json_true());
-    if (!json_object_get(h->held, source))
-        json_object_set_new(h->held, source, json_string(why));
+    json_t *list = json_object_get(h->held, source);
+    if (!list) {
+        list = json_array();
+        json_object_set_new(h->held, source, list);
+    }
+    size_t i;
+    const json_t *w;
+    json_array_foreach (list, i, w)
+        if (strcmp(json_string_value(w), why) == 0)
+            return;
+    if (json_array_size(list) < 3)
+        json_array_append_new(list, json_string(why));
 }
 
 /* Whether a training link's target, read already in the walk, is read
@@ -1482,6 +1492,20 @@ static void print_apis(const struct harvest *h)
     }
 }
 
+/* The reasons of list joined with "; " (new). */
+static char *held_reasons(const json_t *list)
+{
+    size_t i, n = 1;
+    const json_t *w;
+    json_array_foreach (list, i, w)
+        n += strlen(json_string_value(w)) + 2;
+    char *out = xmalloc(n), *p = out;
+    *p = '\0';
+    json_array_foreach (list, i, w)
+        p += sprintf(p, "%s%s", i ? "; " : "", json_string_value(w));
+    return out;
+}
+
 /* Per source, through out (stderr or the log's summary): whether its
  * failures, or a part of it left unread, kept this run from marking
  * records gone, and how many links broken since an earlier run did not. */
@@ -1506,10 +1530,12 @@ static void report_gone_held(const struct harvest *h,
                 safe, still);
         free(safe);
     }
-    const json_t *why;
-    json_object_foreach (h->held, src, why) {
+    const json_t *list;
+    json_object_foreach (h->held, src, list) {
         char *safe = text_safe(src, 0);
-        char *text = text_safe(json_string_value(why), 0);
+        char *why = held_reasons(list);
+        char *text = text_safe(why, 0);
+        free(why);
         out("%s: part of it was left unread (%s); nothing of it is marked "
             "gone this run",
             safe, text);

@@ -68,6 +68,8 @@ ids() { "$STACML" --db "$1" export | jq -r .id | sort | tr '\n' ' '; }
 check_eq "--max-pages 3 on a static chain: its first three pages' models" \
     "$(ids "$T/d1" | tr ' ' '\n' | grep -c '^chain-')" 3
 check "--max-pages: the stop reported" grep -q "chain-3.json: pagination stopped: --max-pages (3)" "$T/e1"
+check "--max-pages: the summary says why nothing of the source is marked gone" \
+    grep -q "left unread (.*pagination stopped: --max-pages.*); nothing of it is marked gone" "$T/e1"
 access_log_settle
 check "--max-pages: the fourth page never requested" sh -c "! grep -q 'chain-4.json' '$LOG'"
 check "an empty page with a next link ends its chain" sh -c "! grep -q 'empty-3.json' '$LOG'"
