@@ -829,8 +829,14 @@ static void plan_collection(struct crawler *c, struct api *a,
                             const json_t *coll, const char *page_url)
 {
     char *coll_url = collection_url(a, coll, page_url);
-    if (!coll_url)
+    if (!coll_url) {
+        /* Its items are not read: what they hold is unknown. */
+        api_warn(a,
+                 "a collection with neither a self link nor an id at %s is "
+                 "not walked",
+                 page_url);
         return;
+    }
     /* A server may list a collection twice, on one page or on two (offset
      * paging over a list that changes): it is one collection, walked or
      * sampled once. */

@@ -155,6 +155,34 @@ check "resume: the model is not marked gone" \
 check "resume: the summary says the source was left partly unread" \
     grep -q "part of it was left unread" "$T/resume.err"
 
+# An API collection with neither a self link nor an id has no URL to walk
+# it by: its items link aside, it is not walked, and its models are still
+# there.
+jq -n '{id: "anon", collections: [{id: "d", items: 2,
+    declares: "item_assets"}]}' >"$T/anon.json"
+start_api A --world "$T/anon.json" --no-filter
+"$STACML" --db "$T/anon.db" -q harvest "$A_URL"
+check_eq "anon: first harvest" "$?" 0
+check "anon: its models found" \
+    test "$("$STACML" --db "$T/anon.db" export | grep -c '"d-0')" -gt 0
+stop_apis
+jq -n --arg base "http://127.0.0.1:$A_PORT" '[{path: "^/collections$",
+    body: ({collections: [{type: "Collection", stac_version: "1.0.0",
+        description: "d", license: "x", extent: {},
+        stac_extensions: [], links: [{rel: "items",
+        href: "\($base)/collections/d/items"}]}], links: []} | tojson)}]' \
+    >"$T/anon-faults.json"
+start_api A --port "$A_PORT" --world "$T/anon.json" --no-filter \
+    --faults "$T/anon-faults.json"
+"$STACML" --db "$T/anon.db" harvest --gone-after 1 "$A_URL" 2>"$T/anon.err"
+check_eq "anon: second harvest" "$?" 0
+check "anon: the collection left unwalked is said" \
+    grep -q "neither a self link nor an id" "$T/anon.err"
+check_eq "anon: no model marked gone" \
+    "$("$STACML" --db "$T/anon.db" export --include-gone |
+        jq -s '[.[] | select(.gone)] | length')" 0
+stop_apis
+
 # ... and what leaves nothing unread holds nothing: an API that refuses a
 # page size above its own (a 400, as stac-fastapi's validation once did)
 # is asked again without one and read whole, so a model gone from it is
