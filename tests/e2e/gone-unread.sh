@@ -134,12 +134,7 @@ n0=$(wc -l <"$LOG")
 "$STACML" --db "$T/resume.db" -q harvest --gone-after 1 --rate 100 \
     --commit-every 5 "$BASE/resume/catalog.json" &
 pid=$!
-i=0
-while [ "$(wc -l <"$LOG")" -lt $((n0 + 60)) ] && kill -0 "$pid" 2>/dev/null &&
-    [ $i -lt 600 ]; do
-    sleep 0.05
-    i=$((i + 1))
-done
+wait_lines "$LOG" $((n0 + 60)) "$pid"
 check "resume: second harvest killed mid-run" kill -9 "$pid"
 wait "$pid" 2>/dev/null
 "$STACML" --db "$T/resume.db" harvest --gone-after 1 \

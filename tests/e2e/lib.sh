@@ -133,6 +133,28 @@ item_collection() {
         links: [$ARGS.positional[] | {rel: "item", href: "./\(.).json"}]}' "$@"
 }
 
+# collection_list ID...: a list of collections (an API's /collections) on
+# one line, with no root link: each Collection ID has a self link to
+# /ID/collection.json on the server that serves it ({{port}}).
+collection_list() {
+    jq -cn --arg base "http://127.0.0.1:{{port}}" --args '{collections: [
+        $ARGS.positional[] | {type: "Collection", stac_version: "1.0.0",
+        id: ., description: "d", license: "x", extent: {},
+        links: [{rel: "self", href: "\($base)/\(.)/collection.json"}]}],
+        links: []}' "$@"
+}
+
+# wait_lines FILE N PID: wait (up to 30 s) until FILE has N lines or PID
+# has ended.
+wait_lines() {
+    local i=0
+    while [ "$(wc -l <"$1")" -lt "$2" ] && kill -0 "$3" 2>/dev/null &&
+        [ $i -lt 600 ]; do
+        sleep 0.05
+        i=$((i + 1))
+    done
+}
+
 # flat_catalog DIR COLLECTIONS ITEMS EVERY: a Catalog in DIR of COLLECTIONS
 # Collections of ITEMS Items each, every EVERY-th Item (counted across the
 # catalog from 0) an mlm model, the others plain.

@@ -31,12 +31,7 @@ access_log_settle
 n0=$(wc -l <"$LOG")
 "$STACML" --db "$DB" -q harvest --gone-after 1 --rate 100 --commit-every 5 "$C" &
 pid=$!
-i=0
-while [ "$(wc -l <"$LOG")" -lt $((n0 + 60)) ] && kill -0 "$pid" 2>/dev/null &&
-    [ $i -lt 600 ]; do
-    sleep 0.05
-    i=$((i + 1))
-done
+wait_lines "$LOG" $((n0 + 60)) "$pid"
 check "run 3 killed mid-run" kill -9 "$pid"
 wait "$pid" 2>/dev/null
 check "the dead link was fetched before the kill" \

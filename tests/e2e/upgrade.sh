@@ -27,12 +27,7 @@ mlm_item ma >"$W/a/ma.json"
 mlm_item mb >"$W/b/mb.json"
 # A list of collections (an API's /collections, met as a plain document):
 # each collection's self link is walked.
-jq -cn --arg base "http://127.0.0.1:{{port}}" '{collections: [
-    {type: "Collection", stac_version: "1.0.0", id: "a", description: "d",
-     license: "x", extent: {}, links: [{rel: "self", href: "\($base)/a/collection.json"}]},
-    {type: "Collection", stac_version: "1.0.0", id: "b", description: "d",
-     license: "x", extent: {}, links: [{rel: "self", href: "\($base)/b/collection.json"}]}],
-    links: []}' >"$W/list.json"
+collection_list a b >"$W/list.json"
 # A Catalog that declares mlm for its children: no model record.
 jq -cn '{type: "Catalog", stac_version: "1.0.0", id: "root", description: "d",
     stac_extensions: ["https://stac-extensions.github.io/mlm/v1.5.2/schema.json"],
