@@ -1446,13 +1446,16 @@ void api_failed(struct crawler *c, const struct frontier_entry *e,
     case REQ_CONFORMANCE:
     case REQ_QUERYABLES:
         /* No word from the server on filtering: decide per collection. */
-        api_warn(r->api, "%s failed; deciding per collection", e->url);
+        api_warn(r->api, "%s failed: %s; deciding per collection", e->url,
+                 reason);
         r->api->strategy = "per-collection";
         walk_listed(c, r->api);
         break;
     default:
         if (r->chain && r->chain->is_filter && r->api->covered) {
-            filter_failed(c, r->api, e->url, "failed");
+            char what[256];
+            snprintf(what, sizeof(what), "failed: %s", reason);
+            filter_failed(c, r->api, e->url, what);
             break;
         }
         warn_chain_failed(r, e->url, reason);

@@ -53,8 +53,16 @@ check_eq "no queryables link: every model found" "$(count "$T/r")" 92
 echo '[{"path": "^/search$", "status": 501}]' >"$T/f501.json"
 start_api H --world "$WORLD" --faults "$T/f501.json"
 "$STACML" --db "$T/h" harvest "$H_URL" 2>"$T/h.err"
-check "filter failing: reported" grep -q "filtered search failed; deciding per collection (http" "$T/h.err"
+check "filter failing: reported, with the reason" \
+    grep -q "filtered search failed: HTTP 501; deciding per collection (http" "$T/h.err"
 check_eq "filter failing: the models per collection finds" "$(count "$T/h")" 91
+# The queryables failing: the API is walked per collection, and the
+# warning says why.
+echo '[{"path": "^/queryables$", "status": 500}]' >"$T/q500.json"
+start_api Q5 --world "$WORLD" --faults "$T/q500.json"
+"$STACML" --db "$T/q5" harvest --retries 0 "$Q5_URL" 2>"$T/q5.err"
+check "queryables failing: reported, with the reason" \
+    grep -q "warning: ${Q5_URL}queryables failed: HTTP 500; deciding per collection" "$T/q5.err"
 # ... also when it fails on its third page, after samples were skipped for
 # holding only models it was to find (the failure comes late).
 echo '[{"path": "^/search$", "query": "token=eyJlIjoic2VhcmNoIiwibyI6MjAs", "delay_ms": 1500, "status": 400}]' >"$T/f400.json"
