@@ -1849,7 +1849,7 @@ static int parse_rate(const char *arg, double *rate)
         cli_usage_error("harvest",
                         "invalid --rate '%s' (requests per second "
                         "per host, 0 for no limit; at least one an hour, "
-                        "1/3600, at most 100000)",
+                        "0.000278, at most 100000)",
                         arg);
         return SM_E_INVAL;
     }
