@@ -229,36 +229,32 @@ static void label_classes(struct model_reader *r, json_t *out)
 typedef json_t *value_fn(struct model_reader *r, const json_t *v,
                          const char *what);
 
+/* What named_values() reads in each entry. */
+struct named {
+    const char *val;        /* the value's key */
+    value_fn *read_val;     /* how */
+    char sub[96], name[96]; /* the labels of the value and of "name" */
+};
+
+static json_t *named_value(struct model_reader *r, const json_t *e, void *ctx)
+{
+    const struct named *n = ctx;
+    json_t *o = json_object();
+
+    model_put(o, "name", model_text(r, json_object_get(e, "name"), n->name));
+    model_put(o, n->val, n->read_val(r, json_object_get(e, n->val), n->sub));
+    return o;
+}
+
 static json_t *named_values(struct model_reader *r, const json_t *v,
                             const char *what, const char *val,
                             value_fn *read_val)
 {
-    char sub[96], name[96];
-    const json_t *e;
-    json_t *out;
-    size_t i;
+    struct named n = {val, read_val, "", ""};
 
-    if (!model_is_list(r, v, what))
-        return NULL;
-    snprintf(sub, sizeof(sub), "%s %s", what, val);
-    snprintf(name, sizeof(name), "%s name", what);
-    out = json_array();
-    json_array_foreach (v, i, e) {
-        json_t *o;
-
-        if (i >= MODEL_MAX_ENTRIES)
-            break;
-        if (!json_is_object(e)) {
-            model_issue(r, "%s should hold objects only; %s ignored", what,
-                        model_type_name(e));
-            continue;
-        }
-        o = json_object();
-        model_put(o, "name", model_text(r, json_object_get(e, "name"), name));
-        model_put(o, val, read_val(r, json_object_get(e, val), sub));
-        json_array_append_new(out, o);
-    }
-    return out;
+    snprintf(n.sub, sizeof(n.sub), "%s %s", what, val);
+    snprintf(n.name, sizeof(n.name), "%s name", what);
+    return model_objects(r, v, what, named_value, &n);
 }
 
 static json_t *count_of(struct model_reader *r, const json_t *v,
@@ -267,44 +263,32 @@ static json_t *count_of(struct model_reader *r, const json_t *v,
     return model_count(r, v, what, 0);
 }
 
+/* One label:overviews entry as {property_key, counts, statistics}. */
+static json_t *label_overview(struct model_reader *r, const json_t *e,
+                              void *ctx)
+{
+    json_t *o = json_object();
+
+    (void)ctx;
+    model_put(o, "property_key",
+              model_text(r, json_object_get(e, "property_key"),
+                         "label:overviews property_key"));
+    model_put(o, "counts",
+              named_values(r, json_object_get(e, "counts"),
+                           "label:overviews counts", "count", count_of));
+    model_put(o, "statistics",
+              named_values(r, json_object_get(e, "statistics"),
+                           "label:overviews statistics", "value",
+                           model_number));
+    return o;
+}
+
 /* label:overviews: per property, the count of each class or statistics
  * of the values, as [{property_key, counts, statistics}]. */
 static json_t *label_overviews(struct model_reader *r)
 {
-    const json_t *v = model_field(r, "label:overviews");
-    const json_t *e;
-    json_t *out;
-    size_t i;
-
-    if (!model_is_list(r, v, "label:overviews"))
-        return NULL;
-    out = json_array();
-    json_array_foreach (v, i, e) {
-        json_t *o;
-
-        if (i >= MODEL_MAX_ENTRIES)
-            break;
-        if (!json_is_object(e)) {
-            model_issue(r,
-                        "label:overviews should hold objects only; %s "
-                        "ignored",
-                        model_type_name(e));
-            continue;
-        }
-        o = json_object();
-        model_put(o, "property_key",
-                  model_text(r, json_object_get(e, "property_key"),
-                             "label:overviews property_key"));
-        model_put(o, "counts",
-                  named_values(r, json_object_get(e, "counts"),
-                               "label:overviews counts", "count", count_of));
-        model_put(o, "statistics",
-                  named_values(r, json_object_get(e, "statistics"),
-                               "label:overviews statistics", "value",
-                               model_number));
-        json_array_append_new(out, o);
-    }
-    return out;
+    return model_objects(r, model_field(r, "label:overviews"),
+                         "label:overviews", label_overview, NULL);
 }
 
 /* The ml-aoi:role of a link (label or feature: EXTENSIONS.md §6, the
@@ -414,20 +398,21 @@ static void label_fields(struct model_reader *r, json_t *rec, bool declared)
     model_put_first(rec, "label_sources", c, 1);
 }
 
+/* Which list of bands is read, and the prefix of its entries' keys. */
+struct bands {
+    const char *what, *prefix;
+};
+
 /* One band as {name, common_name, center_wavelength}: eo:bands entries
  * name those common_name and center_wavelength, STAC 1.1 "bands" entries
  * eo:common_name and eo:center_wavelength. NULL when it gives none. */
-static json_t *read_band(struct model_reader *r, const json_t *e,
-                         const char *what, const char *prefix)
+static json_t *read_band(struct model_reader *r, const json_t *e, void *ctx)
 {
+    const struct bands *bs = ctx;
+    const char *what = bs->what, *prefix = bs->prefix;
     char key[40], sub[96];
     json_t *b;
 
-    if (!json_is_object(e)) {
-        model_issue(r, "%s should hold objects only; %s ignored", what,
-                    model_type_name(e));
-        return NULL;
-    }
     b = json_object();
     snprintf(sub, sizeof(sub), "%s name", what);
     model_put(b, "name", model_text(r, json_object_get(e, "name"), sub));
@@ -449,26 +434,15 @@ static json_t *read_band(struct model_reader *r, const json_t *e,
  * else STAC 1.1 "bands". */
 static json_t *dataset_bands(struct model_reader *r)
 {
-    const char *what = "eo:bands", *prefix = "";
-    const json_t *v = model_field(r, what);
-    const json_t *e;
-    json_t *out;
-    size_t i;
+    struct bands bs = {"eo:bands", ""};
+    const json_t *v = model_field(r, bs.what);
 
     if (!v || json_is_null(v)) {
-        what = "bands";
-        prefix = "eo:";
-        v = model_field(r, what);
+        bs.what = "bands";
+        bs.prefix = "eo:";
+        v = model_field(r, bs.what);
     }
-    if (!model_is_list(r, v, what))
-        return NULL;
-    out = json_array();
-    json_array_foreach (v, i, e) {
-        if (i >= MODEL_MAX_ENTRIES)
-            break;
-        model_append(out, read_band(r, e, what, prefix));
-    }
-    return out;
+    return model_objects(r, v, bs.what, read_band, &bs);
 }
 
 /* Whether an object has a "tdml:" key. */

@@ -130,6 +130,15 @@ void model_check_cap(struct model_reader *r, const json_t *v, const char *what);
  * (model_check_cap()): not when it is absent or null, nor when it is no
  * array ("<what> should be an array, not <type>; ignored"). */
 bool model_is_list(struct model_reader *r, const json_t *v, const char *what);
+/* Reads one object entry of a list (never NULL, always an object); the
+ * record's value, or NULL for none (read_one reports why). */
+typedef json_t *model_object_fn(struct model_reader *r, const json_t *e,
+                                void *ctx);
+/* A list of objects (model_is_list(); NULL when it is none), each read by
+ * read_one, in order, up to MODEL_MAX_ENTRIES; an entry that is no object
+ * is left out ("<what> should hold objects only; <type> ignored"). */
+json_t *model_objects(struct model_reader *r, const json_t *v, const char *what,
+                      model_object_fn *read_one, void *ctx);
 
 /* How model_copy_tree() copies: object keys renamed (from -> to, each
  * rename reported; the right spelling, when also there, wins), and

@@ -489,6 +489,29 @@ bool model_is_list(struct model_reader *r, const json_t *v, const char *what)
     return true;
 }
 
+json_t *model_objects(struct model_reader *r, const json_t *v, const char *what,
+                      model_object_fn *read_one, void *ctx)
+{
+    const json_t *e;
+    json_t *out;
+    size_t i;
+
+    if (!model_is_list(r, v, what))
+        return NULL;
+    out = json_array();
+    json_array_foreach (v, i, e) {
+        if (i >= MODEL_MAX_ENTRIES)
+            break;
+        if (!json_is_object(e)) {
+            model_issue(r, "%s should hold objects only; %s ignored", what,
+                        model_type_name(e));
+            continue;
+        }
+        model_append(out, read_one(r, e, ctx));
+    }
+    return out;
+}
+
 /* An array of non-empty strings; a lone string becomes a one-element
  * array, with an issue unless one_ok (fields the spec makes a string). */
 json_t *model_texts(struct model_reader *r, const json_t *v, const char *what,
@@ -1433,16 +1456,12 @@ void model_reader_take_type(struct model_reader *r, const json_t *rec)
 /* One STAC Provider Object as {name, roles, url}, or NULL (reported).
  * Its description and email stay in "stac": prose and personal data are
  * no part of a bounded record. */
-static json_t *read_provider(struct model_reader *r, const json_t *e)
+static json_t *read_provider(struct model_reader *r, const json_t *e, void *ctx)
 {
     const json_t *name = json_object_get(e, "name");
     json_t *p, *text;
 
-    if (!json_is_object(e)) {
-        model_issue(r, "providers should hold objects only; %s ignored",
-                    model_type_name(e));
-        return NULL;
-    }
+    (void)ctx;
     text = model_text(r, name, "providers name");
     if (!text) {
         if (!name || json_is_null(name))
@@ -1459,48 +1478,31 @@ static json_t *read_provider(struct model_reader *r, const json_t *e)
     return p;
 }
 
-/* A list of objects read one by one by read_one, capped at
- * MODEL_MAX_ENTRIES; a lone object is read as a one-element list. NULL
- * when absent, null or no list (reported). */
-static json_t *
-read_object_list(struct model_reader *r, const json_t *v, const char *what,
-                 json_t *(*read_one)(struct model_reader *, const json_t *))
+/* A list of objects as model_objects() reads it; a lone object is read
+ * as a one-element list, with an issue. */
+static json_t *read_object_list(struct model_reader *r, const json_t *v,
+                                const char *what, model_object_fn *read_one)
 {
-    const json_t *e;
     json_t *out;
-    size_t i;
 
-    if (json_is_object(v)) {
-        model_issue(r, "%s should be an array, not an object; read as one",
-                    what);
-        out = json_array();
-        model_append(out, read_one(r, v));
-        return out;
-    }
-    if (!model_is_list(r, v, what))
-        return NULL;
+    if (!json_is_object(v))
+        return model_objects(r, v, what, read_one, NULL);
+    model_issue(r, "%s should be an array, not an object; read as one", what);
     out = json_array();
-    json_array_foreach (v, i, e) {
-        if (i >= MODEL_MAX_ENTRIES)
-            break;
-        model_append(out, read_one(r, e));
-    }
+    model_append(out, read_one(r, v, NULL));
     return out;
 }
 
 /* One Publication Object of sci:publications as {doi, citation}, or NULL
  * (reported). The keys are "doi" and "citation"; the ml-model example
  * writes "sci:citation" inside the entry, read as "citation". */
-static json_t *read_publication(struct model_reader *r, const json_t *e)
+static json_t *read_publication(struct model_reader *r, const json_t *e,
+                                void *ctx)
 {
     static const char *const keys[] = {"doi", "citation"};
     json_t *p;
 
-    if (!json_is_object(e)) {
-        model_issue(r, "sci:publications should hold objects only; %s ignored",
-                    model_type_name(e));
-        return NULL;
-    }
+    (void)ctx;
     p = json_object();
     for (size_t k = 0; k < 2; k++) {
         char what[40], alt[40];
