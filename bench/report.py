@@ -117,6 +117,13 @@ def query_summary(runs, records=None):
     return s
 
 
+def paired(ph, ceiling):
+    """Each harvest's wall time over that of the same rep of ceiling."""
+    cw = {r["rep"]: r["wall"] for r in ph.get(ceiling) or []}
+    return [r["wall"] / cw[r["rep"]] for r in ph.get("harvest") or []
+            if cw.get(r["rep"])]
+
+
 def by_phase(runs):
     out = {}
     for r in runs:
@@ -169,19 +176,13 @@ def main():
             notes.append("%s fetched %s documents, the catalog has %s"
                          % (name, s["documents"], expected_docs))
     # Paired ratios: harvest rep i against ceiling rep i, run back to back.
-    if ph.get("ceiling") and ph.get("harvest"):
-        cw = {r["rep"]: r["wall"] for r in ph["ceiling"]}
-        pairs = [r["wall"] / cw[r["rep"]] for r in ph["harvest"]
-                 if cw.get(r["rep"])]
-        if pairs and harv:
-            harv["ratio_paired"] = [rnd(x) for x in pairs]
-            harv["ratio_paired_median"] = rnd(median(pairs))
-    if ph.get("ceiling-curl") and ph.get("harvest"):
-        cw = {r["rep"]: r["wall"] for r in ph["ceiling-curl"]}
-        pairs = [r["wall"] / cw[r["rep"]] for r in ph["harvest"]
-                 if cw.get(r["rep"])]
-        if pairs and harv:
-            harv["ratio_paired_curl"] = [rnd(x) for x in pairs]
+    pairs = paired(ph, "ceiling")
+    if pairs and harv:
+        harv["ratio_paired"] = [rnd(x) for x in pairs]
+        harv["ratio_paired_median"] = rnd(median(pairs))
+    pairs = paired(ph, "ceiling-curl")
+    if pairs and harv:
+        harv["ratio_paired_curl"] = [rnd(x) for x in pairs]
     for name, s in (("ceiling", ceil), ("curl --parallel", ceil_curl)):
         if s and expected_docs and s["documents"] != expected_docs:
             notes.append("%s fetched %s documents, the catalog has %s"
