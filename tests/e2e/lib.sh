@@ -144,6 +144,45 @@ collection_list() {
         links: []}' "$@"
 }
 
+# survey_collection ITEMS: $T/site/c/collection.json, a Collection with a
+# child link to ./sub/catalog.json and an item link for each name of the
+# JSON array ITEMS.
+survey_collection() {
+    jq -cn --argjson items "$1" '{type: "Collection", stac_version: "1.0.0",
+        id: "c", description: "d", license: "x", extent: {},
+        links: ([{rel: "child", href: "./sub/catalog.json"}] +
+                [$items[] | {rel: "item", href: ("./" + . + ".json")}])}' \
+        >"$T/site/c/collection.json"
+}
+
+# survey_site: a registry of one static source for the survey tests,
+# served by the fixture server S: $T/site/catalog.json -> c (items m0..m4)
+# -> sub (item deep), five models in c and one two levels further down;
+# $T/registry.json lists it.
+survey_site() {
+    mkdir -p "$T/site/c/sub"
+    local i
+    for i in 0 1 2 3 4; do
+        mlm_item "m$i" >"$T/site/c/m$i.json"
+    done
+    mlm_item deep >"$T/site/c/sub/deep.json"
+    survey_collection '["m0", "m1", "m2", "m3", "m4"]'
+    jq -cn '{type: "Catalog", stac_version: "1.0.0", id: "sub", description: "d",
+        links: [{rel: "item", href: "./deep.json"}]}' >"$T/site/c/sub/catalog.json"
+    jq -cn '{type: "Catalog", stac_version: "1.0.0", id: "s", description: "d",
+        links: [{rel: "child", href: "./c/collection.json"}]}' >"$T/site/catalog.json"
+    start_api S --static "$T/site"
+    jq -cn --arg u "${S_URL}catalog.json" \
+        '[{id: "s", title: "S", url: $u, access: "public", isApi: false}]' \
+        >"$T/registry.json"
+}
+
+# docs_since N: the requests of the fixture server S for documents (not
+# robots.txt) after line N of its log, one JSON object a line.
+docs_since() {
+    tail -n +"$(($1 + 1))" "$S_LOG" | jq -c 'select(.path != "/robots.txt")'
+}
+
 # wait_lines FILE N PID: wait (up to 30 s) until FILE has N lines or PID
 # has ended.
 wait_lines() {

@@ -8,25 +8,7 @@
 # the server.
 . "$top_srcdir/tests/e2e/lib.sh"
 
-mkdir -p "$T/site/c/sub"
-for i in 0 1 2 3 4; do
-    mlm_item "m$i" >"$T/site/c/m$i.json"
-done
-mlm_item deep >"$T/site/c/sub/deep.json"
-jq -cn '{type: "Collection", stac_version: "1.0.0", id: "c", description: "d",
-    license: "x", extent: {},
-    links: ([{rel: "child", href: "./sub/catalog.json"}] +
-            [range(5) | {rel: "item", href: "./m\(.).json"}])}' >"$T/site/c/collection.json"
-jq -cn '{type: "Catalog", stac_version: "1.0.0", id: "sub", description: "d",
-    links: [{rel: "item", href: "./deep.json"}]}' >"$T/site/c/sub/catalog.json"
-jq -cn '{type: "Catalog", stac_version: "1.0.0", id: "s", description: "d",
-    links: [{rel: "child", href: "./c/collection.json"}]}' >"$T/site/catalog.json"
-start_api S --static "$T/site"
-jq -cn --arg u "${S_URL}catalog.json" \
-    '[{id: "s", title: "S", url: $u, access: "public", isApi: false}]' >"$T/registry.json"
-docs_since() {
-    tail -n +"$(($1 + 1))" "$S_LOG" | jq -c 'select(.path != "/robots.txt")'
-}
+survey_site
 survey_of() {
     "$STACML" --db "$T/db" sources --format json |
         jq -c '.[0] | [.verdict, .survey.documents, .survey.models, .survey.model_items]'

@@ -8,29 +8,7 @@
 # that went upstream are still marked gone.
 . "$top_srcdir/tests/e2e/lib.sh"
 
-mkdir -p "$T/site/c/sub"
-for i in 0 1 2 3 4; do
-    mlm_item "m$i" >"$T/site/c/m$i.json"
-done
-mlm_item deep >"$T/site/c/sub/deep.json"
-collection() {
-    jq -cn --argjson items "$1" '{type: "Collection", stac_version: "1.0.0",
-        id: "c", description: "d", license: "x", extent: {},
-        links: ([{rel: "child", href: "./sub/catalog.json"}] +
-                [$items[] | {rel: "item", href: ("./" + . + ".json")}])}'
-}
-collection '["m0", "m1", "m2", "m3", "m4"]' >"$T/site/c/collection.json"
-jq -cn '{type: "Catalog", stac_version: "1.0.0", id: "sub", description: "d",
-    links: [{rel: "item", href: "./deep.json"}]}' >"$T/site/c/sub/catalog.json"
-jq -cn '{type: "Catalog", stac_version: "1.0.0", id: "s", description: "d",
-    links: [{rel: "child", href: "./c/collection.json"}]}' >"$T/site/catalog.json"
-start_api S --static "$T/site"
-jq -cn --arg u "${S_URL}catalog.json" \
-    '[{id: "s", title: "S", url: $u, access: "public", isApi: false}]' >"$T/registry.json"
-# The requests for documents (not robots.txt) since line $1 of the log.
-docs_since() {
-    tail -n +"$(($1 + 1))" "$S_LOG" | jq -c 'select(.path != "/robots.txt")'
-}
+survey_site
 lines() { wc -l <"$S_LOG"; }
 
 "$STACML" --db "$T/db" -q harvest --registry "$T/registry.json"
@@ -59,7 +37,7 @@ check_eq "second run: 9 requests, all conditional, all 304" \
 # m0 leaves the collection upstream; every run surveys again and
 # harvests. The survey reads the new collection, the harvest walks on
 # from it, and two complete runs that no longer reach m0 mark it gone.
-collection '["m1", "m2", "m3", "m4"]' >"$T/site/c/collection.json"
+survey_collection '["m1", "m2", "m3", "m4"]'
 rm "$T/site/c/m0.json"
 for run in 3 4; do
     n=$(lines)
