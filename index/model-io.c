@@ -239,6 +239,30 @@ static json_t *mlm_shape(struct model_reader *r, const json_t *v,
     return model_shape(r, v, what, -1);
 }
 
+/* The Input Structure ("input") of an mlm:input entry, or the Result
+ * Structure ("result") of an mlm:output entry, v: its shape, dim_order and
+ * data_type into o, named after what ("mlm:input[0] input.shape"). */
+static void mlm_structure(struct model_reader *r, const json_t *v,
+                          const char *key, const char *what, json_t *o)
+{
+    const json_t *st = json_object_get(v, key);
+    char sub[128];
+
+    if (!json_is_object(st)) {
+        model_issue(r, "%s has no %s structure object, which mlm requires",
+                    what, key);
+        return;
+    }
+    snprintf(sub, sizeof(sub), "%s %s.shape", what, key);
+    model_put(o, "shape", mlm_shape(r, json_object_get(st, "shape"), sub));
+    snprintf(sub, sizeof(sub), "%s %s.dim_order", what, key);
+    model_put(o, "dim_order",
+              model_dim_order(r, json_object_get(st, "dim_order"), sub));
+    snprintf(sub, sizeof(sub), "%s %s.data_type", what, key);
+    model_put(o, "data_type",
+              model_text(r, json_object_get(st, "data_type"), sub));
+}
+
 /* The common start of an mlm:input or mlm:output entry: its label
  * ("mlm:input[2]") in what, an issue and NULL when it is not an object,
  * else a new object holding its name (which mlm requires) and
@@ -269,7 +293,7 @@ static json_t *mlm_input(struct model_reader *r, const json_t *in, size_t idx)
 {
     static const char *const legacy[] = {"norm_by_channel", "norm_type",
                                          "norm_clip", "statistics"};
-    const json_t *st, *vs;
+    const json_t *vs;
     json_t *o;
     char what[64], sub[96];
 
@@ -277,20 +301,7 @@ static json_t *mlm_input(struct model_reader *r, const json_t *in, size_t idx)
     if (!o)
         return NULL;
     mlm_bands(r, in, o, what);
-    st = json_object_get(in, "input");
-    if (!json_is_object(st)) {
-        model_issue(r, "%s has no input structure object, which mlm requires",
-                    what);
-    } else {
-        snprintf(sub, sizeof(sub), "%s input.shape", what);
-        model_put(o, "shape", mlm_shape(r, json_object_get(st, "shape"), sub));
-        snprintf(sub, sizeof(sub), "%s input.dim_order", what);
-        model_put(o, "dim_order",
-                  model_dim_order(r, json_object_get(st, "dim_order"), sub));
-        snprintf(sub, sizeof(sub), "%s input.data_type", what);
-        model_put(o, "data_type",
-                  model_text(r, json_object_get(st, "data_type"), sub));
-    }
+    mlm_structure(r, in, "input", what, o);
     snprintf(sub, sizeof(sub), "%s resize_type", what);
     model_put(o, "resize_type",
               model_text(r, json_object_get(in, "resize_type"), sub));
@@ -756,7 +767,7 @@ static json_t *mlm_classes(struct model_reader *r, const json_t *v,
 
 static json_t *mlm_output(struct model_reader *r, const json_t *out, size_t idx)
 {
-    const json_t *res, *cls;
+    const json_t *cls;
     json_t *o;
     char what[64], sub[96];
 
@@ -770,20 +781,7 @@ static json_t *mlm_output(struct model_reader *r, const json_t *out, size_t idx)
         o, "tasks",
         model_task_array(r, json_object_get(out, "tasks"), sub, false));
     mlm_bands(r, out, o, what);
-    res = json_object_get(out, "result");
-    if (!json_is_object(res)) {
-        model_issue(r, "%s has no result structure object, which mlm requires",
-                    what);
-    } else {
-        snprintf(sub, sizeof(sub), "%s result.shape", what);
-        model_put(o, "shape", mlm_shape(r, json_object_get(res, "shape"), sub));
-        snprintf(sub, sizeof(sub), "%s result.dim_order", what);
-        model_put(o, "dim_order",
-                  model_dim_order(r, json_object_get(res, "dim_order"), sub));
-        snprintf(sub, sizeof(sub), "%s result.data_type", what);
-        model_put(o, "data_type",
-                  model_text(r, json_object_get(res, "data_type"), sub));
-    }
+    mlm_structure(r, out, "result", what, o);
     cls = json_object_get(out, "classification:classes");
     if (!cls) {
         cls = json_object_get(out, "classification_classes");
