@@ -138,16 +138,7 @@ check_eq "seeds file with port 0: exit 2" \
     "$(status "$STACML" --db "$T/sdb" harvest --seeds "$T/seeds0.txt")" 2
 check "and names its line" grep -qF "seeds0.txt:1: bad seed" "$T/e"
 # A file we may not read: needs a user that permissions apply to.
-if [ "$(id -u)" -ne 0 ]; then
-    as_user() { "$@"; }
-elif command -v setpriv >/dev/null &&
-    setpriv --reuid=nobody --regid=nogroup --clear-groups "$STACML" --version \
-        >/dev/null 2>&1; then
-    as_user() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
-else
-    as_user=
-fi
-if [ -n "$(type -t as_user)" ]; then
+if find_as_user; then
     chmod 755 "$T"
     cp "$T/cat/coll.json" "$T/secret.json"
     chmod 000 "$T/secret.json" # nobody's to read, its owner's neither

@@ -10,16 +10,7 @@
 EXAMPLES="$top_srcdir/seeds/examples"
 chmod 755 "$T"
 
-# as_user COMMAND...: run as a user that file permissions apply to.
-if [ "$(id -u)" -ne 0 ]; then
-    as_user() { "$@"; }
-elif command -v setpriv >/dev/null &&
-    setpriv --reuid=nobody --regid=nogroup --clear-groups "$STACML" --version \
-        >/dev/null 2>&1; then
-    as_user() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
-else
-    skip "no user that file permissions apply to (root without setpriv)"
-fi
+find_as_user || skip "no user that file permissions apply to (root without setpriv)"
 
 # An index nobody may write (its owner included), readable by all.
 "$STACML" --db "$T/theirs" -q harvest "$EXAMPLES"

@@ -183,6 +183,21 @@ docs_since() {
     tail -n +"$(($1 + 1))" "$S_LOG" | jq -c 'select(.path != "/robots.txt")'
 }
 
+# find_as_user: define as_user COMMAND..., which runs COMMAND as a user
+# that file permissions apply to (itself when not root, else nobody
+# through setpriv); false, and no as_user, when there is none.
+find_as_user() {
+    if [ "$(id -u)" -ne 0 ]; then
+        as_user() { "$@"; }
+    elif command -v setpriv >/dev/null &&
+        setpriv --reuid=nobody --regid=nogroup --clear-groups "$STACML" \
+            --version >/dev/null 2>&1; then
+        as_user() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
+    else
+        return 1
+    fi
+}
+
 # wait_lines FILE N PID: wait (up to 30 s) until FILE has N lines or PID
 # has ended.
 wait_lines() {
