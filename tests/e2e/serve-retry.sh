@@ -27,5 +27,6 @@ serve_copy "$T/site"
 check "a port taken: served on another one" test "$PORT" != "$X_PORT"
 check_eq "the file names the port it is served on" "$(curl -s "$BASE/a.json")" \
     "{\"self\": \"http://127.0.0.1:$PORT/a.json\"}"
+access_log_settle
 check "nginx answered" grep -q '^GET /a.json 200 ' "$T/nginx/access.log"
 e2e_finish
