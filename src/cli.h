@@ -14,6 +14,7 @@ enum exit_status {
     EXIT_NOTHING = 3,       /* harvest: every seed failed, nothing harvested */
     EXIT_INDEX = 4,         /* the index could not be opened, read or written */
     EXIT_LOCKED = 5,        /* reserved: index held by another harvest */
+    EXIT_INTERNAL = 70,     /* libcurl could not be loaded or set up */
     EXIT_INTERRUPTED = 130, /* harvest stopped by SIGINT/SIGTERM */
 };
 

@@ -22,6 +22,8 @@
 #include <curl/curl.h>
 #pragma GCC visibility pop
 
+#include "src/log.h"
+
 /* Every function stacml calls, as X(return type, name, parameters). */
 #define CURL_FUNCTIONS(X)                                                      \
     X(CURLcode, curl_global_init, (long))                                      \
@@ -69,8 +71,7 @@ static pthread_once_t lib_once = PTHREAD_ONCE_INIT;
  * failure from, say, curl_slist_append(): say so and exit. */
 static void lib_missing(const char *what)
 {
-    fprintf(stderr, "stacml: cannot load libcurl: %s\n", what);
-    exit(EXIT_FAILURE);
+    fatal("cannot load libcurl: %s", what);
 }
 
 static void lib_load(void)

@@ -121,5 +121,5 @@ void fatal(const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
     va_end(ap);
-    exit(70);
+    exit(70); /* EXIT_INTERNAL of src/cli.h, which the library does not see */
 }

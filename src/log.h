@@ -41,7 +41,7 @@ void log_msg(enum log_level level, const char *fmt, ...)
  * no log file it is dropped, as the summary goes to stderr anyway. */
 void log_summary(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Print "stacml: message" and exit with status 70 (internal error). */
+/* Print "stacml: fatal: message" and exit with status 70 (EXIT_INTERNAL). */
 void fatal(const char *fmt, ...)
     __attribute__((format(printf, 1, 2), noreturn));
 

@@ -319,4 +319,16 @@ check_eq "--bbox longitude past -180 refused" "$(status "$STACML" --db "$GDB" se
 check_eq "--bbox W > E out of degrees refused" \
     "$(status "$STACML" --db "$GDB" search --bbox 200,0,-170,1)" 2
 
+# libcurl is loaded on first use: one that cannot be is an internal
+# failure (70), named, not a crash nor the "some documents failed" of 1.
+if command -v "${CC:-cc}" >/dev/null; then
+    mkdir -p "$T/nocurl"
+    echo 'int not_curl(void) { return 0; }' >"$T/nocurl/x.c"
+    "${CC:-cc}" -shared -fPIC -o "$T/nocurl/libcurl.so.4" "$T/nocurl/x.c"
+    check_eq "a libcurl without its functions: exit 70" \
+        "$(LD_LIBRARY_PATH="$T/nocurl" status "$STACML" --db "$T/nocurl/db" harvest "$top_srcdir/seeds/examples/catalog.json")" 70
+    check "a libcurl without its functions: named" \
+        grep -q "^stacml: fatal: cannot load libcurl: curl_.* not found" "$T/e"
+fi
+
 e2e_finish
