@@ -72,7 +72,8 @@ static const char export_help[] =
     "--source, --include-gone) select the models exported; with --datasets\n"
     "words, --source, --bbox, --datetime and --include-gone select the\n"
     "datasets. Records gone upstream are left out unless --include-gone is\n"
-    "given.\n";
+    "given. --format jsonl, the only format, is accepted (search --format\n"
+    "json writes the same records as one array).\n";
 
 static const char stats_help[] =
     "Usage: stacml [--db DIR] stats [--format table|json]\n"

@@ -319,6 +319,13 @@ check_eq "--bbox longitude past -180 refused" "$(status "$STACML" --db "$GDB" se
 check_eq "--bbox W > E out of degrees refused" \
     "$(status "$STACML" --db "$GDB" search --bbox 200,0,-170,1)" 2
 
+# export writes JSON lines only: --format jsonl is taken, another refused.
+check_eq "export --format jsonl: the lines of export" \
+    "$("$STACML" --db "$GDB" export --format jsonl | jq -r .id | sort | tr '\n' ' ')" \
+    "$("$STACML" --db "$GDB" export | jq -r .id | sort | tr '\n' ' ')"
+check_eq "export --format table refused" "$(status "$STACML" --db "$GDB" export --format table)" 2
+check "export --format table: says why" grep -q "export writes JSON lines" "$T/e"
+
 # libcurl is loaded on first use: one that cannot be is an internal
 # failure (70), named, not a crash nor the "some documents failed" of 1.
 if command -v "${CC:-cc}" >/dev/null; then
