@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "crawler/stac.h"
+#include "src/numfmt.h"
 #include "src/xalloc.h"
 
 /* True when member key of doc is a JSON string. */
@@ -120,17 +121,11 @@ const char *stac_landing_rel_alone(const json_t *doc)
     return stac_has_rel(doc, "search") ? "search" : NULL;
 }
 
-/* The shortest decimal that reads back as v, like jansson's own dump, so
- * that 1.5 prints "1.5" rather than "1.50000000000000000". */
+/* A real id as text, as the record writes it (numfmt_shortest()). */
 static char *stac_real_string(double v)
 {
     char text[64];
-
-    for (int prec = 1; prec <= 17; prec++) {
-        snprintf(text, sizeof(text), "%.*g", prec, v);
-        if (strtod(text, NULL) == v)
-            break;
-    }
+    numfmt_shortest(v, text, sizeof(text));
     return xstrdup(text);
 }
 

@@ -120,9 +120,6 @@ bool model_integral(const json_t *v, json_int_t *out);
 void model_describe(const json_t *v, char *buf, size_t n);
 /* The whole of s as a finite number. */
 bool model_parse_number(const char *s, double *out);
-/* The shortest text of v that reads back as v, without exponent if it
- * can. */
-void model_shortest(double v, char *buf, size_t n);
 /* Report an array or object longer than MODEL_MAX_ENTRIES before reading
  * it. */
 void model_check_cap(struct model_reader *r, const json_t *v, const char *what);

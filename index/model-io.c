@@ -14,6 +14,7 @@
 
 #include "index/detect.h"
 #include "index/model-int.h"
+#include "src/numfmt.h"
 
 /* ------------------------------------------------------------ inputs */
 
@@ -211,7 +212,7 @@ static json_t *legacy_scaling(struct model_reader *r, const json_t *in,
                             what, model_type_name(e));
                 continue;
             }
-            model_shortest(json_number_value(e), num, sizeof(num));
+            numfmt_shortest(json_number_value(e), num, sizeof(num));
             o = json_object();
             json_object_set_new(o, "type", json_string("processing"));
             json_object_set_new(o, "format", json_string("gdal-calc"));

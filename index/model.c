@@ -18,6 +18,7 @@
 #include "index/detect.h"
 #include "index/model-int.h"
 #include "index/model.h"
+#include "src/numfmt.h"
 #include "src/url.h"
 #include "src/xalloc.h"
 
@@ -257,31 +258,11 @@ static json_t *mlm_read(struct model_reader *r, const char *key, read_fn *read)
 
 /* ------------------------------------------------------------ values */
 
-/* The shortest "%.*g" text that reads back as the same double, so 0.1
- * reads "0.1" rather than "0.10000000000000001". */
-void model_shortest(double v, char *buf, size_t n)
-{
-    char first[64] = "";
-
-    for (int prec = 1; prec <= 17; prec++) {
-        snprintf(buf, n, "%.*g", prec, v);
-        if (strtod(buf, NULL) != v)
-            continue;
-        /* "3e+03" reads back, but "3000" is what a person wrote */
-        if (!strchr(buf, 'e'))
-            return;
-        if (!first[0])
-            snprintf(first, sizeof(first), "%s", buf);
-    }
-    if (first[0])
-        snprintf(buf, n, "%s", first);
-}
-
 static json_t *real_text(double v)
 {
     char buf[64];
 
-    model_shortest(v, buf, sizeof(buf));
+    numfmt_shortest(v, buf, sizeof(buf));
     return json_string(buf);
 }
 
@@ -567,7 +548,7 @@ void model_describe(const json_t *v, char *buf, size_t n)
     if (json_is_integer(v))
         snprintf(buf, n, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
     else if (json_is_real(v))
-        model_shortest(json_real_value(v), buf, n);
+        numfmt_shortest(json_real_value(v), buf, n);
     else if (s)
         snprintf(buf, n, "\"%.*s\"", model_quote_len(s), s);
     else

@@ -31,16 +31,11 @@ static json_t *string_or_null(const char *s)
     return j ? j : json_null();
 }
 
-/* The shortest "%.*g" text that reads back as the same double, so an id
- * written as 1.5 comes out as "1.5" rather than "1.5000000000000000". */
+/* A real as text (numfmt_shortest()): 1.5 is "1.5", 1000.0 "1000". */
 static json_t *real_text(double v)
 {
     char buf[64];
-    for (int prec = 1; prec <= 17; prec++) {
-        snprintf(buf, sizeof(buf), "%.*g", prec, v);
-        if (strtod(buf, NULL) == v)
-            break;
-    }
+    numfmt_shortest(v, buf, sizeof(buf));
     return json_string(buf);
 }
 

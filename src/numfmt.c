@@ -173,6 +173,24 @@ static size_t decimal_len(const char *s)
     return n;
 }
 
+void numfmt_shortest(double v, char *buf, size_t n)
+{
+    char first[64] = "";
+
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(buf, n, "%.*g", prec, v);
+        if (strtod(buf, NULL) != v)
+            continue;
+        /* "3e+03" reads back, but "3000" is what a person wrote */
+        if (!strchr(buf, 'e'))
+            return;
+        if (!first[0])
+            snprintf(first, sizeof(first), "%s", buf);
+    }
+    if (first[0])
+        snprintf(buf, n, "%s", first);
+}
+
 int numfmt_read(const char *s, double *v, char **end)
 {
     size_t n = decimal_len(s);

@@ -17,6 +17,13 @@
  * snprintf. */
 size_t numfmt_g17(double v, char buf[NUMFMT_G17_MAX]);
 
+/* The shortest "%.*g" text of v that reads back as v, in fixed notation
+ * when one reads back ("3000", not "3e+03"): a number as a person wrote
+ * it, where it becomes text (an id, a name, an issue). The one writer of
+ * such text, so that a numeric id is the same string in every field and
+ * key. */
+void numfmt_shortest(double v, char *buf, size_t n);
+
 /* Read the decimal number that s starts with, as strtod() would: an
  * optional sign, digits with an optional point (a digit at least), an
  * optional exponent. Nothing else that strtod() takes (a leading blank,

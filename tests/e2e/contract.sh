@@ -51,6 +51,46 @@ check_eq "the Catalog a model is trained on is a dataset" \
 check_eq "show of the root Catalog's id finds no model" \
     "$(status "$STACML" --db "$T/db" show root)" 1
 
+# The id is a string even when the document has a number (issue 2), and
+# the same string wherever it shows: a real such as 1000.0 was exported
+# as "1e+03" (and keyed "{page}#1e+03") while the record's name, from the
+# same id, said "1000"; `show 1000` found nothing.
+mkdir -p "$T/num"
+num_item() {
+    cat <<JSON
+{"type": "Feature", "stac_version": "1.0.0", "id": $1,
+ "stac_extensions": ["https://stac-extensions.github.io/ml-model/v1.0.0/schema.json"],
+ "geometry": null, "properties": {"datetime": null, "ml-model:architecture": "n$1"},
+ "links": [], "assets": {}}
+JSON
+}
+cat >"$T/num/collection.json" <<'JSON'
+{"type": "Collection", "stac_version": "1.0.0", "id": "num", "description": "d",
+ "license": "MIT", "extent": {"spatial": {"bbox": [[0, 0, 1, 1]]},
+ "temporal": {"interval": [[null, null]]}},
+ "links": [{"rel": "item", "href": "a.json"}, {"rel": "item", "href": "b.json"},
+           {"rel": "item", "href": "c.json"},
+           {"rel": "items", "href": "items.json", "type": "application/geo+json"}]}
+JSON
+num_item 1000.0 >"$T/num/a.json"
+num_item 1.5 >"$T/num/b.json"
+num_item 12345 >"$T/num/c.json"
+printf '{"type": "FeatureCollection", "links": [], "features": [%s]}\n' \
+    "$(num_item 3e3)" >"$T/num/items.json"
+check_eq "harvest models with numeric ids" \
+    "$(status "$STACML" --db "$T/ndb" -q harvest "$T/num")" 0
+check_eq "numeric ids exported as strings, as written in decimal" \
+    "$("$STACML" --db "$T/ndb" export | jq -r '"\(.id|type) \(.id)"' | sort | tr '\n' ,)" \
+    "string 1.5,string 1000,string 12345,string 3000,"
+check_eq "a numeric id and the name made of it say the same" \
+    "$("$STACML" --db "$T/ndb" export | jq -r 'select(.id != .name) | .id')" ""
+check_eq "show by a real id as exported" \
+    "$(status "$STACML" --db "$T/ndb" show 1000)" 0
+check "show by a real id: that record" jq -e '.stac.id == 1000' "$T/o"
+check_eq "a page's feature with a real id: keyed by the same text" \
+    "$("$STACML" --db "$T/ndb" search --format ids 3000 | cut -f2)" \
+    "file://$T/num/items.json#3000"
+
 # Filters combine, each with one value (issue 3): a filter given twice
 # kept the last value alone, without a word, and an empty one (or one
 # that folds to nothing) matched nothing, as if no model were indexed.
