@@ -375,15 +375,16 @@ void record_keys_free(char **keys, size_t n)
 /* ---------------------------------------------------------- encoding */
 
 /* record_encode() writes what json_dumps(rec, JSON_COMPACT |
- * JSON_SORT_KEYS) writes, byte for byte (the fuzz target and test-record
- * hold the two side by side), about five times faster: jansson's dump
- * keeps a table of the containers it is in (a snprintf of a pointer and a
- * hash insert and delete per container), allocates per sorted object and
- * formats every integer with snprintf; a model record has a hundred
+ * JSON_SORT_KEYS) writes, byte for byte but for reals (the fuzz target
+ * and test-record hold the two side by side), about five times faster:
+ * jansson's dump keeps a table of the containers it is in (a snprintf of a
+ * pointer and a hash insert and delete per container), allocates per sorted
+ * object and formats every integer with snprintf; a model record has a hundred
  * nodes. */
 struct enc {
     char *p;
     size_t len, cap;
+    int indent, depth; /* indent 0: compact */
 };
 
 static void enc_grow(struct enc *o, size_t n)
@@ -483,14 +484,15 @@ static void enc_integer(struct enc *o, json_int_t v)
     enc_put(o, p, (size_t)(buf + sizeof(buf) - p));
 }
 
-/* A real as jansson writes one: "%.17g", then ".0" when that looks like
- * an integer, and the exponent without '+' or leading zeros ("1e20",
- * "1e-5"). No locale: stacml never calls setlocale(), so the point is '.'
- * (jansson would translate a locale's decimal comma back). */
+/* A real with the fewest digits that read back (numfmt_real()): -43.58,
+ * where jansson's "%.17g" writes -43.579999999999998. Then as jansson
+ * writes one: ".0" when that looks like an integer, and the exponent
+ * without '+' or leading zeros ("1e20", "1e-5"). No locale: stacml never
+ * calls setlocale(), so the point is '.'. */
 static void enc_real(struct enc *o, double v)
 {
     char buf[NUMFMT_G17_MAX + 2];
-    size_t len = numfmt_g17(v, buf);
+    size_t len = numfmt_real(v, buf);
     char *e = memchr(buf, 'e', len);
     if (!e && !memchr(buf, '.', len)) {
         memcpy(buf + len, ".0", 2);
@@ -547,6 +549,31 @@ static void sort_members(struct enc_member *m, size_t n)
 
 static void enc_value(struct enc *o, const json_t *v);
 
+/* Between a container's members: a comma (not before the first), then
+ * when indenting a new line at the members' depth, as JSON_INDENT does. */
+static void enc_sep(struct enc *o, size_t k)
+{
+    if (k)
+        enc_char(o, ',');
+    if (!o->indent)
+        return;
+    enc_char(o, '\n');
+    for (int i = 0; i < o->indent * o->depth; i++)
+        enc_char(o, ' ');
+}
+
+/* The end of a container of n members: back at its own depth. */
+static void enc_close(struct enc *o, size_t n, char c)
+{
+    o->depth--;
+    if (n && o->indent) {
+        enc_char(o, '\n');
+        for (int i = 0; i < o->indent * o->depth; i++)
+            enc_char(o, ' ');
+    }
+    enc_char(o, c);
+}
+
 static void enc_object(struct enc *o, const json_t *obj)
 {
     struct enc_member small[32], *m = small;
@@ -560,14 +587,14 @@ static void enc_object(struct enc *o, const json_t *obj)
                                    json_object_iter_value(it)};
     sort_members(m, i);
     enc_char(o, '{');
+    o->depth++;
     for (size_t k = 0; k < i; k++) {
-        if (k)
-            enc_char(o, ',');
+        enc_sep(o, k);
         enc_string(o, m[k].key, m[k].len);
-        enc_char(o, ':');
+        enc_put(o, ": ", o->indent ? 2 : 1);
         enc_value(o, m[k].value);
     }
-    enc_char(o, '}');
+    enc_close(o, i, '}');
     if (m != small)
         free(m);
 }
@@ -580,12 +607,12 @@ static void enc_value(struct enc *o, const json_t *v)
         break;
     case JSON_ARRAY:
         enc_char(o, '[');
+        o->depth++;
         for (size_t i = 0; i < json_array_size(v); i++) {
-            if (i)
-                enc_char(o, ',');
+            enc_sep(o, i);
             enc_value(o, json_array_get(v, i));
         }
-        enc_char(o, ']');
+        enc_close(o, json_array_size(v), ']');
         break;
     case JSON_STRING:
         enc_string(o, json_string_value(v), json_string_length(v));
@@ -608,12 +635,12 @@ static void enc_value(struct enc *o, const json_t *v)
     }
 }
 
-char *record_encode(const json_t *rec, size_t *len)
+static char *encode(const json_t *rec, size_t *len, int indent)
 {
     /* No JSON_ENSURE_ASCII: names and descriptions stay readable UTF-8.
      * jansson only holds valid UTF-8 and escapes '"', '\\' and every
      * control character, so the output is always valid JSON. */
-    struct enc o = {0};
+    struct enc o = {.indent = indent};
     if (len)
         *len = 0;
     if (!json_is_object(rec) && !json_is_array(rec))
@@ -623,6 +650,16 @@ char *record_encode(const json_t *rec, size_t *len)
     if (len)
         *len = o.len - 1;
     return o.p;
+}
+
+char *record_encode(const json_t *rec, size_t *len)
+{
+    return encode(rec, len, 0);
+}
+
+char *record_encode_pretty(const json_t *v, size_t *len)
+{
+    return encode(v, len, 2);
 }
 
 json_t *record_decode(const char *data, size_t len)

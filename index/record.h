@@ -77,6 +77,11 @@ bool record_bbox_intersects(const double a[4], const double b[4]);
  * Returns new memory (caller frees with free()) and sets *len. */
 char *record_encode(const json_t *rec, size_t *len);
 
+/* The same, indented by two spaces as json_dumps(JSON_INDENT(2) |
+ * JSON_SORT_KEYS) writes (reals as record_encode() writes them): what
+ * show, stats, runs and sources print as JSON. */
+char *record_encode_pretty(const json_t *v, size_t *len);
+
 /* Decode an encoded record. Returns a new reference or NULL when the bytes
  * are not a JSON object. */
 json_t *record_decode(const char *data, size_t len);

@@ -57,16 +57,16 @@ static u128 pow10_u128(int k) /* 0 <= k <= 38 */
 }
 
 /* m * 2^-s * 10^k: the integer part, and whether the rest is past a half
- * (1), exactly a half (0) or below (-1). */
+ * (1), exactly a half (0), below (-1) or nothing (-2). */
 static uint64_t scaled(uint64_t m, int s, int k, int *rest)
 {
     u128 n = (u128)m * pow10_u128(k);
     if (s <= 0) {
-        *rest = -1;
+        *rest = -2;
         return (uint64_t)(n << -s);
     }
     u128 q = n >> s, r = n - (q << s), half = (u128)1 << (s - 1);
-    *rest = r > half ? 1 : r == half ? 0 : -1;
+    *rest = r > half ? 1 : r == half ? 0 : r ? -1 : -2;
     return (uint64_t)q;
 }
 
@@ -108,12 +108,16 @@ static size_t write_fixed(char *buf, bool neg, uint64_t q, int x)
     return (size_t)(p - buf);
 }
 
-size_t numfmt_g17(double v, char buf[NUMFMT_G17_MAX])
+/* The seventeen significant digits of v, q (10^16 <= q < 10^17), its
+ * decimal exponent x, and where |v| lies from q: above (1), below (-1),
+ * on it (0); for magnitudes from 1e-5 to 1e17 with -4 <= x < 17 (where
+ * "%.17g" writes fixed notation); false elsewhere. */
+static bool digits17(double v, bool *neg, uint64_t *qp, int *xp, int *dir)
 {
-    bool neg = v < 0;
-    double a = neg ? -v : v;
+    *neg = v < 0;
+    double a = *neg ? -v : v;
     if (!(a >= 1e-5 && a < 1e17)) /* also NaN */
-        return fallback(v, buf);
+        return false;
     uint64_t bits;
     memcpy(&bits, &v, sizeof(bits));
     int be = (int)((bits >> 52) & 0x7ff); /* not 0: a is normal */
@@ -123,7 +127,7 @@ size_t numfmt_g17(double v, char buf[NUMFMT_G17_MAX])
     uint64_t q = 0;
     for (int tries = 0;; tries++) {
         if (tries == 4 || x < -6 || x > DIGITS - 1)
-            return fallback(v, buf);
+            return false;
         q = scaled(m, s, DIGITS - 1 - x, &rest);
         if (q >= P17)
             x++;
@@ -132,14 +136,94 @@ size_t numfmt_g17(double v, char buf[NUMFMT_G17_MAX])
         else
             break;
     }
+    *dir = rest == -2 ? 0 : 1;
     if (rest > 0 || (rest == 0 && (q & 1))) {
+        *dir = -1;
         if (++q == P17) {
             q = P16;
             x++;
         }
     }
     if (x < -4 || x >= DIGITS)
+        return false;
+    *qp = q;
+    *xp = x;
+    return true;
+}
+
+size_t numfmt_g17(double v, char buf[NUMFMT_G17_MAX])
+{
+    bool neg;
+    uint64_t q;
+    int x, dir;
+    if (!digits17(v, &neg, &q, &x, &dir))
         return fallback(v, buf);
+    return write_fixed(buf, neg, q, x);
+}
+
+/* Whether the decimal d * 10^e reads back as the double a (a >= 0). With
+ * d below 2^53 and 10^|e| exact, one division or multiplication rounds
+ * once, as strtod() does (Clinger's fast path); strtod() otherwise. */
+static bool reads_back(uint64_t d, int e, double a)
+{
+    static const double p10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                 1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    if (d <= (1ULL << 53) && e >= -22 && e <= 22)
+        return (e < 0 ? (double)d / p10[-e] : (double)d * p10[e]) == a;
+    char t[48];
+    snprintf(t, sizeof(t), "%llue%d", (unsigned long long)d, e);
+    return strtod(t, NULL) == a;
+}
+
+/* q (17 digits, exponent *x, a on side dir of it) rounded to p digits
+ * and widened back to 17 with zeros, when that reads back as a; 0
+ * otherwise. A tie in q's digits is none in a's unless dir is 0. */
+static uint64_t rounded_back(uint64_t q, int *x, int dir, int p, double a)
+{
+    uint64_t div = (uint64_t)pow10_u128(DIGITS - p), d = q / div, r = q % div;
+    int xx = *x;
+    if (2 * r > div || (2 * r == div && (dir > 0 || (dir == 0 && (d & 1)))))
+        d++;
+    if (d == (uint64_t)pow10_u128(p)) {
+        d /= 10;
+        xx++;
+    }
+    if (xx >= DIGITS)
+        return 0;
+    if (!reads_back(d, xx - (p - 1), a))
+        return 0;
+    *x = xx;
+    return d * div;
+}
+
+/* The shortest "%.*g" that reads back as v, by snprintf(). */
+static size_t shortest_printf(double v, char buf[NUMFMT_G17_MAX])
+{
+    for (int prec = 1; prec < DIGITS; prec++) {
+        int n = snprintf(buf, NUMFMT_G17_MAX, "%.*g", prec, v);
+        if (n > 0 && strtod(buf, NULL) == v)
+            return (size_t)n;
+    }
+    return fallback(v, buf);
+}
+
+size_t numfmt_real(double v, char buf[NUMFMT_G17_MAX])
+{
+    bool neg;
+    uint64_t q;
+    int x, dir;
+    if (!digits17(v, &neg, &q, &x, &dir))
+        return shortest_printf(v, buf);
+    /* Fifteen digits read back whenever any shorter text does (DBL_DIG),
+     * and write_fixed() drops their trailing zeros. */
+    double a = neg ? -v : v;
+    for (int p = 15; p < DIGITS; p++) {
+        int xx = x;
+        uint64_t d = rounded_back(q, &xx, dir, p, a);
+        if (d)
+            return write_fixed(buf, neg, d, xx);
+    }
     return write_fixed(buf, neg, q, x);
 }
 

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* Writing a double exactly as printf("%.17g") does, without printf: a
- * model record holds dozens of reals (bounding boxes, coordinates, value
- * scales), and glibc's printf spends about 3,500 instructions on each,
- * more than on the rest of the record's encoding together. */
+/* Writing a double exactly as printf("%.17g") does, or with the fewest
+ * digits that read back, without printf: a model record holds dozens of
+ * reals (bounding boxes, coordinates, value scales), and glibc's printf
+ * spends about 3,500 instructions on each, more than on the rest of the
+ * record's encoding together. */
 #ifndef SRC_NUMFMT_H
 #define SRC_NUMFMT_H
 
@@ -16,6 +17,13 @@
  * in magnitude are written by exact integer arithmetic; others go to
  * snprintf. */
 size_t numfmt_g17(double v, char buf[NUMFMT_G17_MAX]);
+
+/* Write v with the fewest significant digits that read back as v (0.1,
+ * not 0.10000000000000001), laid out as "%.17g" lays out its digits:
+ * fixed notation for decimal exponents from -4 to 16, else d.ddde+XX.
+ * Returns the length. How JSON output writes a real: the text a document
+ * gave, where "%.17g" wrote -43.579999999999998 for -43.58. */
+size_t numfmt_real(double v, char buf[NUMFMT_G17_MAX]);
 
 /* The shortest "%.*g" text of v that reads back as v, in fixed notation
  * when one reads back ("3000", not "3e+03"): a number as a person wrote

@@ -611,12 +611,14 @@ static void put_json(const char *json, size_t len)
         fwrite(json, 1, len, stdout);
 }
 
-/* A JSON value to stdout, indented, as put_json() writes. */
+/* A JSON value to stdout, indented, as put_json() writes; reals as the
+ * index keeps them (record_encode_pretty()). */
 static void put_json_pretty(const json_t *v)
 {
-    char *text = json_dumps(v, JSON_INDENT(2) | JSON_SORT_KEYS);
+    size_t len = 0;
+    char *text = record_encode_pretty(v, &len);
     if (text)
-        put_json(text, strlen(text));
+        put_json(text, len);
     free(text);
 }
 
@@ -1758,9 +1760,10 @@ static int on_run(void *ctx, const char *key, const char *json, size_t len)
     if (!run)
         return 0;
     if (r->fmt == FORMAT_JSON || r->fmt == FORMAT_JSONL) {
-        char *text = json_dumps(run, JSON_COMPACT | JSON_SORT_KEYS);
+        size_t n = 0;
+        char *text = record_encode(run, &n);
         if (text)
-            put_json_item(r->fmt, r->n, text, strlen(text));
+            put_json_item(r->fmt, r->n, text, n);
         free(text);
     } else {
         json_int_t id = 0, fetched = 0, unchanged = 0, failed = 0, mnew = 0,
@@ -1873,9 +1876,10 @@ static int on_source(void *ctx, const char *key, const char *json, size_t len)
     if (!st)
         return 0;
     if (r->fmt == FORMAT_JSON || r->fmt == FORMAT_JSONL) {
-        char *text = json_dumps(st, JSON_COMPACT | JSON_SORT_KEYS);
+        size_t n = 0;
+        char *text = record_encode(st, &n);
         if (text)
-            put_json_item(r->fmt, r->n, text, strlen(text));
+            put_json_item(r->fmt, r->n, text, n);
         free(text);
     } else {
         char surveyed[32], harvested[32];

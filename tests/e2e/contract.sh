@@ -91,6 +91,36 @@ check_eq "a page's feature with a real id: keyed by the same text" \
     "$("$STACML" --db "$T/ndb" search --format ids 3000 | cut -f2)" \
     "file://$T/num/items.json#3000"
 
+# Reals come out as the document wrote them: "%.17g" wrote the bbox
+# [172.53, -43.58] of every record and of its stac as
+# [172.53,-43.579999999999998], in export, search --format json and show.
+mkdir -p "$T/real"
+cat >"$T/real/item.json" <<JSON
+{"type": "Feature", "stac_version": "1.0.0", "id": "reals", "stac_extensions": [$MLM],
+ "bbox": [172.53, -43.58, 172.72, -43.46], "geometry": null,
+ "properties": {"datetime": null, "mlm:name": "reals", "mlm:total_parameters": 1000,
+  "mlm:input": [{"name": "x", "bands": [], "input": {"shape": [-1, 3, 64, 64],
+   "dim_order": ["batch", "bands", "height", "width"], "data_type": "float32"},
+   "value_scaling": [{"type": "scale", "value": 0.1}, {"type": "offset", "value": 1.0},
+                     {"type": "scale", "value": 0.30000000000000004}]}]},
+ "links": [], "assets": {}}
+JSON
+check_eq "harvest an item with reals" \
+    "$(status "$STACML" --db "$T/realdb" -q harvest "$T/real/item.json")" 0
+BBOX='\[172.53,-43.58,172.72,-43.46\]'
+check_eq "export: the bbox as written, twice (record and stac)" \
+    "$("$STACML" --db "$T/realdb" export | grep -o "\"bbox\":$BBOX" | wc -l)" 2
+check_eq "export: 0.1 as 0.1, 1.0 as 1.0, a real that needs 17 digits whole" \
+    "$("$STACML" --db "$T/realdb" export | grep -oE '"value":[0-9.]+' | sort -u | tr '\n' ' ')" \
+    '"value":0.1 "value":0.30000000000000004 "value":1.0 '
+check_eq "search --format json: the bbox as written" \
+    "$("$STACML" --db "$T/realdb" search --format json | grep -c "\"bbox\":$BBOX")" 1
+check_eq "show: the bbox as written" \
+    "$("$STACML" --db "$T/realdb" show reals | tr -d ' \n' | grep -o "\"bbox\":$BBOX" | wc -l)" 2
+check "show: the same record as export" sh -c \
+    "'$STACML' --db '$T/realdb' show reals | jq -cS . >'$T/show.json' &&
+     '$STACML' --db '$T/realdb' export | jq -cS . | cmp -s - '$T/show.json'"
+
 # Filters combine, each with one value (issue 3): a filter given twice
 # kept the last value alone, without a word, and an empty one (or one
 # that folds to nothing) matched nothing, as if no model were indexed.

@@ -185,8 +185,9 @@ static void test_encode_string_places(void)
 
 /* record_encode() against json_dumps() on what trips writers up: every
  * control character, NUL inside strings and keys, keys that sort by bytes
- * and by length, the integer extremes, reals of every shape, empty and
- * nested containers, and more members than fit the writer's small array. */
+ * and by length, the integer extremes, empty and nested containers, and
+ * more members than fit the writer's small array; reals of every shape,
+ * which it writes shorter. */
 static void test_encode_as_jansson(void)
 {
     json_t *o = json_object();
@@ -231,19 +232,35 @@ static void test_encode_as_jansson(void)
     }
     json_object_set_new(o, "big", big);
 
+    /* Reals with the fewest digits that read back, where jansson writes
+     * seventeen: every other byte as jansson's, compact and indented. */
     size_t len = 0;
-    char *got = record_encode(o, &len);
+    char *got = record_encode(r, &len);
+    CHECK_STR_EQ(got, "[0.0,-0.0,1.0,0.1,-2.5,1e300,1e-300,1e20,1.5e-5,"
+                      "123456789.0,1e17,10000000000000000.0,3.14159265358979,"
+                      "5e-324]");
+    json_t *back = json_loads(got, 0, NULL);
+    CHECK(back && json_equal(back, r));
+    json_decref(back);
+    free(got);
+    json_incref(r);
+    json_object_del(o, "reals");
+    got = record_encode(o, &len);
     char *want = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
     CHECK(got && want && len == strlen(want));
     CHECK_STR_EQ(got, want);
     free(got);
     free(want);
-    /* A bare array encodes too; a scalar does not (as json_dumps()). */
-    got = record_encode(r, &len);
-    want = json_dumps(r, JSON_COMPACT | JSON_SORT_KEYS);
+    got = record_encode_pretty(o, &len);
+    want = json_dumps(o, JSON_INDENT(2) | JSON_SORT_KEYS);
+    CHECK(got && want && len == strlen(want));
     CHECK_STR_EQ(got, want);
     free(got);
     free(want);
+    got = record_encode_pretty(r, &len);
+    CHECK(got && strncmp(got, "[\n  0.0,\n  -0.0,\n  1.0,\n  0.1,\n", 31) == 0);
+    free(got);
+    json_decref(r);
     json_t *one = json_integer(1);
     CHECK(record_encode(one, &len) == NULL && len == 0);
     json_decref(one);
