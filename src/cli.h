@@ -33,8 +33,9 @@ int cmd_stats(struct cli *cli, int argc, char **argv);
 int cmd_runs(struct cli *cli, int argc, char **argv);
 int cmd_sources(struct cli *cli, int argc, char **argv);
 
-/* Parse a non-negative integer option value with an optional k/M/G suffix
- * (powers of 1024 when allow_suffix). Returns 0 or SM_E_INVAL. */
+/* Parse a non-negative integer option value, decimal digits with nothing
+ * before them, and an optional k/M/G suffix (powers of 1024 when
+ * allow_suffix). Returns 0 or SM_E_INVAL. */
 int cli_parse_size(const char *s, int allow_suffix, long long max,
                    long long *out);
 

@@ -4,6 +4,7 @@
  * harvest.c and query.c). */
 #include <config.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
@@ -207,7 +208,9 @@ int cli_parse_size(const char *s, int allow_suffix, long long max,
                    long long *out)
 {
     char *end = NULL;
-    if (!s || !*s || *s == '-' || *s == '+')
+    /* Digits first: strtoll() would skip blanks and take a sign, so ' 4'
+     * and ' +4' passed where '+4' and '4 ' did not. */
+    if (!s || !isdigit((unsigned char)*s))
         return SM_E_INVAL;
     errno = 0;
     long long v = strtoll(s, &end, 10);

@@ -28,6 +28,19 @@ check_eq "bad --max-doc-size" \
 check_eq "bad --commit-every" \
     "$(status "$STACML" --db "$T/db" harvest --commit-every 0 "$EX")" 2
 check "bad --commit-every named" grep -q -- "--commit-every" "$T/e"
+# Counts are decimal digits, nothing around them: a leading blank was
+# skipped (' 4' taken, '4 ' refused; ' +4' taken, '+4' refused).
+for v in " 4" " +4" "$(printf '\t4')" "4 " "+4"; do
+    check_eq "--max-docs '$v' refused" \
+        "$(status "$STACML" --db "$T/dbnum" harvest --max-docs "$v" "$EX")" 2
+    check "--max-docs '$v': named" grep -qF "invalid value '$v' for --max-docs" "$T/e"
+done
+check_eq "--concurrency ' 8' refused" \
+    "$(status "$STACML" --db "$T/dbnum" harvest --concurrency " 8" "$EX")" 2
+check_eq "--max-doc-size ' 8M' refused" \
+    "$(status "$STACML" --db "$T/dbnum" harvest --max-doc-size " 8M" "$EX")" 2
+check_eq "--max-docs 010 taken, as ten" \
+    "$(status "$STACML" --db "$T/db010" -q harvest --max-docs 010 "$EX")" 0
 check_eq "missing local seed" \
     "$(status "$STACML" --db "$T/db" harvest "$T/no/such/catalog.json")" 2
 check "missing seed named" grep -q "no/such/catalog.json" "$T/e"
