@@ -54,6 +54,7 @@ struct fetch {
     bool size_unbound; /* CURLOPT_MAXFILESIZE lifted for a prefix */
     bool is_private;   /* refused: the address is private (--no-private) */
     bool is_stalled;   /* aborted: no byte for stall_timeout_s */
+    bool is_raw;       /* asked again offering and decoding no coding */
     uint64_t last_progress_ms;      /* when a byte last arrived */
     struct headers kept;            /* ETag, Last-Modified, Retry-After */
     struct curl_slist *req_headers; /* this request's own headers */
@@ -512,6 +513,11 @@ static void fetch_release(struct fetcher *f, struct fetch *x)
     x->redirects = 0;
     x->is_private = false;
     x->is_stalled = false;
+    if (x->is_raw) {
+        curl_easy_setopt(x->easy, CURLOPT_ACCEPT_ENCODING, "");
+        curl_easy_setopt(x->easy, CURLOPT_HTTP_CONTENT_DECODING, 1L);
+        x->is_raw = false;
+    }
     x->last_progress_ms = 0;
     x->data = NULL;
     if (f->pool_n < POOL_MAX && !f->closing) {
@@ -697,6 +703,11 @@ static void fetch_check_host(struct fetcher *f, struct fetch *x,
 }
 
 /* The options of one hop: URL, method and the headers for its host. */
+static bool is_accept_encoding(const char *line)
+{
+    return strncasecmp(line, "Accept-Encoding:", 16) == 0;
+}
+
 static void fetch_set_hop(struct fetcher *f, struct fetch *x)
 {
     CURL *e = x->easy;
@@ -712,7 +723,7 @@ static void fetch_set_hop(struct fetcher *f, struct fetch *x)
         fetch_check_host(f, x, proxy);
     curl_slist_free_all(x->req_headers);
     x->req_headers = NULL;
-    if (!x->is_post && !x->extra && !x->creds) {
+    if (!x->is_post && !x->extra && !x->creds && !x->is_raw) {
         /* The common case, a plain GET: the shared list, no allocation. */
         curl_easy_setopt(e, CURLOPT_HTTPHEADER, f->headers);
         curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
@@ -728,7 +739,8 @@ static void fetch_set_hop(struct fetcher *f, struct fetch *x)
     struct curl_slist *h = NULL;
     for (const struct curl_slist *l = f->headers; l; l = l->next)
         if (!strv_has_header(x->extra, l->data) &&
-            !strv_has_header(creds, l->data))
+            !strv_has_header(creds, l->data) &&
+            !(x->is_raw && is_accept_encoding(l->data)))
             h = curl_slist_append(h, l->data);
     if (x->is_post)
         h = curl_slist_append(h, "Content-Type: application/json");
@@ -1069,6 +1081,35 @@ static bool fetch_redirect(struct fetcher *f, struct fetch *x, CURLcode cc)
     return true;
 }
 
+/* A Content-Encoding that names no coding libcurl knows: "UTF-8", as S3
+ * serves objects uploaded with that metadata, "binary", "utf8". Browsers
+ * and most HTTP clients ignore such a header and read the body as it
+ * came; libcurl refuses the transfer. Ask once more for the same URL,
+ * offering no coding and decoding none, and take the body as it comes.
+ * A body that is not the gzip or deflate it claims is not asked again:
+ * browsers refuse it too. Returns true when the transfer goes on. */
+static bool fetch_again_raw(struct fetcher *f, struct fetch *x, CURLcode cc)
+{
+    static const char unknown[] = "Unrecognized content encoding type";
+    if (cc != CURLE_BAD_CONTENT_ENCODING || x->is_raw ||
+        strncmp(x->errbuf, unknown, sizeof(unknown) - 1) != 0)
+        return false;
+    curl_multi_remove_handle(f->multi, x->easy);
+    x->is_raw = true;
+    curl_easy_setopt(x->easy, CURLOPT_ACCEPT_ENCODING, NULL);
+    curl_easy_setopt(x->easy, CURLOPT_HTTP_CONTENT_DECODING, 0L);
+    buf_reset(&x->body);
+    x->too_big = false;
+    x->errbuf[0] = '\0';
+    x->last_progress_ms = now_ms(x->owner);
+    fetch_set_hop(f, x);
+    if (curl_multi_add_handle(f->multi, x->easy) != CURLM_OK) {
+        snprintf(x->errbuf, sizeof(x->errbuf), "cannot ask again");
+        return false;
+    }
+    return true;
+}
+
 static void check_multi_info(struct fetcher *f)
 {
     CURLMsg *msg;
@@ -1079,7 +1120,7 @@ static void check_multi_info(struct fetcher *f)
         struct fetch *x = NULL;
         CURLcode cc = msg->data.result;
         curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &x);
-        if (fetch_redirect(f, x, cc))
+        if (fetch_redirect(f, x, cc) || fetch_again_raw(f, x, cc))
             continue;
         fetch_finish(f, x, cc);
     }
