@@ -626,8 +626,9 @@ struct doc_job {
     struct frontier_entry e; /* the entry, or a copy (job_copy()) */
     struct fetch_result r;   /* the result, or a copy */
     /* What analyse() found. */
-    bool is_json; /* else reason says why not */
-    json_t *doc;  /* NULL when not JSON, or let go of (needs_tree()) */
+    bool is_json;   /* else reason says why not */
+    bool is_scalar; /* not JSON: a JSON scalar (valid, but no document) */
+    json_t *doc;    /* NULL when not JSON, or let go of (needs_tree()) */
     char *base;
     enum stac_kind kind;
     bool is_landing;
@@ -703,6 +704,25 @@ static json_t *load_doc(const char *buf, size_t len, json_error_t *err)
     return doc;
 }
 
+/* Why a body that did not parse cannot be read: jansson's words, and
+ * what the body looks like when that says more (an HTML page answered
+ * 200 for a missing file, gzip without its header, UTF-16). A JSON
+ * scalar is valid JSON, only no document: is_scalar. */
+static void unreadable_reason(struct doc_job *j, const json_error_t *jerr)
+{
+    bool is_scalar = false;
+    const char *hint = stac_body_hint(j->r.body, j->r.body_len, &is_scalar);
+    j->is_scalar = is_scalar;
+    if (is_scalar)
+        snprintf(j->reason, sizeof(j->reason), "not a STAC document (%s)",
+                 hint);
+    else
+        snprintf(j->reason, sizeof(j->reason),
+                 "invalid JSON at line %d column %d: %s%s%s%s", jerr->line,
+                 jerr->column, jerr->text, hint ? " (" : "", hint ? hint : "",
+                 hint ? ")" : "");
+}
+
 static void analyse(const struct crawler *c, struct doc_job *j)
 {
     const struct frontier_entry *e = &j->e;
@@ -719,17 +739,19 @@ static void analyse(const struct crawler *c, struct doc_job *j)
     j->doc = load_doc(r->body, r->body_len, &jerr);
     j->is_json = j->doc != NULL;
     if (!j->is_json) {
-        snprintf(j->reason, sizeof(j->reason),
-                 "invalid JSON at line %d column %d: %s", jerr.line,
-                 jerr.column, jerr.text);
+        unreadable_reason(j, &jerr);
         return;
     }
     /* API responses (queryables, pages) are not STAC documents themselves. */
     if (e->data)
         return;
     j->kind = stac_classify(j->doc);
-    if (j->kind == STAC_KIND_NONE)
+    if (j->kind == STAC_KIND_NONE) {
+        snprintf(j->reason, sizeof(j->reason), "not a STAC document (%s)",
+                 json_is_array(j->doc) ? "a JSON array, not an object"
+                                       : "no STAC type or stac_version");
         return;
+    }
     j->is_landing = stac_is_landing(j->doc);
     j->landing_rel = stac_landing_rel_alone(j->doc);
     /* The links of a document read but not walked (a dataset) are taken
@@ -952,15 +974,14 @@ static void apply(struct crawler *c, struct doc_job *j)
     if (j->is_plain) {
         deliver_plain_item(c, e, &j->r, j->base);
     } else if (!j->is_json) {
-        crawler_report_failure(c, e, SM_E_PARSE, j->r.http_status, j->reason);
+        crawler_report_failure(c, e, j->is_scalar ? SM_E_NOTSTAC : SM_E_PARSE,
+                               j->r.http_status, j->reason);
         if (e->data)
             api_failed(c, e, j->reason);
     } else if (e->data) {
         api_handle(c, e, j->doc, j->base);
     } else if (j->kind == STAC_KIND_NONE) {
-        crawler_report_failure(
-            c, e, SM_E_NOTSTAC, j->r.http_status,
-            "not a STAC document (no STAC type or stac_version)");
+        crawler_report_failure(c, e, SM_E_NOTSTAC, j->r.http_status, j->reason);
     } else {
         apply_document(c, j);
     }

@@ -149,3 +149,52 @@ char *stac_id(const json_t *doc)
         return stac_real_string(json_real_value(id));
     return NULL;
 }
+
+/* Whether c is JSON's white space. */
+static bool stac_is_blank(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* What a scalar value is, for stac_body_hint(). */
+static const char *stac_scalar_hint(const json_t *v)
+{
+    if (json_is_string(v))
+        return "a JSON string, not an object";
+    if (json_is_number(v))
+        return "a JSON number, not an object";
+    if (json_is_boolean(v))
+        return "a JSON boolean, not an object";
+    return "JSON null, not an object";
+}
+
+const char *stac_body_hint(const char *body, size_t len, bool *is_json)
+{
+    const unsigned char *b = (const unsigned char *)body;
+    size_t i = 0;
+
+    *is_json = false;
+    /* A NUL among the first bytes, or a UTF-16 byte order mark: text
+     * of two or four bytes a character (before the blanks are skipped,
+     * a UTF-16 blank being a NUL and a blank). */
+    if (len >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) ||
+                     (b[0] == 0xFE && b[1] == 0xFF) || b[0] == 0 || b[1] == 0))
+        return "UTF-16 or UTF-32 text, where JSON must be UTF-8";
+    if (len >= 2 && b[0] == 0x1F && b[1] == 0x8B)
+        return "gzip data sent without Content-Encoding: gzip";
+    while (i < len && stac_is_blank(b[i]))
+        i++;
+    if (i == len)
+        return "an empty body";
+    if (b[i] == '<')
+        return "an HTML or XML page, not JSON";
+    if (b[i] == '{' || b[i] == '[')
+        return NULL;
+    json_t *v = json_loadb(body, len, JSON_DECODE_ANY, NULL);
+    if (!v)
+        return NULL;
+    const char *hint = stac_scalar_hint(v);
+    json_decref(v);
+    *is_json = true;
+    return hint;
+}

@@ -44,4 +44,13 @@ const char *stac_landing_rel_alone(const json_t *doc);
  * has a numeric id). NULL when there is no usable id. */
 char *stac_id(const json_t *doc);
 
+/* What a body that could not be read as a JSON object or array looks
+ * like, in a few words for its failure message: an empty body, an HTML
+ * or XML page (a server's error page, or its page for any path), gzip
+ * data sent without its Content-Encoding, UTF-16 or UTF-32 text, or a
+ * JSON scalar ("a JSON string, not an object"; *is_json is then true,
+ * else false). NULL when it looks like JSON broken in itself. len bytes
+ * of body are read; no NUL is needed. */
+const char *stac_body_hint(const char *body, size_t len, bool *is_json);
+
 #endif

@@ -7,7 +7,10 @@
 # is no STAC document. Read the same way by an earlier run, it hides
 # nothing that run saw, as a 404 hides nothing: it must not keep the
 # records of its catalog from ever being marked gone. A document that
-# breaks only now still does.
+# breaks only now still does. And each failure says what the body looks
+# like, where "invalid JSON near '<'" would leave a user guessing: an
+# HTML page, gzip without its header, UTF-16, an empty body, or a JSON
+# value that is valid but no object (not "invalid JSON").
 . "$top_srcdir/tests/e2e/lib.sh"
 mkdir -p "$T/site"
 mlm_item keep >"$T/site/keep.json"
@@ -53,4 +56,31 @@ check_eq "run 3: fails" "$?" 1
 check "run 3: the newly broken one holds the gone marks back" \
     grep -q "nothing of it is marked gone this run" "$T/run3.err"
 check_eq "run 3: keep is not gone" "$(gone)" leave
+
+mkdir -p "$T/words"
+printf '\n<!doctype html><html></html>' >"$T/words/html.json"
+mlm_item gz | gzip -c >"$T/words/gz.json"
+mlm_item utf16 | iconv -f UTF-8 -t UTF-16 >"$T/words/utf16.json"
+: >"$T/words/empty.json"
+echo '"hello"' >"$T/words/string.json"
+echo 'null' >"$T/words/null.json"
+echo '[1, 2, 3]' >"$T/words/array.json"
+printf '{"rel":"item","href":"./%s.json"}\n' html gz utf16 empty string null array |
+    jq -cs '{type: "Catalog", stac_version: "1.0.0", id: "w", description: "d",
+        links: .}' >"$T/words/catalog.json"
+start_api W --static "$T/words"
+"$STACML" --db "$T/dw" harvest --ignore-robots "${W_URL}catalog.json" 2>"$T/words.err"
+check_eq "unreadable bodies: exit status 1" "$?" 1
+said() { grep -F "failed: ${W_URL}$1.json: " "$T/words.err" | grep -qF "$2"; }
+check "an HTML page: named" said html \
+    "invalid JSON at line 2 column 1: '[' or '{' expected near '<' (an HTML or XML page, not JSON)"
+check "gzip without its header: named" said gz \
+    "(gzip data sent without Content-Encoding: gzip)"
+check "UTF-16: named" said utf16 "(UTF-16 or UTF-32 text, where JSON must be UTF-8)"
+check "an empty body: named" said empty "near end of file (an empty body)"
+check "a JSON string: not called invalid JSON" said string \
+    "not a STAC document (a JSON string, not an object)"
+check "JSON null: not called invalid JSON" said null \
+    "not a STAC document (JSON null, not an object)"
+check "a JSON array: named" said array "not a STAC document (a JSON array, not an object)"
 e2e_finish

@@ -270,6 +270,49 @@ static void test_examples(const char *shared)
     }
 }
 
+/* The words a failure gives for a body that cannot be read as a JSON
+ * object: what it looks like, or NULL for JSON broken in itself. */
+static void test_body_hint(void)
+{
+    static const struct {
+        const char *name;
+        const char *body;
+        size_t len;
+        const char *expected;
+        bool is_json;
+    } cases[] = {
+        {"empty", "", 0, "an empty body", false},
+        {"blanks", " \r\n\t ", 5, "an empty body", false},
+        {"html", "\n<!doctype html><html></html>", 29,
+         "an HTML or XML page, not JSON", false},
+        {"xml", "<?xml version=\"1.0\"?><a/>", 26,
+         "an HTML or XML page, not JSON", false},
+        {"gzip", "\x1f\x8b\x08\x00", 4,
+         "gzip data sent without Content-Encoding: gzip", false},
+        {"utf-16 bom", "\xff\xfe{\0\"\0", 6,
+         "UTF-16 or UTF-32 text, where JSON must be UTF-8", false},
+        {"utf-16be", "\0{\0\"", 4,
+         "UTF-16 or UTF-32 text, where JSON must be UTF-8", false},
+        {"string", "\"hello\"\n", 8, "a JSON string, not an object", true},
+        {"number", "42", 2, "a JSON number, not an object", true},
+        {"null", " null ", 6, "JSON null, not an object", true},
+        {"true", "true", 4, "a JSON boolean, not an object", true},
+        {"broken object", "{\"a\":}", 6, NULL, false},
+        {"trailing comma", "{\"a\":1,}", 8, NULL, false},
+        {"comment", "// c\n{}", 7, NULL, false},
+        {"word", "hello", 5, NULL, false},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        bool is_json = !cases[i].is_json;
+        const char *got = stac_body_hint(cases[i].body, cases[i].len, &is_json);
+        if (cases[i].expected)
+            CHECK_STR_EQ(got, cases[i].expected);
+        else
+            CHECK_CASE(cases[i].name, got == NULL);
+        CHECK_CASE(cases[i].name, is_json == cases[i].is_json);
+    }
+}
+
 int main(void)
 {
     const char *shared = check_shared_dir();
@@ -279,6 +322,7 @@ int main(void)
     test_landing();
     test_landing_rel_alone();
     test_id();
+    test_body_hint();
     if (shared)
         test_examples(shared);
     else
