@@ -139,6 +139,10 @@ static void read_entry(const json_t *entry, const char *const *cred_hosts,
     /* A \u0000 would cut the URL short: another URL than the entry's. */
     if (href && strlen(href) != json_string_length(u))
         href = NULL;
+    /* Blanks around it (a copy and paste, a line end): the URL inside, as
+     * in a seed or a link (url_normalize() trims them). */
+    while (href && *href && (unsigned char)*href <= 0x20)
+        href++;
     enum url_scheme scheme = href ? url_scheme_of(href) : URL_SCHEME_OTHER;
     if (!href || (scheme != URL_SCHEME_HTTP && scheme != URL_SCHEME_HTTPS) ||
         url_normalize(href, &s->url) != 0) {
