@@ -682,9 +682,11 @@ static bool may_be_plain(const struct frontier_entry *e)
  * nothing but the verdict for a plain Item. Safe on the worker thread: it
  * reads the crawler's options and hooks only. */
 /* A document parsed. jansson refuses an integer past 64 bits ("too big
- * integer"), but a document is not invalid for one (an id, a checksum, a
- * uint64 nodata value): then that integer, and it alone, is read as a
- * real. */
+ * integer") and a number past a double's range ("real number overflow"),
+ * but a document is not invalid for one (an id, a checksum, a uint64
+ * nodata value, a float64 nodata printed rounded): then that number, and
+ * it alone, is read as a real, or as the largest double of its sign
+ * (prescan_big_numbers()). */
 static json_t *load_doc(const char *buf, size_t len, json_error_t *err)
 {
     /* RFC 8259 lets a parser ignore a byte order mark, and servers send
@@ -697,7 +699,7 @@ static json_t *load_doc(const char *buf, size_t len, json_error_t *err)
     json_t *doc = jsonread(buf, len, JSON_ALLOW_NUL, err);
     if (!doc && json_error_code(err) == json_error_numeric_overflow) {
         size_t n = 0;
-        char *copy = prescan_big_ints_as_reals(buf, len, &n);
+        char *copy = prescan_big_numbers(buf, len, &n);
         doc = jsonread(copy ? copy : "", n, JSON_ALLOW_NUL, err);
         free(copy);
     }

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <errno.h>
+#include <math.h>
 #include <string.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -556,8 +557,29 @@ static bool int_overflows(const char *p, size_t n)
     return errno == ERANGE;
 }
 
-char *prescan_big_ints_as_reals(const char *buf, size_t len, size_t *out_len)
+/* Whether the number token p[0..n) is past a double's range (strtod()
+ * reads all of it as an infinity): whatever its digits, it is read as the
+ * largest double of its sign, which *sign then holds ('-' or '+'). */
+static bool real_overflows(const char *p, size_t n, char *sign)
 {
+    char small[64];
+    char *text = n < sizeof(small) ? small : xmalloc(n + 1);
+    memcpy(text, p, n);
+    text[n] = '\0';
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(text, &end);
+    bool over = errno == ERANGE && isinf(v) && end == text + n;
+    *sign = v < 0 ? '-' : '+';
+    if (text != small)
+        free(text);
+    return over;
+}
+
+char *prescan_big_numbers(const char *buf, size_t len, size_t *out_len)
+{
+    /* The largest double, in the digits that read back as it. */
+    static const char dbl_max[] = "1.7976931348623157e308";
     struct buf b;
     buf_init(&b, (size_t)-1);
     for (size_t i = 0; i < len;) {
@@ -582,9 +604,16 @@ char *prescan_big_ints_as_reals(const char *buf, size_t len, size_t *out_len)
             is_int = is_int && buf[k] >= '0' && buf[k] <= '9';
             k++;
         }
-        buf_append(&b, buf + i, k - i);
-        if (is_int && int_overflows(buf + i, k - i))
-            buf_append(&b, ".0", 2);
+        char sign;
+        if (real_overflows(buf + i, k - i, &sign)) {
+            if (sign == '-')
+                buf_append(&b, "-", 1);
+            buf_append(&b, dbl_max, sizeof(dbl_max) - 1);
+        } else {
+            buf_append(&b, buf + i, k - i);
+            if (is_int && int_overflows(buf + i, k - i))
+                buf_append(&b, ".0", 2);
+        }
         i = k;
     }
     return buf_detach(&b, out_len);

@@ -22,10 +22,12 @@
 bool prescan_plain_item(const char *buf, size_t len);
 
 /* A copy of the JSON text buf (len bytes; *out_len set; free() it) with
- * ".0" after each integer past 64 bits outside strings, which jansson
- * refuses as integers: it reads those as reals then, and every other
- * number as it is. */
-char *prescan_big_ints_as_reals(const char *buf, size_t len, size_t *out_len);
+ * the numbers jansson refuses made readable, outside strings: ".0" after
+ * each integer past 64 bits, so that it is read as a real, and a number
+ * past a double's range (1e400, or -1.79769313486232E+308, the largest
+ * double rounded to 15 digits as .NET prints it) replaced by the largest
+ * double of its sign. Every other number is left as it is. */
+char *prescan_big_numbers(const char *buf, size_t len, size_t *out_len);
 
 enum prescan_kind {
     PRESCAN_UNSURE,     /* parse it */

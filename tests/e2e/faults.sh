@@ -99,6 +99,19 @@ check "integer past 64 bits: no issue about integers read as reals" \
 check "integer past 64 bits: digits in a string left alone" \
     sh -c "'$STACML' --db '$T/dbig' export | grep -q 'digits 99999999999999999999999 in a string'"
 
+# A number past a double's range is no reason to lose a document either:
+# .NET and others print the largest double rounded to 15 digits
+# (-1.79769313486232E+308, a float64 nodata), which is past it. It is
+# read as the largest double of its sign, every other number as it is.
+BIGINT=$(printf '1%.0s' $(seq 400))
+printf '%s' '{"type":"Feature","stac_version":"1.0.0","stac_extensions":["https://stac-extensions.github.io/mlm/v1.5.2/schema.json"],"id":"huge","geometry":null,"properties":{"datetime":"2020-01-01T00:00:00Z","mlm:name":"huge","mlm:architecture":"UNet","mlm:tasks":["segmentation"],"raster:bands":[{"nodata":-1.79769313486232E+308,"max":1e400,"big":'"$BIGINT"',"tiny":1e-400,"n":0.5}]},"links":[],"assets":{}}' >"$T/big/huge.json"
+"$STACML" --db "$T/dhuge" -q harvest "$T/big/huge.json"
+check_eq "number past a double: exit 0" "$?" 0
+check "number past a double: the model is indexed, with the largest doubles" \
+    sh -c "'$STACML' --db '$T/dhuge' export | jq -e -c '.stac.properties[\"raster:bands\"][0] |
+        .nodata == -1.7976931348623157e308 and .max == 1.7976931348623157e308 and
+        .big == 1.7976931348623157e308 and .tiny == 0 and .n == 0.5'"
+
 # A 304 to a request that was not conditional has nothing to reuse: a
 # failure that says so, not "invalid JSON".
 mkdir -p "$T/s304"

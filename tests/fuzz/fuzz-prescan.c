@@ -6,8 +6,9 @@
  * calls a body a plain Catalog or Collection, the same, and the links it
  * took apart must give what links_extract() gives for the tree, against a
  * network base, a local one and one that is not normal. And
- * prescan_big_ints_as_reals() must keep any text jansson reads (with
- * integers as reals) readable, to the same values. Anything else aborts. */
+ * prescan_big_numbers() must keep any text jansson reads (with
+ * integers as reals) readable, to the same values (it changes only
+ * numbers jansson refuses). Anything else aborts. */
 #include <config.h>
 
 #include <jansson.h>
@@ -31,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (item != (kind == PRESCAN_ITEM ? PRESCAN_ITEM : PRESCAN_UNSURE))
         abort();
     size_t n = 0;
-    char *copy = prescan_big_ints_as_reals((const char *)data, size, &n);
+    char *copy = prescan_big_numbers((const char *)data, size, &n);
     json_error_t err;
     size_t flags = JSON_ALLOW_NUL | JSON_DECODE_ANY | JSON_DECODE_INT_AS_REAL;
     json_t *a = json_loadb((const char *)data, size, flags, &err);

@@ -248,8 +248,32 @@ static void check_marker_at_end(void)
     }
 }
 
+/* prescan_big_numbers(): the numbers jansson refuses made readable, the
+ * rest of the text left byte for byte. */
+static void check_big(const char *in, const char *want)
+{
+    size_t n = 0;
+    char *got = prescan_big_numbers(in, strlen(in), &n);
+    CHECK_STR_EQ(got, want);
+    CHECK_INT_EQ(n, strlen(want));
+    free(got);
+}
+
+static void check_big_numbers(void)
+{
+    check_big("[1,-2.5,1e300,1e-400,\"1e400\"]",
+              "[1,-2.5,1e300,1e-400,\"1e400\"]");
+    check_big("[18446744073709551616]", "[18446744073709551616.0]");
+    check_big("[1e400,-1E+309]",
+              "[1.7976931348623157e308,-1.7976931348623157e308]");
+    check_big("{\"nodata\":-1.79769313486232E+308}",
+              "{\"nodata\":-1.7976931348623157e308}");
+    check_big("[1.7976931348623157e308]", "[1.7976931348623157e308]");
+}
+
 int main(void)
 {
+    check_big_numbers();
     check_item("plain", "", true);
     check_item("plain, whitespace", " ,\t\"w\" \r\n: [ ] , \"o\" : { } ", true);
     check_item("eo fields", ",\"eo:cloud_cover\":1.5E+2", true);
