@@ -1050,12 +1050,29 @@ static const json_t *extent_first(struct model_reader *r, const json_t *list,
     return list;
 }
 
+/* STAC requires an id, a string; a number is read as text (the dlm beta
+ * example's). One of another type, or an empty one, names nothing: the
+ * record's id is "" then, which show cannot find, so it is reported. A
+ * document without any is left to the checks of its extension. */
+static void check_id(struct model_reader *r)
+{
+    const json_t *id = json_object_get(r->doc, "id");
+    if (!id || json_is_number(id))
+        return;
+    if (!json_is_string(id))
+        model_issue(r, "id should be a string, not %s; ignored",
+                    model_type_name(id));
+    else if (json_string_length(id) == 0)
+        model_issue(r, "id is empty, where STAC requires one");
+}
+
 void model_read_common(struct model_reader *r, json_t *rec, bool dataset)
 {
     json_t *start = NULL, *end = NULL, *dt = NULL, *bbox = NULL;
     const json_t *extent = json_object_get(r->doc, "extent");
     json_t *cand[1];
 
+    check_id(r);
     cand[0] = model_text(r, model_scalar(r, "title"), "title");
     model_put_first(rec, "title", cand, 1);
     cand[0] = model_prose(r, model_scalar(r, "description"), "description");
