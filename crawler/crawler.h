@@ -126,6 +126,12 @@ struct crawler_prior {
     bool is_fresh;
 };
 
+/* The reason of a document that robots.txt disallows (not of one kept
+ * out because robots.txt could not be read): a harvest tells it from
+ * other refusals by it. */
+#define CRAWLER_ROBOTS_BLOCKED                                                 \
+    "blocked by robots.txt (--ignore-robots to override)"
+
 struct crawler_failure {
     const char *url;
     const char *source;

@@ -230,9 +230,7 @@ bool polite_admit(struct crawler *c, struct frontier_entry *e)
         crawler_report_failure(c, e, SM_E_DENIED, 0, why);
         free(why);
     } else {
-        crawler_report_failure(c, e, SM_E_DENIED, 0,
-                               "blocked by robots.txt (--ignore-robots to "
-                               "override)");
+        crawler_report_failure(c, e, SM_E_DENIED, 0, CRAWLER_ROBOTS_BLOCKED);
     }
     crawler_drop(c, e);
     return false;

@@ -989,14 +989,17 @@ static bool on_refetch_dataset(void *ctx, const char *url)
 }
 
 /* Whether a failure is one the server gives the same way each time it is
- * asked: a 404 or 410, or a document it sent in full that cannot be read
+ * asked: a 404 or 410, a document it sent in full that cannot be read
  * (invalid JSON, an HTML page answered 200 for a missing file, a garbled
- * reply, JSON that is no STAC document). A timeout, a reset or a 5xx may
+ * reply, JSON that is no STAC document), or one its robots.txt disallows.
+ * A timeout, a reset, a 5xx or a robots.txt that could not be read may
  * pass by the next run. */
-static bool is_lasting_failure(int rc, long http_status)
+static bool is_lasting_failure(int rc, long http_status, const char *reason)
 {
     if (rc == SM_E_HTTP)
         return http_status == 404 || http_status == 410;
+    if (rc == SM_E_DENIED)
+        return reason && strcmp(reason, CRAWLER_ROBOTS_BLOCKED) == 0;
     return rc == SM_E_PARSE || rc == SM_E_NOTSTAC;
 }
 
@@ -1004,13 +1007,13 @@ static bool is_lasting_failure(int rc, long http_status)
  * last fetched it: a lasting failure (is_lasting_failure()) then and now,
  * with the same error and status. Nothing that run saw lay behind it, so
  * it does not make tonight's crawl of its source incomplete; otherwise
- * one dead link or one invalid document (EXTENSIONS.md §7.9, items 7 and
- * 8) would keep every record of a catalog from ever being marked gone. A
- * seed is not one: a crawl of nothing is not complete. Read before f's
- * new crawl state is staged. */
+ * one dead link, one invalid document or one disallowed path (EXTENSIONS.md
+ * §7.9, items 7 and 8) would keep every record of a catalog from ever
+ * being marked gone. A seed is not one: a crawl of nothing is not
+ * complete. Read before f's new crawl state is staged. */
 static bool is_still_broken(struct harvest *h, const struct crawler_failure *f)
 {
-    if (f->is_seed || !is_lasting_failure(f->rc, f->http_status))
+    if (f->is_seed || !is_lasting_failure(f->rc, f->http_status, f->reason))
         return false;
     struct crawl_state old;
     if (index_get_crawl(h->ix, f->url, &old) != 0)
@@ -1020,8 +1023,9 @@ static bool is_still_broken(struct harvest *h, const struct crawler_failure *f)
      * fetch found it. */
     bool is_earlier = (old.flags & CRAWL_F_STILL_BROKEN) ||
                       (old.run > 0 && old.run != h->run);
-    bool same =
-        is_earlier && old.error == f->rc && old.http_status == f->http_status;
+    bool same = is_earlier && old.error == f->rc &&
+                old.http_status == f->http_status &&
+                is_lasting_failure(old.error, old.http_status, old.reason);
     crawl_state_cleanup(&old);
     return same;
 }
@@ -1537,8 +1541,8 @@ static void report_gone_held(const struct harvest *h,
                 safe, failed - still);
         if (still > 0)
             out("%s: %" JSON_INTEGER_FORMAT
-                " links still broken (404 or 410, or the same unreadable "
-                "document, as when an earlier run "
+                " links still broken (404 or 410, the same unreadable "
+                "document or robots.txt refusal, as when an earlier run "
                 "fetched them) do not keep records from being marked gone",
                 safe, still);
         free(safe);
