@@ -1013,7 +1013,12 @@ static void fetch_result_fill(struct fetch *x, CURLcode cc,
     } else if (r->http_status != 0 && r->http_status != 304 &&
                (r->http_status < 200 || r->http_status > 299)) {
         r->rc = SM_E_HTTP;
-        snprintf(rbuf, n, "HTTP %ld", r->http_status);
+        /* A 3xx here had no Location to follow (a refused one says so
+         * above): "HTTP 302" alone reads as a redirect not followed. */
+        snprintf(rbuf, n, "HTTP %ld%s", r->http_status,
+                 r->http_status >= 300 && r->http_status <= 399
+                     ? " (a redirect without a Location)"
+                     : "");
     }
     r->reason = rbuf;
 }

@@ -7,7 +7,8 @@
 # reply on a kept connection (which the next reply on it starts with),
 # chunk sizes that are no numbers or promise more than comes, a
 # Content-Length that promises more than comes, headers with no body after
-# them, a reply that is no HTTP, a redirect to itself, Retry-After values
+# them, a reply that is no HTTP, a redirect to itself and one without a
+# Location, Retry-After values
 # of 0, below 0 and not a number, and replies that are fine though unusual
 # (HTTP/1.0 without keep-alive, a 100 Continue first, a chunked body).
 # And a Last-Modified in the future, which is no validator.
@@ -58,6 +59,8 @@ two=$(mlm_item continue | jq -c .)
         "Content-Length: ${#two}" "$two"
     echo ,
     raw chunked "HTTP/1.1 200 OK" "Transfer-Encoding: chunked" "$chunked"
+    echo ,
+    raw no-location "HTTP/1.1 302 Found" "Content-Length: 0" ""
     echo ']'
 } >"$T/faults.json"
 # catalog NAME ITEMS...: a Catalog of these items, each an mlm model.
@@ -72,7 +75,7 @@ catalog() {
             links: .}' >"$T/site/$name.json"
 }
 catalog catalog cut-headers bad-chunk short-chunk long-length headers-only \
-    not-http self ra0 ra-5 rasoon http10 continue chunked
+    not-http self ra0 ra-5 rasoon http10 continue chunked no-location
 # The victim is asked for right after junk-after, on its connection
 # (--per-host 1; a host's links are taken last first).
 catalog junk victim junk-after
@@ -103,6 +106,8 @@ check "a reply that is not HTTP: not asked again on a new connection" \
     test "$(asked not-http)" -le 2
 check "a redirect to itself: ends, named" failed self "too many redirects (more than 10)"
 check_eq "a redirect to itself: 11 requests" "$(asked self)" 11
+check "a redirect without a Location: named as such" failed no-location \
+    "HTTP 302 (a redirect without a Location)"
 for ra in 0 -5 soon; do
     check_eq "Retry-After: $ra: retried once, then read" "$(asked "ra$ra")" 2
 done
