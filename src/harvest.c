@@ -1684,7 +1684,7 @@ static void print_summary(const struct harvest *h,
     if (st->links_rejected)
         fprintf(stderr,
                 "stacml: %zu links rejected (unusable or over-long URLs, "
-                "other schemes; -v names them)\n",
+                "other schemes, types that are not JSON; -v names them)\n",
                 st->links_rejected);
     if (st->depth_dropped)
         fprintf(stderr,

@@ -18,6 +18,10 @@ check "invalid JSON reported with line and column" \
     grep -q "broken.json: invalid JSON at line 3 column" "$T/err"
 check "non-STAC JSON reported" grep -q "notstac.json: not a STAC document" "$T/err"
 check "summary counts" grep -q "9 model records, 3 failed" "$T/err"
+# The child link typed image/png is not followed: the summary's reason
+# for the rejected links names link types, not only URLs.
+check "summary: rejected links include those of a type that is not JSON" \
+    grep -q "links rejected (.*types that are not JSON" "$T/err"
 
 access_log_settle
 LOG="$T/nginx/access.log"
