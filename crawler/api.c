@@ -1355,6 +1355,24 @@ static void on_children(struct crawler *c, const struct request *r,
     }
 }
 
+bool api_page_problem(const struct frontier_entry *e, const json_t *doc,
+                      char *why, size_t n)
+{
+    const struct request *r = e->data;
+    const char *key = r->kind == REQ_COLLECTIONS ? "collections"
+                      : r->kind == REQ_ITEMS     ? "features"
+                      : r->kind == REQ_CHILDREN  ? "children"
+                                                 : NULL;
+    /* Taken for an empty last page, such an answer ended its walk as
+     * complete, and every record it no longer listed was marked gone. A
+     * null list is an empty one, as Go servers print an empty list. */
+    const json_t *list = key ? json_object_get(doc, key) : NULL;
+    if (!key || json_is_array(list) || json_is_null(list))
+        return false;
+    snprintf(why, n, "not a page of the API's list (no \"%s\" array)", key);
+    return true;
+}
+
 void api_handle(struct crawler *c, const struct frontier_entry *e,
                 const json_t *doc, const char *base)
 {

@@ -136,6 +136,12 @@ void api_start(struct crawler *c, const struct frontier_entry *e,
 /* The response to an API request. */
 void api_handle(struct crawler *c, const struct frontier_entry *e,
                 const json_t *doc, const char *base);
+/* Why the response doc to a request for a page of a list (collections,
+ * items, children) is no such page, in words for its failure (written to
+ * why, n bytes): it lacks the list, as an error answered with a 200
+ * does. False when it is a page (its list maybe null: empty). */
+bool api_page_problem(const struct frontier_entry *e, const json_t *doc,
+                      char *why, size_t n);
 /* A first page of items refused for its limit (HTTP 400 or 422: a
  * server whose maximum page size is below the one asked for, that refuses
  * it instead of answering as if given its maximum, EXTENSIONS.md 7.7):

@@ -980,6 +980,10 @@ static void apply(struct crawler *c, struct doc_job *j)
                                j->r.http_status, j->reason);
         if (e->data)
             api_failed(c, e, j->reason);
+    } else if (e->data &&
+               api_page_problem(e, j->doc, j->reason, sizeof(j->reason))) {
+        crawler_report_failure(c, e, SM_E_NOTSTAC, j->r.http_status, j->reason);
+        api_failed(c, e, j->reason);
     } else if (e->data) {
         api_handle(c, e, j->doc, j->base);
     } else if (j->kind == STAC_KIND_NONE) {
