@@ -54,6 +54,8 @@ struct api {
     char *search_post;
     bool search_post_only; /* its one search link says POST */
     char *queryables;
+    bool queryables_guessed; /* {landing}/queryables: no link named it */
+    bool no_list; /* the guessed {landing}/collections is not there */
     char *conformance;
     char *children;   /* the children extension's list */
     unsigned covered; /* extensions the filtered search finds */
@@ -546,8 +548,8 @@ static bool url_is_under(const char *u, const char *base)
  * browseable API of core alone does not. */
 static bool lists_collections(const struct api *a)
 {
-    return a->data_url || !a->conf ||
-           (a->conf & (CONF_COLLECTIONS | CONF_FEATURES));
+    return !a->no_list && (a->data_url || !a->conf ||
+                           (a->conf & (CONF_COLLECTIONS | CONF_FEATURES)));
 }
 
 /* Where the collections are listed (new): the data link, else
@@ -572,6 +574,12 @@ static void walk_collections(struct crawler *c, struct api *a)
 static bool can_search(const struct api *a)
 {
     return (a->conf & CONF_ITEM_SEARCH) || a->search_get || a->search_post;
+}
+
+/* Whether the API's search is at a place no link named. */
+static bool search_guessed(const struct api *a)
+{
+    return !a->search_get && !a->search_post;
 }
 
 /* -------------------------------------------------------- next links */
@@ -879,7 +887,9 @@ static void walk_listed(struct crawler *c, struct api *a)
         return;
     }
     bool is_filter = strcmp(a->strategy, "filter") == 0;
-    if (!can_search(a)) {
+    /* An API whose collections are not where the spec puts them (no data
+     * link named them) is not taken to have its search there either. */
+    if (!can_search(a) || (a->no_list && search_guessed(a))) {
         if (!is_filter)
             a->strategy = "links only";
         return;
@@ -1031,8 +1041,10 @@ static void plan(struct crawler *c, struct api *a)
     } else if (a->conf & CONF_FILTER) {
         /* The Filter extension's queryables are at {landing}/queryables
          * when the landing page does not link them. */
-        if (!a->queryables)
+        if (!a->queryables) {
             a->queryables = url_add_segment(a->url, "queryables");
+            a->queryables_guessed = true;
+        }
         struct chain *ch = chain_new();
         push(c, a, a->queryables, request_new(REQ_QUERYABLES, a, ch));
         chain_unref(ch);
@@ -1429,6 +1441,45 @@ static void filter_failed(struct crawler *c, struct api *a, const char *url,
         walk_items(c, a, items, name, !declared);
     }
     json_array_clear(a->left_to_search);
+}
+
+bool api_guess_absent(struct crawler *c, const struct frontier_entry *e,
+                      long status)
+{
+    const struct request *r = e->data;
+    struct api *a = r->api;
+    const struct chain *ch = r->chain;
+    if (status != 404 && status != 410)
+        return false;
+    if (r->kind == REQ_COLLECTIONS && ch && ch->pages == 0 && !a->data_url &&
+        !a->no_list) {
+        api_note(a,
+                 "no list of collections at %s (HTTP %ld; no data link "
+                 "names one): the API is walked by its links",
+                 e->url, status);
+        a->no_list = true;
+        walk_listed(c, a);
+        return true;
+    }
+    if (r->kind == REQ_QUERYABLES && a->queryables_guessed) {
+        api_note(a,
+                 "no queryables at %s (HTTP %ld; no link names them): "
+                 "deciding per collection",
+                 e->url, status);
+        a->strategy = "per-collection";
+        walk_listed(c, a);
+        return true;
+    }
+    if (r->kind == REQ_ITEMS && ch && !ch->name && !ch->is_filter &&
+        ch->pages == 0 && search_guessed(a)) {
+        api_note(a,
+                 "no item search at %s (HTTP %ld; no search link names "
+                 "one)",
+                 e->url, status);
+        a->strategy = "links only";
+        return true;
+    }
+    return false;
 }
 
 /* What a chain's failed request (at url, for reason) stopped: past its

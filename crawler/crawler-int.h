@@ -154,6 +154,14 @@ bool api_retry_without_limit(struct crawler *c, const struct frontier_entry *e,
  * unsent). */
 bool api_queued_without_limit(struct crawler *c,
                               const struct frontier_entry *e);
+/* An API request answered 404 or 410 at an endpoint the landing page
+ * does not link, whose place the walk guessed ({landing}/collections,
+ * /queryables or /search): the API has no such endpoint, which is no
+ * failure of the API's (NASA's CMR-STAC root declares the Features
+ * class but lists its providers as child links alone). Said, and the
+ * walk goes on without it. True when it was (no failure). */
+bool api_guess_absent(struct crawler *c, const struct frontier_entry *e,
+                      long status);
 /* An API request that failed for reason (after the failure was
  * reported). */
 void api_failed(struct crawler *c, const struct frontier_entry *e,

@@ -1588,6 +1588,9 @@ static void on_fetch_done(void *ctx, void *data, const struct fetch_result *r)
                api_retry_without_limit(c, e, r->http_status)) {
         /* Asked again: the new request counts when it starts. */
         crawler_uncount(c, e);
+    } else if (r->rc != 0 && e->data &&
+               api_guess_absent(c, e, r->http_status)) {
+        /* Said for the API; no document of the API's own failed. */
     } else if (r->rc != 0) {
         crawler_report_failure(c, e, r->rc, r->http_status, r->reason);
         if (e->data)
