@@ -56,6 +56,9 @@ struct api {
     char *queryables;
     bool queryables_guessed; /* {landing}/queryables: no link named it */
     bool no_list; /* the guessed {landing}/collections is not there */
+    /* Child links of the landing page into the guessed /collections, left
+     * to its walk: walked as children should it not be there. */
+    json_t *children_under_list;
     char *conformance;
     char *children;   /* the children extension's list */
     unsigned covered; /* extensions the filtered search finds */
@@ -155,6 +158,7 @@ static void api_unref(struct api *a)
     free(a->children);
     json_decref(a->left_to_search);
     json_decref(a->planned);
+    json_decref(a->children_under_list);
     free(a->filter);
     json_decref(a->warnings);
     free(a);
@@ -1134,12 +1138,28 @@ static void push_landing_children(struct crawler *c, struct api *a,
             continue;
         bool is_child = strcmp(rel, "child") == 0;
         char *u = link_url(l, a->url);
-        if (u && url_scheme_of(u) != URL_SCHEME_FILE &&
-            !(is_child && data && url_is_under(u, data)))
+        if (!u || url_scheme_of(u) == URL_SCHEME_FILE) {
+            free(u);
+            continue;
+        }
+        if (!(is_child && data && url_is_under(u, data)))
             frontier_push(c->frontier, u, a->source, a->depth + 1, 0);
+        else if (!a->data_url)
+            json_array_append_new(a->children_under_list, json_string(u));
         free(u);
     }
     free(data);
+}
+
+/* The child links left to a list of collections that is not there. */
+static void push_children_under_list(struct crawler *c, struct api *a)
+{
+    size_t i;
+    const json_t *u;
+    json_array_foreach (a->children_under_list, i, u)
+        frontier_push(c->frontier, json_string_value(u), a->source,
+                      a->depth + 1, 0);
+    json_array_clear(a->children_under_list);
 }
 
 void api_start(struct crawler *c, const struct frontier_entry *e,
@@ -1152,6 +1172,7 @@ void api_start(struct crawler *c, const struct frontier_entry *e,
     a->depth = e->depth;
     a->warnings = json_array();
     a->planned = json_object();
+    a->children_under_list = json_array();
     a->strategy = c->opt.survey ? "survey" : "per-collection";
     a->conf = conf_read(json_object_get(doc, "conformsTo"));
     read_landing_links(a, doc);
@@ -1458,6 +1479,7 @@ bool api_guess_absent(struct crawler *c, const struct frontier_entry *e,
                  "names one): the API is walked by its links",
                  e->url, status);
         a->no_list = true;
+        push_children_under_list(c, a);
         walk_listed(c, a);
         return true;
     }

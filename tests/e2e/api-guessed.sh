@@ -28,6 +28,7 @@ jq -n --arg p "$P_URL" '
                 {rel: "child", href: $p, type: "application/json", title: "PROV1"}]}
         | tojson)}]' >"$T/root.json"
 start_api R --faults "$T/root.json"
+echo '[{"path": "^/collections$", "status": 404}]' >"$T/c404.json"
 "$STACML" --db "$T/r" harvest "$R_URL" 2>"$T/r.err"
 check_eq "no data link, /collections 404: exit status" "$?" 0
 check "no data link, /collections 404: said" \
@@ -44,8 +45,19 @@ check_eq "no data link, /collections 404: no /search guessed there" \
 check_eq "no data link, /collections 404: service-desc and -doc not fetched" \
     "$(requests "$R_LOG" '^/(openapi.yaml|docs.html)$')" 0
 
+# The same, where the landing page links its collections as children: the
+# child links into the guessed /collections were left to its walk, and
+# with no list there, to nothing (0 records, exit status 0).
+start_api CH --world "$SMALL" --no-filter --no-data-link --child-collections \
+    --faults "$T/c404.json"
+"$STACML" --db "$T/ch" harvest "$CH_URL" 2>"$T/ch.err"
+check_eq "no list, collections as children: exit status" "$?" 0
+check_eq "no list, collections as children: each child read" \
+    "$(requests "$CH_LOG" '^/collections/(deep|mlm-declared)$')" 2
+check "no list, collections as children: their models" \
+    sh -c "'$STACML' --db '$T/ch' export | jq -r .id | grep -q '^mlm-declared-000024$'"
+
 # The same 404 where a data link names the list is a failure of the API's.
-echo '[{"path": "^/collections$", "status": 404}]' >"$T/c404.json"
 start_api D --world "$SMALL" --no-filter --faults "$T/c404.json"
 "$STACML" --db "$T/d" harvest --retries 0 "$D_URL" 2>"$T/d.err"
 check_eq "a data link's 404: a failure still" "$?" 1
