@@ -1499,6 +1499,8 @@ bool api_guess_absent(struct crawler *c, const struct frontier_entry *e,
                  "one)",
                  e->url, status);
         a->strategy = "links only";
+        if (c->opt.exhaustive && a->walked_all > 0)
+            a->walked_all--; /* the search was counted as walked */
         return true;
     }
     return false;

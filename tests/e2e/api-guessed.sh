@@ -90,5 +90,10 @@ check "no search link, /search 404: said" \
     grep -q "warning: ${S_URL}: no item search at ${S_URL}search" "$T/s.err"
 check "no search link, /search 404: walked by its links" \
     grep -q "api $S_URL: strategy links only" "$T/s.err"
+"$STACML" --db "$T/se" -q harvest --exhaustive "$S_URL"
+check_eq "no search link, /search 404, --exhaustive: exit status" "$?" 0
+check "no search link, /search 404, --exhaustive: nothing counted walked" \
+    sh -c "'$STACML' --db '$T/se' stats --format json | jq -e '.last_harvest.apis[0] |
+        .strategy == \"links only\" and .walked_all == 0'"
 
 e2e_finish
