@@ -236,7 +236,7 @@ enum role {
 struct top {
     int n_type, n_version, n_links;
     bool is_feature, is_catalog, is_collection;
-    bool has_version, has_landing_key, has_followed_link;
+    bool has_version, has_landing_key, has_followed_link, has_landing_rel;
 };
 
 static bool scan_value(struct scan *sc, enum role role, struct top *top);
@@ -340,6 +340,17 @@ static bool scan_link_value(struct scan *sc, struct link_member *m,
     return true;
 }
 
+/* A conformance, data or search link may make any document an API landing
+ * page that left conformsTo out, or one that looks like it and is walked
+ * with a warning, its source held (stac_is_landing(),
+ * stac_landing_rel_alone()): the full reading decides, whatever the
+ * document's type. */
+static bool is_landing_rel(struct raw rel)
+{
+    return raw_is(rel, "conformance") || raw_is(rel, "data") ||
+           raw_is(rel, "search");
+}
+
 /* One member of an object in role, the key just read. */
 static bool scan_member(struct scan *sc, enum role role, struct raw key,
                         struct top *top, int *n_rel)
@@ -355,6 +366,8 @@ static bool scan_member(struct scan *sc, enum role role, struct raw key,
         (*n_rel)++;
         if (str.s && links_rel_is_followed(str.s, str.n))
             top->has_followed_link = true;
+        if (str.s && is_landing_rel(str))
+            top->has_landing_rel = true;
     }
     return true;
 }
@@ -483,28 +496,13 @@ static void links_own_strings(struct prescan_links *l)
     }
 }
 
-/* A Catalog with a conformance, data or search link may be an API landing
- * page that left conformsTo out, or one that looks like it
- * (stac_is_landing(), stac_landing_rel_alone()): the full reading
- * decides. */
-static bool has_landing_link(const struct prescan_links *l)
-{
-    static const char *const rels[] = {"conformance", "data", "search"};
-    for (size_t i = 0; i < l->n; i++) {
-        const struct link_member *r = &l->v[i].rel;
-        for (size_t k = 0; r->kind == LINK_VALUE_STRING && k < 3; k++)
-            if (r->n == strlen(rels[k]) && memcmp(r->s, rels[k], r->n) == 0)
-                return true;
-    }
-    return false;
-}
-
 /* What the scan found at the top level makes of the document. */
 static enum prescan_kind verdict(const struct top *top,
                                  const struct prescan_links *links)
 {
     /* Repeated members: jansson keeps the last one; do not guess. */
-    if (top->n_type != 1 || top->n_links > 1 || top->has_landing_key)
+    if (top->n_type != 1 || top->n_links > 1 || top->has_landing_key ||
+        top->has_landing_rel)
         return PRESCAN_UNSURE;
     if (top->is_feature)
         return top->n_version == 1 && top->has_version &&
@@ -514,7 +512,7 @@ static enum prescan_kind verdict(const struct top *top,
     if (!links || links->has_escape)
         return PRESCAN_UNSURE;
     if (top->is_catalog)
-        return has_landing_link(links) ? PRESCAN_UNSURE : PRESCAN_CATALOG;
+        return PRESCAN_CATALOG;
     return top->is_collection ? PRESCAN_COLLECTION : PRESCAN_UNSURE;
 }
 

@@ -14,11 +14,12 @@
 /* True only when parsing (buf, len) with jansson (json_loadb, flags 0)
  * would succeed and give a document that stac_classify() calls an Item,
  * that detect_document() finds no extension of ours in, that
- * stac_is_landing() rejects, and whose links_extract() yields no link and
- * no rejected link. Such a document needs no tree: nothing in it is read.
- * False means "not known to be plain" (parse it), never "invalid": the
- * scan gives up on anything unusual (\u escapes, huge numbers, repeated
- * keys that matter, deep nesting) and leaves it to the parser. */
+ * stac_is_landing() and stac_landing_rel_alone() reject, and whose
+ * links_extract() yields no link and no rejected link. Such a document needs no
+ * tree: nothing in it is read. False means "not known to be plain" (parse it),
+ * never "invalid": the scan gives up on anything unusual (\u escapes, huge
+ * numbers, repeated keys that matter, deep nesting) and leaves it to the
+ * parser. */
 bool prescan_plain_item(const char *buf, size_t len);
 
 /* A copy of the JSON text buf (len bytes; *out_len set; free() it) with
@@ -49,10 +50,10 @@ struct prescan_links {
 
 /* prescan_plain_item(), and also the plain Catalogs and Collections: a
  * document is one when jansson would read it and stac_classify() call it
- * that, stac_is_landing() would reject it and detect_document() find no
- * extension in it. links then holds its links array as
- * links_extract_fields() wants it, giving what links_extract() gives for
- * the tree. links may be NULL, and then only Items are recognised. */
+ * that, stac_is_landing() and stac_landing_rel_alone() would reject it
+ * and detect_document() find no extension in it. links then holds its links
+ * array as links_extract_fields() wants it, giving what links_extract() gives
+ * for the tree. links may be NULL, and then only Items are recognised. */
 enum prescan_kind prescan_doc(const char *buf, size_t len,
                               struct prescan_links *links);
 

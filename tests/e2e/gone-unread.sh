@@ -52,6 +52,28 @@ jq '.links |= map(select(.rel != "child"))' "$D/catalog.json" >"$T/cat.json"
 mv "$T/cat.json" "$D/catalog.json"
 gone_kept landing "$BASE/landing/catalog.json"
 
+# The same with a Collection at the root: its data link alone makes it
+# no plainer (the prescan once took it for a plain Collection, so it was
+# neither warned of nor held).
+D="$T/www/clanding"
+mkdir -p "$D/c"
+mlm_item m >"$D/c/m.json"
+item_collection c m >"$D/c/collection.json"
+jq -n '{type: "Collection", stac_version: "1.0.0", id: "root",
+    description: "d", license: "CC-BY-4.0",
+    extent: {spatial: {bbox: [[-180, -90, 180, 90]]},
+        temporal: {interval: [[null, null]]}},
+    links: [{rel: "child", href: "./c/collection.json"},
+            {rel: "data", href: "./collections.json"}]}' >"$D/collection.json"
+jq -n --slurpfile c "$D/c/collection.json" '{collections: [$c[0] |
+        .links += [{rel: "self", href: "./c/collection.json"}]],
+    links: [{rel: "root", href: "./collection.json"}]}' >"$D/collections.json"
+"$STACML" --db "$T/clanding.db" -q harvest "$BASE/clanding/collection.json"
+check_eq "clanding: first harvest" "$?" 0
+jq '.links |= map(select(.rel != "child"))' "$D/collection.json" >"$T/col.json"
+mv "$T/col.json" "$D/collection.json"
+gone_kept clanding "$BASE/clanding/collection.json"
+
 # A list of collections with no root link: each collection is walked by
 # its self link, and the model's collection has lost its own.
 D="$T/www/noself"

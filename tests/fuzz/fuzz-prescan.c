@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* Fuzz target for crawler/prescan.c, differential: whenever the scan calls
  * a body a plain Item, jansson must read it, stac_classify() must call it
- * an Item, detect_document() must find nothing, stac_is_landing() must say
- * no, and links_extract() must yield no link and reject none; whenever it
+ * an Item, detect_document() must find nothing, stac_is_landing() and
+ * stac_landing_rel_alone() must say no, and links_extract() must yield no
+ * link and reject none; whenever it
  * calls a body a plain Catalog or Collection, the same, and the links it
  * took apart must give what links_extract() gives for the tree, against a
  * network base, a local one and one that is not normal. And

@@ -86,8 +86,10 @@ static bool prescan_agrees(const char *s, size_t n, enum prescan_kind kind,
     enum stac_kind want = kind == PRESCAN_ITEM      ? STAC_KIND_ITEM
                           : kind == PRESCAN_CATALOG ? STAC_KIND_CATALOG
                                                     : STAC_KIND_COLLECTION;
+    /* A link that makes the crawler warn and hold the source
+     * (stac_landing_rel_alone()) is something the harvester must see. */
     bool ok = stac_classify(doc) == want && detect_document(doc) == 0 &&
-              !stac_is_landing(doc);
+              !stac_is_landing(doc) && !stac_landing_rel_alone(doc);
     for (size_t i = 0;
          ok && i < sizeof(prescan_agree_bases) / sizeof(prescan_agree_bases[0]);
          i++) {

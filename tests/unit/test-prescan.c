@@ -46,7 +46,8 @@ static bool parser_says_plain(const char *s, size_t n)
     int rc = links_extract(doc, "https://e.org/a/b.json", false, &l);
     bool plain = stac_classify(doc) == STAC_KIND_ITEM &&
                  detect_document(doc) == 0 && !stac_is_landing(doc) &&
-                 rc == 0 && l.n == 0 && l.n_rejected == 0;
+                 !stac_landing_rel_alone(doc) && rc == 0 && l.n == 0 &&
+                 l.n_rejected == 0;
     links_cleanup(&l);
     json_decref(doc);
     return plain;
@@ -110,7 +111,7 @@ static const char every_link[] =
     "{\"rel\":\"item\",\"href\":\"s3://bucket/k.json\"},"
     "{\"rel\":\"item\",\"href\":\"file:///etc/stac.json\"},"
     "{\"rel\":\"item\",\"href\":\"http://[::1\"},"
-    "{\"rel\":\"data\",\"href\":\"/collections\",\"extra\":{\"rel\":\"x\"}}]";
+    "{\"rel\":\"items\",\"href\":\"/collections\",\"extra\":{\"rel\":\"x\"}}]";
 
 static void check_container(const char *name, const char *s,
                             enum prescan_kind want)
@@ -133,7 +134,7 @@ static void check_containers(void)
     links_init(&l);
     CHECK(links_extract_fields(pl.v, pl.n, prescan_agree_bases[0], false, &l) ==
           0);
-    /* child a, ITEM a, c, e, p3, p4, d1-d4, child r, h2, data. */
+    /* child a, ITEM a, c, e, p3, p4, d1-d4, child r, h2, items. */
     CHECK(l.n == 13);
     CHECK(l.n > 0 &&
           strcmp(l.v[0].url, "https://example.com/stac/c/a/catalog.json") == 0);
@@ -157,6 +158,18 @@ static void check_containers(void)
     check_container("a data link: maybe one that looks like it",
                     "{\"type\":\"Catalog\",\"id\":\"x\","
                     "\"links\":[{\"rel\":\"data\",\"href\":\"d\"}]}",
+                    PRESCAN_UNSURE);
+    /* A Collection too: the full path walks it with a warning and holds
+     * its source, or walks it as an API (fuzz-prescan's rule). */
+    check_container("a Collection's data link",
+                    COLL("[{\"rel\":\"data\",\"href\":\"d\"}]"),
+                    PRESCAN_UNSURE);
+    check_container("a Collection's search link",
+                    COLL("[{\"rel\":\"search\",\"href\":\"s\"}]"),
+                    PRESCAN_UNSURE);
+    check_container("a Collection's data and search links",
+                    COLL("[{\"rel\":\"data\",\"href\":\"d\"},"
+                         "{\"rel\":\"search\",\"href\":\"s\"}]"),
                     PRESCAN_UNSURE);
     check_container("no links", COLL("[]"), PRESCAN_COLLECTION);
     check_container("links not an array", COLL("{\"rel\":\"item\"}"),
@@ -320,6 +333,18 @@ int main(void)
         "data link",
         "{\"type\":\"Feature\",\"stac_version\":\"1\",\"links\":[{\"rel\":"
         "\"data\",\"href\":\"d\"}]}",
+        false);
+    /* Not followed, but the full path warns of it and holds the source,
+     * or walks an API (fuzz-prescan's rule). */
+    check_str(
+        "search link",
+        "{\"type\":\"Feature\",\"stac_version\":\"1\",\"links\":[{\"rel\":"
+        "\"search\",\"href\":\"s\"}]}",
+        false);
+    check_str(
+        "conformance and search links",
+        "{\"type\":\"Feature\",\"stac_version\":\"1\",\"links\":[{\"rel\":"
+        "\"conformance\",\"href\":\"c\"},{\"rel\":\"search\",\"href\":\"s\"}]}",
         false);
     check_str(
         "items link",
