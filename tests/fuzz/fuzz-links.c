@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /* Fuzz target for crawler/links.c and crawler/stac.c: the input is parsed as
  * JSON and classified, its id taken and its links extracted against a
- * network base and a local one. Every extracted URL must be absolute. */
+ * network base and a local one. Every extracted URL must be what links.h
+ * promises: absolute, normalised (a fixed point of url_normalize()), no
+ * longer than URL_MAX_LEN, without user@host, and file:// only from a
+ * local base. */
 #include <config.h>
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <jansson.h>
 
@@ -22,9 +26,15 @@ static void extract(const json_t *doc, const char *base, bool allow_file)
     links_init(&l);
     (void)links_extract(doc, base, allow_file, &l);
     for (size_t i = 0; i < l.n; i++) {
-        enum url_scheme s = url_scheme_of(l.v[i].url);
+        const char *url = l.v[i].url;
+        enum url_scheme s = url_scheme_of(url);
         if (s == URL_SCHEME_OTHER || (s == URL_SCHEME_FILE && !allow_file))
             abort();
+        char *again = NULL;
+        if (url_normalize(url, &again) != 0 || strcmp(url, again) != 0 ||
+            strlen(url) > URL_MAX_LEN || url_has_userinfo(url))
+            abort();
+        free(again);
         (void)links_rel_name(l.v[i].rel);
     }
     links_cleanup(&l);
