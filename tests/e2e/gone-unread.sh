@@ -33,46 +33,41 @@ gone_kept() {
             (.[0].gone | not)' "$T/$1.jsonl"
 }
 
+# data_root NAME FILE ROOT: a root document FILE (the jq object ROOT,
+# with a child link to the model's collection and a data link to a list
+# of collections that names it as root) harvested once; then its child
+# link goes, and gone_kept checks the model is held all the same.
+data_root() {
+    local D="$T/www/$1"
+    mkdir -p "$D/c"
+    mlm_item m >"$D/c/m.json"
+    item_collection c m >"$D/c/collection.json"
+    jq -n "$3"' + {links: [{rel: "child", href: "./c/collection.json"},
+            {rel: "data", href: "./collections.json"}]}' >"$D/$2"
+    jq -n --slurpfile c "$D/c/collection.json" --arg root "./$2" \
+        '{collections: [$c[0] |
+            .links += [{rel: "self", href: "./c/collection.json"}]],
+        links: [{rel: "root", href: $root}]}' >"$D/collections.json"
+    "$STACML" --db "$T/$1.db" -q harvest "$BASE/$1/$2"
+    check_eq "$1: first harvest" "$?" 0
+    jq '.links |= map(select(.rel != "child"))' "$D/$2" >"$T/root.json"
+    mv "$T/root.json" "$D/$2"
+    gone_kept "$1" "$BASE/$1/$2"
+}
+
 # A catalog whose data link leads to a list of collections that names it
 # as root: walked as a static catalog, the collections of the list are
 # not walked. The model's collection was a child too, and is no longer.
-D="$T/www/landing"
-mkdir -p "$D/c"
-mlm_item m >"$D/c/m.json"
-item_collection c m >"$D/c/collection.json"
-jq -n '{type: "Catalog", stac_version: "1.0.0", id: "root", description: "d",
-    links: [{rel: "child", href: "./c/collection.json"},
-            {rel: "data", href: "./collections.json"}]}' >"$D/catalog.json"
-jq -n --slurpfile c "$D/c/collection.json" '{collections: [$c[0] |
-        .links += [{rel: "self", href: "./c/collection.json"}]],
-    links: [{rel: "root", href: "./catalog.json"}]}' >"$D/collections.json"
-"$STACML" --db "$T/landing.db" -q harvest "$BASE/landing/catalog.json"
-check_eq "landing: first harvest" "$?" 0
-jq '.links |= map(select(.rel != "child"))' "$D/catalog.json" >"$T/cat.json"
-mv "$T/cat.json" "$D/catalog.json"
-gone_kept landing "$BASE/landing/catalog.json"
+data_root landing catalog.json '{type: "Catalog", stac_version: "1.0.0",
+    id: "root", description: "d"}'
 
 # The same with a Collection at the root: its data link alone makes it
 # no plainer (the prescan once took it for a plain Collection, so it was
 # neither warned of nor held).
-D="$T/www/clanding"
-mkdir -p "$D/c"
-mlm_item m >"$D/c/m.json"
-item_collection c m >"$D/c/collection.json"
-jq -n '{type: "Collection", stac_version: "1.0.0", id: "root",
-    description: "d", license: "CC-BY-4.0",
-    extent: {spatial: {bbox: [[-180, -90, 180, 90]]},
-        temporal: {interval: [[null, null]]}},
-    links: [{rel: "child", href: "./c/collection.json"},
-            {rel: "data", href: "./collections.json"}]}' >"$D/collection.json"
-jq -n --slurpfile c "$D/c/collection.json" '{collections: [$c[0] |
-        .links += [{rel: "self", href: "./c/collection.json"}]],
-    links: [{rel: "root", href: "./collection.json"}]}' >"$D/collections.json"
-"$STACML" --db "$T/clanding.db" -q harvest "$BASE/clanding/collection.json"
-check_eq "clanding: first harvest" "$?" 0
-jq '.links |= map(select(.rel != "child"))' "$D/collection.json" >"$T/col.json"
-mv "$T/col.json" "$D/collection.json"
-gone_kept clanding "$BASE/clanding/collection.json"
+data_root clanding collection.json '{type: "Collection",
+    stac_version: "1.0.0", id: "root", description: "d",
+    license: "CC-BY-4.0", extent: {spatial: {bbox: [[-180, -90, 180, 90]]},
+        temporal: {interval: [[null, null]]}}}'
 
 # A list of collections with no root link: each collection is walked by
 # its self link, and the model's collection has lost its own.
