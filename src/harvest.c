@@ -261,6 +261,33 @@ static char *seed_shown(const char *arg)
     return out;
 }
 
+/* Whether arg, a path to no file, starts as a URL without its scheme
+ * does: a host with a port, localhost, an IPv4 address, or a name whose
+ * last label is letters ("example.com/catalog.json", "127.0.0.1:8080/x");
+ * curl
+ * would read it as http. "data.d/catalog.json" is taken for a path. */
+static bool looks_like_host(const char *arg)
+{
+    size_t n = strcspn(arg, "/");
+    const char *colon = memchr(arg, ':', n);
+    if (colon && colon > arg && colon[1] >= '0' && colon[1] <= '9')
+        return true;
+    if (n == 9 && strncmp(arg, "localhost", 9) == 0)
+        return true;
+    if (n >= 7 && strspn(arg, "0123456789.") == n && arg[n] == '/')
+        return true; /* an IPv4 address */
+    const char *dot = NULL;
+    for (const char *p = arg; p < arg + n; p++)
+        if (*p == '.')
+            dot = p;
+    if (!dot || dot == arg || arg + n - dot < 3)
+        return false;
+    for (const char *p = dot + 1; p < arg + n; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+            return false;
+    return arg[n] == '/';
+}
+
 /* The URL of seed arg in *url (new), or why arg is no seed; *url is
  * NULL then. */
 static const char *seed_url(const char *arg, char **url)
@@ -273,6 +300,9 @@ static const char *seed_url(const char *arg, char **url)
     free(in_dir);
     if (rc == SM_E_NOTFOUND) {
         const char *why = local_seed_problem(arg, NULL);
+        if (why && strcmp(why, "no such file") == 0 && looks_like_host(arg))
+            return "no such file (for a URL, give its scheme: http:// or "
+                   "https://)";
         return why ? why : "no such file";
     }
     if (rc == SM_E_URL && url_is_remote_file(arg))

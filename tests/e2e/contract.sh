@@ -175,6 +175,17 @@ for s in "$T/nothing.json" "$T/loop-a" "$T/afile/catalog.json"; do
         check "seed $form: says $why" grep -qF "bad seed '$form': $why" "$T/e"
     done
 done
+# A missing path that reads as a URL without its scheme says so; one
+# that reads as a path does not.
+for s in example.com/catalog.json 127.0.0.1:8080/x.json 127.0.0.1/x.json \
+    localhost/x.json; do
+    check_eq "seed $s: exit 2" "$(status "$STACML" --db "$T/sdb" harvest "$s")" 2
+    check "seed $s: names the scheme" grep -qF "bad seed '$s': no such file (for a URL, give its scheme: http:// or https://)" "$T/e"
+done
+for s in data.d/catalog.json nothing/x.json 1.2/x.json; do
+    check_eq "seed $s: exit 2" "$(status "$STACML" --db "$T/sdb" harvest "$s")" 2
+    check "seed $s: no scheme hint" grep -qx "stacml harvest: bad seed '$s': no such file" "$T/e"
+done
 printf '%s\n' "file://$T/nothing.json" >"$T/seeds.txt"
 check_eq "seeds file naming a missing file:// seed: exit 2" \
     "$(status "$STACML" --db "$T/sdb" harvest --seeds "$T/seeds.txt")" 2
