@@ -141,9 +141,12 @@ struct harvest {
     /* URL -> true: unchanged models whose stored issues say a training
      * link was dead, to be looked at again once the datasets are read */
     json_t *recheck;
-    json_t *moved;     /* redirect target -> the training link it ends */
-    json_t *moved_via; /* URL -> true: redirected on, no chain's end */
-    json_t *apis;      /* how each STAC API was harvested */
+    /* URL -> URL: each redirect hop met on the way from a training link
+     * to its dataset. Several links may end at one dataset, and a link
+     * may name a hop of another link's chain: each is followed to its
+     * own end once the run is over (point_moved_links()). */
+    json_t *moved;
+    json_t *apis; /* how each STAC API was harvested */
     bool insecure;
     const char *cacert, *capath; /* --cacert, --capath, or NULL */
     int64_t run;                 /* this run's number */
@@ -1201,11 +1204,8 @@ static void flag_model(struct harvest *h, const char *url, const json_t *add)
 static void on_dataset_moved(void *ctx, const char *from, const char *to)
 {
     struct harvest *h = ctx;
-    const json_t *first = json_object_get(h->moved, from);
-    const char *link = first ? json_string_value(first) : from;
-    json_object_set_new(h->moved_via, from, json_true());
-    if (strcmp(link, to) != 0)
-        json_object_set_new(h->moved, to, json_string(link));
+    if (strcmp(from, to) != 0)
+        json_object_set_new(h->moved, from, json_string(to));
 }
 
 static bool is_string_of(const json_t *v, const char *s)
@@ -1290,40 +1290,61 @@ static void move_model_links(struct harvest *h, const char *url,
     json_decref(rec);
 }
 
+/* Where the redirects from url end (borrowed from h->moved), or NULL
+ * when url is no hop or its chain comes round to a URL met on it. */
+static const char *chain_end(struct harvest *h, const char *url)
+{
+    const char *end = NULL;
+    size_t steps = json_object_size(h->moved);
+    const json_t *next;
+    while ((next = json_object_get(h->moved, url)) != NULL) {
+        if (steps-- == 0)
+            return NULL; /* a loop */
+        end = url = json_string_value(next);
+    }
+    return end;
+}
+
+/* Note in *pending (model URL -> [[link, to], ...]) every model that
+ * names link among its data links. */
+static void collect_moves(struct harvest *h, const char *link, const char *to,
+                          json_t *pending)
+{
+    json_t *urls = json_array();
+    char *key = xasprintf("trained_on=%s", link);
+    index_foreach_key(h->ix, INDEX_MODELS, key, collect_url, urls);
+    free(key);
+    size_t i;
+    const json_t *u;
+    json_array_foreach (urls, i, u) {
+        json_t *list = json_object_get(pending, json_string_value(u));
+        if (!list) {
+            list = json_array();
+            json_object_set_new(pending, json_string_value(u), list);
+        }
+        json_array_append_new(list, json_pack("[s, s]", link, to));
+    }
+    json_decref(urls);
+}
+
 /* A training-data link that redirects: its dataset record is made at the
  * URL the chain ends at, so every model that names the link now names
  * that URL (with an issue saying so), and the dataset's models, and
- * --trained-on of it, find them. Runs after a commit, so the models are
- * visible; a model unchanged since a run that did this names the end
- * already. */
+ * --trained-on of it, find them. Every URL met on a chain is looked up,
+ * not only the first: a model may name a hop of another link's chain.
+ * Runs after a commit, so the models are visible; a model unchanged since
+ * a run that did this names the end already. */
 static void point_moved_links(struct harvest *h)
 {
-    const char *to;
-    json_t *link;
-    bool any = false;
-    json_object_foreach (h->moved, to, link)
-        any = any || !json_object_get(h->moved_via, to);
-    if (!any || index_commit(h->ix) != 0)
+    const char *from;
+    json_t *to;
+    if (json_object_size(h->moved) == 0 || index_commit(h->ix) != 0)
         return;
     json_t *pending = json_object(); /* model URL -> [[link, to], ...] */
-    json_object_foreach (h->moved, to, link) {
-        if (json_object_get(h->moved_via, to))
-            continue; /* not the end of its chain */
-        json_t *urls = json_array();
-        char *key = xasprintf("trained_on=%s", json_string_value(link));
-        index_foreach_key(h->ix, INDEX_MODELS, key, collect_url, urls);
-        free(key);
-        size_t i;
-        const json_t *u;
-        json_array_foreach (urls, i, u) {
-            json_t *list = json_object_get(pending, json_string_value(u));
-            if (!list) {
-                list = json_array();
-                json_object_set_new(pending, json_string_value(u), list);
-            }
-            json_array_append_new(list, json_pack("[O, s]", link, to));
-        }
-        json_decref(urls);
+    json_object_foreach (h->moved, from, to) {
+        const char *end = chain_end(h, from);
+        if (end)
+            collect_moves(h, from, end, pending);
     }
     const char *url;
     json_t *moves;
@@ -2583,7 +2604,6 @@ int cmd_harvest(struct cli *cli, int argc, char **argv)
     h->unreachable = json_object();
     h->recheck = json_object();
     h->moved = json_object();
-    h->moved_via = json_object();
     h->apis = json_array();
     h->incomplete = json_object();
     h->held = json_object();
@@ -2740,7 +2760,6 @@ out:
     json_decref(h->unreachable);
     json_decref(h->recheck);
     json_decref(h->moved);
-    json_decref(h->moved_via);
     json_decref(h->apis);
     json_decref(h->incomplete);
     json_decref(h->held);

@@ -320,6 +320,44 @@ NEW2="${MV2_URL}new/collection.json"
 check "moved link to a dataset in the tree: its dataset record lists the model" sh -c "
     '$STACML' --db '$T/mv2db' show '$NEW2' | jq -e -s --arg m '${MV2_URL}m/m.json' 'length == 1 and (.[0].models | map(.url)) == [\$m]'"
 
+
+# Several links that redirect to one dataset: two aliases of it (/old,
+# /old2), one of them also as test data, and a link to a hop of another
+# model's chain (/mid, where /older leads on its way to /new). Each
+# link is recorded as where it ends. Only the last link to reach an end
+# used to be moved: the others kept their old URL, and the dataset's
+# models lacked their roles.
+MV3="$T/moved3"
+mkdir -p "$MV3/m" "$MV3/new"
+printf '%s' '{"type":"Catalog","stac_version":"1.0.0","id":"mv3","description":"d","links":[{"rel":"item","href":"./m/a.json"},{"rel":"item","href":"./m/b.json"}]}' >"$MV3/catalog.json"
+mlm_item aliases '[{"rel":"derived_from","href":"../old/c.json","ml-aoi:split":"validate","type":"application/json"},
+  {"rel":"derived_from","href":"../old2/c.json","ml-aoi:split":"validate","type":"application/json"},
+  {"rel":"derived_from","href":"../old/c.json","ml-aoi:split":"test","type":"application/json"}]' >"$MV3/m/a.json"
+mlm_item via-hop '[{"rel":"derived_from","href":"../older/c.json","type":"application/json"},
+  {"rel":"derived_from","href":"../mid/c.json","ml-aoi:split":"test","type":"application/json"}]' >"$MV3/m/b.json"
+cp "$MV/new/collection.json" "$MV3/new/c.json"
+printf '[{"path": "^/old2?/c\\\\.json$", "redirect": "/new/c.json", "status": 301}, {"path": "^/older/c\\\\.json$", "redirect": "/mid/c.json", "status": 301}, {"path": "^/mid/c\\\\.json$", "redirect": "/new/c.json", "status": 302}]' >"$T/moved3.json"
+start_api MV3 --static "$MV3" --faults "$T/moved3.json"
+NEW3="${MV3_URL}new/c.json"
+"$STACML" --db "$T/mv3db" -q harvest "${MV3_URL}catalog.json"
+"$STACML" --db "$T/mv3db" export >"$T/mv3.jsonl"
+mv3() { jq -c --arg id "$1" 'select(.id == $id)' "$T/mv3.jsonl"; }
+check "two aliases of a dataset: both links recorded as where they end" \
+    jq -e --arg n "$NEW3" '.validation_data == [$n] and .test_data == [$n] and
+        ([.data_redirects[].from | sub(".*/(?<d>[^/]+)/c.json"; "\(.d)")] | sort) == ["old", "old2"]' \
+    <<<"$(mv3 aliases)"
+check "a link to a hop of another link's chain: recorded as the end" \
+    jq -e --arg n "$NEW3" '.train_data == [$n] and .test_data == [$n]' <<<"$(mv3 via-hop)"
+check_eq "the dataset lists every model with every role, once" \
+    "$("$STACML" --db "$T/mv3db" show "$NEW3" | jq -r '.models[] | (.url | sub(".*/"; "")) + " " + .role' | sort | tr '\n' ' ')" \
+    "a.json test a.json validation b.json test b.json train "
+check_eq "--trained-on each alias finds its model" \
+    "$(for p in old old2 older mid; do "$STACML" --db "$T/mv3db" search --format ids --trained-on "${MV3_URL}$p/c.json" | cut -f1 | tr '\n' ' '; done)" \
+    "aliases aliases via-hop via-hop "
+"$STACML" --db "$T/mv3db" -q harvest "${MV3_URL}catalog.json"
+check_eq "a second run, the models unchanged (304): the same models and roles" \
+    "$("$STACML" --db "$T/mv3db" show "$NEW3" | jq -r '.models[] | (.url | sub(".*/"; "")) + " " + .role' | sort | tr '\n' ' ')" \
+    "a.json test a.json validation b.json test b.json train "
 # A collection of the tree that a model starts naming as its training
 # data in a later run: read again as a dataset, it answered 304 to the
 # conditional request its crawl state (a plain child's) gave, and no
