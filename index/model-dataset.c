@@ -283,12 +283,30 @@ static json_t *label_overview(struct model_reader *r, const json_t *e,
     return o;
 }
 
+/* Whether an object is one label overview: it has one of its keys. */
+static bool is_overview(const json_t *v)
+{
+    return json_object_get(v, "property_key") || json_object_get(v, "counts") ||
+           json_object_get(v, "statistics");
+}
+
 /* label:overviews: per property, the count of each class or statistics
- * of the values, as [{property_key, counts, statistics}]. */
+ * of the values, as [{property_key, counts, statistics}]. One overview
+ * object instead of a list (the tdml DOTA example) is read as a list of
+ * one; another object is no overview and is ignored. */
 static json_t *label_overviews(struct model_reader *r)
 {
-    return model_objects(r, model_field(r, "label:overviews"),
-                         "label:overviews", label_overview, NULL);
+    const json_t *v = model_field(r, "label:overviews");
+    json_t *one, *out;
+
+    if (!json_is_object(v) || !is_overview(v))
+        return model_objects(r, v, "label:overviews", label_overview, NULL);
+    model_issue(r, "label:overviews should be an array, not an object; read "
+                   "as one");
+    one = json_pack("[O]", v);
+    out = model_objects(r, one, "label:overviews", label_overview, NULL);
+    json_decref(one);
+    return out;
 }
 
 /* The ml-aoi:role of a link (label or feature: EXTENSIONS.md §6, the

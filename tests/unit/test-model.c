@@ -1556,6 +1556,20 @@ static const struct model_case inline_cases[] = {
      2,
      {"label:overviews should be an array, not an object; ignored",
       "eo:bands should be an array, not a string; ignored"}},
+    /* The DOTA-1.5 tdml Collection gives its counts as one overview
+     * object, not a list of them (and with no property_key). */
+    {"label:overviews as one overview object (tdml DOTA example)",
+     DATASET,
+     "{'type':'Collection','id':'dota','properties':{'label:overviews':"
+     "{'counts':[{'name':'harbor','count':8118},{'name':'bridge',"
+     "'count':2541}]}}}",
+     NULL,
+     -1,
+     "{'label_overviews':[{'property_key':'$absent','counts':["
+     "{'name':'harbor','count':8118},{'name':'bridge','count':2541}]}]}",
+     2,
+     {"label:overviews should be an array, not an object; read as one",
+      "\"properties\" object of a Collection"}},
     {"STAC 1.1 bands of a dataset, and bad band entries",
      DATASET,
      "{'type':'Feature','id':'l','properties':{'bands':[{'name':'B04',"
