@@ -53,10 +53,11 @@ static void string_to_list(struct model_reader *r, json_t *obj, const char *key,
     json_object_set_new(obj, key, a);
 }
 
-/* A tdml object field (scope, quality, provenance), copied with renames. */
+/* A tdml object field (scope, quality, provenance), copied with renames.
+ * From summaries, the first value listed, or one object as given. */
 static json_t *tdml_object(struct model_reader *r, const char *key)
 {
-    const json_t *v = model_scalar(r, key);
+    const json_t *v = model_object(r, key);
 
     if (!v || json_is_null(v))
         return NULL;

@@ -1570,6 +1570,23 @@ static const struct model_case inline_cases[] = {
      2,
      {"label:overviews should be an array, not an object; read as one",
       "\"properties\" object of a Collection"}},
+    /* Summaries hold a field's values as a list; an object-valued field
+     * given as one object there is read as given, as dlm's are. */
+    {"tdml objects in summaries, listed or as one object",
+     DATASET,
+     "{'type':'Collection','id':'s','summaries':{'tdml:scope':{'level':"
+     "'dataset','levelDescription':{'dataset':'s'}},'tdml:quality':[{"
+     "'type':'DataQuality','scope':{'level':'dataset'}}],"
+     "'tdml:provenance':{'labeler_names':['n'],'scope':{'level':"
+     "'dataset'}}}}",
+     NULL,
+     -1,
+     "{'tdml':true,'scope':{'level':'dataset','level_description':"
+     "{'dataset':'s'}},'quality':{'type':'DataQuality','scope':{'level':"
+     "'dataset'}},'provenance':{'labeler_names':['n'],'scope':{'level':"
+     "'dataset'}}}",
+     1,
+     {"tdml:scope: \"levelDescription\" read as \"level_description\""}},
     {"STAC 1.1 bands of a dataset, and bad band entries",
      DATASET,
      "{'type':'Feature','id':'l','properties':{'bands':[{'name':'B04',"
