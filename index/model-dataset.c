@@ -464,6 +464,68 @@ static json_t *dataset_bands(struct model_reader *r)
     return model_objects(r, v, bs.what, read_band, &bs);
 }
 
+/* One tdml:changeset entry, a Link Object (the schema's): its href
+ * resolved, added to s. */
+static void changeset_link(struct model_reader *r, struct model_set *s,
+                           const json_t *e)
+{
+    json_t *url;
+
+    if (!json_is_object(e) || !json_object_get(e, "href")) {
+        model_issue(r,
+                    "tdml:changeset entries should be link objects with an "
+                    "href; %s ignored",
+                    model_type_name(e));
+        return;
+    }
+    url = model_resolve_href(r, json_object_get(e, "href"), false, false,
+                             "tdml:changeset link");
+    if (url)
+        model_set_add(s, json_string_value(url));
+    json_decref(url);
+}
+
+/* The changeset documents of a tdml dataset (add, modify, delete of its
+ * samples, by version; EXTENSIONS.md 5.3): the links with rel
+ * version-history (README), then the links of tdml:changeset (schema),
+ * resolved, unique. NULL when there is none. Never fetched. */
+static json_t *changesets(struct model_reader *r)
+{
+    const json_t *v = model_field(r, "tdml:changeset"), *l;
+    json_t *out = json_array(), *url;
+    struct model_set s;
+    size_t i;
+
+    model_set_init(&s, out);
+    json_array_foreach (json_object_get(r->doc, "links"), i, l) {
+        const char *rel = json_string_value(json_object_get(l, "rel"));
+        if (!rel || strcmp(rel, "version-history") != 0)
+            continue;
+        url = model_resolve_href(r, json_object_get(l, "href"), false, false,
+                                 "version-history link");
+        if (url)
+            model_set_add(&s, json_string_value(url));
+        json_decref(url);
+    }
+    if (json_is_object(v)) {
+        model_issue(r, "tdml:changeset should be an array of links, not an "
+                       "object; read as one");
+        changeset_link(r, &s, v);
+    } else if (model_is_list(r, v, "tdml:changeset")) {
+        json_array_foreach (v, i, l) {
+            if (i >= MODEL_MAX_ENTRIES)
+                break;
+            changeset_link(r, &s, l);
+        }
+    }
+    model_set_cleanup(&s);
+    if (json_array_size(out) == 0) {
+        json_decref(out);
+        return NULL;
+    }
+    return out;
+}
+
 /* Whether an object has a "tdml:" key. */
 static bool has_tdml_key(const json_t *obj)
 {
@@ -571,6 +633,8 @@ void model_read_dataset(const json_t *doc, const char *url, json_t *rec)
     model_put_first(rec, "provenance", c, 1);
     c[0] = tdml_metrics(&r);
     model_put_first(rec, "metrics", c, 1);
+    c[0] = is_tdml ? changesets(&r) : NULL;
+    model_put_first(rec, "changesets", c, 1);
 
     label_classes(&r, model_fresh_array(rec, "label_classes"));
     model_set_init(&s, model_fresh_array(rec, "label_tasks"));

@@ -36,6 +36,7 @@ void model_read(const json_t *doc, const char *url, unsigned exts, json_t *rec);
  *   title, description, license, keywords, version, bbox, start_datetime,
  *   end_datetime, amount_of_training_data, classification_schema,
  *   image_sizes, data_sources, scope, quality, provenance, metrics,
+ *   changesets,
  *   label_classes [{name, classes}], label_tasks [string], split, doi,
  *   citation, publications, providers, label_type, label_methods,
  *   label_description, label_properties, label_sources, label_overviews,

@@ -2803,6 +2803,48 @@ static const struct model_case inline_cases[] = {
      "'issues':[]}",
      0,
      {NULL}},
+    /* tdml changesets: the version-history link its README recommends
+     * (the DOTA example's), and the schema's tdml:changeset links. */
+    {"tdml changesets from version-history links and tdml:changeset",
+     DATASET,
+     "{'type':'Collection','id':'dota','stac_extensions':['" TDML "'],"
+     "'tdml:amount_of_training_data':1,"
+     "'tdml:changeset':[{'rel':'version-history','href':'./c2.json'},"
+     "{'href':'http://oge.whu.edu.cn/dataset/DOTA-v1.5/"
+     "dota_v1.5_changeset_TDML.json#x'},{'title':'no href'},7],"
+     "'links':[{'rel':'version-history','title':'changeset',"
+     "'href':'http://oge.whu.edu.cn/dataset/DOTA-v1.5/"
+     "dota_v1.5_changeset_TDML.json','type':'application/json'},"
+     "{'rel':'item','href':'./i.json'}]}",
+     NULL,
+     -1,
+     "{'tdml':true,'changesets':['http://oge.whu.edu.cn/dataset/DOTA-v1.5/"
+     "dota_v1.5_changeset_TDML.json','https://x.test/a/c2.json']}",
+     2,
+     {"tdml:changeset entries should be link objects with an href; an "
+      "object ignored",
+      "tdml:changeset entries should be link objects with an href; a number "
+      "ignored"}},
+    {"tdml changeset: one link object, and no tdml: no changesets",
+     DATASET,
+     "{'type':'Feature','properties':{'tdml:changeset':{'href':'c.json'}},"
+     "'links':[{'rel':'version-history','href':'h.json'}]}",
+     NULL,
+     -1,
+     "{'tdml':true,'changesets':['https://x.test/a/h.json',"
+     "'https://x.test/a/c.json']}",
+     1,
+     {"tdml:changeset should be an array of links, not an object; read as "
+      "one"}},
+    {"version-history of a dataset without tdml is not a changeset",
+     DATASET,
+     "{'type':'Collection','links':[{'rel':'version-history',"
+     "'href':'h.json'}]}",
+     NULL,
+     -1,
+     "{'tdml':false,'changesets':'$absent'}",
+     0,
+     {NULL}},
     {"image_size string that is no JSON array",
      DATASET,
      "{'type':'Feature','properties':{'tdml:image_size':'800x800'}}",
