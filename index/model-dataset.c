@@ -70,7 +70,8 @@ static json_t *tdml_object(struct model_reader *r, const char *key)
 }
 
 /* tdml:metrics_in_LIT as [{doi, algorithm, metrics: [{name, value}]}]:
- * a lone object is read as a list of one, string values as numbers. */
+ * a lone object is read as a list of one (the list, or an entry's
+ * metrics), string values as numbers. */
 static json_t *tdml_metrics(struct model_reader *r)
 {
     const json_t *v = model_field(r, "tdml:metrics_in_LIT");
@@ -101,6 +102,12 @@ static json_t *tdml_metrics(struct model_reader *r)
             model_issue(r, "tdml:metrics_in_LIT entries should be objects; one "
                            "ignored");
             continue;
+        }
+        m = json_object_get(e, "metrics");
+        if (json_is_object(m)) {
+            model_issue(r, "tdml:metrics_in_LIT metrics should be an array, "
+                           "not an object; read as one");
+            json_object_set_new(e, "metrics", json_pack("[O]", m));
         }
         json_array_foreach (json_object_get(e, "metrics"), j, m) {
             val = json_object_get(m, "value");

@@ -2845,6 +2845,18 @@ static const struct model_case inline_cases[] = {
      "{'tdml':false,'changesets':'$absent'}",
      0,
      {NULL}},
+    {"metrics_in_LIT entry whose metrics is one object",
+     DATASET,
+     "{'type':'Feature','properties':{'tdml:metrics_in_LIT':[{'doi':'d',"
+     "'algorithm':'a','metrics':{'name':'AP50','value':'66.1'}}]}}",
+     NULL,
+     -1,
+     "{'metrics':[{'doi':'d','algorithm':'a','metrics':[{'name':'AP50',"
+     "'value':66.1}]}]}",
+     2,
+     {"tdml:metrics_in_LIT metrics should be an array, not an object; read "
+      "as one",
+      "metric values should be numbers, not strings"}},
     {"image_size string that is no JSON array",
      DATASET,
      "{'type':'Feature','properties':{'tdml:image_size':'800x800'}}",
