@@ -1614,7 +1614,7 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 
 struct stats {
     size_t records, gone;
-    size_t datasets, unreachable;
+    size_t datasets, unreachable, datasets_gone;
     json_t *by_ext;    /* name -> count */
     json_t *by_source; /* url -> count */
 };
@@ -1696,6 +1696,7 @@ int cmd_stats(struct cli *cli, int argc, char **argv)
     s.gone = index_count_key(ix, INDEX_MODELS, "state=gone");
     s.datasets = index_count(ix, INDEX_DATASETS);
     s.unreachable = index_count_key(ix, INDEX_DATASETS, "state=unreachable");
+    s.datasets_gone = index_count_key(ix, INDEX_DATASETS, "state=gone");
     struct key_counts ke = {s.by_ext, "extension="};
     struct key_counts ks = {s.by_source, "source="};
     int rc = index_foreach_key_count(ix, INDEX_MODELS,
@@ -1719,6 +1720,8 @@ int cmd_stats(struct cli *cli, int argc, char **argv)
             s.by_source, "last_harvest", last ? last : json_null());
         json_object_set_new(out, "records_gone",
                             json_integer((json_int_t)s.gone));
+        json_object_set_new(out, "datasets_gone",
+                            json_integer((json_int_t)s.datasets_gone));
         put_json_pretty(out);
         putchar('\n');
         json_decref(out);
@@ -1727,8 +1730,11 @@ int cmd_stats(struct cli *cli, int argc, char **argv)
         printf("index: %s\nmodel records: %zu", db, s.records);
         if (s.gone)
             printf(" (%zu of them gone upstream)", s.gone);
-        printf("\ndataset records: %zu (%zu unreachable)\n", s.datasets,
+        printf("\ndataset records: %zu (%zu unreachable", s.datasets,
                s.unreachable);
+        if (s.datasets_gone)
+            printf(", %zu gone upstream", s.datasets_gone);
+        printf(")\n");
         free(db);
         print_counts("by extension", s.by_ext);
         print_counts("by source", s.by_source);

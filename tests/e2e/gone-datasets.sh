@@ -29,6 +29,16 @@ check "runs: no model gone, one dataset gone" \
     jq -e '.[-1].gone == 0 and .[-1].datasets_gone == 1' "$T/runs"
 check "summary: no model gone" sh -c "! grep -q 'models .* [1-9][0-9]* gone' '$T/err'"
 check "summary: one dataset gone" grep -q "datasets: 1 recorded, 0 unreachable, 1 gone" "$T/err"
+# stats counts the gone dataset apart, as it counts gone models: its
+# datasets less the gone ones are what export --datasets lists.
+"$STACML" --db "$DB" stats --format json >"$T/stats2"
+check "stats: two dataset records, one of them gone" \
+    jq -e '.datasets == 2 and .datasets_gone == 1' "$T/stats2"
+check_eq "stats: datasets less the gone ones is what export --datasets lists" \
+    "$(jq '.datasets - .datasets_gone' "$T/stats2")" \
+    "$("$STACML" --db "$DB" export --datasets | wc -l)"
+check "stats table: the gone dataset said" sh -c \
+    "'$STACML' --db '$DB' stats | grep -q '^dataset records: 2 (0 unreachable, 1 gone upstream)$'"
 
 # A model that vanishes upstream leaves the models of the dataset it was
 # trained on, as it leaves search --trained-on; --include-gone lists it,
