@@ -140,6 +140,18 @@ int crawler_new(const struct crawler_options *opt,
     return 0;
 }
 
+static void on_shared(void *ctx, const char *source, const char *owner)
+{
+    struct crawler *c = ctx;
+    c->hooks.shared(c->hooks.ctx, source, owner);
+}
+
+void crawler_track_sources(struct crawler *c)
+{
+    if (c->hooks.shared)
+        frontier_track_sources(c->frontier, on_shared, c);
+}
+
 int crawler_add_seed(struct crawler *c, const char *url)
 {
     return frontier_push(c->frontier, url, url, 0, FRONTIER_F_SEED);

@@ -195,6 +195,11 @@ struct crawler_hooks {
      * it holds is unknown, so the source was not crawled completely.
      * Called for every such document. May be NULL. */
     void (*held)(void *ctx, const char *source, const char *why);
+    /* A link of a document of source leads to a document that owner
+     * reached first: what lies below it is walked as owner's, so source
+     * is crawled completely only if owner is. Called once per pair, after
+     * crawler_track_sources(). May be NULL. */
+    void (*shared)(void *ctx, const char *source, const char *owner);
     /* A training-data link whose target the walk already fetched: return
      * true to have it fetched again as a dataset (its dataset record could
      * not be made the first time). May be NULL. */
@@ -259,6 +264,11 @@ int crawler_new(const struct crawler_options *opt,
 /* Add a seed: a normalised absolute http(s) or file URL. A seed is its own
  * source. Returns 1 when queued, 0 when already seen, or SM_E_URL. */
 int crawler_add_seed(struct crawler *c, const char *url);
+
+/* Tell the shared hook of links from one source into what another
+ * reached first. Call before the seeds are added; only worth its memory
+ * (a hash of every URL more) with more than one seed. */
+void crawler_track_sources(struct crawler *c);
 
 /* Run until the frontier is exhausted, a limit is hit or stop is asked for.
  * Returns 0, or an SM_E_* code for a loop or hook failure. */

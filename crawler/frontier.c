@@ -28,9 +28,26 @@ struct host {
     struct host *bucket_next;           /* hosts hash chain */
 };
 
+/* The URLs one source pushed first. */
+struct owner {
+    char *source;
+    struct urlset *urls;
+};
+
+/* Who pushed each URL first, kept when several sources share the
+ * frontier (frontier_track_sources()). */
+struct owners {
+    struct owner *v;
+    size_t n, cap, last;
+    struct urlset *told; /* "source\nowner" pairs reported */
+    frontier_shared_fn *shared;
+    void *ctx;
+};
+
 struct frontier {
     int per_host;
-    struct urlset *seen; /* every URL ever pushed */
+    struct urlset *seen;   /* every URL ever pushed */
+    struct owners *owners; /* NULL unless sources are tracked */
     /* hosts: chained hash table */
     struct host **hosts;
     size_t hosts_cap, hosts_n;
@@ -44,6 +61,8 @@ struct frontier {
     struct host **heap;
     size_t heap_n, heap_cap;
 };
+
+static void owners_free(struct owners *o);
 
 struct frontier *frontier_new(int per_host, long interval_ms)
 {
@@ -89,6 +108,7 @@ void frontier_free(struct frontier *f)
     free(f->hosts);
     free(f->heap);
     urlset_free(f->seen);
+    owners_free(f->owners);
     free(f);
 }
 
@@ -233,6 +253,69 @@ static void host_wake(struct frontier *f, struct host *h)
         ring_append(f, h);
 }
 
+void frontier_track_sources(struct frontier *f, frontier_shared_fn *shared,
+                            void *ctx)
+{
+    if (f->owners)
+        return;
+    f->owners = xcalloc(1, sizeof(*f->owners));
+    f->owners->told = urlset_new();
+    f->owners->shared = shared;
+    f->owners->ctx = ctx;
+}
+
+/* The slot of source, made when it is new. A document's links all come
+ * from one source: the slot of the last one asked for is tried first. */
+static struct owner *owner_of(struct owners *o, const char *source)
+{
+    if (o->last < o->n && strcmp(o->v[o->last].source, source) == 0)
+        return &o->v[o->last];
+    for (size_t i = 0; i < o->n; i++)
+        if (strcmp(o->v[i].source, source) == 0) {
+            o->last = i;
+            return &o->v[i];
+        }
+    if (o->n == o->cap) {
+        o->cap = o->cap ? o->cap * 2 : 8;
+        o->v = xrealloc(o->v, o->cap * sizeof(*o->v));
+    }
+    o->v[o->n].source = xstrdup(source);
+    o->v[o->n].urls = urlset_new();
+    o->last = o->n;
+    return &o->v[o->n++];
+}
+
+/* url, seen before, pushed by source: when another source pushed it
+ * first, tell of the pair (once). */
+static void note_again(struct owners *o, const char *url, const char *source)
+{
+    const struct owner *mine = owner_of(o, source);
+    if (urlset_has(mine->urls, url))
+        return;
+    for (size_t i = 0; i < o->n; i++) {
+        if (&o->v[i] == mine || !urlset_has(o->v[i].urls, url))
+            continue;
+        char *pair = xasprintf("%s\n%s", source, o->v[i].source);
+        if (urlset_add(o->told, pair))
+            o->shared(o->ctx, source, o->v[i].source);
+        free(pair);
+        return;
+    }
+}
+
+static void owners_free(struct owners *o)
+{
+    if (!o)
+        return;
+    for (size_t i = 0; i < o->n; i++) {
+        free(o->v[i].source);
+        urlset_free(o->v[i].urls);
+    }
+    free(o->v);
+    urlset_free(o->told);
+    free(o);
+}
+
 /* Append an entry for url to its host's queue. Returns 1 or SM_E_URL. */
 static int enqueue(struct frontier *f, const char *url, const char *source,
                    int depth, unsigned flags, bool is_again, void *data)
@@ -245,9 +328,13 @@ static int enqueue(struct frontier *f, const char *url, const char *source,
         return rc;
     }
     if (!is_again && !urlset_add(f->seen, url)) {
+        if (f->owners)
+            note_again(f->owners, url, source ? source : url);
         free(key);
         return 0;
     }
+    if (f->owners && !is_again)
+        urlset_add(owner_of(f->owners, source ? source : url)->urls, url);
     struct host *h = host_get(f, key);
     free(key);
     struct frontier_entry *e = xcalloc(1, sizeof(*e));

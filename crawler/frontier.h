@@ -70,6 +70,17 @@ int frontier_push(struct frontier *f, const char *url, const char *source,
 int frontier_push_again(struct frontier *f, const char *url, const char *source,
                         int depth, unsigned flags, void *data);
 
+/* A link of source to a URL that owner pushed first (the walk goes on
+ * below it as owner's). */
+typedef void frontier_shared_fn(void *ctx, const char *source,
+                                const char *owner);
+
+/* From now on, keep which source pushed each URL first (a hash of every
+ * URL more), and call shared once for each pair of sources when a push of
+ * one source finds a URL the other pushed first. */
+void frontier_track_sources(struct frontier *f, frontier_shared_fn *shared,
+                            void *ctx);
+
 /* The function that frees entry data (for entries freed with the
  * frontier); NULL means free(). */
 void frontier_set_data_free(struct frontier *f, void (*fn)(void *));

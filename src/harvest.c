@@ -167,6 +167,7 @@ struct harvest {
     bool is_write_failed;
     json_t *incomplete; /* source -> true: not fully crawled this run */
     json_t *held;       /* source -> why part of it was left unread */
+    json_t *leads_to;   /* source -> {source it links into: true} */
     json_t *sources;    /* source -> {documents, models, failed, reasons} */
     /* Counted in sources. Apart from models_done and datasets_done, since
      * a survey's counts are dropped when the harvest starts, but not the
@@ -986,6 +987,18 @@ static void on_depth_limited(void *ctx, const char *source)
 {
     struct harvest *h = ctx;
     json_object_set_new(h->incomplete, source, json_true());
+}
+
+/* Source links into what owner walked: see mark_gone(). */
+static void on_shared(void *ctx, const char *source, const char *owner)
+{
+    struct harvest *h = ctx;
+    json_t *set = json_object_get(h->leads_to, source);
+    if (!set) {
+        set = json_object();
+        json_object_set_new(h->leads_to, source, set);
+    }
+    json_object_set_new(set, owner, json_true());
 }
 
 /* Part of a document of source left unread: the first few reasons, each
@@ -2380,6 +2393,45 @@ static char *run_signature(const struct seeds *seeds,
     return text;
 }
 
+/* The first source that source links into and that was not crawled
+ * completely, or NULL. */
+static const char *incomplete_target(struct harvest *h, const char *source)
+{
+    const char *to;
+    json_t *v;
+    json_object_foreach (json_object_get(h->leads_to, source), to, v)
+        if (json_object_get(h->incomplete, to))
+            return to;
+    return NULL;
+}
+
+/* A source whose links lead into documents another source reached first
+ * (two seeds sharing a catalog) had that part walked as the other's: when
+ * the other was not crawled completely, neither was it, and a record of
+ * its own that lay behind a shared document that failed must not be
+ * marked gone. Until nothing changes, as a chain of sources may pass it
+ * on. */
+static void spread_incomplete(struct harvest *h)
+{
+    bool changed = true;
+    while (changed) {
+        changed = false;
+        const char *src;
+        json_t *set;
+        json_object_foreach (h->leads_to, src, set) {
+            const char *to = incomplete_target(h, src);
+            if (!to || json_object_get(h->incomplete, src))
+                continue;
+            char *why = xasprintf("it leads into documents walked for %s, "
+                                  "which was not crawled completely",
+                                  to);
+            on_held(h, src, why);
+            free(why);
+            changed = true;
+        }
+    }
+}
+
 /* Sources crawled completely this run (no failure, no warning from one of
  * their APIs of something left unread, no collection only sampled, no part of a
  * document left unread) may have records gone upstream. */
@@ -2395,6 +2447,7 @@ static void mark_gone(struct harvest *h, const struct seeds *seeds)
             json_object_set_new(h->incomplete,
                                 json_string_value(json_object_get(a, "source")),
                                 json_true());
+    spread_incomplete(h);
     /* A seed given twice is marked once: marking again in the same run
      * counts the records it made gone a second time. */
     json_t *marked = json_object();
@@ -2430,6 +2483,7 @@ static int run_crawl(struct harvest *h, const struct crawler_options *opt,
         .dataset_moved = on_dataset_moved,
         .interrupted = on_interrupted,
         .fetched = on_fetched,
+        .shared = on_shared,
     };
     struct crawler *c = NULL;
     /* Which tables hold records already (those of a survey before this
@@ -2443,6 +2497,8 @@ static int run_crawl(struct harvest *h, const struct crawler_options *opt,
                 sm_strerror(rc));
         return rc;
     }
+    if (seeds->n > 1)
+        crawler_track_sources(c);
     for (size_t i = 0; i < seeds->n; i++)
         crawler_add_seed(c, seeds->v[i]);
     rc = crawler_run(c);
@@ -2573,6 +2629,7 @@ static int discover(struct harvest *h, const struct cli *cli,
          * harvest. */
         json_object_clear(h->incomplete);
         json_object_clear(h->held);
+        json_object_clear(h->leads_to);
         json_decref(h->sources);
         h->sources = json_object();
         urlset_clear(h->sourced_models);
@@ -2607,6 +2664,7 @@ int cmd_harvest(struct cli *cli, int argc, char **argv)
     h->apis = json_array();
     h->incomplete = json_object();
     h->held = json_object();
+    h->leads_to = json_object();
     h->sources = json_object();
     h->sourced_models = urlset_new();
     h->sourced_datasets = urlset_new();
@@ -2763,6 +2821,7 @@ out:
     json_decref(h->apis);
     json_decref(h->incomplete);
     json_decref(h->held);
+    json_decref(h->leads_to);
     json_decref(h->sources);
     urlset_free(h->sourced_models);
     urlset_free(h->sourced_datasets);

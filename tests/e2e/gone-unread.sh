@@ -220,4 +220,48 @@ check_eq "limit: the model the API no longer holds is gone" \
         jq -s '[.[] | select(.gone)] | length')" 1
 stop_apis
 
+# Two seeds that share a catalog: the walk reads it once, for the seed
+# that reaches it first, though its model is a record of the other seed
+# (the one that alone linked it when the model was found). Broken this
+# run, the shared catalog leaves both seeds incomplete: the other seed's
+# walk met its link too, and what lies behind it is unknown.
+D="$T/www/shared"
+mkdir -p "$D/a" "$D/b/s1" "$D/x"
+cat_links() { # cat_links FILE HREF...: a Catalog of child or item links
+    local f=$1
+    shift
+    jq -cn --args '{type: "Catalog", stac_version: "1.0.0", id: "c",
+        description: "d", links: [$ARGS.positional[] |
+        {rel: (if endswith("catalog.json") then "child" else "item" end),
+         href: .}]}' "$@" >"$f"
+}
+mlm_item m >"$D/x/m.json"
+mlm_item ma >"$D/a/ma.json"
+cat_links "$D/x/catalog.json" ./m.json
+cat_links "$D/a/catalog.json" ./ma.json
+cat_links "$D/b/catalog.json" ./s1/catalog.json
+cat_links "$D/b/s1/catalog.json" ../../x/catalog.json
+SA="$BASE/shared/a/catalog.json"
+SB="$BASE/shared/b/catalog.json"
+"$STACML" --db "$T/shared.db" -q harvest --gone-after 1 "$SA" "$SB"
+check_eq "shared: first harvest" "$?" 0
+check_eq "shared: the model is a record of the seed that reached it" \
+    "$("$STACML" --db "$T/shared.db" export | jq -r 'select(.id == "m") | .source')" "$SB"
+# Seed a now links the shared catalog too, nearer, and the catalog cannot
+# be read (a half-written upload): the model is still there.
+cat_links "$D/a/catalog.json" ./ma.json ../x/catalog.json
+printf '{"type": "Catalog", ' >"$D/x/catalog.json"
+"$STACML" --db "$T/shared.db" harvest --gone-after 1 "$SA" "$SB" 2>"$T/shared.err"
+check_eq "shared: second harvest (one failure)" "$?" 1
+"$STACML" --db "$T/shared.db" export --include-gone >"$T/shared.jsonl"
+check "shared: the model behind the broken catalog is not marked gone" \
+    jq -e -s 'map(select(.id == "m")) | length == 1 and (.[0].gone | not)' \
+    "$T/shared.jsonl"
+check "shared: the run counts no model gone" sh -c \
+    "'$STACML' --db '$T/shared.db' runs --format json | jq -e '.[-1].gone == 0'"
+check "shared: neither source complete" sh -c \
+    "'$STACML' --db '$T/shared.db' stats --format json |
+        jq -e '[.last_harvest.sources[].complete] == [false, false]'"
+check "shared: the summary says why for the seed without the failure" \
+    grep -q "^stacml: $SB: part of it was left unread (.*$SA" "$T/shared.err"
 e2e_finish

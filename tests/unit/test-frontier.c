@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "crawler/frontier.h"
 #include "src/err.h"
@@ -177,6 +178,47 @@ static void test_timing(void)
     frontier_free(f);
 }
 
+/* What the shared callback was told: "source>owner" lines. */
+static char told[256];
+
+static void on_shared(void *ctx, const char *source, const char *owner)
+{
+    int *n = ctx;
+    (*n)++;
+    size_t len = strlen(told);
+    snprintf(told + len, sizeof(told) - len, "%s>%s\n", source, owner);
+}
+
+static void test_sources(void)
+{
+    struct frontier *f = frontier_new(4, 0);
+    int n = 0;
+    /* Not tracked: nothing told. */
+    frontier_push(f, "http://a.test/x", "A", 0, 0);
+    frontier_push(f, "http://a.test/x", "B", 0, 0);
+    CHECK_INT_EQ(n, 0);
+    frontier_track_sources(f, on_shared, &n);
+    frontier_push(f, "http://a.test/a", "A", 0, 0);
+    frontier_push(f, "http://a.test/b", "B", 0, 0);
+    /* A source's own URL again, and a seed (its own source). */
+    frontier_push(f, "http://a.test/a", "A", 0, 0);
+    frontier_push(f, "http://a.test/s", NULL, 0, 0);
+    CHECK_INT_EQ(n, 0);
+    /* B links into A's: told once, however many links. */
+    frontier_push(f, "http://a.test/a", "B", 1, 0);
+    frontier_push(f, "http://a.test/a", "B", 2, 0);
+    CHECK_INT_EQ(n, 1);
+    /* A into B's, and into the seed's. */
+    frontier_push(f, "http://a.test/b", "A", 1, 0);
+    frontier_push(f, "http://a.test/s", "A", 1, 0);
+    CHECK_INT_EQ(n, 3);
+    CHECK_STR_EQ(told, "B>A\nA>B\nA>http://a.test/s\n");
+    /* A URL pushed again on purpose tells nothing. */
+    frontier_push_again(f, "http://a.test/b", "A", 0, 0, NULL);
+    CHECK_INT_EQ(n, 3);
+    frontier_free(f);
+}
+
 int main(void)
 {
     test_unique();
@@ -184,5 +226,6 @@ int main(void)
     test_rotation();
     test_scale();
     test_timing();
+    test_sources();
     return check_exit("test-frontier");
 }
