@@ -182,4 +182,9 @@ check "all-304 run: both sources in the summary" sh -c "
 check "all-304 run: both sources in stats" \
     sh -c "'$STACML' --db '$T/two' stats --format json |
         jq -e '.last_harvest.sources | length == 2 and all(.[]; .documents > 0 and .models > 0)'"
+check "all-304 run: the sources' documents add up to the run's, by_source to records" \
+    sh -c "'$STACML' --db '$T/two' stats --format json | jq -e '.last_harvest as \$h |
+        ([\$h.sources[].documents] | add) ==
+            \$h.fetched + \$h.unchanged + \$h.skipped_resumed + \$h.skipped_surveyed and
+        \$h.unchanged > 0 and ([.by_source[]] | add) == .records'"
 e2e_finish
