@@ -1743,7 +1743,8 @@ static void print_summary(const struct harvest *h,
     if (st->queued_left)
         fprintf(stderr,
                 "stacml: %zu queued documents left unfetched "
-                "(--max-docs or interrupted)\n",
+                "(--max-docs or interrupted); nothing is marked gone this "
+                "run\n",
                 st->queued_left);
     if (st->links_rejected)
         fprintf(stderr,

@@ -33,6 +33,15 @@ check "--max-docs 1: the seed is fetched" "$STACML" --db "$T/d2b" stats --format
 check "--max-docs 1: one document fetched" \
     sh -c "'$STACML' --db '$T/d2b' stats --format json | jq -e '.last_harvest.fetched == 1'"
 check "--max-docs: unfetched documents reported" grep -q "left unfetched" "$T/e2"
+# A run cut short marks nothing gone, and says so, as a --max-depth run
+# does: a full run, then one of --max-docs 3 and --gone-after 1.
+"$STACML" --db "$T/d2g" -q harvest "$BASE/catalog.json"
+n_full=$("$STACML" --db "$T/d2g" export | wc -l)
+"$STACML" --db "$T/d2g" harvest --max-docs 3 --gone-after 1 "$BASE/catalog.json" 2>"$T/e2g"
+check_eq "--max-docs after a full run: nothing marked gone" \
+    "$("$STACML" --db "$T/d2g" export | wc -l)" "$n_full"
+check "--max-docs after a full run: the summary says nothing is marked gone" \
+    grep -q "left unfetched (--max-docs or interrupted); nothing is marked gone this run" "$T/e2g"
 
 # Five documents, two of them reached through a redirect: --max-docs 5
 # fetches all five, the hops not counted as documents.
