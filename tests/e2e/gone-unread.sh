@@ -251,8 +251,13 @@ check_eq "shared: the model is a record of the seed that reached it" \
 # be read (a half-written upload): the model is still there.
 cat_links "$D/a/catalog.json" ./ma.json ../x/catalog.json
 printf '{"type": "Catalog", ' >"$D/x/catalog.json"
-"$STACML" --db "$T/shared.db" harvest --gone-after 1 "$SA" "$SB" 2>"$T/shared.err"
+# One transfer at a time, so that a reaches the shared catalog first (b's
+# path to it is all 304s, and would win a race as often as not).
+"$STACML" --db "$T/shared.db" harvest --gone-after 1 --concurrency 1 \
+    "$SB" "$SA" 2>"$T/shared.err"
 check_eq "shared: second harvest (one failure)" "$?" 1
+check "shared: the failure is a's" \
+    grep -q "^stacml: $SA: 1 documents failed" "$T/shared.err"
 "$STACML" --db "$T/shared.db" export --include-gone >"$T/shared.jsonl"
 check "shared: the model behind the broken catalog is not marked gone" \
     jq -e -s 'map(select(.id == "m")) | length == 1 and (.[0].gone | not)' \
