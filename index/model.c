@@ -1051,15 +1051,17 @@ static const json_t *extent_first(struct model_reader *r, const json_t *list,
 }
 
 /* STAC requires an id, a string; a number is read as text (the dlm beta
- * example's). One of another type, or an empty one, names nothing: the
- * record's id is "" then, which show cannot find, so it is reported. A
- * document without any is left to the checks of its extension. */
+ * example's). None, one of another type, or an empty one names nothing:
+ * the record's id is "" then, which show cannot find, so it is
+ * reported. */
 static void check_id(struct model_reader *r)
 {
     const json_t *id = json_object_get(r->doc, "id");
-    if (!id || json_is_number(id))
+    if (!json_is_object(r->doc) || json_is_number(id))
         return;
-    if (!json_is_string(id))
+    if (!id)
+        model_issue(r, "no id, where STAC requires one");
+    else if (!json_is_string(id))
         model_issue(r, "id should be a string, not %s; ignored",
                     model_type_name(id));
     else if (json_string_length(id) == 0)

@@ -1227,6 +1227,24 @@ static const struct model_case inline_cases[] = {
      "{'name':'n'}",
      1,
      {"id is empty, where STAC requires one"}},
+    {"no id: reported",
+     MODEL,
+     "{'type':'Feature','stac_version':'1.0.0',"
+     "'stac_extensions':[" MLM14 "],'properties':{" MLM_OK "},"
+     "'assets':{" MODEL_ASSET "}}",
+     NULL,
+     -1,
+     "{'name':'n'}",
+     1,
+     {"no id, where STAC requires one"}},
+    {"dataset without an id: reported",
+     DATASET,
+     "{'type':'Collection','title':'t'}",
+     NULL,
+     -1,
+     "{'title':'t'}",
+     1,
+     {"no id, where STAC requires one"}},
     {"dataset id of another type: reported",
      DATASET,
      "{'type':'Collection','id':['c'],'title':'t'}",
@@ -1907,7 +1925,7 @@ static const struct model_case inline_cases[] = {
       "read as one"}},
     {"a Collection's item_assets value is reported as an item asset's",
      MODEL,
-     "{'type':'Collection','stac_extensions':[" MLM14 "],"
+     "{'id': 'x', 'type':'Collection','stac_extensions':[" MLM14 "],"
      "'item_assets':{'w':{'roles':['mlm:model'],'mlm:total_parameters':'7'}}}",
      NULL,
      -1,
@@ -2080,7 +2098,7 @@ static const struct model_case inline_cases[] = {
       "asset \"m\" has the role mlm:model but no mlm:artifact_type"}},
     {"extension used without being declared",
      MODEL,
-     "{'type':'Feature','properties':{'mlm:name':'x'}}",
+     "{'id': 'x', 'type':'Feature','properties':{'mlm:name':'x'}}",
      NULL,
      -1,
      "{}",
@@ -2698,7 +2716,8 @@ static const struct model_case inline_cases[] = {
      {NULL}},
     {"assets given as an array of assets",
      MODEL,
-     "{'type':'Feature','assets':[{'href':'a.pt','roles':['mlm:model']},"
+     "{'id': 'x', "
+     "'type':'Feature','assets':[{'href':'a.pt','roles':['mlm:model']},"
      "7,{'k':{'href':'b.pt','role':'mlm:weights'}}]}",
      NULL,
      EXT_MLM,
@@ -2756,7 +2775,7 @@ static const struct model_case inline_cases[] = {
       "\"properties\" object of a Collection"}},
     {"tdml at the Collection top level and in summaries",
      DATASET,
-     "{'type':'Collection','tdml:amount_of_training_data':'12',"
+     "{'id': 'x', 'type':'Collection','tdml:amount_of_training_data':'12',"
      "'summaries':{'tdml:classification_schema':['s1','s2'],"
      "'ml-aoi:split':['test'],'sci:doi':['10.1/x']}}",
      NULL,
@@ -2768,7 +2787,7 @@ static const struct model_case inline_cases[] = {
      {"tdml:amount_of_training_data should be an integer, not a string"}},
     {"tdml declared, required field missing, tdml in Item properties",
      DATASET,
-     "{'type':'Collection','stac_extensions':['" TDML "']}",
+     "{'id': 'x', 'type':'Collection','stac_extensions':['" TDML "']}",
      NULL,
      -1,
      "{'tdml':true,'amount_of_training_data':'$absent'}",
@@ -2776,7 +2795,8 @@ static const struct model_case inline_cases[] = {
      {"tdml:amount_of_training_data is required"}},
     {"tdml amount_of_training_data below zero is ignored",
      DATASET,
-     "{'type':'Feature','properties':{'tdml:amount_of_training_data':-3}}",
+     "{'id': 'x', "
+     "'type':'Feature','properties':{'tdml:amount_of_training_data':-3}}",
      NULL,
      -1,
      "{'tdml':true,'amount_of_training_data':'$absent'}",
@@ -2784,7 +2804,7 @@ static const struct model_case inline_cases[] = {
      {"tdml:amount_of_training_data should be at least 0, not -3; ignored"}},
     {"tdml only in Item properties",
      DATASET,
-     "{'type':'Feature','properties':{'tdml:data_sources':'gf-2',"
+     "{'id': 'x', 'type':'Feature','properties':{'tdml:data_sources':'gf-2',"
      "'version':2}}",
      NULL,
      -1,
@@ -2794,7 +2814,7 @@ static const struct model_case inline_cases[] = {
       "version should be a string, not a number; read as text"}},
     {"no tdml: still a dataset",
      DATASET,
-     "{'type':'Collection','title':'t','summaries':{'label:classes':"
+     "{'id': 'x', 'type':'Collection','title':'t','summaries':{'label:classes':"
      "[{'name':null,'classes':['a','b']}],'label:tasks':['detection']}}",
      NULL,
      -1,
@@ -2827,7 +2847,8 @@ static const struct model_case inline_cases[] = {
       "ignored"}},
     {"tdml changeset: one link object, and no tdml: no changesets",
      DATASET,
-     "{'type':'Feature','properties':{'tdml:changeset':{'href':'c.json'}},"
+     "{'id': 'x', "
+     "'type':'Feature','properties':{'tdml:changeset':{'href':'c.json'}},"
      "'links':[{'rel':'version-history','href':'h.json'}]}",
      NULL,
      -1,
@@ -2838,7 +2859,7 @@ static const struct model_case inline_cases[] = {
       "one"}},
     {"version-history of a dataset without tdml is not a changeset",
      DATASET,
-     "{'type':'Collection','links':[{'rel':'version-history',"
+     "{'id': 'x', 'type':'Collection','links':[{'rel':'version-history',"
      "'href':'h.json'}]}",
      NULL,
      -1,
@@ -2847,7 +2868,8 @@ static const struct model_case inline_cases[] = {
      {NULL}},
     {"metrics_in_LIT entry whose metrics is one object",
      DATASET,
-     "{'type':'Feature','properties':{'tdml:metrics_in_LIT':[{'doi':'d',"
+     "{'id': 'x', "
+     "'type':'Feature','properties':{'tdml:metrics_in_LIT':[{'doi':'d',"
      "'algorithm':'a','metrics':{'name':'AP50','value':'66.1'}}]}}",
      NULL,
      -1,
@@ -2859,7 +2881,7 @@ static const struct model_case inline_cases[] = {
       "metric values should be numbers, not strings"}},
     {"image_size string that is no JSON array",
      DATASET,
-     "{'type':'Feature','properties':{'tdml:image_size':'800x800'}}",
+     "{'id': 'x', 'type':'Feature','properties':{'tdml:image_size':'800x800'}}",
      NULL,
      -1,
      "{'image_sizes':'$absent'}",
@@ -2867,7 +2889,8 @@ static const struct model_case inline_cases[] = {
      {"tdml:image_sizes should be an array, not a string; ignored"}},
     {"metrics_in_LIT with the schema misspelling algroithm",
      DATASET,
-     "{'type':'Feature','properties':{'tdml:metrics_in_LIT':[{'doi':'d',"
+     "{'id': 'x', "
+     "'type':'Feature','properties':{'tdml:metrics_in_LIT':[{'doi':'d',"
      "'algroithm':'a','algorithm':'b','metrics':[{'name':'m','value':1}]}]}}",
      NULL,
      -1,
