@@ -981,6 +981,15 @@ static void deliver_plain_item(struct crawler *c,
     crawler_deliver(c, &d);
 }
 
+/* A document fetched whole that cannot be read: a failure, counted apart
+ * too, as it is in stats.fetched already. */
+static void report_unreadable(struct crawler *c, const struct doc_job *j,
+                              int rc)
+{
+    c->stats.unreadable++;
+    crawler_report_failure(c, &j->e, rc, j->r.http_status, j->reason);
+}
+
 /* What analyse() found, applied to the crawl (loop thread). */
 static void apply(struct crawler *c, struct doc_job *j)
 {
@@ -988,18 +997,17 @@ static void apply(struct crawler *c, struct doc_job *j)
     if (j->is_plain) {
         deliver_plain_item(c, e, &j->r, j->base);
     } else if (!j->is_json) {
-        crawler_report_failure(c, e, j->is_scalar ? SM_E_NOTSTAC : SM_E_PARSE,
-                               j->r.http_status, j->reason);
+        report_unreadable(c, j, j->is_scalar ? SM_E_NOTSTAC : SM_E_PARSE);
         if (e->data)
             api_failed(c, e, j->reason);
     } else if (e->data &&
                api_page_problem(e, j->doc, j->reason, sizeof(j->reason))) {
-        crawler_report_failure(c, e, SM_E_NOTSTAC, j->r.http_status, j->reason);
+        report_unreadable(c, j, SM_E_NOTSTAC);
         api_failed(c, e, j->reason);
     } else if (e->data) {
         api_handle(c, e, j->doc, j->base);
     } else if (j->kind == STAC_KIND_NONE) {
-        crawler_report_failure(c, e, SM_E_NOTSTAC, j->r.http_status, j->reason);
+        report_unreadable(c, j, SM_E_NOTSTAC);
     } else {
         apply_document(c, j);
     }

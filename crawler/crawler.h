@@ -216,6 +216,8 @@ struct crawler_stats {
     size_t reused;          /* not fetched again: fresh (crawler_prior) */
     size_t failed;          /* failures reported (dataset links not counted) */
     size_t datasets_failed; /* training-data links that failed */
+    size_t unreadable;      /* of these two, fetched with a body (also in
+                               fetched) that could not be read */
     size_t documents;       /* STAC documents handed to the document hook */
     size_t models;          /* of which model records */
     size_t bytes;

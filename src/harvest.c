@@ -958,7 +958,10 @@ static void on_progress(void *ctx, const struct crawler_stats *st,
     clock_gettime(CLOCK_MONOTONIC, &t);
     double secs = (double)(t.tv_sec - h->t0.tv_sec) +
                   (double)(t.tv_nsec - h->t0.tv_nsec) / 1e9;
-    size_t done = st->fetched + st->unchanged + st->reused + st->failed;
+    /* Each document once: a body that could not be read is in fetched
+     * and in a failure count; one done by the run resumed counts. */
+    size_t done = st->fetched + st->unchanged + st->reused + st->resumed +
+                  st->failed + st->datasets_failed - st->unreadable;
     fprintf(stderr, "\r\033[K%zu done, %zu queued, %.0f docs/s, %zu models",
             done, queued, secs > 0 ? (double)done / secs : 0.0,
             h->models_stored);

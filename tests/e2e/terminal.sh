@@ -44,4 +44,22 @@ check_eq "show on a terminal: the same JSON value" \
 check "show piped: the record as stored, controls and all" raw "$T/show.pipe"
 check_eq "show piped: the C1 control kept" \
     "$(jq -j .architecture "$T/show.pipe" | od -An -tx1 | tr -d ' \n')" "55c29b324a4e6574"
+# The live progress line counts each document once: a body that could
+# not be read was counted as fetched and as failed. The slow item keeps
+# the run going past the first lines, with the three others done.
+mkdir -p "$T/prog"
+mlm_item good >"$T/prog/good.json"
+mlm_item slow >"$T/prog/slow.json"
+printf '{"type": "Feature", ' >"$T/prog/bad.json"
+jq -n '{type: "Catalog", stac_version: "1.0.0", id: "c", description: "d",
+    links: [{rel: "item", href: "./bad.json"}, {rel: "item", href: "./good.json"},
+            {rel: "item", href: "./slow.json"}]}' >"$T/prog/catalog.json"
+echo '[{"path": "^/slow[.]json$", "delay_ms": 1600}]' >"$T/prog-faults.json"
+start_api P --static "$T/prog" --faults "$T/prog-faults.json"
+on_tty "$STACML" --db "$T/prog.db" harvest "${P_URL}catalog.json" >"$T/prog.tty"
+check "progress: lines shown while the slow item is awaited" \
+    grep -q "[0-9] done, " "$T/prog.tty"
+check_eq "progress: the three documents in, counted once" \
+    "$(grep -o "[0-9]* done, [0-9]* queued" "$T/prog.tty" | head -n 1)" "3 done, 0 queued"
+stop_apis
 e2e_finish
