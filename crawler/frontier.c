@@ -4,6 +4,8 @@
  * anything and knows nothing of libcurl or libuv. */
 #include <config.h>
 
+#include <jansson.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,17 +30,18 @@ struct host {
     struct host *bucket_next;           /* hosts hash chain */
 };
 
-/* The URLs one source pushed first. */
-struct owner {
-    char *source;
-    struct urlset *urls;
-};
-
 /* Who pushed each URL first, kept when several sources share the
- * frontier (frontier_track_sources()). */
+ * frontier (frontier_track_sources()): one table from a URL's hash
+ * (urlset_hash()) to its source's number, open addressing with linear
+ * probing at a load of at most 1/2, and the sources by name. Both are
+ * looked up in constant time, however many sources a registry brings. */
 struct owners {
-    struct owner *v;
-    size_t n, cap, last;
+    uint64_t *keys; /* 0: an empty slot */
+    uint32_t *vals; /* the source's number, into names */
+    size_t cap, n;
+    json_t *index; /* source -> its number */
+    char **names;
+    size_t n_names, cap_names, last;
     struct urlset *told; /* "source\nowner" pairs reported */
     frontier_shared_fn *shared;
     void *ctx;
@@ -259,59 +262,99 @@ void frontier_track_sources(struct frontier *f, frontier_shared_fn *shared,
     if (f->owners)
         return;
     f->owners = xcalloc(1, sizeof(*f->owners));
+    f->owners->index = json_object();
     f->owners->told = urlset_new();
     f->owners->shared = shared;
     f->owners->ctx = ctx;
 }
 
-/* The slot of source, made when it is new. A document's links all come
- * from one source: the slot of the last one asked for is tried first. */
-static struct owner *owner_of(struct owners *o, const char *source)
+/* The number of source, given one when it is new. A document's links all
+ * come from one source: the last one asked for is tried first. */
+static uint32_t owner_of(struct owners *o, const char *source)
 {
-    if (o->last < o->n && strcmp(o->v[o->last].source, source) == 0)
-        return &o->v[o->last];
-    for (size_t i = 0; i < o->n; i++)
-        if (strcmp(o->v[i].source, source) == 0) {
-            o->last = i;
-            return &o->v[i];
-        }
-    if (o->n == o->cap) {
-        o->cap = o->cap ? o->cap * 2 : 8;
-        o->v = xrealloc(o->v, o->cap * sizeof(*o->v));
+    if (o->last < o->n_names && strcmp(o->names[o->last], source) == 0)
+        return (uint32_t)o->last;
+    const json_t *at = json_object_get(o->index, source);
+    if (at) {
+        o->last = (size_t)json_integer_value(at);
+        return (uint32_t)o->last;
     }
-    o->v[o->n].source = xstrdup(source);
-    o->v[o->n].urls = urlset_new();
-    o->last = o->n;
-    return &o->v[o->n++];
+    if (o->n_names == o->cap_names) {
+        o->cap_names = o->cap_names ? o->cap_names * 2 : 8;
+        o->names = xrealloc(o->names, o->cap_names * sizeof(*o->names));
+    }
+    o->names[o->n_names] = xstrdup(source);
+    json_object_set_new(o->index, source, json_integer((json_int_t)o->n_names));
+    o->last = o->n_names++;
+    return (uint32_t)o->last;
+}
+
+/* The slot of hash h: where it is, or the empty one it would take. */
+static size_t owner_slot(const struct owners *o, uint64_t h)
+{
+    size_t i = (size_t)h & (o->cap - 1);
+    while (o->keys[i] && o->keys[i] != h)
+        i = (i + 1) & (o->cap - 1);
+    return i;
+}
+
+static void owners_grow(struct owners *o)
+{
+    struct owners old = *o;
+    o->cap = old.cap ? old.cap * 2 : 256;
+    o->keys = xcalloc(o->cap, sizeof(*o->keys));
+    o->vals = xcalloc(o->cap, sizeof(*o->vals));
+    for (size_t i = 0; i < old.cap; i++)
+        if (old.keys[i]) {
+            size_t j = owner_slot(o, old.keys[i]);
+            o->keys[j] = old.keys[i];
+            o->vals[j] = old.vals[i];
+        }
+    free(old.keys);
+    free(old.vals);
+}
+
+/* url, new to the frontier, pushed by source. */
+static void note_first(struct owners *o, const char *url, const char *source)
+{
+    if ((o->n + 1) * 2 > o->cap)
+        owners_grow(o);
+    uint64_t h = urlset_hash(url);
+    size_t i = owner_slot(o, h);
+    if (o->keys[i])
+        return;
+    o->keys[i] = h;
+    o->vals[i] = owner_of(o, source);
+    o->n++;
 }
 
 /* url, seen before, pushed by source: when another source pushed it
  * first, tell of the pair (once). */
 static void note_again(struct owners *o, const char *url, const char *source)
 {
-    const struct owner *mine = owner_of(o, source);
-    if (urlset_has(mine->urls, url))
+    if (!o->cap)
         return;
-    for (size_t i = 0; i < o->n; i++) {
-        if (&o->v[i] == mine || !urlset_has(o->v[i].urls, url))
-            continue;
-        char *pair = xasprintf("%s\n%s", source, o->v[i].source);
-        if (urlset_add(o->told, pair))
-            o->shared(o->ctx, source, o->v[i].source);
-        free(pair);
+    size_t i = owner_slot(o, urlset_hash(url));
+    uint32_t mine = owner_of(o, source);
+    if (!o->keys[i] || o->vals[i] == mine)
         return;
-    }
+    const char *first = o->names[o->vals[i]];
+    char *pair = xasprintf("%s\n%s", source, first);
+    if (urlset_add(o->told, pair))
+        o->shared(o->ctx, source, first);
+    free(pair);
 }
 
 static void owners_free(struct owners *o)
 {
     if (!o)
         return;
-    for (size_t i = 0; i < o->n; i++) {
-        free(o->v[i].source);
-        urlset_free(o->v[i].urls);
-    }
-    free(o->v);
+    free(o->keys);
+    free(o->vals);
+    for (size_t i = 0; i < o->n_names; i++)
+        free(o->names[i]);
+    free(o->names);
+    json_decref(o->index);
     urlset_free(o->told);
     free(o);
 }
@@ -334,7 +377,7 @@ static int enqueue(struct frontier *f, const char *url, const char *source,
         return 0;
     }
     if (f->owners && !is_again)
-        urlset_add(owner_of(f->owners, source ? source : url)->urls, url);
+        note_first(f->owners, url, source ? source : url);
     struct host *h = host_get(f, key);
     free(key);
     struct frontier_entry *e = xcalloc(1, sizeof(*e));

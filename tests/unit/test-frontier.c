@@ -219,6 +219,36 @@ static void test_sources(void)
     frontier_free(f);
 }
 
+/* A registry's worth of sources, each with its own URLs and one link into
+ * the first source's: every pair told once, the table grown through many
+ * sizes, and sources looked up by name (not by the last one) when their
+ * pushes interleave. */
+static void test_many_sources(void)
+{
+    enum { SOURCES = 5000, EACH = 20 };
+    struct frontier *f = frontier_new(4, 0);
+    int n = 0;
+    char url[96], src[32];
+    frontier_track_sources(f, on_shared, &n);
+    for (int k = 0; k < EACH; k++)
+        for (int i = 0; i < SOURCES; i++) {
+            snprintf(src, sizeof(src), "S%d", i);
+            snprintf(url, sizeof(url), "http://h%d.test/%d", i % 97,
+                     i * EACH + k);
+            frontier_push(f, url, src, 0, 0);
+        }
+    CHECK_INT_EQ(n, 0);
+    told[0] = '\0';
+    for (int i = 1; i < SOURCES; i++) {
+        snprintf(src, sizeof(src), "S%d", i);
+        frontier_push(f, "http://h0.test/0", src, 1, 0);
+        frontier_push(f, "http://h0.test/1", src, 1, 0);
+    }
+    CHECK_INT_EQ(n, SOURCES - 1);
+    CHECK(strncmp(told, "S1>S0\nS2>S0\n", 12) == 0);
+    frontier_free(f);
+}
+
 int main(void)
 {
     test_unique();
@@ -227,5 +257,6 @@ int main(void)
     test_scale();
     test_timing();
     test_sources();
+    test_many_sources();
     return check_exit("test-frontier");
 }
