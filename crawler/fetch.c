@@ -573,7 +573,6 @@ static void fetch_setopts(struct fetcher *f, struct fetch *x)
      * callback bounds what it does not admit (and decompressed sizes). */
     curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE,
                      (curl_off_t)f->opt.max_doc_size);
-    curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
     curl_easy_setopt(e, CURLOPT_NOPROXY, f->proxy.no_proxy);
     curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, on_curl_open);
     curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, f);
@@ -712,9 +711,14 @@ static void fetch_set_hop(struct fetcher *f, struct fetch *x)
 {
     CURL *e = x->easy;
     curl_easy_setopt(e, CURLOPT_URL, x->cur_url);
-    const char *proxy = url_scheme_of(x->cur_url) == URL_SCHEME_HTTPS
-                            ? f->proxy.https
-                            : f->proxy.http;
+    bool is_https = url_scheme_of(x->cur_url) == URL_SCHEME_HTTPS;
+    /* Waiting for a connection to multiplex on pays over TLS, where HTTP/2
+     * may be offered. Over plain HTTP there is none (HTTP/1.1 only), and
+     * against a server that closes each connection after its answer every
+     * transfer waited for the one being opened: --per-host 4 became one
+     * request at a time. */
+    curl_easy_setopt(e, CURLOPT_PIPEWAIT, is_https ? 1L : 0L);
+    const char *proxy = is_https ? f->proxy.https : f->proxy.http;
     if (x->proxy != proxy) { /* a string option costs a copy: only anew */
         curl_easy_setopt(e, CURLOPT_PROXY, proxy);
         x->proxy = proxy;
