@@ -348,6 +348,12 @@ bool polite_retry(struct crawler *c, struct frontier_entry *e,
     }
     if (c->stopping || e->attempts >= c->opt.retries)
         return false;
+    /* Any other answer of the server saying it is in trouble (408, 5xx):
+     * its other documents wait with this one's retry, or they would take
+     * the slots it frees at once and the backoff would spare the host
+     * nothing. */
+    if (r->rc == SM_E_HTTP)
+        frontier_host_slow(c->frontier, e, 0, now + wait);
     e->attempts++;
     e->due = now + wait;
     c->stats.retries++;
