@@ -116,6 +116,11 @@ bool polite_robots_done(struct crawler *c, struct frontier_entry *e,
 /* A failed fetch: true when e was scheduled for a retry (the caller must
  * not report or free it). A 429, or a 503 with Retry-After, slows its host
  * down whether e is tried again or not. */
+/* After a document's last try (retried no more): a host whose documents
+ * fail as retries would, HOST_FAILING_MAX in a row, is not asked for its
+ * others this run (polite_admit() fails them, saying why). */
+void polite_outcome(struct crawler *c, const struct frontier_entry *e,
+                    const struct fetch_result *r);
 bool polite_retry(struct crawler *c, struct frontier_entry *e,
                   const struct fetch_result *r);
 /* Requeue the retries due at now; returns the earliest time still to wait

@@ -1592,6 +1592,7 @@ static void on_fetch_done(void *ctx, void *data, const struct fetch_result *r)
         pump(c);
         return;
     }
+    polite_outcome(c, e, r);
     if (polite_robots_done(c, e, r)) {
         pump(c);
         return;

@@ -20,6 +20,11 @@
 
 /* The spacing of a host that answered 429, for the rest of the run. */
 #define SLOWED_MS 1000
+/* Documents of one host in a row whose last try failed as a retry would
+ * (a 5xx, a timeout, a refused connection) before the host's others are
+ * not asked for this run: each costs its retries' backoff, and a host
+ * that is down or overloaded would otherwise take hours of them. */
+#define HOST_FAILING_MAX 8
 
 /* What the crawler knows of one host. */
 struct host_rules {
@@ -33,6 +38,12 @@ struct host_rules {
     /* Whether --header goes to this host, once looked up: the list of
      * hosts may be as long as a seeds file. */
     bool is_creds_known, has_creds;
+    /* Documents in a row that failed after their retries, and the last
+     * one's failure (polite_outcome()). */
+    int failing;
+    int failing_rc;
+    long failing_status;
+    char *failing_reason;
 };
 
 void polite_host_free(void *p)
@@ -43,6 +54,7 @@ void polite_host_free(void *p)
     if (!hr->is_borrowed)
         robots_free(hr->robots);
     free(hr->unreachable);
+    free(hr->failing_reason);
     free(hr);
 }
 
@@ -208,6 +220,16 @@ bool polite_admit(struct crawler *c, struct frontier_entry *e)
     struct host_rules *hr = frontier_host_data(e);
     if (!hr && !(hr = first_of_host(c, e)))
         return false;
+    if (hr->failing >= HOST_FAILING_MAX) {
+        char *why = xasprintf("not fetched: its host failed %d documents in "
+                              "a row after their retries (the last: %s); "
+                              "asked again next run",
+                              hr->failing, hr->failing_reason);
+        crawler_report_failure(c, e, hr->failing_rc, hr->failing_status, why);
+        free(why);
+        crawler_drop(c, e);
+        return false;
+    }
     if (!wants_robots(c, e))
         return true;
     if (hr->is_tls) {
@@ -363,6 +385,27 @@ bool polite_retry(struct crawler *c, struct frontier_entry *e,
     frontier_release(c->frontier, e);
     retry_insert(c, e);
     return true;
+}
+
+void polite_outcome(struct crawler *c, const struct frontier_entry *e,
+                    const struct fetch_result *r)
+{
+    struct host_rules *hr = frontier_host_data(e);
+    if (!hr || (e->flags & FRONTIER_F_FIRST))
+        return;
+    if (r->rc == 0 || !retry_is_retryable(r->rc, r->http_status) ||
+        url_scheme_of(e->url) == URL_SCHEME_FILE) {
+        hr->failing = 0; /* the host answers */
+        return;
+    }
+    if (hr->failing++ == HOST_FAILING_MAX - 1)
+        log_warn("%s: %d documents in a row failed after their retries: "
+                 "the host's others are not asked for this run",
+                 e->url, HOST_FAILING_MAX);
+    hr->failing_rc = r->rc;
+    hr->failing_status = r->http_status;
+    free(hr->failing_reason);
+    hr->failing_reason = xstrdup(r->reason ? r->reason : "");
 }
 
 int64_t polite_due(struct crawler *c, int64_t now)
