@@ -1134,15 +1134,14 @@ static int collect_url(void *ctx, const char *url, const char *json, size_t len)
     return 0;
 }
 
-/* Add "training data ... unreachable" to the issues of every model that
- * links to dataset_url. Runs after a commit, so the models are visible. */
-/* Note in *pending (model URL -> new issues) the issue of every model
- * trained on an unreachable dataset. */
-static void collect_flags(struct harvest *h, const char *dataset_url,
-                          const char *reason, json_t *pending)
+/* Append item (a reference taken) to pending[model] (model URL ->
+ * array, made when new) for every model whose data links name link. Runs
+ * after a commit, so the models are visible. */
+static void note_models_of(struct harvest *h, const char *link, json_t *item,
+                           json_t *pending)
 {
     json_t *urls = json_array();
-    char *key = xasprintf("trained_on=%s", dataset_url);
+    char *key = xasprintf("trained_on=%s", link);
     index_foreach_key(h->ix, INDEX_MODELS, key, collect_url, urls);
     free(key);
     size_t i;
@@ -1154,10 +1153,19 @@ static void collect_flags(struct harvest *h, const char *dataset_url,
             list = json_array();
             json_object_set_new(pending, url, list);
         }
-        json_array_append_new(
-            list, json_sprintf(DEAD_LINK_ISSUE, dataset_url, reason));
+        json_array_append(list, item);
     }
     json_decref(urls);
+    json_decref(item);
+}
+
+/* Note in *pending (model URL -> new issues) the issue of every model
+ * trained on an unreachable dataset. */
+static void collect_flags(struct harvest *h, const char *dataset_url,
+                          const char *reason, json_t *pending)
+{
+    note_models_of(h, dataset_url,
+                   json_sprintf(DEAD_LINK_ISSUE, dataset_url, reason), pending);
 }
 
 /* The stored model record at url, decoded (new reference), or NULL. */
@@ -1326,21 +1334,7 @@ static const char *chain_end(struct harvest *h, const char *url)
 static void collect_moves(struct harvest *h, const char *link, const char *to,
                           json_t *pending)
 {
-    json_t *urls = json_array();
-    char *key = xasprintf("trained_on=%s", link);
-    index_foreach_key(h->ix, INDEX_MODELS, key, collect_url, urls);
-    free(key);
-    size_t i;
-    const json_t *u;
-    json_array_foreach (urls, i, u) {
-        json_t *list = json_object_get(pending, json_string_value(u));
-        if (!list) {
-            list = json_array();
-            json_object_set_new(pending, json_string_value(u), list);
-        }
-        json_array_append_new(list, json_pack("[s, s]", link, to));
-    }
-    json_decref(urls);
+    note_models_of(h, link, json_pack("[s, s]", link, to), pending);
 }
 
 /* A training-data link that redirects: its dataset record is made at the
