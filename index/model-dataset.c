@@ -471,13 +471,22 @@ static json_t *dataset_bands(struct model_reader *r)
     return model_objects(r, v, bs.what, read_band, &bs);
 }
 
+/* A changeset link's href, resolved, added to s (what names it in an
+ * issue). */
+static void changeset_href(struct model_reader *r, struct model_set *s,
+                           const json_t *href, const char *what)
+{
+    json_t *url = model_resolve_href(r, href, false, false, what);
+    if (url)
+        model_set_add(s, json_string_value(url));
+    json_decref(url);
+}
+
 /* One tdml:changeset entry, a Link Object (the schema's): its href
  * resolved, added to s. */
 static void changeset_link(struct model_reader *r, struct model_set *s,
                            const json_t *e)
 {
-    json_t *url;
-
     if (!json_is_object(e) || !json_object_get(e, "href")) {
         model_issue(r,
                     "tdml:changeset entries should be link objects with an "
@@ -485,11 +494,7 @@ static void changeset_link(struct model_reader *r, struct model_set *s,
                     model_type_name(e));
         return;
     }
-    url = model_resolve_href(r, json_object_get(e, "href"), false, false,
-                             "tdml:changeset link");
-    if (url)
-        model_set_add(s, json_string_value(url));
-    json_decref(url);
+    changeset_href(r, s, json_object_get(e, "href"), "tdml:changeset link");
 }
 
 /* The changeset documents of a tdml dataset (add, modify, delete of its
@@ -499,20 +504,16 @@ static void changeset_link(struct model_reader *r, struct model_set *s,
 static json_t *changesets(struct model_reader *r)
 {
     const json_t *v = model_field(r, "tdml:changeset"), *l;
-    json_t *out = json_array(), *url;
+    json_t *out = json_array();
     struct model_set s;
     size_t i;
 
     model_set_init(&s, out);
     json_array_foreach (json_object_get(r->doc, "links"), i, l) {
         const char *rel = json_string_value(json_object_get(l, "rel"));
-        if (!rel || strcmp(rel, "version-history") != 0)
-            continue;
-        url = model_resolve_href(r, json_object_get(l, "href"), false, false,
-                                 "version-history link");
-        if (url)
-            model_set_add(&s, json_string_value(url));
-        json_decref(url);
+        if (rel && strcmp(rel, "version-history") == 0)
+            changeset_href(r, &s, json_object_get(l, "href"),
+                           "version-history link");
     }
     if (json_is_object(v)) {
         model_issue(r, "tdml:changeset should be an array of links, not an "
