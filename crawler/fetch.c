@@ -1027,6 +1027,22 @@ static void fetch_result_fill(struct fetch *x, CURLcode cc,
     r->reason = rbuf;
 }
 
+/* Start x's transfer again on its handle, taken off the multi handle
+ * and set for its next request: a body of its own, and the hop's options.
+ * False, with why in errbuf, when it cannot be added back. */
+static bool fetch_restart(struct fetcher *f, struct fetch *x, const char *why)
+{
+    buf_reset(&x->body);
+    x->too_big = false;
+    x->last_progress_ms = now_ms(x->owner);
+    fetch_set_hop(f, x);
+    if (curl_multi_add_handle(f->multi, x->easy) != CURLM_OK) {
+        snprintf(x->errbuf, sizeof(x->errbuf), "%s", why);
+        return false;
+    }
+    return true;
+}
+
 /* A 3xx with a Location: follow it ourselves, on the same easy handle.
  * Returns true when the transfer goes on (no result yet), false when the
  * response is final or the redirect is refused (reason in errbuf). */
@@ -1079,15 +1095,7 @@ static bool fetch_redirect(struct fetcher *f, struct fetch *x, CURLcode cc)
     /* 301/302/303 turn a POST into a GET, as browsers and curl do. */
     if (status == 301 || status == 302 || status == 303)
         x->is_post = false;
-    buf_reset(&x->body);
-    x->too_big = false;
-    x->last_progress_ms = now_ms(x->owner);
-    fetch_set_hop(f, x);
-    if (curl_multi_add_handle(f->multi, x->easy) != CURLM_OK) {
-        snprintf(x->errbuf, sizeof(x->errbuf), "cannot follow redirect");
-        return false;
-    }
-    return true;
+    return fetch_restart(f, x, "cannot follow redirect");
 }
 
 /* A Content-Encoding that names no coding libcurl knows: "UTF-8", as S3
@@ -1107,16 +1115,8 @@ static bool fetch_again_raw(struct fetcher *f, struct fetch *x, CURLcode cc)
     x->is_raw = true;
     curl_easy_setopt(x->easy, CURLOPT_ACCEPT_ENCODING, NULL);
     curl_easy_setopt(x->easy, CURLOPT_HTTP_CONTENT_DECODING, 0L);
-    buf_reset(&x->body);
-    x->too_big = false;
     x->errbuf[0] = '\0';
-    x->last_progress_ms = now_ms(x->owner);
-    fetch_set_hop(f, x);
-    if (curl_multi_add_handle(f->multi, x->easy) != CURLM_OK) {
-        snprintf(x->errbuf, sizeof(x->errbuf), "cannot ask again");
-        return false;
-    }
-    return true;
+    return fetch_restart(f, x, "cannot ask again");
 }
 
 static void check_multi_info(struct fetcher *f)
