@@ -356,7 +356,9 @@ bool polite_retry(struct crawler *c, struct frontier_entry *e,
                           c->opt.retry_max_ms, &told) == 0 &&
         told > wait)
         wait = told;
-    if (r->http_status == 429 || (r->http_status == 503 && r->retry_after)) {
+    bool is_asked =
+        r->http_status == 429 || (r->http_status == 503 && r->retry_after);
+    if (is_asked) {
         /* The server asked for less: wait as told, and for a 429 keep the
          * host slower for the rest of the run. Its other documents wait
          * too, also when this one is not tried again (--retries 0, or its
@@ -374,7 +376,7 @@ bool polite_retry(struct crawler *c, struct frontier_entry *e,
      * its other documents wait with this one's retry, or they would take
      * the slots it frees at once and the backoff would spare the host
      * nothing. */
-    if (r->rc == SM_E_HTTP)
+    if (!is_asked && r->rc == SM_E_HTTP)
         frontier_host_slow(c->frontier, e, 0, now + wait);
     e->attempts++;
     e->due = now + wait;
